@@ -1,0 +1,214 @@
+"""Checkpoints: one file of plain data, written atomically and read with `weights_only=True`.
+
+A checkpoint holds the config that made the run (as a dict), the networks' and optimisers' state dicts, the
+random stream, the history, sample snapshots and metric curves, plus what is needed to rebuild the networks
+without loading the dataset (`data_info`). Loading never runs code: torch's weights-only unpickler refuses
+anything but tensors and plain containers, and every other failure becomes one readable CheckpointError.
+"""
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import re
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+
+from .config import ConfigError, TrainConfig
+from .models import build_models
+
+FORMAT = "latent-lab"
+FORMAT_VERSION = 1
+MAX_CHECKPOINT_BYTES = 64 * 1024 * 1024  # the demo models are well under 5 MB
+
+
+class CheckpointError(ValueError):
+    """A file that is not a usable Latent Lab checkpoint; the message is one sentence for the user."""
+
+
+@dataclass
+class Checkpoint:
+    config: TrainConfig
+    data_info: dict
+    step: int
+    wall_time: float
+    state: dict  # what Trainer.load_state_dict takes
+    name: str = ""
+    created: float = 0.0
+    path: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def history(self) -> dict:
+        return self.state.get("history", {})
+
+    @property
+    def metrics(self) -> dict:
+        return self.state.get("metrics", {})
+
+    @property
+    def snapshots(self) -> list:
+        from .training import _snapshot_from_storable
+
+        return [_snapshot_from_storable(s) for s in self.state.get("snapshots", [])]
+
+    def build_models(self, device: str | torch.device = "cpu") -> torch.nn.ModuleDict:
+        """The trained networks, in eval mode, on `device`."""
+        models = build_models(self.config, tuple(self.data_info["sample_shape"]), int(self.data_info.get("n_classes", 0)))
+        try:
+            models.load_state_dict(self.state["models"])
+        except (RuntimeError, KeyError) as error:
+            raise CheckpointError(f"{self._label()} does not match the model its config describes "
+                                  f"({str(error).splitlines()[0][:120]}).") from None
+        return models.to(device).eval()
+
+    def _label(self) -> str:
+        return Path(self.path).name if self.path else "this checkpoint"
+
+
+def data_info(dataset) -> dict:
+    """What a checkpoint needs to know about its data to rebuild the networks and score samples."""
+    return {
+        "name": dataset.name, "kind": dataset.kind, "sample_shape": list(dataset.sample_shape),
+        "n_classes": int(dataset.n_classes), "class_names": list(dataset.class_names),
+        "modes": None if dataset.modes is None else [[float(a), float(b)] for a, b in dataset.modes],
+        "sigma": None if dataset.sigma is None else float(dataset.sigma),
+    }
+
+
+def trainer_payload(trainer, name: str = "") -> dict:
+    """Everything about a trainer, as plain data ready for `save_checkpoint`."""
+    return {
+        "format": FORMAT, "format_version": FORMAT_VERSION, "name": name, "created": time.time(),
+        "config": trainer.config.to_dict(), "data_info": data_info(trainer.dataset),
+        "dataset": trainer.config.dataset, "step": trainer.step_count, "wall_time": trainer.elapsed,
+        "state": _to_cpu(trainer.state_dict()),
+    }
+
+
+def _to_cpu(value):
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu().clone()
+    if isinstance(value, dict):
+        return {k: _to_cpu(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_to_cpu(v) for v in value)
+    return value
+
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(name: str, default: str = "run") -> str:
+    """A checkpoint name that cannot escape its folder: letters, digits, '.', '_' and '-' only."""
+    cleaned = _SAFE_NAME.sub("-", Path(str(name)).name).strip(".-_")[:64]
+    return cleaned or default
+
+
+def save_checkpoint(payload: dict, path: str | os.PathLike) -> Path:
+    """Write `payload` to `path` atomically: a temp file in the same folder, fsync, then os.replace.
+
+    A crash (even SIGKILL) at any moment leaves either the old file or the complete new one, never half.
+    Raises CheckpointError with a readable sentence when the folder is missing, read-only or full.
+    """
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise CheckpointError(f"Cannot write to {target.parent}: {error.strerror or error}.") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            torch.save(payload, stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp_name, target)
+    except OSError as error:
+        _silent_unlink(temp_name)
+        raise CheckpointError(f"Could not save {target.name}: {error.strerror or error}. "
+                              "Your run is still in memory; free some space or choose another folder.") from None
+    except BaseException:
+        _silent_unlink(temp_name)
+        raise
+    return target
+
+
+def _silent_unlink(name: str) -> None:
+    try:
+        os.unlink(name)
+    except OSError:
+        pass
+
+
+def load_checkpoint(source: str | os.PathLike | bytes, label: str | None = None) -> Checkpoint:
+    """Read a checkpoint from a path or from bytes (an upload). Never runs code from the file.
+
+    Raises CheckpointError with one sentence for: missing, too large, truncated or corrupt files, pickles that
+    want to run code, foreign .pt files, newer format versions and invalid configs.
+    """
+    if isinstance(source, (bytes, bytearray)):
+        label = label or "the uploaded file"
+        if len(source) > MAX_CHECKPOINT_BYTES:
+            raise CheckpointError(f"{label} is larger than {MAX_CHECKPOINT_BYTES // 2**20} MB; Latent Lab checkpoints are small.")
+        stream = io.BytesIO(source)
+        path = ""
+    else:
+        path = str(source)
+        label = label or Path(path).name
+        if not os.path.isfile(path):
+            raise CheckpointError(f"No checkpoint at {path}.")
+        if os.path.getsize(path) > MAX_CHECKPOINT_BYTES:
+            raise CheckpointError(f"{label} is larger than {MAX_CHECKPOINT_BYTES // 2**20} MB; Latent Lab checkpoints are small.")
+        stream = path
+    try:
+        payload = torch.load(stream, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError:
+        raise CheckpointError(f"{label} was refused: it contains Python objects that could run code, "
+                              "and Latent Lab only loads plain weights.") from None
+    except (EOFError, zipfile.BadZipFile, RuntimeError, ValueError, OSError, AttributeError, IndexError,
+            KeyError, TypeError, UnicodeDecodeError, MemoryError, OverflowError):
+        raise CheckpointError(f"{label} is not a readable checkpoint (truncated or corrupt file).") from None
+    return _validate(payload, label, path)
+
+
+def _validate(payload, label: str, path: str) -> Checkpoint:
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise CheckpointError(f"{label} is a PyTorch file but not a Latent Lab checkpoint.")
+    version = payload.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise CheckpointError(f"{label} was written by a newer Latent Lab (format {version}); "
+                              f"this one reads format {FORMAT_VERSION} or older. Update the app.")
+    try:
+        config = TrainConfig.from_dict(payload["config"]).check()
+        info = payload["data_info"]
+        state = payload["state"]
+        if not isinstance(state, dict) or "models" not in state or not isinstance(info, dict):
+            raise KeyError("state")
+        tuple(int(v) for v in info["sample_shape"])
+    except ConfigError as error:
+        raise CheckpointError(f"{label} has an invalid config: {error.message}") from None
+    except (KeyError, TypeError, ValueError):
+        raise CheckpointError(f"{label} is missing parts of a Latent Lab checkpoint.") from None
+    return Checkpoint(config=config, data_info=info, step=int(payload.get("step", 0)),
+                      wall_time=float(payload.get("wall_time", 0.0)), state=state,
+                      name=str(payload.get("name") or Path(path).stem or "upload"),
+                      created=float(payload.get("created", 0.0)), path=path)
+
+
+def trainer_from_checkpoint(checkpoint: Checkpoint, device: str | None = None, **overrides):
+    """A Trainer that continues `checkpoint` exactly where it stopped (config overrides allowed)."""
+    from .training import Trainer
+
+    config = checkpoint.config.replace(**overrides) if overrides else checkpoint.config
+    trainer = Trainer(config, device=device)
+    try:
+        trainer.load_state_dict(checkpoint.state)
+    except (RuntimeError, KeyError, ValueError) as error:
+        raise CheckpointError(f"{checkpoint._label()} cannot be resumed with these settings "
+                              f"({str(error).splitlines()[0][:120]}).") from None
+    return trainer

@@ -1,0 +1,351 @@
+"""`python -m gan_core ...`: the command line over the same functions the app and the tests use.
+
+Every error a user can cause ends with one readable line on stderr and exit status 2; never a traceback
+(set LATENT_LAB_DEBUG=1 to see one).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import time
+from dataclasses import fields
+from pathlib import Path
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for; printed as one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line instead of usage + message
+        raise UsageError(f"{self.prog}: {message}")
+
+
+# -- config flags -------------------------------------------------------------------------------------------
+_FLAG_HELP = {
+    "dataset": "ring8, grid25, spiral, moons, digits, shapes, stacked-digits, mnist, fashion-mnist, cifar10 or folder:PATH",
+    "image_size": "image side in pixels for image datasets: 8, 16 or 32",
+    "data_root": "folder holding mnist / fashion-mnist / cifar10 files (never downloaded)",
+    "n_points": "size of the sampled pool for 2-D mixtures and generated image sets",
+    "model": "gan, cgan (class-conditional GAN), vae or cvae (conditional VAE)",
+    "arch": "auto (mlp for points, conv for images), mlp or conv",
+    "latent_dim": "size of the latent vector z",
+    "hidden": "width: units per MLP layer, base channels of conv nets",
+    "depth": "hidden layers of the MLPs",
+    "loss": "ns, minimax, lsgan, wgan-gp or hinge",
+    "spectral_norm": "spectral normalisation in the discriminator",
+    "r1_gamma": "R1 gradient penalty weight on real data (0 = off)",
+    "gp_weight": "gradient penalty weight for wgan-gp",
+    "pack": "PacGAN packing: D judges this many samples together (1-4)",
+    "minibatch_std": "give D the batch standard deviation as a feature",
+    "n_critic": "discriminator updates per generator update",
+    "label_smoothing": "one-sided label smoothing: real target becomes 1 - this",
+    "beta": "VAE: weight of the KL term (beta-VAE when not 1)",
+    "lr_g": "generator (VAE decoder) learning rate",
+    "lr_d": "discriminator (VAE encoder) learning rate",
+    "beta1": "Adam beta1", "beta2": "Adam beta2",
+    "batch_size": "samples per step",
+    "steps": "training steps (with --resume: how many more steps)",
+    "seed": "random seed: same seed and config give the same run",
+    "device": "auto (cuda > mps > cpu), cpu, cuda or mps",
+    "sample_every": "steps between sample snapshots",
+    "metrics_every": "steps between metric evaluations (0 = never)",
+}
+
+
+def _add_config_flags(parser: argparse.ArgumentParser) -> None:
+    from .config import TrainConfig, field_types
+
+    defaults = TrainConfig()
+    types = field_types()
+    group = parser.add_argument_group("run settings (override the preset or the checkpoint's config)")
+    for f in fields(TrainConfig):
+        flag = "--" + f.name.replace("_", "-")
+        kind = types[f.name]
+        help_text = f"{_FLAG_HELP.get(f.name, f.name)} (default {getattr(defaults, f.name)!r})"
+        if kind is bool:
+            group.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction, default=None, help=help_text)
+        else:
+            group.add_argument(flag, dest=f.name, type=kind, default=None, metavar=kind.__name__.upper(), help=help_text)
+    group.add_argument("--lr", type=float, default=None, metavar="FLOAT", help="set both learning rates")
+
+
+def _config_overrides(args: argparse.Namespace) -> dict:
+    from .config import TrainConfig
+
+    overrides = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if getattr(args, f.name, None) is not None}
+    if args.lr is not None:
+        overrides.setdefault("lr_g", args.lr)
+        overrides.setdefault("lr_d", args.lr)
+    return overrides
+
+
+def _config_error_line(error) -> str:
+    return f"--{error.field.replace('_', '-')}: {error.message}"
+
+
+# -- commands -------------------------------------------------------------------------------------------------
+def cmd_presets(args) -> int:
+    from .presets import PRESETS
+
+    width = max(len(name) for name in PRESETS)
+    for name, preset in PRESETS.items():
+        print(f"{name:<{width}}  {preset.description}")
+    return 0
+
+
+class _Progress:
+    """A one-line progress bar with steps/s and ETA, drawn only on a terminal."""
+
+    def __init__(self, total: int, start: int, enabled: bool):
+        self.total, self.start, self.enabled = total, start, enabled
+        self.began = time.perf_counter()
+        self.last_draw = 0.0
+
+    def update(self, step: int, extra: str = "", force: bool = False) -> None:
+        now = time.perf_counter()
+        if not self.enabled or (not force and now - self.last_draw < 0.2):
+            return
+        self.last_draw = now
+        done = step - self.start
+        rate = done / max(now - self.began, 1e-9)
+        left = (self.total - step) / rate if rate > 0 else 0
+        width = 28
+        filled = int(width * min(1.0, step / max(self.total, 1)))
+        bar = "#" * filled + "-" * (width - filled)
+        sys.stderr.write(f"\r[{bar}] {step}/{self.total}  {rate:6.1f} steps/s  ETA {left:5.0f}s  {extra}   ")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+
+
+def cmd_train(args) -> int:
+    from .checkpoints import load_checkpoint, save_checkpoint, trainer_payload
+    from .config import ConfigError, TrainConfig
+    from .presets import preset_config
+    from .training import Trainer, TrainingDiverged
+
+    overrides = _config_overrides(args)
+    extra_steps = None
+    if args.resume:
+        if args.preset:
+            raise UsageError("train: use --preset or --resume, not both")
+        checkpoint = load_checkpoint(args.resume)
+        extra_steps = overrides.pop("steps", None) or checkpoint.config.steps
+        shape_fields = {"dataset", "image_size", "model", "arch", "latent_dim", "hidden", "depth", "pack",
+                        "spectral_norm", "minibatch_std", "n_points"}
+        changed = sorted(k for k in shape_fields & overrides.keys() if overrides[k] != getattr(checkpoint.config, k))
+        if changed:
+            raise UsageError(f"train: --{changed[0].replace('_', '-')} cannot change when resuming: it shapes the model or data")
+        config = checkpoint.config.replace(**overrides)
+    else:
+        try:
+            config = preset_config(args.preset, **overrides) if args.preset else TrainConfig(**overrides)
+        except KeyError as error:
+            raise UsageError(f"train: --preset: {error.args[0]}") from None
+    try:
+        config.check()
+    except ConfigError as error:
+        raise UsageError(f"train: {_config_error_line(error)}") from None
+
+    trainer = Trainer(config)
+    if args.resume:
+        trainer.load_state_dict(checkpoint.state)
+        total = trainer.step_count + extra_steps
+        trainer.config = trainer.config.replace(steps=total)
+    else:
+        total = config.steps
+    out = Path(args.out)
+    progress = _Progress(total, trainer.step_count, sys.stderr.isatty() and not args.quiet)
+    status = 0
+    interrupted = []
+    previous = signal.signal(signal.SIGTERM, lambda *_: interrupted.append("terminated"))
+    try:
+        while trainer.step_count < total and not interrupted:
+            values = trainer.step()
+            progress.update(trainer.step_count, _short_stats(values))
+    except TrainingDiverged as error:
+        progress.close()
+        print(f"error: {error}", file=sys.stderr)
+        status = 1
+    except KeyboardInterrupt:
+        interrupted.append("interrupted")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    progress.update(trainer.step_count, force=True)
+    progress.close()
+    if interrupted:
+        print(f"{interrupted[0]} at step {trainer.step_count}; saving what was learned so far", file=sys.stderr)
+        status = 130
+    save_checkpoint(trainer_payload(trainer, name=out.stem), out)
+    if not args.quiet:
+        print(f"saved {out} ({trainer.step_count} steps, {trainer.elapsed:.1f} s of training)")
+    return status
+
+
+def _short_stats(values: dict) -> str:
+    keys = ("loss_d", "loss_g") if "loss_d" in values else ("recon", "kl")
+    return "  ".join(f"{k} {values[k]:.3f}" for k in keys if k in values)
+
+
+def _load_model(path: str):
+    from .latents import LatentModel
+
+    return LatentModel.load(path)
+
+
+def _write_output(samples, out: Path, is_points: bool, nrow: int | None = None) -> None:
+    import numpy as np
+
+    from .images import make_grid, save_png
+
+    suffix = out.suffix.lower()
+    if suffix not in (".npy", ".png"):
+        raise UsageError(f"--out must end in .npy or .png, not {out.suffix or 'nothing'}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".npy":
+        np.save(out, samples.numpy().astype(np.float32))
+    elif is_points:
+        from .images import scatter_image
+
+        save_png(scatter_image(samples.numpy()), out)
+    else:
+        save_png(make_grid(samples, nrow=nrow), out)
+
+
+def cmd_sample(args) -> int:
+    import torch
+
+    model = _load_model(args.checkpoint)
+    if args.n < 1 or args.n > 100_000:
+        raise UsageError("sample: --n must be between 1 and 100000")
+    if not 0.0 <= args.truncation <= 1.0:
+        raise UsageError("sample: --truncation must be between 0 and 1")
+    labels = None
+    if args.label is not None:
+        if not model.n_classes:
+            raise UsageError("sample: --label needs a conditional model")
+        if not 0 <= args.label < model.n_classes:
+            raise UsageError(f"sample: --label must be between 0 and {model.n_classes - 1}")
+        labels = torch.full((args.n,), args.label, dtype=torch.long)
+    samples = model.sample(args.n, seed=args.seed, labels=labels, truncation=args.truncation)
+    _write_output(samples, Path(args.out), model.is_points)
+    if not args.quiet:
+        print(f"wrote {args.n} samples to {args.out}")
+    return 0
+
+
+def cmd_interpolate(args) -> int:
+    from .latents import interpolate, latent_for_seed
+
+    model = _load_model(args.checkpoint)
+    if not 2 <= args.steps <= 256:
+        raise UsageError("interpolate: --steps must be between 2 and 256")
+    a, b = latent_for_seed(args.seed_a, model.latent_dim), latent_for_seed(args.seed_b, model.latent_dim)
+    path = interpolate(a, b, args.steps, args.mode)
+    frames = model.decode(path)
+    out = Path(args.out)
+    if out.suffix.lower() == ".gif":
+        from .images import gif_bytes, make_grid, upscale
+
+        if model.is_points:
+            raise UsageError("interpolate: a GIF needs an image model; use .npy for 2-D points")
+        pictures = [upscale(make_grid(frame[None], padding=0), 4) for frame in frames]
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(gif_bytes(pictures + pictures[-2:0:-1]))
+    else:
+        _write_output(frames, out, model.is_points, nrow=args.steps)
+    if not args.quiet:
+        print(f"wrote a {args.steps}-step {args.mode} interpolation to {args.out}")
+    return 0
+
+
+def cmd_metrics(args) -> int:
+    from .evaluate import evaluate_checkpoint, format_table
+
+    if args.n < 10 or args.n > 100_000:
+        raise UsageError("metrics: --n must be between 10 and 100000")
+    results = evaluate_checkpoint(args.checkpoint, n=args.n, seed=args.seed)
+    print(json.dumps(results, sort_keys=True) if args.json else format_table(results))
+    return 0
+
+
+# -- entry point -------------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m gan_core", description="Latent Lab: train and explore small GANs and VAEs.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
+
+    sub.add_parser("presets", help="list the teaching presets, one per line").set_defaults(func=cmd_presets)
+
+    train = sub.add_parser("train", help="train a model and save a checkpoint",
+                           description="Train from a preset, from flags, or continue a checkpoint (--resume).")
+    train.add_argument("--preset", help="start from a named preset (see `presets`)")
+    train.add_argument("--resume", metavar="CKPT", help="continue this checkpoint exactly where it stopped")
+    train.add_argument("--out", required=True, help="where to write the checkpoint (.pt)")
+    train.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _add_config_flags(train)
+    train.set_defaults(func=cmd_train)
+
+    sample = sub.add_parser("sample", help="write seeded samples of a checkpoint (.npy or .png)")
+    sample.add_argument("checkpoint", help="a .pt checkpoint")
+    sample.add_argument("--n", type=int, default=64, help="number of samples (default 64)")
+    sample.add_argument("--seed", type=int, default=0, help="latent seed (default 0)")
+    sample.add_argument("--truncation", type=float, default=1.0, help="truncation psi in [0, 1] (default 1 = off)")
+    sample.add_argument("--label", type=int, default=None, help="class to draw, for conditional models")
+    sample.add_argument("--out", required=True,
+                        help=".npy: float32 (n,2) for points or (n,C,H,W) in [-1,1] for images; .png: a picture")
+    sample.add_argument("--quiet", action="store_true")
+    sample.set_defaults(func=cmd_sample)
+
+    interp = sub.add_parser("interpolate", help="walk between two seeds' latents (.png strip, .gif, .npy)")
+    interp.add_argument("checkpoint")
+    interp.add_argument("--seed-a", type=int, default=1)
+    interp.add_argument("--seed-b", type=int, default=2)
+    interp.add_argument("--steps", type=int, default=8)
+    interp.add_argument("--mode", choices=("lerp", "slerp"), default="slerp")
+    interp.add_argument("--out", required=True)
+    interp.add_argument("--quiet", action="store_true")
+    interp.set_defaults(func=cmd_interpolate)
+
+    metrics = sub.add_parser("metrics", help="score a checkpoint's samples (mode coverage, PRDC, FD, KID...)")
+    metrics.add_argument("checkpoint")
+    metrics.add_argument("--n", type=int, default=2500)
+    metrics.add_argument("--seed", type=int, default=0)
+    metrics.add_argument("--json", action="store_true", help="print one JSON object")
+    metrics.set_defaults(func=cmd_metrics)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .checkpoints import CheckpointError
+    from .config import ConfigError
+    from .data import DataError
+
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return args.func(args)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except (CheckpointError, DataError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except ConfigError as error:
+        print(f"error: {_config_error_line(error)}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # anything unexpected: still one line, unless debugging
+        if os.environ.get("LATENT_LAB_DEBUG"):
+            raise
+        print(f"error: {type(error).__name__}: {error}".splitlines()[0], file=sys.stderr)
+        return 1

@@ -1,0 +1,204 @@
+"""What a training run is made of, as one plain dataclass.
+
+A `TrainConfig` is saved inside every checkpoint (as a dict), so any checkpoint can be rebuilt and
+resumed without guessing. `validate()` returns messages a student understands, keyed by field name, so
+the UI can show each next to its widget and the CLI can print one line naming the flag.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field, fields
+
+POINT_DATASETS = ("ring8", "grid25", "spiral", "moons")
+IMAGE_DATASETS = ("digits", "shapes", "stacked-digits", "mnist", "fashion-mnist", "cifar10")
+LABELLED_DATASETS = ("digits", "shapes", "stacked-digits", "mnist", "fashion-mnist", "cifar10")
+MODELS = ("gan", "cgan", "vae", "cvae")
+LOSSES = ("ns", "minimax", "lsgan", "wgan-gp", "hinge")
+ARCHS = ("auto", "mlp", "conv")
+DEVICES = ("auto", "cpu", "cuda", "mps")
+IMAGE_SIZES = (8, 16, 32)
+
+LOSS_DESCRIPTIONS = {
+    "ns": "non-saturating: G maximises log D(G(z)) (the usual choice)",
+    "minimax": "the original saturating objective: G minimises log(1 - D(G(z)))",
+    "lsgan": "least squares: D regresses real to 1 and fake to 0",
+    "wgan-gp": "Wasserstein critic with a gradient penalty",
+    "hinge": "hinge loss, as in SAGAN and BigGAN",
+}
+
+
+class ConfigError(ValueError):
+    """A config a user asked for that cannot run; `field` names the offending option."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field = field_name
+        self.message = message
+
+
+# Allowed numeric ranges (inclusive). They are wide enough for any teaching run and narrow enough that
+# a typo (an extra zero) cannot freeze a classroom server.
+RANGES: dict[str, tuple[float, float]] = {
+    "image_size": (8, 32),
+    "latent_dim": (1, 256),
+    "hidden": (8, 1024),
+    "depth": (1, 6),
+    "r1_gamma": (0.0, 1000.0),
+    "gp_weight": (0.0, 1000.0),
+    "pack": (1, 4),
+    "n_critic": (1, 10),
+    "label_smoothing": (0.0, 0.5),
+    "beta": (0.0, 100.0),
+    "lr_g": (1e-6, 1.0),
+    "lr_d": (1e-6, 1.0),
+    "beta1": (0.0, 0.999),
+    "beta2": (0.0, 0.9999),
+    "batch_size": (2, 4096),
+    "steps": (1, 1_000_000),
+    "seed": (0, 2**31 - 1),
+    "sample_every": (1, 100_000),
+    "metrics_every": (0, 100_000),
+    "n_points": (64, 200_000),
+}
+
+
+@dataclass
+class TrainConfig:
+    """Everything that defines a run. Defaults give a GAN on ring-8 that learns in seconds on a CPU."""
+
+    # data
+    dataset: str = "ring8"  # a name from POINT_DATASETS / IMAGE_DATASETS, or "folder:PATH"
+    image_size: int = 16  # image datasets are resized to image_size x image_size (8, 16 or 32)
+    data_root: str = ""  # where mnist / fashion-mnist / cifar10 files live (never downloaded)
+    n_points: int = 10_000  # size of the sampled pool for 2-D mixtures and generated image sets
+    # model
+    model: str = "gan"  # gan | cgan (class-conditional GAN) | vae | cvae (conditional VAE)
+    arch: str = "auto"  # mlp for 2-D points, conv for images when "auto"
+    latent_dim: int = 8
+    hidden: int = 128  # width: units per MLP layer, base channels for conv nets
+    depth: int = 3  # hidden layers of the MLPs
+    # objective and tricks
+    loss: str = "ns"
+    spectral_norm: bool = False
+    r1_gamma: float = 0.0  # R1 penalty weight on real data (0 = off)
+    gp_weight: float = 10.0  # gradient penalty weight, used by wgan-gp only
+    pack: int = 1  # PacGAN: D judges `pack` samples at once
+    minibatch_std: bool = False  # give D the batch's standard deviation as an extra feature
+    n_critic: int = 1  # D updates per G update
+    label_smoothing: float = 0.0  # one-sided: real targets become 1 - label_smoothing
+    beta: float = 1.0  # VAE: weight of the KL term (beta-VAE when != 1)
+    # optimisation
+    lr_g: float = 2e-4
+    lr_d: float = 2e-4
+    beta1: float = 0.5
+    beta2: float = 0.999
+    batch_size: int = 128
+    steps: int = 2000
+    seed: int = 0
+    device: str = "auto"
+    # what the trainer records
+    sample_every: int = 50  # steps between sample snapshots on the fixed latent batch
+    metrics_every: int = 250  # steps between cheap metric evaluations (0 = never)
+
+    # -- helpers -------------------------------------------------------------------------------
+    @property
+    def is_points(self) -> bool:
+        return self.dataset in POINT_DATASETS
+
+    @property
+    def is_vae(self) -> bool:
+        return self.model in ("vae", "cvae")
+
+    @property
+    def is_conditional(self) -> bool:
+        return self.model in ("cgan", "cvae")
+
+    @property
+    def resolved_arch(self) -> str:
+        if self.arch != "auto":
+            return self.arch
+        return "mlp" if self.is_points else "conv"
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TrainConfig":
+        """Build from a dict, ignoring unknown keys (a newer checkpoint may carry more fields)."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def replace(self, **changes) -> "TrainConfig":
+        return dataclasses.replace(self, **changes)
+
+    def validate(self) -> dict[str, str]:
+        """Return {field: message} for every problem found; empty when the config can run."""
+        return validate(self)
+
+    def check(self) -> "TrainConfig":
+        """Raise ConfigError for the first problem, else return self."""
+        problems = validate(self)
+        if problems:
+            name, message = next(iter(problems.items()))
+            raise ConfigError(name, message)
+        return self
+
+
+def field_types() -> dict[str, type]:
+    """Field name -> python type (int, float, bool, str), for CLIs and forms."""
+    mapping = {"int": int, "float": float, "bool": bool, "str": str}
+    return {f.name: mapping.get(f.type if isinstance(f.type, str) else f.type.__name__, str)
+            for f in fields(TrainConfig)}
+
+
+def _dataset_known(name: str) -> bool:
+    return name in POINT_DATASETS or name in IMAGE_DATASETS or (name.startswith("folder:") and len(name) > 7)
+
+
+def validate(cfg: TrainConfig) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    types = field_types()
+    for name, (low, high) in RANGES.items():
+        value = getattr(cfg, name)
+        expected = types[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (expected is int and isinstance(value, float) and not float(value).is_integer()):
+            problems[name] = f"{name} must be a{'n integer' if expected is int else ' number'}, got {value!r}."
+            continue
+        if value != value or not (low <= value <= high):  # value != value catches NaN
+            problems[name] = f"{name} must be between {low:g} and {high:g}, got {value:g}."
+    choices = {"model": MODELS, "loss": LOSSES, "arch": ARCHS, "device": DEVICES}
+    for name, allowed in choices.items():
+        if getattr(cfg, name) not in allowed:
+            problems[name] = f"{name} must be one of {', '.join(allowed)}; got {getattr(cfg, name)!r}."
+    if not _dataset_known(cfg.dataset):
+        problems["dataset"] = (f"Unknown dataset {cfg.dataset!r}: choose one of "
+                               f"{', '.join(POINT_DATASETS + IMAGE_DATASETS)} or folder:PATH.")
+    if problems:
+        return problems
+    if cfg.image_size not in IMAGE_SIZES and not cfg.is_points:
+        problems["image_size"] = f"image_size must be one of {', '.join(map(str, IMAGE_SIZES))}."
+    if cfg.is_conditional and cfg.dataset not in LABELLED_DATASETS:
+        problems["model"] = (f"A conditional model needs class labels, and {cfg.dataset} has none: "
+                             "pick digits, shapes or another labelled dataset, or an unconditional model.")
+    if cfg.is_points and cfg.arch == "conv":
+        problems["arch"] = "2-D points need the mlp architecture; conv is for images."
+    if cfg.batch_size % cfg.pack:
+        problems["pack"] = (f"Packing groups {cfg.pack} samples for D, so the batch size must be a multiple of "
+                            f"{cfg.pack}; {cfg.batch_size} is not.")
+    if cfg.is_vae and cfg.pack > 1:
+        problems["pack"] = "Packing is a GAN trick (it changes the discriminator); a VAE has none. Set pack to 1."
+    if cfg.is_vae and cfg.n_critic > 1:
+        problems["n_critic"] = "n_critic counts discriminator updates; a VAE has no discriminator. Set it to 1."
+    if cfg.minibatch_std and cfg.batch_size // cfg.pack < 2:
+        problems["minibatch_std"] = "Minibatch standard deviation needs at least 2 samples per batch."
+    return problems
+
+
+@dataclass
+class Preset:
+    name: str
+    description: str
+    overrides: dict = field(default_factory=dict)
+
+    def config(self, **extra) -> TrainConfig:
+        return TrainConfig(**{**self.overrides, **extra})

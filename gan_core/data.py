@@ -1,0 +1,725 @@
+"""Datasets behind one interface: 2-D mixtures, small image sets, the user's image folders and zips.
+
+Every loader returns a `Dataset`: a float32 tensor scaled to [-1, 1] (the range a tanh generator
+produces), optional int64 labels with readable class names, and for the two Gaussian mixtures the true
+mode centres, so the metrics can count which modes a generator covers.
+
+Nothing here downloads anything. Built-in sets are either computed (mixtures, shapes), bundled with
+scikit-learn (digits), or read from files the user already has (MNIST, Fashion-MNIST, CIFAR-10, folders).
+
+Files and archives from users are untrusted: the folder/zip loader refuses zip-slip names, zip bombs,
+decompression bombs and oversized uploads with one readable sentence (`DataError`), and skips files that
+are not images. The limits are module constants so a test or a server can tighten them.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import gzip
+import io
+import math
+import os
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image, ImageDraw, ImageOps
+
+from gan_core.config import IMAGE_DATASETS, POINT_DATASETS
+
+# -- limits for user folders and zips ---------------------------------------------------------------
+# Generous for any teaching dataset, small enough that one upload cannot exhaust a shared server.
+MAX_FILES = 5000  # candidate files in a folder or zip
+MAX_TOTAL_BYTES = 200 * 1024 * 1024  # uncompressed bytes read from a folder or zip, all files together
+MAX_RATIO = 100  # largest uncompressed/compressed size ratio allowed for a zip member ...
+RATIO_CHECK_MIN_BYTES = 1024 * 1024  # ... checked only for members this large (a tiny black PNG may compress well)
+MAX_IMAGE_PIXELS = 4096 * 4096  # width * height of any one image, checked before decoding its pixels
+IMAGE_FORMATS = ("PNG", "JPEG", "MPO", "GIF", "BMP", "WEBP", "TIFF", "PPM")  # Pillow decoders we trust users with
+_READ_CHUNK = 1024 * 1024
+_COLOUR_TOLERANCE = 3  # channels differing by at most this much (of 255) count as grey (JPEG chroma noise)
+
+RING8_SIGMA = 0.01
+GRID25_SIGMA = 0.05
+SHAPES_PER_MODE = 60
+STACKED_DIGITS_MAX = 25_000
+
+SHAPE_NAMES = ("circle", "square", "triangle")
+COLOUR_NAMES = ("red", "green", "blue")
+POSITION_NAMES = ("top left", "top right", "bottom left", "bottom right")
+FASHION_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                   "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+CIFAR10_CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
+
+_DESCRIPTIONS = {
+    "ring8": "8 Gaussians on the unit circle (sigma 0.01): the classic mode-collapse test from PacGAN.",
+    "grid25": "25 Gaussians on a 5x5 grid at {-4,-2,0,2,4}^2 (sigma 0.05): PacGAN's harder mode-collapse test.",
+    "spiral": "A two-arm spiral of noisy 2-D points, without labels.",
+    "moons": "Two interleaving half-moons of 2-D points (scikit-learn make_moons), without labels.",
+    "digits": "scikit-learn's 1,797 handwritten digits (8x8 originals, 10 classes), bundled offline.",
+    "shapes": "Circles, squares and triangles in red, green or blue, in one of 4 quadrants: 36 known modes.",
+    "stacked-digits": "Three digits stacked as red, green and blue channels: 1,000 known modes (Stacked-MNIST idea).",
+    "mnist": "MNIST handwritten digits (28x28, 10 classes) from local files under the data root.",
+    "fashion-mnist": "Fashion-MNIST clothing pictures (28x28, 10 classes) from local files under the data root.",
+    "cifar10": "CIFAR-10 colour photos (32x32, 10 classes) from local files under the data root.",
+}
+
+
+class DataError(ValueError):
+    """A dataset that cannot be loaded; the message is one sentence a student can act on."""
+
+
+@dataclass(eq=False)  # eq would compare tensors element-wise, which is neither cheap nor a bool
+class Dataset:
+    """A dataset held in memory, ready to be sampled every training step.
+
+    data:   float32 (N, 2) points or (N, C, H, W) images, scaled to [-1, 1]
+    labels: int64 (N,) class indices, or None when unlabelled
+    modes:  (K, 2) mixture means for ring8 / grid25 (the ground truth for mode coverage), else None
+    """
+
+    name: str
+    kind: str  # "points" | "image"
+    data: torch.Tensor
+    labels: torch.Tensor | None
+    class_names: list[str]
+    modes: np.ndarray | None
+    sigma: float | None
+    description: str
+    # mixture means as a tensor, per device, so sample_batch does not copy them every step
+    _modes_by_device: dict = field(default_factory=dict, init=False, repr=False)
+
+    @property
+    def n_classes(self) -> int:
+        return len(self.class_names)
+
+    @property
+    def is_points(self) -> bool:
+        return self.kind == "points"
+
+    @property
+    def sample_shape(self) -> tuple[int, ...]:
+        return tuple(self.data.shape[1:])
+
+    @property
+    def channels(self) -> int:
+        return 0 if self.is_points else int(self.data.shape[1])
+
+    @property
+    def image_size(self) -> int:
+        return 0 if self.is_points else int(self.data.shape[-1])
+
+    def __len__(self) -> int:
+        return int(self.data.shape[0])
+
+    def to(self, device) -> "Dataset":
+        """A copy whose tensors live on `device` (the original is untouched)."""
+        return dataclasses.replace(
+            self,
+            data=self.data.to(device),
+            labels=None if self.labels is None else self.labels.to(device),
+        )
+
+    def sample_batch(self, n: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Draw n samples on `generator.device`: x (n, *sample_shape) float32, y (n,) int64 or None.
+
+        The Gaussian mixtures draw fresh points from the true distribution (unlimited data, as in the
+        PacGAN experiments); everything else draws stored rows uniformly with replacement.
+        """
+        device = generator.device
+        if self.modes is not None:
+            modes = self._modes_on(device)
+            component = torch.randint(len(modes), (n,), generator=generator, device=device)
+            noise = torch.randn(n, 2, generator=generator, device=device, dtype=torch.float32)
+            return modes[component] + self.sigma * noise, component
+        index = torch.randint(len(self), (n,), generator=generator, device=device)
+        if self.data.device != index.device:  # data kept on the CPU while training elsewhere
+            index = index.to(self.data.device)
+        x = self.data[index].to(device, non_blocking=True)
+        y = None if self.labels is None else self.labels[index].to(device, non_blocking=True)
+        return x, y
+
+    def _modes_on(self, device: torch.device) -> torch.Tensor:
+        key = str(device)
+        if key not in self._modes_by_device:
+            self._modes_by_device[key] = torch.as_tensor(self.modes, dtype=torch.float32, device=device)
+        return self._modes_by_device[key]
+
+
+# -- the public entry points ------------------------------------------------------------------------
+
+def dataset_names() -> list[str]:
+    """The built-in dataset names (a folder is named "folder:PATH" on top of these)."""
+    return list(POINT_DATASETS + IMAGE_DATASETS)
+
+
+def describe(name: str) -> str:
+    """One line for the UI, for any name (an unknown name gets the sentence explaining the choices)."""
+    if name in _DESCRIPTIONS:
+        return _DESCRIPTIONS[name]
+    if name.startswith("folder:") and len(name) > len("folder:"):
+        return f"Your own images from {name[len('folder:'):]}, center-cropped to squares and resized."
+    return _unknown_message(name)
+
+
+def mixture_modes(name: str) -> tuple[np.ndarray, float]:
+    """The true means (K, 2) float64 and standard deviation of the ring8 / grid25 mixtures."""
+    if name == "ring8":
+        angle = 2 * np.pi * np.arange(8) / 8
+        return np.stack([np.cos(angle), np.sin(angle)], axis=1), RING8_SIGMA
+    if name == "grid25":
+        values = np.array([-4.0, -2.0, 0.0, 2.0, 4.0])
+        return np.array([(x, y) for x in values for y in values]), GRID25_SIGMA
+    raise DataError(f"{name!r} is not a Gaussian mixture; only ring8 and grid25 have known modes.")
+
+
+def load_dataset(name: str, image_size: int = 16, data_root: str = "", n_points: int = 10_000,
+                 seed: int = 0) -> Dataset:
+    """Load a dataset by name. Same arguments give identical tensors.
+
+    image_size applies to image datasets (resized to image_size x image_size); n_points is the size of the
+    2-D point pool, of stacked-digits, and the cap on MNIST / Fashion-MNIST / CIFAR-10 images.
+    """
+    if not isinstance(n_points, int) or isinstance(n_points, bool) or n_points < 1:
+        raise DataError(f"n_points must be a positive whole number, got {n_points!r}.")
+    if name in POINT_DATASETS:
+        return _load_points(name, n_points, seed)
+    if not isinstance(image_size, int) or isinstance(image_size, bool) or not 4 <= image_size <= 128:
+        raise DataError(f"image_size must be a whole number of pixels between 4 and 128, got {image_size!r}.")
+    if name == "digits":
+        return _load_digits(image_size)
+    if name == "shapes":
+        return _load_shapes(image_size, seed)
+    if name == "stacked-digits":
+        return _load_stacked_digits(image_size, n_points, seed)
+    if name in ("mnist", "fashion-mnist", "cifar10"):
+        return _load_local_files(name, image_size, data_root, n_points, seed)
+    if name.startswith("folder:") and len(name) > len("folder:"):
+        return load_folder_dataset(name[len("folder:"):], image_size, name=name)
+    raise DataError(_unknown_message(name))
+
+
+def _unknown_message(name: str) -> str:
+    return f"Unknown dataset {name!r}: choose one of {', '.join(dataset_names())}, or folder:PATH."
+
+
+# -- 2-D points -------------------------------------------------------------------------------------
+
+def _load_points(name: str, n_points: int, seed: int) -> Dataset:
+    generator = torch.Generator().manual_seed(seed)
+    if name in ("ring8", "grid25"):
+        modes, sigma = mixture_modes(name)
+        component = torch.randint(len(modes), (n_points,), generator=generator)
+        noise = torch.randn(n_points, 2, generator=generator, dtype=torch.float32)
+        points = torch.as_tensor(modes, dtype=torch.float32)[component] + sigma * noise
+        return Dataset(name, "points", points, component, [f"mode {i}" for i in range(len(modes))],
+                       modes, sigma, _DESCRIPTIONS[name])
+    if name == "spiral":
+        points = _spiral(n_points, generator)
+    else:
+        from sklearn.datasets import make_moons  # imported late: scikit-learn is slow to import
+
+        moons, _ = make_moons(n_samples=n_points, noise=0.05, random_state=seed)
+        # make_moons spans x in [-1, 2], y in [-0.5, 1]: centre it so it sits next to the other sets
+        points = torch.as_tensor(moons - np.array([0.5, 0.25]), dtype=torch.float32)
+    return Dataset(name, "points", points, None, [], None, None, _DESCRIPTIONS[name])
+
+
+def _spiral(n_points: int, generator: torch.Generator) -> torch.Tensor:
+    """(n, 2) points on two interleaved arms of 1.5 turns each, radius up to about 1.5."""
+    # sqrt spreads points evenly along the arm, which gets longer as it winds outwards
+    progress = torch.rand(n_points, generator=generator).sqrt()
+    angle = progress * 3 * math.pi
+    arm = torch.randint(2, (n_points,), generator=generator)
+    angle = angle + math.pi * arm  # the second arm is the first turned half a circle
+    radius = 1.4 * progress
+    points = torch.stack([radius * torch.cos(angle), radius * torch.sin(angle)], dim=1)
+    return points + 0.04 * torch.randn(n_points, 2, generator=generator)
+
+
+# -- small built-in image sets ---------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def _sklearn_digits() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's bundled digits: images (1797, 8, 8) float64 in 0..16 and targets (1797,), read-only."""
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    images, targets = bunch.images.copy(), bunch.target.astype(np.int64)
+    images.flags.writeable = False  # shared by every caller, so nobody may change it
+    targets.flags.writeable = False
+    return images, targets
+
+
+def _resize_to_unit_range(pixels: np.ndarray, max_value: float, size: int) -> torch.Tensor:
+    """(N, C, H, W) pixels in [0, max_value] -> float32 (N, C, size, size) in [-1, 1].
+
+    Bilinear resizing, antialiased when shrinking so thin strokes are averaged rather than dropped.
+    Works in chunks so a large uint8 set never needs a full-size float copy at its original size.
+    """
+    n, channels, height, width = pixels.shape
+    out = torch.empty(n, channels, size, size, dtype=torch.float32)
+    for start in range(0, n, 2048):
+        # a float32 copy per chunk: also makes read-only inputs (the cached digits) safe to hand to torch
+        chunk = torch.from_numpy(np.ascontiguousarray(pixels[start:start + 2048], dtype=np.float32)) / max_value
+        if (height, width) != (size, size):
+            chunk = F.interpolate(chunk, size=(size, size), mode="bilinear", align_corners=False,
+                                  antialias=size < max(height, width))
+        out[start:start + 2048] = chunk * 2 - 1
+    return out.clamp_(-1, 1)
+
+
+def _load_digits(image_size: int) -> Dataset:
+    images, targets = _sklearn_digits()
+    data = _resize_to_unit_range(images[:, None], 16.0, image_size)
+    return Dataset("digits", "image", data, torch.as_tensor(targets.copy()), [str(d) for d in range(10)],
+                   None, None, f"{_DESCRIPTIONS['digits']} {len(data):,} images at {image_size}x{image_size}.")
+
+
+def shapes_class_names() -> list[str]:
+    """The 36 captions of the shapes modes, index = label, e.g. "red circle, top left"."""
+    return [f"{colour} {shape}, {position}"
+            for shape in SHAPE_NAMES for colour in COLOUR_NAMES for position in POSITION_NAMES]
+
+
+def _load_shapes(image_size: int, seed: int) -> Dataset:
+    """36 modes x SHAPES_PER_MODE images (3, S, S); label = (shape*3 + colour)*4 + position."""
+    rng = np.random.default_rng(seed)
+    canvas = 4 * image_size  # drawn 4x larger then box-averaged down: smooth edges at any size
+    quadrant_centres = [(0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75)]  # (x, y) fractions
+    n_modes = len(SHAPE_NAMES) * len(COLOUR_NAMES) * len(POSITION_NAMES)
+    labels = np.repeat(np.arange(n_modes), SHAPES_PER_MODE)
+    # seeded jitter so the 60 images of a mode are not identical; all shapes stay inside their quadrant
+    scale = rng.uniform(0.85, 1.1, size=len(labels))
+    offset = rng.uniform(-0.04, 0.04, size=(len(labels), 2)) * canvas
+    masks = np.empty((len(labels), image_size, image_size), dtype=np.uint8)
+    for i, label in enumerate(labels):
+        shape, position = label // 12, label % 4
+        cx = quadrant_centres[position][0] * canvas + offset[i, 0]
+        cy = quadrant_centres[position][1] * canvas + offset[i, 1]
+        radius = 0.17 * canvas * scale[i]
+        image = Image.new("L", (canvas, canvas), 0)
+        draw = ImageDraw.Draw(image)
+        if shape == 0:
+            draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), fill=255)
+        elif shape == 1:
+            half = 0.9 * radius  # about the circle's area
+            draw.rectangle((cx - half, cy - half, cx + half, cy + half), fill=255)
+        else:
+            big = 1.2 * radius  # circumradius; the centroid is moved down so the triangle sits centred
+            cy += big / 4
+            draw.polygon([(cx, cy - big), (cx + big * 0.866, cy + big / 2), (cx - big * 0.866, cy + big / 2)],
+                         fill=255)
+        masks[i] = np.asarray(image.reduce(4))
+    colours = np.eye(3, dtype=np.float32)[(labels // 4) % 3]  # (N, 3): pure red, green or blue
+    pixels = torch.as_tensor(masks, dtype=torch.float32)[:, None] / 255 * torch.as_tensor(colours)[:, :, None, None]
+    data = pixels * 2 - 1
+    return Dataset("shapes", "image", data, torch.as_tensor(labels, dtype=torch.int64), shapes_class_names(),
+                   None, None, f"{_DESCRIPTIONS['shapes']} {len(data):,} images at {image_size}x{image_size}.")
+
+
+def _load_stacked_digits(image_size: int, n_points: int, seed: int) -> Dataset:
+    """min(n_points, 25,000) images (3, S, S): a random image of a random digit in each colour channel."""
+    images, targets = _sklearn_digits()
+    n = min(n_points, STACKED_DIGITS_MAX)
+    rng = np.random.default_rng(seed)
+    digits = rng.integers(0, 10, size=(n, 3))  # (N, 3): the digit shown in red, green, blue
+    # pick a random example of each chosen digit without a Python loop: index into the examples sorted by digit
+    by_digit = np.argsort(targets, kind="stable")
+    counts = np.bincount(targets, minlength=10)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    which = (rng.random((n, 3)) * counts[digits]).astype(np.int64)
+    chosen = torch.as_tensor(by_digit[starts[digits] + which])  # (N, 3) indices into the 1,797 digits
+    # resizing acts on each channel alone, so resize the 1,797 digits once and gather: (N, 3, S, S)
+    resized = _resize_to_unit_range(images[:, None], 16.0, image_size)[:, 0]
+    data = resized[chosen]
+    labels = torch.as_tensor(100 * digits[:, 0] + 10 * digits[:, 1] + digits[:, 2], dtype=torch.int64)
+    return Dataset("stacked-digits", "image", data, labels, [f"{i:03d}" for i in range(1000)], None, None,
+                   f"{_DESCRIPTIONS['stacked-digits']} {n:,} images at {image_size}x{image_size}.")
+
+
+# -- MNIST, Fashion-MNIST, CIFAR-10 from local files (never downloaded) ---------------------------
+
+def _load_local_files(name: str, image_size: int, data_root: str, n_points: int, seed: int) -> Dataset:
+    if not data_root:
+        raise DataError(f"{name} is read from files you already have: pass --data-root DIR (the data root "
+                        "setting in the app); Latent Lab never downloads.")
+    root = Path(data_root).expanduser()
+    if name == "cifar10":
+        pixels, labels = _read_cifar10(root)
+        class_names = CIFAR10_CLASSES
+    else:
+        folder = "MNIST" if name == "mnist" else "FashionMNIST"
+        pixels, labels = _read_mnist_like(name, root / folder / "raw")
+        class_names = [str(d) for d in range(10)] if name == "mnist" else FASHION_CLASSES
+    if len(pixels) > n_points:  # a seeded subset keeps memory small and the classes balanced
+        keep = np.sort(np.random.default_rng(seed).choice(len(pixels), size=n_points, replace=False))
+        pixels, labels = pixels[keep], labels[keep]
+    data = _resize_to_unit_range(pixels, 255.0, image_size)
+    return Dataset(name, "image", data, torch.as_tensor(labels, dtype=torch.int64), list(class_names), None, None,
+                   f"{_DESCRIPTIONS[name]} {len(data):,} images at {image_size}x{image_size}.")
+
+
+def _read_mnist_like(name: str, raw: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Training split from ROOT/<MNIST|FashionMNIST>/raw/ (torchvision's layout): uint8 (N, 1, 28, 28), labels (N,).
+
+    The idx files are parsed here rather than with torchvision.datasets.MNIST, which insists on all four
+    files (train and t10k) uncompressed; here the two training files are enough, plain or .gz.
+    """
+    pretty = "MNIST" if name == "mnist" else "Fashion-MNIST"
+    missing = DataError(f"{pretty} not found: put train-images-idx3-ubyte and train-labels-idx1-ubyte "
+                        f"(optionally .gz) in {raw}{os.sep} (download them elsewhere; Latent Lab never downloads).")
+    images_path = _first_existing(raw, "train-images-idx3-ubyte")
+    labels_path = _first_existing(raw, "train-labels-idx1-ubyte")
+    if images_path is None or labels_path is None:
+        raise missing
+    images = _read_idx(images_path, pretty, expected_dims=3)
+    labels = _read_idx(labels_path, pretty, expected_dims=1)
+    if len(images) != len(labels):
+        raise DataError(f"{pretty} files in {raw} disagree: {len(images):,} images but {len(labels):,} labels.")
+    if len(labels) and labels.max() > 9:
+        raise DataError(f"{labels_path} holds labels above 9, so it is not a {pretty} label file.")
+    return images[:, None], labels.astype(np.int64)
+
+
+def _first_existing(folder: Path, stem: str) -> Path | None:
+    for candidate in (folder / stem, folder / f"{stem}.gz"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _read_idx(path: Path, pretty: str, expected_dims: int) -> np.ndarray:
+    """An unsigned-byte idx file (the MNIST format): big-endian header, then the array."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rb") as handle:
+            blob = handle.read(MAX_TOTAL_BYTES + 1)  # MNIST is 47 MB; anything past the cap is not MNIST
+    except (OSError, EOFError) as error:
+        raise DataError(f"Could not read {path} ({error.__class__.__name__}); is it a complete {pretty} file?")
+    # magic number: two zero bytes, a type byte (0x08 = unsigned byte), the number of dimensions
+    bad = DataError(f"{path} is not a {pretty} idx file with {expected_dims} dimension(s) of bytes.")
+    if len(blob) > MAX_TOTAL_BYTES or len(blob) < 4 or blob[:3] != b"\x00\x00\x08" or blob[3] != expected_dims:
+        raise bad
+    header = 4 + 4 * expected_dims
+    shape = tuple(int.from_bytes(blob[4 + 4 * i:8 + 4 * i], "big") for i in range(expected_dims))
+    if len(blob) < header + math.prod(shape):
+        raise bad
+    return np.frombuffer(blob, dtype=np.uint8, count=math.prod(shape), offset=header).reshape(shape)
+
+
+def _read_cifar10(root: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Training images uint8 (N, 3, 32, 32) and labels (N,), from the binary version if present.
+
+    Each record of data_batch_*.bin is 1 label byte then 3,072 pixel bytes in (C, H, W) order; reading it
+    with numpy avoids unpickling. The python version is used only through torchvision, which checks md5s.
+    """
+    binary = root / "cifar-10-batches-bin"
+    batches = [binary / f"data_batch_{i}.bin" for i in range(1, 6) if (binary / f"data_batch_{i}.bin").is_file()]
+    if batches:
+        record = 1 + 3 * 32 * 32
+        parts = []
+        for batch in batches:
+            raw = np.fromfile(batch, dtype=np.uint8)
+            if raw.size == 0 or raw.size % record:
+                raise DataError(f"{batch} is not a CIFAR-10 binary batch (its size is not a multiple of 3,073 bytes).")
+            parts.append(raw.reshape(-1, record))
+        records = np.concatenate(parts)
+        labels = records[:, 0].astype(np.int64)
+        if labels.max() > 9:
+            raise DataError(f"{binary} holds labels above 9, so it is not CIFAR-10.")
+        return records[:, 1:].reshape(-1, 3, 32, 32), labels
+    if (root / "cifar-10-batches-py").is_dir():
+        from torchvision.datasets import CIFAR10
+
+        try:
+            python_version = CIFAR10(str(root), train=True, download=False)  # verifies each file's md5
+        except RuntimeError:
+            raise DataError(f"CIFAR-10 in {root / 'cifar-10-batches-py'} is incomplete or corrupted "
+                            "(its md5 checks failed); replace it with the official files.") from None
+        return np.ascontiguousarray(python_version.data.transpose(0, 3, 1, 2)), np.asarray(python_version.targets)
+    raise DataError(f"CIFAR-10 not found: put data_batch_1.bin ... data_batch_5.bin (the binary version) in "
+                    f"{binary}{os.sep} (download them elsewhere; Latent Lab never downloads).")
+
+
+# -- the user's own images: folders, zips, uploads --------------------------------------------------
+
+def load_folder_dataset(source: str | os.PathLike | bytes, image_size: int = 16, name: str | None = None) -> Dataset:
+    """Images from a folder (recursive), a .zip, or one image; `source` may also be the bytes of a zip or image.
+
+    Images are center-cropped to squares and resized to (C, image_size, image_size), C = 3 if any image has
+    colour, else 1. Labels come from subfolder names when every image sits in a class subfolder (at least
+    two of them). Files that are not images are skipped; unsafe archives raise DataError.
+    """
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        blob = bytes(source)
+        label = name or "the upload"
+        if len(blob) > MAX_TOTAL_BYTES:
+            raise DataError(f"{label} is {len(blob) / 2**20:.0f} MB, more than the {MAX_TOTAL_BYTES / 2**20:.0f} MB limit.")
+        if zipfile.is_zipfile(io.BytesIO(blob)):
+            return _from_zip(io.BytesIO(blob), label, image_size, name or "upload")
+        return _build_image_dataset(iter([(label, blob)]), image_size, name or "upload", label)
+
+    path = Path(os.fspath(source)).expanduser()
+    label = str(source)
+    name = name or f"folder:{source}"
+    if not path.exists():
+        raise DataError(f"{label} does not exist: give a folder of images or a .zip file.")
+    if path.is_dir():
+        return _build_image_dataset(_iter_folder(path, label), image_size, name, label)
+    if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
+        return _from_zip(path, label, image_size, name)
+    if path.stat().st_size > MAX_TOTAL_BYTES:
+        raise DataError(f"{label} is larger than the {MAX_TOTAL_BYTES / 2**20:.0f} MB limit.")
+    return _build_image_dataset(iter([(path.name, path.read_bytes())]), image_size, name, label)
+
+
+def load_images_from_bytes(name_to_bytes: dict[str, bytes], image_size: int = 16, name: str = "upload") -> Dataset:
+    """Several uploaded files (file name -> content) as one dataset, with the same limits as a folder.
+
+    The names act as paths, so "cats/1.png", "dogs/2.png" give labels. A zip should go through
+    load_folder_dataset(bytes) instead.
+    """
+    if not name_to_bytes:
+        raise DataError("No files were uploaded.")
+    if len(name_to_bytes) > MAX_FILES:
+        raise DataError(f"The upload holds {len(name_to_bytes):,} files, more than the limit of {MAX_FILES:,}.")
+    total = sum(len(blob) for blob in name_to_bytes.values())
+    if total > MAX_TOTAL_BYTES:
+        raise DataError(f"The upload holds {total / 2**20:.0f} MB, more than the {MAX_TOTAL_BYTES / 2**20:.0f} MB limit.")
+    entries = sorted((_unsafe_name_check(key, "the upload"), blob) for key, blob in name_to_bytes.items())
+    return _build_image_dataset(iter(entries), image_size, name, "the upload")
+
+
+def _is_junk(relative: str) -> bool:
+    """Hidden files and macOS resource forks, which are never the user's pictures."""
+    parts = relative.split("/")
+    return parts[0] == "__MACOSX" or any(part.startswith(".") for part in parts)
+
+
+def _iter_folder(root: Path, label: str) -> Iterator[tuple[str, bytes]]:
+    """(relative path with "/", bytes) of every regular file under root, after checking count and size."""
+    files: list[tuple[str, Path, int]] = []
+    for directory, subdirs, names in os.walk(root):  # does not descend into symlinked folders
+        subdirs.sort()
+        for file_name in sorted(names):
+            full = Path(directory) / file_name
+            relative = full.relative_to(root).as_posix()
+            if _is_junk(relative) or full.is_symlink() or not full.is_file():
+                continue  # symlinks could point anywhere on the server; a folder of pictures has none
+            files.append((relative, full, full.stat().st_size))
+            if len(files) > MAX_FILES:
+                raise DataError(f"{label} holds more than {MAX_FILES:,} files, the limit; use a smaller folder.")
+    if not files:
+        raise DataError(f"{label} contains no files.")
+    total = sum(size for _, _, size in files)
+    if total > MAX_TOTAL_BYTES:
+        raise DataError(f"{label} holds {total / 2**20:.0f} MB of files, more than the "
+                        f"{MAX_TOTAL_BYTES / 2**20:.0f} MB limit.")
+
+    def read_all() -> Iterator[tuple[str, bytes]]:
+        budget = MAX_TOTAL_BYTES
+        for relative, full, _ in files:
+            try:
+                with open(full, "rb") as handle:
+                    blob = handle.read(budget + 1)  # a file may have grown since we measured it
+            except OSError:
+                blob = b""  # unreadable: counted as skipped like any other non-image
+            budget -= len(blob)
+            if budget < 0:
+                raise DataError(f"{label} holds more than the {MAX_TOTAL_BYTES / 2**20:.0f} MB limit.")
+            yield relative, blob
+
+    return read_all()
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def _unsafe_name_check(member: str, label: str) -> str:
+    """Refuse names that would escape the archive if extracted (zip slip); return the "/" form."""
+    normal = member.replace("\\", "/")
+    if normal.startswith("/") or _DRIVE.match(normal) or ".." in normal.split("/"):
+        raise DataError(f"{label} was refused: the entry {member!r} points outside the archive "
+                        "(absolute path or '..'), which is how zip-slip attacks work.")
+    return normal
+
+
+def _from_zip(source: Path | io.BytesIO, label: str, image_size: int, name: str) -> Dataset:
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise DataError(f"{label} is not a readable zip file.") from None
+    with archive:
+        members = []
+        for info in archive.infolist():
+            relative = _unsafe_name_check(info.filename, label)  # every entry, folders included
+            if not info.is_dir() and not _is_junk(relative):
+                members.append((relative, info))
+        if not members:
+            raise DataError(f"{label} is an empty zip file (no files in it).")
+        if len(members) > MAX_FILES:
+            raise DataError(f"{label} holds {len(members):,} files, more than the limit of {MAX_FILES:,}.")
+        # zip bombs, part 1: what the headers declare, checked before anything is decompressed
+        declared = sum(info.file_size for _, info in members)
+        if declared > MAX_TOTAL_BYTES:
+            raise DataError(f"{label} unpacks to {declared / 2**20:.0f} MB, more than the "
+                            f"{MAX_TOTAL_BYTES / 2**20:.0f} MB limit.")
+        for relative, info in members:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size >= RATIO_CHECK_MIN_BYTES and ratio > MAX_RATIO:
+                raise DataError(f"{label} was refused: {relative!r} expands {ratio:,.0f} times (the limit is "
+                                f"{MAX_RATIO}), which is what a zip bomb does.")
+        entries = sorted(members, key=lambda item: item[0])
+        return _build_image_dataset(_iter_zip(archive, entries, label), image_size, name, label)
+
+
+def _iter_zip(archive: zipfile.ZipFile, members: list, label: str) -> Iterator[tuple[str, bytes]]:
+    """Read members in memory, never extracting, and never more bytes than declared or budgeted."""
+    budget = MAX_TOTAL_BYTES
+    for relative, info in members:
+        # zip bombs, part 2: headers can lie, so count what actually comes out
+        limit = min(info.file_size, budget)
+        chunks, total = [], 0
+        try:
+            with archive.open(info) as handle:
+                while chunk := handle.read(min(_READ_CHUNK, limit - total + 1)):
+                    total += len(chunk)
+                    if total > limit:
+                        raise DataError(f"{label} was refused: {relative!r} unpacks to more bytes than its header "
+                                        "declares, which is how zip bombs hide.")
+                    chunks.append(chunk)
+        except DataError:
+            raise
+        except Exception:  # encrypted, bad CRC, unknown compression: not a picture we can use
+            chunks = []
+        budget -= total
+        yield relative, b"".join(chunks)
+
+
+def _build_image_dataset(entries: Iterator[tuple[str, bytes]], image_size: int, name: str, label: str) -> Dataset:
+    """Decode every (path, bytes) entry; skip non-images; stack into a Dataset."""
+    if not isinstance(image_size, int) or not 4 <= image_size <= 128:
+        raise DataError(f"image_size must be a whole number of pixels between 4 and 128, got {image_size!r}.")
+    paths: list[str] = []
+    pictures: list[np.ndarray] = []  # each (S, S, 3) uint8
+    coloured = False
+    skipped = 0
+    for relative, blob in entries:
+        picture = _decode_image(blob, image_size, relative, label)
+        if picture is None:
+            skipped += 1
+            continue
+        paths.append(relative)
+        pictures.append(picture)
+        coloured = coloured or int(np.ptp(picture.astype(np.int16), axis=2).max()) > _COLOUR_TOLERANCE
+    if not pictures:
+        raise DataError(f"No readable images in {label} ({skipped} file{'s' if skipped != 1 else ''} skipped).")
+    stack = np.stack(pictures)  # (N, S, S, 3)
+    if coloured:
+        pixels = stack.transpose(0, 3, 1, 2)
+    else:  # all grey: one channel is enough and makes the models smaller
+        pixels = stack.mean(axis=3, dtype=np.float32).round()[:, None]
+    data = torch.as_tensor(np.ascontiguousarray(pixels), dtype=torch.float32) / 127.5 - 1
+    labels, class_names = _labels_from_paths(paths)
+    description = f"{len(data):,} images from {label} at {image_size}x{image_size}"
+    if class_names:
+        description += f", {len(class_names)} classes from subfolders"
+    if skipped:
+        description += f" ({skipped} non-image file{'s' if skipped != 1 else ''} skipped)"
+    return Dataset(name, "image", data.clamp_(-1, 1), labels, class_names, None, None, description + ".")
+
+
+def _labels_from_paths(paths: list[str]) -> tuple[torch.Tensor | None, list[str]]:
+    """Class labels from the first folder level, when every image sits in one of at least two class folders."""
+    parts = [path.split("/") for path in paths]
+    # a zip usually wraps everything in one top folder: look through folders every file shares
+    while all(len(p) > 1 for p in parts) and len({p[0] for p in parts}) == 1:
+        parts = [p[1:] for p in parts]
+    if not all(len(p) > 1 for p in parts):
+        return None, []
+    class_names = sorted({p[0] for p in parts})
+    index = {class_name: i for i, class_name in enumerate(class_names)}
+    return torch.tensor([index[p[0]] for p in parts], dtype=torch.int64), class_names
+
+
+def _decode_image(blob: bytes, image_size: int, relative: str, label: str) -> np.ndarray | None:
+    """Bytes -> (S, S, 3) uint8 center-cropped and resized, or None if it is not a readable image.
+
+    Raises DataError for decompression bombs: an image whose header claims more than MAX_IMAGE_PIXELS,
+    checked before any pixel is decoded.
+    """
+    if not blob:
+        return None
+    too_big = f"{relative!r} in {label} is too large to decode safely"
+    with warnings.catch_warnings():
+        # Pillow only warns about very large images; here they are refused like any other bomb
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(blob), formats=IMAGE_FORMATS)  # lazy: reads the header only
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise DataError(f"{too_big}: {width}x{height} pixels, more than the limit of "
+                                f"{MAX_IMAGE_PIXELS:,}; shrink it first.")
+            if image.format in ("JPEG", "MPO"):
+                image.draft(image.mode, (2 * image_size, 2 * image_size))  # the decoder shrinks big photos
+            image.load()
+            image = _to_8bit(_upright(image))
+        except DataError:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise DataError(f"{too_big}: Pillow flags it as a decompression bomb.") from None
+        except Exception:  # not an image, truncated, unsupported: skipped and counted
+            return None
+    width, height = image.size
+    side = min(width, height)
+    box = ((width - side) / 2, (height - side) / 2, (width + side) / 2, (height + side) / 2)
+    image = image.resize((image_size, image_size), Image.Resampling.BILINEAR, box=box, reducing_gap=3.0)
+    pixels = np.asarray(image.convert("RGB"), dtype=np.uint8)
+    return pixels
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """Apply the EXIF rotation phone photos carry; a broken EXIF block is no reason to drop the picture."""
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception:
+        return image
+
+
+def _to_8bit(image: Image.Image) -> Image.Image:
+    """Any Pillow mode -> 8-bit "L" or "RGB"; transparency is composited onto black."""
+    mode = image.mode
+    if mode in ("L", "RGB"):
+        return image
+    if mode == "1":
+        return image.convert("L")
+    if mode == "P":
+        # a palette may carry transparency; go through RGBA so it is composited like any alpha
+        image = image.convert("RGBA") if "transparency" in image.info else image.convert("RGB")
+        mode = image.mode
+        if mode == "RGB":
+            return image
+    if mode in ("LA", "La", "PA", "RGBA", "RGBa"):
+        rgba = np.asarray(image.convert("RGBA"), dtype=np.float32)
+        rgb = rgba[..., :3] * (rgba[..., 3:] / 255.0)  # onto black
+        return Image.fromarray(np.round(rgb).astype(np.uint8), "RGB")
+    if mode.startswith("I;16"):
+        values = np.asarray(image, dtype=np.float64) / 257.0  # 65535 -> 255
+        return Image.fromarray(np.round(values).clip(0, 255).astype(np.uint8), "L")
+    if mode == "I":
+        values = np.asarray(image, dtype=np.float64)
+        if values.max(initial=0) > 255:  # 32-bit container of 16-bit data (how some readers give 16-bit PNGs)
+            values = values / 257.0
+        return Image.fromarray(np.round(values).clip(0, 255).astype(np.uint8), "L")
+    if mode == "F":
+        values = np.nan_to_num(np.asarray(image, dtype=np.float64))
+        if values.min(initial=0) >= 0 and values.max(initial=0) <= 1:  # floats in [0, 1] are intensities
+            values = values * 255
+        return Image.fromarray(np.round(values).clip(0, 255).astype(np.uint8), "L")
+    return image.convert("RGB")  # CMYK, YCbCr, LAB, HSV, ...

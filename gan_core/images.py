@@ -1,0 +1,94 @@
+"""Tensors <-> pictures: uint8 grids, PNG bytes and animated GIFs (Pillow does the encoding)."""
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+import torch
+from PIL import Image
+
+
+def to_uint8(images: torch.Tensor | np.ndarray) -> np.ndarray:
+    """(N, C, H, W) floats in [-1, 1] -> (N, H, W, C) uint8 (C is 1 or 3)."""
+    array = images.detach().float().cpu().numpy() if isinstance(images, torch.Tensor) else np.asarray(images, dtype=np.float32)
+    array = np.clip((array + 1.0) * 127.5 + 0.5, 0, 255).astype(np.uint8)
+    return array.transpose(0, 2, 3, 1)
+
+
+def make_grid(images: torch.Tensor | np.ndarray, nrow: int | None = None, padding: int = 1,
+              pad_value: int = 40) -> np.ndarray:
+    """Tile (N, C, H, W) images in [-1, 1] (or (N, H, W, C) uint8) into one (H', W', 3) uint8 array.
+
+    `nrow` is the number of images per row (default: a near-square grid).
+    """
+    tiles = images if isinstance(images, np.ndarray) and images.dtype == np.uint8 else to_uint8(images)
+    if tiles.shape[-1] == 1:
+        tiles = np.repeat(tiles, 3, axis=-1)
+    n, h, w, _ = tiles.shape
+    nrow = nrow or max(1, int(math.ceil(math.sqrt(n))))
+    rows = int(math.ceil(n / nrow))
+    grid = np.full((rows * (h + padding) + padding, nrow * (w + padding) + padding, 3), pad_value, np.uint8)
+    for index in range(n):
+        r, c = divmod(index, nrow)
+        top, left = padding + r * (h + padding), padding + c * (w + padding)
+        grid[top:top + h, left:left + w] = tiles[index]
+    return grid
+
+
+def upscale(array: np.ndarray, factor: int) -> np.ndarray:
+    """Nearest-neighbour enlarge an (H, W, 3) uint8 array so small images stay crisp on screen."""
+    if factor <= 1:
+        return array
+    return np.repeat(np.repeat(array, factor, axis=0), factor, axis=1)
+
+
+def display_scale(height: int, target: int = 320) -> int:
+    """An integer zoom that brings an image of `height` pixels near `target` pixels."""
+    return max(1, target // max(1, height))
+
+
+def png_bytes(array: np.ndarray) -> bytes:
+    """Encode an (H, W, 3) uint8 array as PNG bytes."""
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def save_png(array: np.ndarray, path) -> None:
+    Image.fromarray(array).save(path, format="PNG")
+
+
+def gif_bytes(frames: list[np.ndarray], duration_ms: int = 120, loop: int = 0) -> bytes:
+    """Encode a list of (H, W, 3) uint8 frames as an animated GIF."""
+    if not frames:
+        raise ValueError("a GIF needs at least one frame")
+    pictures = [Image.fromarray(frame) for frame in frames]
+    buffer = io.BytesIO()
+    pictures[0].save(buffer, format="GIF", save_all=True, append_images=pictures[1:], duration=duration_ms,
+                     loop=loop, optimize=False, disposal=2)
+    return buffer.getvalue()
+
+
+def scatter_image(points: np.ndarray, bounds: tuple[float, float, float, float] | None = None, size: int = 320,
+                  colour: tuple[int, int, int] = (230, 90, 40)) -> np.ndarray:
+    """Draw (n, 2) points as a (size, size, 3) uint8 picture on white (for PNG export of 2-D samples)."""
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    finite = points[np.isfinite(points).all(axis=1)]
+    if bounds is None:
+        if len(finite):
+            low, high = finite.min(axis=0), finite.max(axis=0)
+            half = max(float((high - low).max()) / 2 * 1.15, 1e-3)
+            centre = (high + low) / 2
+            bounds = (centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half)
+        else:
+            bounds = (-1.0, 1.0, -1.0, 1.0)
+    x0, x1, y0, y1 = bounds
+    canvas = np.full((size, size, 3), 255, np.uint8)
+    cols = ((finite[:, 0] - x0) / (x1 - x0) * (size - 1)).round().astype(int)
+    rows = ((y1 - finite[:, 1]) / (y1 - y0) * (size - 1)).round().astype(int)
+    keep = (cols >= 0) & (cols < size) & (rows >= 0) & (rows < size)
+    for dr in (-1, 0, 1):  # 3x3 dots
+        for dc in (-1, 0, 1):
+            canvas[np.clip(rows[keep] + dr, 0, size - 1), np.clip(cols[keep] + dc, 0, size - 1)] = colour
+    return canvas

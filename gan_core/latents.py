@@ -1,0 +1,228 @@
+"""Latent-space tools: seeded sampling, interpolation, blends, arithmetic, edits, encoding.
+
+Vectors are torch tensors of shape (dim,) or (n, dim). `LatentModel` wraps a loaded checkpoint so the CLI,
+the pages and the tests all make the same images from the same seed.
+"""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import torch
+
+from .checkpoints import Checkpoint, load_checkpoint
+
+GENERATE_BATCH = 1024
+
+
+def sample_latents(n: int, dim: int, seed: int) -> torch.Tensor:
+    """n standard-normal latents (n, dim) from their own seeded generator: same seed, same latents."""
+    generator = torch.Generator().manual_seed(int(seed))
+    return torch.randn(n, dim, generator=generator)
+
+
+def latent_for_seed(seed: int, dim: int) -> torch.Tensor:
+    """The single latent (dim,) a seed stands for, so 'seed 7' always names the same point."""
+    return sample_latents(1, dim, seed)[0]
+
+
+def truncate(z: torch.Tensor, psi: float) -> torch.Tensor:
+    """The truncation trick in its simplest form: pull latents toward the mean (0) by psi in [0, 1].
+
+    psi = 1 leaves samples unchanged; smaller psi trades variety for typical, cleaner samples.
+    """
+    return z * float(psi)
+
+
+def lerp(a: torch.Tensor, b: torch.Tensor, t: float | torch.Tensor) -> torch.Tensor:
+    """Straight line: (1 - t) a + t b."""
+    return a + (b - a) * t
+
+
+def slerp(a: torch.Tensor, b: torch.Tensor, t: float | torch.Tensor, eps: float = 1e-7) -> torch.Tensor:
+    """Spherical interpolation along the great circle between a and b, with the norm interpolated linearly.
+
+    Gaussian latents concentrate near a sphere; a straight line between two of them cuts through the
+    low-density middle, which slerp avoids. Falls back to lerp for (anti)parallel vectors.
+    """
+    a_norm, b_norm = a.norm(dim=-1, keepdim=True), b.norm(dim=-1, keepdim=True)
+    a_unit, b_unit = a / a_norm.clamp_min(eps), b / b_norm.clamp_min(eps)
+    cos = (a_unit * b_unit).sum(dim=-1, keepdim=True).clamp(-1.0, 1.0)
+    omega = torch.arccos(cos)
+    sin = torch.sin(omega)
+    t = torch.as_tensor(t, dtype=a.dtype)
+    if float(sin.abs().min()) < 1e-4:
+        return lerp(a, b, t)
+    direction = (torch.sin((1 - t) * omega) * a_unit + torch.sin(t * omega) * b_unit) / sin
+    return direction * lerp(a_norm, b_norm, t)
+
+
+def interpolate(a: torch.Tensor, b: torch.Tensor, steps: int, mode: str = "slerp") -> torch.Tensor:
+    """`steps` latents from a to b inclusive: (steps, dim). mode: 'lerp' or 'slerp'."""
+    if mode not in ("lerp", "slerp"):
+        raise ValueError("mode must be lerp or slerp")
+    if steps < 2:
+        raise ValueError("an interpolation needs at least 2 steps")
+    ts = torch.linspace(0, 1, steps, dtype=a.dtype)[:, None]
+    path = lerp(a[None], b[None], ts) if mode == "lerp" else slerp(a[None].expand(steps, -1), b[None].expand(steps, -1), ts)
+    path[0], path[-1] = a, b  # endpoints exact, whatever the arithmetic
+    return path
+
+
+def corner_blend(top_left: torch.Tensor, top_right: torch.Tensor, bottom_left: torch.Tensor,
+                 bottom_right: torch.Tensor, rows: int = 5, cols: int = 5) -> torch.Tensor:
+    """Bilinear mix of four latents over a rows x cols grid, row-major: (rows * cols, dim)."""
+    v = torch.linspace(0, 1, rows, dtype=top_left.dtype)[:, None, None]
+    u = torch.linspace(0, 1, cols, dtype=top_left.dtype)[None, :, None]
+    top = lerp(top_left, top_right, u)
+    bottom = lerp(bottom_left, bottom_right, u)
+    return lerp(top, bottom, v).reshape(rows * cols, -1)
+
+
+def arithmetic(a: torch.Tensor, b: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
+    """a - b + c: 'a is to b as ? is to c' (the word-vector analogy, in latent space)."""
+    return a - b + c
+
+
+def sweep_dimension(z: torch.Tensor, dim: int, values) -> torch.Tensor:
+    """Copies of z (dim,) with coordinate `dim` set to each of `values`: (len(values), d)."""
+    values = torch.as_tensor(list(values), dtype=z.dtype)
+    out = z[None].repeat(len(values), 1)
+    out[:, dim] = values
+    return out
+
+
+def move_along(z: torch.Tensor, direction: torch.Tensor, amounts) -> torch.Tensor:
+    """z + a * direction for each a in amounts: (len(amounts), d)."""
+    amounts = torch.as_tensor(list(amounts), dtype=z.dtype)[:, None]
+    return z[None] + amounts * direction[None]
+
+
+class LatentModel:
+    """A trained generator (and, for a VAE, its encoder) ready for exploration on the CPU or a GPU.
+
+    Thread-safe for concurrent sampling: a lock guards the forward passes, so one cached instance can serve
+    every browser session.
+    """
+
+    def __init__(self, checkpoint: Checkpoint, device: str | torch.device = "cpu"):
+        self.checkpoint = checkpoint
+        self.config = checkpoint.config
+        self.data_info = checkpoint.data_info
+        self.device = torch.device(device)
+        self.models = checkpoint.build_models(self.device)
+        self.generator = self.models["generator"]
+        self.encoder = self.models["encoder"] if "encoder" in self.models else None
+        self.discriminator = self.models["discriminator"] if "discriminator" in self.models else None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, source, device: str | torch.device = "cpu") -> "LatentModel":
+        return cls(source if isinstance(source, Checkpoint) else load_checkpoint(source), device)
+
+    # -- facts ----------------------------------------------------------------------------------------
+    @property
+    def latent_dim(self) -> int:
+        return self.config.latent_dim
+
+    @property
+    def n_classes(self) -> int:
+        return int(self.data_info.get("n_classes", 0)) if self.config.is_conditional else 0
+
+    @property
+    def class_names(self) -> list[str]:
+        return list(self.data_info.get("class_names", []))
+
+    @property
+    def is_points(self) -> bool:
+        return self.data_info.get("kind") == "points"
+
+    @property
+    def is_vae(self) -> bool:
+        return self.config.is_vae
+
+    def default_labels(self, n: int) -> torch.Tensor | None:
+        """Labels cycling through the classes (0, 1, ..., K-1, 0, ...) for conditional models, else None."""
+        return torch.arange(n) % self.n_classes if self.n_classes else None
+
+    # -- forward passes ---------------------------------------------------------------------------------
+    @torch.inference_mode()
+    def decode(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        """G(z) (a VAE's decoder): (n, dim) -> (n, 2) or (n, C, H, W) in [-1, 1], on the CPU, batched."""
+        z = z.reshape(-1, self.latent_dim).float()
+        if self.n_classes and labels is None:
+            labels = self.default_labels(z.shape[0])
+        elif not self.n_classes:
+            labels = None
+        outputs = []
+        with self._lock:
+            for start in range(0, z.shape[0], GENERATE_BATCH):
+                chunk = z[start:start + GENERATE_BATCH].to(self.device)
+                chunk_labels = None if labels is None else labels[start:start + GENERATE_BATCH].to(self.device)
+                outputs.append(self.generator(chunk, chunk_labels).float().cpu())
+        return torch.cat(outputs) if outputs else torch.empty(0)
+
+    def sample(self, n: int, seed: int = 0, labels: torch.Tensor | None = None, truncation: float = 1.0) -> torch.Tensor:
+        """n samples from seed: exactly what `python -m gan_core sample CKPT --n n --seed seed` writes."""
+        z = truncate(sample_latents(n, self.latent_dim, seed), truncation)
+        return self.decode(z, labels)
+
+    @torch.inference_mode()
+    def encode(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        """A VAE's encoder mean for each input: (n, *sample_shape) -> (n, dim)."""
+        if self.encoder is None:
+            raise ValueError("Only a VAE has an encoder; this checkpoint is a GAN.")
+        if self.n_classes and labels is None:
+            raise ValueError("A conditional VAE needs the label of each image it encodes.")
+        with self._lock:
+            out = self.encoder(images.float().to(self.device), None if not self.n_classes else labels.to(self.device))
+        return out[:, : self.latent_dim].float().cpu()
+
+    def reconstruct(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        return self.decode(self.encode(images, labels), labels)
+
+    @torch.inference_mode()
+    def discriminate(self, x: torch.Tensor) -> torch.Tensor | None:
+        """D's raw score for each input (pack copies of each when packing), or None for a VAE."""
+        if self.discriminator is None:
+            return None
+        pack = self.config.pack
+        with self._lock:
+            return self.discriminator(x.to(self.device).repeat_interleave(pack, dim=0)).float().cpu()
+
+    # -- exploration helpers -------------------------------------------------------------------------------
+    def principal_directions(self, count: int = 5, n: int = 1000, seed: int = 0) -> tuple[torch.Tensor, list[float]]:
+        """Directions in latent space that change the output most (the GANSpace idea, in output space).
+
+        PCA of G(z) over n seeded samples finds the main axes of variation of the outputs; a least-squares
+        regression of z on the PCA coordinates maps each axis back to a latent direction. Returns unit
+        directions (count, dim) and the fraction of output variance each axis explains.
+        """
+        z = sample_latents(n, self.latent_dim, seed)
+        out = self.decode(z).reshape(n, -1).double()
+        centred = out - out.mean(dim=0)
+        _, singular, vh = torch.linalg.svd(centred, full_matrices=False)
+        count = min(count, vh.shape[0], self.latent_dim)
+        coords = centred @ vh[:count].T  # (n, count)
+        solution = torch.linalg.lstsq(coords, z.double()).solution  # (count, dim): latent change per unit coord
+        directions = solution / solution.norm(dim=1, keepdim=True).clamp_min(1e-12)
+        variance = (singular ** 2) / (singular ** 2).sum().clamp_min(1e-12)
+        return directions.float(), [float(v) for v in variance[:count]]
+
+    def class_mean_latents(self, images: torch.Tensor, labels: torch.Tensor) -> dict[int, torch.Tensor]:
+        """For a VAE: the mean code of each class's real images, {class: (dim,)}."""
+        codes = self.encode(images, labels if self.n_classes else None)
+        return {int(c): codes[labels == c].mean(dim=0) for c in torch.unique(labels)}
+
+    def predicted_class_means(self, classify, n: int = 2000, seed: int = 0) -> dict[int, torch.Tensor]:
+        """For a GAN: the mean latent of samples that `classify` (outputs -> int labels) puts in each class."""
+        z = sample_latents(n, self.latent_dim, seed)
+        predicted = torch.as_tensor(np.asarray(classify(self.decode(z))))
+        return {int(c): z[predicted == c].mean(dim=0) for c in torch.unique(predicted)}
+
+
+def latent_grid(low: float, high: float, size: int) -> torch.Tensor:
+    """A size x size grid of 2-D latents over [low, high]^2, row-major with y decreasing (top row first)."""
+    ticks = torch.linspace(low, high, size)
+    gy, gx = torch.meshgrid(ticks.flip(0), ticks, indexing="ij")
+    return torch.stack([gx.flatten(), gy.flatten()], dim=1)

@@ -1,0 +1,98 @@
+"""GAN and VAE objectives as pure functions: tensors in, (loss, stats) out.
+
+The discriminator's raw outputs are logits; D(x) = sigmoid(logit) for the probabilistic losses. `stats`
+holds detached 0-dim tensors (call float() on them) so a training loop can read them all with one sync.
+
+Notation: real_logits = D(x), fake_logits = D(G(z)).
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from .config import LOSSES
+
+
+def _check(kind: str) -> None:
+    if kind not in LOSSES:
+        raise ValueError(f"loss must be one of {', '.join(LOSSES)}; got {kind!r}")
+
+
+def discriminator_scores(kind: str, real_logits: torch.Tensor, fake_logits: torch.Tensor) -> dict:
+    """What the UI plots as D(x) and D(G(z)): a probability for ns/minimax, the raw score otherwise."""
+    if kind in ("ns", "minimax"):
+        return {"d_real": torch.sigmoid(real_logits).mean().detach(),
+                "d_fake": torch.sigmoid(fake_logits).mean().detach()}
+    return {"d_real": real_logits.mean().detach(), "d_fake": fake_logits.mean().detach()}
+
+
+def discriminator_loss(kind: str, real_logits: torch.Tensor, fake_logits: torch.Tensor,
+                       label_smoothing: float = 0.0) -> tuple[torch.Tensor, dict]:
+    """The loss D minimises. real_logits, fake_logits: (B,) -> (scalar loss, stats).
+
+    ns / minimax: maximise log D(x) + log(1 - D(G(z))), i.e. minimise binary cross-entropy with targets 1
+    (or 1 - label_smoothing, one-sided smoothing) for real and 0 for fake.
+    lsgan: 0.5 E[(D(x) - 1)^2] + 0.5 E[D(G(z))^2].  wgan-gp: E[D(G(z))] - E[D(x)] (penalty added separately).
+    hinge: E[relu(1 - D(x))] + E[relu(1 + D(G(z)))].
+    """
+    _check(kind)
+    if kind in ("ns", "minimax"):
+        target = torch.full_like(real_logits, 1.0 - label_smoothing)
+        loss = (F.binary_cross_entropy_with_logits(real_logits, target)
+                + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
+    elif kind == "lsgan":
+        loss = 0.5 * ((real_logits - (1.0 - label_smoothing)) ** 2).mean() + 0.5 * (fake_logits ** 2).mean()
+    elif kind == "wgan-gp":
+        loss = fake_logits.mean() - real_logits.mean()
+    else:  # hinge
+        loss = F.relu(1.0 - real_logits).mean() + F.relu(1.0 + fake_logits).mean()
+    return loss, {"loss_d": loss.detach(), **discriminator_scores(kind, real_logits, fake_logits)}
+
+
+def generator_loss(kind: str, fake_logits: torch.Tensor) -> tuple[torch.Tensor, dict]:
+    """The loss G minimises. fake_logits: (B,) -> (scalar loss, stats).
+
+    ns: -E[log D(G(z))] (non-saturating: strong gradients when D wins).
+    minimax: E[log(1 - D(G(z)))] (the original saturating objective: gradients vanish when D wins).
+    lsgan: 0.5 E[(D(G(z)) - 1)^2].  wgan-gp and hinge: -E[D(G(z))].
+    """
+    _check(kind)
+    if kind == "ns":
+        loss = F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+    elif kind == "minimax":
+        loss = -F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))  # = E[log(1 - D)]
+    elif kind == "lsgan":
+        loss = 0.5 * ((fake_logits - 1.0) ** 2).mean()
+    else:
+        loss = -fake_logits.mean()
+    return loss, {"loss_g": loss.detach()}
+
+
+def gradient_penalty(critic, real: torch.Tensor, fake: torch.Tensor, labels: torch.Tensor | None = None,
+                     generator: torch.Generator | None = None) -> torch.Tensor:
+    """WGAN-GP (Gulrajani et al. 2017): E[(||grad_x D(x_hat)||_2 - 1)^2] on random interpolates x_hat."""
+    shape = (real.shape[0],) + (1,) * (real.dim() - 1)
+    alpha = torch.rand(shape, device=real.device, generator=generator)
+    mixed = (alpha * real.detach() + (1 - alpha) * fake.detach()).requires_grad_(True)
+    scores = critic(mixed, labels)
+    (grads,) = torch.autograd.grad(scores.sum(), mixed, create_graph=True)
+    return ((grads.flatten(1).norm(dim=1) - 1.0) ** 2).mean()
+
+
+def r1_penalty(real_logits: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
+    """R1 (Mescheder et al. 2018): E[||grad_x D(x)||^2] on real data; `real` must require grad."""
+    (grads,) = torch.autograd.grad(real_logits.sum(), real, create_graph=True)
+    return grads.flatten(1).pow(2).sum(dim=1).mean()
+
+
+def vae_loss(reconstruction: torch.Tensor, target: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor,
+             beta: float = 1.0) -> tuple[torch.Tensor, dict]:
+    """Negative ELBO per sample: reconstruction + beta * KL(q(z|x) || N(0, I)).
+
+    reconstruction: sum of squared errors over each sample's values (a Gaussian decoder), averaged over the
+    batch; KL = -0.5 * sum(1 + logvar - mu^2 - exp(logvar)), averaged over the batch.
+    """
+    recon = (reconstruction - target).pow(2).flatten(1).sum(dim=1).mean()
+    kl = (-0.5 * (1 + logvar - mu.pow(2) - logvar.exp())).sum(dim=1).mean()
+    loss = recon + beta * kl
+    return loss, {"loss": loss.detach(), "recon": recon.detach(), "kl": kl.detach()}

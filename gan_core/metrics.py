@@ -1,0 +1,623 @@
+"""Metrics for generated samples: mode coverage, quality, PRDC, FD/KID, NDB/JSD, class histograms.
+
+Everything here is a pure function: numpy arrays or torch tensors in, plain Python floats, ints and lists
+out (JSON-serialisable, safe to hand across the training-thread boundary). Inputs that a user can cause
+to be wrong (NaN samples from a diverged generator, too few samples, wrong shapes) raise ``ValueError``
+with one readable sentence.
+
+Which metric for which data
+---------------------------
+* 2-D Gaussian mixtures (ring8, grid25): :func:`mixture_metrics` with the VEEGAN / PacGAN definitions
+  (Srivastava et al. 2017, Lin et al. 2018): a sample is *high quality* when it lies within 3 sigma of
+  its nearest mode, a mode is *covered* when it is the nearest mode of at least ``min_count``
+  high-quality samples (``min_count=1`` reproduces the papers), and ``reverse_kl`` is
+  KL(p_gen || uniform) over the modes, where p_gen is the nearest-mode histogram of *all* samples.
+* Labelled image data: :func:`class_metrics` on a classifier's predicted labels.
+* Any feature space, shape (n, d): :func:`prdc` (Naeem et al. 2020), :func:`frechet_distance` (the FID
+  formula, but on *the features you pass*, normally our own small classifier's; it is not Inception
+  FID and its numbers are not comparable with published FIDs), :func:`kid` (Binkowski et al. 2018),
+  :func:`ndb_jsd` (Richardson & Weiss 2018) and :func:`diversity`.
+  :func:`all_feature_metrics` runs them all with the defaults below.
+
+Defaults and why (the whole suite has a 2 s budget for 10k real x 10k fake, d=64, on 2 CPU cores)
+-------------------------------------------------------------------------------------------------
+* PRDC: ``k=5`` (the paper's recommendation). Distances are computed in float32 with the
+  ||x||^2 + ||y||^2 - 2 x.y identity, one block of rows at a time (about ``_BLOCK_ELEMENTS`` distances
+  per block, ~64 MB), after centring both sets on the real mean to limit cancellation. Memory stays
+  bounded; no N x M matrix is ever held. Ball membership uses the strict ``<`` of the official
+  ``prdc`` package (clovaai/generative-evaluation-prdc); for continuous features ``<`` and ``<=``
+  differ only on exact ties.
+* FD: ``scipy.linalg.sqrtm`` of the covariance product, with the usual repair (add ``1e-6 * I`` when the
+  result is not finite, drop a negligible imaginary part) and a symmetric eigenvalue fallback.
+* KID: cubic polynomial kernel (x.y / d + 1)^3, unbiased MMD^2, ``n_subsets=10`` random subsets of
+  ``subset_size=1000`` (capped at the smaller set), seeded; mean and std over subsets.
+* NDB/JSD: ``n_bins=20`` k-means bins fitted on the real features (sklearn, ``n_init=2``,
+  ``max_iter=50``, seeded), two-sided two-proportion z-test per bin at ``alpha=0.05``.
+* Diversity: mean pairwise Euclidean distance over at most ``max_pairs=100_000`` seeded random pairs
+  (all pairs when there are fewer).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import scipy.linalg
+import scipy.spatial.distance
+import scipy.stats
+import torch
+
+__all__ = [
+    "METRIC_INFO",
+    "all_feature_metrics",
+    "assign_modes",
+    "class_metrics",
+    "diversity",
+    "frechet_distance",
+    "kid",
+    "mixture_metrics",
+    "ndb_jsd",
+    "prdc",
+]
+
+# A sample exactly 3 sigma from a mode counts as high quality; the tiny relative slack keeps that true
+# when 3 * sigma and the distance are rounded differently.
+_HQ_RELATIVE_TOLERANCE = 1e-9
+# eps added to a real class histogram that has empty classes, so KL(p_gen || p_real) stays finite.
+_CLASS_EPS = 1e-6
+# eps * I added to both covariances when sqrtm of their product is not finite (as in pytorch-fid).
+_FD_EPS = 1e-6
+# Largest imaginary part of sqrtm's diagonal that is treated as rounding noise.
+_FD_IMAG_ATOL = 1e-3
+# Distances per block in PRDC (float32): 16M elements = 64 MB.
+_BLOCK_ELEMENTS = 1 << 24
+
+
+# --------------------------------------------------------------------------------------------------
+# input helpers
+# --------------------------------------------------------------------------------------------------
+def _to_numpy(x, name: str, dtype=np.float64) -> np.ndarray:
+    """Array-like or torch tensor (any device, with or without grad) -> numpy array of `dtype`."""
+    if isinstance(x, torch.Tensor):
+        x = x.detach().cpu().numpy()
+    try:
+        return np.asarray(x, dtype=dtype)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be numbers, got {type(x).__name__}: {error}") from None
+
+
+def _features(x, name: str, min_rows: int = 1, dtype=np.float64) -> np.ndarray:
+    """Validate a feature matrix: 2-D, at least `min_rows` rows, all finite."""
+    array = _to_numpy(x, name, dtype)
+    if array.ndim == 1:
+        raise ValueError(f"{name} must have shape (n, d); got a 1-D array of length {array.shape[0]} "
+                         "(use x.reshape(-1, 1) for one feature).")
+    if array.ndim != 2:
+        raise ValueError(f"{name} must have shape (n, d); got shape {tuple(array.shape)}.")
+    if array.shape[0] < min_rows:
+        raise ValueError(f"{name} needs at least {min_rows} samples; got {array.shape[0]}.")
+    if array.shape[1] < 1:
+        raise ValueError(f"{name} has no feature columns.")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinite values (did the generator diverge?).")
+    return array
+
+
+def _same_width(real: np.ndarray, fake: np.ndarray) -> None:
+    if real.shape[1] != fake.shape[1]:
+        raise ValueError(f"real and fake features must have the same dimension; "
+                         f"got {real.shape[1]} and {fake.shape[1]}.")
+
+
+def _kl_divergence(p: np.ndarray, q: np.ndarray) -> float:
+    """KL(p || q) in nats for probability vectors, with 0 * log(0 / q) = 0."""
+    support = p > 0
+    return float(np.sum(p[support] * np.log(p[support] / q[support])))
+
+
+# --------------------------------------------------------------------------------------------------
+# 2-D Gaussian mixtures
+# --------------------------------------------------------------------------------------------------
+def assign_modes(samples, modes) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest mode of each sample.
+
+    samples (n, 2), modes (K, 2) -> (nearest_index int64 (n,), distance float64 (n,)): the index of the
+    nearest mode and the Euclidean distance to it. Ties go to the lower mode index.
+    """
+    points = _features(samples, "samples", min_rows=0)
+    centres = _features(modes, "modes", min_rows=1)
+    if points.shape[1] != centres.shape[1]:
+        raise ValueError(f"samples have dimension {points.shape[1]} but modes have dimension "
+                         f"{centres.shape[1]}.")
+    # (n, K) exact differences; K is tiny (8 or 25) so this costs a few ms for 10k samples.
+    distances = np.sqrt(((points[:, None, :] - centres[None, :, :]) ** 2).sum(axis=-1))
+    if points.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    nearest = distances.argmin(axis=1)
+    return nearest.astype(np.int64), distances[np.arange(points.shape[0]), nearest]
+
+
+def mixture_metrics(samples, modes, sigma: float, min_count: int = 1) -> dict:
+    """Mode coverage and sample quality on a 2-D Gaussian mixture (VEEGAN / PacGAN definitions).
+
+    samples (n, 2) generated points, modes (K, 2) mixture means, sigma the mixture's standard deviation.
+
+    Rule: a sample is *high quality* when its Euclidean distance to its nearest mode is <= 3 * sigma.
+    A mode is *covered* when it is the nearest mode of at least ``min_count`` high-quality samples
+    (``min_count=1`` reproduces the papers; raise it so that a few stray points do not count a mode).
+
+    Returns a dict of plain Python numbers:
+      modes_covered (int, higher is better, at most n_modes), n_modes (int, K),
+      high_quality_fraction (float in [0, 1], higher is better),
+      reverse_kl (float >= 0, nats, lower is better): KL(p_gen || uniform) where p_gen is the histogram
+      of ALL samples over their nearest mode; 0 when every mode gets the same share, log(K) when all
+      samples share one mode,
+      mode_counts (list[int], length K): high-quality samples per mode.
+    """
+    points = _features(samples, "samples", min_rows=1)
+    centres = _features(modes, "modes", min_rows=1)
+    sigma = float(sigma)
+    if not (math.isfinite(sigma) and sigma > 0):
+        raise ValueError(f"sigma must be a positive number; got {sigma}.")
+    if int(min_count) < 1:
+        raise ValueError(f"min_count must be at least 1; got {min_count}.")
+    n_modes = centres.shape[0]
+
+    nearest, distance = assign_modes(points, centres)
+    high_quality = distance <= 3.0 * sigma * (1.0 + _HQ_RELATIVE_TOLERANCE)
+    mode_counts = np.bincount(nearest[high_quality], minlength=n_modes)
+    p_gen = np.bincount(nearest, minlength=n_modes) / points.shape[0]
+    p_true = np.full(n_modes, 1.0 / n_modes)
+    return {
+        "modes_covered": int(np.count_nonzero(mode_counts >= int(min_count))),
+        "n_modes": int(n_modes),
+        "high_quality_fraction": float(high_quality.mean()),
+        "reverse_kl": max(0.0, _kl_divergence(p_gen, p_true)),
+        "mode_counts": [int(count) for count in mode_counts],
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# class histograms
+# --------------------------------------------------------------------------------------------------
+def class_metrics(pred_labels, n_classes: int, real_histogram=None, min_count: int = 1) -> dict:
+    """Class coverage of generated samples from a classifier's predicted labels.
+
+    pred_labels (n,) integer labels in [0, n_classes); real_histogram (n_classes,) counts or proportions
+    of the real data, or None for uniform.
+
+    Returns a dict of plain Python numbers:
+      modes_covered (int, higher is better): classes predicted for at least ``min_count`` samples,
+      n_modes (int, n_classes),
+      class_kl (float >= 0, nats, lower is better): KL(p_gen || p_real); if p_real has empty classes it
+      is smoothed with eps=1e-6 and renormalised so the value stays finite,
+      class_histogram (list[float], length n_classes, sums to 1): p_gen.
+    """
+    n_classes = int(n_classes)
+    if n_classes < 1:
+        raise ValueError(f"n_classes must be at least 1; got {n_classes}.")
+    if int(min_count) < 1:
+        raise ValueError(f"min_count must be at least 1; got {min_count}.")
+    raw = _to_numpy(pred_labels, "pred_labels", dtype=np.float64).reshape(-1)
+    if raw.size == 0:
+        raise ValueError("pred_labels is empty; generate at least one sample.")
+    if not np.all(np.isfinite(raw)) or np.any(raw != np.round(raw)):
+        raise ValueError("pred_labels must be whole numbers (class indices).")
+    labels = raw.astype(np.int64)
+    if labels.min() < 0 or labels.max() >= n_classes:
+        raise ValueError(f"pred_labels must lie in [0, {n_classes - 1}]; "
+                         f"got values from {labels.min()} to {labels.max()}.")
+
+    counts = np.bincount(labels, minlength=n_classes)
+    p_gen = counts / labels.size
+    if real_histogram is None:
+        p_real = np.full(n_classes, 1.0 / n_classes)
+    else:
+        p_real = _to_numpy(real_histogram, "real_histogram").reshape(-1)
+        if p_real.size != n_classes:
+            raise ValueError(f"real_histogram needs {n_classes} entries; got {p_real.size}.")
+        if not np.all(np.isfinite(p_real)) or np.any(p_real < 0) or p_real.sum() <= 0:
+            raise ValueError("real_histogram must be non-negative counts or proportions with a "
+                             "positive total.")
+        p_real = p_real / p_real.sum()
+        if np.any(p_real == 0):
+            p_real = (p_real + _CLASS_EPS) / (1.0 + n_classes * _CLASS_EPS)
+    return {
+        "modes_covered": int(np.count_nonzero(counts >= int(min_count))),
+        "n_modes": n_classes,
+        "class_kl": max(0.0, _kl_divergence(p_gen, p_real)),
+        "class_histogram": [float(p) for p in p_gen],
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# feature-space metrics
+# --------------------------------------------------------------------------------------------------
+def _row_block(n_rows: int, n_cols: int) -> int:
+    return max(1, min(n_rows, _BLOCK_ELEMENTS // max(1, n_cols)))
+
+
+def _block_sq_distances(a: torch.Tensor, a_sq: torch.Tensor, b: torch.Tensor,
+                        b_sq: torch.Tensor) -> torch.Tensor:
+    """Squared Euclidean distances (len(a), len(b)) in float32, clamped at 0 against rounding."""
+    # b_sq - 2 a.b^T in one BLAS call, then + a_sq
+    d2 = torch.addmm(b_sq.unsqueeze(0), a, b.T, beta=1.0, alpha=-2.0)
+    return d2.add_(a_sq.unsqueeze(1)).clamp_(min=0.0)
+
+
+def _kth_neighbour_sq_radii(x: torch.Tensor, x_sq: torch.Tensor, k: int) -> torch.Tensor:
+    """Squared distance from each row of x to its k-th nearest other row of x: (n,) float32."""
+    n = x.shape[0]
+    radii = torch.empty(n, dtype=x.dtype)
+    block = _row_block(n, n)
+    for start in range(0, n, block):
+        stop = min(n, start + block)
+        d2 = _block_sq_distances(x[start:stop], x_sq[start:stop], x, x_sq)
+        # exclude the point itself (an exact duplicate elsewhere still counts, as in the reference)
+        rows = torch.arange(stop - start)
+        d2[rows, rows + start] = float("inf")
+        radii[start:stop] = torch.topk(d2, k, dim=1, largest=False, sorted=True).values[:, k - 1]
+    return radii
+
+
+def prdc(real_features, fake_features, k: int = 5) -> dict:
+    """Precision, recall, density and coverage (Naeem et al. 2020), all higher is better.
+
+    real_features (N, d), fake_features (M, d). Around each real sample X_i is the ball of radius
+    NND_k(X_i), its distance to its k-th nearest neighbour among the other real samples; around each
+    fake sample Y_j the ball of radius NND_k(Y_j) within the fake set.
+      precision = (1/M) sum_j 1[Y_j inside some real ball]          (fidelity, in [0, 1])
+      recall    = (1/N) sum_i 1[X_i inside some fake ball]          (diversity, in [0, 1])
+      density   = (1/kM) sum_j sum_i 1[Y_j inside the ball of X_i]  (fidelity, about 1 when the
+                  distributions match, can exceed 1 when fakes crowd dense real regions)
+      coverage  = (1/N) sum_i 1[the ball of X_i contains some Y_j]  (diversity, in [0, 1])
+    "Inside" is the strict d < radius of the official implementation. Needs k < N and k < M.
+    Returns {"precision", "recall", "density", "coverage"} as floats.
+    """
+    k = int(k)
+    real = _features(real_features, "real_features", min_rows=2, dtype=np.float32)
+    fake = _features(fake_features, "fake_features", min_rows=2, dtype=np.float32)
+    _same_width(real, fake)
+    n_real, n_fake = real.shape[0], fake.shape[0]
+    if k < 1 or k >= min(n_real, n_fake):
+        raise ValueError(f"k must be between 1 and {min(n_real, n_fake) - 1} for {n_real} real and "
+                         f"{n_fake} fake samples; got {k}.")
+
+    # Centring on the real mean changes no distance but makes the float32 norms smaller.
+    centre = real.mean(axis=0, dtype=np.float64).astype(np.float32)
+    x = torch.from_numpy(np.ascontiguousarray(real - centre))
+    y = torch.from_numpy(np.ascontiguousarray(fake - centre))
+    x_sq = (x * x).sum(dim=1)
+    y_sq = (y * y).sum(dim=1)
+
+    real_radii = _kth_neighbour_sq_radii(x, x_sq, k)
+    fake_radii = _kth_neighbour_sq_radii(y, y_sq, k)
+
+    real_balls_per_fake = torch.zeros(n_fake, dtype=torch.int64)  # how many real balls hold Y_j
+    real_ball_has_fake = torch.zeros(n_real, dtype=torch.bool)     # coverage, per X_i
+    real_in_fake_balls = torch.zeros(n_real, dtype=torch.bool)     # recall, per X_i
+    block = _row_block(n_real, n_fake)
+    for start in range(0, n_real, block):
+        stop = min(n_real, start + block)
+        d2 = _block_sq_distances(x[start:stop], x_sq[start:stop], y, y_sq)
+        inside_real_ball = d2 < real_radii[start:stop].unsqueeze(1)
+        real_balls_per_fake += inside_real_ball.sum(dim=0)
+        real_ball_has_fake[start:stop] = inside_real_ball.any(dim=1)
+        real_in_fake_balls[start:stop] = (d2 < fake_radii.unsqueeze(0)).any(dim=1)
+
+    return {
+        "precision": float((real_balls_per_fake > 0).double().mean()),
+        "recall": float(real_in_fake_balls.double().mean()),
+        "density": float(real_balls_per_fake.double().sum() / (k * n_fake)),
+        "coverage": float(real_ball_has_fake.double().mean()),
+    }
+
+
+def _trace_sqrt_product(sigma_real: np.ndarray, sigma_fake: np.ndarray) -> float:
+    """tr(sqrtm(sigma_real @ sigma_fake)) with the usual pytorch-fid style repairs."""
+    with warnings.catch_warnings():
+        # sqrtm warns on singular input; the finite check below handles that case
+        warnings.simplefilter("ignore")
+        covmean = scipy.linalg.sqrtm(sigma_real @ sigma_fake)
+        if not np.all(np.isfinite(covmean)):
+            offset = np.eye(sigma_real.shape[0]) * _FD_EPS
+            covmean = scipy.linalg.sqrtm((sigma_real + offset) @ (sigma_fake + offset))
+    if np.all(np.isfinite(covmean)) and (
+            not np.iscomplexobj(covmean)
+            or np.allclose(np.diagonal(covmean).imag, 0.0, atol=_FD_IMAG_ATOL)):
+        return float(np.trace(covmean).real)
+    # Fallback: sqrt(A) B sqrt(A) is symmetric PSD and has the same eigenvalues as A B.
+    eigenvalues, eigenvectors = np.linalg.eigh(sigma_real)
+    root_real = (eigenvectors * np.sqrt(np.clip(eigenvalues, 0.0, None))) @ eigenvectors.T
+    middle = root_real @ sigma_fake @ root_real
+    return float(np.sqrt(np.clip(np.linalg.eigvalsh((middle + middle.T) / 2), 0.0, None)).sum())
+
+
+def frechet_distance(real_features, fake_features) -> float:
+    """Frechet distance between Gaussians fitted to two feature sets (FD in the given feature space).
+
+    real_features (N, d), fake_features (M, d), N, M >= 2.
+    FD = ||mu_r - mu_f||^2 + tr(S_r + S_f - 2 (S_r S_f)^(1/2)), sample covariances (ddof=1).
+    Lower is better; 0 when means and covariances match. This is the FID formula applied to whatever
+    features are passed in (in Latent Lab, our own small classifier's), not Inception FID, so the
+    numbers are not comparable with published FIDs. It only sees the first two moments.
+    """
+    real = _features(real_features, "real_features", min_rows=2)
+    fake = _features(fake_features, "fake_features", min_rows=2)
+    _same_width(real, fake)
+    mean_diff = real.mean(axis=0) - fake.mean(axis=0)
+    sigma_real = np.atleast_2d(np.cov(real, rowvar=False))
+    sigma_fake = np.atleast_2d(np.cov(fake, rowvar=False))
+    value = (float(mean_diff @ mean_diff) + float(np.trace(sigma_real)) + float(np.trace(sigma_fake))
+             - 2.0 * _trace_sqrt_product(sigma_real, sigma_fake))
+    # tiny negatives are rounding; FD is a squared distance
+    return max(0.0, value)
+
+
+def _polynomial_kernel(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a @ b.T / a.shape[1] + 1.0) ** 3
+
+
+def _unbiased_mmd2(x: np.ndarray, y: np.ndarray) -> float:
+    """Unbiased MMD^2 with the cubic polynomial kernel for two equal-size samples (m, d)."""
+    m = x.shape[0]
+    k_xx = _polynomial_kernel(x, x)
+    k_yy = _polynomial_kernel(y, y)
+    k_xy = _polynomial_kernel(x, y)
+    within = (k_xx.sum() - np.trace(k_xx) + k_yy.sum() - np.trace(k_yy)) / (m * (m - 1))
+    return float(within - 2.0 * k_xy.sum() / (m * m))
+
+
+def kid(real_features, fake_features, n_subsets: int = 10, subset_size: int = 1000,
+        seed: int = 0) -> dict:
+    """Kernel distance (Binkowski et al. 2018) in the given feature space; lower is better.
+
+    real_features (N, d), fake_features (M, d). For each of ``n_subsets`` seeded random subsets of
+    ``m = min(subset_size, N, M)`` real and m fake samples (without replacement), the unbiased MMD^2
+    estimate with kernel k(x, y) = (x.y / d + 1)^3 is
+      sum_{i != j} k(x_i, x_j) / (m(m-1)) + sum_{i != j} k(y_i, y_j) / (m(m-1)) - 2 sum_{i,j} k(x_i, y_j) / m^2.
+    Returns {"mean": float, "std": float} over the subsets. The estimate is unbiased, so it can be
+    slightly negative when the distributions match.
+    """
+    real = _features(real_features, "real_features", min_rows=2)
+    fake = _features(fake_features, "fake_features", min_rows=2)
+    _same_width(real, fake)
+    if int(n_subsets) < 1 or int(subset_size) < 2:
+        raise ValueError("kid needs n_subsets >= 1 and subset_size >= 2.")
+    m = min(int(subset_size), real.shape[0], fake.shape[0])
+    rng = np.random.default_rng(seed)
+    estimates = np.empty(int(n_subsets))
+    for index in range(int(n_subsets)):
+        real_subset = real[rng.choice(real.shape[0], m, replace=False)]
+        fake_subset = fake[rng.choice(fake.shape[0], m, replace=False)]
+        estimates[index] = _unbiased_mmd2(real_subset, fake_subset)
+    return {"mean": float(estimates.mean()), "std": float(estimates.std())}
+
+
+def _jensen_shannon(p: np.ndarray, q: np.ndarray) -> float:
+    middle = 0.5 * (p + q)
+    return 0.5 * _kl_divergence(p, middle) + 0.5 * _kl_divergence(q, middle)
+
+
+def ndb_jsd(real_features, fake_features, n_bins: int = 20, seed: int = 0,
+            alpha: float = 0.05) -> dict:
+    """Number of statistically different bins and JS divergence (Richardson & Weiss 2018).
+
+    real_features (N, d), fake_features (M, d). k-means with ``n_bins`` clusters is fitted on the real
+    features; both sets are assigned to the nearest centroid. For each bin a two-sided two-proportion
+    z-test (pooled proportion) compares the real and fake shares at significance ``alpha``.
+    Returns {"ndb": int (lower is better), "ndb_k": float = ndb / n_bins in [0, 1] (lower is better),
+    "jsd": float, Jensen-Shannon divergence of the two bin histograms in nats, in [0, ln 2], lower is
+    better}. With matching distributions about alpha * n_bins bins still differ by chance.
+    """
+    from sklearn.cluster import KMeans  # sklearn import is slow; only pay for it when used
+
+    real = _features(real_features, "real_features", min_rows=2)
+    fake = _features(fake_features, "fake_features", min_rows=1)
+    _same_width(real, fake)
+    n_bins = int(n_bins)
+    if n_bins < 2 or n_bins > real.shape[0]:
+        raise ValueError(f"n_bins must be between 2 and the number of real samples "
+                         f"({real.shape[0]}); got {n_bins}.")
+    if not 0.0 < float(alpha) < 1.0:
+        raise ValueError(f"alpha must be between 0 and 1; got {alpha}.")
+
+    with warnings.catch_warnings():
+        # fewer distinct real points than bins only leaves some bins empty; the test handles that
+        warnings.simplefilter("ignore")
+        kmeans = KMeans(n_clusters=n_bins, n_init=2, max_iter=50, random_state=seed).fit(real)
+    n_real, n_fake = real.shape[0], fake.shape[0]
+    p_real = np.bincount(kmeans.predict(real), minlength=n_bins) / n_real
+    p_fake = np.bincount(kmeans.predict(fake), minlength=n_bins) / n_fake
+
+    pooled = (p_real * n_real + p_fake * n_fake) / (n_real + n_fake)
+    standard_error = np.sqrt(pooled * (1.0 - pooled) * (1.0 / n_real + 1.0 / n_fake))
+    # a bin that is empty (or everything) in both sets has no variance and is not different
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(standard_error > 0, (p_real - p_fake) / standard_error, 0.0)
+    p_values = 2.0 * scipy.stats.norm.sf(np.abs(z))
+    ndb = int(np.count_nonzero(p_values < float(alpha)))
+    jsd = min(math.log(2.0), max(0.0, _jensen_shannon(p_real, p_fake)))
+    return {"ndb": ndb, "ndb_k": ndb / n_bins, "jsd": jsd}
+
+
+def diversity(features, max_pairs: int = 100_000, seed: int = 0) -> float:
+    """Mean pairwise Euclidean distance between samples; higher is more diverse.
+
+    features (n, d), n >= 2. All n(n-1)/2 pairs when that is at most ``max_pairs``, otherwise
+    ``max_pairs`` seeded random pairs of distinct indices. Drops when samples repeat (mode collapse);
+    it says nothing about whether the samples look real, and noise scores high.
+    """
+    points = _features(features, "features", min_rows=2)
+    n = points.shape[0]
+    if n * (n - 1) // 2 <= int(max_pairs):
+        return float(scipy.spatial.distance.pdist(points).mean())
+    rng = np.random.default_rng(seed)
+    first = rng.integers(0, n, size=int(max_pairs))
+    # an offset in [1, n) guarantees a different second index
+    second = (first + rng.integers(1, n, size=int(max_pairs))) % n
+    return float(np.linalg.norm(points[first] - points[second], axis=1).mean())
+
+
+def all_feature_metrics(real_features, fake_features, k: int = 5, seed: int = 0) -> dict:
+    """All feature-space metrics with the module defaults.
+
+    real_features (N, d), fake_features (M, d) -> dict of floats (ndb is an int):
+      precision, recall, density, coverage (higher is better), fd, kid, kid_std (lower is better),
+      ndb, ndb_k, jsd (lower is better), diversity (mean pairwise distance of the fake features;
+      compare with diversity(real_features)).
+    """
+    real = _features(real_features, "real_features", min_rows=2)
+    fake = _features(fake_features, "fake_features", min_rows=2)
+    _same_width(real, fake)
+    results = prdc(real, fake, k=k)
+    results["fd"] = frechet_distance(real, fake)
+    kernel_distance = kid(real, fake, seed=seed)
+    results["kid"] = kernel_distance["mean"]
+    results["kid_std"] = kernel_distance["std"]
+    results.update(ndb_jsd(real, fake, seed=seed))
+    results["diversity"] = diversity(fake, seed=seed)
+    return results
+
+
+# --------------------------------------------------------------------------------------------------
+# what each number means, for the UI
+# --------------------------------------------------------------------------------------------------
+METRIC_INFO: dict[str, dict] = {
+    "modes_covered": {
+        "label_en": "Modes covered",
+        "label_zh": "覆盖的模式数",
+        "better": "higher",
+        "explain_en": "How many mixture modes (or classes) receive at least one good sample; higher is "
+                      "better, but one stray sample is enough to count a mode, so it misses badly "
+                      "uneven mode weights.",
+        "explain_zh": "统计有多少个混合模式（或类别）至少得到一个合格样本；越高越好，但一个零散样本就能让某个模式"
+                      "被计入，因此看不出各模式比例严重失衡。",
+    },
+    "high_quality_fraction": {
+        "label_en": "High-quality fraction",
+        "label_zh": "高质量样本比例",
+        "better": "higher",
+        "explain_en": "The share of samples within 3 standard deviations of their nearest mode; higher "
+                      "is better, but a generator that puts every sample on a single mode still "
+                      "scores 1.0.",
+        "explain_zh": "距最近模式不超过 3 个标准差的样本所占比例；越高越好，但把所有样本都放在同一个模式上的生成器"
+                      "也能得到 1.0。",
+    },
+    "reverse_kl": {
+        "label_en": "Reverse KL (modes)",
+        "label_zh": "反向 KL（模式分布）",
+        "better": "lower",
+        "explain_en": "KL divergence from the generated mode histogram to the uniform one, in nats; "
+                      "lower is better (0 means every mode gets an equal share, log K means one "
+                      "mode gets everything), and it ignores how far samples are from their modes.",
+        "explain_zh": "生成样本的模式直方图相对均匀分布的 KL 散度（单位 nat）；越低越好（0 表示各模式份额相同，"
+                      "log K 表示全部落在一个模式），但它不关心样本离模式有多远。",
+    },
+    "class_kl": {
+        "label_en": "Class KL",
+        "label_zh": "类别 KL",
+        "better": "lower",
+        "explain_en": "KL divergence from the classifier's predicted class histogram of generated "
+                      "samples to the real class histogram; lower is better, but it only sees "
+                      "labels, so blurry or repeated images of the right classes can still score 0.",
+        "explain_zh": "分类器对生成样本预测的类别分布相对真实类别分布的 KL 散度；越低越好，但它只看标签，"
+                      "模糊或重复但类别正确的图像也可能得到 0。",
+    },
+    "precision": {
+        "label_en": "Precision",
+        "label_zh": "精确率（Precision）",
+        "better": "higher",
+        "explain_en": "The share of generated samples that fall inside the k-nearest-neighbour "
+                      "balls of real samples (fidelity); higher is better, but outliers in the real "
+                      "data inflate the balls and it says nothing about diversity.",
+        "explain_zh": "落入真实样本 k 近邻球内的生成样本比例（逼真度）；越高越好，但真实数据中的离群点会撑大这些球，"
+                      "而且它不反映多样性。",
+    },
+    "recall": {
+        "label_en": "Recall",
+        "label_zh": "召回率（Recall）",
+        "better": "higher",
+        "explain_en": "The share of real samples that fall inside the k-nearest-neighbour balls of "
+                      "generated samples (diversity); higher is better, but a few generated outliers "
+                      "with large balls can inflate it.",
+        "explain_zh": "落入生成样本 k 近邻球内的真实样本比例（多样性）；越高越好，但少数半径很大的生成离群点"
+                      "会把它抬高。",
+    },
+    "density": {
+        "label_en": "Density",
+        "label_zh": "密度（Density）",
+        "better": "higher",
+        "explain_en": "How many real-sample neighbourhoods contain each generated sample, divided by "
+                      "k (fidelity, about 1 when the distributions match); higher is better up to "
+                      "about 1, and values above 1 can mean samples crowd into the densest real "
+                      "regions rather than better quality.",
+        "explain_zh": "每个生成样本平均落在多少个真实样本邻域内，再除以 k（逼真度，分布一致时约为 1）；"
+                      "在 1 左右以内越高越好，超过 1 可能只是样本挤在真实数据最密集的区域。",
+    },
+    "coverage": {
+        "label_en": "Coverage",
+        "label_zh": "覆盖率（Coverage）",
+        "better": "higher",
+        "explain_en": "The share of real samples whose k-nearest-neighbour ball contains at least "
+                      "one generated sample (diversity); higher is better and it is robust to "
+                      "outliers, but it cannot tell whether the covered regions get the right share "
+                      "of samples.",
+        "explain_zh": "其 k 近邻球内至少有一个生成样本的真实样本比例（多样性）；越高越好且不易受离群点影响，"
+                      "但看不出各区域得到的样本份额是否正确。",
+    },
+    "fd": {
+        "label_en": "FD (classifier features)",
+        "label_zh": "FD（分类器特征）",
+        "better": "lower",
+        "explain_en": "The Frechet distance between Gaussians fitted to real and generated features "
+                      "of this project's small classifier (not Inception FID, so not comparable with "
+                      "published FIDs); lower is better, but it only compares means and covariances "
+                      "and is biased upward for small sample sizes.",
+        "explain_zh": "在本项目小型分类器的特征上，对真实与生成特征各拟合一个高斯后计算的 Fréchet 距离"
+                      "（不是 Inception FID，不能与论文中的 FID 比较）；越低越好，但它只比较均值和协方差，"
+                      "且样本少时会偏大。",
+    },
+    "kid": {
+        "label_en": "KID (classifier features)",
+        "label_zh": "KID（分类器特征）",
+        "better": "lower",
+        "explain_en": "An unbiased kernel (MMD) distance with a cubic polynomial kernel between real "
+                      "and generated classifier features; lower is better and about 0 for matching "
+                      "distributions, but it can be slightly negative and is noisy on small samples.",
+        "explain_zh": "用三次多项式核在真实与生成的分类器特征之间计算的无偏核距离（MMD）；越低越好，分布一致时约为 0，"
+                      "但可能略小于 0，且样本少时波动较大。",
+    },
+    "ndb_k": {
+        "label_en": "NDB/K",
+        "label_zh": "NDB/K（显著不同的分箱比例）",
+        "better": "lower",
+        "explain_en": "The fraction of k-means bins of the real features whose share of generated "
+                      "samples differs significantly from the real share; lower is better (about "
+                      "0.05 by chance even for a perfect generator), but the bins are coarse and "
+                      "ignore detail inside a bin.",
+        "explain_zh": "在真实特征上用 k-means 分箱后，生成样本所占份额与真实份额存在显著差异的分箱比例；越低越好"
+                      "（即使生成器完美，也会因偶然约有 0.05），但分箱很粗，看不到箱内细节。",
+    },
+    "jsd": {
+        "label_en": "JS divergence (bins)",
+        "label_zh": "JS 散度（分箱）",
+        "better": "lower",
+        "explain_en": "The Jensen-Shannon divergence between the real and generated bin histograms, "
+                      "from 0 to ln 2; lower is better, but like NDB it only sees which bin a sample "
+                      "falls into, not its quality.",
+        "explain_zh": "真实与生成样本分箱直方图之间的 Jensen-Shannon 散度，范围为 0 到 ln 2；越低越好，但与 NDB "
+                      "一样只看样本落在哪个箱，不看样本质量。",
+    },
+    "diversity": {
+        "label_en": "Diversity",
+        "label_zh": "多样性",
+        "better": "higher",
+        "explain_en": "The mean distance between pairs of generated samples in feature space; higher "
+                      "means more varied and it drops when samples repeat, but pure noise also "
+                      "scores high, so read it next to the real data's value.",
+        "explain_zh": "生成样本两两之间在特征空间中的平均距离；越高表示越多样，样本重复时会下降，但纯噪声也会得高分，"
+                      "所以要和真实数据的数值对照着看。",
+    },
+}

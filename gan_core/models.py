@@ -1,0 +1,205 @@
+"""Small generators, discriminators and VAE encoders that train in seconds on a CPU.
+
+Two families, chosen by `TrainConfig.resolved_arch`:
+- mlp: fully connected nets for 2-D points (and tiny images);
+- conv: DCGAN-style nets for 8x8, 16x16 and 32x32 images.
+
+Every network takes an optional class label `y` (int64, shape (B,)) for the conditional models; the label is
+embedded and concatenated to the input (the cGAN recipe of Mirza & Osindero). A VAE's decoder is a
+generator, so sampling code always calls `models["generator"](z, y)`.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from .config import TrainConfig
+
+
+def _maybe_sn(layer: nn.Module, use: bool) -> nn.Module:
+    return nn.utils.parametrizations.spectral_norm(layer) if use else layer
+
+
+def label_embedding_size(n_classes: int) -> int:
+    return min(n_classes, 16)
+
+
+def minibatch_stddev(h: torch.Tensor) -> torch.Tensor:
+    """Append the batch's mean standard deviation as one extra feature (ProGAN's trick against collapse).
+
+    h: (B, F) or (B, C, H, W) -> (B, F + 1) or (B, C + 1, H, W). A collapsed batch has std near 0, which D can
+    then see and punish.
+    """
+    std = h.float().std(dim=0, unbiased=False).mean().to(h.dtype)
+    extra = std.expand(h.shape[0], 1, *h.shape[2:])
+    return torch.cat([h, extra], dim=1)
+
+
+class MLPGenerator(nn.Module):
+    """z (B, latent) [+ label] -> x (B, out_dim); out_dim = 2 for points or C*H*W (tanh) for images."""
+
+    def __init__(self, latent_dim: int, sample_shape: tuple, hidden: int = 128, depth: int = 3,
+                 n_classes: int = 0):
+        super().__init__()
+        self.latent_dim, self.sample_shape, self.n_classes = latent_dim, tuple(sample_shape), n_classes
+        self.embed = nn.Embedding(n_classes, label_embedding_size(n_classes)) if n_classes else None
+        width_in = latent_dim + (label_embedding_size(n_classes) if n_classes else 0)
+        layers: list[nn.Module] = []
+        for _ in range(depth):
+            layers += [nn.Linear(width_in, hidden), nn.ReLU()]
+            width_in = hidden
+        layers.append(nn.Linear(width_in, math.prod(self.sample_shape)))
+        if len(self.sample_shape) == 3:
+            layers.append(nn.Tanh())  # images live in [-1, 1]; 2-D points are unbounded
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        if self.embed is not None:
+            z = torch.cat([z, self.embed(y)], dim=1)
+        return self.net(z).view(z.shape[0], *self.sample_shape)
+
+
+class MLPDiscriminator(nn.Module):
+    """x (B, *sample_shape) [+ label] -> one logit per packed group: (B // pack,).
+
+    With `out_dim` > 1 the same trunk serves as a VAE encoder (then pack must be 1).
+    """
+
+    def __init__(self, sample_shape: tuple, hidden: int = 128, depth: int = 3, n_classes: int = 0,
+                 pack: int = 1, spectral_norm: bool = False, minibatch_std: bool = False, out_dim: int = 1):
+        super().__init__()
+        self.pack, self.minibatch_std, self.out_dim = pack, minibatch_std, out_dim
+        self.embed = nn.Embedding(n_classes, label_embedding_size(n_classes)) if n_classes else None
+        per_sample = math.prod(sample_shape) + (label_embedding_size(n_classes) if n_classes else 0)
+        width_in = per_sample * pack  # PacGAN: D sees `pack` samples side by side
+        layers: list[nn.Module] = []
+        for _ in range(depth):
+            layers += [_maybe_sn(nn.Linear(width_in, hidden), spectral_norm), nn.LeakyReLU(0.2)]
+            width_in = hidden
+        self.trunk = nn.Sequential(*layers)
+        self.head = _maybe_sn(nn.Linear(width_in + int(minibatch_std), out_dim), spectral_norm)
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        h = x.reshape(x.shape[0], -1)
+        if self.embed is not None:
+            h = torch.cat([h, self.embed(y)], dim=1)
+        h = h.reshape(h.shape[0] // self.pack, -1)  # (B/pack, pack * features)
+        h = self.trunk(h)
+        if self.minibatch_std:
+            h = minibatch_stddev(h)
+        out = self.head(h)
+        return out.squeeze(1) if self.out_dim == 1 else out
+
+
+def _ups_needed(image_size: int) -> int:
+    if image_size not in (8, 16, 32):
+        raise ValueError(f"conv models support 8, 16 or 32 pixel images, not {image_size}")
+    return int(math.log2(image_size)) - 2  # from 4x4
+
+
+class ConvGenerator(nn.Module):
+    """DCGAN-style: z (B, latent) [+ label] -> image (B, C, S, S) in [-1, 1], S in {8, 16, 32}."""
+
+    def __init__(self, latent_dim: int, sample_shape: tuple, hidden: int = 32, n_classes: int = 0):
+        super().__init__()
+        channels, size = sample_shape[0], sample_shape[1]
+        self.latent_dim, self.sample_shape, self.n_classes = latent_dim, tuple(sample_shape), n_classes
+        self.embed = nn.Embedding(n_classes, label_embedding_size(n_classes)) if n_classes else None
+        width_in = latent_dim + (label_embedding_size(n_classes) if n_classes else 0)
+        ups = _ups_needed(size)
+        self.base = hidden * 2 ** ups
+        self.project = nn.Sequential(nn.Linear(width_in, self.base * 16), nn.BatchNorm1d(self.base * 16), nn.ReLU())
+        blocks: list[nn.Module] = []
+        width = self.base
+        for _ in range(ups):  # each block doubles the resolution and halves the channels
+            blocks += [nn.ConvTranspose2d(width, width // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(width // 2), nn.ReLU()]
+            width //= 2
+        # (hidden) x S x S -> (channels) x S x S
+        blocks += [nn.Conv2d(width, channels, 3, 1, 1), nn.Tanh()]
+        self.blocks = nn.Sequential(*blocks)
+
+    def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        if self.embed is not None:
+            z = torch.cat([z, self.embed(y)], dim=1)
+        h = self.project(z).view(z.shape[0], self.base, 4, 4)  # (base) x 4 x 4
+        return self.blocks(h)
+
+
+class ConvDiscriminator(nn.Module):
+    """DCGAN-style critic: image (B, C, S, S) [+ label maps] -> (B // pack,) logits (or (B, out_dim))."""
+
+    def __init__(self, sample_shape: tuple, hidden: int = 32, n_classes: int = 0, pack: int = 1,
+                 spectral_norm: bool = False, minibatch_std: bool = False, out_dim: int = 1):
+        super().__init__()
+        channels, size = sample_shape[0], sample_shape[1]
+        self.pack, self.minibatch_std, self.out_dim = pack, minibatch_std, out_dim
+        self.embed = nn.Embedding(n_classes, label_embedding_size(n_classes)) if n_classes else None
+        width_in = (channels + (label_embedding_size(n_classes) if n_classes else 0)) * pack
+        layers: list[nn.Module] = []
+        width = hidden
+        for _ in range(_ups_needed(size)):  # each block halves the resolution down to 4x4
+            layers += [_maybe_sn(nn.Conv2d(width_in, width, 4, 2, 1), spectral_norm), nn.LeakyReLU(0.2)]
+            width_in, width = width, width * 2
+        self.trunk = nn.Sequential(*layers)
+        self.head = _maybe_sn(nn.Linear((width_in + int(minibatch_std)) * 16, out_dim), spectral_norm)
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        if self.embed is not None:
+            maps = self.embed(y)[:, :, None, None].expand(-1, -1, x.shape[2], x.shape[3])
+            x = torch.cat([x, maps], dim=1)
+        if self.pack > 1:  # (B, C, S, S) -> (B/pack, pack*C, S, S)
+            x = x.reshape(x.shape[0] // self.pack, -1, x.shape[2], x.shape[3])
+        h = self.trunk(x)  # (width) x 4 x 4
+        if self.minibatch_std:
+            h = minibatch_stddev(h)
+        out = self.head(h.flatten(1))
+        return out.squeeze(1) if self.out_dim == 1 else out
+
+
+def init_weights(module: nn.Module) -> None:
+    """DCGAN's initialisation for conv nets: N(0, 0.02) weights, BatchNorm scale N(1, 0.02)."""
+    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
+        parametrized = nn.utils.parametrize.is_parametrized(module, "weight")
+        weight = module.parametrizations.weight.original if parametrized else module.weight
+        with torch.no_grad():
+            nn.init.normal_(weight, 0.0, 0.02)
+    elif isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d)):
+        nn.init.normal_(module.weight, 1.0, 0.02)
+        nn.init.zeros_(module.bias)
+
+
+def build_models(cfg: TrainConfig, sample_shape: tuple, n_classes: int = 0) -> nn.ModuleDict:
+    """The networks a config asks for.
+
+    GAN: {"generator", "discriminator"}; VAE: {"generator" (the decoder), "encoder" (outputs mu and logvar)}.
+    `n_classes` is used only by conditional models.
+    """
+    classes = n_classes if cfg.is_conditional else 0
+    conv = cfg.resolved_arch == "conv"
+    if conv and len(sample_shape) != 3:
+        raise ValueError("conv models need images")
+    if conv:
+        generator = ConvGenerator(cfg.latent_dim, sample_shape, cfg.hidden, classes)
+    else:
+        generator = MLPGenerator(cfg.latent_dim, sample_shape, cfg.hidden, cfg.depth, classes)
+    if cfg.is_vae:
+        critic_kwargs = dict(n_classes=classes, out_dim=2 * cfg.latent_dim)
+        second_name = "encoder"
+    else:
+        critic_kwargs = dict(n_classes=classes, pack=cfg.pack, spectral_norm=cfg.spectral_norm,
+                             minibatch_std=cfg.minibatch_std)
+        second_name = "discriminator"
+    if conv:
+        second = ConvDiscriminator(sample_shape, cfg.hidden, **critic_kwargs)
+    else:
+        second = MLPDiscriminator(sample_shape, cfg.hidden, cfg.depth, **critic_kwargs)
+    models = nn.ModuleDict({"generator": generator, second_name: second})
+    if conv:
+        models.apply(init_weights)
+    return models
+
+
+def count_parameters(module: nn.Module) -> int:
+    return sum(p.numel() for p in module.parameters())

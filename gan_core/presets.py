@@ -1,0 +1,46 @@
+"""Teaching presets: each a config that shows one idea on a CPU within its time budget.
+
+Budgets (2 CPU cores) and goals are recorded in docs/BENCHMARKS.md.
+"""
+from __future__ import annotations
+
+from .config import Preset, TrainConfig
+
+_TOY = dict(arch="mlp", latent_dim=2, hidden=128, depth=3, batch_size=256, sample_every=25, metrics_every=100)
+
+PRESETS: dict[str, Preset] = {p.name: p for p in [
+    Preset("ring8-vanilla", "Ring of 8 Gaussians, plain GAN: it collapses onto a few modes or hops between them.",
+           dict(_TOY, dataset="ring8", loss="ns", lr_g=1e-3, lr_d=1e-3, steps=1500, seed=0)),
+    Preset("ring8-fixed", "Ring of 8 Gaussians with PacGAN packing and spectral norm: all 8 modes, sharp samples.",
+           dict(_TOY, dataset="ring8", loss="ns", pack=2, spectral_norm=True, lr_g=1e-3, lr_d=1e-3, steps=1500, seed=0)),
+    Preset("grid25-vanilla", "Grid of 25 Gaussians, plain GAN: many modes missed or blurred together.",
+           dict(_TOY, dataset="grid25", loss="ns", lr_g=1e-3, lr_d=1e-3, steps=2000, seed=0)),
+    Preset("grid25-fixed", "Grid of 25 Gaussians with packing and spectral norm: all 25 modes covered.",
+           dict(_TOY, dataset="grid25", loss="ns", pack=2, spectral_norm=True, lr_g=1e-3, lr_d=1e-3, steps=2000, seed=0)),
+    Preset("digits-gan", "DCGAN on 16x16 handwritten digits: all ten digits appear within a minute.",
+           dict(dataset="digits", model="gan", image_size=16, latent_dim=32, hidden=32, batch_size=64,
+                lr_g=2e-4, lr_d=2e-4, steps=1500, sample_every=25, metrics_every=250)),
+    Preset("digits-vae", "Convolutional VAE on 16x16 digits with a 2-D latent space you can map.",
+           dict(dataset="digits", model="vae", image_size=16, latent_dim=2, hidden=32, batch_size=64,
+                lr_g=2e-3, lr_d=2e-3, beta1=0.9, steps=1000, sample_every=25, metrics_every=250)),
+    Preset("digits-cgan", "Class-conditional DCGAN on digits: ask for a 7 and get a 7.",
+           dict(dataset="digits", model="cgan", image_size=16, latent_dim=32, hidden=32, batch_size=64,
+                lr_g=2e-4, lr_d=2e-4, steps=1500, sample_every=25, metrics_every=250)),
+    Preset("shapes-gan", "DCGAN on 36 procedurally drawn shapes (shape x colour x position): count the modes it finds.",
+           dict(dataset="shapes", model="gan", image_size=16, latent_dim=32, hidden=32, batch_size=64,
+                lr_g=2e-4, lr_d=2e-4, steps=1500, sample_every=25, metrics_every=250)),
+    Preset("stacked-digits-gan", "Three digits stacked as colour channels: 1,000 modes; how many does a small GAN find?",
+           dict(dataset="stacked-digits", model="gan", image_size=16, latent_dim=64, hidden=32, batch_size=64,
+                lr_g=2e-4, lr_d=2e-4, steps=3000, sample_every=50, metrics_every=500, n_points=25_000)),
+]}
+
+
+def preset_names() -> list[str]:
+    return list(PRESETS)
+
+
+def preset_config(name: str, **overrides) -> TrainConfig:
+    """The config of preset `name` with `overrides` on top; KeyError with the valid names if unknown."""
+    if name not in PRESETS:
+        raise KeyError(f"Unknown preset {name!r}; choose one of: {', '.join(PRESETS)}.")
+    return PRESETS[name].config(**overrides)
