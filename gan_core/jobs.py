@@ -1,0 +1,161 @@
+"""A server-wide registry of training jobs: a limit on how many run at once, a queue, and ownership.
+
+One JobManager serves every browser session of a server (the app keeps it in st.cache_resource). Jobs
+beyond `max_running` wait in a first-come queue and start as slots free up. Each job belongs to an owner
+(a browser session); when a session goes away its jobs are stopped after a grace period.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+from .training import ACTIVE_STATES, QUEUED, TrainingJob
+
+
+def default_max_running() -> int:
+    """LATENT_LAB_MAX_JOBS, else one job per spare core (at least 1): 1 on a 2-core laptop."""
+    env = os.environ.get("LATENT_LAB_MAX_JOBS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
+class JobLimitError(RuntimeError):
+    """Too many jobs for one owner or for the server's queue; the message says which."""
+
+
+class JobManager:
+    def __init__(self, max_running: int | None = None, max_per_owner: int = 3, max_queued: int = 100,
+                 keep_finished: int = 5):
+        self.max_running = max_running or default_max_running()
+        self.max_per_owner = max_per_owner  # active (queued, running or paused) jobs per session
+        self.max_queued = max_queued
+        self.keep_finished = keep_finished  # finished jobs kept per owner, newest first
+        self._jobs: dict[str, TrainingJob] = {}
+        self._queue: list[str] = []
+        self._lock = threading.RLock()
+        self._release_timers: dict[str, threading.Timer] = {}
+
+    # -- submitting ---------------------------------------------------------------------------------------
+    def submit(self, job: TrainingJob) -> TrainingJob:
+        """Register `job`: it starts now if a slot is free, otherwise it waits in the queue."""
+        with self._lock:
+            active = [j for j in self._jobs.values() if j.owner == job.owner and j.is_active]
+            if job.owner and len(active) >= self.max_per_owner:
+                raise JobLimitError(f"You already have {len(active)} runs going; stop one before starting another.")
+            if len(self._queue) >= self.max_queued:
+                raise JobLimitError("The server's queue is full; try again when some runs have finished.")
+            job.on_done = self._on_done
+            self._jobs[job.id] = job
+            self._queue.append(job.id)
+            self._prune(job.owner)
+            self._schedule()
+        return job
+
+    def _running_count(self) -> int:
+        return sum(1 for j in self._jobs.values() if j.status in ("running", "paused") and j.thread_alive)
+
+    def _schedule(self) -> None:
+        with self._lock:
+            self._queue = [i for i in self._queue if i in self._jobs and self._jobs[i].status == QUEUED
+                           and not self._jobs[i].thread_alive]
+            while self._queue and self._running_count() < self.max_running:
+                job = self._jobs[self._queue.pop(0)]
+                job.start()
+
+    def _on_done(self, job: TrainingJob) -> None:
+        # called from the finishing job's thread
+        self._schedule()
+
+    # -- reading ------------------------------------------------------------------------------------------
+    def get(self, job_id: str) -> TrainingJob | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def jobs(self, owner: str | None = None) -> list[TrainingJob]:
+        with self._lock:
+            self._schedule()  # also cleans up jobs cancelled while queued
+            found = [j for j in self._jobs.values() if owner is None or j.owner == owner]
+        return sorted(found, key=lambda j: j.created)
+
+    def queue_position(self, job: TrainingJob) -> int | None:
+        """1 for the next job to start, None when the job is not waiting."""
+        with self._lock:
+            return self._queue.index(job.id) + 1 if job.id in self._queue else None
+
+    def active_count(self) -> int:
+        with self._lock:
+            return sum(1 for j in self._jobs.values() if j.is_active)
+
+    # -- stopping and forgetting --------------------------------------------------------------------------------
+    def stop(self, job_id: str) -> None:
+        job = self.get(job_id)
+        if job is not None:
+            job.stop()
+        self._schedule()
+
+    def forget(self, job_id: str) -> None:
+        with self._lock:
+            job = self._jobs.pop(job_id, None)
+        if job is not None:
+            job.stop()
+        self._schedule()
+
+    def stop_owner(self, owner: str) -> None:
+        for job in self.jobs(owner):
+            job.stop()
+        self._schedule()
+
+    def release_owner(self, owner: str, grace_seconds: float = 60.0) -> None:
+        """The owner's browser session has gone: stop and forget its jobs after a grace period.
+
+        A session that comes back in time (`reclaim`) keeps them.
+        """
+        with self._lock:
+            previous = self._release_timers.pop(owner, None)
+            if previous:
+                previous.cancel()
+            timer = threading.Timer(grace_seconds, self._expire_owner, args=(owner,))
+            timer.daemon = True
+            self._release_timers[owner] = timer
+            timer.start()
+
+    def reclaim(self, owner: str) -> None:
+        with self._lock:
+            timer = self._release_timers.pop(owner, None)
+        if timer:
+            timer.cancel()
+
+    def _expire_owner(self, owner: str) -> None:
+        with self._lock:
+            self._release_timers.pop(owner, None)
+            doomed = [j for j in self._jobs.values() if j.owner == owner]
+            for job in doomed:
+                self._jobs.pop(job.id, None)
+        for job in doomed:
+            job.stop()
+        for job in doomed:
+            job.join(timeout=10)
+        self._schedule()
+
+    def _prune(self, owner: str) -> None:
+        done = [j for j in self._jobs.values() if j.owner == owner and not j.is_active and not j.thread_alive]
+        done.sort(key=lambda j: j.created, reverse=True)
+        for job in done[self.keep_finished:]:
+            self._jobs.pop(job.id, None)
+
+    def shutdown(self, timeout: float = 10.0) -> None:
+        """Stop everything (tests and server exit)."""
+        with self._lock:
+            jobs = list(self._jobs.values())
+            timers = list(self._release_timers.values())
+            self._release_timers.clear()
+            self._queue.clear()
+        for timer in timers:
+            timer.cancel()
+        for job in jobs:
+            job.stop()
+        deadline = time.time() + timeout
+        for job in jobs:
+            job.join(max(0.0, deadline - time.time()))

@@ -1,0 +1,120 @@
+"""Checkpoints are plain data: round trip, refusal of hostile or broken files, atomic writes."""
+import os
+import pickle
+
+import pytest
+import torch
+
+from gan_core.checkpoints import (FORMAT_VERSION, CheckpointError, load_checkpoint, safe_name, save_checkpoint,
+                                  trainer_payload)
+from gan_core.training import Trainer
+
+
+@pytest.fixture
+def saved(tiny_config, tmp_path):
+    trainer = Trainer(tiny_config)
+    for _ in range(6):
+        trainer.step()
+    return trainer, save_checkpoint(trainer_payload(trainer, name="demo"), tmp_path / "run.pt")
+
+
+def test_round_trip_keeps_config_weights_history_and_snapshots(saved):
+    trainer, path = saved
+    checkpoint = load_checkpoint(path)
+    assert checkpoint.config == trainer.config
+    assert checkpoint.step == 6 and checkpoint.name == "demo"
+    assert checkpoint.history["series"]["loss_d"] == pytest.approx(trainer.history.series["loss_d"])
+    assert checkpoint.snapshots[-1]["points"].shape == (512, 2)
+    models = checkpoint.build_models()
+    z = torch.randn(7, trainer.config.latent_dim)
+    assert torch.allclose(models["generator"](z), trainer.generate(z))
+
+
+class _RunsCode:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))  # would create the marker file if unpickled
+
+
+def test_pickle_that_would_run_code_is_refused_and_runs_nothing(tmp_path):
+    marker = tmp_path / "pwned"
+    path = tmp_path / "evil.pt"
+    torch.save({"format": "latent-lab", "payload": _RunsCode(str(marker))}, path)
+    with pytest.raises(CheckpointError, match="could run code"):
+        load_checkpoint(path)
+    assert not marker.exists()
+    # a raw pickle (not torch's zip format) is refused the same way
+    raw = tmp_path / "raw.pt"
+    raw.write_bytes(pickle.dumps(_RunsCode(str(marker))))
+    with pytest.raises(CheckpointError):
+        load_checkpoint(raw)
+    assert not marker.exists()
+
+
+def test_truncated_and_garbage_files_are_refused(saved, tmp_path):
+    _, path = saved
+    data = path.read_bytes()
+    for cut in (10, len(data) // 2, len(data) - 5):
+        broken = tmp_path / f"cut{cut}.pt"
+        broken.write_bytes(data[:cut])
+        with pytest.raises(CheckpointError, match="not a readable checkpoint"):
+            load_checkpoint(broken)
+    with pytest.raises(CheckpointError, match="not a readable checkpoint"):
+        load_checkpoint(b"\x00\x01 this is not a checkpoint")
+
+
+def test_foreign_newer_and_mismatched_files_are_refused(saved, tmp_path):
+    _, path = saved
+    foreign = tmp_path / "foreign.pt"
+    torch.save({"weight": torch.zeros(3)}, foreign)
+    with pytest.raises(CheckpointError, match="not a Latent Lab checkpoint"):
+        load_checkpoint(foreign)
+    payload = torch.load(path, weights_only=True)
+    payload["format_version"] = FORMAT_VERSION + 1
+    newer = tmp_path / "newer.pt"
+    torch.save(payload, newer)
+    with pytest.raises(CheckpointError, match="newer Latent Lab"):
+        load_checkpoint(newer)
+    payload = torch.load(path, weights_only=True)
+    payload["config"]["hidden"] = 32  # weights no longer fit the model the config describes
+    other = tmp_path / "other.pt"
+    torch.save(payload, other)
+    with pytest.raises(CheckpointError, match="does not match"):
+        load_checkpoint(other).build_models()
+    payload["config"]["pack"] = 9
+    torch.save(payload, other)
+    with pytest.raises(CheckpointError, match="invalid config"):
+        load_checkpoint(other)
+    with pytest.raises(CheckpointError, match="No checkpoint"):
+        load_checkpoint(tmp_path / "missing.pt")
+
+
+def test_bytes_upload_loads_like_a_file(saved):
+    _, path = saved
+    assert load_checkpoint(path.read_bytes(), label="upload.pt").step == 6
+
+
+def test_save_is_atomic_and_leaves_no_temp_files(saved, tmp_path):
+    trainer, path = saved
+    before = path.read_bytes()
+    save_checkpoint(trainer_payload(trainer), path)  # overwrite in place
+    assert load_checkpoint(path).step == 6
+    assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
+    assert len(before) > 0
+
+
+def test_unwritable_folder_gives_a_readable_error(saved, tmp_path):
+    trainer, _ = saved
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(CheckpointError, match="Cannot write"):
+        save_checkpoint(trainer_payload(trainer), blocker / "sub" / "run.pt")
+
+
+@pytest.mark.parametrize("name, expected", [("../../etc/passwd", "passwd"), ("my run!", "my-run"),
+                                            ("/abs/path.pt", "path.pt"), ("..", "run"), ("", "run")])
+def test_safe_name_cannot_escape_the_folder(name, expected):
+    assert safe_name(name) == expected
+    assert os.sep not in safe_name(name)

@@ -1,0 +1,91 @@
+"""The command line: the commands tests and outside checks call, and one-line errors with exit 2."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gan_core.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = ["--hidden", "16", "--depth", "2", "--batch-size", "32", "--latent-dim", "2", "--metrics-every", "0"]
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "a.pt"
+    assert main(["train", "--dataset", "ring8", "--steps", "30", "--seed", "1", "--out", str(out), "--quiet", *TINY]) == 0
+    return out
+
+
+def test_presets_lists_one_line_each(capsys):
+    from gan_core.presets import PRESETS
+
+    assert main(["presets"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == len(PRESETS) and all(line.split()[0] in PRESETS for line in lines)
+    assert {"ring8-vanilla", "ring8-fixed", "grid25-vanilla", "grid25-fixed", "digits-gan", "digits-vae",
+            "digits-cgan", "shapes-gan", "stacked-digits-gan"} <= set(PRESETS)
+
+
+def test_sample_writes_float32_points_and_is_seeded(checkpoint, tmp_path):
+    a, b, c = tmp_path / "a.npy", tmp_path / "b.npy", tmp_path / "c.npy"
+    for out, seed in ((a, 0), (b, 0), (c, 1)):
+        assert main(["sample", str(checkpoint), "--n", "100", "--seed", str(seed), "--out", str(out), "--quiet"]) == 0
+    x = np.load(a)
+    assert x.dtype == np.float32 and x.shape == (100, 2)
+    assert np.array_equal(x, np.load(b)) and not np.array_equal(x, np.load(c))
+    assert main(["sample", str(checkpoint), "--n", "16", "--out", str(tmp_path / "s.png"), "--quiet"]) == 0
+    assert (tmp_path / "s.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_resume_matches_an_uninterrupted_run(checkpoint, tmp_path):
+    straight, resumed = tmp_path / "straight.pt", tmp_path / "resumed.pt"
+    assert main(["train", "--dataset", "ring8", "--steps", "50", "--seed", "1", "--out", str(straight), "--quiet", *TINY]) == 0
+    assert main(["train", "--resume", str(checkpoint), "--steps", "20", "--out", str(resumed), "--quiet"]) == 0
+    for path in (straight, resumed):
+        assert main(["sample", str(path), "--n", "50", "--out", str(path.with_suffix(".npy")), "--quiet"]) == 0
+    assert np.array_equal(np.load(straight.with_suffix(".npy")), np.load(resumed.with_suffix(".npy")))
+
+
+def test_interpolate_writes_a_strip(checkpoint, tmp_path):
+    out = tmp_path / "walk.npy"
+    assert main(["interpolate", str(checkpoint), "--seed-a", "1", "--seed-b", "2", "--steps", "6", "--mode", "lerp",
+                 "--out", str(out), "--quiet"]) == 0
+    assert np.load(out).shape == (6, 2)
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["train", "--pack", "3", "--out", "x.pt"], "--pack"),
+    (["train", "--loss", "magic", "--out", "x.pt"], "--loss"),
+    (["train", "--steps", "0", "--out", "x.pt"], "--steps"),
+    (["train", "--lr-g", "-1", "--out", "x.pt"], "--lr-g"),
+    (["train", "--batch-size", "many", "--out", "x.pt"], "--batch-size"),
+    (["train", "--model", "cgan", "--dataset", "ring8", "--out", "x.pt"], "--model"),
+    (["train", "--dataset", "nowhere", "--out", "x.pt"], "--dataset"),
+    (["train", "--preset", "nope", "--out", "x.pt"], "preset"),
+    (["train", "--dataset", "mnist", "--data-root", "/nonexistent", "--out", "x.pt"], "MNIST"),
+    (["sample", "/nonexistent.pt", "--out", "x.npy"], "No checkpoint"),
+    (["interpolate", "CKPT", "--mode", "zigzag", "--out", "x.png"], "--mode"),
+    (["sample", "CKPT", "--n", "0", "--out", "x.npy"], "--n"),
+    (["sample", "CKPT", "--out", "x.jpg"], "--out"),
+    (["frobnicate"], "invalid choice"),
+], ids=lambda v: " ".join(v) if isinstance(v, list) else v)
+def test_bad_input_exits_2_with_one_line(argv, needle, checkpoint, tmp_path, capsys):
+    argv = [str(checkpoint) if a == "CKPT" else (str(tmp_path / a) if a.endswith((".pt", ".npy", ".png", ".jpg")) and "/" not in a else a) for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and needle in err and "Traceback" not in err
+
+
+def test_real_entry_point_exit_code_and_help():
+    bad = subprocess.run([sys.executable, "-m", "gan_core", "train", "--pack", "x", "--out", "x.pt"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+    helped = subprocess.run([sys.executable, "-m", "gan_core", "train", "--help"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert helped.returncode == 0
+    for flag in ("--preset", "--resume", "--pack", "--spectral-norm", "--r1-gamma", "--n-critic", "--device", "--data-root"):
+        assert flag in helped.stdout
