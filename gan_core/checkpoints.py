@@ -82,13 +82,21 @@ def data_info(dataset) -> dict:
     }
 
 
+SAVED_SNAPSHOTS = 32  # sample snapshots kept in a file (evenly spaced, newest included)
+
+
 def trainer_payload(trainer, name: str = "") -> dict:
     """Everything about a trainer, as plain data ready for `save_checkpoint`."""
+    state = trainer.state_dict()
+    snapshots = state["snapshots"]
+    if len(snapshots) > SAVED_SNAPSHOTS:
+        step = len(snapshots) / SAVED_SNAPSHOTS
+        state["snapshots"] = [snapshots[int(i * step)] for i in range(SAVED_SNAPSHOTS - 1)] + [snapshots[-1]]
     return {
         "format": FORMAT, "format_version": FORMAT_VERSION, "name": name, "created": time.time(),
         "config": trainer.config.to_dict(), "data_info": data_info(trainer.dataset),
         "dataset": trainer.config.dataset, "step": trainer.step_count, "wall_time": trainer.elapsed,
-        "state": _to_cpu(trainer.state_dict()),
+        "state": _to_cpu(state),
     }
 
 

@@ -277,6 +277,17 @@ def cmd_metrics(args) -> int:
     return 0
 
 
+def cmd_demos(args) -> int:
+    from .demos import DEMO_PRESETS, build_all
+    from .store import DEMO_DIR
+
+    unknown = [n for n in args.only or [] if n not in DEMO_PRESETS and n != "classifiers"]
+    if unknown:
+        raise UsageError(f"demos: --only: unknown demo {unknown[0]!r}; choose from classifiers, {', '.join(DEMO_PRESETS)}")
+    build_all(Path(args.out) if args.out else DEMO_DIR, args.only)
+    return 0
+
+
 # -- entry point -------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m gan_core", description="Latent Lab: train and explore small GANs and VAEs.")
@@ -320,6 +331,10 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.add_argument("--seed", type=int, default=0)
     metrics.add_argument("--json", action="store_true", help="print one JSON object")
     metrics.set_defaults(func=cmd_metrics)
+    demos = sub.add_parser("demos", help="rebuild the shipped demo checkpoints and metric classifiers")
+    demos.add_argument("--out", default=None, help="folder (default: checkpoints/)")
+    demos.add_argument("--only", nargs="+", help="just these (names of presets, or 'classifiers')")
+    demos.set_defaults(func=cmd_demos)
     return parser
 
 

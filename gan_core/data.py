@@ -351,18 +351,24 @@ def _load_local_files(name: str, image_size: int, data_root: str, n_points: int,
                         "setting in the app); Latent Lab never downloads.")
     root = Path(data_root).expanduser()
     if name == "cifar10":
-        pixels, labels = _read_cifar10(root)
+        pixels, labels = _read_cifar10(root, n_points, seed)
         class_names = CIFAR10_CLASSES
     else:
         folder = "MNIST" if name == "mnist" else "FashionMNIST"
         pixels, labels = _read_mnist_like(name, root / folder / "raw")
-        class_names = [str(d) for d in range(10)] if name == "mnist" else FASHION_CLASSES
-    if len(pixels) > n_points:  # a seeded subset keeps memory small and the classes balanced
-        keep = np.sort(np.random.default_rng(seed).choice(len(pixels), size=n_points, replace=False))
+        keep = _subset(len(pixels), n_points, seed)
         pixels, labels = pixels[keep], labels[keep]
+        class_names = [str(d) for d in range(10)] if name == "mnist" else FASHION_CLASSES
     data = _resize_to_unit_range(pixels, 255.0, image_size)
     return Dataset(name, "image", data, torch.as_tensor(labels, dtype=torch.int64), list(class_names), None, None,
                    f"{_DESCRIPTIONS[name]} {len(data):,} images at {image_size}x{image_size}.")
+
+
+def _subset(total: int, n_points: int, seed: int) -> np.ndarray:
+    """Sorted row indices: all rows, or a seeded random n_points of them (keeps memory small, classes mixed)."""
+    if total <= n_points:
+        return np.arange(total)
+    return np.sort(np.random.default_rng(seed).choice(total, size=n_points, replace=False))
 
 
 def _read_mnist_like(name: str, raw: Path) -> tuple[np.ndarray, np.ndarray]:
@@ -413,11 +419,12 @@ def _read_idx(path: Path, pretty: str, expected_dims: int) -> np.ndarray:
     return np.frombuffer(blob, dtype=np.uint8, count=math.prod(shape), offset=header).reshape(shape)
 
 
-def _read_cifar10(root: Path) -> tuple[np.ndarray, np.ndarray]:
-    """Training images uint8 (N, 3, 32, 32) and labels (N,), from the binary version if present.
+def _read_cifar10(root: Path, n_points: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Training images uint8 (n, 3, 32, 32) and labels (n,), n = min(n_points, 50,000), binary version first.
 
     Each record of data_batch_*.bin is 1 label byte then 3,072 pixel bytes in (C, H, W) order; reading it
-    with numpy avoids unpickling. The python version is used only through torchvision, which checks md5s.
+    with numpy avoids unpickling, and memory-mapping it means only the chosen rows are ever copied.
+    The python version is used only through torchvision, which checks every file's md5 before unpickling.
     """
     binary = root / "cifar-10-batches-bin"
     batches = [binary / f"data_batch_{i}.bin" for i in range(1, 6) if (binary / f"data_batch_{i}.bin").is_file()]
@@ -425,11 +432,17 @@ def _read_cifar10(root: Path) -> tuple[np.ndarray, np.ndarray]:
         record = 1 + 3 * 32 * 32
         parts = []
         for batch in batches:
-            raw = np.fromfile(batch, dtype=np.uint8)
-            if raw.size == 0 or raw.size % record:
+            size = batch.stat().st_size
+            if size == 0 or size % record:
                 raise DataError(f"{batch} is not a CIFAR-10 binary batch (its size is not a multiple of 3,073 bytes).")
-            parts.append(raw.reshape(-1, record))
-        records = np.concatenate(parts)
+            parts.append(np.memmap(batch, dtype=np.uint8, mode="r").reshape(-1, record))
+        keep = _subset(sum(len(part) for part in parts), n_points, seed)
+        chosen, start = [], 0
+        for part in parts:  # gather the kept rows batch by batch
+            local = keep[(keep >= start) & (keep < start + len(part))] - start
+            chosen.append(np.asarray(part[local]))
+            start += len(part)
+        records = np.concatenate(chosen)
         labels = records[:, 0].astype(np.int64)
         if labels.max() > 9:
             raise DataError(f"{binary} holds labels above 9, so it is not CIFAR-10.")
@@ -442,7 +455,9 @@ def _read_cifar10(root: Path) -> tuple[np.ndarray, np.ndarray]:
         except RuntimeError:
             raise DataError(f"CIFAR-10 in {root / 'cifar-10-batches-py'} is incomplete or corrupted "
                             "(its md5 checks failed); replace it with the official files.") from None
-        return np.ascontiguousarray(python_version.data.transpose(0, 3, 1, 2)), np.asarray(python_version.targets)
+        keep = _subset(len(python_version.data), n_points, seed)
+        images = python_version.data[keep].transpose(0, 3, 1, 2)  # stored (N, H, W, C)
+        return np.ascontiguousarray(images), np.asarray(python_version.targets)[keep]
     raise DataError(f"CIFAR-10 not found: put data_batch_1.bin ... data_batch_5.bin (the binary version) in "
                     f"{binary}{os.sep} (download them elsewhere; Latent Lab never downloads).")
 
@@ -644,7 +659,7 @@ def _labels_from_paths(paths: list[str]) -> tuple[torch.Tensor | None, list[str]
     """Class labels from the first folder level, when every image sits in one of at least two class folders."""
     parts = [path.split("/") for path in paths]
     # a zip usually wraps everything in one top folder: look through folders every file shares
-    while False:
+    while all(len(p) > 1 for p in parts) and len({p[0] for p in parts}) == 1:
         parts = [p[1:] for p in parts]
     if not all(len(p) > 1 for p in parts):
         return None, []

@@ -1,0 +1,1 @@
+"""Streamlit helpers shared by every page: state, translations, plots and common widgets (UI only)."""

@@ -1,0 +1,13 @@
+"""Texts of the shared sidebar and navigation."""
+TEXT = {
+    "home": ("Home", "首页"),
+    "train": ("Train", "训练"),
+    "sample": ("Sample & Blend", "采样与混合"),
+    "collapse": ("Mode Collapse", "模式崩溃"),
+    "language": ("Language / 语言", "语言 / Language"),
+    "device": ("Device: **{device}**", "计算设备：**{device}**"),
+    "jobs_title": ("Your runs", "你的训练"),
+    "no_jobs": ("No runs yet.", "还没有训练任务。"),
+    "server_load": ("Server: {running} running, {queued} waiting (limit {limit} at once)",
+                    "服务器：{running} 个运行中，{queued} 个排队（同时最多 {limit} 个）"),
+}

@@ -1,0 +1,37 @@
+"""The sidebar every page shares: language switch, device in use, this session's runs, server load."""
+from __future__ import annotations
+
+import streamlit as st
+
+from gan_core.device import describe_device
+
+from .i18n import LANGUAGES, t
+from .shell_text import TEXT
+from .state import job_manager, session_id
+
+STATUS_ICON = {"queued": "⏳", "running": "▶️", "paused": "⏸️", "finished": "✅", "stopped": "⏹️", "failed": "⚠️"}
+
+
+@st.cache_resource(show_spinner=False)
+def _device_label() -> str:
+    return describe_device()
+
+
+def draw_sidebar() -> None:
+    with st.sidebar:
+        st.radio(t(TEXT, "language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True)
+        st.markdown(t(TEXT, "device", device=_device_label()))
+        manager = job_manager()
+        mine = manager.jobs(session_id())
+        st.markdown(f"**{t(TEXT, 'jobs_title')}**")
+        if not mine:
+            st.caption(t(TEXT, "no_jobs"))
+        for job in mine[-5:]:
+            snap = job.snapshot(history_points=0)
+            position = manager.queue_position(job)
+            extra = f" · #{position}" if position else ""
+            st.caption(f"{STATUS_ICON.get(snap['status'], '')} {snap['name']} — {snap['step']}/{snap['target_steps']}{extra}")
+        all_jobs = manager.jobs()
+        running = sum(1 for j in all_jobs if j.status in ("running", "paused"))
+        queued = sum(1 for j in all_jobs if j.status == "queued")
+        st.caption(t(TEXT, "server_load", running=running, queued=queued, limit=manager.max_running))

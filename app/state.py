@@ -1,0 +1,53 @@
+"""Server-wide and per-session objects, each defined once here and imported by every page.
+
+- `job_manager()`: one JobManager for the whole server (st.cache_resource, global scope).
+- `session_id()`: one id per browser session; when the session ends Streamlit calls `_release_session`, which
+  stops that session's jobs after a grace period.
+- `load_model(path, modified)`: a loaded checkpoint shared by all sessions (thread-safe LatentModel).
+"""
+from __future__ import annotations
+
+import os
+import uuid
+
+import streamlit as st
+
+from gan_core.jobs import JobManager
+from gan_core.latents import LatentModel
+
+SESSION_GRACE_SECONDS = float(os.environ.get("LATENT_LAB_SESSION_GRACE", "60"))
+
+
+@st.cache_resource(show_spinner=False)
+def job_manager() -> JobManager:
+    return JobManager()
+
+
+class SessionHandle:
+    def __init__(self):
+        self.id = uuid.uuid4().hex[:12]
+
+
+def _release_session(handle: SessionHandle) -> None:
+    job_manager().release_owner(handle.id, SESSION_GRACE_SECONDS)
+
+
+@st.cache_resource(scope="session", on_release=_release_session, show_spinner=False)
+def _session_handle() -> SessionHandle:
+    return SessionHandle()
+
+
+def session_id() -> str:
+    """This browser session's id (stable across reruns and page switches)."""
+    handle = _session_handle()
+    return handle.id
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _cached_model(path: str, modified: float) -> LatentModel:
+    return LatentModel.load(path)
+
+
+def load_model(path: str) -> LatentModel:
+    """A checkpoint on disk as a LatentModel, cached per (path, modification time); raises CheckpointError."""
+    return _cached_model(path, os.path.getmtime(path))

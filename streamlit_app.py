@@ -1,0 +1,20 @@
+"""Latent Lab: entry point. Declares the pages and draws the sidebar every page shares; nothing else."""
+import streamlit as st
+
+from app.i18n import LANGUAGES, lang, t
+from app.shell_text import TEXT
+from app.sidebar import draw_sidebar
+
+st.set_page_config(page_title="Latent Lab", page_icon="🧪", layout="wide")
+if "lang" not in st.session_state:
+    st.session_state["lang"] = st.query_params.get("lang", "en") if st.query_params.get("lang") in LANGUAGES else "en"
+
+pages = [
+    st.Page("pages/home.py", title=t(TEXT, "home"), icon="🏠", default=True, url_path="home"),
+    st.Page("pages/train.py", title=t(TEXT, "train"), icon="🏋️", url_path="train"),
+    st.Page("pages/sample_blend.py", title=t(TEXT, "sample"), icon="🎛️", url_path="sample"),
+    st.Page("pages/mode_collapse.py", title=t(TEXT, "collapse"), icon="📉", url_path="collapse"),
+]
+page = st.navigation(pages)
+draw_sidebar()
+page.run()
