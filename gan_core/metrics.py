@@ -317,7 +317,7 @@ def prdc(real_features, fake_features, k: int = 5) -> dict:
     for start in range(0, n_real, block):
         stop = min(n_real, start + block)
         d2 = _block_sq_distances(x_times_minus_two[start:stop], x_sq[start:stop], y_transposed, y_sq)
-        inside_real_ball = d2 < real_thresholds[start:stop, None]
+        inside_real_ball = d2 <= real_thresholds[start:stop, None]
         real_balls_per_fake += np.count_nonzero(inside_real_ball, axis=0)
         real_ball_has_fake[start:stop] = inside_real_ball.any(axis=1)
         real_in_fake_balls[start:stop] = (d2 < fake_thresholds[None, :]).any(axis=1)

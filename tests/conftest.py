@@ -6,6 +6,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("LATENT_LAB_THREADS", "1")
 
 
@@ -16,3 +17,51 @@ def tiny_config():
 
     return TrainConfig(dataset="ring8", model="gan", latent_dim=2, hidden=16, depth=2, batch_size=32, steps=20,
                        sample_every=5, metrics_every=10, seed=3, n_points=1000)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """URL of the app served by a real `streamlit run` for the whole test session (browser tests)."""
+    from browser_support import browser_available, serve_app
+
+    if not browser_available():
+        if os.environ.get("CI"):
+            pytest.fail("chromium or playwright is missing; .ci/run installs them")
+        pytest.skip("chromium/playwright not installed")
+    with serve_app(tmp_path_factory.mktemp("served-runs")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from browser_support import browser_available, open_browser
+
+    if not browser_available():
+        pytest.skip("chromium/playwright not installed")
+    with open_browser() as instance:
+        yield instance
+
+
+@pytest.fixture
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_streamlit_caches():
+    """AppTest runs share a process: clear st.cache_resource so jobs and models never leak between tests."""
+    yield
+    if "streamlit" in sys.modules:
+        import streamlit as st
+
+        try:
+            from app.state import job_manager
+
+            job_manager().shutdown(timeout=5)
+        except Exception:
+            pass
+        st.cache_resource.clear()
+        st.cache_data.clear()

@@ -605,15 +605,20 @@ def test_cifar10_binary_batches(tmp_path):
     folder.mkdir()
     for batch in (1, 2):
         records = []
-        for label in range(3):
-            pixels = np.concatenate([np.full(1024, 250), np.full(1024, 5), np.full(1024, 128)])  # R, G, B planes
-            records.append(np.concatenate([[label + batch], pixels]).astype(np.uint8))
+        for i in range(3):
+            index = 3 * (batch - 1) + i  # red plane 30 * index, green 5, blue 128; label index + 1
+            pixels = np.concatenate([np.full(1024, 30 * index), np.full(1024, 5), np.full(1024, 128)])
+            records.append(np.concatenate([[index + 1], pixels]).astype(np.uint8))
         (folder / f"data_batch_{batch}.bin").write_bytes(np.stack(records).tobytes())
     dataset = load_dataset("cifar10", image_size=8, data_root=str(tmp_path))
     _check_images(dataset, 6, 3, 8, full_range=False)
-    assert dataset.labels.tolist() == [1, 2, 3, 2, 3, 4]
-    assert [to_byte(v) for v in dataset.data[0, :, 3, 3].tolist()] == [250, 5, 128]
+    assert dataset.labels.tolist() == [1, 2, 3, 4, 5, 6]
+    assert [to_byte(v) for v in dataset.data[1, :, 3, 3].tolist()] == [30, 5, 128]  # channels in R, G, B order
     assert dataset.class_names[0] == "airplane"
+    capped = load_dataset("cifar10", image_size=8, data_root=str(tmp_path), n_points=4, seed=2)
+    assert capped.data.shape == (4, 3, 8, 8)
+    for image, label in zip(capped.data, capped.labels.tolist()):
+        assert to_byte(image[0, 0, 0].item()) == 30 * (label - 1)  # rows kept whole across batch files
 
 
 def test_cifar10_bad_batch_size(tmp_path):
