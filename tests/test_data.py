@@ -540,7 +540,7 @@ def test_too_many_files(tmp_path, monkeypatch):
 def test_folder_over_the_byte_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(data_module, "MAX_TOTAL_BYTES", 500)
     (tmp_path / "a.png").write_bytes(solid("L", 1, (64, 64)) + bytes(1000))
-    with pytest.raises(DataError, match="MB limit"):
+    with pytest.raises(DataError, match="500 byte limit"):
         load_folder_dataset(tmp_path, image_size=8)
 
 
