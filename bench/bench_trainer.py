@@ -1,0 +1,120 @@
+"""Trainer throughput against a bare hand-written PyTorch loop of the same models, data and batch size.
+
+    python bench/bench_trainer.py [--presets ring8-fixed digits-gan] [--steps 200] [--rounds 5] [--json out.json]
+
+Both loops run in this one process, interleaved round by round (trainer, bare, trainer, bare...), so the noise of
+a shared machine hits both alike; the figure that matters is the ratio of their medians (target >= 0.95).
+The bare loop is what a person would write by hand: sample a batch by index, one D update, one G update, no
+history, no snapshots, no statistics.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from gan_core.device import configure_threads  # noqa: E402
+from gan_core.models import build_models  # noqa: E402
+from gan_core.presets import preset_config  # noqa: E402
+from gan_core.training import Trainer  # noqa: E402
+
+TARGET = 0.95
+
+
+def bare_loop(config, dataset, steps: int) -> float:
+    """A minimal GAN/VAE loop over the same networks; returns steps per second."""
+    torch.manual_seed(config.seed)
+    models = build_models(config, dataset.sample_shape, dataset.n_classes)
+    generator = models["generator"]
+    critic = models["encoder" if config.is_vae else "discriminator"]
+    opt_g = torch.optim.Adam(generator.parameters(), lr=config.lr_g, betas=(config.beta1, config.beta2))
+    opt_d = torch.optim.Adam(critic.parameters(), lr=config.lr_d, betas=(config.beta1, config.beta2))
+    data = dataset.data
+    labels = dataset.labels if config.is_conditional else None
+    n = config.batch_size
+    start = time.perf_counter()
+    for _ in range(steps):
+        if dataset.modes is not None:
+            real, _ = dataset.sample_batch(n, torch.default_generator)
+            y = None
+        else:
+            index = torch.randint(data.shape[0], (n,))
+            real = data[index]
+            y = labels[index] if labels is not None else None
+        if config.is_vae:
+            mu, logvar = critic(real, y).chunk(2, dim=1)
+            z = mu + torch.randn_like(mu) * (0.5 * logvar).exp()
+            loss = (generator(z, y) - real).pow(2).flatten(1).sum(1).mean() + (
+                -0.5 * (1 + logvar - mu.pow(2) - logvar.exp())).sum(1).mean()
+            opt_g.zero_grad()
+            opt_d.zero_grad()
+            loss.backward()
+            opt_g.step()
+            opt_d.step()
+            continue
+        fake = generator(torch.randn(n, config.latent_dim), y)
+        d_real, d_fake = critic(real, y), critic(fake.detach(), y)
+        loss_d = F.softplus(-d_real).mean() + F.softplus(d_fake).mean()
+        opt_d.zero_grad()
+        loss_d.backward()
+        opt_d.step()
+        loss_g = F.softplus(-critic(generator(torch.randn(n, config.latent_dim), y), y)).mean()
+        opt_g.zero_grad()
+        loss_g.backward()
+        opt_g.step()
+    return steps / (time.perf_counter() - start)
+
+
+def trainer_loop(config, dataset, steps: int) -> float:
+    trainer = Trainer(config, dataset=dataset)
+    start = time.perf_counter()
+    for _ in range(steps):
+        trainer.step()
+    return steps / (time.perf_counter() - start)
+
+
+def measure(preset: str, steps: int, rounds: int) -> dict:
+    config = preset_config(preset, metrics_every=0, loss="ns") if "vae" not in preset else preset_config(preset, metrics_every=0)
+    from gan_core.data import load_dataset
+
+    dataset = load_dataset(config.dataset, image_size=config.image_size, n_points=config.n_points, seed=config.seed)
+    trainer_loop(config, dataset, 10)  # warm up allocators and kernels
+    bare_loop(config, dataset, 10)
+    ours, bare = [], []
+    for _ in range(rounds):
+        ours.append(trainer_loop(config, dataset, steps))
+        bare.append(bare_loop(config, dataset, steps))
+    ours_median, bare_median = statistics.median(ours), statistics.median(bare)
+    return {"preset": preset, "trainer_steps_per_s": round(ours_median, 1), "bare_steps_per_s": round(bare_median, 1),
+            "ratio": round(ours_median / bare_median, 3), "samples_per_s": round(ours_median * config.batch_size),
+            "batch_size": config.batch_size, "note": "snapshots every %d steps included" % config.sample_every}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--presets", nargs="+", default=["ring8-fixed", "digits-gan", "digits-vae"])
+    parser.add_argument("--steps", type=int, default=150)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--json", help="also write the results here")
+    args = parser.parse_args()
+    threads = configure_threads()
+    rows = [measure(p, args.steps, args.rounds) for p in args.presets]
+    print(f"trainer vs bare PyTorch loop ({threads} torch thread(s); median of {args.rounds} interleaved rounds)")
+    print(f"{'preset':<14} {'trainer/s':>10} {'bare/s':>8} {'ratio':>6}  target >= {TARGET}")
+    for row in rows:
+        mark = "" if row["ratio"] >= TARGET else "  MISS"
+        print(f"{row['preset']:<14} {row['trainer_steps_per_s']:>10} {row['bare_steps_per_s']:>8} {row['ratio']:>6}{mark}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()
