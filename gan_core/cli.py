@@ -49,6 +49,7 @@ _FLAG_HELP = {
     "lr_g": "generator (VAE decoder) learning rate",
     "lr_d": "discriminator (VAE encoder) learning rate",
     "beta1": "Adam beta1", "beta2": "Adam beta2",
+    "lr_decay": "anneal both learning rates linearly to 0 over the run",
     "batch_size": "samples per step",
     "steps": "training steps (with --resume: how many more steps)",
     "seed": "random seed: same seed and config give the same run",

@@ -92,6 +92,7 @@ class TrainConfig:
     lr_d: float = 2e-4
     beta1: float = 0.5
     beta2: float = 0.999
+    lr_decay: bool = False  # anneal both learning rates linearly to 0 over the run (sharper final samples)
     batch_size: int = 128
     steps: int = 2000
     seed: int = 0

@@ -224,6 +224,8 @@ class Trainer:
         """
         started = time.perf_counter()
         self.models.train()
+        if self.config.lr_decay:
+            self._anneal_learning_rates()
         raw = self._vae_step() if self.config.is_vae else self._gan_step()
         numbers = torch.stack([v.float() for v in raw.values()]).tolist()  # one host sync per step
         values = dict(zip(raw.keys(), numbers))
@@ -245,6 +247,12 @@ class Trainer:
         if cfg.metrics_every and self.step_count % cfg.metrics_every == 0:
             self.record_metrics()
         return values
+
+    def _anneal_learning_rates(self) -> None:
+        remaining = max(0.0, 1.0 - self.step_count / max(self.config.steps, 1))
+        for optimiser, base in ((self.opt_g, self.config.lr_g), (self.opt_d, self.config.lr_d)):
+            for group in optimiser.param_groups:
+                group["lr"] = base * remaining
 
     # -- rollback ---------------------------------------------------------------------------------------
     def _copy_weights(self) -> dict:
