@@ -1,0 +1,194 @@
+"""The Mode Collapse page's state: which runs can be compared, their cached scores, and the collapse lab.
+
+Runs are named by option ids: "file:<path>" for demo and saved checkpoints, "job:<id>" for runs of this
+session that live in the JobManager. Scores are cached with st.cache_data, keyed by path + modification
+time + n + seed (files) or job id + step + n + seed (live runs), so widgets that only change the display never
+re-score anything.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import streamlit as st
+
+from gan_core.compare import checkpoint_from_payload, collapse_lab_runs, demo_stands_in, safe_evaluate
+from gan_core.config import TrainConfig
+from gan_core.jobs import JobLimitError
+from gan_core.latents import LatentModel
+from gan_core.store import DEMO_DIR, list_checkpoints
+from gan_core.training import FAILED, QUEUED, TrainingJob
+
+from .collapse_text import TEXT
+from .i18n import lang, t
+from .state import job_manager, load_model, session_id
+
+SELECTION_KEY = "collapse_runs"
+LAB_KEY = "collapse_lab"  # the lab of this session: {"base", "seed", "arms": [...]}
+LAB_SYNC_KEY = "collapse_lab_sync"  # set when the lab's runs should replace the selection on the next run
+LAB_SEEN_KEY = "collapse_lab_seen"  # lab job states at the last full run, to rerun once when one finishes
+DEFAULT_DEMOS = ("ring8-vanilla", "ring8-fixed")
+
+
+@dataclass(frozen=True)
+class RunOption:
+    id: str  # "file:<path>" or "job:<id>"
+    name: str
+    source: str  # "demo" | "saved" | "job"
+
+
+def run_options() -> list[RunOption]:
+    """Demo checkpoints, saved runs, then this session's jobs (oldest first)."""
+    options = [RunOption(f"file:{c.path}", c.name, c.source) for c in list_checkpoints()]
+    options += [RunOption(f"job:{job.id}", job.name, "job") for job in job_manager().jobs(session_id())]
+    return options
+
+
+def option_label(option: RunOption) -> str:
+    # no live status here: a label is drawn once per page run and would go stale while a run trains
+    return f"{option.name} ({t(TEXT, 'source_' + option.source)})"
+
+
+def default_selection(options: list[RunOption]) -> list[str]:
+    """The two demos that tell the collapse story, when they exist; else the first two runs."""
+    by_name = {o.name: o.id for o in options if o.source == "demo"}
+    if all(name in by_name for name in DEFAULT_DEMOS):
+        return [by_name[name] for name in DEFAULT_DEMOS]
+    return [o.id for o in options[:2]]
+
+
+# -- scoring ---------------------------------------------------------------------------------------------
+@st.cache_data(max_entries=64, show_spinner=False)
+def _score_file(path: str, modified: float, n: int, seed: int, label: str) -> dict:
+    return safe_evaluate(lambda: load_model(path), label, n=n, seed=seed)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _score_job(job_id: str, step: int, n: int, seed: int, label: str) -> dict:
+    def load():
+        job = job_manager().get(job_id)
+        if job is None:
+            raise LookupError(t(TEXT, "job_gone", label=label))
+        return LatentModel(checkpoint_from_payload(job.checkpoint_payload(), label))
+
+    return safe_evaluate(load, label, n=n, seed=seed)
+
+
+def score(option: RunOption, n: int, seed: int) -> dict:
+    """The evaluate_run dict of one run, or {"label", "error"} / {"label", "waiting"} with one sentence."""
+    if option.source != "job":
+        path = option.id[5:]
+        try:
+            modified = os.path.getmtime(path)
+        except OSError:
+            modified = -1.0  # gone: safe_evaluate explains it in one sentence
+        return _score_file(path, modified, int(n), int(seed), option.name)
+    job = job_manager().get(option.id[4:])
+    if job is None:
+        return {"label": option.name, "error": t(TEXT, "job_gone", label=option.name)}
+    snap = job.snapshot(history_points=0)
+    if job.trainer is None:
+        if snap["status"] == QUEUED:
+            position = job_manager().queue_position(job)
+            text = (t(TEXT, "waiting_queue", label=option.name, position=position) if position
+                    else t(TEXT, "waiting_start", label=option.name))
+            return {"label": option.name, "waiting": text}
+        return {"label": option.name, "error": snap["error"] or t(TEXT, "job_gone", label=option.name)}
+    result = dict(_score_job(job.id, int(snap["step"]), int(n), int(seed), option.name))
+    result["job"] = {"status": snap["status"], "step": snap["step"], "target": snap["target_steps"],
+                     "error": snap["error"], "active": job.is_active}
+    return result
+
+
+# -- the collapse lab ---------------------------------------------------------------------------------------
+def start_lab(base: str, seed: int, reuse_demos: bool) -> None:
+    """Plan the lab's four arms, let identical demos stand in, submit what fits and select the lab's runs."""
+    stop_lab()
+    arms = []
+    for run in collapse_lab_runs(base, seed=int(seed)):
+        arm = {"key": run.key, "title_en": run.title_en, "title_zh": run.title_zh, "config": run.config.to_dict(),
+               "name": run.job_name, "job_id": None, "path": None, "demo": ""}
+        demo_path = DEMO_DIR / f"{run.demo}.pt" if run.demo else None
+        if reuse_demos and demo_path is not None and demo_path.is_file() and demo_stands_in(run, demo_path):
+            arm["path"], arm["demo"] = str(demo_path), run.demo
+        arms.append(arm)
+    st.session_state[LAB_KEY] = {"base": base, "seed": int(seed), "arms": arms}
+    submit_pending()
+    st.session_state[LAB_SYNC_KEY] = True
+
+
+def submit_pending() -> int:
+    """Submit lab arms that wait for a slot, as long as the owner's job limit allows; returns how many."""
+    lab = st.session_state.get(LAB_KEY)
+    if not lab:
+        return 0
+    manager, owner = job_manager(), session_id()
+    submitted = 0
+    for arm in lab["arms"]:
+        if arm["job_id"] or arm["path"] or arm.get("cancelled"):
+            continue
+        job = TrainingJob(TrainConfig.from_dict(arm["config"]), name=arm["name"], owner=owner)
+        try:
+            manager.submit(job)
+        except JobLimitError:
+            break
+        arm["job_id"] = job.id
+        submitted += 1
+    return submitted
+
+
+def stop_lab() -> None:
+    """Stop the lab's runs that are still going and forget the ones not yet submitted."""
+    lab = st.session_state.get(LAB_KEY)
+    if not lab:
+        return
+    for arm in lab["arms"]:
+        if arm["job_id"]:
+            job_manager().stop(arm["job_id"])
+        elif not arm["path"]:
+            arm["cancelled"] = True
+
+
+def lab_rows() -> list[dict]:
+    """One plain dict per arm: {"title", "kind": demo|pending|queued|job|failed|gone, ...} for the progress panel."""
+    lab = st.session_state.get(LAB_KEY)
+    if not lab:
+        return []
+    manager = job_manager()
+    rows = []
+    for arm in lab["arms"]:
+        title = arm["title_zh"] if lang() == "zh" else arm["title_en"]
+        if arm["path"]:
+            rows.append({"title": title, "kind": "demo", "demo": arm["demo"], "active": False})
+            continue
+        if not arm["job_id"]:
+            rows.append({"title": title, "kind": "gone" if arm.get("cancelled") else "pending",
+                         "active": not arm.get("cancelled")})
+            continue
+        job = manager.get(arm["job_id"])
+        if job is None:
+            rows.append({"title": title, "kind": "gone", "active": False})
+            continue
+        snap = job.snapshot(history_points=0)
+        position = manager.queue_position(job)
+        kind = "failed" if snap["status"] == FAILED else ("queued" if position else "job")
+        rows.append({"title": title, "kind": kind, "status": snap["status"], "step": snap["step"],
+                     "target": snap["target_steps"], "position": position, "error": snap["error"],
+                     "active": job.is_active, "job_id": job.id})
+    return rows
+
+
+def lab_option_ids() -> list[str]:
+    lab = st.session_state.get(LAB_KEY) or {"arms": []}
+    ids = []
+    for arm in lab["arms"]:
+        if arm["path"]:
+            ids.append(f"file:{arm['path']}")
+        elif arm["job_id"] and job_manager().get(arm["job_id"]) is not None:
+            ids.append(f"job:{arm['job_id']}")
+    return ids
+
+
+def lab_signature() -> tuple:
+    """What changes the comparison: which arms have a job, and which of those are still active."""
+    return tuple((r["kind"], r.get("job_id"), r["active"]) for r in lab_rows())

@@ -1,0 +1,404 @@
+"""Comparing runs: score several checkpoints the same way, put the numbers side by side, mark the best.
+
+This is the logic behind the Mode Collapse page (and usable from a notebook):
+
+* `checkpoint_from_payload(payload)` turns a live run's `TrainingJob.checkpoint_payload()` into a Checkpoint
+  without touching the disk.
+* `evaluate_run(model, n, seed)` scores one run exactly as `python -m gan_core metrics CKPT --n n --seed seed`
+  does and keeps what a comparison shows next to the numbers: a preview of the samples, the real data's
+  histogram over modes or classes, and the metric curves recorded during training. Plain data only.
+* `comparison_table(results)` builds rows = metrics, columns = runs, with the best value of each row marked
+  (the direction comes from `metrics.METRIC_INFO[...]["better"]`); `to_csv` / `to_json` export it and
+  `from_csv` / `from_json` read the exports back.
+* `collapse_lab_runs(base)` are the configs of the "collapse lab": the same data trained with a plain GAN,
+  PacGAN, WGAN-GP and a VAE, each within a CPU budget of about a minute.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import metrics
+from .checkpoints import Checkpoint, CheckpointError, _validate
+from .config import ConfigError, TrainConfig
+from .data import DataError
+from .evaluate import _ORDER, _real_set, evaluate_samples
+from .images import make_grid
+from .latents import LatentModel
+from .presets import preset_config
+
+FORMAT = "latent-lab-comparison"
+FORMAT_VERSION = 1
+PREVIEW_POINTS = 1500  # generated 2-D points kept for a scatter (more only slows the browser down)
+REAL_POINTS = 1000  # real 2-D points drawn underneath
+PREVIEW_IMAGES = 64  # images in a preview grid (8 x 8)
+MIN_RUNS, MAX_RUNS = 2, 4
+
+
+# --------------------------------------------------------------------------------------------------
+# loading
+# --------------------------------------------------------------------------------------------------
+def checkpoint_from_payload(payload: dict, label: str = "this run") -> Checkpoint:
+    """A Checkpoint from the plain data `trainer_payload` / `TrainingJob.checkpoint_payload()` return.
+
+    Runs the same validation as `load_checkpoint`, in memory: a payload that is not a usable run raises
+    CheckpointError with one sentence naming `label`.
+    """
+    if not isinstance(payload, dict):
+        raise CheckpointError(f"{label} is not a Latent Lab run.")
+    return _validate(payload, label, "")
+
+
+def friendly_error(error: BaseException, label: str) -> str:
+    """One sentence for the user about why `label` could not be evaluated (never a traceback)."""
+    if isinstance(error, (CheckpointError, DataError)):
+        return str(error).strip().splitlines()[0] if str(error).strip() else f"{label} could not be loaded."
+    if isinstance(error, ConfigError):
+        return f"{label} has an invalid config: {error.message}"
+    if isinstance(error, FileNotFoundError):
+        return f"{label}: the file is gone (was it moved or deleted?)."
+    if isinstance(error, ValueError) and str(error).strip():
+        return f"{label} could not be scored: {str(error).strip().splitlines()[0]}"
+    detail = str(error).strip().splitlines()[0][:160] if str(error).strip() else type(error).__name__
+    return f"{label} could not be evaluated ({detail})."
+
+
+# --------------------------------------------------------------------------------------------------
+# evaluating one run
+# --------------------------------------------------------------------------------------------------
+def evaluate_run(source, n: int = 2500, seed: int = 0, label: str = "") -> dict:
+    """Score one run and keep what a side-by-side comparison shows. Plain data (numbers, lists, numpy arrays).
+
+    source: a LatentModel, a Checkpoint, or a checkpoint path. The numbers equal
+    `evaluate_checkpoint(source, n, seed)`: the same seeded samples and the same real reference set.
+
+    Returns {"label", "step", "target_steps", "dataset", "kind", "config" (dict), "metrics" (evaluate_samples'
+    dict), "n_samples", "seed", "curves" ({"steps": [...], "values": {name: [...]}}), "preview"
+    ({"points": (m, 2) float32} or {"grid": (H, W, 3) uint8}), "reference" ({"points", "modes", "sigma"} for
+    2-D data, {"class_names"} for images), "histogram" ({"names", "generated", "real", "what"} or None)}.
+    The histogram of a 2-D mixture gives each mode the share of samples whose nearest mode it is; of labelled
+    images, the share the classifier puts in each class; "real" is the real data's share (uniform for mixtures).
+    Raises CheckpointError, DataError or ValueError with a readable message (see `safe_evaluate`).
+    """
+    model = source if isinstance(source, LatentModel) else LatentModel.load(source)
+    config = model.config
+    label = label or model.checkpoint.name or "run"
+    samples = model.sample(int(n), seed=int(seed))
+    data, real_samples, real_labels = _real_set(config, int(n), int(seed) + 1)  # as evaluate_checkpoint
+    scores = evaluate_samples(samples, config, model.data_info, seed=int(seed),
+                              real=(data, real_samples, real_labels))
+    scores["step"] = model.checkpoint.step
+    result = {
+        "label": label, "step": int(model.checkpoint.step), "target_steps": int(config.steps),
+        "dataset": config.dataset, "kind": model.data_info.get("kind", "image"), "config": config.to_dict(),
+        "metrics": _json_safe(scores), "n_samples": int(n), "seed": int(seed),
+        "curves": _clean_curves(model.checkpoint.metrics), "histogram": None,
+    }
+    if model.is_points:
+        points = samples.numpy().astype(np.float32)
+        pool = data.data.cpu().numpy()
+        pick = np.random.default_rng(seed).permutation(len(pool))[:REAL_POINTS]
+        result["preview"] = {"points": points[:PREVIEW_POINTS]}
+        modes = model.data_info.get("modes")
+        result["reference"] = {"points": pool[pick].astype(np.float32), "modes": modes,
+                               "sigma": model.data_info.get("sigma")}
+        if modes is not None:
+            # every sample counts for its nearest mode, however far away: a collapsed generator's one blob
+            # shows as one tall bar even when none of it is within 3 sigma (mode_counts would be all zeros)
+            finite = points[np.isfinite(points).all(axis=1)]
+            nearest, _ = metrics.assign_modes(finite, np.asarray(modes, dtype=np.float64))
+            counts = np.bincount(nearest, minlength=len(modes)).astype(np.float64)
+            result["histogram"] = {"names": [str(i) for i in range(len(modes))],
+                                   "generated": (counts / max(1, points.shape[0])).tolist(),
+                                   "real": [1.0 / len(modes)] * len(modes), "what": "modes"}
+    else:
+        result["preview"] = {"grid": make_grid(samples[:PREVIEW_IMAGES], nrow=8)}
+        names = list(model.data_info.get("class_names") or [])
+        result["reference"] = {"class_names": names}
+        if "class_histogram" in scores and data.labels is not None and len(names) == len(scores["class_histogram"]):
+            real = np.bincount(data.labels.cpu().numpy(), minlength=len(names)).astype(np.float64)
+            result["histogram"] = {"names": names, "generated": list(scores["class_histogram"]),
+                                   "real": (real / max(1.0, real.sum())).tolist(), "what": "classes"}
+    return result
+
+
+def safe_evaluate(load, label: str, n: int = 2500, seed: int = 0) -> dict:
+    """`evaluate_run(load(), n, seed, label)`, or {"label", "error": one sentence} when anything fails.
+
+    `load` is a zero-argument callable returning a LatentModel, Checkpoint or path, so that loading errors
+    (a broken file, a dataset folder that moved) are caught here too.
+    """
+    try:
+        return evaluate_run(load(), n=n, seed=seed, label=label)
+    except Exception as error:  # the page shows one sentence per run, whatever went wrong
+        return {"label": label, "error": friendly_error(error, label)}
+
+
+def _clean_curves(curves: dict | None) -> dict:
+    curves = curves or {}
+    steps = [int(s) for s in curves.get("steps", [])]
+    values = {k: [_number_or_none(v) for v in column] for k, column in (curves.get("values") or {}).items()
+              if len(column) == len(steps)}
+    return {"steps": steps, "values": values}
+
+
+def _number_or_none(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return None
+    value = value.item() if isinstance(value, (np.integer, np.floating)) else value
+    return value if math.isfinite(value) else None
+
+
+def _json_safe(value):
+    """Plain JSON types: NaN and inf become None, numpy scalars become Python numbers."""
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, (bool, str)) or value is None:
+        return value
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return _number_or_none(value)
+    if isinstance(value, np.ndarray):
+        return _json_safe(value.tolist())
+    return str(value)
+
+
+# --------------------------------------------------------------------------------------------------
+# the comparison table
+# --------------------------------------------------------------------------------------------------
+def table_metrics(results: list[dict]) -> list[str]:
+    """The metric keys the table shows, in a fixed teaching order: those with a direction that any run has."""
+    present = set()
+    for result in results:
+        for key, value in (result.get("metrics") or {}).items():
+            if _number_or_none(value) is not None:
+                present.add(key)
+    ordered = [k for k in _ORDER if k in metrics.METRIC_INFO]
+    ordered += [k for k in metrics.METRIC_INFO if k not in ordered]
+    return [k for k in ordered if k in present]
+
+
+def best_indices(values: list, better: str) -> list[int]:
+    """Indices of the best value(s) in `values` ("higher" or "lower" is better; None is skipped).
+
+    Ties share the mark. When every run has the same value there is nothing to point at, so [] is returned;
+    so it is with fewer than two numbers.
+    """
+    numbers = [(i, v) for i, v in enumerate(values) if _number_or_none(v) is not None]
+    if len(numbers) < 2 or better not in ("higher", "lower"):
+        return []
+    target = max(v for _, v in numbers) if better == "higher" else min(v for _, v in numbers)
+    tolerance = 1e-12 * max(1.0, abs(target))
+    best = [i for i, v in numbers if abs(v - target) <= tolerance]
+    return [] if len(best) == len(numbers) else best
+
+
+def _unique_labels(labels: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    unique = []
+    for label in labels:
+        count = seen.get(label, 0) + 1
+        seen[label] = count
+        unique.append(label if count == 1 else f"{label} ({count})")
+    return unique
+
+
+def comparison_table(results: list[dict]) -> dict:
+    """Rows = metrics, columns = runs, with the best value of each row marked.
+
+    results: evaluate_run / safe_evaluate dicts (a run with "error" gets an empty column).
+    Returns {"format", "format_version", "runs": [{"label", "step", "dataset", "model", "config", "error",
+    "n_modes", "histogram"}], "rows": [{"metric", "label_en", "label_zh", "better", "values": [float | int |
+    None per run], "best": [run indices]}], "n_samples", "seed", "comparable"}. Best values are only marked
+    when every scored run used the same dataset ("comparable"); numbers of different data mean nothing side by
+    side.
+    """
+    labels = _unique_labels([str(r.get("label") or f"run {i + 1}") for i, r in enumerate(results)])
+    scored = [r for r in results if not r.get("error")]
+    datasets = {r.get("dataset") for r in scored}
+    comparable = len(datasets) <= 1
+    runs = []
+    for label, result in zip(labels, results):
+        config = result.get("config") or {}
+        runs.append({
+            "label": label, "step": result.get("step"), "dataset": result.get("dataset"),
+            "model": config.get("model"), "config": _json_safe(config), "error": result.get("error", ""),
+            "n_modes": (result.get("metrics") or {}).get("n_modes"),
+            "histogram": _json_safe(result.get("histogram")),
+        })
+    rows = []
+    for key in table_metrics(results):
+        info = metrics.METRIC_INFO[key]
+        values = [None if r.get("error") else _number_or_none((r.get("metrics") or {}).get(key)) for r in results]
+        rows.append({"metric": key, "label_en": info.get("label_en", key), "label_zh": info.get("label_zh", key),
+                     "better": info.get("better", ""), "values": values,
+                     "best": best_indices(values, info.get("better", "")) if comparable else []})
+    n_values = {r.get("n_samples") for r in scored}
+    seeds = {r.get("seed") for r in scored}
+    return {"format": FORMAT, "format_version": FORMAT_VERSION, "runs": runs, "rows": rows,
+            "n_samples": n_values.pop() if len(n_values) == 1 else None,
+            "seed": seeds.pop() if len(seeds) == 1 else None, "comparable": comparable}
+
+
+# --------------------------------------------------------------------------------------------------
+# export
+# --------------------------------------------------------------------------------------------------
+CSV_FIXED = ("metric", "label", "better")
+
+
+def to_csv(table: dict) -> str:
+    """The table as CSV: metric, label, better, one column per run, then `best` (run labels joined by '; ').
+
+    Floats are written with repr, so reading the file back gives exactly the same numbers.
+    """
+    labels = [run["label"] for run in table["runs"]]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*CSV_FIXED, *labels, "best"])
+    for row in table["rows"]:
+        cells = ["" if v is None else repr(v) for v in row["values"]]
+        writer.writerow([row["metric"], row["label_en"], row["better"], *cells,
+                         "; ".join(labels[i] for i in row["best"])])
+    return buffer.getvalue()
+
+
+def from_csv(text: str) -> dict:
+    """Read `to_csv` output back: {"runs": [{"label"}], "rows": [{"metric", "label_en", "better", "values",
+    "best"}]}. Raises ValueError with one sentence for a file that is not such a CSV."""
+    reader = list(csv.reader(io.StringIO(text)))
+    if not reader or tuple(reader[0][:3]) != CSV_FIXED or reader[0][-1] != "best":
+        raise ValueError("This is not a Latent Lab comparison CSV (its header should start with metric, label, "
+                         "better and end with best).")
+    labels = reader[0][3:-1]
+    rows = []
+    for line in reader[1:]:
+        if len(line) != len(reader[0]):
+            raise ValueError("This comparison CSV has a row with the wrong number of cells.")
+        best_labels = [b for b in line[-1].split("; ") if b]
+        rows.append({"metric": line[0], "label_en": line[1], "better": line[2],
+                     "values": [_parse_number(cell) for cell in line[3:-1]],
+                     "best": [labels.index(b) for b in best_labels if b in labels]})
+    return {"runs": [{"label": label} for label in labels], "rows": rows}
+
+
+def _parse_number(cell: str):
+    if cell == "":
+        return None
+    try:
+        return int(cell)
+    except ValueError:
+        return float(cell)
+
+
+def to_json(table: dict) -> str:
+    """The whole comparison (runs with their configs and histograms, rows, n, seed) as indented JSON."""
+    return json.dumps(_json_safe(table), indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def from_json(text: str) -> dict:
+    """Read `to_json` output back; ValueError with one sentence when it is not a comparison."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        raise ValueError("This is not valid JSON.") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValueError("This JSON is not a Latent Lab comparison.")
+    if int(data.get("format_version", 0)) > FORMAT_VERSION:
+        raise ValueError("This comparison was written by a newer Latent Lab.")
+    return data
+
+
+# --------------------------------------------------------------------------------------------------
+# the collapse lab
+# --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LabRun:
+    """One arm of the collapse lab: what it changes, and the config that trains it."""
+
+    key: str  # "vanilla", "pacgan", "wgan-gp", "vae"
+    title_en: str
+    title_zh: str
+    config: TrainConfig
+    demo: str = ""  # the demo checkpoint (same config) that can stand in for training it, if any
+
+    @property
+    def job_name(self) -> str:
+        return f"lab-{self.config.dataset}-{self.key}-s{self.config.seed}"
+
+
+LAB_BASES = ("ring8-vanilla", "grid25-vanilla")
+
+
+def collapse_lab_runs(base: str = "ring8-vanilla", seed: int | None = None) -> list[LabRun]:
+    """The collapse lab for preset `base`: one data set, four ways to train it, each valid for TrainConfig.
+
+    Every arm keeps the base's data, network size, batch size, step count and seed, and changes only what its
+    idea needs; the optimiser settings are those that let the idea show within 1,500 CPU steps (a fix that
+    needs 50,000 steps proves nothing in a lesson):
+
+    * vanilla: the preset itself (a plain GAN, non-saturating loss), the run that collapses;
+    * pacgan: the same GAN whose discriminator judges packs of 2 samples (PacGAN, Lin et al. 2018), with a
+      learning rate of 1e-3 annealed to 0 (at the base's 1e-4 packing has not spread out after 1,500 steps);
+    * wgan-gp: a Wasserstein critic with a gradient penalty: 5 critic steps per generator step and Adam betas
+      (0.5, 0.9) as in Gulrajani et al., learning rate 5e-4;
+    * vae: a VAE of the same size (Adam beta1 0.9, learning rate 3e-3 annealed) with beta = 0.05: the loss sums
+      squared errors as if the decoder's noise had variance 1, far wider than the ring, so beta = 1 blurs
+      everything into a disc; 0.05 (a decoder noise of about 0.16) keeps the ring. A VAE cannot collapse the
+      way a GAN does, but it blurs.
+
+    CPU budget (2 cores, one run at a time, ring8): about 5-15 s per GAN or VAE arm and about 30-60 s for
+    WGAN-GP (5 critic updates per step); grid25 takes a little longer.
+    `seed` overrides the preset's seed (a different seed: a different collapse, and no demo stands in).
+    """
+    if base not in LAB_BASES:
+        raise KeyError(f"Unknown collapse-lab base {base!r}; choose one of: {', '.join(LAB_BASES)}.")
+    vanilla = preset_config(base) if seed is None else preset_config(base, seed=int(seed))
+    arms = [
+        LabRun("vanilla", "Plain GAN", "普通 GAN", vanilla),
+        LabRun("pacgan", "PacGAN (pack 2)", "PacGAN（打包 2）",
+               vanilla.replace(pack=2, lr_g=1e-3, lr_d=1e-3, lr_decay=True)),
+        LabRun("wgan-gp", "WGAN-GP", "WGAN-GP",
+               vanilla.replace(loss="wgan-gp", n_critic=5, gp_weight=10.0, lr_g=5e-4, lr_d=5e-4, beta1=0.5,
+                               beta2=0.9)),
+        LabRun("vae", "VAE", "VAE",
+               vanilla.replace(model="vae", beta=0.05, lr_g=3e-3, lr_d=3e-3, beta1=0.9, lr_decay=True)),
+    ]
+    return [LabRun(a.key, a.title_en, a.title_zh, a.config.check(), _matching_demo(a.config)) for a in arms]
+
+
+def _matching_demo(config: TrainConfig) -> str:
+    """The name of the preset (and demo checkpoint) with exactly this config, else ''."""
+    from .presets import PRESETS
+
+    for name, preset in PRESETS.items():
+        if preset.config().to_dict() == config.to_dict():
+            return name
+    return ""
+
+
+def demo_stands_in(run: LabRun, path: str | Path) -> bool:
+    """True when the checkpoint at `path` was trained with exactly `run.config` (so the lab need not train it)."""
+    from .checkpoints import load_checkpoint
+
+    try:
+        checkpoint = load_checkpoint(path)
+    except CheckpointError:
+        return False
+    ignore = {"device"}
+    mine = {k: v for k, v in run.config.to_dict().items() if k not in ignore}
+    theirs = {k: v for k, v in checkpoint.config.to_dict().items() if k not in ignore}
+    return mine == theirs and checkpoint.step >= run.config.steps
+
+
+__all__ = [
+    "LAB_BASES", "LabRun", "MAX_RUNS", "MIN_RUNS", "best_indices", "checkpoint_from_payload", "collapse_lab_runs",
+    "comparison_table", "demo_stands_in", "evaluate_run", "friendly_error", "from_csv", "from_json",
+    "safe_evaluate", "table_metrics", "to_csv", "to_json",
+]

@@ -1,0 +1,238 @@
+"""gan_core.compare: best-per-row marks, CSV/JSON round trips, payload -> Checkpoint, the collapse-lab configs."""
+import json
+import math
+
+import pytest
+import torch
+
+from gan_core import compare
+from gan_core.checkpoints import CheckpointError, load_checkpoint, save_checkpoint, trainer_payload
+from gan_core.config import TrainConfig
+from gan_core.evaluate import evaluate_checkpoint
+from gan_core.latents import LatentModel
+from gan_core.training import Trainer
+
+
+def _trained(config, steps=None):
+    trainer = Trainer(config)
+    for _ in range(steps or config.steps):
+        trainer.step()
+    return trainer
+
+
+def _result(label, dataset="ring8", **values):
+    return {"label": label, "dataset": dataset, "step": 100, "n_samples": 500, "seed": 0,
+            "config": {"model": "gan", "dataset": dataset}, "metrics": {"n_modes": 8, **values}}
+
+
+# -- best per row -----------------------------------------------------------------------------------------
+def test_best_indices_follow_the_direction_and_share_ties():
+    assert compare.best_indices([3, 8, 5], "higher") == [1]
+    assert compare.best_indices([0.4, 0.1, 0.9], "lower") == [1]
+    assert compare.best_indices([8, 8, 5], "higher") == [0, 1]  # a tie shares the mark
+    assert compare.best_indices([8, 8], "higher") == []  # everyone equal: nothing to point at
+    assert compare.best_indices([None, 0.2, float("nan"), 0.3], "lower") == [1]  # missing values are skipped
+    assert compare.best_indices([None, 0.2], "lower") == []  # one number is not a comparison
+    assert compare.best_indices([1, 2], "") == []
+
+
+def test_table_marks_best_value_per_row_using_metric_info():
+    results = [
+        _result("vanilla", modes_covered=3, high_quality_fraction=0.95, reverse_kl=1.2, precision=0.9),
+        _result("fixed", modes_covered=8, high_quality_fraction=0.80, reverse_kl=0.01, precision=0.7),
+        {"label": "broken", "error": "broken.pt is not a readable checkpoint (truncated or corrupt file)."},
+    ]
+    table = compare.comparison_table(results)
+    rows = {row["metric"]: row for row in table["rows"]}
+    assert [run["label"] for run in table["runs"]] == ["vanilla", "fixed", "broken"]
+    assert list(rows) == ["modes_covered", "high_quality_fraction", "reverse_kl", "precision"]  # teaching order
+    assert rows["modes_covered"]["best"] == [1]  # higher is better
+    assert rows["reverse_kl"]["best"] == [1]  # lower is better
+    assert rows["high_quality_fraction"]["best"] == [0]
+    assert rows["precision"]["best"] == [0]
+    assert rows["reverse_kl"]["values"] == [1.2, 0.01, None]  # the broken run has an empty column
+    assert table["runs"][2]["error"].startswith("broken.pt")
+    assert table["comparable"] and table["n_samples"] == 500 and table["seed"] == 0
+    assert rows["modes_covered"]["better"] == "higher" and rows["reverse_kl"]["better"] == "lower"
+    assert "n_modes" not in rows  # context, not a score
+
+
+def test_table_of_different_datasets_marks_nothing_and_labels_stay_unique():
+    results = [_result("run", modes_covered=3), _result("run", dataset="grid25", modes_covered=20)]
+    table = compare.comparison_table(results)
+    assert not table["comparable"]
+    assert all(row["best"] == [] for row in table["rows"])
+    assert [run["label"] for run in table["runs"]] == ["run", "run (2)"]
+
+
+# -- export ---------------------------------------------------------------------------------------------------
+def _example_table():
+    return compare.comparison_table([
+        _result("a, with comma", modes_covered=3, reverse_kl=0.123456789012345, kid=-0.00012),
+        _result("b", modes_covered=8, reverse_kl=0.5, kid=float("nan")),
+    ])
+
+
+def test_csv_round_trip_keeps_exact_numbers_and_best_marks():
+    table = _example_table()
+    text = compare.to_csv(table)
+    assert text.splitlines()[0] == 'metric,label,better,"a, with comma",b,best'
+    back = compare.from_csv(text)
+    assert [run["label"] for run in back["runs"]] == ["a, with comma", "b"]
+    for original, read in zip(table["rows"], back["rows"]):
+        assert read["metric"] == original["metric"] and read["better"] == original["better"]
+        assert read["values"] == original["values"]  # repr: exact floats; ints stay ints; NaN -> empty -> None
+        assert read["best"] == original["best"]
+    kid = next(row for row in back["rows"] if row["metric"] == "kid")
+    assert kid["values"] == [-0.00012, None]
+    with pytest.raises(ValueError, match="not a Latent Lab comparison CSV"):
+        compare.from_csv("a,b\n1,2\n")
+
+
+def test_json_round_trip_and_strict_json():
+    table = _example_table()
+    text = compare.to_json(table)
+    json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} is not valid JSON"))  # no NaN/Infinity
+    back = compare.from_json(text)
+    assert back["rows"] == json.loads(json.dumps(compare._json_safe(table)))["rows"]
+    assert back["runs"][0]["label"] == "a, with comma" and back["format"] == compare.FORMAT
+    with pytest.raises(ValueError):
+        compare.from_json('{"format": "something else"}')
+    with pytest.raises(ValueError):
+        compare.from_json("not json")
+
+
+# -- payload -> Checkpoint ---------------------------------------------------------------------------------
+def test_mode_histogram_shows_a_collapsed_blob_far_from_every_mode(tiny_config, monkeypatch):
+    trainer = _trained(tiny_config.replace(steps=1))
+    model = LatentModel(compare.checkpoint_from_payload(trainer_payload(trainer)))
+    blob = torch.tensor([0.45, 0.45]) + 0.01 * torch.randn(300, 2, generator=torch.Generator().manual_seed(0))
+    monkeypatch.setattr(model, "sample", lambda n, seed=0: blob[:n])
+    result = compare.evaluate_run(model, n=300, seed=0)
+    assert result["metrics"]["high_quality_fraction"] == 0.0  # nothing within 3 sigma of a mode...
+    assert max(result["histogram"]["generated"]) == pytest.approx(1.0)  # ...yet one bar holds every sample
+    assert result["histogram"]["generated"][1] == pytest.approx(1.0)  # (0.45, 0.45) is nearest to mode 1 at 45°
+
+
+def test_checkpoint_from_payload_matches_the_saved_file(tiny_config, tmp_path):
+    trainer = _trained(tiny_config)
+    payload = trainer_payload(trainer, name="live")
+    from_memory = compare.checkpoint_from_payload(payload, "live")
+    from_disk = load_checkpoint(save_checkpoint(payload, tmp_path / "live.pt"))
+    assert from_memory.step == from_disk.step == tiny_config.steps
+    assert from_memory.config == from_disk.config and from_memory.path == ""
+    assert from_memory.metrics["steps"] == from_disk.metrics["steps"]
+    a = LatentModel(from_memory).sample(64, seed=5)
+    b = LatentModel(from_disk).sample(64, seed=5)
+    assert torch.equal(a, b)
+
+
+@pytest.mark.parametrize("payload", [None, {"format": "other"}, {"format": "latent-lab", "format_version": 1}])
+def test_checkpoint_from_payload_refuses_junk_with_one_sentence(payload):
+    with pytest.raises(CheckpointError) as error:
+        compare.checkpoint_from_payload(payload, "lab-run")
+    assert "lab-run" in str(error.value) and "\n" not in str(error.value)
+
+
+# -- evaluating ------------------------------------------------------------------------------------------------
+def test_evaluate_run_gives_the_numbers_of_evaluate_checkpoint(tiny_config, tmp_path):
+    path = save_checkpoint(trainer_payload(_trained(tiny_config)), tmp_path / "tiny.pt")
+    result = compare.evaluate_run(path, n=400, seed=3, label="tiny")
+    reference = evaluate_checkpoint(path, n=400, seed=3)
+    for key, value in reference.items():
+        if isinstance(value, float):
+            assert result["metrics"][key] == pytest.approx(value, rel=1e-9, abs=1e-12), key
+        elif isinstance(value, (int, list)):
+            assert result["metrics"][key] == value, key
+    assert result["preview"]["points"].shape == (400, 2)
+    assert len(result["reference"]["modes"]) == 8 and result["histogram"]["what"] == "modes"
+    assert result["histogram"]["real"] == [0.125] * 8
+    # every sample counts for its nearest mode, so the shares add up to 1 even for a blurry or collapsed run
+    assert sum(result["histogram"]["generated"]) == pytest.approx(1.0)
+    assert result["curves"]["steps"] == [10, 20] and "modes_covered" in result["curves"]["values"]
+
+
+def test_evaluate_run_on_labelled_images_has_grid_and_real_class_histogram(tmp_path):
+    config = TrainConfig(dataset="digits", model="gan", image_size=8, latent_dim=4, hidden=8, batch_size=16,
+                         steps=2, sample_every=1, metrics_every=0)
+    result = compare.evaluate_run(LatentModel(compare.checkpoint_from_payload(trainer_payload(_trained(config)))),
+                                  n=200, seed=0, label="digits")
+    assert result["preview"]["grid"].dtype.name == "uint8" and result["preview"]["grid"].ndim == 3
+    histogram = result["histogram"]
+    assert histogram["what"] == "classes" and len(histogram["names"]) == 10
+    assert math.isclose(sum(histogram["real"]), 1.0) and min(histogram["real"]) > 0.05
+    assert result["curves"] == {"steps": [], "values": {}}
+
+
+def test_safe_evaluate_turns_failures_into_one_sentence(tmp_path, tiny_config):
+    broken = tmp_path / "broken.pt"
+    broken.write_bytes(b"this is not a checkpoint")
+    result = compare.safe_evaluate(lambda: broken, "broken", n=100)
+    assert result["label"] == "broken" and "broken.pt" in result["error"]
+    assert "Traceback" not in result["error"] and "\n" not in result["error"]
+
+    # a run on folder data whose folder has since moved: the model loads, the real data does not
+    from PIL import Image
+
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    for index in range(6):
+        Image.new("RGB", (8, 8), (40 * index, 0, 0)).save(folder / f"{index}.png")
+    config = TrainConfig(dataset=f"folder:{folder}", model="gan", image_size=8, latent_dim=4, hidden=8,
+                         batch_size=4, steps=1, sample_every=1, metrics_every=0)
+    path = save_checkpoint(trainer_payload(_trained(config)), tmp_path / "folder-run.pt")
+    for picture in folder.iterdir():
+        picture.unlink()
+    folder.rmdir()
+    result = compare.safe_evaluate(lambda: path, "folder-run", n=50)
+    assert "error" in result and str(folder) in result["error"] and "\n" not in result["error"]
+
+
+# -- the collapse lab -------------------------------------------------------------------------------------------
+SHAPE_FIELDS = ("dataset", "n_points", "latent_dim", "hidden", "depth", "arch", "batch_size", "seed")
+
+
+@pytest.mark.parametrize("base", compare.LAB_BASES)
+def test_lab_configs_are_valid_and_differ_in_the_intended_way(base):
+    arms = {run.key: run for run in compare.collapse_lab_runs(base)}
+    assert list(arms) == ["vanilla", "pacgan", "wgan-gp", "vae"]
+    for run in arms.values():
+        run.config.check()
+        for name in SHAPE_FIELDS:  # same data, same network size, same seed: a fair comparison
+            assert getattr(run.config, name) == getattr(arms["vanilla"].config, name), (run.key, name)
+        assert run.config.steps == arms["vanilla"].config.steps
+    vanilla = arms["vanilla"].config.to_dict()
+
+    def changed(key):
+        return {k for k, v in arms[key].config.to_dict().items() if v != vanilla[k]}
+
+    assert arms["vanilla"].config.model == "gan" and arms["vanilla"].config.loss == "ns"
+    assert arms["vanilla"].config.pack == 1
+    optimiser = {"lr_g", "lr_d", "beta1", "beta2", "lr_decay"}
+    assert "pack" in changed("pacgan") and changed("pacgan") <= {"pack", "spectral_norm"} | optimiser
+    assert arms["pacgan"].config.pack >= 2
+    assert {"loss", "n_critic"} <= changed("wgan-gp") <= {"loss", "n_critic", "gp_weight"} | optimiser
+    assert arms["wgan-gp"].config.loss == "wgan-gp" and arms["wgan-gp"].config.n_critic > 1
+    assert "model" in changed("vae") and changed("vae") <= {"model", "beta"} | optimiser
+    assert arms["vae"].config.model == "vae" and arms["vae"].config.pack == 1
+    assert arms["vanilla"].demo == base  # the preset itself, so its demo can stand in
+    assert len({run.job_name for run in arms.values()}) == 4
+
+
+def test_lab_seed_override_and_unknown_base():
+    arms = compare.collapse_lab_runs("ring8-vanilla", seed=7)
+    assert {run.config.seed for run in arms} == {7}
+    assert all(run.demo == "" for run in arms)  # no demo was trained with seed 7
+    with pytest.raises(KeyError, match="ring8-vanilla"):
+        compare.collapse_lab_runs("nope")
+
+
+def test_demo_stands_in_only_for_the_same_config(tiny_config, tmp_path):
+    path = save_checkpoint(trainer_payload(_trained(tiny_config)), tmp_path / "demo.pt")
+    same = compare.LabRun("vanilla", "Plain GAN", "普通 GAN", tiny_config)
+    assert compare.demo_stands_in(same, path)
+    other = compare.LabRun("pacgan", "PacGAN", "PacGAN", tiny_config.replace(pack=2))
+    assert not compare.demo_stands_in(other, path)
+    longer = compare.LabRun("vanilla", "Plain GAN", "普通 GAN", tiny_config.replace(steps=40))
+    assert not compare.demo_stands_in(longer, path)
+    assert not compare.demo_stands_in(same, tmp_path / "missing.pt")

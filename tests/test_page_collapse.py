@@ -1,0 +1,121 @@
+"""The Mode Collapse page through streamlit's AppTest: table and charts, run-count messages, errors, the lab."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gan_core.checkpoints import save_checkpoint, trainer_payload
+from gan_core.compare import collapse_lab_runs, demo_stands_in
+from gan_core.store import DEMO_DIR
+from gan_core.training import Trainer
+
+SELECTION = "collapse_runs"
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+
+
+@pytest.fixture
+def saved_runs(tmp_path, monkeypatch, tiny_config):
+    """Five tiny ring-8 runs and one broken file in a private runs folder: {name: option id}."""
+    folder = tmp_path / "runs"
+    monkeypatch.setenv("LATENT_LAB_RUNS", str(folder))
+    ids = {}
+    for index in range(5):
+        trainer = Trainer(tiny_config.replace(seed=index, pack=1 + index % 2))
+        for _ in range(tiny_config.steps):
+            trainer.step()
+        name = f"tiny-{index}"
+        ids[name] = f"file:{save_checkpoint(trainer_payload(trainer, name=name), folder / f'{name}.pt')}"
+    (folder / "broken.pt").write_bytes(b"PK\x03\x04 definitely not a checkpoint")
+    ids["broken"] = f"file:{folder / 'broken.pt'}"
+    return ids
+
+
+def _open_page():
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.switch_page("pages/mode_collapse.py").run()
+    assert not at.exception
+    return at
+
+
+def _select(at, ids):
+    at.multiselect(key=SELECTION).set_value(ids).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_two_runs_render_table_and_charts_in_both_languages(saved_runs):
+    at = _select(_open_page(), [saved_runs["tiny-0"], saved_runs["tiny-1"]])
+    assert len(at.table) == 1
+    frame = at.table[0].value
+    assert list(frame.columns) == ["tiny-0", "tiny-1"]
+    assert any(str(label).startswith("Modes covered") for label in frame.index)
+    assert any("★" in str(cell) for cell in frame.to_numpy().ravel())  # a best value is marked
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 4  # two scatters, the mode histogram, the curves
+    assert not at.error
+    assert {button.proto.label for button in at.get("download_button")} == {"Download CSV", "Download JSON"}
+
+    at.radio(key="lang").set_value("zh").run()
+    assert not at.exception
+    assert at.title[0].value == "模式崩溃"
+    assert any(str(label).startswith("覆盖的模式数") for label in at.table[0].value.index)
+
+
+def test_fewer_than_two_or_more_than_four_runs_show_a_message(saved_runs):
+    at = _select(_open_page(), [saved_runs["tiny-0"]])
+    assert any("at least 2" in info.value for info in at.info)
+    assert len(at.table) == 0 and len(at.get("plotly_chart")) == 0
+
+    at = _select(at, [saved_runs[f"tiny-{i}"] for i in range(5)])
+    assert any("at most 4" in warning.value for warning in at.warning)
+    assert len(at.table) == 0 and len(at.get("plotly_chart")) == 0
+
+
+def test_a_broken_checkpoint_gets_one_sentence_and_the_rest_still_renders(saved_runs):
+    at = _select(_open_page(), [saved_runs["tiny-2"], saved_runs["broken"]])
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert "broken.pt" in message and "Traceback" not in message and "\n" not in message
+    assert len(at.table) == 1 and list(at.table[0].value.columns) == ["tiny-2", "broken"]
+    assert len(at.get("plotly_chart")) >= 1
+
+
+@pytest.mark.parametrize("reuse", [True, False])
+def test_collapse_lab_button_submits_jobs(saved_runs, reuse):
+    from app.state import job_manager
+
+    at = _open_page()
+    at.checkbox(key="collapse_lab_reuse").set_value(reuse).run()
+    try:
+        at.button(key="collapse_lab_start").click().run()
+        assert not at.exception, at.exception
+        jobs = job_manager().jobs()
+        names = sorted(job.name for job in jobs)
+        assert names and all(name.startswith("lab-ring8-") for name in names)
+        assert len({job.owner for job in jobs}) == 1 and jobs[0].owner
+        limit = job_manager().max_per_owner
+        if reuse:  # identical demos (if shipped) stand in; the rest trains
+            demo_files = [(run, DEMO_DIR / f"{run.demo}.pt") for run in collapse_lab_runs("ring8-vanilla") if run.demo]
+            stand_ins = sum(1 for run, path in demo_files if path.is_file() and demo_stands_in(run, path))
+            assert len(jobs) == min(limit, 4 - stand_ins)
+        else:  # four runs, three slots: three submitted, one waits for a free slot
+            assert len(jobs) == limit and "lab-ring8-vae-s0" not in names
+            assert any("wait" in info.value for info in at.info)
+            job_manager().stop(jobs[0].id)  # a slot frees up: the next page run submits the waiting arm
+            jobs[0].join(timeout=10)
+            at.run()
+            assert not at.exception
+            jobs = job_manager().jobs()
+            assert "lab-ring8-vae-s0" in {job.name for job in jobs}
+        selected = at.multiselect(key=SELECTION).value
+        assert {f"job:{job.id}" for job in jobs if job.is_active} <= set(selected)
+        assert 2 <= len(selected) <= 4
+        at.button(key="collapse_lab_stop").click().run()
+        assert not at.exception
+        for job in jobs:
+            job.join(timeout=10)
+        assert not any(job.is_active for job in jobs)
+        at.run()  # stopped means stopped: nothing new is submitted afterwards
+        assert len(job_manager().jobs()) == len(jobs)
+    finally:
+        job_manager().shutdown(timeout=10)
