@@ -10,10 +10,10 @@ if "lang" not in st.session_state:
     st.session_state["lang"] = st.query_params.get("lang", "en") if st.query_params.get("lang") in LANGUAGES else "en"
 
 pages = [
-    st.Page("pages/home.py", title=t(TEXT, "home"), icon="🏠", default=True, url_path="home"),
-    st.Page("pages/train.py", title=t(TEXT, "train"), icon="🏋️", url_path="train"),
-    st.Page("pages/sample_blend.py", title=t(TEXT, "sample"), icon="🎛️", url_path="sample"),
-    st.Page("pages/mode_collapse.py", title=t(TEXT, "collapse"), icon="📉", url_path="collapse"),
+    st.Page("pages/home.py", title=t(TEXT, "home"), icon="🏠", default=True),
+    st.Page("pages/train.py", title=t(TEXT, "train"), icon="🏋️"),
+    st.Page("pages/sample_blend.py", title=t(TEXT, "sample"), icon="🎛️"),
+    st.Page("pages/mode_collapse.py", title=t(TEXT, "collapse"), icon="📉"),
 ]
 page = st.navigation(pages)
 draw_sidebar()
