@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .config import Preset, TrainConfig
 
-_TOY = dict(arch="mlp", latent_dim=2, hidden=128, depth=3, batch_size=256, sample_every=25, metrics_every=100)
+_TOY = dict(arch="mlp", latent_dim=2, hidden=128, depth=3, batch_size=256, sample_every=50, metrics_every=100)
 
 PRESETS: dict[str, Preset] = {p.name: p for p in [
     Preset("ring8-vanilla", "Ring of 8 Gaussians, plain GAN (the unrolled-GAN paper's setting): it collapses onto one mode and hops.",

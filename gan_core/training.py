@@ -117,6 +117,8 @@ class Trainer:
             self.models = build_models(config, self.dataset.sample_shape, self.dataset.n_classes).to(self.device)
         self.generator = self.models["generator"]
         self.critic = self.models["encoder" if config.is_vae else "discriminator"]
+        self._generator_params = list(self.generator.parameters())  # listed once: the step is a hot loop
+        self._critic_params = list(self.critic.parameters())
         betas = (config.beta1, config.beta2)
         self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=config.lr_g, betas=betas)
         self.opt_d = torch.optim.Adam(self.critic.parameters(), lr=config.lr_d, betas=betas)
@@ -185,14 +187,14 @@ class Trainer:
                 stats["penalty"] = penalty.detach()
             self.opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
-            stats["grad_norm_d"] = _grad_norm(self.critic)
+            stats["grad_norm_d"] = _grad_norm(self._critic_params)
             self.opt_d.step()
         # update G: the generator wants D to call its samples real
         fake = self.generator(self._noise(n), labels)
         loss_g, g_stats = losses.generator_loss(cfg.loss, self.critic(fake, labels))
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
-        g_stats["grad_norm_g"] = _grad_norm(self.generator)
+        g_stats["grad_norm_g"] = _grad_norm(self._generator_params)
         self.opt_g.step()
         return {**stats, **g_stats}
 
@@ -209,8 +211,8 @@ class Trainer:
         self.opt_g.zero_grad(set_to_none=True)
         self.opt_d.zero_grad(set_to_none=True)
         loss.backward()
-        stats["grad_norm_g"] = _grad_norm(self.generator)
-        stats["grad_norm_d"] = _grad_norm(self.critic)
+        stats["grad_norm_g"] = _grad_norm(self._generator_params)
+        stats["grad_norm_d"] = _grad_norm(self._critic_params)
         self.opt_g.step()
         self.opt_d.step()
         return stats
@@ -394,8 +396,8 @@ class Trainer:
         self._last_good = self._copy_weights()
 
 
-def _grad_norm(module: torch.nn.Module) -> torch.Tensor:
-    grads = [p.grad for p in module.parameters() if p.grad is not None]
+def _grad_norm(parameters: list[torch.nn.Parameter]) -> torch.Tensor:
+    grads = [p.grad for p in parameters if p.grad is not None]
     if not grads:
         return torch.zeros(())
     return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads))).detach()
