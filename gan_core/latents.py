@@ -226,3 +226,64 @@ def latent_grid(low: float, high: float, size: int) -> torch.Tensor:
     ticks = torch.linspace(low, high, size)
     gy, gx = torch.meshgrid(ticks.flip(0), ticks, indexing="ij")
     return torch.stack([gx.flatten(), gy.flatten()], dim=1)
+
+
+# -- layouts and edits the Sample & Blend page uses (added; the functions above are unchanged) -----------------
+
+def seed_latents(seeds, dim: int) -> torch.Tensor:
+    """The latents of several seeds stacked: (len(seeds), dim); row i is latent_for_seed(seeds[i], dim)."""
+    seeds = [int(s) for s in seeds]
+    if not seeds:
+        return torch.empty(0, dim)
+    return torch.stack([latent_for_seed(s, dim) for s in seeds])
+
+
+def class_grid_latents(n_classes: int, per_row: int, dim: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """One row per class for a conditional model: (n_classes * per_row, dim) latents and int64 labels.
+
+    Every row reuses the same `per_row` latents (sample_latents(per_row, dim, seed)), so a column holds one z
+    drawn as each class: what stays the same down a column is what z controls (style), the row is the label.
+    """
+    z = sample_latents(per_row, dim, seed)
+    latents = z.repeat(n_classes, 1)
+    labels = torch.arange(n_classes, dtype=torch.long).repeat_interleave(per_row)
+    return latents, labels
+
+
+def edit_latent(z: torch.Tensor, offsets: dict[int, float] | None = None, directions: torch.Tensor | None = None,
+                amounts=None) -> torch.Tensor:
+    """z (dim,) nudged: coordinate i moved by offsets[i], then a_k * directions[k] added for each amount a_k.
+
+    With no offsets and no amounts it returns a copy of z, so sliders at 0 show the sample unchanged.
+    """
+    edited = z.clone()
+    for index, offset in (offsets or {}).items():
+        edited[int(index)] += float(offset)
+    if directions is not None and amounts is not None:
+        amounts = torch.as_tensor(list(amounts), dtype=z.dtype)
+        if len(amounts):
+            edited = edited + (amounts[:, None] * directions[: len(amounts)].to(z.dtype)).sum(dim=0)
+    return edited
+
+
+def plane_grid_lines(dim: int, extent: float, n_lines: int = 11, points_per_line: int = 41,
+                     axes: tuple[int, int] = (0, 1)) -> torch.Tensor:
+    """Straight grid lines over [-extent, extent]^2 in the plane of two latent axes (other coordinates 0).
+
+    Returns (2 * n_lines, points_per_line, dim): first the n_lines lines of constant axes[0] (vertical, left to
+    right), then the n_lines lines of constant axes[1] (horizontal, bottom to top). Decoding every point shows
+    how the generator warps a flat sheet of latent space into data space.
+    """
+    if dim < 2:
+        raise ValueError("a latent plane needs at least 2 latent dimensions")
+    if n_lines < 2 or points_per_line < 2:
+        raise ValueError("a grid needs at least 2 lines of 2 points")
+    ticks = torch.linspace(-extent, extent, n_lines)
+    along = torch.linspace(-extent, extent, points_per_line)
+    lines = torch.zeros(2 * n_lines, points_per_line, dim)
+    first, second = axes
+    lines[:n_lines, :, first] = ticks[:, None]  # constant first coordinate, second runs along
+    lines[:n_lines, :, second] = along[None, :]
+    lines[n_lines:, :, second] = ticks[:, None]
+    lines[n_lines:, :, first] = along[None, :]
+    return lines

@@ -1,0 +1,241 @@
+"""English / 中文 for the Sample & Blend page: every label, caption and explanation, {key: (english, chinese)}."""
+
+TEXT = {
+    # header
+    "title": ("Sample & Blend", "采样与混合"),
+    "intro": ("Pick a trained model and explore its latent space: every picture below is the generator applied to a "
+              "vector z. The same seed always names the same z, so you can come back to any sample.",
+              "选一个训练好的模型，探索它的潜在空间：下面每张图都是生成器作用在一个向量 z 上的结果。"
+              "同一个种子永远对应同一个 z，所以任何样本都可以找回来。"),
+    "learn_title": (":material/menu_book: What is latent space? Why slerp?", ":material/menu_book: 什么是潜在空间？为什么用 slerp？"),
+    "learn_body": (
+        "**Latent space.** A GAN's generator (or a VAE's decoder) turns a short random vector *z* — here "
+        "{dim} numbers drawn from a standard normal distribution — into a sample. Training arranges this space so "
+        "that nearby vectors give similar outputs; directions in it often mean something (thickness, slant, class).\n\n"
+        "**Interpolation.** Walking from *z₁* to *z₂* in small steps and decoding each step shows whether the "
+        "model learned a smooth space: a good model morphs one sample into the other without jumps or garbage.\n\n"
+        "**Why slerp?** In many dimensions a Gaussian vector almost always has length close to √d (≈ {radius:.1f} "
+        "here): the samples live near a sphere, and the middle is empty. A straight line (*lerp*) between two "
+        "samples cuts through that low-norm middle, where the generator saw few training latents, so mid-way "
+        "pictures can look faded or generic. *Slerp* follows the great circle and keeps the length, staying "
+        "where the training latents were. The norm chart on the Interpolate tab shows the dip.\n\n"
+        "**A collapsed GAN.** When a generator has collapsed, it maps almost all of latent space onto a few "
+        "outputs. Then every seed, every blend and every step of a walk lands on the same few pictures: moving "
+        "in z changes nothing you can see. Try the Blend tab with *digits-gan-collapse* next to *digits-gan*.",
+        "**潜在空间。** GAN 的生成器（或 VAE 的解码器）把一个短的随机向量 *z*（这里是从标准正态分布抽取的 "
+        "{dim} 个数）变成一个样本。训练会把这个空间组织起来：相近的向量给出相似的输出，某些方向往往有含义"
+        "（笔画粗细、倾斜、类别）。\n\n"
+        "**插值。** 从 *z₁* 一小步一小步走到 *z₂*，并解码每一步，可以看出模型是否学到了平滑的空间："
+        "好的模型会把一个样本逐渐变成另一个，没有跳变或乱码。\n\n"
+        "**为什么用 slerp？** 在高维空间里，高斯向量的长度几乎总是接近 √d（这里约 {radius:.1f}）："
+        "样本分布在一个球壳附近，中间是空的。两点之间的直线（*lerp*）会穿过这个范数很小的中间区域，"
+        "生成器在训练时很少见到那里的向量，所以中间的图像可能变淡或变得平庸。*Slerp* 沿着大圆走，"
+        "保持长度，始终待在训练时的向量所在的地方。插值页里的范数图能看到这个下凹。\n\n"
+        "**模式崩溃的 GAN。** 生成器崩溃后，几乎整个潜在空间都被映射到少数几个输出上。于是每个种子、"
+        "每个混合、插值的每一步都落在同样几张图上：在 z 里移动，看不到任何变化。可以在“混合”页里把 "
+        "*digits-gan-collapse* 和 *digits-gan* 对比一下。"),
+    "checkpoint": ("Checkpoint", "检查点"),
+    "checkpoint_help": ("Demo checkpoints ship with the app; saved runs come from the Train page; or upload a .pt file.",
+                        "演示检查点随应用提供；保存的训练来自“训练”页；也可以上传 .pt 文件。"),
+    "upload_option": ("Upload a .pt file…", "上传 .pt 文件…"),
+    "demo": ("demo", "演示"),
+    "saved": ("saved", "已保存"),
+    "upload": ("Upload a Latent Lab checkpoint (.pt)", "上传 Latent Lab 检查点（.pt）"),
+    "upload_help": ("Only plain weights are loaded; files that contain code are refused.",
+                    "只加载纯权重；包含代码的文件会被拒绝。"),
+    "upload_wait": ("Choose a .pt file to explore it.", "选择一个 .pt 文件来探索它。"),
+    "no_checkpoints": ("No checkpoints yet: train one on the Train page, or upload a .pt file.",
+                       "还没有检查点：去“训练”页训练一个，或上传一个 .pt 文件。"),
+    "loading": ("Loading the model…", "正在加载模型…"),
+    "facts": ("**{name}** · data **{dataset}**{size} · model **{model}** ({arch}){loss} · latent z: **{dim}** numbers · "
+              "**{steps:,}** steps trained ({seconds})",
+              "**{name}** · 数据 **{dataset}**{size} · 模型 **{model}**（{arch}）{loss} · 潜在向量 z：**{dim}** 维 · "
+              "已训练 **{steps:,}** 步（{seconds}）"),
+    "facts_loss": (" · loss **{loss}**", " · 损失 **{loss}**"),
+    "seconds": ("{value:.0f} s", "{value:.0f} 秒"),
+    "class": ("Class to draw", "要生成的类别"),
+    "class_help": ("A conditional model is told which class to draw; the other tabs use this class.",
+                   "条件模型会被告知要画哪个类别；其他标签页使用这个类别。"),
+    # tabs
+    "tab_samples": (":material/grid_view: Samples", ":material/grid_view: 采样"),
+    "tab_interpolate": (":material/swap_horiz: Interpolate", ":material/swap_horiz: 插值"),
+    "tab_blend": (":material/gradient: Four-corner blend", ":material/gradient: 四角混合"),
+    "tab_arithmetic": (":material/calculate: Arithmetic", ":material/calculate: 向量运算"),
+    "tab_edit": (":material/tune: Edit & directions", ":material/tune: 编辑与方向"),
+    "tab_real": (":material/image: Encode real images", ":material/image: 编码真实图像"),
+    "tab_real_points": (":material/scatter_plot: Encode real data", ":material/scatter_plot: 编码真实数据"),
+    # samples
+    "seed": ("Seed", "种子"),
+    "seed_help": ("The same seed always gives the same latents, here and in `python -m gan_core sample`.",
+                  "同一个种子总是给出同样的潜在向量，在这里和 `python -m gan_core sample` 中都一样。"),
+    "new_seed": ("New seed", "换个种子"),
+    "side": ("Grid size (samples per side)", "网格大小（每边样本数）"),
+    "per_class": ("Samples per class", "每个类别的样本数"),
+    "n_points": ("Number of samples", "样本数"),
+    "psi": ("Truncation ψ", "截断 ψ"),
+    "psi_help": ("ψ < 1 pulls every latent toward the centre (z → ψ·z): more typical, cleaner samples, less variety.",
+                 "ψ < 1 把每个潜在向量拉向中心（z → ψ·z）：样本更典型、更干净，但多样性更少。"),
+    "class_rows": ("One row per class", "每个类别一行"),
+    "class_rows_help": ("Each column keeps the same z and each row asks for another class: what stays the same "
+                        "down a column is what z controls.",
+                        "每一列使用同一个 z，每一行要求不同的类别：同一列中保持不变的就是 z 控制的东西。"),
+    "grid_caption": ("Samples 0 to {last}, numbered left to right, top to bottom (seed {seed}).",
+                     "样本 0 到 {last}，从左到右、从上到下编号（种子 {seed}）。"),
+    "rows_caption": ("Row = class ({first} at the top), column = one latent z (seed {seed}).",
+                     "行 = 类别（最上面是 {first}），列 = 同一个潜在向量 z（种子 {seed}）。"),
+    "download_png": ("PNG", "PNG"),
+    "download_npy_latents": ("latents .npy", "潜在向量 .npy"),
+    "download_npy_samples": ("samples .npy", "样本 .npy"),
+    "download_gif": ("GIF", "GIF"),
+    "cli_hint": ("Same grid from the command line: `{command}`", "命令行得到同样的网格：`{command}`"),
+    "points_caption": ("Grey: real data. Orange: {n} generated samples. Blue and green lines: a flat grid in latent "
+                       "space, bent by the generator into data space.",
+                       "灰色：真实数据。橙色：{n} 个生成样本。蓝线和绿线：潜在空间中的平直网格，被生成器弯折到数据空间里。"),
+    "extent": ("Latent grid range ±", "潜在网格范围 ±"),
+    "extent_help": ("How far from the centre the grid reaches, in standard deviations of z.",
+                    "网格离中心多远，以 z 的标准差为单位。"),
+    "latent_plane": ("Latent space (z[0], z[1])", "潜在空间（z[0], z[1]）"),
+    "data_space": ("Data space: G(z)", "数据空间：G(z)"),
+    "other_dims_zero": ("The grid lies in the plane of z[0] and z[1]; the other {n} coordinates are 0.",
+                        "网格位于 z[0] 与 z[1] 张成的平面内；其余 {n} 个坐标为 0。"),
+    "real_data": ("real data", "真实数据"),
+    "generated": ("generated", "生成"),
+    "grid_lines_x": ("z[0] = const", "z[0] = 常数"),
+    "grid_lines_y": ("z[1] = const", "z[1] = 常数"),
+    "latents": ("latents z", "潜在向量 z"),
+    # interpolate
+    "interp_caption": ("Walk from sample A to sample B. Top: straight line (lerp). Bottom: great circle (slerp).",
+                       "从样本 A 走到样本 B。上：直线（lerp）。下：大圆（slerp）。"),
+    "interp_caption_points": ("Walk from sample A to sample B, along a straight line in z (lerp) and along a great "
+                              "circle (slerp), and see where each path lands in data space.",
+                              "从样本 A 走到样本 B：在 z 中沿直线（lerp）和沿大圆（slerp），看每条路径落在数据空间的哪里。"),
+    "pick_by": ("Pick the samples by", "选择样本的方式"),
+    "pick_one_by": ("Pick the sample by", "选择样本的方式"),
+    "pick_grid": ("number in the grid", "网格中的编号"),
+    "pick_seed": ("seed", "种子"),
+    "sample_a": ("Sample A", "样本 A"),
+    "sample_b": ("Sample B", "样本 B"),
+    "grid_number_help": ("The number of a sample in the Samples tab's grid (0 = top left).",
+                         "“采样”页网格中的样本编号（0 = 左上角）。"),
+    "steps": ("Steps", "步数"),
+    "lerp": ("lerp (straight line)", "lerp（直线）"),
+    "slerp": ("slerp (great circle)", "slerp（大圆）"),
+    "gif_mode": ("Animate", "动画"),
+    "norm_title": ("Length of z along the walk", "沿路径的 z 的长度"),
+    "norm_axis": ("|z|", "|z|"),
+    "step_axis": ("step", "步"),
+    "typical_norm": ("typical |z| ≈ √{dim}", "典型 |z| ≈ √{dim}"),
+    "norm_caption": ("Random latents have length close to √{dim} ≈ {radius:.1f}. Lerp dips toward the empty centre "
+                     "mid-way; slerp keeps the length.",
+                     "随机潜在向量的长度接近 √{dim} ≈ {radius:.1f}。lerp 在中途向空荡的中心下凹；slerp 保持长度不变。"),
+    "gif_caption": ("The {mode} walk, there and back.", "{mode} 路径，来回播放。"),
+    "points_walk_caption": ("Both walks drawn in data space: each dot is G(z) for one step.",
+                            "两条路径画在数据空间里：每个点是某一步的 G(z)。"),
+    # blend
+    "blend_caption": ("Four seeds sit in the corners; every other tile decodes a bilinear mix of their latents.",
+                      "四个种子放在四个角上；其余每一格解码的是它们潜在向量的双线性混合。"),
+    "top_left": ("Top-left seed", "左上种子"),
+    "top_right": ("Top-right seed", "右上种子"),
+    "bottom_left": ("Bottom-left seed", "左下种子"),
+    "bottom_right": ("Bottom-right seed", "右下种子"),
+    "blend_size": ("Tiles per side", "每边格数"),
+    "collapse_note": ("If every tile looks alike even though the corners are different seeds, the generator has "
+                      "collapsed: it sends most of latent space to the same few outputs, so any mix of latents "
+                      "lands on the same picture.",
+                      "如果四个角用的是不同的种子，但每一格看起来都差不多，说明生成器已经崩溃：它把大部分潜在空间"
+                      "都送到同样几个输出上，所以任何潜在向量的混合都落在同一张图上。"),
+    "blend_points_caption": ("The blended latents mapped through G: the mesh shows how the square between the four "
+                             "corners is bent in data space.",
+                             "混合后的潜在向量经过 G 映射：网格显示四个角之间的正方形在数据空间中如何弯曲。"),
+    # arithmetic
+    "arith_caption": ("Latent arithmetic a − b + c: take what separates a from b and add it to c, like "
+                      "king − man + woman ≈ queen with word vectors.",
+                      "潜在向量运算 a − b + c：把 a 与 b 之间的差加到 c 上，就像词向量中的 国王 − 男人 + 女人 ≈ 女王。"),
+    "term_a": ("a", "a"),
+    "term_b": ("b", "b"),
+    "term_c": ("c", "c"),
+    "result": ("a − b + c", "a − b + c"),
+    "source": ("{term} is", "{term} 取自"),
+    "src_seed": ("a seed", "一个种子"),
+    "src_grid": ("a sample of the grid", "网格中的一个样本"),
+    "src_class": ("the mean of a class", "某个类别的平均"),
+    "class_mean_of": ("Class", "类别"),
+    "mean_of": ("mean of {name}", "{name} 的平均"),
+    "class_mean_vae": ("Class means: the encoder's mean code of every real image of that class.",
+                       "类别平均：该类别所有真实图像经编码器得到的平均编码。"),
+    "class_mean_gan": ("Class means: the average z of 2,000 samples that the project's classifier puts in that "
+                       "class. An average of many latents lies near the centre (it is much shorter than √d), so its "
+                       "own picture often looks faint or generic; the difference of two means still carries the class.",
+                       "类别平均：项目自带的分类器判为该类别的 2000 个样本的 z 的平均值。许多潜在向量的平均靠近中心"
+                       "（比 √d 短得多），所以它本身的图像常常显得暗淡或平庸；但两个平均之差仍然带着类别信息。"),
+    "class_missing": ("The generator made no '{name}' among 2,000 samples (a missing mode), so that class has no "
+                      "mean; seed 0 is used instead.",
+                      "生成器在 2000 个样本中一个“{name}”也没有生成（缺失的模式），所以这个类别没有平均值；改用种子 0。"),
+    "computing_means": ("Finding class means…", "正在计算类别平均…"),
+    "conditional_no_means": ("This model is told its class directly, so class means are not needed: change the "
+                             "class above.",
+                             "这个模型直接被告知类别，不需要类别平均：在上方更改类别即可。"),
+    "points_arith_caption": ("a, b, c and a − b + c mapped through G.", "a、b、c 和 a − b + c 经过 G 的映射。"),
+    # edit
+    "edit_caption": ("Nudge one sample's latent and watch the output change.", "微调一个样本的潜在向量，观察输出的变化。"),
+    "edit_sample": ("Sample to edit", "要编辑的样本"),
+    "original": ("original", "原样本"),
+    "edited": ("edited", "编辑后"),
+    "dims_title": ("Per-dimension sliders", "逐维滑块"),
+    "dims": ("Dimensions to nudge", "要微调的维度"),
+    "dim_slider": ("z[{i}] + …", "z[{i}] + …"),
+    "sweep_dim": ("Sweep one dimension", "扫描一个维度"),
+    "sweep_caption": ("z[{i}] set to {low:+.0f} … {high:+.0f}, everything else kept.",
+                      "z[{i}] 取 {low:+.0f} … {high:+.0f}，其余保持不变。"),
+    "dims_note": ("Single coordinates of z rarely mean anything on their own: the network mixes them all.",
+                  "z 的单个坐标通常没有独立的含义：网络会把它们全部混在一起。"),
+    "directions_title": ("Directions that matter", "重要的方向"),
+    "directions_caption": ("PCA of 1,000 generated samples finds the ways the outputs vary most; each is traced back to "
+                           "a direction in z (the GANSpace idea). Rows: moving along each direction from −3 to +3.",
+                           "对 1000 个生成样本做 PCA，找出输出变化最大的几种方式，再把每一种追溯回 z 中的一个方向"
+                           "（GANSpace 的思路）。每一行：沿一个方向从 −3 移到 +3。"),
+    "directions_caption_points": ("PCA of 1,000 generated points finds the ways the outputs vary most; each is traced "
+                                  "back to a direction in z (the GANSpace idea). Green: moving along each direction "
+                                  "from −3 to +3.",
+                                  "对 1000 个生成点做 PCA，找出输出变化最大的几种方式，再把每一种追溯回 z 中的一个方向"
+                                  "（GANSpace 的思路）。绿线：沿各个方向从 −3 移到 +3。"),
+    "direction": ("Direction {k} · {pct:.0f}% of output variance", "方向 {k} · 输出方差的 {pct:.0f}%"),
+    "variance_title": ("Output variance explained", "解释的输出方差"),
+    "variance_axis": ("share of variance", "方差占比"),
+    "direction_axis": ("direction", "方向"),
+    "reset": ("Reset sliders", "重置滑块"),
+    "computing_directions": ("Finding the main directions…", "正在寻找主要方向…"),
+    "points_edit_caption": ("Orange dot: the sample; black star: the sample after the sliders. Lines: the sweep "
+                            "and each direction, mapped through G.",
+                            "橙色圆点：原样本；黑色星号：滑块调整后的样本。线条：扫描路径和各个方向，经过 G 映射后的结果。"),
+    # VAE
+    "real_caption": ("A VAE also has an encoder: it maps a real image to a code z, and the decoder draws it back.",
+                     "VAE 还有一个编码器：它把真实图像映射成编码 z，解码器再把它画回来。"),
+    "image_a": ("Real image A (number in the dataset)", "真实图像 A（数据集中的编号）"),
+    "image_b": ("Real image B (number in the dataset)", "真实图像 B（数据集中的编号）"),
+    "upload_image": ("…or upload your own image as A", "……或上传你自己的图像作为 A"),
+    "upload_image_help": ("It is cropped to a square and resized to {size}×{size}, like the training data.",
+                          "它会被裁成正方形并缩放到 {size}×{size}，与训练数据一致。"),
+    "recon_caption": ("Top: the real images A and B. Bottom: the decoder's reconstructions from their codes.",
+                      "上：真实图像 A 和 B。下：解码器根据它们的编码重建的结果。"),
+    "codes": ("Codes: A = ({a}), B = ({b})", "编码：A = （{a}），B = （{b}）"),
+    "blend_real": ("Blend between the codes of A and B", "在 A 和 B 的编码之间混合"),
+    "manifold_title": ("The manifold map", "流形图"),
+    "manifold_caption": ("Every tile is the decoder applied to one point of the 2-D latent plane; the dots are the "
+                         "codes of {n:,} real training images, coloured by class. A and B are marked.",
+                         "每一格是解码器作用在二维潜在平面上的一个点；圆点是 {n:,} 张真实训练图像的编码，按类别着色。"
+                         "A 和 B 已标出。"),
+    "map_size": ("Tiles per side", "每边格数"),
+    "show_codes": ("Show real codes", "显示真实编码"),
+    "map_extent": ("Plane range ±", "平面范围 ±"),
+    "no_data": ("The training data of this model is not available here ({reason}); upload an image instead.",
+                "这里无法获得这个模型的训练数据（{reason}）；请改为上传一张图像。"),
+    "no_image": ("Upload an image to encode it.", "上传一张图像来编码它。"),
+    "bad_image": ("{reason}", "{reason}"),
+    "manifold_needs_2d": ("The manifold map needs a 2-D latent space; this model has {dim} dimensions.",
+                          "流形图需要二维潜在空间；这个模型有 {dim} 维。"),
+    "points_recon_caption": ("Grey: real points. Orange: their reconstructions (encode, then decode).",
+                             "灰色：真实数据点。橙色：它们的重建（先编码再解码）。"),
+    "reconstruction": ("reconstruction", "重建"),
+    "codes_label": ("codes of real data", "真实数据的编码"),
+}

@@ -1,0 +1,76 @@
+"""Small widget helpers for the Sample & Blend page: a keyed widget keeps its value in st.session_state (also
+while its tab is hidden: persist_state="session"), and a stored value that no longer fits the current model
+(a grid number past the end, a class the model lacks) is pulled back into range before the widget is drawn."""
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from .i18n import t
+from .sample_text import TEXT
+
+tr = partial(t, TEXT)
+
+
+def _clamped(key: str, default, low, high, kind=int):
+    value = st.session_state.get(key, default)
+    try:
+        value = kind(value)
+    except (TypeError, ValueError):
+        value = default
+    st.session_state[key] = min(max(value, low), high)
+
+
+def int_input(label: str, key: str, default: int, low: int, high: int, help: str | None = None) -> int:
+    _clamped(key, default, low, high, int)
+    return int(st.number_input(label, min_value=low, max_value=high, step=1, key=key, help=help,
+                               persist_state="session"))
+
+
+def slider(label: str, key: str, default, low, high, step, help: str | None = None, fmt: str | None = None,
+           disabled: bool = False):
+    kind = float if isinstance(step, float) else int
+    _clamped(key, default, low, high, kind)
+    return st.slider(label, min_value=low, max_value=high, step=step, key=key, help=help, format=fmt,
+                     persist_state="session", disabled=disabled)
+
+
+def choice(label: str, options: list, key: str, default=None, format_func=str, help: str | None = None,
+           horizontal: bool = False, widget: str = "selectbox"):
+    """A selectbox (or radio) over `options`. A stored value that is no longer an option (the model changed, or the
+    browser sent back a label in the previous language) falls back to the last valid choice, then `default`."""
+    if st.session_state.get(key) not in options:
+        last = st.session_state.get(f"_last_{key}")
+        st.session_state[key] = last if last in options else default if default in options else options[0]
+    st.session_state[f"_last_{key}"] = st.session_state[key]
+    if widget == "radio":
+        return st.radio(label, options, key=key, format_func=format_func, help=help, horizontal=horizontal,
+                        persist_state="session")
+    return st.selectbox(label, options, key=key, format_func=format_func, help=help, persist_state="session")
+
+
+def toggle(label: str, key: str, default: bool, help: str | None = None) -> bool:
+    st.session_state.setdefault(key, default)
+    return st.toggle(label, key=key, help=help, persist_state="session")
+
+
+def multiselect(label: str, options: list, key: str, default: list, help: str | None = None, max_selections=None) -> list:
+    current = st.session_state.get(key, default)
+    st.session_state[key] = [v for v in current if v in options] if isinstance(current, list) else default
+    return st.multiselect(label, options, key=key, help=help, max_selections=max_selections, persist_state="session")
+
+
+def download(label: str, data: bytes, file_name: str, mime: str, key: str) -> None:
+    st.download_button(label, data, file_name=file_name, mime=mime, key=key, on_click="ignore",
+                       icon=":material/download:")
+
+
+def png_image(data: bytes, caption: str | None = None) -> None:
+    """Show PNG bytes as they are: with output_format="auto" Streamlit would re-encode them as JPEG (blurred
+    pixels, extra milliseconds)."""
+    st.image(data, caption=caption, output_format="PNG")
+
+
+def gif_image(data: bytes, caption: str | None = None) -> None:
+    st.image(data, caption=caption, output_format="auto")  # auto keeps a GIF a GIF (animated)

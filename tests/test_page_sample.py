@@ -1,0 +1,260 @@
+"""The Sample & Blend page driven by Streamlit's AppTest, on tiny checkpoints trained here into a temp runs folder."""
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from gan_core.checkpoints import save_checkpoint, trainer_payload
+from gan_core.cli import main
+from gan_core.config import TrainConfig
+from gan_core.latents import LatentModel
+from gan_core.training import Trainer
+
+CONV = dict(dataset="digits", image_size=8, hidden=8, batch_size=16, steps=3, sample_every=100, metrics_every=0,
+            seed=1)
+MODELS = {
+    "t-gan": dict(CONV, model="gan", latent_dim=6),
+    "t-cgan": dict(CONV, model="cgan", latent_dim=4),
+    "t-vae": dict(CONV, model="vae", latent_dim=2, beta1=0.9),
+    "t-ring": dict(dataset="ring8", model="gan", latent_dim=2, hidden=16, depth=2, batch_size=32, steps=5,
+                   sample_every=100, metrics_every=0, n_points=500, seed=1),
+    "t-line": dict(dataset="ring8", model="vae", latent_dim=1, hidden=16, depth=2, batch_size=32, steps=3,
+                   sample_every=100, metrics_every=0, n_points=500, seed=1),
+}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("runs")
+    for name, settings in MODELS.items():
+        trainer = Trainer(TrainConfig(**settings))
+        while trainer.step_count < trainer.config.steps:
+            trainer.step()
+        save_checkpoint(trainer_payload(trainer, name=name), folder / f"{name}.pt")
+    return folder
+
+
+@pytest.fixture
+def app(runs, monkeypatch):
+    monkeypatch.setenv("LATENT_LAB_RUNS", str(runs))
+    at = AppTest.from_file("../streamlit_app.py", default_timeout=60).run()
+    at.switch_page("pages/sample_blend.py").run()
+    return at
+
+
+def ok(at):
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def open_model(at, name):
+    at.selectbox(key="sample_ckpt").set_value(f"saved:{name}").run()
+    return ok(at)
+
+
+def open_tab(at, english_label):
+    label = next(tab.label for tab in at.tabs if english_label in tab.label)
+    at.session_state["sample_tab"] = label
+    return ok(at.run())
+
+
+def images(at):
+    return at.get("image")
+
+
+def charts(at):
+    return at.get("plotly_chart")
+
+
+def test_page_opens_with_a_model_and_shows_its_facts(app):
+    ok(app)
+    open_model(app, "t-gan")
+    facts = " ".join(m.value for m in app.markdown)
+    assert "t-gan" in facts and "digits" in facts and "GAN" in facts and "3" in facts
+    assert len(images(app)) == 1
+
+
+def test_page_without_any_checkpoint_offers_an_upload(runs, tmp_path, monkeypatch):
+    import gan_core.store
+
+    monkeypatch.setattr(gan_core.store, "DEMO_DIR", tmp_path / "no-demos")
+    monkeypatch.setenv("LATENT_LAB_RUNS", str(tmp_path / "no-runs"))
+    at = AppTest.from_file("../streamlit_app.py", default_timeout=60).run()
+    at.switch_page("pages/sample_blend.py").run()
+    ok(at)
+    assert at.selectbox(key="sample_ckpt").value == "upload"
+    assert at.get("file_uploader") and at.info
+
+
+def test_sample_grid_equals_cli_sample(app, runs, tmp_path):
+    from app.sample_compute import GridSettings, sample_grid
+
+    open_model(app, "t-gan")
+    app.number_input(key="sample_seed").set_value(17).run()
+    app.slider(key="sample_side").set_value(3).run()
+    app.slider(key="sample_psi").set_value(0.6).run()
+    ok(app)
+    assert len(images(app)) == 1 and images(app)[0].proto.imgs[0].url.endswith(".png")
+    caption = images(app)[0].proto.imgs[0].caption
+    assert "seed 17" in caption and "0 to 8" in caption
+    out = tmp_path / "x.npy"
+    assert main(["sample", str(runs / "t-gan.pt"), "--n", "9", "--seed", "17", "--truncation", "0.6",
+                 "--out", str(out), "--quiet"]) == 0
+    page_grid = sample_grid(LatentModel.load(runs / "t-gan.pt"),
+                            GridSettings(seed=17, side=3, truncation=0.6))
+    assert np.array_equal(np.load(out), page_grid.outputs.numpy())
+    assert any("--seed 17" in c.value and "--truncation 0.6" in c.value for c in app.caption)
+
+
+def test_sample_controls(app):
+    open_model(app, "t-gan")
+    app.number_input(key="sample_seed").set_value(5).run()
+    before = images(app)[0].proto.imgs[0].url
+    app.button(key="sample_new_seed").click().run()
+    ok(app)
+    assert app.number_input(key="sample_seed").value != 5 or images(app)[0].proto.imgs[0].url != before
+    app.slider(key="sample_side").set_value(4).run()
+    assert "0 to 15" in ok(app).get("image")[0].proto.imgs[0].caption
+    app.slider(key="sample_psi").set_value(0.3).run()
+    ok(app)
+    assert len(app.get("download_button")) == 3
+
+
+def test_interpolation_controls(app):
+    open_model(app, "t-gan")
+    open_tab(app, "Interpolate")
+    assert len(images(app)) == 3  # lerp strip, slerp strip, GIF
+    assert len(charts(app)) == 1  # |z| along both walks
+    app.slider(key="interp_steps").set_value(5).run()
+    app.radio(key="interp_gif_mode").set_value("lerp").run()
+    app.number_input(key="interp_a_index").set_value(3).run()
+    app.radio(key="interp_pick").set_value("seed").run()
+    app.number_input(key="interp_b_seed").set_value(42).run()
+    ok(app)
+    assert images(app)[2].proto.imgs[0].url.endswith(".gif")
+
+
+def test_blend_arithmetic_and_edit_controls(app):
+    open_model(app, "t-gan")
+    open_tab(app, "blend")
+    for key, value in (("blend_tl", 9), ("blend_br", 10)):
+        app.number_input(key=key).set_value(value).run()
+    app.slider(key="blend_size").set_value(3).run()
+    ok(app)
+    assert len(images(app)) == 1
+
+    open_tab(app, "Arithmetic")  # class means of a GAN: the digits classifier labels its samples
+    assert [app.selectbox(key=f"arith_{t}_src").value for t in "abc"] == ["class", "class", "seed"]
+    assert len(images(app)) == 4
+    app.selectbox(key="arith_a_class").set_value(3).run()
+    app.selectbox(key="arith_b_src").set_value("grid").run()
+    app.number_input(key="arith_b_index").set_value(2).run()
+    app.number_input(key="arith_c_seed").set_value(8).run()
+    ok(app)
+    assert len(images(app)) == 4
+
+    open_tab(app, "Edit")
+    assert len(charts(app)) == 1  # explained variance
+    first = images(app)[1].proto.imgs[0].url  # [original, edited, sweep, direction rows]
+    app.slider(key="edit_dim_0").set_value(2.0).run()
+    ok(app)
+    app.slider(key="edit_dir_0").set_value(-1.5).run()
+    ok(app)
+    assert images(app)[1].proto.imgs[0].url != first
+    app.multiselect(key="edit_dims").set_value([5]).run()
+    app.selectbox(key="edit_sweep_dim").set_value(5).run()
+    app.radio(key="edit_pick").set_value("seed").run()
+    app.number_input(key="edit_seed").set_value(4).run()
+    app.button(key="edit_reset").click().run()
+    ok(app)
+    assert app.slider(key="edit_dir_0").value == 0.0
+
+
+def test_conditional_model_rows_and_class(app):
+    open_model(app, "t-cgan")
+    caption = images(app)[0].proto.imgs[0].caption
+    assert "Row = class" in caption
+    app.toggle(key="sample_class_rows").set_value(False).run()
+    app.selectbox(key="sample_class").set_value(7).run()
+    ok(app)
+    assert any("--label 7" in c.value for c in app.caption)
+    open_tab(app, "Interpolate")
+    open_tab(app, "Arithmetic")
+    assert not app.selectbox(key="arith_a_src").options.__contains__("the mean of a class")
+
+
+def test_vae_encode_reconstruct_and_manifold(app):
+    open_model(app, "t-vae")
+    open_tab(app, "Encode real images")
+    assert len(charts(app)) == 1  # the manifold map with the codes of real data
+    app.number_input(key="real_a").set_value(10).run()
+    app.number_input(key="real_b").set_value(20).run()
+    app.slider(key="real_steps").set_value(5).run()
+    app.slider(key="real_map_size").set_value(8).run()
+    app.slider(key="real_extent").set_value(2.0).run()
+    ok(app)
+    assert len(images(app)) == 2  # originals + reconstructions, the walk between codes
+    buffer = io.BytesIO()
+    Image.fromarray((np.random.default_rng(0).random((20, 30, 3)) * 255).astype(np.uint8)).save(buffer, "PNG")
+    app.file_uploader(key="real_upload").upload("mine.png", buffer.getvalue(), "image/png").run()
+    ok(app)
+    app.file_uploader(key="real_upload").upload("junk.png", b"not an image", "image/png").run()
+    assert not app.exception and len(app.error) == 1
+
+
+def test_points_model_scatter_and_warp(app):
+    open_model(app, "t-ring")
+    assert len(charts(app)) == 2  # latent plane and data space
+    data = charts(app)[1].proto.spec
+    assert "z[0] = const" in data
+    app.slider(key="sample_extent").set_value(1.5).run()
+    app.slider(key="sample_points").set_value(300).run()
+    ok(app)
+    for tab in ("Interpolate", "blend", "Arithmetic", "Edit"):
+        open_tab(app, tab)
+        assert charts(app)
+
+
+def test_garbage_upload_shows_one_error_line(app):
+    app.selectbox(key="sample_ckpt").set_value("upload").run()
+    ok(app)
+    app.file_uploader(key="sample_upload").upload("broken.pt", b"definitely not a checkpoint", "application/octet-stream").run()
+    assert not app.exception
+    assert len(app.error) == 1 and "\n" not in app.error[0].value
+    assert "broken.pt" in app.error[0].value
+    assert not app.tabs
+
+
+def test_upload_of_a_real_checkpoint_works(app, runs):
+    app.selectbox(key="sample_ckpt").set_value("upload").run()
+    app.file_uploader(key="sample_upload").upload("t-gan.pt", (runs / "t-gan.pt").read_bytes()).run()
+    ok(app)
+    assert len(images(app)) == 1
+    assert any("t-gan" in m.value for m in app.markdown)
+
+
+def test_every_tab_in_chinese(app):
+    from app.sample_text import TEXT
+
+    open_model(app, "t-vae")
+    app.session_state["lang"] = "zh"  # the sidebar's language radio (key "lang")
+    app.run()
+    ok(app)
+    assert app.title[0].value == TEXT["title"][1]
+    labels = [tab.label for tab in app.tabs]
+    assert labels[-1] == TEXT["tab_real"][1]
+    for label in labels:
+        app.session_state["sample_tab"] = label
+        ok(app.run())
+        assert app.get("image") or app.get("plotly_chart")
+
+
+def test_points_vae_with_a_one_dimensional_latent(app):
+    open_model(app, "t-line")
+    assert len(charts(app)) == 2
+    for tab in ("Interpolate", "blend", "Arithmetic", "Edit", "Encode real data"):
+        open_tab(app, tab)
+        assert charts(app)
