@@ -243,6 +243,17 @@ def test_prdc_matches_brute_force(seed, k, block_elements, monkeypatch):
     assert_plain_json(result)
 
 
+def test_prdc_far_from_origin_matches_brute_force():
+    # float32 ||x||^2 + ||y||^2 - 2xy loses the small distances far from the origin unless centred
+    rng = np.random.default_rng(11)
+    real = rng.normal(size=(83, 4))
+    fake = rng.normal(size=(71, 4)) * 1.2 + 0.3
+    expected = brute_force_prdc(real, fake, 3)
+    result = prdc(real + 300.0, fake + 300.0, k=3)
+    for key in expected:
+        assert result[key] == pytest.approx(expected[key], abs=1e-12), key
+
+
 def test_prdc_identical_sets():
     rng = np.random.default_rng(5)
     real = rng.normal(size=(300, 8))
@@ -293,6 +304,30 @@ def test_fd_one_dimensional_hand_computed():
     assert frechet_distance(a, b) == pytest.approx(expected, rel=1e-9)
     # population values: (1.5)^2 + (1.3)^2 = 3.94, within sampling error
     assert frechet_distance(a, b) == pytest.approx(3.94, rel=0.15)
+
+
+def test_fd_matches_symmetric_eigenvalue_formula():
+    # tr sqrt(S1 S2) = sum sqrt(eig(sqrt(S1) S2 sqrt(S1))): an independent route to the same number
+    rng = np.random.default_rng(4)
+    real = rng.normal(size=(1500, 6)) @ rng.normal(size=(6, 6))
+    fake = rng.normal(size=(1200, 6)) @ rng.normal(size=(6, 6)) + rng.normal(size=6)
+    s1, s2 = np.cov(real, rowvar=False), np.cov(fake, rowvar=False)
+    values, vectors = np.linalg.eigh(s1)
+    root1 = (vectors * np.sqrt(values)) @ vectors.T
+    trace_sqrt = np.sqrt(np.clip(np.linalg.eigvalsh(root1 @ s2 @ root1), 0, None)).sum()
+    mean_diff = real.mean(0) - fake.mean(0)
+    expected = mean_diff @ mean_diff + np.trace(s1) + np.trace(s2) - 2 * trace_sqrt
+    assert frechet_distance(real, fake) == pytest.approx(expected, rel=1e-8)
+
+
+def test_fd_falls_back_when_sqrtm_is_unusable(monkeypatch):
+    rng = np.random.default_rng(5)
+    real = rng.normal(size=(500, 5)) @ rng.normal(size=(5, 5))
+    fake = rng.normal(size=(400, 5)) @ rng.normal(size=(5, 5))
+    expected = frechet_distance(real, fake)
+    # a sqrtm result with a large imaginary diagonal must not be trusted
+    monkeypatch.setattr(metrics.scipy.linalg, "sqrtm", lambda a: np.eye(len(a)) * (1 + 1j))
+    assert frechet_distance(real, fake) == pytest.approx(expected, rel=1e-8)
 
 
 def test_fd_singular_covariance_is_finite():
@@ -375,6 +410,26 @@ def test_ndb_jsd_shifted_distribution():
     assert result["jsd"] <= math.log(2)
 
 
+def test_ndb_two_proportion_z_test_by_hand():
+    # two far-apart blobs of 500 real samples each: 2-means gives one bin per blob
+    rng = np.random.default_rng(4)
+    blob_a, blob_b = rng.normal(size=(900, 3)), rng.normal(size=(900, 3)) + 50.0
+    real = np.concatenate([blob_a[:500], blob_b[:500]])
+
+    def p_value(fake_in_a, n_fake=400, n_real=1000):
+        pooled = (0.5 * n_real + fake_in_a) / (n_real + n_fake)
+        se = math.sqrt(pooled * (1 - pooled) * (1 / n_real + 1 / n_fake))
+        return 2 * (1 - 0.5 * (1 + math.erf(abs(0.5 - fake_in_a / n_fake) / se / math.sqrt(2))))
+
+    for fake_in_a in (210, 230):
+        fake = np.concatenate([blob_a[500:500 + fake_in_a], blob_b[500:900 - fake_in_a]])
+        for alpha in (0.05, 0.01):
+            expected = 2 if p_value(fake_in_a) < alpha else 0
+            assert ndb_jsd(real, fake, n_bins=2, alpha=alpha)["ndb"] == expected, (fake_in_a, alpha)
+    # the cases above straddle the thresholds: 230 differs at 0.05 but not at 0.01, 210 at neither
+    assert 0.01 < p_value(230) < 0.05 and p_value(210) > 0.05
+
+
 def test_jsd_bounded_by_ln2():
     rng = np.random.default_rng(2)
     real = gaussian_blobs(2000, rng)
@@ -384,6 +439,23 @@ def test_jsd_bounded_by_ln2():
         result = ndb_jsd(real, fake, n_bins=10, seed=0)
         assert 0.3 < result["jsd"] <= math.log(2) + 1e-12
         assert result["ndb"] >= 9
+
+
+def test_jsd_hand_computed_on_two_obvious_bins():
+    # two far-apart blobs: 2-means puts one bin on each, so the bin histograms are known exactly
+    rng = np.random.default_rng(3)
+    real = np.concatenate([rng.normal(size=(600, 3)), rng.normal(size=(400, 3)) + 50.0])
+    fake = rng.normal(size=(300, 3))  # every fake sample in the first blob
+    p, q = np.array([0.6, 0.4]), np.array([1.0, 0.0])
+    m = (p + q) / 2
+    expected = 0.5 * np.sum(p * np.log(p / m)) + 0.5 * q[0] * np.log(q[0] / m[0])
+    result = ndb_jsd(real, fake, n_bins=2, seed=0)
+    assert result["jsd"] == pytest.approx(expected, rel=1e-12)
+    assert result["ndb"] == 2 and result["ndb_k"] == 1.0
+    # disjoint histograms reach the upper bound ln 2 (real bins always hold real samples, so check
+    # the helper directly)
+    assert metrics._jensen_shannon(np.array([0.5, 0.5, 0.0]), np.array([0.0, 0.0, 1.0])) == \
+        pytest.approx(math.log(2), rel=1e-12)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -400,6 +472,12 @@ def test_diversity_drops_when_samples_repeat():
     collapsed = np.repeat(spread[:10], 100, axis=0)  # 10 distinct samples, each repeated
     assert diversity(collapsed) < 0.95 * diversity(spread)
     assert diversity(np.repeat(spread[:1], 50, axis=0)) == 0.0
+
+
+def test_diversity_sampled_pairs_never_pair_a_sample_with_itself():
+    # every two distinct one-hot vectors are sqrt(2) apart; a self-pair would pull the mean down
+    one_hot = np.eye(50)
+    assert diversity(one_hot, max_pairs=100, seed=0) == pytest.approx(math.sqrt(2), rel=1e-12)
 
 
 def test_diversity_subsampled_pairs_are_seeded_and_close():
