@@ -187,10 +187,11 @@ def load_checkpoint(source: str | os.PathLike | bytes, label: str | None = None)
     except (EOFError, zipfile.BadZipFile, RuntimeError, ValueError, OSError, AttributeError, IndexError,
             KeyError, TypeError, UnicodeDecodeError, MemoryError, OverflowError):
         raise CheckpointError(f"{label} is not a readable checkpoint (truncated or corrupt file).") from None
-    return _validate(payload, label, path)
+    return validate_payload(payload, label, path)
 
 
-def _validate(payload, label: str, path: str) -> Checkpoint:
+def validate_payload(payload, label: str, path: str = "") -> Checkpoint:
+    """Check a loaded payload (from a file or a live job) and wrap it as a Checkpoint; CheckpointError if unusable."""
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError(f"{label} is a PyTorch file but not a Latent Lab checkpoint.")
     version = payload.get("format_version")

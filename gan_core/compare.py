@@ -25,10 +25,10 @@ from pathlib import Path
 import numpy as np
 
 from . import metrics
-from .checkpoints import Checkpoint, CheckpointError, _validate
+from .checkpoints import Checkpoint, CheckpointError, validate_payload
 from .config import ConfigError, TrainConfig
 from .data import DataError
-from .evaluate import _ORDER, _real_set, evaluate_samples
+from .evaluate import METRIC_ORDER, real_set, evaluate_samples
 from .images import make_grid
 from .latents import LatentModel
 from .presets import preset_config
@@ -52,7 +52,7 @@ def checkpoint_from_payload(payload: dict, label: str = "this run") -> Checkpoin
     """
     if not isinstance(payload, dict):
         raise CheckpointError(f"{label} is not a Latent Lab run.")
-    return _validate(payload, label, "")
+    return validate_payload(payload, label, "")
 
 
 def friendly_error(error: BaseException, label: str) -> str:
@@ -90,7 +90,7 @@ def evaluate_run(source, n: int = 2500, seed: int = 0, label: str = "") -> dict:
     config = model.config
     label = label or model.checkpoint.name or "run"
     samples = model.sample(int(n), seed=int(seed))
-    data, real_samples, real_labels = _real_set(config, int(n), int(seed) + 1)  # as evaluate_checkpoint
+    data, real_samples, real_labels = real_set(config, int(n), int(seed) + 1)  # as evaluate_checkpoint
     scores = evaluate_samples(samples, config, model.data_info, seed=int(seed),
                               real=(data, real_samples, real_labels))
     scores["step"] = model.checkpoint.step
@@ -180,7 +180,7 @@ def table_metrics(results: list[dict]) -> list[str]:
         for key, value in (result.get("metrics") or {}).items():
             if _number_or_none(value) is not None:
                 present.add(key)
-    ordered = [k for k in _ORDER if k in metrics.METRIC_INFO]
+    ordered = [k for k in METRIC_ORDER if k in metrics.METRIC_INFO]
     ordered += [k for k in metrics.METRIC_INFO if k not in ordered]
     return [k for k in ordered if k in present]
 

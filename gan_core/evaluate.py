@@ -20,7 +20,8 @@ QUICK_SEED = 2024  # the same latents every time, so the curve shows the model c
 MAX_REAL = 10_000
 
 
-def _real_set(config, n: int, seed: int):
+def real_set(config, n: int, seed: int):
+    """(dataset, up to n real samples, their labels) drawn with `seed`: the reference set the metrics compare against."""
     data = load_dataset(config.dataset, image_size=config.image_size, data_root=config.data_root,
                         n_points=max(config.n_points, n), seed=seed)
     count = min(n, data.data.shape[0], MAX_REAL)
@@ -46,7 +47,7 @@ def evaluate_samples(samples: torch.Tensor, config, data_info: dict, seed: int =
             result.update(metrics.mixture_metrics(points, np.asarray(data_info["modes"]), float(data_info["sigma"])))
             result["feature_space"] = "2-D coordinates"
         if full:
-            _, real_points, _ = real if real is not None else _real_set(config, n, seed + 1)
+            _, real_points, _ = real if real is not None else real_set(config, n, seed + 1)
             result.update(_feature_metrics(real_points.numpy(), points[finite.numpy()], seed, "2-D coordinates"))
         return result
     classifier = get_classifier(config.dataset, config.image_size, config.data_root)
@@ -58,7 +59,7 @@ def evaluate_samples(samples: torch.Tensor, config, data_info: dict, seed: int =
             result.pop("class_histogram", None)  # 1,000 bars help nobody; keep the summary numbers
         result["classifier_accuracy"] = round(classifier.accuracy, 4)
     if full:
-        _, real_images, _ = real if real is not None else _real_set(config, n, seed + 1)
+        _, real_images, _ = real if real is not None else real_set(config, n, seed + 1)
         if classifier is not None:
             real_features, fake_features = classifier.features(real_images).numpy(), classifier.features(samples).numpy()
             space = classifier.feature_name
@@ -101,14 +102,14 @@ def quick_metrics(trainer) -> dict:
     return {k: float(full[k]) for k in keep if k in full and isinstance(full[k], (int, float)) and math.isfinite(full[k])}
 
 
-_ORDER = ("modes_covered", "n_modes", "high_quality_fraction", "reverse_kl", "class_kl", "precision", "recall",
+METRIC_ORDER = ("modes_covered", "n_modes", "high_quality_fraction", "reverse_kl", "class_kl", "precision", "recall",
           "density", "coverage", "fd", "kid", "kid_std", "ndb", "ndb_k", "jsd", "diversity")
 
 
 def format_table(results: dict) -> str:
     """A readable two-column table of the scalar results, with each metric's better direction."""
     rows = []
-    for key in _ORDER + tuple(k for k in results if k not in _ORDER):
+    for key in METRIC_ORDER + tuple(k for k in results if k not in METRIC_ORDER):
         value = results.get(key)
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             continue
