@@ -5,15 +5,15 @@ from app.i18n import LANGUAGES, lang, t
 from app.shell_text import TEXT
 from app.sidebar import draw_sidebar
 
-st.set_page_config(page_title="Latent Lab", page_icon="🧪", layout="wide")
+st.set_page_config(page_title="Latent Lab", page_icon=":material/science:", layout="wide")
 if "lang" not in st.session_state:
     st.session_state["lang"] = st.query_params.get("lang", "en") if st.query_params.get("lang") in LANGUAGES else "en"
 
 pages = [
-    st.Page("pages/home.py", title=t(TEXT, "home"), icon="🏠", default=True),
-    st.Page("pages/train.py", title=t(TEXT, "train"), icon="🏋️"),
-    st.Page("pages/sample_blend.py", title=t(TEXT, "sample"), icon="🎛️"),
-    st.Page("pages/mode_collapse.py", title=t(TEXT, "collapse"), icon="📉"),
+    st.Page("pages/home.py", title=t(TEXT, "home"), icon=":material/home:", default=True),
+    st.Page("pages/train.py", title=t(TEXT, "train"), icon=":material/model_training:"),
+    st.Page("pages/sample_blend.py", title=t(TEXT, "sample"), icon=":material/tune:"),
+    st.Page("pages/mode_collapse.py", title=t(TEXT, "collapse"), icon=":material/trending_down:"),
 ]
 page = st.navigation(pages)
 draw_sidebar()

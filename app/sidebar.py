@@ -9,7 +9,8 @@ from .i18n import LANGUAGES, t
 from .shell_text import TEXT
 from .state import job_manager, session_id
 
-STATUS_ICON = {"queued": "⏳", "running": "▶️", "paused": "⏸️", "finished": "✅", "stopped": "⏹️", "failed": "⚠️"}
+STATUS_ICON = {"queued": ":material/hourglass_empty:", "running": ":material/play_arrow:", "paused": ":material/pause:",
+               "finished": ":material/check_circle:", "stopped": ":material/stop:", "failed": ":material/warning:"}
 
 
 @st.cache_resource(show_spinner=False)

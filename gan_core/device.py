@@ -35,7 +35,8 @@ def describe_device(device: torch.device | str | None = None) -> str:
         return f"cuda ({torch.cuda.get_device_name(device)})"
     if device.type == "mps":
         return "mps (Apple GPU)"
-    return f"cpu ({torch.get_num_threads()} threads)"
+    threads = configure_threads()
+    return f"cpu ({threads} thread{'s' if threads != 1 else ''} per run)"
 
 
 def configure_threads(threads: int | None = None) -> int:
