@@ -533,10 +533,14 @@ class TrainingJob:
                         self.status = FINISHED
                         self.message = f"Finished {trainer.step_count} steps."
                         break
-                    if self._pending_steps:
+                    single_step = self._pending_steps > 0
+                    if single_step:
                         self._pending_steps -= 1
                     trainer.step()
                     self._note_rate(trainer.step_count)
+                    if single_step and (not trainer.snapshots or trainer.snapshots[-1]["step"] != trainer.step_count):
+                        trainer.take_snapshot()  # a single step while paused: show what it changed
+
                 if self.step_delay:
                     time.sleep(self.step_delay)
                 else:

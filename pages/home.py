@@ -1,4 +1,57 @@
+"""Home: what Latent Lab teaches, one-click experiments, and the models available right now."""
 import streamlit as st
 
-st.title('home')
-st.info('This page is being built.')
+from app.home_checkpoints import checkpoint_rows
+from app.home_text import TEXT
+from app.i18n import t
+from app.train_form import HOME_REQUEST_KEY
+from app.train_jobs import warm_up
+
+# (preset, text key, icon): the four experiments a teacher reaches for first
+ONE_CLICK = (("ring8-vanilla", "card_collapse", ":material/trending_down:"),
+             ("ring8-fixed", "card_fix", ":material/build:"),
+             ("digits-gan", "card_digits_gan", ":material/draw:"),
+             ("digits-vae", "card_digits_vae", ":material/map:"))
+
+warm_up()  # torch's first optimiser costs seconds; pay it while the teacher reads this page
+
+st.title(f":material/science: {t(TEXT, 'title')}")
+st.markdown(f"##### {t(TEXT, 'tagline')}")
+
+st.subheader(t(TEXT, "presets_title"))
+st.caption(t(TEXT, "presets_caption"))
+for column, (preset, key, icon) in zip(st.columns(len(ONE_CLICK), gap="medium"), ONE_CLICK):
+    with column, st.container(border=True, height="stretch", vertical_alignment="distribute"):
+        with st.container(gap="small"):
+            st.markdown(f"**{icon} {t(TEXT, key + '_title')}**")
+            st.caption(t(TEXT, key + "_text"))
+        if st.button(t(TEXT, "open"), key=f"home_preset_{preset}", type="primary", width="stretch",
+                     icon=":material/play_arrow:"):
+            st.session_state[HOME_REQUEST_KEY] = {"preset": preset, "autostart": True}
+            st.switch_page("pages/train.py")
+
+learn_col, pages_col = st.columns([2.2, 1], gap="large")
+with learn_col:
+    st.subheader(t(TEXT, "what_title"))
+    for key in ("what_gan", "what_vae", "what_collapse", "what_conditional", "what_latent"):
+        st.markdown(t(TEXT, key))
+with pages_col:
+    st.subheader(t(TEXT, "pages_title"))
+    st.page_link("pages/train.py", label=t(TEXT, "page_train"), icon=":material/model_training:")
+    st.page_link("pages/sample_blend.py", label=t(TEXT, "page_sample"), icon=":material/tune:")
+    st.page_link("pages/mode_collapse.py", label=t(TEXT, "page_collapse"), icon=":material/scatter_plot:")
+
+st.subheader(t(TEXT, "checkpoints_title"))
+st.caption(t(TEXT, "checkpoints_caption"))
+good, broken = checkpoint_rows()
+if good:
+    source = {"demo": t(TEXT, "source_demo"), "saved": t(TEXT, "source_saved")}
+    st.dataframe(
+        [{t(TEXT, "col_name"): stored.name, t(TEXT, "col_source"): source[stored.source],
+          t(TEXT, "col_dataset"): facts["dataset"], t(TEXT, "col_model"): facts["model"],
+          t(TEXT, "col_loss"): facts["loss"], t(TEXT, "col_steps"): facts["steps"]} for stored, facts in good],
+        hide_index=True, width="stretch", key="home_checkpoints")
+elif not broken:
+    st.info(t(TEXT, "checkpoints_empty"), icon=":material/info:")
+for stored, message in broken:
+    st.caption(f":material/warning: {t(TEXT, 'broken', name=stored.name, message=message)}")

@@ -1,4 +1,29 @@
+"""Train: pick a preset (or set everything), press Start, and watch a GAN or VAE learn, live."""
 import streamlit as st
 
-st.title('train')
-st.info('This page is being built.')
+from app import train_form, train_jobs, train_panel
+from app.i18n import t
+from app.train_text import TEXT
+
+train_jobs.warm_up()
+train_form.restore_settings()
+train_form.handle_home_request()
+config, problems, warnings, data_error = train_form.form_state()
+job = train_panel.resolve_job()
+
+st.title(t(TEXT, "title"))
+st.caption(t(TEXT, "intro"))
+bar = st.columns([2, 1.5, 1, 1.1, 0.9, 0.9, 1.15], vertical_alignment="bottom", gap="small")
+with bar[0]:
+    train_form.draw_preset_picker()
+with bar[1]:
+    train_form.draw_start(blocked=bool(problems or data_error))
+train_panel.draw_buttons(bar[2:], job)
+notes, picker = st.columns([1.5, 1], vertical_alignment="top")
+with notes:
+    train_form.draw_preset_notes(config, problems, data_error)
+with picker:
+    train_panel.draw_run_picker(job)
+train_form.draw_settings(config, problems, warnings, data_error)
+train_form.draw_continue()
+train_panel.draw_live_panel(job, config)

@@ -1,0 +1,64 @@
+"""Every label and explanation of the Home page, in English and Chinese: {key: (english, chinese)}."""
+TEXT = {
+    "title": ("Latent Lab", "Latent Lab 潜空间实验室"),
+    "tagline": ("Watch generative models learn, fail and recover, live, on a laptop.",
+                "在笔记本电脑上实时观察生成模型如何学习、失败和恢复。"),
+    "what_title": ("What you can see here", "你可以在这里看到什么"),
+    "what_gan": ("**GANs are a two-player game.** A generator G turns random noise z into samples; a "
+                 "discriminator D tries to tell them from real data. D maximises and G minimises "
+                 "E[log D(x)] + E[log(1 − D(G(z)))]: as D gets better at spotting fakes, G gets better at making them.",
+                 "**GAN 是一个双人博弈。** 生成器 G 把随机噪声 z 变成样本；判别器 D 试图把它们和真实数据区分开。"
+                 "D 最大化、G 最小化 E[log D(x)] + E[log(1 − D(G(z)))]：D 越会识破假样本，G 就越会造假。"),
+    "what_vae": ("**VAEs compress and rebuild.** An encoder maps each example to a small cloud in a latent "
+                 "space, a decoder maps latents back; the KL term keeps that space close to a standard normal, "
+                 "so any z you sample decodes to something sensible.",
+                 "**VAE 先压缩再重建。** 编码器把每个样本映射为潜空间中的一小团分布，解码器再把潜变量变回样本；"
+                 "KL 项让潜空间接近标准正态分布，因此随便采样一个 z 都能解码出合理的结果。"),
+    "what_collapse": ("**Training is fragile.** A GAN can cover only a few of the real modes (mode collapse) or "
+                      "blow up; tricks such as PacGAN packing, spectral norm, gradient penalties or a learning rate "
+                      "annealed to zero fix much of it, and the metrics show by how much.",
+                      "**训练很脆弱。** GAN 可能只覆盖少数真实模式（模式崩溃），甚至发散；PacGAN 打包、谱归一化、"
+                      "梯度惩罚或逐步降到零的学习率等技巧能解决大部分问题，指标会告诉你改善了多少。"),
+    "what_conditional": ("**Conditional models take orders.** Give a cGAN or cVAE a class label and it draws "
+                         "that class: ask for a 7, get a 7.",
+                         "**条件模型听指挥。** 给 cGAN 或 cVAE 一个类别标签，它就生成这一类：要 7 就得到 7。"),
+    "what_latent": ("**The latent space is a map.** Walk in a straight (or spherical) line between two z and "
+                    "the samples morph smoothly from one to the other.",
+                    "**潜空间是一张地图。** 在两个 z 之间沿直线（或球面）行走，样本会平滑地从一个变成另一个。"),
+    "pages_title": ("Pages", "页面"),
+    "page_train": ("Train: watch a model learn", "训练：观察模型学习"),
+    "page_sample": ("Sample & Blend: walk the latent space", "采样与混合：在潜空间中漫步"),
+    "page_collapse": ("Mode Collapse: measure it, fix it", "模式崩溃：度量并修复"),
+    "presets_title": ("One click to start", "一键开始"),
+    "presets_caption": ("Each button opens the Train page with the experiment selected and starts it.",
+                        "每个按钮都会打开训练页面、选好实验并立即开始。"),
+    "card_collapse_title": ("See mode collapse", "看看模式崩溃"),
+    "card_collapse_text": ("A plain GAN on a ring of 8 Gaussians: watch it settle on one mode, then hop to another.",
+                           "普通 GAN 学习 8 个高斯组成的圆环：看它停在一个模式上，然后跳到另一个。"),
+    "card_fix_title": ("Fix it", "修好它"),
+    "card_fix_text": ("The same ring with a 2-D latent, a deeper generator and a learning rate annealed to zero: "
+                      "all 8 modes, sharp samples.",
+                      "同样的圆环，换成二维潜变量、更深的生成器和逐步降到零的学习率：覆盖全部 8 个模式，样本清晰。"),
+    "card_digits_gan_title": ("Digits GAN", "数字 GAN"),
+    "card_digits_gan_text": ("A small DCGAN on 16×16 handwritten digits: blobs become digits within a minute.",
+                             "在 16×16 手写数字上训练小型 DCGAN：一分钟内模糊的斑点就会变成数字。"),
+    "card_digits_vae_title": ("Digits VAE", "数字 VAE"),
+    "card_digits_vae_text": ("A VAE with a 2-D latent space: see the digits arrange themselves on a map.",
+                             "二维潜空间的 VAE：看数字在一张地图上自己排好位置。"),
+    "open": ("Start", "开始"),
+    "checkpoints_title": ("Models you can use now", "现在可以使用的模型"),
+    "checkpoints_caption": ("Demo models ship with the app; runs saved on the Train page appear here at once.",
+                            "演示模型随应用提供；在训练页面保存的模型会立即出现在这里。"),
+    "checkpoints_empty": ("No checkpoints yet. Train a model and press **Save checkpoint**, or build the demos "
+                          "with `python -m gan_core demos`.",
+                          "还没有检查点。训练一个模型并按 **保存检查点**，或用 `python -m gan_core demos` 生成演示模型。"),
+    "col_name": ("Name", "名称"),
+    "col_source": ("Source", "来源"),
+    "col_dataset": ("Dataset", "数据集"),
+    "col_model": ("Model", "模型"),
+    "col_loss": ("Loss", "损失"),
+    "col_steps": ("Steps", "步数"),
+    "source_demo": ("demo", "演示"),
+    "source_saved": ("saved", "已保存"),
+    "broken": ("{name}: {message}", "{name}：{message}"),
+}

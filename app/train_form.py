@@ -1,0 +1,352 @@
+"""The Train page's settings: a preset picker and one widget per config field, each with its problems beside it.
+
+Widget values live under `train_<field>` keys. Streamlit forgets a widget's value when its page is not shown,
+so the settings are also kept in st.session_state["train_settings"] and put back when the page returns.
+The config is built from session state *before* the widgets are drawn, so `TrainConfig.validate()` can place
+each message right under the widget it is about.
+"""
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from gan_core.config import (IMAGE_DATASETS, IMAGE_SIZES, LOSSES, MODELS, POINT_DATASETS, RANGES, TrainConfig,
+                             field_types)
+from gan_core.presets import PRESETS, preset_config
+from gan_core.store import list_checkpoints
+
+from . import train_jobs as jobs
+from .home_checkpoints import checkpoint_facts
+from .i18n import lang, t
+from .train_text import DATASET_TEXT, LOSS_TEXT, MODEL_TEXT, PRESET_ZH, TEXT
+
+DEFAULT_PRESET = "ring8-vanilla"
+PRESET_KEY = "train_preset"
+SETTINGS_KEY = "train_settings"
+OPEN_KEY = "train_settings_open"
+HOME_REQUEST_KEY = "train_request"  # Home puts {"preset": name, "autostart": bool} here before switching pages
+LOCAL_DATASETS = ("mnist", "fashion-mnist", "cifar10")
+GAN_ONLY = ("loss", "spectral_norm", "r1_gamma", "pack", "minibatch_std", "n_critic", "label_smoothing")
+FIELDS = ("dataset", "model", "loss", "steps", "seed", "data_root", "image_size", "batch_size", "latent_dim",
+          "hidden", "depth", "arch", "lr_g", "lr_d", "lr_decay", "spectral_norm", "r1_gamma", "pack", "minibatch_std",
+          "n_critic", "label_smoothing", "beta")
+_TYPES = field_types()
+
+
+def widget_key(field: str) -> str:
+    return f"train_{field}"
+
+
+def _typed(field: str, value):
+    kind = _TYPES.get(field, str)
+    return kind(value) if kind in (int, float, bool) else value
+
+
+def preset_values(name: str) -> dict:
+    config = preset_config(name)
+    return {field: _typed(field, getattr(config, field)) for field in FIELDS}
+
+
+def apply_preset(name: str) -> None:
+    """Fill every setting widget with preset `name` (call before the widgets are drawn, or from a callback)."""
+    values = preset_values(name)
+    for field, value in values.items():
+        st.session_state[widget_key(field)] = value
+    st.session_state[SETTINGS_KEY] = {"_preset": name, **values}
+    st.session_state.pop(jobs.DATA_ERROR_KEY, None)
+
+
+def _on_preset_change() -> None:
+    apply_preset(st.session_state[PRESET_KEY])
+
+
+def restore_settings() -> None:
+    """Put the remembered settings back into widgets Streamlit forgot (after a visit to another page)."""
+    settings = st.session_state.get(SETTINGS_KEY)
+    if settings is None:
+        apply_preset(DEFAULT_PRESET)
+        settings = st.session_state[SETTINGS_KEY]
+    if st.session_state.get(PRESET_KEY) not in PRESETS:
+        st.session_state[PRESET_KEY] = settings.get("_preset", DEFAULT_PRESET)
+    for field in FIELDS:
+        if widget_key(field) not in st.session_state:
+            st.session_state[widget_key(field)] = settings[field]
+
+
+def remember_settings() -> None:
+    st.session_state[SETTINGS_KEY] = {"_preset": st.session_state.get(PRESET_KEY, DEFAULT_PRESET),
+                                      **{f: st.session_state.get(widget_key(f)) for f in FIELDS}}
+
+
+def config_from_state() -> TrainConfig:
+    """The config the widgets describe: the chosen preset's config with every widget's value on top."""
+    base = preset_config(st.session_state.get(PRESET_KEY, DEFAULT_PRESET))
+    values = {f: st.session_state[widget_key(f)] for f in FIELDS if widget_key(f) in st.session_state}
+    return base.replace(**values)
+
+
+def handle_home_request() -> None:
+    """Home's one-click presets: select the preset and, when asked, start it right away."""
+    request = st.session_state.pop(HOME_REQUEST_KEY, None)
+    if not request or request.get("preset") not in PRESETS:
+        return
+    name = request["preset"]
+    st.session_state[PRESET_KEY] = name
+    apply_preset(name)
+    if request.get("autostart") and jobs.start_run(config_from_state(), name):
+        st.rerun()  # the sidebar (drawn before this page) should list the new run at once
+
+
+def start_clicked() -> None:
+    config = config_from_state()
+    jobs.start_run(config, _run_label(config))
+
+
+def _run_label(config: TrainConfig) -> str:
+    preset = st.session_state.get(PRESET_KEY, DEFAULT_PRESET)
+    return preset if not is_modified(config) else f"{config.dataset}-{config.model}"
+
+
+def is_modified(config: TrainConfig) -> bool:
+    preset = st.session_state.get(PRESET_KEY, DEFAULT_PRESET)
+    reference = preset_values(preset)
+    return any(getattr(config, f) != reference[f] for f in FIELDS)
+
+
+# -- messages ------------------------------------------------------------------------------------------
+def problem_text(field: str, message: str, config: TrainConfig) -> str:
+    """validate()'s sentence, in Chinese when that is the language (the English one otherwise)."""
+    if lang() != "zh":
+        return message
+    zh = {
+        "model": f"条件模型需要类别标签，而 {config.dataset} 没有：请选择 digits、shapes 等带标签的数据集，或使用非条件模型。",
+        "arch": "二维点需要 mlp 结构；conv 用于图像。",
+        "n_critic": "n_critic 表示判别器的更新次数；VAE 没有判别器。请设为 1。",
+        "minibatch_std": "小批量标准差需要每批至少 2 个样本。",
+        "image_size": f"图像尺寸必须是 {', '.join(map(str, IMAGE_SIZES))} 之一。",
+    }
+    if field == "pack":
+        if config.is_vae and config.pack > 1:
+            return "打包是 GAN 的技巧（它改变判别器），VAE 没有判别器。请把打包数设为 1。"
+        return (f"打包会把 {config.pack} 个样本分成一组交给 D，所以批大小必须是 {config.pack} 的倍数；"
+                f"{config.batch_size} 不是。")
+    if field in RANGES and "between" in message:
+        low, high = RANGES[field]
+        return f"{field} 必须在 {low:g} 到 {high:g} 之间。"
+    return zh.get(field, message)
+
+
+def warnings_for(config: TrainConfig) -> dict[str, list[str]]:
+    """Settings that run but teach something worth saying (never block Start)."""
+    found: dict[str, list[str]] = {}
+    if config.is_vae:
+        return found
+    if config.loss == "minimax":
+        found.setdefault("loss", []).append(t(TEXT, "warn_minimax"))
+    if config.lr_d > 0 and config.lr_g / config.lr_d >= 5:
+        found.setdefault("lr_g", []).append(t(TEXT, "warn_lr_ratio", ratio=config.lr_g / config.lr_d))
+    if config.label_smoothing > 0 and config.loss in ("wgan-gp", "hinge"):
+        found.setdefault("label_smoothing", []).append(t(TEXT, "warn_smoothing_ignored", loss=config.loss))
+    if config.steps > 20_000:
+        found.setdefault("steps", []).append(t(TEXT, "warn_big_run", steps=config.steps))
+    return found
+
+
+def _notes(field: str, problems: dict, warnings: dict, config: TrainConfig) -> None:
+    if field in problems:
+        st.error(problem_text(field, problems[field], config), icon=":material/block:")
+    for text in warnings.get(field, []):
+        st.warning(text, icon=":material/warning:")
+
+
+# -- drawing ---------------------------------------------------------------------------------------------
+def _pair(table: dict, key: str) -> str:
+    pair = table.get(key)
+    if pair is None:
+        return key
+    return pair[1] if lang() == "zh" and len(pair) > 1 else pair[0]
+
+
+def form_state() -> tuple[TrainConfig, dict, dict, str | None]:
+    """(config, problems, warnings, data_error) for the settings as they are now in session state."""
+    config = config_from_state()
+    problems = config.validate()
+    warnings = warnings_for(config) if not problems else {}
+    data_error = st.session_state.get(jobs.DATA_ERROR_KEY)
+    if config.dataset in LOCAL_DATASETS and "dataset" not in problems:
+        if not config.data_root.strip():
+            data_error = t(TEXT, "data_root_missing", dataset=config.dataset)
+        else:
+            data_error = jobs.check_data(config)
+    return config, problems, warnings, data_error
+
+
+def draw_preset_picker() -> None:
+    st.selectbox(t(TEXT, "preset"), list(PRESETS), key=PRESET_KEY, on_change=_on_preset_change,
+                 help=t(TEXT, "preset_help"))
+
+
+def draw_start(blocked: bool) -> None:
+    st.button(t(TEXT, "start"), key="train_start", type="primary", icon=":material/play_arrow:",
+              on_click=start_clicked, disabled=blocked, help=t(TEXT, "start_help"), width="stretch")
+
+
+def draw_preset_notes(config: TrainConfig, problems: dict, data_error: str | None) -> None:
+    """The preset's one-line story, and why Start is disabled when it is."""
+    text = preset_description(st.session_state[PRESET_KEY])
+    if is_modified(config):
+        text += f"   :violet[:material/edit: {t(TEXT, 'preset_modified')}]"
+    st.caption(f"{text}  \n:gray[:material/tune: {settings_summary(config)}]")
+    if problems or data_error:
+        where = [t(TEXT, f) for f in problems] + ([t(TEXT, "dataset")] if data_error and not problems else [])
+        st.caption(f":red[:material/block: {t(TEXT, 'start_blocked')}] ({', '.join(where)})")
+
+
+def preset_description(name: str) -> str:
+    """The preset's one-line story in the page's language (English when the translation is out of date)."""
+    english = PRESETS[name].description
+    translated = PRESET_ZH.get(name)
+    if lang() == "zh" and translated and translated[0] == english:
+        return translated[1]
+    return english
+
+
+def settings_summary(config: TrainConfig) -> str:
+    parts = [config.dataset, config.model] + ([] if config.is_vae else [config.loss])
+    tricks = [name for name, on in (("pack", config.pack > 1), ("SN", config.spectral_norm),
+                                    ("R1", config.r1_gamma > 0), ("mbstd", config.minibatch_std),
+                                    ("lr→0", config.lr_decay)) if on]
+    return " · ".join(parts + tricks + [f"{config.steps:,} {t(TEXT, 'steps_unit')}"])
+
+
+def draw_settings(config: TrainConfig, problems: dict, warnings: dict, data_error: str | None) -> None:
+    """Every setting in one expander, each message under its widget.
+
+    The label never changes (a new label would remount the expander and fold it up under the user's hands), and
+    once something needed fixing the expander stays open for the rest of the session.
+    """
+    if problems or data_error:
+        st.session_state[OPEN_KEY] = True
+    with st.expander(t(TEXT, "settings"), expanded=st.session_state.get(OPEN_KEY, False), icon=":material/tune:"):
+        _draw_basic(config, problems, warnings, data_error)
+        st.markdown(f"###### {t(TEXT, 'advanced')}")
+        tricks_col, optimiser_col, network_col = st.columns(3, gap="medium")
+        with tricks_col:
+            _draw_tricks(config, problems, warnings)
+        with optimiser_col:
+            _draw_optimiser(config, problems, warnings)
+        with network_col:
+            _draw_network(config, problems, warnings)
+        st.checkbox(t(TEXT, "replace"), key=jobs.REPLACE_KEY, value=True, help=t(TEXT, "replace_help"))
+    remember_settings()
+
+
+def _draw_basic(config: TrainConfig, problems: dict, warnings: dict, data_error: str | None) -> None:
+    cells = st.columns([1.6, 1.4, 1.4, 0.8, 0.8], gap="small")
+    with cells[0]:
+        st.selectbox(t(TEXT, "dataset"), list(POINT_DATASETS + IMAGE_DATASETS), key=widget_key("dataset"))
+        st.caption(_pair(DATASET_TEXT, config.dataset))
+        _notes("dataset", problems, warnings, config)
+        if config.dataset in LOCAL_DATASETS:
+            st.text_input(t(TEXT, "data_root"), key=widget_key("data_root"), help=t(TEXT, "data_root_help"),
+                          placeholder="/path/to/data")
+            _notes("data_root", problems, warnings, config)
+        if data_error:
+            st.error(t(TEXT, "data_error", message=data_error), icon=":material/block:")
+    with cells[1]:
+        st.selectbox(t(TEXT, "model"), list(MODELS), key=widget_key("model"))
+        st.caption(_pair(MODEL_TEXT, config.model))
+        _notes("model", problems, warnings, config)
+    with cells[2]:
+        st.selectbox(t(TEXT, "loss"), list(LOSSES), key=widget_key("loss"), disabled=config.is_vae)
+        st.caption(t(TEXT, "loss_vae_note") if config.is_vae else _pair(LOSS_TEXT, config.loss))
+        _notes("loss", problems, warnings, config)
+    with cells[3]:
+        _number("steps", 1, int(RANGES["steps"][1]), 100)
+        _notes("steps", problems, warnings, config)
+    with cells[4]:
+        _number("seed", 0, int(RANGES["seed"][1]), 1, help_key="seed_help")
+        _notes("seed", problems, warnings, config)
+
+
+def _draw_tricks(config: TrainConfig, problems: dict, warnings: dict) -> None:
+    st.markdown(f"**{t(TEXT, 'tricks')}**")
+    off = {f: config.is_vae and f not in problems for f in GAN_ONLY}
+    st.checkbox(t(TEXT, "spectral_norm"), key=widget_key("spectral_norm"), disabled=off["spectral_norm"],
+                help=t(TEXT, "spectral_norm_help"))
+    st.checkbox(t(TEXT, "minibatch_std"), key=widget_key("minibatch_std"), disabled=off["minibatch_std"],
+                help=t(TEXT, "minibatch_std_help"))
+    _notes("minibatch_std", problems, warnings, config)
+    _number("pack", 1, 4, 1, help_key="pack_help", disabled=off["pack"])
+    _notes("pack", problems, warnings, config)
+    _number("n_critic", 1, 10, 1, disabled=off["n_critic"])
+    _notes("n_critic", problems, warnings, config)
+    _number("r1_gamma", 0.0, 1000.0, 0.5, help_key="r1_help", disabled=off["r1_gamma"], fmt="%.2f")
+    _notes("r1_gamma", problems, warnings, config)
+    st.slider(t(TEXT, "label_smoothing"), 0.0, 0.5, step=0.05, key=widget_key("label_smoothing"),
+              disabled=off["label_smoothing"], help=t(TEXT, "label_smoothing_help"))
+    _notes("label_smoothing", problems, warnings, config)
+    _number("beta", 0.0, 100.0, 0.5, disabled=not config.is_vae and "beta" not in problems, fmt="%.2f")
+    if not config.is_vae:
+        st.caption(t(TEXT, "beta_gan_note"))
+    _notes("beta", problems, warnings, config)
+
+
+def _draw_optimiser(config: TrainConfig, problems: dict, warnings: dict) -> None:
+    st.markdown(f"**{t(TEXT, 'optimisation')}**")
+    for field, low, high, step, fmt in (("lr_g", 1e-6, 1.0, 1e-4, "%.5f"), ("lr_d", 1e-6, 1.0, 1e-4, "%.5f"),
+                                        ("batch_size", 2, 4096, 16, None)):
+        _number(field, low, high, step, fmt=fmt)
+        _notes(field, problems, warnings, config)
+    st.checkbox(t(TEXT, "lr_decay"), key=widget_key("lr_decay"), help=t(TEXT, "lr_decay_help"))
+
+
+def _draw_network(config: TrainConfig, problems: dict, warnings: dict) -> None:
+    st.markdown(f"**{t(TEXT, 'network')}**")
+    _number("latent_dim", 1, 256, 1)
+    _notes("latent_dim", problems, warnings, config)
+    _number("hidden", 8, 1024, 8, help_key="hidden_help")
+    _notes("hidden", problems, warnings, config)
+    _number("depth", 1, 6, 1)
+    _notes("depth", problems, warnings, config)
+    st.selectbox(t(TEXT, "arch"), ["auto", "mlp", "conv"], key=widget_key("arch"), help=t(TEXT, "arch_help"))
+    _notes("arch", problems, warnings, config)
+    st.selectbox(t(TEXT, "image_size"), list(IMAGE_SIZES), key=widget_key("image_size"),
+                 disabled=config.is_points and "image_size" not in problems)
+    if config.is_points:
+        st.caption(t(TEXT, "points_no_size"))
+    _notes("image_size", problems, warnings, config)
+
+
+def _number(field: str, low, high, step, help_key: str | None = None, disabled: bool = False,
+            fmt: str | None = None) -> None:
+    st.number_input(t(TEXT, field), min_value=low, max_value=high, step=step, key=widget_key(field),
+                    help=t(TEXT, help_key) if help_key else None, disabled=disabled, format=fmt)
+
+
+def draw_continue() -> None:
+    """Continue a saved run (demo or yours) for more steps, as a new run."""
+    with st.expander(t(TEXT, "resume_title"), icon=":material/history:"):
+        stored = list_checkpoints()
+        if not stored:
+            st.caption(t(TEXT, "resume_none"))
+            return
+        paths = [c.path for c in stored]
+        labels = {c.path: c.label for c in stored}
+        chosen = st.selectbox(t(TEXT, "resume_pick"), paths, key="train_resume_ckpt", format_func=labels.get)
+        facts = checkpoint_facts(chosen, os.path.getmtime(chosen)) if os.path.exists(chosen) else {"error": ""}
+        if "error" in facts:
+            st.caption(f":red[{facts['error']}]")
+        else:
+            st.caption(t(TEXT, "resume_info", dataset=facts["dataset"], model=facts["model"], step=facts["steps"]))
+        st.number_input(t(TEXT, "resume_steps"), min_value=1, max_value=100_000, value=500, step=100,
+                        key="train_resume_steps")
+        st.button(t(TEXT, "resume_start"), key="train_resume_start", icon=":material/fast_forward:",
+                  on_click=_continue_clicked, width="stretch")
+
+
+def _continue_clicked() -> None:
+    path = st.session_state.get("train_resume_ckpt")
+    if path:
+        jobs.continue_checkpoint(path, int(st.session_state.get("train_resume_steps", 500)))

@@ -1,0 +1,257 @@
+"""What the Train page does to jobs: start, continue from a checkpoint, pause, resume, step, stop, save.
+
+Every action is a plain function of (job, session state) that reports back through `flash()` instead of
+raising, so a click can never show a traceback. The datasets a run trains on are loaded once per server
+(st.cache_resource) and handed to the job, so a second run on the same data starts at once.
+"""
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import streamlit as st
+import torch
+
+from gan_core.checkpoints import CheckpointError, load_checkpoint
+from gan_core.config import TrainConfig
+from gan_core.data import DataError, Dataset, load_dataset
+from gan_core.images import gif_bytes, make_grid
+from gan_core.jobs import JobLimitError
+from gan_core.store import save_run
+from gan_core.training import TrainingJob
+
+from .i18n import t
+from .state import job_manager, session_id
+from .train_plots import frame_picture
+from .train_text import TEXT
+
+JOB_KEY = "train_job_id"  # the job this session watches on the Train page (survives reruns and page switches)
+WATCH_KEY = "train_watch"  # the run picker widget
+FLASH_KEY = "train_flash"  # messages from the last action, shown once
+DATA_ERROR_KEY = "train_data_error"
+REPLACE_KEY = "train_replace"
+REAL_POINTS_SHOWN = 1000
+STEP_WAIT_SECONDS = 5.0
+
+
+# -- messages -------------------------------------------------------------------------------------------
+def flash(kind: str, text: str) -> None:
+    """Remember a message ('success' | 'info' | 'warning' | 'error') to show on the next render."""
+    st.session_state.setdefault(FLASH_KEY, []).append((kind, text))
+
+
+def show_flash() -> None:
+    for kind, text in st.session_state.pop(FLASH_KEY, []):
+        getattr(st, kind, st.info)(text)
+
+
+# -- server-wide caches ------------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def warm_up() -> bool:
+    """Pay torch's one-off start-up costs (the optimiser pulls in torch._dynamo: seconds) in the background,
+    so the first Start a teacher presses shows progress within a second or two."""
+    def work():
+        try:
+            import torch
+
+            torch.optim.Adam([torch.zeros(1, requires_grad=True)])
+        except Exception:  # warming up is an optimisation only
+            pass
+
+    threading.Thread(target=work, name="latent-lab-warm-up", daemon=True).start()
+    return True
+
+
+def _data_key(config: TrainConfig) -> tuple:
+    image_size = 0 if config.is_points else config.image_size
+    return config.dataset, image_size, config.data_root, config.n_points, config.seed
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def _cached_dataset(name: str, image_size: int, data_root: str, n_points: int, seed: int) -> Dataset:
+    return load_dataset(name, image_size=image_size or 16, data_root=data_root, n_points=n_points, seed=seed)
+
+
+def dataset_for(config: TrainConfig) -> Dataset:
+    """The dataset `config` trains on, loaded once per server; raises DataError with one sentence."""
+    return _cached_dataset(*_data_key(config))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _cached_real_points(name: str, image_size: int, data_root: str, n_points: int, seed: int) -> np.ndarray:
+    data = _cached_dataset(name, image_size, data_root, n_points, seed)
+    return data.data[:REAL_POINTS_SHOWN].detach().cpu().numpy().astype(np.float32)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _cached_real_grid(name: str, image_size: int, data_root: str, n_points: int, seed: int) -> np.ndarray:
+    data = _cached_dataset(name, image_size, data_root, n_points, seed)
+    pick = torch.randperm(len(data), generator=torch.Generator().manual_seed(0))[:64]
+    return make_grid(data.data[pick].cpu(), nrow=8)
+
+
+def real_grid_for(config: TrainConfig) -> np.ndarray | None:
+    """64 real images in a grid like the samples', to compare with (None for points or unloadable data)."""
+    if config.is_points:
+        return None
+    try:
+        return _cached_real_grid(*_data_key(config))
+    except DataError:
+        return None
+
+
+def real_points_for(config: TrainConfig) -> np.ndarray:
+    """Up to 1,000 real 2-D points to draw behind the generated ones (empty when they cannot be loaded)."""
+    if not config.is_points:
+        return np.zeros((0, 2), np.float32)
+    try:
+        return _cached_real_points(*_data_key(config))
+    except DataError:
+        return np.zeros((0, 2), np.float32)
+
+
+def class_names_for(config: TrainConfig) -> list[str]:
+    try:
+        return list(dataset_for(config).class_names)
+    except DataError:
+        return []
+
+
+def mode_count_for(config: TrainConfig) -> int:
+    """How many modes 'modes covered' counts: mixture components, else classes (1,000 for stacked digits)."""
+    if config.dataset == "stacked-digits":
+        return 1000
+    try:
+        data = dataset_for(config)
+    except DataError:
+        return 0
+    return len(data.modes) if data.modes is not None else data.n_classes
+
+
+def check_data(config: TrainConfig) -> str | None:
+    """None when the data loads, else the DataError sentence (only files on disk can fail)."""
+    try:
+        dataset_for(config)
+    except DataError as error:
+        return str(error)
+    return None
+
+
+# -- starting -------------------------------------------------------------------------------------------
+def _submit(job: TrainingJob) -> TrainingJob | None:
+    manager = job_manager()
+    if st.session_state.get(REPLACE_KEY, True):
+        mine = [j for j in manager.jobs(session_id()) if j.is_active]
+        for old in mine:
+            old.stop()
+        for old in mine:
+            old.join(timeout=3)
+    try:
+        manager.submit(job)
+    except JobLimitError as error:
+        flash("error", t(TEXT, "job_limit", message=str(error)))
+        return None
+    st.session_state[JOB_KEY] = job.id
+    st.session_state[WATCH_KEY] = job.id
+    return job
+
+
+def start_run(config: TrainConfig, label: str) -> TrainingJob | None:
+    """Validate, load the data (once per server), and submit a new run owned by this session."""
+    st.session_state.pop(DATA_ERROR_KEY, None)
+    if config.validate():
+        return None  # the form shows each problem beside its widget
+    try:
+        dataset = dataset_for(config)
+    except DataError as error:
+        st.session_state[DATA_ERROR_KEY] = str(error)
+        return None
+    job = TrainingJob(config, name=f"{label}-{time.strftime('%H%M%S')}", owner=session_id(), dataset=dataset)
+    return _submit(job)
+
+
+def continue_checkpoint(path: str, extra_steps: int) -> TrainingJob | None:
+    """A new run that continues the checkpoint at `path` for `extra_steps` more steps."""
+    try:
+        checkpoint = load_checkpoint(path)
+    except CheckpointError as error:
+        flash("error", str(error))
+        return None
+    config = checkpoint.config
+    try:
+        dataset = dataset_for(config)
+    except DataError as error:
+        flash("error", t(TEXT, "data_error", message=str(error)))
+        return None
+    job = TrainingJob(config, name=f"{checkpoint.name}-more", owner=session_id(), resume_state=checkpoint.state,
+                      extra_steps=int(extra_steps), dataset=dataset)
+    if _submit(job):
+        flash("success", t(TEXT, "resume_started", name=checkpoint.name, steps=int(extra_steps)))
+    return job
+
+
+# -- controlling the watched job ----------------------------------------------------------------------
+def current_job() -> TrainingJob | None:
+    job_id = st.session_state.get(JOB_KEY)
+    return job_manager().get(job_id) if job_id else None
+
+
+def pause(job_id: str) -> None:
+    job = job_manager().get(job_id)
+    if job is not None:
+        job.pause()
+
+
+def resume(job_id: str) -> None:
+    job = job_manager().get(job_id)
+    if job is not None:
+        job.resume()
+
+
+def step(job_id: str) -> None:
+    """One more step while paused; waits (briefly) for it so the page shows the new numbers at once."""
+    job = job_manager().get(job_id)
+    if job is None or job.trainer is None:
+        return
+    before = job.trainer.step_count
+    job.step_once()
+    deadline = time.monotonic() + STEP_WAIT_SECONDS
+    while job.trainer.step_count == before and job.is_active and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def stop(job_id: str) -> None:
+    job = job_manager().get(job_id)
+    if job is not None:
+        job_manager().stop(job_id)
+        job.join(timeout=3)
+
+
+def save(job_id: str, name: str) -> None:
+    """Save the job as a checkpoint in the runs folder; training goes on whatever happens."""
+    job = job_manager().get(job_id)
+    if job is None:
+        return
+    try:
+        payload = job.checkpoint_payload()
+        path = save_run(payload, name.strip() or job.name)
+    except CheckpointError as error:
+        flash("error", t(TEXT, "save_failed", message=str(error)))
+        return
+    except RuntimeError as error:  # not started yet
+        flash("warning", t(TEXT, "save_failed", message=str(error)))
+        return
+    flash("success", t(TEXT, "saved", name=path.stem, path=str(path)))
+
+
+# -- GIF ---------------------------------------------------------------------------------------------------
+def run_gif(job: TrainingJob, real_points: np.ndarray) -> bytes:
+    """An animated GIF of every snapshot of `job` (sample grids, or 2-D pictures with D's surface)."""
+    frames = job.frames()
+    probabilities = job.config.loss in ("ns", "minimax")
+    pictures = [frame_picture(frame, real_points, probabilities) for frame in frames]
+    if not pictures:
+        raise ValueError("no snapshots yet")
+    durations = 150 if len(pictures) > 8 else 400
+    return gif_bytes(pictures, duration_ms=durations)

@@ -1,0 +1,303 @@
+"""The Train page's right-hand side: the run picker and buttons, and the live panel.
+
+The live panel is an `st.fragment` that reruns about once a second while a run trains or waits, reading only
+`job.snapshot()` (plain numbers and small uint8 arrays). When the run's status changes (it started, finished,
+failed), the fragment asks for one full rerun so the buttons and the sidebar catch up.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from gan_core.config import TrainConfig
+from gan_core.images import display_scale, upscale
+from gan_core.metrics import METRIC_INFO
+from gan_core.training import FAILED, FINISHED, PAUSED, QUEUED, RUNNING, TrainingJob
+
+from . import train_jobs as jobs
+from .i18n import lang, t
+from .state import job_manager, session_id
+from .train_plots import (PLOT_CONFIG, SERIES_COLOURS, codes_figure, line_figure, metrics_figure, points_figure)
+from .train_text import LATEX_ELBO, LATEX_LOSS, LATEX_MINIMAX, LATEX_NS, LOSS_DESCRIPTION, TEXT
+
+REFRESH_SECONDS = 1.0
+HISTORY_POINTS = 600  # points per curve: plenty for a 600-pixel-wide chart, cheap to send every second
+STATUS_ICON = {"queued": ":material/hourglass_top:", "running": ":material/play_circle:",
+               "paused": ":material/pause_circle:", "finished": ":material/check_circle:",
+               "stopped": ":material/stop_circle:", "failed": ":material/error:"}
+METRIC_ORDER = ("modes_covered", "high_quality_fraction", "reverse_kl", "class_kl")
+METRIC_COLOURS = {"modes_covered": "#2ca02c", "high_quality_fraction": "#1f77b4", "reverse_kl": "#d62728",
+                  "class_kl": "#9467bd"}
+
+
+# -- run picker and buttons ------------------------------------------------------------------------------
+def _status(status: str) -> str:
+    return t(TEXT, f"status_{status}")
+
+
+def _job_label(job: TrainingJob) -> str:
+    # stable text (no live step count): a label that changed every second would fight the user's choice
+    return f"{job.name} · {job.config.dataset} · {job.config.model}"
+
+
+def _on_watch_change() -> None:
+    st.session_state[jobs.JOB_KEY] = st.session_state.get(jobs.WATCH_KEY)
+
+
+def resolve_job() -> TrainingJob | None:
+    """The run this session watches: the one it chose, else its newest, else None."""
+    mine = job_manager().jobs(session_id())
+    ids = [job.id for job in mine]
+    current = st.session_state.get(jobs.JOB_KEY)
+    if current not in ids:
+        current = ids[-1] if ids else None
+        st.session_state[jobs.JOB_KEY] = current
+    return job_manager().get(current) if current else None
+
+
+def draw_run_picker(job: TrainingJob | None) -> None:
+    """A picker over this session's runs, shown only when there is more than one."""
+    mine = job_manager().jobs(session_id())
+    if job is None or len(mine) < 2:
+        return
+    st.session_state[jobs.WATCH_KEY] = job.id
+    by_id = {other.id: other for other in mine}
+    st.selectbox(t(TEXT, "watch"), [other.id for other in reversed(mine)], key=jobs.WATCH_KEY,
+                 on_change=_on_watch_change, format_func=lambda job_id: _job_label(by_id[job_id]))
+
+
+def draw_buttons(cells: list, job: TrainingJob | None) -> None:
+    """Pause / Resume / Step / Stop and a Save popover for the watched run, in the given five cells."""
+    status = job.status if job else None
+    has_trainer = job is not None and job.trainer is not None
+    job_args = (job.id,) if job else ("",)
+    cells[0].button(t(TEXT, "pause"), key="train_pause", icon=":material/pause:", width="stretch",
+                    disabled=status not in (RUNNING, QUEUED), on_click=jobs.pause, args=job_args)
+    cells[1].button(t(TEXT, "resume"), key="train_resume", icon=":material/resume:", width="stretch",
+                    disabled=status != PAUSED, on_click=jobs.resume, args=job_args)
+    cells[2].button(t(TEXT, "step"), key="train_step", icon=":material/skip_next:", width="stretch",
+                    disabled=status != PAUSED or not has_trainer, on_click=jobs.step, args=job_args,
+                    help=t(TEXT, "step_help"))
+    cells[3].button(t(TEXT, "stop"), key="train_stop", icon=":material/stop:", width="stretch",
+                    disabled=job is None or not job.is_active, on_click=jobs.stop, args=job_args)
+    with cells[4].popover(t(TEXT, "save_short"), icon=":material/save:", width="stretch", disabled=not has_trainer,
+                          help=t(TEXT, "save_help")):
+        st.text_input(t(TEXT, "save_name"), key="train_save_name", placeholder=job.name if job else "")
+        st.button(t(TEXT, "save"), key="train_save", icon=":material/save:", type="primary", width="stretch",
+                  disabled=not has_trainer, on_click=_save_clicked, args=job_args)
+
+
+def _save_clicked(job_id: str) -> None:
+    jobs.save(job_id, st.session_state.get("train_save_name", ""))
+
+
+# -- live panel -------------------------------------------------------------------------------------------
+def draw_live_panel(job: TrainingJob | None, config: TrainConfig) -> None:
+    """The live view of `job` (or the explanation for `config` when there is no run yet)."""
+    jobs.show_flash()
+    if job is None:
+        st.info(t(TEXT, "no_run"), icon=":material/info:")
+        _explain(config)
+        return
+    status = job.status
+    every = REFRESH_SECONDS if status in (RUNNING, QUEUED) else None
+    st.fragment(run_every=every)(_live)(job.id, status)
+
+
+def _live(job_id: str, status_at_render: str) -> None:
+    job = job_manager().get(job_id)
+    if job is None:
+        st.rerun()
+    view = job.snapshot(history_points=HISTORY_POINTS)
+    if view["status"] != status_at_render:
+        st.rerun()  # started, finished or failed: redraw the buttons once
+    config = TrainConfig.from_dict(view["config"])
+    _status_block(job, view)
+
+    frame = view["latest"]
+    scrubbing = view["status"] not in (RUNNING, QUEUED)
+    picture_col, explain_col = st.columns([1.25, 1], gap="medium")
+    with picture_col:
+        if scrubbing and view["n_snapshots"] > 1:
+            frames = job.frames()
+            by_step = {int(f["step"]): f for f in frames}
+            # a new key whenever the snapshots change, so the slider starts at the newest one
+            chosen = st.select_slider(t(TEXT, "timeline"), options=list(by_step), value=int(frames[-1]["step"]),
+                                      key=f"train_timeline_{job.id}_{len(frames)}_{frames[-1]['step']}",
+                                      format_func=lambda step: f"{step:,}", help=t(TEXT, "timeline_help"))
+            frame = by_step[chosen]
+        if frame is None:
+            st.caption(t(TEXT, "preparing") if view["status"] == RUNNING else "")
+        else:
+            _draw_frame(job, frame, config)
+        if not scrubbing and view["n_snapshots"] > 1:
+            st.caption(t(TEXT, "timeline_paused_only"))
+        if view["n_snapshots"]:
+            real = jobs.real_points_for(config)
+            st.download_button(t(TEXT, "gif"), data=lambda: jobs.run_gif(job, real), file_name=f"{job.name}.gif",
+                               mime="image/gif", key="train_gif", on_click="ignore", icon=":material/gif_box:",
+                               help=t(TEXT, "gif_help"))
+    with explain_col:
+        _explain(config)
+    _charts(job, view, config)
+
+
+def _eta(seconds: float) -> str:
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return t(TEXT, "eta_seconds", s=seconds)
+    return t(TEXT, "eta_minutes", m=seconds // 60, s=seconds % 60)
+
+
+def _status_block(job: TrainingJob, view: dict) -> None:
+    status = view["status"]
+    if status == FAILED:
+        st.error(f"**{t(TEXT, 'failed_title')}.** {view['error']}", icon=":material/error:")
+    elif status == QUEUED:
+        position = job_manager().queue_position(job)
+        if position:
+            st.info(t(TEXT, "queued_behind", position=position), icon=":material/hourglass_top:")
+    elif status == FINISHED:
+        st.success(t(TEXT, "finished_note"), icon=":material/check_circle:")
+    text = t(TEXT, "progress", step=view["step"], target=view["target_steps"], status=_status(status))
+    if status == RUNNING and view["steps_per_second"] > 0:
+        text += t(TEXT, "speed", rate=view["steps_per_second"])
+        if view["eta_seconds"] is not None:
+            text += t(TEXT, "eta", eta=_eta(view["eta_seconds"]))
+    fraction = min(1.0, view["step"] / max(1, view["target_steps"]))
+    st.progress(fraction, text=f"{STATUS_ICON.get(status, '')} {text}")
+
+
+def _draw_frame(job: TrainingJob, frame: dict, config: TrainConfig) -> None:
+    step = int(frame.get("step", 0))
+    names = {"real": t(TEXT, "legend_real"), "fake": t(TEXT, "legend_fake"), "arrows": t(TEXT, "legend_arrows")}
+    if frame.get("grid") is not None:
+        grid = frame["grid"]
+        zoom = display_scale(max(grid.shape[:2]), 440)
+        st.markdown(f"**{t(TEXT, 'samples_title', step=step)}**")
+        st.image(upscale(grid, zoom), width="content")
+        if config.is_conditional:
+            names = jobs.class_names_for(config)
+            st.caption(t(TEXT, "samples_cond", classes=", ".join(names[:10]) + (", …" if len(names) > 10 else "")))
+        real = jobs.real_grid_for(config)
+        if real is not None:
+            with st.expander(t(TEXT, "real_title"), icon=":material/compare:"):
+                st.image(upscale(real, zoom), width="content")
+    elif frame.get("points") is not None:
+        probabilities = config.loss in ("ns", "minimax")
+        names["colorbar"] = t(TEXT, "colorbar_prob" if probabilities else "colorbar_score")
+        title = "points_title" if frame.get("heatmap") is not None else "vae_points_title"
+        st.markdown(f"**{t(TEXT, title, step=step)}**")
+        show_arrows = bool(st.session_state.get("train_arrows", False)) and frame.get("arrows") is not None
+        figure = points_figure(frame, jobs.real_points_for(config), names, uirevision=f"points-{job.id}",
+                               probabilities=probabilities, show_arrows=show_arrows)
+        st.plotly_chart(figure, key="train_view_points", config=PLOT_CONFIG, width="stretch")
+        if frame.get("arrows") is not None:
+            st.checkbox(t(TEXT, "arrows"), key="train_arrows", help=t(TEXT, "arrows_help"))
+    if frame.get("codes") is not None:
+        st.markdown(f"**{t(TEXT, 'codes_title')}**")
+        figure = codes_figure(frame["codes"], frame.get("code_labels"), jobs.class_names_for(config),
+                              uirevision=f"codes-{job.id}")
+        st.plotly_chart(figure, key="train_view_codes", config=PLOT_CONFIG, width="stretch")
+
+
+def _charts(job: TrainingJob, view: dict, config: TrainConfig) -> None:
+    history = view["history"]
+    steps, series = history["steps"], history["series"]
+    if not steps:
+        st.caption(t(TEXT, "waiting_curves"))
+        return
+    x_title = t(TEXT, "axis_step")
+    revision = job.id
+    figures = []
+    if config.is_vae:
+        figures.append(line_figure(steps, [(t(TEXT, "trace_total"), series.get("loss", []), SERIES_COLOURS["total"]),
+                                           (t(TEXT, "trace_recon"), series.get("recon", []), SERIES_COLOURS["recon"])],
+                                   t(TEXT, "chart_vae_loss"), f"loss-{revision}", x_title))
+        figures.append(line_figure(steps, [(t(TEXT, "trace_kl"), series.get("kl", []), SERIES_COLOURS["kl"])],
+                                   f"KL(q(z|x) ‖ p(z)) · β = {config.beta:g}", f"kl-{revision}", x_title))
+        grad = [(t(TEXT, "trace_grad_enc"), series.get("grad_norm_d", []), SERIES_COLOURS["d"]),
+                (t(TEXT, "trace_grad_dec"), series.get("grad_norm_g", []), SERIES_COLOURS["g"])]
+    else:
+        losses = [(t(TEXT, "trace_loss_d"), series.get("loss_d", []), SERIES_COLOURS["d"]),
+                  (t(TEXT, "trace_loss_g"), series.get("loss_g", []), SERIES_COLOURS["g"])]
+        if "penalty" in series:
+            losses.append((t(TEXT, "trace_penalty"), series["penalty"], SERIES_COLOURS["extra"]))
+        figures.append(line_figure(steps, losses, t(TEXT, "chart_loss"), f"loss-{revision}", x_title))
+        if config.loss in ("ns", "minimax"):
+            outputs = [(t(TEXT, "trace_d_real"), series.get("d_real", []), SERIES_COLOURS["real"]),
+                       (t(TEXT, "trace_d_fake"), series.get("d_fake", []), SERIES_COLOURS["fake"])]
+            figures.append(line_figure(steps, outputs, t(TEXT, "chart_d_prob"), f"d-{revision}", x_title,
+                                       y_range=(0.0, 1.0), hline=(0.5, t(TEXT, "equilibrium"))))
+        else:
+            outputs = [(t(TEXT, "trace_score_real"), series.get("d_real", []), SERIES_COLOURS["real"]),
+                       (t(TEXT, "trace_score_fake"), series.get("d_fake", []), SERIES_COLOURS["fake"])]
+            figures.append(line_figure(steps, outputs, t(TEXT, "chart_d_score", loss=config.loss), f"d-{revision}",
+                                       x_title))
+        grad = [(t(TEXT, "trace_grad_d"), series.get("grad_norm_d", []), SERIES_COLOURS["d"]),
+                (t(TEXT, "trace_grad_g"), series.get("grad_norm_g", []), SERIES_COLOURS["g"])]
+    figures.append(line_figure(steps, grad, t(TEXT, "chart_grad"), f"grad-{revision}", x_title, log_y=True))
+    metrics = _metrics_figure(view, config, revision, x_title)
+    keys = ["train_chart_loss", "train_chart_d", "train_chart_grad"]
+    top = st.columns(2, gap="medium")
+    bottom = st.columns(2, gap="medium")
+    cells = [top[0], top[1], bottom[0]]
+    for cell, figure, key in zip(cells, figures, keys):
+        cell.plotly_chart(figure, key=key, config=PLOT_CONFIG, width="stretch")
+    if metrics is not None:
+        bottom[1].plotly_chart(metrics, key="train_chart_metrics", config=PLOT_CONFIG, width="stretch")
+    st.caption(t(TEXT, "smoothing_note"))
+
+
+def _metrics_figure(view: dict, config: TrainConfig, revision: str, x_title: str):
+    metrics = view.get("metrics") or {}
+    steps = metrics.get("steps") or []
+    values = metrics.get("values") or {}
+    shown = [key for key in METRIC_ORDER if key in values]
+    if not steps or not shown:
+        return None
+    series = []
+    for key in shown:
+        info = METRIC_INFO.get(key, {})
+        label = info.get("label_zh" if lang() == "zh" else "label_en", key)
+        note = t(TEXT, "better_" + info.get("better", "higher"))
+        y_max = None
+        if key == "modes_covered":
+            total = jobs.mode_count_for(config)
+            if total:
+                note = t(TEXT, "modes_of", total=total) + " · " + note
+                y_max = float(total)
+        elif key == "high_quality_fraction":
+            y_max = 1.0
+        series.append((label, values[key], METRIC_COLOURS.get(key, "#444444"), note, y_max))
+    return metrics_figure(steps, series, t(TEXT, "chart_metrics", every=config.metrics_every),
+                          f"metrics-{revision}", x_title)
+
+
+# -- what am I looking at -------------------------------------------------------------------------------------
+def _explain(config: TrainConfig) -> None:
+    with st.container(border=True):
+        st.subheader(t(TEXT, "explain_title"), anchor=False)
+        if config.is_vae:
+            st.markdown(t(TEXT, "explain_vae"))
+            st.latex(LATEX_ELBO)
+            st.markdown(t(TEXT, "explain_vae_terms"))
+            st.markdown(t(TEXT, "explain_pictures_vae"))
+            st.markdown(t(TEXT, "explain_vae_healthy"))
+            return
+        st.markdown(t(TEXT, "explain_gan_game"))
+        st.latex(LATEX_MINIMAX)
+        if config.loss == "ns":
+            st.markdown(t(TEXT, "explain_ns"))
+            st.latex(LATEX_NS)
+            st.markdown(t(TEXT, "explain_ns_why"))
+        elif config.loss == "minimax":
+            st.markdown(t(TEXT, "explain_minimax"))
+        else:
+            description = LOSS_DESCRIPTION[config.loss][1 if lang() == "zh" else 0]
+            st.markdown(t(TEXT, "explain_other_loss", loss=config.loss, description=description))
+            st.latex(LATEX_LOSS[config.loss])
+        st.markdown(t(TEXT, "explain_pictures_points" if config.is_points else "explain_pictures_images"))
+        healthy = "explain_healthy" if config.loss in ("ns", "minimax") else "explain_healthy_scores"
+        st.markdown(t(TEXT, healthy))
+        st.markdown(t(TEXT, "explain_collapse"))
+

@@ -1,0 +1,311 @@
+"""Plotly figures and small pictures for the Train page, built from plain numbers (never tensors).
+
+Everything here is cheap enough to run once a second inside the live fragment: lists in, figures out.
+`labels` arguments are already-translated strings, so this module does not know about languages.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+from PIL import Image, ImageDraw
+
+from gan_core.images import upscale
+
+# GAN Lab's convention: green where D says "real", purple where it says "fake".
+FAKE_COLOUR, MID_COLOUR, REAL_COLOUR = (142, 107, 191), (247, 247, 247), (90, 174, 97)
+D_COLOURSCALE = [[0.0, "rgb(142,107,191)"], [0.5, "rgb(247,247,247)"], [1.0, "rgb(90,174,97)"]]
+REAL_POINT = "#4d4d4d"
+FAKE_POINT = "#f26b1d"
+SERIES_COLOURS = {"d": "#1f77b4", "g": "#d62728", "real": "#2ca02c", "fake": "#9467bd", "extra": "#8c8c8c",
+                  "recon": "#1f77b4", "kl": "#ff7f0e", "total": "#2f2f2f"}
+CLASS_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+                 "#bcbd22", "#17becf"]
+CHART_HEIGHT = 270
+PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+# -- smoothing ----------------------------------------------------------------------------------------
+def ema(values: list[float], alpha: float) -> list[float | None]:
+    """Exponential moving average that skips NaN/None (they stay gaps); alpha in (0, 1], 1 = no smoothing."""
+    out: list[float | None] = []
+    level = None
+    for value in values:
+        if value is None or not math.isfinite(value):
+            out.append(None)
+            continue
+        level = value if level is None else level + alpha * (value - level)
+        out.append(level)
+    return out
+
+
+def smoothing_alpha(n: int) -> float:
+    """An EMA weight whose span is about a twentieth of the curve (at least 3 points)."""
+    span = max(3.0, n / 20.0)
+    return 2.0 / (span + 1.0)
+
+
+def _clean(values: list[float]) -> list[float | None]:
+    return [v if v is not None and math.isfinite(v) else None for v in values]
+
+
+def _array(values) -> np.ndarray:
+    """float64 array with NaN for gaps: plotly draws NaN as a gap and validates arrays far faster than lists."""
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+
+# -- line charts ----------------------------------------------------------------------------------------
+def _base_layout(title: str, uirevision: str, x_title: str, height: int = CHART_HEIGHT) -> dict:
+    return dict(
+        title=dict(text=title, font=dict(size=14), x=0.0, xanchor="left"),
+        height=height, margin=dict(l=10, r=10, t=40, b=10), uirevision=uirevision,
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0, font=dict(size=11)),
+        xaxis=dict(title=dict(text=x_title, font=dict(size=11)), showgrid=True, gridcolor="#eeeeee"),
+        yaxis=dict(showgrid=True, gridcolor="#eeeeee", zeroline=False),
+        plot_bgcolor="white", hovermode="x unified",
+    )
+
+
+def line_figure(steps: list[int], series: list[tuple[str, list[float], str]], title: str, uirevision: str,
+                x_title: str = "step", log_y: bool = False, y_range: tuple[float, float] | None = None,
+                hline: tuple[float, str] | None = None, smooth: bool = True, markers: bool = False) -> go.Figure:
+    """Curves of `series` = [(name, values, colour)] against `steps`; each smoothed, the raw trace faint behind.
+
+    `uirevision` keeps the user's zoom across refreshes (use one per chart and run).
+    """
+    figure = go.Figure()
+    alpha = smoothing_alpha(len(steps))
+    steps = np.asarray(steps, dtype=np.float64)
+    for name, values, colour in series:
+        raw = _clean(values)
+        if log_y:
+            raw = [v if v is not None and v > 0 else None for v in raw]
+        if smooth and len(steps) > 8:
+            figure.add_trace(go.Scatter(x=steps, y=_array(raw), mode="lines", line=dict(color=colour, width=1),
+                                        opacity=0.25, hoverinfo="skip", showlegend=False))
+            figure.add_trace(go.Scatter(x=steps, y=_array(ema(raw, alpha)), mode="lines", name=name,
+                                        line=dict(color=colour, width=2.2)))
+        else:
+            figure.add_trace(go.Scatter(x=steps, y=_array(raw), mode="lines+markers" if markers or len(steps) < 30 else "lines",
+                                        name=name, line=dict(color=colour, width=2.2), marker=dict(size=5)))
+    layout = _base_layout(title, uirevision, x_title)
+    if log_y:
+        layout["yaxis"].update(type="log", exponentformat="power")
+        positive = [v for _, values, _ in series for v in values if v is not None and math.isfinite(v) and v > 0]
+        if positive and math.log10(max(positive) / min(positive)) >= 1.0:
+            layout["yaxis"]["dtick"] = 1  # whole decades only; plotly's 2-and-5 minor labels crowd a small chart
+    if y_range is not None:
+        layout["yaxis"]["range"] = list(y_range)
+    if hline is not None:
+        value, label = hline
+        layout["shapes"] = [dict(type="line", xref="paper", x0=0, x1=1, y0=value, y1=value,
+                                 line=dict(color="#999999", width=1, dash="dash"))]
+        layout["annotations"] = [dict(xref="paper", x=1.0, y=value, yref="y", text=label, showarrow=False,
+                                      xanchor="right", yanchor="bottom", bgcolor="rgba(255,255,255,0.8)",
+                                      font=dict(size=10, color="#666666"))]
+    figure.update_layout(**layout)
+    return figure
+
+
+def metrics_figure(steps: list[int], series: list[tuple[str, list[float], str, str, float | None]], title: str,
+                   uirevision: str, x_title: str = "step") -> go.Figure:
+    """Small multiples, one row per metric: series = [(label, values, colour, note, y_max or None)]."""
+    figure = go.Figure()
+    count = max(1, len(series))
+    gap = 0.08
+    height = (1.0 - gap * (count - 1)) / count
+    layout = _base_layout(title, uirevision, x_title, height=max(CHART_HEIGHT, 120 * count + 40))
+    layout["annotations"] = []
+    for index, (label, values, colour, note, y_max) in enumerate(series):
+        axis = "" if index == 0 else str(index + 1)
+        top = 1.0 - index * (height + gap)
+        figure.add_trace(go.Scatter(x=np.asarray(steps, dtype=np.float64), y=_array(_clean(values)),
+                                    mode="lines+markers", name=label,
+                                    line=dict(color=colour, width=2), marker=dict(size=5),
+                                    xaxis=f"x{axis}", yaxis=f"y{axis}", showlegend=False))
+        domain = [round(max(0.0, top - height), 6), round(min(1.0, top), 6)]
+        layout[f"yaxis{axis}"] = dict(domain=domain, anchor=f"x{axis}", showgrid=True,
+                                      gridcolor="#eeeeee", zeroline=False, rangemode="tozero",
+                                      range=None if y_max is None else [0, y_max * 1.05])
+        layout[f"xaxis{axis}"] = dict(anchor=f"y{axis}", showgrid=True, gridcolor="#eeeeee",
+                                      matches=None if index == 0 else "x", showticklabels=index == count - 1,
+                                      title=dict(text=x_title if index == count - 1 else "", font=dict(size=11)))
+        layout["annotations"].append(dict(xref="paper", yref="paper", x=0.0, y=top, xanchor="left",
+                                          yanchor="bottom", showarrow=False, text=f"<b>{label}</b> {note}",
+                                          font=dict(size=11)))
+    if steps:
+        layout["xaxis"]["range"] = [0, max(steps) * 1.03]
+    figure.update_layout(**layout)
+    return figure
+
+
+# -- 2-D views ------------------------------------------------------------------------------------------
+def _axis_square(bounds: tuple[float, float, float, float]) -> tuple[list[float], list[float]]:
+    x0, x1, y0, y1 = bounds
+    return [x0, x1], [y0, y1]
+
+
+def points_figure(frame: dict, real_points: list[list[float]], names: dict, uirevision: str,
+                  probabilities: bool = True, show_arrows: bool = False, height: int = 430) -> go.Figure:
+    """GAN Lab view: D's surface (heatmap) behind real points, generated points and optional gradient arrows.
+
+    frame: a snapshot with "points" (n, 2), "bounds" (x0, x1, y0, y1), optional "heatmap" (S, S) with row i = y,
+    optional "arrows" (m, 4) rows (x, y, dx, dy). names: legend/colorbar labels.
+    """
+    figure = go.Figure()
+    bounds = tuple(frame.get("bounds") or (-1.5, 1.5, -1.5, 1.5))
+    x_range, y_range = _axis_square(bounds)
+    heatmap = frame.get("heatmap")
+    if heatmap is not None:
+        surface = np.asarray(heatmap, dtype=np.float32)
+        size = surface.shape[0]
+        xs = np.linspace(bounds[0], bounds[1], size)
+        ys = np.linspace(bounds[2], bounds[3], size)
+        if probabilities:
+            scale = dict(zmin=0.0, zmax=1.0)
+        else:
+            extent = float(np.nanmax(np.abs(surface))) if np.isfinite(surface).any() else 1.0
+            scale = dict(zmin=-extent, zmax=extent)
+        figure.add_trace(go.Heatmap(
+            z=surface.astype(np.float64).round(4), x=xs, y=ys, colorscale=D_COLOURSCALE, zsmooth="best", opacity=0.9,
+            hoverinfo="skip", showscale=True, **scale,
+            colorbar=dict(title=dict(text=names.get("colorbar", ""), side="right", font=dict(size=11)),
+                          thickness=12, len=0.8)))
+    real = np.asarray(real_points, dtype=np.float32).reshape(-1, 2)
+    figure.add_trace(go.Scattergl(x=real[:, 0].astype(np.float64), y=real[:, 1].astype(np.float64), mode="markers",
+                                  name=names.get("real", "real"), hoverinfo="skip",
+                                  marker=dict(size=4, color=REAL_POINT, opacity=0.45)))
+    fake = np.asarray(frame.get("points"), dtype=np.float32).reshape(-1, 2)
+    figure.add_trace(go.Scattergl(x=fake[:, 0].astype(np.float64), y=fake[:, 1].astype(np.float64), mode="markers",
+                                  name=names.get("fake", "generated"), hoverinfo="skip",
+                                  marker=dict(size=6, color=FAKE_POINT, line=dict(width=0.6, color="white"))))
+    arrows = frame.get("arrows")
+    if show_arrows and arrows is not None and len(arrows):
+        xs, ys = _arrow_segments(np.asarray(arrows, dtype=np.float64), bounds)
+        figure.add_trace(go.Scatter(x=_array(xs), y=_array(ys), mode="lines", name=names.get("arrows", "push"),
+                                    hoverinfo="skip", line=dict(color="#222222", width=1.4)))
+    figure.update_layout(
+        height=height, margin=dict(l=10, r=10, t=10, b=10), uirevision=uirevision, plot_bgcolor="white",
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0.0, font=dict(size=12)),
+        xaxis=dict(range=x_range, showgrid=False, zeroline=False, constrain="domain"),
+        yaxis=dict(range=y_range, showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1, constrain="domain"),
+    )
+    return figure
+
+
+def _arrow_segments(arrows: np.ndarray, bounds: tuple[float, float, float, float]) -> tuple[list, list]:
+    """Line segments (with a two-stroke head) for rows (x, y, dx, dy), scaled so the longest typical arrow is
+    about 8% of the plot width: the directions matter, the raw gradient sizes are tiny."""
+    finite = np.isfinite(arrows).all(axis=1)
+    arrows = arrows[finite]
+    if not len(arrows):
+        return [], []
+    lengths = np.hypot(arrows[:, 2], arrows[:, 3])
+    typical = float(np.percentile(lengths, 90)) if len(lengths) else 0.0
+    width = bounds[1] - bounds[0]
+    scale = 0.08 * width / typical if typical > 0 else 0.0
+    xs: list = []
+    ys: list = []
+    for x, y, dx, dy in arrows:
+        ex, ey = x + scale * dx, y + scale * dy
+        xs += [round(float(x), 4), round(float(ex), 4), None]
+        ys += [round(float(y), 4), round(float(ey), 4), None]
+        length = math.hypot(ex - x, ey - y)
+        if length > 1e-9:  # arrow head: two short strokes back from the tip
+            ux, uy = (ex - x) / length, (ey - y) / length
+            head = min(0.3 * length, 0.02 * width)
+            for sx, sy in ((-uy, ux), (uy, -ux)):
+                xs += [round(float(ex), 4), round(float(ex - head * (ux - 0.6 * sx)), 4), None]
+                ys += [round(float(ey), 4), round(float(ey - head * (uy - 0.6 * sy)), 4), None]
+    return xs, ys
+
+
+def codes_figure(codes, labels, class_names: list[str], uirevision: str, height: int = 380) -> go.Figure:
+    """A VAE's latent codes of real data, (n, 2), coloured by class label."""
+    codes = np.asarray(codes, dtype=np.float32).reshape(-1, 2)
+    figure = go.Figure()
+    if labels is None:
+        figure.add_trace(go.Scattergl(x=codes[:, 0].astype(np.float64), y=codes[:, 1].astype(np.float64),
+                                      mode="markers", marker=dict(size=5, color=CLASS_COLOURS[0], opacity=0.7),
+                                      showlegend=False, hoverinfo="skip"))
+    else:
+        labels = np.asarray(labels).reshape(-1)
+        for value in sorted(set(labels.tolist())):
+            chosen = codes[labels == value]
+            name = class_names[value] if 0 <= value < len(class_names) else str(value)
+            figure.add_trace(go.Scattergl(x=chosen[:, 0].astype(np.float64), y=chosen[:, 1].astype(np.float64),
+                                          mode="markers", name=name, hoverinfo="name",
+                                          marker=dict(size=6, color=CLASS_COLOURS[value % len(CLASS_COLOURS)],
+                                                      opacity=0.75)))
+    figure.update_layout(
+        height=height, margin=dict(l=10, r=10, t=10, b=10), uirevision=uirevision, plot_bgcolor="white",
+        legend=dict(font=dict(size=11), itemsizing="constant"),
+        xaxis=dict(title="z₁", showgrid=True, gridcolor="#eeeeee", zeroline=True, zerolinecolor="#cccccc"),
+        yaxis=dict(title="z₂", showgrid=True, gridcolor="#eeeeee", zeroline=True, zerolinecolor="#cccccc",
+                   scaleanchor="x", scaleratio=1),
+    )
+    return figure
+
+
+# -- pictures (for the GIF) -------------------------------------------------------------------------
+def _surface_rgb(surface: np.ndarray, probabilities: bool) -> np.ndarray:
+    """(S, S) D values, row i = y bottom to top -> (S, S, 3) uint8 with image row 0 at the top."""
+    surface = np.nan_to_num(np.asarray(surface, dtype=np.float32))
+    if probabilities:
+        level = np.clip(surface, 0.0, 1.0)
+    else:
+        extent = float(np.abs(surface).max()) or 1.0
+        level = 0.5 + 0.5 * np.clip(surface / extent, -1.0, 1.0)
+    low, mid, high = (np.array(c, dtype=np.float32) for c in (FAKE_COLOUR, MID_COLOUR, REAL_COLOUR))
+    lower = level[..., None] < 0.5
+    t_low = (level[..., None] / 0.5)
+    t_high = ((level[..., None] - 0.5) / 0.5)
+    rgb = np.where(lower, low + (mid - low) * t_low, mid + (high - mid) * t_high)
+    return np.flipud(rgb.round().astype(np.uint8))
+
+
+def _dots(canvas: np.ndarray, points: np.ndarray, bounds, colour, radius: int) -> None:
+    size = canvas.shape[0]
+    x0, x1, y0, y1 = bounds
+    points = points[np.isfinite(points).all(axis=1)]
+    cols = ((points[:, 0] - x0) / (x1 - x0) * (size - 1)).round().astype(int)
+    rows = ((y1 - points[:, 1]) / (y1 - y0) * (size - 1)).round().astype(int)
+    keep = (cols >= 0) & (cols < size) & (rows >= 0) & (rows < size)
+    for dr in range(-radius, radius + 1):
+        for dc in range(-radius, radius + 1):
+            if dr * dr + dc * dc <= radius * radius + 1:
+                canvas[np.clip(rows[keep] + dr, 0, size - 1), np.clip(cols[keep] + dc, 0, size - 1)] = colour
+
+
+def points_picture(frame: dict, real_points, probabilities: bool = True, size: int = 280) -> np.ndarray:
+    """A (size, size, 3) uint8 picture of a 2-D snapshot: D's surface, real points (grey), generated (orange)."""
+    bounds = tuple(frame.get("bounds") or (-1.5, 1.5, -1.5, 1.5))
+    heatmap = frame.get("heatmap")
+    if heatmap is not None:
+        background = Image.fromarray(_surface_rgb(heatmap, probabilities)).resize((size, size), Image.BILINEAR)
+        canvas = np.array(background)
+    else:
+        canvas = np.full((size, size, 3), 255, np.uint8)
+    _dots(canvas, np.asarray(real_points, dtype=np.float32).reshape(-1, 2), bounds, (110, 110, 110), 1)
+    _dots(canvas, np.asarray(frame.get("points"), dtype=np.float32).reshape(-1, 2), bounds, (242, 107, 29), 2)
+    return canvas
+
+
+def with_caption(picture: np.ndarray, text: str, band: int = 18) -> np.ndarray:
+    """The picture with a white band on top holding `text` (ASCII: Pillow's default font)."""
+    height, width = picture.shape[:2]
+    canvas = Image.new("RGB", (width, height + band), (255, 255, 255))
+    canvas.paste(Image.fromarray(picture), (0, band))
+    ImageDraw.Draw(canvas).text((4, 3), text, fill=(40, 40, 40))
+    return np.array(canvas)
+
+
+def frame_picture(frame: dict, real_points, probabilities: bool) -> np.ndarray:
+    """One GIF frame for a snapshot: its sample grid (images) or its 2-D picture, captioned with the step."""
+    if frame.get("grid") is not None:
+        grid = np.asarray(frame["grid"], dtype=np.uint8)
+        picture = upscale(grid, max(1, 280 // max(1, grid.shape[0])))
+    else:
+        picture = points_picture(frame, real_points, probabilities)
+    return with_caption(picture, f"step {int(frame.get('step', 0))}")

@@ -1,0 +1,322 @@
+"""Every label and explanation of the Train page, in English and Chinese: {key: (english, chinese)}."""
+from gan_core.config import LOSS_DESCRIPTIONS
+
+TEXT = {
+    # -- page ---------------------------------------------------------------------------------------
+    "title": ("Train a GAN or a VAE", "训练 GAN 或 VAE"),
+    "intro": ("Pick a preset and press **Start**: the samples, the discriminator's view and the loss curves "
+              "update about once a second while the model learns.",
+              "选一个预设，按 **开始**：模型学习时，样本、判别器的视图和损失曲线大约每秒刷新一次。"),
+    # -- settings -------------------------------------------------------------------------------------
+    "preset": ("Preset", "预设"),
+    "preset_help": ("A ready-made experiment. Choosing one fills in every setting below; you can still change them.",
+                    "现成的实验。选择后会填好下面所有设置，你仍然可以修改。"),
+    "preset_modified": ("Settings changed from the preset.", "设置已在预设基础上修改。"),
+    "start": ("Start training", "开始训练"),
+    "start_help": ("Start a new run with these settings.", "用这些设置开始一次新的训练。"),
+    "start_blocked": ("Fix the settings marked in red below to start.", "请先修正下面标红的设置，再开始训练。"),
+    "replace": ("Stop my current run when I start a new one", "开始新训练时停止我当前的训练"),
+    "replace_help": ("The server runs only a few trainings at once; a new run otherwise waits in the queue until "
+                     "your current one ends.",
+                     "服务器同时只运行少量训练；否则新的训练会排队，等你当前的训练结束。"),
+    "settings": ("Settings", "设置"),
+    "advanced": ("Advanced settings", "高级设置"),
+    "tricks": ("GAN tricks", "GAN 技巧"),
+    "optimisation": ("Optimisation", "优化"),
+    "network": ("Network and data size", "网络与数据尺寸"),
+    "dataset": ("Dataset", "数据集"),
+    "model": ("Model", "模型"),
+    "loss": ("Loss", "损失函数"),
+    "loss_vae_note": ("A VAE has no discriminator, so it ignores the GAN loss and the GAN tricks.",
+                      "VAE 没有判别器，因此忽略 GAN 损失和 GAN 技巧。"),
+    "steps": ("Training steps", "训练步数"),
+    "seed": ("Random seed", "随机种子"),
+    "seed_help": ("The same seed and settings give the same run.", "相同的种子和设置会得到相同的训练过程。"),
+    "data_root": ("Data folder", "数据文件夹"),
+    "data_root_help": ("The folder that holds MNIST/, FashionMNIST/ or cifar-10-batches-bin/. Latent Lab never "
+                       "downloads anything.", "存放 MNIST/、FashionMNIST/ 或 cifar-10-batches-bin/ 的文件夹。"
+                       "Latent Lab 从不下载任何东西。"),
+    "data_root_missing": ("{dataset} is read from files on this computer: type the folder that holds them.",
+                          "{dataset} 需要读取本机上的文件：请填写存放这些文件的文件夹。"),
+    "image_size": ("Image size (pixels)", "图像尺寸（像素）"),
+    "points_no_size": ("2-D points have no image size.", "二维点没有图像尺寸。"),
+    "batch_size": ("Batch size", "批大小"),
+    "latent_dim": ("Latent size (z dimensions)", "潜变量维度（z 的维数）"),
+    "hidden": ("Network width", "网络宽度"),
+    "hidden_help": ("Units per layer for the MLPs, base channels for the conv nets.",
+                    "MLP 每层的单元数；卷积网络的基础通道数。"),
+    "depth": ("MLP hidden layers", "MLP 隐藏层数"),
+    "arch": ("Architecture", "网络结构"),
+    "arch_help": ("auto: an MLP for 2-D points, a small DCGAN-style conv net for images.",
+                  "auto：二维点用 MLP，图像用小型 DCGAN 式卷积网络。"),
+    "lr_g": ("Learning rate of G (decoder for a VAE)", "G 的学习率（VAE 为解码器）"),
+    "lr_d": ("Learning rate of D (encoder for a VAE)", "D 的学习率（VAE 为编码器）"),
+    "lr_decay": ("Anneal the learning rates to zero", "学习率逐步降到零"),
+    "lr_decay_help": ("Both learning rates fall linearly to 0 over the run: the last steps only polish, so the "
+                      "final samples are sharper.", "两个学习率在训练过程中线性降到 0：最后几步只做微调，最终样本更清晰。"),
+    "spectral_norm": ("Spectral norm on D", "D 使用谱归一化"),
+    "spectral_norm_help": ("Limits how sharply D can change (each layer's largest singular value is 1): steadier "
+                           "training.", "限制 D 的变化幅度（每层最大奇异值为 1）：训练更稳定。"),
+    "r1_gamma": ("R1 penalty γ (0 = off)", "R1 惩罚 γ（0 = 关闭）"),
+    "r1_help": ("Penalises D's gradient on real data so it cannot become a cliff.",
+                "惩罚 D 在真实数据上的梯度，防止它变成陡崖。"),
+    "pack": ("Pack (PacGAN)", "打包数（PacGAN）"),
+    "pack_help": ("D judges this many samples at once, so it can notice when they are all alike.",
+                  "D 一次判断这么多个样本，从而能发现它们是否都一样。"),
+    "minibatch_std": ("Minibatch standard deviation", "小批量标准差"),
+    "minibatch_std_help": ("Gives D the batch's spread as an extra feature: a collapsed batch is easy to spot.",
+                           "把批内样本的离散程度作为 D 的额外特征：崩溃的批次很容易被发现。"),
+    "n_critic": ("D updates per G update (n_critic)", "每次 G 更新对应的 D 更新次数（n_critic）"),
+    "label_smoothing": ("One-sided label smoothing", "单侧标签平滑"),
+    "label_smoothing_help": ("Real targets become 1 − this value, so D is never fully sure.",
+                             "真实样本的目标变为 1 − 该值，使 D 永远不会完全确定。"),
+    "beta": ("VAE β (weight of the KL term)", "VAE β（KL 项的权重）"),
+    "beta_gan_note": ("β only matters for a VAE.", "β 只对 VAE 有效。"),
+    "warn_minimax": ("The original saturating loss: while D easily spots fakes, G gets almost no gradient, so "
+                     "early training can stall. That is why 'ns' is the usual choice.",
+                     "原始的饱和损失：当 D 轻易识破假样本时，G 几乎得不到梯度，早期训练可能停滞。因此通常选择“ns”。"),
+    "warn_lr_ratio": ("G learns {ratio:.0f}× faster than D: a classic recipe for mode collapse.",
+                      "G 的学习速度是 D 的 {ratio:.0f} 倍：典型的模式崩溃配方。"),
+    "warn_smoothing_ignored": ("Label smoothing has no effect with the {loss} loss.",
+                               "标签平滑对 {loss} 损失没有作用。"),
+    "warn_big_run": ("{steps:,} steps will take a while on a CPU; the preset's step count is a good start.",
+                     "在 CPU 上 {steps:,} 步需要较长时间；可以先用预设的步数。"),
+    "data_error": ("Cannot load the data: {message}", "无法加载数据：{message}"),
+    # -- resume from a checkpoint ------------------------------------------------------------------
+    "resume_title": ("Continue from a checkpoint", "从检查点继续训练"),
+    "resume_pick": ("Checkpoint", "检查点"),
+    "resume_none": ("No checkpoints yet: save a run, or build the demos with `python -m gan_core demos`.",
+                    "还没有检查点：保存一次训练，或用 `python -m gan_core demos` 生成演示模型。"),
+    "resume_steps": ("Extra steps", "追加步数"),
+    "resume_start": ("Continue training", "继续训练"),
+    "resume_info": ("{dataset} · {model} · {step:,} steps so far", "{dataset} · {model} · 已训练 {step:,} 步"),
+    "resume_started": ("Continuing {name} for {steps:,} more steps.", "继续训练 {name}，追加 {steps:,} 步。"),
+    # -- run controls -----------------------------------------------------------------------------------
+    "watch": ("Run to watch", "查看的训练"),
+    "no_run": ("No run yet: pick a preset above and press **Start training**.",
+               "还没有训练：在上方选择预设并按 **开始训练**。"),
+    "pause": ("Pause", "暂停"),
+    "resume": ("Resume", "继续"),
+    "step": ("Step", "单步"),
+    "step_help": ("While paused: run exactly one training step (one D update and one G update) and look at "
+                  "what changed.", "暂停时：只运行一步训练（一次 D 更新和一次 G 更新），看看发生了什么变化。"),
+    "stop": ("Stop", "停止"),
+    "save_name": ("Checkpoint name", "检查点名称"),
+    "save": ("Save checkpoint", "保存检查点"),
+    "save_short": ("Save", "保存"),
+    "save_help": ("Save this run now (training goes on). It appears at once on the other pages.",
+                  "立即保存这次训练（训练不会中断）。它会立刻出现在其他页面上。"),
+    "saved": ("Saved **{name}** ({path}). It is now listed on Sample & Blend and Mode Collapse.",
+              "已保存 **{name}**（{path}），现在可以在“采样与混合”和“模式崩溃”页面中找到它。"),
+    "save_failed": ("Could not save: {message}", "保存失败：{message}"),
+    "job_limit": ("{message}", "{message}"),
+    "queued_behind": ("Waiting for a free slot: position {position} in the queue. It starts by itself as soon as "
+                      "a run ends (stop your other run to start this one now).",
+                      "正在等待空闲名额：排在第 {position} 位。一旦有训练结束就会自动开始（停止你的其他训练可立即开始）。"),
+    "preparing": ("Preparing the data and the networks…", "正在准备数据和网络……"),
+    # -- status -------------------------------------------------------------------------------------------
+    "status_queued": ("waiting", "排队中"),
+    "status_running": ("training", "训练中"),
+    "status_paused": ("paused", "已暂停"),
+    "status_finished": ("finished", "已完成"),
+    "status_stopped": ("stopped", "已停止"),
+    "status_failed": ("failed", "失败"),
+    "progress": ("Step {step:,} / {target:,} · {status}", "第 {step:,} / {target:,} 步 · {status}"),
+    "speed": (" · {rate:.0f} steps/s", " · 每秒 {rate:.0f} 步"),
+    "eta": (" · about {eta} left", " · 约剩 {eta}"),
+    "failed_title": ("Training stopped with a problem", "训练因问题而停止"),
+    "finished_note": ("Done. Save the run to use it on the other pages, or scrub through it below.",
+                      "完成。保存这次训练即可在其他页面中使用，或在下方回看训练过程。"),
+    # -- live panel -----------------------------------------------------------------------------------
+    "samples_title": ("Samples from the same fixed z (step {step:,})", "固定 z 生成的样本（第 {step:,} 步）"),
+    "samples_cond": ("Each row asks for one class; from the top: {classes}.", "每一行指定一个类别，自上而下：{classes}。"),
+    "real_title": ("Real data, to compare", "真实数据（用于对比）"),
+    "points_title": ("Real points, generated points and D's opinion (step {step:,})",
+                     "真实点、生成点与 D 的判断（第 {step:,} 步）"),
+    "vae_points_title": ("Real points and decoded samples (step {step:,})", "真实点与解码样本（第 {step:,} 步）"),
+    "arrows": ("Show where G is pushed (gradient arrows)", "显示 G 被推动的方向（梯度箭头）"),
+    "arrows_help": ("Each arrow starts at a generated point and points where the generator's loss pushes it.",
+                    "每个箭头从一个生成点出发，指向生成器损失推动它的方向。"),
+    "legend_real": ("real data", "真实数据"),
+    "legend_fake": ("generated G(z)", "生成的 G(z)"),
+    "legend_arrows": ("push on G(z)", "对 G(z) 的推动"),
+    "colorbar_prob": ("D(x): chance real", "D(x)：判为真的概率"),
+    "colorbar_score": ("critic score", "评判分数"),
+    "codes_title": ("Where the encoder puts real data: the latent space (first two dimensions)",
+                    "编码器把真实数据放在哪里：潜空间（前两维）"),
+    "chart_loss": ("Losses", "损失"),
+    "chart_vae_loss": ("VAE losses (per sample)", "VAE 损失（每个样本）"),
+    "chart_d_prob": ("D(x) and D(G(z)): D's probability of 'real'", "D(x) 与 D(G(z))：D 判为“真”的概率"),
+    "chart_d_score": ("Critic scores on real and fake (raw numbers for {loss}, not probabilities)",
+                      "真假样本的评判分数（{loss} 下是原始分数，不是概率）"),
+    "chart_grad": ("Gradient norms (log scale)", "梯度范数（对数坐标）"),
+    "chart_metrics": ("Sample quality (measured every {every} steps)", "样本质量（每 {every} 步测一次）"),
+    "waiting_curves": ("The curves appear after the first steps.", "训练开始几步后会出现曲线。"),
+    "trace_loss_d": ("D loss", "D 损失"),
+    "trace_loss_g": ("G loss", "G 损失"),
+    "trace_d_real": ("D(x) on real", "D(x)（真实）"),
+    "trace_d_fake": ("D(G(z)) on fake", "D(G(z))（生成）"),
+    "trace_score_real": ("score on real", "真实样本分数"),
+    "trace_score_fake": ("score on fake", "生成样本分数"),
+    "trace_grad_d": ("D", "D"),
+    "trace_grad_g": ("G", "G"),
+    "trace_grad_enc": ("encoder", "编码器"),
+    "trace_grad_dec": ("decoder", "解码器"),
+    "trace_recon": ("reconstruction", "重建误差"),
+    "trace_kl": ("KL", "KL"),
+    "trace_total": ("total (−ELBO)", "总损失（−ELBO）"),
+    "trace_penalty": ("penalty", "惩罚项"),
+    "equilibrium": ("0.5 = D cannot tell", "0.5 = D 无法分辨"),
+    "axis_step": ("step", "步数"),
+    "steps_unit": ("steps", "步"),
+    "better_higher": ("(higher is better)", "（越高越好）"),
+    "better_lower": ("(lower is better)", "（越低越好）"),
+    "modes_of": ("of {total}", "共 {total} 个"),
+    "smoothing_note": ("Bold lines are smoothed (moving average); the faint lines are the raw values.",
+                       "粗线是平滑后的曲线（滑动平均）；淡色细线是原始数值。"),
+    "timeline": ("Scrub through the run", "回看训练过程"),
+    "timeline_help": ("Every saved snapshot of this run, oldest to newest.", "这次训练保存的所有快照，从旧到新。"),
+    "timeline_paused_only": ("Pause or wait for the end to scrub back through earlier snapshots.",
+                             "暂停或等训练结束后，可以回看之前的快照。"),
+    "gif": ("Download the run as a GIF", "下载训练过程动画（GIF）"),
+    "gif_help": ("An animation of every snapshot of this run (the samples on the fixed z).",
+                 "这次训练所有快照的动画（固定 z 的样本）。"),
+    "eta_seconds": ("{s} s", "{s} 秒"),
+    "eta_minutes": ("{m} min {s} s", "{m} 分 {s} 秒"),
+    # -- what am I looking at -------------------------------------------------------------------------
+    "explain_title": ("What am I looking at?", "我在看什么？"),
+    "explain_gan_game": ("A **GAN** is a two-player game. The generator **G** turns random noise z into samples; the "
+                         "discriminator **D** learns to tell real data x from G's fakes. D maximises and G minimises",
+                         "**GAN** 是一个双人博弈。生成器 **G** 把随机噪声 z 变成样本；判别器 **D** 学习区分真实数据 x "
+                         "和 G 的伪造样本。D 最大化、G 最小化"),
+    "explain_ns": ("In practice G uses the **non-saturating** loss: instead of minimising log(1 − D(G(z))), "
+                   "G maximises",
+                   "实践中 G 使用**非饱和**损失：不是最小化 log(1 − D(G(z)))，而是最大化"),
+    "explain_ns_why": ("which gives G strong gradients exactly when D is winning.",
+                       "这样在 D 占上风时 G 仍能得到较强的梯度。"),
+    "explain_minimax": ("This run uses the **original** objective for G too (loss 'minimax'): when D easily "
+                        "rejects fakes, log(1 − D(G(z))) is flat and G hardly learns.",
+                        "本次训练 G 也使用**原始**目标（损失“minimax”）：当 D 轻易拒绝假样本时，"
+                        "log(1 − D(G(z))) 很平坦，G 几乎学不到东西。"),
+    "explain_other_loss": ("This run uses the **{loss}** loss ({description}). Its D outputs are raw scores, "
+                           "not probabilities, so 0.5 means nothing special there. Its objective:",
+                           "本次训练使用 **{loss}** 损失（{description}）。它的 D 输出是原始分数而不是概率，"
+                           "所以 0.5 没有特别含义。它的目标："),
+    "explain_vae": ("A **VAE** has an encoder q(z|x) that maps each image to a small cloud in latent space and a "
+                    "decoder p(x|z) that maps latents back to images. It maximises a lower bound on log p(x), the "
+                    "**ELBO**:",
+                    "**VAE** 有一个编码器 q(z|x)，把每个样本映射为潜空间中的一小团分布，和一个解码器 p(x|z)，把潜变量"
+                    "变回样本。它最大化 log p(x) 的下界，即 **ELBO**："),
+    "explain_vae_terms": ("The first term is the **reconstruction** (how well decoded samples match the input); "
+                          "the **KL** term keeps the codes close to the prior N(0, I), so that sampling z from the "
+                          "prior gives sensible samples. β weights the KL term.",
+                          "第一项是**重建**（解码结果与输入有多像）；**KL** 项让编码接近先验 N(0, I)，"
+                          "这样从先验中采样 z 也能得到合理的样本。β 是 KL 项的权重。"),
+    "explain_pictures_points": ("**Picture:** grey dots are real data, orange dots are G(z) for a fixed batch "
+                                "of z. The background is D's opinion: **green** where D says *real*, **purple** "
+                                "where it says *fake*. Arrows show where G's loss pushes each sample.",
+                                "**图：** 灰点是真实数据，橙点是固定一批 z 的 G(z)。背景是 D 的判断：**绿色**表示 D "
+                                "认为是*真*，**紫色**表示认为是*假*。箭头表示 G 的损失把每个样本推向哪里。"),
+    "explain_pictures_images": ("**Picture:** the same fixed batch of z at every snapshot, so you watch the "
+                                "same samples sharpen.", "**图：** 每个快照都使用同一批固定的 z，所以你看到的是同一批样本逐渐变清晰。"),
+    "explain_pictures_vae": ("**Pictures:** decoded samples of a fixed z, and the codes the encoder gives real "
+                             "data, coloured by class: with a good VAE they fill a round blob around 0.",
+                             "**图：** 固定 z 的解码样本，以及编码器给真实数据的编码（按类别着色）：好的 VAE "
+                             "会让它们在 0 附近填满一个圆形区域。"),
+    "explain_healthy": ("**Healthy:** D(x) ≈ D(G(z)) ≈ 0.5 and both losses hover around a level (D loss near "
+                        "2·ln 2 ≈ 1.39, G loss near ln 2 ≈ 0.69, or −0.69 with 'minimax'); samples spread over all the modes.",
+                        "**健康：** D(x) ≈ D(G(z)) ≈ 0.5，两条损失曲线在某个水平附近波动（D 损失约 2·ln 2 ≈ 1.39，"
+                        "G 损失约 ln 2 ≈ 0.69，“minimax” 下约 −0.69）；样本分布在所有模式上。"),
+    "explain_healthy_scores": ("**Healthy:** the scores on real and fake stay close together and the losses "
+                               "hover around a level; samples spread over all the modes.",
+                               "**健康：** 真假样本的分数彼此接近，损失在某个水平附近波动；样本分布在所有模式上。"),
+    "explain_collapse": ("**Trouble:** D loss falls towards 0 while G loss climbs (D wins and G's signal dies), "
+                         "or the samples are all alike or hop from mode to mode: **mode collapse**. Calm curves "
+                         "can hide collapse, so watch the samples and *modes covered*.",
+                         "**出问题：** D 损失趋向 0 而 G 损失上升（D 获胜，G 的信号消失），或者样本都一样、在模式之间"
+                         "跳来跳去：这就是**模式崩溃**。平稳的曲线也可能掩盖崩溃，所以要看样本和“覆盖的模式数”。"),
+    "explain_vae_healthy": ("**Healthy:** reconstruction falls quickly then flattens; KL rises a little and "
+                            "settles. **Trouble:** KL near 0 means the decoder ignores z (posterior collapse), "
+                            "often from a β that is too large; samples then all look like one blurry average.",
+                            "**健康：** 重建误差迅速下降后趋于平稳；KL 略有上升后稳定。**出问题：** KL 接近 0 表示"
+                            "解码器忽略了 z（后验崩溃），常因 β 过大；此时样本看起来都像同一个模糊的平均图像。"),
+}
+
+# One-line captions under the dataset / model / loss pickers. The pickers themselves show the bare names:
+# Streamlit matches a selectbox value by its label, so a label that changed with the language would lose it.
+DATASET_TEXT = {
+    "ring8": ("8 Gaussians on a circle", "圆上的 8 个高斯分布"),
+    "grid25": ("25 Gaussians on a grid", "网格上的 25 个高斯分布"),
+    "spiral": ("A two-arm spiral", "双臂螺旋"),
+    "moons": ("Two half-moons", "两个半月形"),
+    "digits": ("Handwritten digits (bundled)", "手写数字（自带）"),
+    "shapes": ("36 coloured shapes", "36 种彩色形状"),
+    "stacked-digits": ("1,000 colour modes", "1000 个彩色模式"),
+    "mnist": ("MNIST from your files", "本机文件中的 MNIST"),
+    "fashion-mnist": ("Fashion-MNIST from your files", "本机文件中的 Fashion-MNIST"),
+    "cifar10": ("CIFAR-10 from your files", "本机文件中的 CIFAR-10"),
+}
+MODEL_TEXT = {
+    "gan": ("Generative adversarial network", "生成对抗网络"),
+    "cgan": ("Conditional GAN (ask for a class)", "条件 GAN（可指定类别）"),
+    "vae": ("Variational autoencoder", "变分自编码器"),
+    "cvae": ("Conditional VAE", "条件 VAE"),
+}
+LOSS_TEXT = {
+    "ns": ("Non-saturating (the usual choice)", "非饱和（常用）"),
+    "minimax": ("The original saturating loss", "原始饱和损失"),
+    "lsgan": ("Least squares", "最小二乘"),
+    "wgan-gp": ("Wasserstein + gradient penalty", "Wasserstein + 梯度惩罚"),
+    "hinge": ("Hinge loss (SAGAN, BigGAN)", "合页损失（SAGAN、BigGAN）"),
+}
+LOSS_DESCRIPTION_ZH = {
+    "ns": "非饱和：G 最大化 log D(G(z))（常用选择）",
+    "minimax": "原始饱和目标：G 最小化 log(1 − D(G(z)))",
+    "lsgan": "最小二乘：D 把真实样本回归到 1、假样本回归到 0",
+    "wgan-gp": "带梯度惩罚的 Wasserstein 评判器",
+    "hinge": "合页损失，SAGAN 和 BigGAN 使用",
+}
+LOSS_DESCRIPTION = {name: (LOSS_DESCRIPTIONS[name], LOSS_DESCRIPTION_ZH[name]) for name in LOSS_DESCRIPTIONS}
+
+# Chinese for each preset's one-line story, next to the English it translates: when a preset's description in
+# gan_core.presets changes, the stale translation is not shown (the page falls back to the new English).
+PRESET_ZH = {
+    "ring8-vanilla": ("Ring of 8 Gaussians, plain GAN (the unrolled-GAN paper's setting): it collapses onto one "
+                      "mode and hops.",
+                      "8 个高斯组成的圆环，普通 GAN（unrolled GAN 论文的设置）：它会塌缩到一个模式上，并在模式之间跳动。"),
+    "ring8-fixed": ("Ring of 8 Gaussians fixed: a 2-D latent, a deeper generator and a bolder learning rate annealed "
+                    "to zero: all 8 modes, sharp samples.",
+                    "8 个高斯组成的圆环（修好版）：二维潜变量、更深的生成器，以及逐步降到零的较大学习率：覆盖全部 8 个模式，"
+                    "样本清晰。"),
+    "grid25-vanilla": ("Grid of 25 Gaussians, plain GAN (same setting as ring8-vanilla): most modes are missed.",
+                       "25 个高斯组成的网格，普通 GAN（与 ring8-vanilla 相同的设置）：大多数模式都被遗漏。"),
+    "grid25-fixed": ("Grid of 25 Gaussians fixed: a 2-D latent and a bolder learning rate annealed to zero cover all "
+                     "25 modes.", "25 个高斯组成的网格（修好版）：二维潜变量和逐步降到零的较大学习率，覆盖全部 25 个模式。"),
+    "digits-gan": ("DCGAN on 16x16 handwritten digits: all ten digits appear within a minute.",
+                   "在 16x16 手写数字上训练 DCGAN：一分钟内十个数字都会出现。"),
+    "digits-gan-collapse": ("The same DCGAN with a generator learning rate ten times too high: it collapses onto "
+                            "a few digits.", "同样的 DCGAN，但生成器学习率高了十倍：它会塌缩到少数几个数字上。"),
+    "digits-vae": ("Convolutional VAE on 16x16 digits with a 2-D latent space you can map.",
+                   "在 16x16 数字上训练卷积 VAE，二维潜空间可以直接画出来。"),
+    "digits-cgan": ("Class-conditional DCGAN on digits: ask for a 7 and get a 7.",
+                    "数字上的类别条件 DCGAN：要 7 就得到 7。"),
+    "shapes-gan": ("Least-squares GAN on 36 drawn shapes (shape x colour x position): count the modes it finds.",
+                   "在 36 种绘制的形状（形状 × 颜色 × 位置）上训练最小二乘 GAN：数一数它找到了几个模式。"),
+    "stacked-digits-gan": ("Three digits stacked as colour channels: 1,000 modes; how many does a small GAN find?",
+                           "三个数字叠成三个颜色通道：共 1000 个模式，小 GAN 能找到多少个？"),
+}
+
+# LaTeX; identical in both languages.
+LATEX_MINIMAX = (r"\begin{aligned}\min_G \max_D \;& \mathbb{E}_{x \sim p_\text{data}}\big[\log D(x)\big] \\"
+                 r" +\, & \mathbb{E}_{z \sim p(z)}\big[\log\big(1 - D(G(z))\big)\big]\end{aligned}")
+LATEX_NS = r"\max_G \; \mathbb{E}_{z \sim p(z)}\big[\log D(G(z))\big]"
+LATEX_ELBO = (r"\begin{aligned}\log p(x) \;\ge\;& \mathbb{E}_{q(z \mid x)}\big[\log p(x \mid z)\big] \\"
+              r" -\, & \mathrm{KL}\big(q(z \mid x)\,\|\,p(z)\big)\end{aligned}")
+LATEX_LOSS = {
+    "lsgan": (r"\begin{aligned}&\min_D \tfrac12\mathbb{E}_x\big[(D(x)-1)^2\big] + \tfrac12\mathbb{E}_z\big[D(G(z))^2\big] \\"
+              r"&\min_G \tfrac12\mathbb{E}_z\big[(D(G(z))-1)^2\big]\end{aligned}"),
+    "wgan-gp": (r"\begin{aligned}\min_G \max_D \;& \mathbb{E}_x\big[D(x)\big] - \mathbb{E}_z\big[D(G(z))\big] \\"
+                r" -\,& \lambda\,\mathbb{E}_{\hat x}\big[(\lVert\nabla_{\hat x} D(\hat x)\rVert_2 - 1)^2\big]\end{aligned}"),
+    "hinge": (r"\begin{aligned}&\min_D \mathbb{E}_x\big[\max(0, 1 - D(x))\big] + \mathbb{E}_z\big[\max(0, 1 + D(G(z)))\big] \\"
+              r"&\min_G -\mathbb{E}_z\big[D(G(z))\big]\end{aligned}"),
+}

@@ -1,0 +1,92 @@
+"""The Home page: what the app teaches, one-click presets that open (and start) the Train page, checkpoints."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+ONE_CLICK = ("ring8-vanilla", "ring8-fixed", "digits-gan", "digits-vae")
+
+
+@pytest.fixture(autouse=True)
+def runs_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    monkeypatch.setenv("LATENT_LAB_RUNS", str(folder))
+    return folder
+
+
+def open_home() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    assert not at.exception
+    return at
+
+
+def table_rows(at: AppTest) -> list[dict]:
+    assert len(at.dataframe) == 1
+    return at.dataframe[0].value.to_dict("records")
+
+
+def test_home_explains_and_offers_presets():
+    at = open_home()
+    text = " ".join(m.value for m in at.markdown)
+    for idea in ("two-player game", "KL", "mode collapse", "class label", "latent space"):
+        assert idea in text, idea
+    for preset in ONE_CLICK:
+        assert at.button(key=f"home_preset_{preset}").label == "Start"
+
+
+def test_checkpoint_table_lists_demos_and_saved_runs(runs_dir):
+    from gan_core.checkpoints import trainer_payload
+    from gan_core.config import TrainConfig
+    from gan_core.store import DEMO_DIR, list_checkpoints, save_run
+    from gan_core.training import Trainer
+
+    trainer = Trainer(TrainConfig(dataset="ring8", latent_dim=2, hidden=16, depth=2, batch_size=32, steps=3,
+                                  sample_every=3, metrics_every=0, n_points=1000))
+    for _ in range(3):
+        trainer.step()
+    save_run(trainer_payload(trainer, name="mine"), "my run")
+    (runs_dir / "broken.pt").write_bytes(b"not a checkpoint at all")
+
+    at = open_home()
+    rows = table_rows(at)
+    by_name = {row["Name"]: row for row in rows}
+    assert by_name["my-run"] == {"Name": "my-run", "Source": "saved", "Dataset": "ring8", "Model": "gan",
+                                 "Loss": "ns", "Steps": 3}
+    demos = [c.name for c in list_checkpoints() if c.source == "demo"]
+    assert len(demos) == len(list(DEMO_DIR.glob("*.pt")))
+    assert [row["Name"] for row in rows if row["Source"] == "demo"] == demos  # demo files read fine
+    if "digits-vae" in by_name:
+        assert by_name["digits-vae"]["Model"] == "vae" and by_name["digits-vae"]["Steps"] > 0
+    notes = [c.value for c in at.caption if "broken" in c.value]
+    assert len(notes) == 1 and "not a readable checkpoint" in notes[0]  # one line, no exception
+
+
+def test_no_checkpoints_shows_an_empty_state(monkeypatch, tmp_path):
+    import gan_core.store as store
+
+    monkeypatch.setattr(store, "DEMO_DIR", tmp_path / "no-demos")
+    at = open_home()
+    assert not at.dataframe
+    assert any("No checkpoints yet" in i.value for i in at.info)
+
+
+def test_preset_button_opens_train_with_it_selected_and_running():
+    from app.state import job_manager
+
+    at = open_home()
+    at.button(key="home_preset_ring8-fixed").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Train a GAN or a VAE"
+    assert at.selectbox(key="train_preset").value == "ring8-fixed"
+    from gan_core.presets import preset_config
+
+    fixed = preset_config("ring8-fixed")
+    assert at.number_input(key="train_depth").value == fixed.depth
+    assert at.checkbox(key="train_lr_decay").value == fixed.lr_decay
+    jobs = job_manager().jobs()
+    assert len(jobs) == 1 and jobs[0].config == fixed  # one click: it runs, with exactly the preset's config
+    assert at.session_state["train_job_id"] == jobs[0].id

@@ -1,0 +1,343 @@
+"""The Train page driven by Streamlit's AppTest: presets, start/pause/step/resume/stop, save, continue, errors.
+
+`run_every` never fires inside AppTest, so the tests call `at.run()` again to see progress. Runs are tiny
+(hidden=16 on ring8) so the whole file stays well under a minute and a half on two CPU cores.
+"""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+STEP_PATTERN = re.compile(r"Step ([\d,]+) / ([\d,]+)")
+
+
+@pytest.fixture(autouse=True)
+def runs_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "runs"
+    monkeypatch.setenv("LATENT_LAB_RUNS", str(folder))
+    return folder
+
+
+def open_train() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    at.switch_page("pages/train.py").run()
+    assert not at.exception
+    return at
+
+
+def tiny(at: AppTest, steps: int = 20_000) -> None:
+    """The ring8-vanilla preset, shrunk to a network that trains a few hundred steps a second."""
+    at.selectbox(key="train_preset").set_value("ring8-vanilla").run()
+    at.number_input(key="train_hidden").set_value(16)
+    at.number_input(key="train_depth").set_value(2)
+    at.number_input(key="train_steps").set_value(steps).run()
+    assert not at.exception
+
+
+def progress(at: AppTest) -> tuple[int, int, str]:
+    """(step, target, full text) from the live panel's progress bar."""
+    bars = at.get("progress")
+    assert bars, "no progress bar on the page"
+    text = bars[0].proto.text
+    match = STEP_PATTERN.search(text)
+    assert match, text
+    return int(match.group(1).replace(",", "")), int(match.group(2).replace(",", "")), text
+
+
+def wait_until(at: AppTest, condition, timeout: float = 30.0, pause: float = 0.3) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        at.run()
+        assert not at.exception, at.exception
+        if condition(at):
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out; page says: {progress(at)[2] if at.get('progress') else 'no progress'}")
+        time.sleep(pause)
+
+
+def my_jobs():
+    from app.state import job_manager
+
+    return job_manager().jobs()
+
+
+def test_start_pause_step_resume_save_stop(runs_dir):
+    at = open_train()
+    tiny(at)
+    assert not at.button(key="train_start").disabled
+    assert at.button(key="train_pause").disabled  # nothing to pause yet
+    at.button(key="train_start").click().run()
+    assert not at.exception
+
+    wait_until(at, lambda a: progress(a)[0] >= 30)
+    step, target, text = progress(at)
+    assert target == 20_000 and "training" in text
+    wait_until(at, lambda a: progress(a)[0] > step)  # the count keeps rising between reruns
+    assert len(at.get("plotly_chart")) >= 4  # 2-D view, losses, D outputs, gradient norms
+    assert len(my_jobs()) == 1
+
+    at.button(key="train_pause").click().run()
+    paused_at, _, text = progress(at)
+    assert "paused" in text
+    time.sleep(0.6)
+    at.run()
+    assert progress(at)[0] == paused_at  # paused means paused
+    assert not at.button(key="train_step").disabled and not at.button(key="train_resume").disabled
+
+    at.button(key="train_step").click().run()
+    assert progress(at)[0] == paused_at + 1  # exactly one step
+    at.button(key="train_step").click().run()
+    assert progress(at)[0] == paused_at + 2
+
+    # while paused, the timeline scrubs back through the snapshots
+    timeline = [s for s in at.select_slider if s.key and s.key.startswith("train_timeline_")]
+    assert timeline, "no timeline slider while paused"
+    assert timeline[0].value == paused_at + 2  # a single step takes a snapshot, so the view shows its effect
+    timeline[0].set_value(1).run()
+    assert not at.exception
+    assert any(m.value.startswith("**Real points, generated points and D's opinion (step 1)") for m in at.markdown)
+
+    at.button(key="train_resume").click().run()
+    wait_until(at, lambda a: progress(a)[0] > paused_at + 2)
+
+    at.text_input(key="train_save_name").input("lesson 1").run()
+    at.button(key="train_save").click().run()
+    assert not at.exception
+    assert any("Saved" in s.value for s in at.success)
+    saved = list(runs_dir.glob("*.pt"))
+    assert [p.name for p in saved] == ["lesson-1.pt"]
+    from gan_core.checkpoints import load_checkpoint
+
+    assert load_checkpoint(saved[0]).step > paused_at
+    assert progress(at)[2].find("training") >= 0  # saving does not interrupt training
+
+    at.button(key="train_stop").click().run()
+    step, _, text = progress(at)
+    assert "stopped" in text
+    assert at.button(key="train_stop").disabled and at.button(key="train_pause").disabled
+    time.sleep(0.3)
+    at.run()
+    assert progress(at)[0] == step
+
+
+def test_invalid_settings_are_explained_next_to_the_widget():
+    at = open_train()
+    at.number_input(key="train_batch_size").set_value(128)
+    at.number_input(key="train_pack").set_value(3).run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any("multiple of 3" in e for e in errors), errors
+    assert at.button(key="train_start").disabled
+
+    at.number_input(key="train_pack").set_value(2).run()
+    assert not at.error and not at.button(key="train_start").disabled
+
+    at.selectbox(key="train_model").set_value("cgan").run()  # ring8 has no labels
+    assert not at.exception
+    assert any("needs class labels" in e.value for e in at.error)
+    assert at.button(key="train_start").disabled
+
+    at.selectbox(key="train_model").set_value("vae").run()  # pack=2 makes no sense for a VAE
+    assert any("Packing is a GAN trick" in e.value for e in at.error)
+    at.number_input(key="train_pack").set_value(1).run()
+    assert not at.error
+    assert at.number_input(key="train_pack").disabled  # a GAN-only trick, greyed out for a VAE
+
+
+def in_chinese(at: AppTest) -> AppTest:
+    """Switch the sidebar's language to Chinese and rerun (AppTest drops the sidebar from its tree after
+    switch_page, so the radio's state is set directly)."""
+    at.session_state["lang"] = "zh"
+    return at.run()
+
+
+def test_chinese_messages_and_warnings():
+    at = open_train()
+    at.number_input(key="train_batch_size").set_value(128)
+    at.number_input(key="train_pack").set_value(3).run()
+    in_chinese(at)
+    assert not at.exception
+    assert at.title[0].value == "训练 GAN 或 VAE"
+    assert any("倍数" in e.value for e in at.error)  # the pack problem, explained in Chinese
+
+    at = open_train()
+    at.selectbox(key="train_loss").set_value("minimax").run()
+    assert any("saturating" in w.value for w in at.warning)
+    assert not at.button(key="train_start").disabled  # a teaching warning, Start still allowed
+    in_chinese(at)
+    assert not at.exception
+    assert any("饱和" in w.value for w in at.warning)
+    assert any("我在看什么" in h.value for h in at.subheader)
+    # pickers keep their values across a language switch (their labels do not depend on the language)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.number_input(key="train_hidden").set_value(32).run()
+    assert not at.exception
+    assert (at.selectbox(key="train_dataset").value, at.selectbox(key="train_loss").value) == ("ring8", "minimax")
+
+
+def test_missing_dataset_files_are_one_sentence(tmp_path):
+    at = open_train()
+    at.selectbox(key="train_dataset").set_value("mnist").run()
+    assert not at.exception
+    assert at.button(key="train_start").disabled  # no data folder yet
+    assert any("data folder" in e.value.lower() or "files on this computer" in e.value for e in at.error)
+    at.text_input(key="train_data_root").input(str(tmp_path / "nowhere")).run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "MNIST not found" in errors[0], errors
+    assert at.button(key="train_start").disabled
+
+
+def test_settings_survive_a_visit_to_another_page():
+    at = open_train()
+    at.number_input(key="train_hidden").set_value(24).run()
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/train.py").run()
+    assert not at.exception
+    assert at.number_input(key="train_hidden").value == 24
+    assert at.selectbox(key="train_preset").value == "ring8-vanilla"
+
+
+def test_queue_position_run_picker_and_job_limit():
+    at = open_train()
+    tiny(at)
+    at.checkbox(key="train_replace").uncheck().run()
+    at.button(key="train_start").click().run()
+    at.button(key="train_start").click().run()  # one slot on this server: the second run waits
+    assert not at.exception
+    infos = [i.value for i in at.info]
+    assert any("position 1" in text for text in infos), infos
+    picker = at.selectbox(key="train_watch")
+    assert len(picker.options) == 2
+    at.button(key="train_start").click().run()
+    at.button(key="train_start").click().run()  # a fourth active run is refused, politely
+    assert not at.exception
+    assert any("already have 3 runs" in e.value for e in at.error)
+    # watch the first (running) run instead
+    first = my_jobs()[0]
+    picker = at.selectbox(key="train_watch")
+    picker.set_value(first.id).run()
+    assert at.session_state["train_job_id"] == first.id
+    assert "training" in progress(at)[2] or "waiting" in progress(at)[2]
+
+
+def test_failed_run_shows_its_error():
+    from app.state import job_manager
+    from gan_core.presets import preset_config
+    from gan_core.training import TrainingDiverged, TrainingJob
+
+    at = open_train()
+    tiny(at)
+    at.button(key="train_start").click().run()
+    owner = my_jobs()[0].owner
+
+    def exploding(config, dataset=None):
+        raise TrainingDiverged("Training diverged at step 7: loss_d became not a number. Try a smaller learning rate.")
+
+    failing = TrainingJob(preset_config("ring8-vanilla"), name="broken", owner=owner, trainer_factory=exploding)
+    job_manager().stop(my_jobs()[0].id)
+    my_jobs()[0].join(5)
+    job_manager().submit(failing)
+    failing.join(5)
+    at.session_state["train_job_id"] = failing.id
+    at.run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any("diverged at step 7" in e and "smaller learning rate" in e for e in errors), errors
+    assert "failed" in progress(at)[2]
+
+
+def test_continue_from_a_checkpoint(runs_dir):
+    from gan_core.checkpoints import trainer_payload
+    from gan_core.config import TrainConfig
+    from gan_core.store import save_run
+    from gan_core.training import Trainer
+
+    trainer = Trainer(TrainConfig(dataset="ring8", latent_dim=2, hidden=16, depth=2, batch_size=32, steps=5,
+                                  sample_every=5, metrics_every=0, n_points=1000))
+    for _ in range(5):
+        trainer.step()
+    path = save_run(trainer_payload(trainer, name="tiny"), "tiny")
+
+    at = open_train()
+    at.selectbox(key="train_resume_ckpt").set_value(str(path))
+    at.number_input(key="train_resume_steps").set_value(10).run()
+    at.button(key="train_resume_start").click().run()
+    assert not at.exception
+    assert any("Continuing tiny" in s.value for s in at.success)
+    wait_until(at, lambda a: "finished" in progress(a)[2])
+    step, target, _ = progress(at)
+    assert (step, target) == (15, 15)
+
+
+def test_gif_and_figures_from_plain_numbers():
+    from app.train_jobs import run_gif
+    from app.train_plots import codes_figure, line_figure, metrics_figure, points_figure
+
+    rng = np.random.default_rng(0)
+    point_frame = {"step": 5, "points": rng.normal(size=(64, 2)).astype(np.float32), "bounds": (-2, 2, -2, 2),
+                   "heatmap": rng.random((48, 48)).astype(np.float32),
+                   "arrows": rng.normal(size=(16, 4)).astype(np.float32)}
+    image_frame = {"step": 10, "grid": rng.integers(0, 255, size=(35, 35, 3), dtype=np.uint8)}
+
+    class FakeJob:
+        def __init__(self, frames, loss="ns"):
+            self._frames = frames
+            self.config = type("C", (), {"loss": loss})()
+
+        def frames(self):
+            return self._frames
+
+    for frames, loss in (([point_frame, dict(point_frame, step=10)], "ns"), ([point_frame], "hinge"),
+                         ([image_frame, dict(image_frame, step=20)], "ns")):
+        gif = run_gif(FakeJob(frames, loss), rng.normal(size=(100, 2)))
+        assert gif[:6] in (b"GIF87a", b"GIF89a")
+    with pytest.raises(ValueError):
+        run_gif(FakeJob([]), np.zeros((0, 2)))
+
+    figure = points_figure(point_frame, rng.normal(size=(50, 2)), {}, "u", probabilities=False, show_arrows=True)
+    assert len(figure.data) == 4  # heatmap, real, fake, arrows
+    steps = list(range(1, 101))
+    noisy = [float("nan")] + list(rng.random(99))
+    figure = line_figure(steps, [("D", noisy, "#000"), ("G", [-1.0] * 100, "#111")], "t", "u", log_y=True)
+    assert len(figure.data) == 4 and figure.layout.uirevision == "u"
+    for count in range(1, 5):
+        metrics_figure([100, 200], [("m", [1.0, 2.0], "#000", "", 8.0)] * count, "t", "u")
+    codes_figure(rng.normal(size=(30, 2)), rng.integers(0, 10, size=30), [str(i) for i in range(10)], "u")
+    codes_figure(rng.normal(size=(30, 2)), None, [], "u")
+
+
+@pytest.mark.parametrize("dataset,model,loss", [("ring8", "vae", "ns"), ("ring8", "gan", "wgan-gp"),
+                                                ("digits", "cgan", "hinge"), ("digits", "vae", "ns")])
+def test_every_kind_of_run_draws_its_live_panel(dataset, model, loss):
+    """Points or images, GAN or VAE, probability or raw-score losses: the panel draws without an exception."""
+    at = open_train()
+    at.selectbox(key="train_dataset").set_value(dataset)
+    at.selectbox(key="train_model").set_value(model)
+    at.selectbox(key="train_loss").set_value(loss)
+    for key, value in (("train_hidden", 16), ("train_depth", 2), ("train_batch_size", 32), ("train_steps", 5000),
+                       ("train_latent_dim", 2)):
+        at.number_input(key=key).set_value(value)
+    at.run()
+    assert not at.error, [e.value for e in at.error]
+    at.button(key="train_start").click().run()
+    wait_until(at, lambda a: progress(a)[0] >= 2 and len(a.get("plotly_chart")) >= 3, timeout=40)
+    charts = {chart.proto.id for chart in at.get("plotly_chart")}
+    assert charts
+    titles = " ".join(m.value for m in at.markdown)
+    if model == "vae":
+        assert "Where the encoder puts real data" in titles  # the latent-space map
+    if dataset == "digits":
+        assert at.get("image"), "no sample grid"
+    if loss in ("wgan-gp", "hinge"):
+        assert not any("0.5 = D cannot tell" in str(c.proto.spec) for c in at.get("plotly_chart"))
+    at.button(key="train_stop").click().run()
+    assert not at.exception
