@@ -22,17 +22,32 @@ def draw_sidebar() -> None:
     with st.sidebar:
         st.radio(t(TEXT, "language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True)
         st.markdown(t(TEXT, "device", device=_device_label()))
-        manager = job_manager()
-        mine = manager.jobs(session_id())
-        st.markdown(f"**{t(TEXT, 'jobs_title')}**")
-        if not mine:
-            st.caption(t(TEXT, "no_jobs"))
-        for job in mine[-5:]:
-            snap = job.snapshot(history_points=0)
-            position = manager.queue_position(job)
-            extra = f" · #{position}" if position else ""
-            st.caption(f"{STATUS_ICON.get(snap['status'], '')} {snap['name']} — {snap['step']}/{snap['target_steps']}{extra}")
-        all_jobs = manager.jobs()
-        running = sum(1 for j in all_jobs if j.status in ("running", "paused"))
-        queued = sum(1 for j in all_jobs if j.status == "queued")
-        st.caption(t(TEXT, "server_load", running=running, queued=queued, limit=manager.max_running))
+        _runs_panel()
+
+
+def _runs_panel() -> None:
+    manager = job_manager()
+    active = any(job.is_active for job in manager.jobs(session_id()))
+    _runs_fragment(run_every=2.0 if active else None)
+
+
+def _draw_runs() -> None:
+    manager = job_manager()
+    mine = manager.jobs(session_id())
+    st.markdown(f"**{t(TEXT, 'jobs_title')}**")
+    if not mine:
+        st.caption(t(TEXT, "no_jobs"))
+    for job in mine[-5:]:
+        snap = job.snapshot(history_points=0)
+        position = manager.queue_position(job)
+        extra = f" · #{position}" if position else ""
+        st.caption(f"{STATUS_ICON.get(snap['status'], '')} {snap['name']} — {snap['step']}/{snap['target_steps']}{extra}")
+    all_jobs = manager.jobs()
+    running = sum(1 for j in all_jobs if j.status in ("running", "paused"))
+    queued = sum(1 for j in all_jobs if j.status == "queued")
+    st.caption(t(TEXT, "server_load", running=running, queued=queued, limit=manager.max_running))
+
+
+def _runs_fragment(run_every: float | None) -> None:
+    # A fragment redraws only this list (every 2 s while a run is active), so the counts never go stale.
+    st.fragment(_draw_runs, run_every=run_every)()
