@@ -118,6 +118,11 @@ def test_start_pause_step_resume_save_stop(runs_dir):
     assert load_checkpoint(saved[0]).step > paused_at
     assert progress(at)[2].find("training") >= 0  # saving does not interrupt training
 
+    job_id = at.session_state["train_job_id"]  # the run survives a visit to another page
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/train.py").run()
+    assert at.session_state["train_job_id"] == job_id and "training" in progress(at)[2]
+
     at.button(key="train_stop").click().run()
     step, _, text = progress(at)
     assert "stopped" in text
