@@ -3,6 +3,7 @@ import streamlit as st
 
 from app.i18n import LANGUAGES, lang, t
 from app.shell_text import TEXT
+from app.shell import follow_deep_link, mark_shell_ready
 from app.sidebar import draw_sidebar
 
 st.set_page_config(page_title="Latent Lab", page_icon=":material/science:", layout="wide")
@@ -16,5 +17,7 @@ pages = [
     st.Page("pages/mode_collapse.py", title=t(TEXT, "collapse"), icon=":material/trending_down:"),
 ]
 page = st.navigation(pages)
+mark_shell_ready()
+follow_deep_link()
 draw_sidebar()
 page.run()

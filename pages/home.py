@@ -1,6 +1,10 @@
 """Home: what Latent Lab teaches, one-click experiments, and the models available right now."""
 import streamlit as st
 
+from app.shell import require_shell
+
+require_shell(__file__)  # a deep link opens inside the app shell
+
 from app.home_checkpoints import checkpoint_rows
 from app.home_text import TEXT
 from app.i18n import t

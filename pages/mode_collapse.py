@@ -2,6 +2,10 @@
 import pandas as pd
 import streamlit as st
 
+from app.shell import require_shell
+
+require_shell(__file__)  # a deep link opens inside the app shell
+
 from app import collapse_runs as runs
 from app.collapse_plots import (curves_figure, histogram_figure, points_outside, run_colour, scatter_figure,
                                 shared_bounds)

@@ -9,6 +9,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from app.shell import require_shell
+
+require_shell(__file__)  # a deep link opens inside the app shell
+
 from app import sample_cache as cache
 from app import sample_compute as compute
 from app import sample_tabs as tabs

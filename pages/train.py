@@ -1,6 +1,10 @@
 """Train: pick a preset (or set everything), press Start, and watch a GAN or VAE learn, live."""
 import streamlit as st
 
+from app.shell import require_shell
+
+require_shell(__file__)  # a deep link opens inside the app shell
+
 from app import train_form, train_jobs, train_panel
 from app.i18n import t
 from app.train_text import TEXT

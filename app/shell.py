@@ -1,0 +1,32 @@
+"""Deep links: a URL such as /train must open inside the app shell (sidebar, language switch, layout).
+
+On a session's first request Streamlit may run a file under pages/ directly, before streamlit_app.py has declared
+the navigation. Each page calls `require_shell(__file__)` first: when the shell has not run yet in this session,
+it remembers the page and hands over to the entry point, which opens that page inside the shell.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+SHELL_FLAG = "_shell_ready"
+DEEP_LINK = "_deep_link"
+
+
+def mark_shell_ready() -> None:
+    st.session_state[SHELL_FLAG] = True
+
+
+def require_shell(page_file: str) -> None:
+    if st.session_state.get(SHELL_FLAG):
+        return
+    st.session_state[DEEP_LINK] = f"pages/{Path(page_file).name}"
+    st.switch_page("streamlit_app.py")
+
+
+def follow_deep_link() -> None:
+    """Called by the entry point after st.navigation: open the page a deep link asked for, once."""
+    target = st.session_state.pop(DEEP_LINK, None)
+    if target:
+        st.switch_page(target)
