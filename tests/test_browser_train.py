@@ -43,8 +43,8 @@ def test_home_then_train_ring8_live(page, app_url):
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Train").click()
     expect(page.get_by_role("heading", name="Train a GAN or a VAE")).to_be_visible(timeout=30_000)
     page.get_by_test_id("stSelectbox").filter(has_text="Preset").click()
-    page.get_by_role("option", name="ring8-vanilla", exact=True).click()
-    expect(page.get_by_text("Ring of 8 Gaussians, plain GAN")).to_be_visible(timeout=10_000)
+    page.get_by_role("option", name="ring8-fixed", exact=True).click()  # 2,500 steps: still running when paused
+    expect(page.get_by_text("Ring of 8 Gaussians fixed")).to_be_visible(timeout=10_000)
     button(page, "train_start").click()
 
     expect(page.get_by_text(STEP_MOVED)).to_be_visible(timeout=30_000)
@@ -74,7 +74,7 @@ def test_home_then_train_ring8_live(page, app_url):
         button(page, "train_gif").click()
     gif = download_info.value.path().read_bytes()
     assert gif[:6] in (b"GIF87a", b"GIF89a") and len(gif) > 10_000
-    assert download_info.value.suggested_filename.startswith("ring8-vanilla")
+    assert download_info.value.suggested_filename.startswith("ring8-fixed")
     stop_run(page)
 
 
