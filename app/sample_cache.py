@@ -19,7 +19,7 @@ from gan_core.data import load_dataset
 from gan_core.latents import LatentModel
 
 from . import sample_compute
-from .state import load_model
+from .state import dataset_for, load_model
 
 
 def stored_model(path: str) -> tuple[str, LatentModel]:
@@ -44,15 +44,9 @@ def principal_directions(model_key: str, _model: LatentModel, count: int = 5) ->
     return directions.numpy(), variance
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def training_data(dataset: str, image_size: int, data_root: str, n_points: int, seed: int):
-    """The dataset a model was trained on (shared read-only); raises DataError when it cannot be loaded here."""
-    return load_dataset(dataset, image_size=image_size, data_root=data_root, n_points=n_points, seed=seed)
-
-
 def model_data(model: LatentModel):
-    config = model.config
-    return training_data(config.dataset, config.image_size, config.data_root, config.n_points, config.seed)
+    """The dataset a model was trained on (shared read-only); raises DataError when it cannot be loaded here."""
+    return dataset_for(model.config)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -4,6 +4,7 @@
 - `session_id()`: one id per browser session; when the session ends Streamlit calls `_release_session`, which
   stops that session's jobs after a grace period.
 - `load_model(path, modified)`: a loaded checkpoint shared by all sessions (thread-safe LatentModel).
+- `dataset_for(config)`: the dataset a run trains on, loaded once per server and shared read-only.
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import uuid
 
 import streamlit as st
 
+from gan_core.config import TrainConfig
+from gan_core.data import Dataset, load_dataset
 from gan_core.jobs import JobManager
 from gan_core.latents import LatentModel
 
@@ -51,3 +54,19 @@ def _cached_model(path: str, modified: float) -> LatentModel:
 def load_model(path: str) -> LatentModel:
     """A checkpoint on disk as a LatentModel, cached per (path, modification time); raises CheckpointError."""
     return _cached_model(path, os.path.getmtime(path))
+
+
+def data_key(config: TrainConfig) -> tuple:
+    """The fields that decide a run's data (image size is irrelevant for 2-D points)."""
+    image_size = 0 if config.is_points else config.image_size
+    return config.dataset, image_size, config.data_root, config.n_points, config.seed
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def cached_dataset(name: str, image_size: int, data_root: str, n_points: int, seed: int) -> Dataset:
+    return load_dataset(name, image_size=image_size or 16, data_root=data_root, n_points=n_points, seed=seed)
+
+
+def dataset_for(config: TrainConfig) -> Dataset:
+    """The dataset `config` trains on, loaded once per server; raises DataError with one sentence."""
+    return cached_dataset(*data_key(config))

@@ -15,14 +15,14 @@ import torch
 
 from gan_core.checkpoints import CheckpointError, load_checkpoint
 from gan_core.config import TrainConfig
-from gan_core.data import DataError, Dataset, load_dataset
+from gan_core.data import DataError
 from gan_core.images import gif_bytes, make_grid
 from gan_core.jobs import JobLimitError
 from gan_core.store import save_run
 from gan_core.training import TrainingJob
 
 from .i18n import t
-from .state import job_manager, session_id
+from .state import cached_dataset, data_key, dataset_for, job_manager, session_id
 from .train_plots import frame_picture
 from .train_text import TEXT
 
@@ -63,30 +63,17 @@ def warm_up() -> bool:
     return True
 
 
-def _data_key(config: TrainConfig) -> tuple:
-    image_size = 0 if config.is_points else config.image_size
-    return config.dataset, image_size, config.data_root, config.n_points, config.seed
-
-
-@st.cache_resource(max_entries=6, show_spinner=False)
-def _cached_dataset(name: str, image_size: int, data_root: str, n_points: int, seed: int) -> Dataset:
-    return load_dataset(name, image_size=image_size or 16, data_root=data_root, n_points=n_points, seed=seed)
-
-
-def dataset_for(config: TrainConfig) -> Dataset:
-    """The dataset `config` trains on, loaded once per server; raises DataError with one sentence."""
-    return _cached_dataset(*_data_key(config))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _cached_real_points(name: str, image_size: int, data_root: str, n_points: int, seed: int) -> np.ndarray:
-    data = _cached_dataset(name, image_size, data_root, n_points, seed)
+    data = cached_dataset(name, image_size, data_root, n_points, seed)
     return data.data[:REAL_POINTS_SHOWN].detach().cpu().numpy().astype(np.float32)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _cached_real_grid(name: str, image_size: int, data_root: str, n_points: int, seed: int) -> np.ndarray:
-    data = _cached_dataset(name, image_size, data_root, n_points, seed)
+    data = cached_dataset(name, image_size, data_root, n_points, seed)
     pick = torch.randperm(len(data), generator=torch.Generator().manual_seed(0))[:64]
     return make_grid(data.data[pick].cpu(), nrow=8)
 
@@ -96,7 +83,7 @@ def real_grid_for(config: TrainConfig) -> np.ndarray | None:
     if config.is_points:
         return None
     try:
-        return _cached_real_grid(*_data_key(config))
+        return _cached_real_grid(*data_key(config))
     except DataError:
         return None
 
@@ -106,7 +93,7 @@ def real_points_for(config: TrainConfig) -> np.ndarray:
     if not config.is_points:
         return np.zeros((0, 2), np.float32)
     try:
-        return _cached_real_points(*_data_key(config))
+        return _cached_real_points(*data_key(config))
     except DataError:
         return np.zeros((0, 2), np.float32)
 

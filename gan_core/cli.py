@@ -128,7 +128,7 @@ class _Progress:
 
 
 def cmd_train(args) -> int:
-    from .checkpoints import load_checkpoint, save_checkpoint, trainer_payload
+    from .checkpoints import load_checkpoint, save_checkpoint, trainer_from_checkpoint, trainer_payload
     from .config import ConfigError, TrainConfig
     from .presets import preset_config
     from .training import Trainer, TrainingDiverged
@@ -156,12 +156,12 @@ def cmd_train(args) -> int:
     except ConfigError as error:
         raise UsageError(f"train: {_config_error_line(error)}") from None
 
-    trainer = Trainer(config)
     if args.resume:
-        trainer.load_state_dict(checkpoint.state)
+        trainer = trainer_from_checkpoint(checkpoint, **overrides)
         total = trainer.step_count + extra_steps
         trainer.config = trainer.config.replace(steps=total)
     else:
+        trainer = Trainer(config)
         total = config.steps
     out = Path(args.out)
     progress = _Progress(total, trainer.step_count, sys.stderr.isatty() and not args.quiet)

@@ -35,8 +35,15 @@ def describe_device(device: torch.device | str | None = None) -> str:
         return f"cuda ({torch.cuda.get_device_name(device)})"
     if device.type == "mps":
         return "mps (Apple GPU)"
-    threads = configure_threads()
+    threads = default_threads()  # what every run configures for itself
     return f"cpu ({threads} thread{'s' if threads != 1 else ''} per run)"
+
+
+def default_threads() -> int:
+    """LATENT_LAB_THREADS, else all cores but one (at least 1), capped at 4."""
+    env = os.environ.get("LATENT_LAB_THREADS", "")
+    cores = os.cpu_count() or 1
+    return int(env) if env.isdigit() and int(env) > 0 else max(1, min(4, cores - 1))
 
 
 def configure_threads(threads: int | None = None) -> int:
@@ -47,10 +54,7 @@ def configure_threads(threads: int | None = None) -> int:
     LATENT_LAB_THREADS.
     """
     global _threads_configured
-    if threads is None:
-        env = os.environ.get("LATENT_LAB_THREADS", "")
-        cores = os.cpu_count() or 1
-        threads = int(env) if env.isdigit() and int(env) > 0 else max(1, min(4, cores - 1))
+    threads = threads or default_threads()
     if not _threads_configured or torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
         _threads_configured = True

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from . import metrics
+from .checkpoints import data_info
 from .classifier import get_classifier
 from .data import load_dataset
 from .latents import LatentModel, sample_latents
@@ -95,9 +96,7 @@ def quick_metrics(trainer) -> dict:
     if config.is_conditional:
         labels = torch.arange(z.shape[0]) % data.n_classes
     samples = trainer.generate(z, labels).float().cpu()
-    info = {"kind": data.kind, "n_classes": data.n_classes,
-            "modes": None if data.modes is None else data.modes.tolist(), "sigma": data.sigma}
-    full = evaluate_samples(samples, config, info, full=False)
+    full = evaluate_samples(samples, config, data_info(data), full=False)
     keep = ("modes_covered", "high_quality_fraction", "reverse_kl", "class_kl")
     return {k: float(full[k]) for k in keep if k in full and isinstance(full[k], (int, float)) and math.isfinite(full[k])}
 

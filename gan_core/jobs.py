@@ -10,7 +10,7 @@ import os
 import threading
 import time
 
-from .training import ACTIVE_STATES, QUEUED, TrainingJob
+from .training import QUEUED, TrainingJob
 
 
 def default_max_running() -> int:
