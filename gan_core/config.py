@@ -9,10 +9,12 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field, fields
 
+from . import families
+
 POINT_DATASETS = ("ring8", "grid25", "spiral", "moons")
 IMAGE_DATASETS = ("digits", "shapes", "stacked-digits", "mnist", "fashion-mnist", "cifar10")
 LABELLED_DATASETS = ("digits", "shapes", "stacked-digits", "mnist", "fashion-mnist", "cifar10")
-MODELS = ("gan", "cgan", "vae", "cvae")
+MODELS = ("gan", "cgan", "vae", "cvae")  # the classic four; gan_core.families adds more (see model_names())
 LOSSES = ("ns", "minimax", "lsgan", "wgan-gp", "hinge")
 ARCHS = ("auto", "mlp", "conv")
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -59,6 +61,9 @@ RANGES: dict[str, tuple[float, float]] = {
     "sample_every": (1, 100_000),
     "metrics_every": (0, 100_000),
     "n_points": (64, 200_000),
+    "diffusion_steps": (2, 1000),
+    "sample_steps": (1, 1000),
+    "stage_steps": (0, 100_000),
 }
 
 
@@ -87,6 +92,11 @@ class TrainConfig:
     n_critic: int = 1  # D updates per G update
     label_smoothing: float = 0.0  # one-sided: real targets become 1 - label_smoothing
     beta: float = 1.0  # VAE: weight of the KL term (beta-VAE when != 1)
+    # options of the families in gan_core.families (ignored by the classic gan / cgan / vae / cvae)
+    diffusion_steps: int = 100  # diffusion: noise levels T of the forward (noising) process
+    sample_steps: int = 20  # diffusion: denoising steps when sampling (DDIM; fewer = faster, rougher)
+    stage_steps: int = 0  # progressive growing: steps per resolution stage, half of them fading in (0 = split evenly)
+    task: str = ""  # image-to-image: which toy translation to learn (see gan_core.translation)
     # optimisation
     lr_g: float = 2e-4
     lr_d: float = 2e-4
@@ -104,7 +114,7 @@ class TrainConfig:
     # -- helpers -------------------------------------------------------------------------------
     @property
     def is_points(self) -> bool:
-        return self.dataset in POINT_DATASETS
+        return self.dataset in POINT_DATASETS or self.dataset.startswith("points:")
 
     @property
     def is_vae(self) -> bool:
@@ -112,7 +122,15 @@ class TrainConfig:
 
     @property
     def is_conditional(self) -> bool:
-        return self.model in ("cgan", "cvae")
+        if self.model in ("cgan", "cvae"):
+            return True
+        family = families.get(self.model)
+        return bool(family and family.needs_labels)
+
+    @property
+    def family(self):
+        """The gan_core.families.Family behind a non-classic model, else None."""
+        return families.get(self.model)
 
     @property
     def resolved_arch(self) -> str:
@@ -152,8 +170,14 @@ def field_types() -> dict[str, type]:
             for f in fields(TrainConfig)}
 
 
+# Datasets made in the browser: "points:NAME" (drawn or loaded from a CSV) and "upload:NAME" (uploaded images).
+# They cannot be loaded by name; the caller passes the Dataset itself (and a checkpoint carries its data info).
+IN_MEMORY_PREFIXES = ("points:", "upload:")
+
+
 def _dataset_known(name: str) -> bool:
-    return name in POINT_DATASETS or name in IMAGE_DATASETS or (name.startswith("folder:") and len(name) > 7)
+    return (name in POINT_DATASETS or name in IMAGE_DATASETS
+            or any(name.startswith(prefix) and len(name) > len(prefix) for prefix in ("folder:",) + IN_MEMORY_PREFIXES))
 
 
 def validate(cfg: TrainConfig) -> dict[str, str]:
@@ -167,7 +191,7 @@ def validate(cfg: TrainConfig) -> dict[str, str]:
             continue
         if value != value or not (low <= value <= high):  # value != value catches NaN
             problems[name] = f"{name} must be between {low:g} and {high:g}, got {value:g}."
-    choices = {"model": MODELS, "loss": LOSSES, "arch": ARCHS, "device": DEVICES}
+    choices = {"model": model_names(), "loss": LOSSES, "arch": ARCHS, "device": DEVICES}
     for name, allowed in choices.items():
         if getattr(cfg, name) not in allowed:
             problems[name] = f"{name} must be one of {', '.join(allowed)}; got {getattr(cfg, name)!r}."
@@ -192,7 +216,21 @@ def validate(cfg: TrainConfig) -> dict[str, str]:
         problems["n_critic"] = "n_critic counts discriminator updates; a VAE has no discriminator. Set it to 1."
     if cfg.minibatch_std and cfg.batch_size // cfg.pack < 2:
         problems["minibatch_std"] = "Minibatch standard deviation needs at least 2 samples per batch."
+    family = families.get(cfg.model)
+    if family is not None:
+        if family.images_only and cfg.is_points:
+            problems["model"] = f"The {cfg.model} model draws images; pick an image dataset such as digits or shapes."
+        elif family.points_only and not cfg.is_points:
+            problems["model"] = f"The {cfg.model} model learns 2-D points; pick ring8, grid25, spiral or moons."
+        if family.validate is not None:
+            for name, message in family.validate(cfg).items():
+                problems.setdefault(name, message)
     return problems
+
+
+def model_names() -> tuple[str, ...]:
+    """Every model a config may name: the classic four, then each registered family."""
+    return MODELS + families.names()
 
 
 @dataclass

@@ -91,7 +91,7 @@ def quick_metrics(trainer) -> dict:
     config, data = trainer.config, trainer.dataset
     if data.is_points and data.modes is None:
         return {}
-    z = sample_latents(QUICK_SAMPLES if data.is_points else 500, config.latent_dim, QUICK_SEED)
+    z = sample_latents(QUICK_SAMPLES if data.is_points else 500, trainer.latent_dim, QUICK_SEED)
     labels = None
     if config.is_conditional:
         labels = torch.arange(z.shape[0]) % data.n_classes

@@ -123,7 +123,7 @@ class LatentModel:
     # -- facts ----------------------------------------------------------------------------------------
     @property
     def latent_dim(self) -> int:
-        return self.config.latent_dim
+        return int(getattr(self.generator, "latent_dim", self.config.latent_dim))
 
     @property
     def n_classes(self) -> int:

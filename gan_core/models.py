@@ -176,6 +176,9 @@ def build_models(cfg: TrainConfig, sample_shape: tuple, n_classes: int = 0) -> n
     GAN: {"generator", "discriminator"}; VAE: {"generator" (the decoder), "encoder" (outputs mu and logvar)}.
     `n_classes` is used only by conditional models.
     """
+    family = cfg.family
+    if family is not None:
+        return family.build(cfg, tuple(sample_shape), n_classes)
     classes = n_classes if cfg.is_conditional else 0
     conv = cfg.resolved_arch == "conv"
     if conv and len(sample_shape) != 3:

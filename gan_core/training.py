@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from . import losses
-from .config import TrainConfig
+from .config import ConfigError, TrainConfig
 from .data import Dataset, load_dataset
 from .device import configure_threads, pick_device
 from .images import make_grid
@@ -49,19 +49,25 @@ class History:
         self.steps: list[int] = []
         self.series: dict[str, list[float]] = {}
         self._pending: dict[str, float] = {}
+        self._pending_counts: dict[str, int] = {}
         self._pending_count = 0
 
     def append(self, step: int, values: dict[str, float]) -> None:
+        """Add one row. A key missing from a row (e.g. loss_g after a D-only step) is recorded as NaN."""
         for key, value in values.items():
             self._pending[key] = self._pending.get(key, 0.0) + value
+            self._pending_counts[key] = self._pending_counts.get(key, 0) + 1
         self._pending_count += 1
         if self._pending_count < self.stride:
             return
         self.steps.append(step)
         for key, total in self._pending.items():
             column = self.series.setdefault(key, [math.nan] * (len(self.steps) - 1))
-            column.append(total / self._pending_count)
-        self._pending, self._pending_count = {}, 0
+            column.append(total / self._pending_counts[key])
+        for key, column in self.series.items():
+            if len(column) < len(self.steps):
+                column.append(math.nan)
+        self._pending, self._pending_counts, self._pending_count = {}, {}, 0
         if len(self.steps) > self.capacity:
             self._halve()
 
@@ -69,7 +75,7 @@ class History:
         self.steps = self.steps[1::2]
         for key, column in self.series.items():
             pairs = len(column) // 2
-            self.series[key] = [(column[2 * i] + column[2 * i + 1]) / 2 for i in range(pairs)]
+            self.series[key] = [_mean_of_pair(column[2 * i], column[2 * i + 1]) for i in range(pairs)]
         self.stride *= 2
 
     def __len__(self) -> int:
@@ -86,6 +92,15 @@ class History:
         history.steps = [int(s) for s in data.get("steps", [])]
         history.series = {k: [float(x) for x in v] for k, v in data.get("series", {}).items()}
         return history
+
+
+def _mean_of_pair(a: float, b: float) -> float:
+    """Mean of two numbers, ignoring a NaN (a row where that quantity was not measured)."""
+    if a != a:
+        return b
+    if b != b:
+        return a
+    return (a + b) / 2
 
 
 def _thin(items: list, limit: int) -> list:
@@ -115,13 +130,18 @@ class Trainer:
         with _INIT_LOCK:
             torch.manual_seed(config.seed)
             self.models = build_models(config, self.dataset.sample_shape, self.dataset.n_classes).to(self.device)
+        self.family = config.family  # None for the classic gan / cgan / vae / cvae
         self.generator = self.models["generator"]
-        self.critic = self.models["encoder" if config.is_vae else "discriminator"]
+        if self.family is None:
+            self.critic = self.models["encoder" if config.is_vae else "discriminator"]
+        else:  # everything that is not the generator is trained by the second optimiser
+            self.critic = torch.nn.ModuleDict({k: m for k, m in self.models.items() if k != "generator"})
+        self.latent_dim = int(getattr(self.generator, "latent_dim", config.latent_dim))
         self._generator_params = list(self.generator.parameters())  # listed once: the step is a hot loop
         self._critic_params = list(self.critic.parameters())
         betas = (config.beta1, config.beta2)
-        self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=config.lr_g, betas=betas)
-        self.opt_d = torch.optim.Adam(self.critic.parameters(), lr=config.lr_d, betas=betas)
+        self.opt_g = torch.optim.Adam(self._generator_params, lr=config.lr_g, betas=betas)
+        self.opt_d = torch.optim.Adam(self._critic_params, lr=config.lr_d, betas=betas) if self._critic_params else None
         # All randomness of training (batches, noise, penalties) comes from this one stream.
         self.rng = torch.Generator(device=self.device).manual_seed(config.seed + 1)
         self.fixed_noise, self.fixed_labels = self._make_fixed_batch()
@@ -131,12 +151,16 @@ class Trainer:
         self.snapshots: list[dict] = []
         self.metrics: dict = {"steps": [], "values": {}}
         self.metrics_fn = metrics_fn
+        self.events: list[dict] = []  # settings changed mid-run: {"step", "changes": {field: [old, new]}}
         self._plot_bounds = self._bounds()
         self._last_good = self._copy_weights()
 
     # -- fixed latents: the same z every snapshot, so a class watches the same samples sharpen ------------
     def _make_fixed_batch(self) -> tuple[torch.Tensor, torch.Tensor | None]:
         cfg, data = self.config, self.dataset
+        if self.family is not None and self.family.fixed_batch is not None:
+            noise, labels = self.family.fixed_batch(self)
+            return noise.to(self.device), None if labels is None else labels.to(self.device)
         labels = None
         if data.is_points:
             count = SNAPSHOT_POINTS
@@ -148,7 +172,7 @@ class Trainer:
             if cfg.is_conditional:
                 labels = torch.arange(count) % data.n_classes
         fixed = torch.Generator().manual_seed(cfg.seed + 12345)
-        noise = torch.randn(count, cfg.latent_dim, generator=fixed)
+        noise = torch.randn(count, self.latent_dim, generator=fixed)
         return noise.to(self.device), None if labels is None else labels.to(self.device)
 
     def _bounds(self) -> tuple[float, float, float, float]:
@@ -160,13 +184,18 @@ class Trainer:
         return (float(low[0] - margin), float(high[0] + margin), float(low[1] - margin), float(high[1] + margin))
 
     # -- one optimisation step ------------------------------------------------------------------------
-    def _noise(self, n: int) -> torch.Tensor:
-        return torch.randn(n, self.config.latent_dim, device=self.device, generator=self.rng)
+    def noise(self, n: int) -> torch.Tensor:
+        """n latents (n, latent_dim) from the run's own random stream."""
+        return torch.randn(n, self.latent_dim, device=self.device, generator=self.rng)
 
-    def _gan_step(self) -> dict:
+    _noise = noise
+
+    def _gan_step(self, part: str = "both") -> dict:
         cfg = self.config
         n = cfg.batch_size
-        for _ in range(cfg.n_critic):
+        stats: dict = {}
+        labels = None
+        for _ in range(cfg.n_critic if part != "g" else 0):
             real, labels = self.dataset.sample_batch(n, self.rng)
             labels = labels if cfg.is_conditional else None
             with torch.no_grad():
@@ -189,6 +218,10 @@ class Trainer:
             loss_d.backward()
             stats["grad_norm_d"] = _grad_norm(self._critic_params)
             self.opt_d.step()
+        if part == "d":
+            return stats
+        if part == "g" and cfg.is_conditional:
+            labels = self.dataset.sample_batch(n, self.rng)[1]
         # update G: the generator wants D to call its samples real
         fake = self.generator(self._noise(n), labels)
         loss_g, g_stats = losses.generator_loss(cfg.loss, self.critic(fake, labels))
@@ -217,18 +250,27 @@ class Trainer:
         self.opt_d.step()
         return stats
 
-    def step(self) -> dict[str, float]:
+    def step(self, part: str = "both") -> dict[str, float]:
         """Run one training iteration (n_critic D updates + one G update, or one VAE update).
 
+        `part` ("both", "d" or "g") lets a class watch the two players move separately, as in GAN Lab:
+        "d" runs only the discriminator's updates, "g" only the generator's. Each call counts as one step.
         Returns plain floats: loss_d, loss_g, d_real, d_fake, grad_norm_d, grad_norm_g (GAN) or loss, recon,
         kl, grad norms (VAE). Raises TrainingDiverged (after rolling back to the last good weights) when a
         number is NaN/inf or explodes.
         """
+        if part not in ("both", "d", "g"):
+            raise ValueError(f"part must be both, d or g, not {part!r}")
         started = time.perf_counter()
         self.models.train()
         if self.config.lr_decay:
             self._anneal_learning_rates()
-        raw = self._vae_step() if self.config.is_vae else self._gan_step()
+        if self.family is not None:
+            raw = self.family.step(self)
+        elif self.config.is_vae:
+            raw = self._vae_step()
+        else:
+            raw = self._gan_step(part)
         numbers = torch.stack([v.float() for v in raw.values()]).tolist()  # one host sync per step
         values = dict(zip(raw.keys(), numbers))
         bad = [k for k, v in values.items() if not math.isfinite(v) or abs(v) > DIVERGED_ABOVE]
@@ -252,19 +294,51 @@ class Trainer:
 
     def _anneal_learning_rates(self) -> None:
         remaining = max(0.0, 1.0 - self.step_count / max(self.config.steps, 1))
+        self._set_learning_rates(remaining)
+
+    def _set_learning_rates(self, factor: float = 1.0) -> None:
         for optimiser, base in ((self.opt_g, self.config.lr_g), (self.opt_d, self.config.lr_d)):
-            for group in optimiser.param_groups:
-                group["lr"] = base * remaining
+            if optimiser is not None:
+                for group in optimiser.param_groups:
+                    group["lr"] = base * factor
+
+    # -- settings changed while training ------------------------------------------------------------------
+    LIVE_FIELDS = ("lr_g", "lr_d", "n_critic", "r1_gamma", "gp_weight", "label_smoothing", "beta", "loss")
+
+    def set_hparams(self, **changes) -> dict:
+        """Change settings from the next step on, without restarting; returns {field: [old, new]}.
+
+        Only LIVE_FIELDS may change (the network shapes stay); the new config is validated first, so a bad
+        value raises ConfigError and nothing changes. Each change is recorded in `events` so the curves can
+        mark where it happened.
+        """
+        unknown = sorted(set(changes) - set(self.LIVE_FIELDS))
+        if unknown:
+            raise ConfigError(unknown[0], f"{unknown[0]} cannot change while training; only "
+                                          f"{', '.join(self.LIVE_FIELDS)} can.")
+        new_config = self.config.replace(**changes).check()
+        diff = {k: [getattr(self.config, k), v] for k, v in changes.items() if getattr(self.config, k) != v}
+        if not diff:
+            return {}
+        self.config = new_config
+        if self.config.lr_decay:
+            self._anneal_learning_rates()
+        else:
+            self._set_learning_rates()
+        self.events.append({"step": self.step_count, "changes": diff})
+        return diff
 
     # -- rollback ---------------------------------------------------------------------------------------
     def _copy_weights(self) -> dict:
         return {"step": self.step_count, "models": copy.deepcopy(self.models.state_dict()),
-                "opt_g": copy.deepcopy(self.opt_g.state_dict()), "opt_d": copy.deepcopy(self.opt_d.state_dict())}
+                "opt_g": copy.deepcopy(self.opt_g.state_dict()),
+                "opt_d": copy.deepcopy(self.opt_d.state_dict()) if self.opt_d is not None else None}
 
     def _rollback(self) -> None:
         self.models.load_state_dict(self._last_good["models"])
         self.opt_g.load_state_dict(self._last_good["opt_g"])
-        self.opt_d.load_state_dict(self._last_good["opt_d"])
+        if self.opt_d is not None:
+            self.opt_d.load_state_dict(self._last_good["opt_d"])
 
     # -- what the UI shows ------------------------------------------------------------------------------
     @torch.inference_mode()
@@ -285,7 +359,7 @@ class Trainer:
             snapshot["bounds"] = self._plot_bounds
             if self.config.is_vae:
                 snapshot.update(self._latent_codes())
-            else:
+            elif self.family is None:
                 snapshot["heatmap"] = self.discriminator_surface()
                 snapshot["arrows"] = self.generator_arrows(fake[:ARROWS])
         else:
@@ -293,6 +367,8 @@ class Trainer:
             snapshot["grid"] = make_grid(fake, nrow=nrow)
             if self.config.is_vae:
                 snapshot.update(self._latent_codes())
+        if self.family is not None and self.family.snapshot is not None:
+            self.family.snapshot(self, snapshot)
         self.snapshots.append(snapshot)
         self.snapshots = _thin(self.snapshots, MAX_SNAPSHOTS)
         return snapshot
@@ -372,19 +448,23 @@ class Trainer:
         """Everything needed to continue this run exactly (tensors and plain data only)."""
         return {
             "models": self.models.state_dict(),
-            "optimizers": {"generator": self.opt_g.state_dict(), "critic": self.opt_d.state_dict()},
+            "optimizers": {"generator": self.opt_g.state_dict(),
+                           **({"critic": self.opt_d.state_dict()} if self.opt_d is not None else {})},
             "rng": {"train": self.rng.get_state().cpu()},
             "step": self.step_count,
             "wall_time": self.elapsed,
             "history": self.history.to_dict(),
             "snapshots": [_snapshot_to_storable(s) for s in self.snapshots],
             "metrics": copy.deepcopy(self.metrics),
+            "events": copy.deepcopy(self.events),
+            "config": self.config.to_dict(),  # may differ from the starting config after set_hparams
         }
 
     def load_state_dict(self, state: dict) -> None:
         self.models.load_state_dict(state["models"])
         self.opt_g.load_state_dict(state["optimizers"]["generator"])
-        self.opt_d.load_state_dict(state["optimizers"]["critic"])
+        if self.opt_d is not None:
+            self.opt_d.load_state_dict(state["optimizers"]["critic"])
         rng_state = state.get("rng", {}).get("train")
         if rng_state is not None:
             self.rng.set_state(rng_state.to(torch.uint8).cpu() if self.device.type == "cpu" else rng_state)
@@ -393,6 +473,11 @@ class Trainer:
         self.history = History.from_dict(state.get("history", {}))
         self.snapshots = [_snapshot_from_storable(s) for s in state.get("snapshots", [])]
         self.metrics = state.get("metrics") or {"steps": [], "values": {}}
+        self.events = list(state.get("events", []))
+        live = {k: v for k, v in (state.get("config") or {}).items() if k in self.LIVE_FIELDS}
+        if live:  # settings changed mid-run carry over to the resumed run
+            self.config = self.config.replace(**live).check()
+            self._set_learning_rates()
         self._last_good = self._copy_weights()
 
 
@@ -448,7 +533,7 @@ class TrainingJob:
         self.target_steps = config.steps
         self._lock = threading.RLock()
         self._wake = threading.Condition(self._lock)
-        self._pending_steps = 0
+        self._pending_steps: list[str] = []  # single steps asked for while paused: "both", "d" or "g"
         self._stop_requested = False
         self._pause_requested = False
         self._thread: threading.Thread | None = None
@@ -479,12 +564,33 @@ class TrainingJob:
                 self.status = RUNNING
             self._wake.notify_all()
 
-    def step_once(self, count: int = 1) -> None:
-        """While paused, run exactly `count` more steps."""
+    def step_once(self, count: int = 1, part: str = "both") -> None:
+        """While paused, run exactly `count` more steps; part "d" or "g" updates only that player."""
+        if part not in ("both", "d", "g"):
+            raise ValueError(f"part must be both, d or g, not {part!r}")
         with self._lock:
             if self.status == PAUSED:
-                self._pending_steps += count
+                self._pending_steps.extend([part] * count)
                 self._wake.notify_all()
+
+    def set_hparams(self, **changes) -> dict:
+        """Change live settings (see Trainer.set_hparams) between two steps; returns {field: [old, new]}.
+
+        Before the trainer exists (a queued run) the change goes into the config it will start with.
+        Raises ConfigError for a bad value, changing nothing.
+        """
+        with self._lock:
+            if self.trainer is None:
+                unknown = sorted(set(changes) - set(Trainer.LIVE_FIELDS))
+                if unknown:
+                    raise ConfigError(unknown[0], f"{unknown[0]} cannot change while training.")
+                new_config = self.config.replace(**changes).check()
+                diff = {k: [getattr(self.config, k), v] for k, v in changes.items() if getattr(self.config, k) != v}
+                self.config = new_config
+                return diff
+            diff = self.trainer.set_hparams(**changes)
+            self.config = self.trainer.config
+            return diff
 
     def stop(self) -> None:
         with self._lock:
@@ -523,7 +629,7 @@ class TrainingJob:
                 self.trainer = trainer
             while True:
                 with self._lock:
-                    while not self._stop_requested and self._pause_requested and self._pending_steps == 0:
+                    while not self._stop_requested and self._pause_requested and not self._pending_steps:
                         self._wake.wait(timeout=0.5)
                     if self._stop_requested:
                         self.status = STOPPED
@@ -533,10 +639,9 @@ class TrainingJob:
                         self.status = FINISHED
                         self.message = f"Finished {trainer.step_count} steps."
                         break
-                    single_step = self._pending_steps > 0
-                    if single_step:
-                        self._pending_steps -= 1
-                    trainer.step()
+                    single_step = bool(self._pending_steps)
+                    part = self._pending_steps.pop(0) if single_step else "both"
+                    trainer.step(part)
                     self._note_rate(trainer.step_count)
                     if single_step and (not trainer.snapshots or trainer.snapshots[-1]["step"] != trainer.step_count):
                         trainer.take_snapshot()  # a single step while paused: show what it changed
@@ -586,6 +691,8 @@ class TrainingJob:
                 "metrics": copy.deepcopy(trainer.metrics) if trainer else {"steps": [], "values": {}},
                 "latest": dict(trainer.snapshots[-1]) if trainer and trainer.snapshots else None,
                 "n_snapshots": len(trainer.snapshots) if trainer else 0,
+                "events": copy.deepcopy(trainer.events) if trainer else [],
+                "step_delay": self.step_delay,
             }
             if with_frames and trainer:
                 view["frames"] = [dict(s) for s in trainer.snapshots]
