@@ -1,0 +1,237 @@
+"""A class of students on one server: many browser sessions each start a run at once.
+
+    python bench/classroom.py [--sessions 30] [--hold 40] [--grace 5] [--json out.json]
+
+On loopback, with Debian's chromium: it serves the app, opens `--sessions` independent browser sessions (one
+browser context each, as separate students would be), and in each one presses a one-click preset on Home, which
+starts a training run. Runs beyond the server's job limit queue and show their position. While the class is
+connected it measures:
+
+- `/_stcore/health` latency, polled four times a second from its own thread;
+- how long a newcomer waits for a fresh page (Home's title painted) while everyone else is training;
+- how many sessions see their run running vs waiting in the queue.
+
+Then every student closes the tab without stopping anything. The server must stop the abandoned runs after its
+grace period (LATENT_LAB_SESSION_GRACE, set here by --grace) and return to its baseline: the script reports the
+server's thread count and resident memory before the class, during, and after. It stops by itself: the number
+of requests and the time are bounded by the options (about sessions * 2 s + hold + grace + 60 s at most).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+HEALTH_TARGET_S = 1.0  # the issue asks for "well under a second" throughout
+PRESET = "ring8-fixed"  # a small 2-D run; 2,500 steps keep every slot busy for the whole hold
+
+
+def proc_status(pid: int) -> dict:
+    """Threads and resident memory (MiB) of a process, from /proc (Linux)."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("Threads", "VmRSS"):
+            values[key] = int(rest.split()[0])
+    return {"threads": values.get("Threads", 0), "rss_mib": round(values.get("VmRSS", 0) / 1024, 1)}
+
+
+class HealthPoller(threading.Thread):
+    """Polls /_stcore/health every `interval` seconds and keeps each latency (None for a failed request)."""
+
+    def __init__(self, url: str, interval: float = 0.25):
+        super().__init__(daemon=True)
+        self.url, self.interval = f"{url}/_stcore/health", interval
+        self.latencies: list[float | None] = []
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(self.url, timeout=5) as response:
+                    ok = response.status == 200
+            except OSError:
+                ok = False
+            self.latencies.append(time.perf_counter() - started if ok else None)
+            self._halt.wait(self.interval)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join(10)
+
+
+def start_server(runs: Path, port: int, grace: float) -> subprocess.Popen:
+    env = {**os.environ, "LATENT_LAB_RUNS": str(runs), "LATENT_LAB_SESSION_GRACE": str(grace)}
+    log = open(runs / "server.log", "w")
+    return subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("the server exited; see server.log")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.25)
+    raise RuntimeError("the server did not become healthy in time")
+
+
+def newcomer_paint(browser, url: str) -> float:
+    """Seconds until a brand-new session sees Home's title."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        started = time.perf_counter()
+        page.goto(url)
+        page.get_by_test_id("stHeading").first.wait_for(timeout=60_000)
+        return time.perf_counter() - started
+    finally:
+        context.close()
+
+
+def summary(values: list[float]) -> dict:
+    if not values:
+        return {}
+    ordered = sorted(values)
+    return {"median": round(statistics.median(ordered), 4), "p95": round(ordered[int(0.95 * (len(ordered) - 1))], 4),
+            "max": round(ordered[-1], 4), "n": len(ordered)}
+
+
+def run(sessions: int, hold: float, grace: float) -> dict:
+    from browser_support import free_port, open_browser
+
+    result: dict = {"sessions": sessions, "hold_s": hold, "grace_s": grace, "preset": PRESET,
+                    "cpu_count": os.cpu_count()}
+    with tempfile.TemporaryDirectory() as folder, open_browser() as browser:
+        runs = Path(folder)
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        server = start_server(runs, port, grace)
+        try:
+            wait_healthy(url, server)
+            result["newcomer_idle_s"] = round(newcomer_paint(browser, url), 2)  # also warms the server up
+            time.sleep(max(grace, 1.0) + 1.0)  # let the warm-up session's release pass
+            result["before"] = proc_status(server.pid)
+            poller = HealthPoller(url)
+            poller.start()
+
+            # the class arrives: each student opens Home and presses the one-click preset
+            contexts, pages = [], []
+            started = time.perf_counter()
+            for _ in range(sessions):
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                page = context.new_page()
+                page.goto(url)
+                page.locator(f".st-key-home_preset_{PRESET} button").click(timeout=60_000)
+                contexts.append(context)
+                pages.append(page)
+            result["class_arrived_s"] = round(time.perf_counter() - started, 1)
+
+            # while they train: a newcomer's wait, and what each student's page says
+            newcomer = []
+            hold_end = time.perf_counter() + hold
+            while time.perf_counter() < hold_end:
+                newcomer.append(newcomer_paint(browser, url))
+                time.sleep(min(5.0, max(0.0, hold_end - time.perf_counter())))
+            result["newcomer_during_class_s"] = summary(newcomer)
+            running = queued = 0
+            for page in pages:
+                text = page.locator('[data-testid="stMain"]').inner_text(timeout=30_000)
+                queued += ("queue" in text)
+                running += ("steps/s" in text) and ("queue" not in text)
+            result["pages_showing_queue_position"] = queued
+            result["pages_showing_a_running_run"] = running
+            result["during"] = proc_status(server.pid)
+
+            # everyone closes the tab without pressing Stop
+            closed_at = time.perf_counter()
+            for context in contexts:
+                context.close()
+            deadline = closed_at + grace + 60
+            baseline_threads = result["before"]["threads"]
+            while time.perf_counter() < deadline:
+                now = proc_status(server.pid)
+                if now["threads"] <= baseline_threads + 2:  # +2: Tornado/executor threads may linger
+                    break
+                time.sleep(1.0)
+            result["seconds_to_baseline_after_close"] = round(time.perf_counter() - closed_at, 1)
+            time.sleep(2.0)
+            result["after"] = proc_status(server.pid)
+            poller.stop()
+            ok_latencies = [x for x in poller.latencies if x is not None]
+            result["health"] = {**summary(ok_latencies), "failed": sum(x is None for x in poller.latencies)}
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+    result["health_ok"] = bool(result.get("health", {}).get("max", 99) < HEALTH_TARGET_S
+                               and result["health"].get("failed", 1) == 0)
+    result["threads_back"] = result["after"]["threads"] <= result["before"]["threads"] + 2
+    return result
+
+
+def print_table(result: dict) -> None:
+    health = result["health"]
+    rows = [
+        ("sessions (each starts a run)", result["sessions"], ""),
+        ("class arrived and pressed Start (s)", result["class_arrived_s"], ""),
+        ("/_stcore/health median / p95 / max (s)", f"{health['median']:.3f} / {health['p95']:.3f} / {health['max']:.3f}",
+         f"target max < {HEALTH_TARGET_S:g} s: {'ok' if result['health_ok'] else 'MISS'}"),
+        ("health requests (failed)", f"{health['n']} ({health['failed']})", ""),
+        ("newcomer page paint idle (s)", result["newcomer_idle_s"], ""),
+        ("newcomer page paint during class median / max (s)",
+         f"{result['newcomer_during_class_s']['median']:.2f} / {result['newcomer_during_class_s']['max']:.2f}", ""),
+        ("pages showing a queue position", result["pages_showing_queue_position"], ""),
+        ("pages showing a running run", result["pages_showing_a_running_run"], ""),
+        ("server threads before / during / after", f"{result['before']['threads']} / {result['during']['threads']} / "
+         f"{result['after']['threads']}", "back to baseline" if result["threads_back"] else "MISS: threads leaked"),
+        ("server memory MiB before / during / after", f"{result['before']['rss_mib']} / {result['during']['rss_mib']} / "
+         f"{result['after']['rss_mib']}", ""),
+        ("seconds from closing every tab to baseline threads", result["seconds_to_baseline_after_close"],
+         f"grace {result['grace_s']:g} s"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for name, value, note in rows:
+        print(f"{name:<{width}}  {value!s:<24} {note}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--hold", type=float, default=40.0, help="seconds the class stays connected")
+    parser.add_argument("--grace", type=float, default=5.0, help="seconds before an abandoned run is stopped")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    if not 1 <= args.sessions <= 60 or not 0 <= args.hold <= 300 or not 0 <= args.grace <= 120:
+        print("classroom: sessions must be 1-60, hold 0-300 s and grace 0-120 s.", file=sys.stderr)
+        return 2
+    result = run(args.sessions, args.hold, args.grace)
+    print_table(result)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+    return 0 if result["health_ok"] and result["threads_back"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
