@@ -4,7 +4,6 @@ import streamlit as st
 from app.i18n import LANGUAGES, lang, t
 from app.shell_text import TEXT
 from app.shell import follow_deep_link, mark_shell_ready
-from app.sidebar import draw_sidebar
 
 st.set_page_config(page_title="Latent Lab", page_icon=":material/science:", layout="wide")
 if "lang" not in st.session_state:
@@ -19,5 +18,10 @@ pages = [
 page = st.navigation(pages)
 mark_shell_ready()
 follow_deep_link()
-draw_sidebar()
-page.run()
+try:
+    page.run()
+finally:
+    # The sidebar imports torch (device, jobs); drawn after the page so a cold start paints the page first.
+    from app.sidebar import draw_sidebar
+
+    draw_sidebar()

@@ -11,6 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 SHELL_FLAG = "_shell_ready"
+HOME_REQUEST_KEY = "train_request"  # Home puts {"preset": name, "autostart": bool} here before switching pages
 DEEP_LINK = "_deep_link"
 
 

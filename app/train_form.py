@@ -19,13 +19,13 @@ from gan_core.store import list_checkpoints
 from . import train_jobs as jobs
 from .home_checkpoints import checkpoint_facts
 from .i18n import lang, t
+from .shell import HOME_REQUEST_KEY
 from .train_text import DATASET_TEXT, LOSS_TEXT, MODEL_TEXT, PRESET_ZH, TEXT
 
 DEFAULT_PRESET = "ring8-vanilla"
 PRESET_KEY = "train_preset"
 SETTINGS_KEY = "train_settings"
 OPEN_KEY = "train_settings_open"
-HOME_REQUEST_KEY = "train_request"  # Home puts {"preset": name, "autostart": bool} here before switching pages
 LOCAL_DATASETS = ("mnist", "fashion-mnist", "cifar10")
 GAN_ONLY = ("loss", "spectral_norm", "r1_gamma", "pack", "minibatch_std", "n_critic", "label_smoothing")
 FIELDS = ("dataset", "model", "loss", "steps", "seed", "data_root", "image_size", "batch_size", "latent_dim",

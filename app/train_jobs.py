@@ -6,7 +6,6 @@ raising, so a click can never show a traceback. The datasets a run trains on are
 """
 from __future__ import annotations
 
-import threading
 import time
 
 import numpy as np
@@ -25,6 +24,7 @@ from .i18n import t
 from .state import cached_dataset, data_key, dataset_for, job_manager, session_id
 from .train_plots import frame_picture
 from .train_text import TEXT
+from .warmup import warm_up  # noqa: F401  (the Train page calls it through this module)
 
 JOB_KEY = "train_job_id"  # the job this session watches on the Train page (survives reruns and page switches)
 WATCH_KEY = "train_watch"  # the run picker widget
@@ -48,21 +48,6 @@ def show_flash() -> None:
 
 # -- server-wide caches ------------------------------------------------------------------------------
 @st.cache_resource(show_spinner=False)
-def warm_up() -> bool:
-    """Pay torch's one-off start-up costs (the optimiser pulls in torch._dynamo: seconds) in the background,
-    so the first Start a teacher presses shows progress within a second or two."""
-    def work():
-        try:
-            import torch
-
-            torch.optim.Adam([torch.zeros(1, requires_grad=True)])
-        except Exception:  # warming up is an optimisation only
-            pass
-
-    threading.Thread(target=work, name="latent-lab-warm-up", daemon=True).start()
-    return True
-
-
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

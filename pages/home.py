@@ -5,11 +5,10 @@ from app.shell import require_shell
 
 require_shell(__file__)  # a deep link opens inside the app shell
 
-from app.home_checkpoints import checkpoint_rows
 from app.home_text import TEXT
 from app.i18n import t
-from app.train_form import HOME_REQUEST_KEY
-from app.train_jobs import warm_up
+from app.shell import HOME_REQUEST_KEY
+from app.warmup import warm_up
 
 # (preset, text key, icon): the four experiments a teacher reaches for first
 ONE_CLICK = (("ring8-vanilla", "card_collapse", ":material/trending_down:"),
@@ -17,7 +16,8 @@ ONE_CLICK = (("ring8-vanilla", "card_collapse", ":material/trending_down:"),
              ("digits-gan", "card_digits_gan", ":material/draw:"),
              ("digits-vae", "card_digits_vae", ":material/map:"))
 
-warm_up()  # torch's first optimiser costs seconds; pay it while the teacher reads this page
+# torch loads in the background while the text below paints (the checkpoint table at the bottom needs it)
+warm_up()
 
 st.title(f":material/science: {t(TEXT, 'title')}")
 st.markdown(f"##### {t(TEXT, 'tagline')}")
@@ -47,6 +47,8 @@ with pages_col:
 
 st.subheader(t(TEXT, "checkpoints_title"))
 st.caption(t(TEXT, "checkpoints_caption"))
+from app.home_checkpoints import checkpoint_rows  # noqa: E402  (imports torch: after the light part has painted)
+
 good, broken = checkpoint_rows()
 if good:
     source = {"demo": t(TEXT, "source_demo"), "saved": t(TEXT, "source_saved")}
