@@ -13,9 +13,9 @@ import numpy as np
 import streamlit as st
 import torch
 
-from gan_core.checkpoints import load_checkpoint
+from gan_core.checkpoints import checkpoint_dataset, load_checkpoint
 from gan_core.classifier import get_classifier
-from gan_core.data import load_dataset
+from gan_core.data import SERVER_PATH_REFUSED, DataError, is_server_path, load_dataset
 from gan_core.latents import LatentModel
 
 from . import sample_compute
@@ -46,7 +46,8 @@ def principal_directions(model_key: str, _model: LatentModel, count: int = 5) ->
 
 def model_data(model: LatentModel):
     """The dataset a model was trained on (shared read-only); raises DataError when it cannot be loaded here."""
-    return dataset_for(model.config)
+    rebuilt = checkpoint_dataset(model.checkpoint)  # drawn points travel inside the checkpoint
+    return rebuilt if rebuilt is not None else dataset_for(model.config)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -85,6 +86,8 @@ def data_codes(model_key: str, _model: LatentModel, limit: int = 2000) -> tuple[
 @st.cache_data(max_entries=8, show_spinner=False)
 def real_points(dataset: str, n_points: int, seed: int, limit: int = 2000) -> np.ndarray:
     """Up to `limit` points of a 2-D dataset, for scatter plots."""
+    if is_server_path(dataset):  # an uploaded checkpoint may name any folder; never read the server's disk
+        raise DataError(SERVER_PATH_REFUSED)
     data = load_dataset(dataset, n_points=n_points, seed=seed).data.numpy()
     return data[np.linspace(0, len(data) - 1, min(limit, len(data))).astype(int)]
 

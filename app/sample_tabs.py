@@ -93,6 +93,9 @@ def _real_points(model: LatentModel) -> np.ndarray | None:
         return None
     config = model.config
     try:
+        if config.dataset.startswith("points:"):  # drawn or CSV points: rebuilt from the checkpoint itself
+            data = cache.model_data(model).data.numpy()
+            return data[np.linspace(0, len(data) - 1, min(2000, len(data))).astype(int)]
         return cache.real_points(config.dataset, config.n_points, config.seed)
     except (ValueError, OSError):
         return None

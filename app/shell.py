@@ -23,11 +23,12 @@ def require_shell(page_file: str) -> None:
     if st.session_state.get(SHELL_FLAG):
         return
     st.session_state[DEEP_LINK] = f"pages/{Path(page_file).name}"
-    st.switch_page("streamlit_app.py")
+    # switch_page clears the query string unless told otherwise: keep a shared link's settings (app/url_state.py)
+    st.switch_page("streamlit_app.py", query_params=st.query_params.to_dict())
 
 
 def follow_deep_link() -> None:
     """Called by the entry point after st.navigation: open the page a deep link asked for, once."""
     target = st.session_state.pop(DEEP_LINK, None)
     if target:
-        st.switch_page(target)
+        st.switch_page(target, query_params=st.query_params.to_dict())

@@ -14,7 +14,7 @@ import uuid
 import streamlit as st
 
 from gan_core.config import TrainConfig
-from gan_core.data import Dataset, load_dataset
+from gan_core.data import SERVER_PATH_REFUSED, Dataset, DataError, is_server_path, load_dataset
 from gan_core.jobs import JobManager
 from gan_core.latents import LatentModel
 
@@ -64,6 +64,8 @@ def data_key(config: TrainConfig) -> tuple:
 
 @st.cache_resource(max_entries=6, show_spinner=False)
 def cached_dataset(name: str, image_size: int, data_root: str, n_points: int, seed: int) -> Dataset:
+    if is_server_path(name):  # the CLI may read folder:PATH; a web page must never read the server's disk
+        raise DataError(SERVER_PATH_REFUSED)
     return load_dataset(name, image_size=image_size or 16, data_root=data_root, n_points=n_points, seed=seed)
 
 

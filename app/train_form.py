@@ -11,12 +11,14 @@ import os
 
 import streamlit as st
 
-from gan_core.config import (IMAGE_DATASETS, IMAGE_SIZES, LOSSES, MODELS, POINT_DATASETS, RANGES, TrainConfig,
-                             field_types)
+from gan_core.config import (IMAGE_DATASETS, IMAGE_SIZES, LOSSES, POINT_DATASETS, RANGES, TrainConfig, field_types,
+                             model_names)
 from gan_core.presets import PRESETS, preset_config
 from gan_core.store import list_checkpoints
 
+from . import train_data as user_data
 from . import train_jobs as jobs
+from . import url_state
 from .home_checkpoints import checkpoint_facts
 from .i18n import lang, t
 from .shell import HOME_REQUEST_KEY
@@ -30,7 +32,7 @@ LOCAL_DATASETS = ("mnist", "fashion-mnist", "cifar10")
 GAN_ONLY = ("loss", "spectral_norm", "r1_gamma", "pack", "minibatch_std", "n_critic", "label_smoothing")
 FIELDS = ("dataset", "model", "loss", "steps", "seed", "data_root", "image_size", "batch_size", "latent_dim",
           "hidden", "depth", "arch", "lr_g", "lr_d", "lr_decay", "spectral_norm", "r1_gamma", "pack", "minibatch_std",
-          "n_critic", "label_smoothing", "beta")
+          "n_critic", "label_smoothing", "beta", "diffusion_steps", "sample_steps", "stage_steps", "task")
 _TYPES = field_types()
 
 
@@ -63,6 +65,7 @@ def _on_preset_change() -> None:
 
 def restore_settings() -> None:
     """Put the remembered settings back into widgets Streamlit forgot (after a visit to another page)."""
+    url_state.restore_train()  # a shared link (?preset=...&seed=...) wins over what this session had
     settings = st.session_state.get(SETTINGS_KEY)
     if settings is None:
         apply_preset(DEFAULT_PRESET)
@@ -77,6 +80,7 @@ def restore_settings() -> None:
 def remember_settings() -> None:
     st.session_state[SETTINGS_KEY] = {"_preset": st.session_state.get(PRESET_KEY, DEFAULT_PRESET),
                                       **{f: st.session_state.get(widget_key(f)) for f in FIELDS}}
+    url_state.remember_train(st.session_state[SETTINGS_KEY])  # the address bar is always a working link
 
 
 def config_from_state() -> TrainConfig:
@@ -174,6 +178,11 @@ def form_state() -> tuple[TrainConfig, dict, dict, str | None]:
     problems = config.validate()
     warnings = warnings_for(config) if not problems else {}
     data_error = st.session_state.get(jobs.DATA_ERROR_KEY)
+    refused = user_data.refusal(config)  # folder:PATH (the server's disk) or another session's data
+    if refused:
+        problems["dataset"] = refused
+    elif user_data.is_choice(config.dataset) and "dataset" not in problems:
+        data_error = user_data.data_error(config)  # re-checked every rerun, as the student draws or uploads
     if config.dataset in LOCAL_DATASETS and "dataset" not in problems:
         if not config.data_root.strip():
             data_error = t(TEXT, "data_root_missing", dataset=config.dataset)
@@ -229,7 +238,9 @@ def draw_settings(config: TrainConfig, problems: dict, warnings: dict, data_erro
     if problems or data_error:
         st.session_state[OPEN_KEY] = True
     with st.expander(t(TEXT, "settings"), expanded=st.session_state.get(OPEN_KEY, False), icon=":material/tune:"):
+        st.caption(t(TEXT, "settings_next_run"))  # the running job is changed in the live box, not here
         _draw_basic(config, problems, warnings, data_error)
+        user_data.draw_panel(config)  # the canvas or uploader when the data is the student's own
         st.markdown(f"###### {t(TEXT, 'advanced')}")
         tricks_col, optimiser_col, network_col = st.columns(3, gap="medium")
         with tricks_col:
@@ -245,17 +256,18 @@ def draw_settings(config: TrainConfig, problems: dict, warnings: dict, data_erro
 def _draw_basic(config: TrainConfig, problems: dict, warnings: dict, data_error: str | None) -> None:
     cells = st.columns([1.6, 1.4, 1.4, 0.8, 0.8], gap="small")
     with cells[0]:
-        st.selectbox(t(TEXT, "dataset"), list(POINT_DATASETS + IMAGE_DATASETS), key=widget_key("dataset"))
+        st.selectbox(t(TEXT, "dataset"), list(POINT_DATASETS + IMAGE_DATASETS) + list(user_data.CHOICES),
+                     key=widget_key("dataset"), format_func=user_data.option_label)
         st.caption(_pair(DATASET_TEXT, config.dataset))
         _notes("dataset", problems, warnings, config)
         if config.dataset in LOCAL_DATASETS:
             st.text_input(t(TEXT, "data_root"), key=widget_key("data_root"), help=t(TEXT, "data_root_help"),
                           placeholder="/path/to/data")
             _notes("data_root", problems, warnings, config)
-        if data_error:
+        if data_error and config.dataset != user_data.DRAW:  # the canvas says it; a box here would move it
             st.error(t(TEXT, "data_error", message=data_error), icon=":material/block:")
     with cells[1]:
-        st.selectbox(t(TEXT, "model"), list(MODELS), key=widget_key("model"))
+        st.selectbox(t(TEXT, "model"), list(model_names()), key=widget_key("model"))
         st.caption(_pair(MODEL_TEXT, config.model))
         _notes("model", problems, warnings, config)
     with cells[2]:
@@ -317,6 +329,30 @@ def _draw_network(config: TrainConfig, problems: dict, warnings: dict) -> None:
     if config.is_points:
         st.caption(t(TEXT, "points_no_size"))
     _notes("image_size", problems, warnings, config)
+    _draw_family_options(config, problems, warnings)
+
+
+# which extra settings each model family uses (the classic gan/cgan/vae/cvae use none)
+FAMILY_FIELDS = {"ddpm": ("diffusion_steps", "sample_steps"), "progan": ("stage_steps",),
+                 "pix2pix": ("task",), "cyclegan": ("task",)}
+
+
+def _draw_family_options(config: TrainConfig, problems: dict, warnings: dict) -> None:
+    fields_used = FAMILY_FIELDS.get(config.model, ())
+    if not fields_used:
+        return
+    st.markdown(f"**{t(TEXT, 'family_options')}**")
+    for field in fields_used:
+        if field == "task":
+            from gan_core.translation import TASKS  # only needed (and imported) for translation models
+
+            if st.session_state.get(widget_key("task")) not in TASKS:
+                st.session_state[widget_key("task")] = list(TASKS)[0]
+            st.selectbox(t(TEXT, "task"), list(TASKS), key=widget_key("task"), help=t(TEXT, "task_help"))
+        else:
+            low, high = RANGES[field]
+            _number(field, int(low), int(high), 1 if field != "stage_steps" else 50, help_key=f"{field}_help")
+        _notes(field, problems, warnings, config)
 
 
 def _number(field: str, low, high, step, help_key: str | None = None, disabled: bool = False,

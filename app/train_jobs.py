@@ -20,6 +20,7 @@ from gan_core.jobs import JobLimitError
 from gan_core.store import save_run
 from gan_core.training import TrainingJob
 
+from . import train_data as user_data
 from .i18n import t
 from .state import cached_dataset, data_key, dataset_for, job_manager, session_id
 from .train_plots import frame_picture
@@ -67,6 +68,9 @@ def real_grid_for(config: TrainConfig) -> np.ndarray | None:
     """64 real images in a grid like the samples', to compare with (None for points or unloadable data)."""
     if config.is_points:
         return None
+    user = user_data.run_dataset(config)  # the student's own pictures live in their session, not in a cache
+    if user is not None:
+        return make_grid(user.data[:64].cpu(), nrow=8)
     try:
         return _cached_real_grid(*data_key(config))
     except DataError:
@@ -77,6 +81,9 @@ def real_points_for(config: TrainConfig) -> np.ndarray:
     """Up to 1,000 real 2-D points to draw behind the generated ones (empty when they cannot be loaded)."""
     if not config.is_points:
         return np.zeros((0, 2), np.float32)
+    user = user_data.run_dataset(config)  # drawn or CSV points live in the session, not in a server cache
+    if user is not None:
+        return user.data[:REAL_POINTS_SHOWN].cpu().numpy().astype(np.float32)
     try:
         return _cached_real_points(*data_key(config))
     except DataError:
@@ -85,7 +92,7 @@ def real_points_for(config: TrainConfig) -> np.ndarray:
 
 def class_names_for(config: TrainConfig) -> list[str]:
     try:
-        return list(dataset_for(config).class_names)
+        return list((user_data.run_dataset(config) or dataset_for(config)).class_names)
     except DataError:
         return []
 
@@ -95,7 +102,7 @@ def mode_count_for(config: TrainConfig) -> int:
     if config.dataset == "stacked-digits":
         return 1000
     try:
-        data = dataset_for(config)
+        data = user_data.run_dataset(config) or dataset_for(config)
     except DataError:
         return 0
     return len(data.modes) if data.modes is not None else data.n_classes
@@ -134,10 +141,20 @@ def start_run(config: TrainConfig, label: str) -> TrainingJob | None:
     st.session_state.pop(DATA_ERROR_KEY, None)
     if config.validate():
         return None  # the form shows each problem beside its widget
+    refused = user_data.refusal(config)  # folder:PATH, whatever route it came by (form, link, preset)
+    if refused:
+        flash("error", refused)
+        return None
     try:
-        dataset = dataset_for(config)
+        if user_data.is_user_data(config.dataset):  # drawn or uploaded: renamed after the exact data
+            config, dataset = user_data.dataset_for_run(config)
+        else:
+            dataset = dataset_for(config)
     except DataError as error:
-        st.session_state[DATA_ERROR_KEY] = str(error)
+        if user_data.is_user_data(config.dataset):
+            flash("error", t(TEXT, "data_error", message=str(error)))  # the form re-checks it on every rerun
+        else:
+            st.session_state[DATA_ERROR_KEY] = str(error)
         return None
     job = TrainingJob(config, name=f"{label}-{time.strftime('%H%M%S')}", owner=session_id(), dataset=dataset)
     return _submit(job)
@@ -152,8 +169,8 @@ def continue_checkpoint(path: str, extra_steps: int) -> TrainingJob | None:
         return None
     config = checkpoint.config
     try:
-        dataset = dataset_for(config)
-    except DataError as error:
+        dataset = user_data.dataset_for_checkpoint(checkpoint)  # drawn points are rebuilt from the checkpoint
+    except (DataError, CheckpointError) as error:
         flash("error", t(TEXT, "data_error", message=str(error)))
         return None
     job = TrainingJob(config, name=f"{checkpoint.name}-more", owner=session_id(), resume_state=checkpoint.state,
@@ -181,13 +198,14 @@ def resume(job_id: str) -> None:
         job.resume()
 
 
-def step(job_id: str) -> None:
-    """One more step while paused; waits (briefly) for it so the page shows the new numbers at once."""
+def step(job_id: str, part: str = "both") -> None:
+    """One more step while paused ("d" or "g": that player only); waits (briefly) for it so the page shows the
+    new numbers at once."""
     job = job_manager().get(job_id)
     if job is None or job.trainer is None:
         return
     before = job.trainer.step_count
-    job.step_once()
+    job.step_once(part=part)
     deadline = time.monotonic() + STEP_WAIT_SECONDS
     while job.trainer.step_count == before and job.is_active and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -218,11 +236,12 @@ def save(job_id: str, name: str) -> None:
 
 
 # -- GIF ---------------------------------------------------------------------------------------------------
-def run_gif(job: TrainingJob, real_points: np.ndarray) -> bytes:
-    """An animated GIF of every snapshot of `job` (sample grids, or 2-D pictures with D's surface)."""
+def run_gif(job: TrainingJob, real_points: np.ndarray, layers=None) -> bytes:
+    """An animated GIF of every snapshot of `job` (sample grids, or 2-D pictures with D's surface; `layers`
+    picks what a 2-D picture shows, as the layer picker above the live view does)."""
     frames = job.frames()
     probabilities = job.config.loss in ("ns", "minimax")
-    pictures = [frame_picture(frame, real_points, probabilities) for frame in frames]
+    pictures = [frame_picture(frame, real_points, probabilities, layers=layers) for frame in frames]
     if not pictures:
         raise ValueError("no snapshots yet")
     durations = 150 if len(pictures) > 8 else 400

@@ -14,6 +14,8 @@ from gan_core.metrics import METRIC_INFO
 from gan_core.training import FAILED, FINISHED, PAUSED, QUEUED, RUNNING, TrainingJob
 
 from . import train_jobs as jobs
+from . import train_live
+from . import train_memory
 from .i18n import lang, t
 from .state import job_manager, session_id
 from .train_plots import (PLOT_CONFIG, SERIES_COLOURS, codes_figure, line_figure, metrics_figure, points_figure)
@@ -74,9 +76,10 @@ def draw_buttons(cells: list, job: TrainingJob | None) -> None:
                     disabled=status not in (RUNNING, QUEUED), on_click=jobs.pause, args=job_args)
     cells[1].button(t(TEXT, "resume"), key="train_resume", icon=":material/resume:", width="stretch",
                     disabled=status != PAUSED, on_click=jobs.resume, args=job_args)
+    both = train_live.split_steps(job)  # a GAN also gets Step D / Step G in the live box: this one is both
     cells[2].button(t(TEXT, "step"), key="train_step", icon=":material/skip_next:", width="stretch",
                     disabled=status != PAUSED or not has_trainer, on_click=jobs.step, args=job_args,
-                    help=t(TEXT, "step_help"))
+                    help=t(TEXT, "step_both_help" if both else "step_help"))
     cells[3].button(t(TEXT, "stop"), key="train_stop", icon=":material/stop:", width="stretch",
                     disabled=job is None or not job.is_active, on_click=jobs.stop, args=job_args)
     with cells[4].popover(t(TEXT, "save_short"), icon=":material/save:", width="stretch", disabled=not has_trainer,
@@ -132,13 +135,14 @@ def _live(job_id: str, status_at_render: str) -> None:
         if not scrubbing and view["n_snapshots"] > 1:
             st.caption(t(TEXT, "timeline_paused_only"))
         if view["n_snapshots"]:
-            real = jobs.real_points_for(config)
-            st.download_button(t(TEXT, "gif"), data=lambda: jobs.run_gif(job, real), file_name=f"{job.name}.gif",
-                               mime="image/gif", key="train_gif", on_click="ignore", icon=":material/gif_box:",
-                               help=t(TEXT, "gif_help"))
+            real, layers = jobs.real_points_for(config), train_memory.chosen_layers()  # GIF: the chosen layers
+            st.download_button(t(TEXT, "gif"), data=lambda: jobs.run_gif(job, real, layers),
+                               file_name=f"{job.name}.gif", mime="image/gif", key="train_gif", on_click="ignore",
+                               icon=":material/gif_box:", help=t(TEXT, "gif_help"))
     with explain_col:
         _explain(config)
     _charts(job, view, config)
+    train_memory.draw_extras(job, view, frame, config)  # KL/JS curve (2-D) or the memorisation check (images)
 
 
 def _eta(seconds: float) -> str:
@@ -152,6 +156,8 @@ def _status_block(job: TrainingJob, view: dict) -> None:
     status = view["status"]
     if status == FAILED:
         st.error(f"**{t(TEXT, 'failed_title')}.** {view['error']}", icon=":material/error:")
+        if view["error"].startswith("Training diverged") and job.trainer is not None:
+            st.info(t(TEXT, "diverged_hint"), icon=":material/history:")  # what to do next, and Save still works
     elif status == QUEUED:
         position = job_manager().queue_position(job)
         if position:
@@ -187,12 +193,10 @@ def _draw_frame(job: TrainingJob, frame: dict, config: TrainConfig) -> None:
         names["colorbar"] = t(TEXT, "colorbar_prob" if probabilities else "colorbar_score")
         title = "points_title" if frame.get("heatmap") is not None else "vae_points_title"
         st.markdown(f"**{t(TEXT, title, step=step)}**")
-        show_arrows = bool(st.session_state.get("train_arrows", False)) and frame.get("arrows") is not None
-        figure = points_figure(frame, jobs.real_points_for(config), names, uirevision=f"points-{job.id}",
-                               probabilities=probabilities, show_arrows=show_arrows)
+        layers = train_memory.layer_choice(frame)  # which layers to draw: pills, remembered for the session
+        figure = points_figure(frame, jobs.real_points_for(config), {**names, **train_memory.layer_names()},
+                               uirevision=f"points-{job.id}", probabilities=probabilities, layers=layers)
         st.plotly_chart(figure, key="train_view_points", config=PLOT_CONFIG, width="stretch")
-        if frame.get("arrows") is not None:
-            st.checkbox(t(TEXT, "arrows"), key="train_arrows", help=t(TEXT, "arrows_help"))
     if frame.get("codes") is not None:
         st.markdown(f"**{t(TEXT, 'codes_title')}**")
         figure = codes_figure(frame["codes"], frame.get("code_labels"), jobs.class_names_for(config),
@@ -208,13 +212,15 @@ def _charts(job: TrainingJob, view: dict, config: TrainConfig) -> None:
         return
     x_title = t(TEXT, "axis_step")
     revision = job.id
+    marks = train_live.event_marks(view.get("events", []))  # settings changed mid-run: dashed lines
     figures = []
     if config.is_vae:
         figures.append(line_figure(steps, [(t(TEXT, "trace_total"), series.get("loss", []), SERIES_COLOURS["total"]),
                                            (t(TEXT, "trace_recon"), series.get("recon", []), SERIES_COLOURS["recon"])],
-                                   t(TEXT, "chart_vae_loss"), f"loss-{revision}", x_title))
+                                   t(TEXT, "chart_vae_loss"), f"loss-{revision}", x_title, events=marks))
         figures.append(line_figure(steps, [(t(TEXT, "trace_kl"), series.get("kl", []), SERIES_COLOURS["kl"])],
-                                   f"KL(q(z|x) ‖ p(z)) · β = {config.beta:g}", f"kl-{revision}", x_title))
+                                   f"KL(q(z|x) ‖ p(z)) · β = {config.beta:g}", f"kl-{revision}", x_title,
+                                   events=marks))
         grad = [(t(TEXT, "trace_grad_enc"), series.get("grad_norm_d", []), SERIES_COLOURS["d"]),
                 (t(TEXT, "trace_grad_dec"), series.get("grad_norm_g", []), SERIES_COLOURS["g"])]
     else:
@@ -222,17 +228,17 @@ def _charts(job: TrainingJob, view: dict, config: TrainConfig) -> None:
                   (t(TEXT, "trace_loss_g"), series.get("loss_g", []), SERIES_COLOURS["g"])]
         if "penalty" in series:
             losses.append((t(TEXT, "trace_penalty"), series["penalty"], SERIES_COLOURS["extra"]))
-        figures.append(line_figure(steps, losses, t(TEXT, "chart_loss"), f"loss-{revision}", x_title))
+        figures.append(line_figure(steps, losses, t(TEXT, "chart_loss"), f"loss-{revision}", x_title, events=marks))
         if config.loss in ("ns", "minimax"):
             outputs = [(t(TEXT, "trace_d_real"), series.get("d_real", []), SERIES_COLOURS["real"]),
                        (t(TEXT, "trace_d_fake"), series.get("d_fake", []), SERIES_COLOURS["fake"])]
             figures.append(line_figure(steps, outputs, t(TEXT, "chart_d_prob"), f"d-{revision}", x_title,
-                                       y_range=(0.0, 1.0), hline=(0.5, t(TEXT, "equilibrium"))))
+                                       y_range=(0.0, 1.0), hline=(0.5, t(TEXT, "equilibrium")), events=marks))
         else:
             outputs = [(t(TEXT, "trace_score_real"), series.get("d_real", []), SERIES_COLOURS["real"]),
                        (t(TEXT, "trace_score_fake"), series.get("d_fake", []), SERIES_COLOURS["fake"])]
             figures.append(line_figure(steps, outputs, t(TEXT, "chart_d_score", loss=config.loss), f"d-{revision}",
-                                       x_title))
+                                       x_title, events=marks))
         grad = [(t(TEXT, "trace_grad_d"), series.get("grad_norm_d", []), SERIES_COLOURS["d"]),
                 (t(TEXT, "trace_grad_g"), series.get("grad_norm_g", []), SERIES_COLOURS["g"])]
     figures.append(line_figure(steps, grad, t(TEXT, "chart_grad"), f"grad-{revision}", x_title, log_y=True))

@@ -69,10 +69,12 @@ def _base_layout(title: str, uirevision: str, x_title: str, height: int = CHART_
 
 def line_figure(steps: list[int], series: list[tuple[str, list[float], str]], title: str, uirevision: str,
                 x_title: str = "step", log_y: bool = False, y_range: tuple[float, float] | None = None,
-                hline: tuple[float, str] | None = None, smooth: bool = True, markers: bool = False) -> go.Figure:
+                hline: tuple[float, str] | None = None, smooth: bool = True, markers: bool = False,
+                events: list[tuple[float, str]] | None = None) -> go.Figure:
     """Curves of `series` = [(name, values, colour)] against `steps`; each smoothed, the raw trace faint behind.
 
-    `uirevision` keeps the user's zoom across refreshes (use one per chart and run).
+    `uirevision` keeps the user's zoom across refreshes (use one per chart and run). `events` = [(step, label)]
+    draws a dashed vertical line with a short label at each step where a setting was changed mid-run.
     """
     figure = go.Figure()
     alpha = smoothing_alpha(len(steps))
@@ -104,8 +106,25 @@ def line_figure(steps: list[int], series: list[tuple[str, list[float], str]], ti
         layout["annotations"] = [dict(xref="paper", x=1.0, y=value, yref="y", text=label, showarrow=False,
                                       xanchor="right", yanchor="bottom", bgcolor="rgba(255,255,255,0.8)",
                                       font=dict(size=10, color="#666666"))]
+    if events:
+        shapes, notes = event_lines(events)
+        layout["shapes"] = layout.get("shapes", []) + shapes
+        layout["annotations"] = layout.get("annotations", []) + notes
     figure.update_layout(**layout)
     return figure
+
+
+def event_lines(events: list[tuple[float, str]]) -> tuple[list[dict], list[dict]]:
+    """Plotly shapes and annotations for [(step, label)]: a dashed vertical line per change, its label at the
+    top; consecutive labels are staggered down so nearby changes stay readable."""
+    shapes, notes = [], []
+    for index, (step, label) in enumerate(events):
+        shapes.append(dict(type="line", xref="x", yref="paper", x0=step, x1=step, y0=0, y1=1,
+                           line=dict(color="#555555", width=1, dash="dash")))
+        notes.append(dict(xref="x", x=step, yref="paper", y=1.0 - 0.11 * (index % 3), text=label, showarrow=False,
+                          xanchor="left", yanchor="top", xshift=3, bgcolor="rgba(255,255,255,0.85)",
+                          font=dict(size=10, color="#333333")))
+    return shapes, notes
 
 
 def metrics_figure(steps: list[int], series: list[tuple[str, list[float], str, str, float | None]], title: str,
@@ -146,18 +165,28 @@ def _axis_square(bounds: tuple[float, float, float, float]) -> tuple[list[float]
     return [x0, x1], [y0, y1]
 
 
+# The layers of the 2-D view a student can switch on and off, bottom to top as drawn.
+POINT_LAYERS = ("heatmap", "manifold", "real", "fake", "arrows")
+DEFAULT_LAYERS = ("heatmap", "manifold", "real", "fake")  # the arrows are busy; they start hidden
+MANIFOLD_COLOURS = ("#2b5c8a", "#8a2b5c")  # lines of constant z1, lines of constant z2
+
+
 def points_figure(frame: dict, real_points: list[list[float]], names: dict, uirevision: str,
-                  probabilities: bool = True, show_arrows: bool = False, height: int = 430) -> go.Figure:
-    """GAN Lab view: D's surface (heatmap) behind real points, generated points and optional gradient arrows.
+                  probabilities: bool = True, show_arrows: bool = False, height: int = 430,
+                  layers=None) -> go.Figure:
+    """GAN Lab view: D's surface (heatmap), G's warped latent grid, real points, generated points, gradient arrows.
 
     frame: a snapshot with "points" (n, 2), "bounds" (x0, x1, y0, y1), optional "heatmap" (S, S) with row i = y,
-    optional "arrows" (m, 4) rows (x, y, dx, dy). names: legend/colorbar labels.
+    optional "manifold" (L, P, 2) polylines (the first half lines of constant z1, the rest constant z2),
+    optional "arrows" (m, 4) rows (x, y, dx, dy). names: legend/colorbar labels. layers: which of POINT_LAYERS
+    to draw (None: DEFAULT_LAYERS, plus the arrows when show_arrows); a layer the frame lacks is skipped.
     """
+    shown = set(DEFAULT_LAYERS) | ({"arrows"} if show_arrows else set()) if layers is None else set(layers)
     figure = go.Figure()
     bounds = tuple(frame.get("bounds") or (-1.5, 1.5, -1.5, 1.5))
     x_range, y_range = _axis_square(bounds)
     heatmap = frame.get("heatmap")
-    if heatmap is not None:
+    if heatmap is not None and "heatmap" in shown:
         surface = np.asarray(heatmap, dtype=np.float32)
         size = surface.shape[0]
         xs = np.linspace(bounds[0], bounds[1], size)
@@ -169,19 +198,25 @@ def points_figure(frame: dict, real_points: list[list[float]], names: dict, uire
             scale = dict(zmin=-extent, zmax=extent)
         figure.add_trace(go.Heatmap(
             z=surface.astype(np.float64).round(4), x=xs, y=ys, colorscale=D_COLOURSCALE, zsmooth="best", opacity=0.9,
-            hoverinfo="skip", showscale=True, **scale,
+            hoverinfo="skip", showscale=True, name=names.get("heatmap", "D"), **scale,
             colorbar=dict(title=dict(text=names.get("colorbar", ""), side="right", font=dict(size=11)),
                           thickness=12, len=0.8)))
-    real = np.asarray(real_points, dtype=np.float32).reshape(-1, 2)
-    figure.add_trace(go.Scattergl(x=real[:, 0].astype(np.float64), y=real[:, 1].astype(np.float64), mode="markers",
-                                  name=names.get("real", "real"), hoverinfo="skip",
-                                  marker=dict(size=4, color=REAL_POINT, opacity=0.45)))
-    fake = np.asarray(frame.get("points"), dtype=np.float32).reshape(-1, 2)
-    figure.add_trace(go.Scattergl(x=fake[:, 0].astype(np.float64), y=fake[:, 1].astype(np.float64), mode="markers",
-                                  name=names.get("fake", "generated"), hoverinfo="skip",
-                                  marker=dict(size=6, color=FAKE_POINT, line=dict(width=0.6, color="white"))))
+    manifold = frame.get("manifold")
+    if manifold is not None and "manifold" in shown:
+        for trace in _manifold_traces(np.asarray(manifold, dtype=np.float32), names.get("manifold", "G(latent grid)")):
+            figure.add_trace(trace)
+    if "real" in shown:
+        real = np.asarray(real_points, dtype=np.float32).reshape(-1, 2)
+        figure.add_trace(go.Scattergl(x=real[:, 0].astype(np.float64), y=real[:, 1].astype(np.float64),
+                                      mode="markers", name=names.get("real", "real"), hoverinfo="skip",
+                                      marker=dict(size=4, color=REAL_POINT, opacity=0.45)))
+    if "fake" in shown:
+        fake = np.asarray(frame.get("points"), dtype=np.float32).reshape(-1, 2)
+        figure.add_trace(go.Scattergl(x=fake[:, 0].astype(np.float64), y=fake[:, 1].astype(np.float64),
+                                      mode="markers", name=names.get("fake", "generated"), hoverinfo="skip",
+                                      marker=dict(size=6, color=FAKE_POINT, line=dict(width=0.6, color="white"))))
     arrows = frame.get("arrows")
-    if show_arrows and arrows is not None and len(arrows):
+    if "arrows" in shown and arrows is not None and len(arrows):
         xs, ys = _arrow_segments(np.asarray(arrows, dtype=np.float64), bounds)
         figure.add_trace(go.Scatter(x=_array(xs), y=_array(ys), mode="lines", name=names.get("arrows", "push"),
                                     hoverinfo="skip", line=dict(color="#222222", width=1.4)))
@@ -191,6 +226,58 @@ def points_figure(frame: dict, real_points: list[list[float]], names: dict, uire
         xaxis=dict(range=x_range, showgrid=False, zeroline=False, constrain="domain"),
         yaxis=dict(range=y_range, showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1, constrain="domain"),
     )
+    return figure
+
+
+def _manifold_traces(lines: np.ndarray, name: str) -> list[go.Scatter]:
+    """(L, P, 2) polylines -> two line traces (constant z1, constant z2) sharing one legend entry.
+
+    Each family is one trace with NaN breaks between its lines: two traces instead of 22 keeps the figure
+    cheap to send every second. A single latent line (latent_dim 1) gives one trace.
+    """
+    half = lines.shape[0] // 2 if lines.shape[0] > 1 else lines.shape[0]
+    traces = []
+    for index, family in enumerate((lines[:half], lines[half:])):
+        if not len(family):
+            continue
+        gap = np.full((family.shape[0], 1, 2), np.nan, np.float32)
+        # float32 arrays travel as half the bytes of float64: ~10 KB a refresh instead of ~20 KB
+        joined = np.concatenate([family, gap], axis=1).reshape(-1, 2).astype(np.float32)  # (L/2 * (P + 1), 2)
+        traces.append(go.Scatter(x=joined[:, 0], y=joined[:, 1], mode="lines", name=name,
+                                 legendgroup="manifold", showlegend=index == 0, hoverinfo="skip",
+                                 meta="manifold", line=dict(color=MANIFOLD_COLOURS[index], width=1.1),
+                                 opacity=0.75))
+    return traces
+
+
+def divergence_figure(steps: list[int], kl: list[float], js: list[float], names: dict, uirevision: str,
+                      x_title: str = "step") -> go.Figure:
+    """Two stacked panels over training: KL(real || generated) on top, JS below with its ceiling ln 2 marked.
+
+    names: "title", "kl", "js", "ceiling" (the label of the ln 2 line), already translated.
+    """
+    from plotly.subplots import make_subplots  # only this chart needs it
+
+    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.14,
+                           subplot_titles=[names.get("kl", "KL"), names.get("js", "JS")])
+    x = np.asarray(steps, dtype=np.float64)
+    for row, (values, colour, name) in enumerate(((kl, "#d62728", names.get("kl", "KL")),
+                                                   (js, "#1f77b4", names.get("js", "JS"))), start=1):
+        figure.add_trace(go.Scatter(x=x, y=_array(_clean(values)), mode="lines+markers", name=name,
+                                    line=dict(color=colour, width=2), marker=dict(size=5), showlegend=False,
+                                    hovertemplate="%{y:.3f}<extra>" + name + "</extra>"), row=row, col=1)
+    ceiling = math.log(2.0)
+    figure.add_hline(y=ceiling, row=2, col=1, line=dict(color="#999999", width=1, dash="dash"),
+                     annotation_text=names.get("ceiling", "ln 2"), annotation_position="bottom right",
+                     annotation_font=dict(size=10, color="#666666"))
+    figure.update_yaxes(rangemode="tozero", showgrid=True, gridcolor="#eeeeee", zeroline=False)
+    figure.update_yaxes(range=[0, ceiling * 1.08], row=2, col=1)
+    figure.update_xaxes(showgrid=True, gridcolor="#eeeeee")
+    figure.update_xaxes(title=dict(text=x_title, font=dict(size=11)), row=2, col=1)
+    figure.update_annotations(font=dict(size=12))
+    figure.update_layout(title=dict(text=names.get("title", ""), font=dict(size=14), x=0.0, xanchor="left"),
+                         height=CHART_HEIGHT + 60, margin=dict(l=10, r=10, t=60, b=10), uirevision=uirevision,
+                         plot_bgcolor="white", hovermode="x unified")
     return figure
 
 
@@ -278,17 +365,54 @@ def _dots(canvas: np.ndarray, points: np.ndarray, bounds, colour, radius: int) -
                 canvas[np.clip(rows[keep] + dr, 0, size - 1), np.clip(cols[keep] + dc, 0, size - 1)] = colour
 
 
-def points_picture(frame: dict, real_points, probabilities: bool = True, size: int = 280) -> np.ndarray:
-    """A (size, size, 3) uint8 picture of a 2-D snapshot: D's surface, real points (grey), generated (orange)."""
+def _pixel_polylines(xs, ys, bounds, size: int) -> list[list[tuple[float, float]]]:
+    """Coordinates with None/NaN breaks -> runs of finite pixel positions (column, row), row 0 at the top."""
+    x0, x1, y0, y1 = bounds
+    runs: list[list[tuple[float, float]]] = [[]]
+    for x, y in zip(xs, ys):
+        if x is None or y is None or not (math.isfinite(x) and math.isfinite(y)):
+            runs.append([])
+            continue
+        runs[-1].append(((x - x0) / (x1 - x0) * (size - 1), (y1 - y) / (y1 - y0) * (size - 1)))
+    return [run for run in runs if len(run) > 1]
+
+
+def points_picture(frame: dict, real_points, probabilities: bool = True, size: int = 280,
+                   layers=None) -> np.ndarray:
+    """A (size, size, 3) uint8 picture of a 2-D snapshot: D's surface, G's warped grid (blue/purple lines), real
+    points (grey), generated (orange), gradient arrows (black). layers: as in points_figure (None: the
+    surface and the points, as the GIF always showed)."""
+    shown = {"heatmap", "real", "fake"} if layers is None else set(layers)
     bounds = tuple(frame.get("bounds") or (-1.5, 1.5, -1.5, 1.5))
     heatmap = frame.get("heatmap")
-    if heatmap is not None:
+    if heatmap is not None and "heatmap" in shown:
         background = Image.fromarray(_surface_rgb(heatmap, probabilities)).resize((size, size), Image.BILINEAR)
         canvas = np.array(background)
     else:
         canvas = np.full((size, size, 3), 255, np.uint8)
-    _dots(canvas, np.asarray(real_points, dtype=np.float32).reshape(-1, 2), bounds, (110, 110, 110), 1)
-    _dots(canvas, np.asarray(frame.get("points"), dtype=np.float32).reshape(-1, 2), bounds, (242, 107, 29), 2)
+    manifold = frame.get("manifold")
+    if manifold is not None and "manifold" in shown:
+        lines = np.asarray(manifold, dtype=np.float64)
+        half = lines.shape[0] // 2 if lines.shape[0] > 1 else lines.shape[0]
+        picture = Image.fromarray(canvas)
+        draw = ImageDraw.Draw(picture)
+        for index, line in enumerate(lines):
+            colour = MANIFOLD_COLOURS[0 if index < half else 1]
+            for run in _pixel_polylines(line[:, 0], line[:, 1], bounds, size):
+                draw.line(run, fill=colour, width=1)
+        canvas = np.array(picture)
+    if "real" in shown:
+        _dots(canvas, np.asarray(real_points, dtype=np.float32).reshape(-1, 2), bounds, (110, 110, 110), 1)
+    if "fake" in shown:
+        _dots(canvas, np.asarray(frame.get("points"), dtype=np.float32).reshape(-1, 2), bounds, (242, 107, 29), 2)
+    arrows = frame.get("arrows")
+    if "arrows" in shown and arrows is not None and len(arrows):
+        xs, ys = _arrow_segments(np.asarray(arrows, dtype=np.float64), bounds)
+        picture = Image.fromarray(canvas)
+        draw = ImageDraw.Draw(picture)
+        for run in _pixel_polylines(xs, ys, bounds, size):
+            draw.line(run, fill=(34, 34, 34), width=1)
+        canvas = np.array(picture)
     return canvas
 
 
@@ -301,11 +425,12 @@ def with_caption(picture: np.ndarray, text: str, band: int = 18) -> np.ndarray:
     return np.array(canvas)
 
 
-def frame_picture(frame: dict, real_points, probabilities: bool) -> np.ndarray:
-    """One GIF frame for a snapshot: its sample grid (images) or its 2-D picture, captioned with the step."""
+def frame_picture(frame: dict, real_points, probabilities: bool, layers=None) -> np.ndarray:
+    """One GIF frame for a snapshot: its sample grid (images) or its 2-D picture (with `layers`, see
+    points_picture), captioned with the step."""
     if frame.get("grid") is not None:
         grid = np.asarray(frame["grid"], dtype=np.uint8)
         picture = upscale(grid, max(1, 280 // max(1, grid.shape[0])))
     else:
-        picture = points_picture(frame, real_points, probabilities)
+        picture = points_picture(frame, real_points, probabilities, layers=layers)
     return with_caption(picture, f"step {int(frame.get('step', 0))}")

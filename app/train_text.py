@@ -2,6 +2,19 @@
 from gan_core.config import LOSS_DESCRIPTIONS
 
 TEXT = {
+    "family_options": ("Model options", "模型选项"),
+    "diffusion_steps": ("Noise levels T", "噪声级数 T"),
+    "diffusion_steps_help": ("How many small noising steps turn an image into pure noise during training. "
+                             "More levels = smaller steps to undo.", "训练时把图像变成纯噪声所用的加噪步数。级数越多，每步要去除的噪声越少。"),
+    "sample_steps": ("Sampling steps", "采样步数"),
+    "sample_steps_help": ("Denoising steps used to draw a sample (DDIM). Fewer is faster but rougher; a GAN needs one "
+                          "forward pass.", "生成一个样本所用的去噪步数（DDIM）。越少越快但越粗糙；GAN 只需一次前向计算。"),
+    "stage_steps": ("Steps per resolution", "每个分辨率的步数"),
+    "stage_steps_help": ("Steps spent at each resolution (4×4, 8×8, ...), the first half fading the new layer in. "
+                         "0 splits the run evenly.", "每个分辨率（4×4、8×8……）训练的步数，前一半用于新层淡入。0 表示平均分配。"),
+    "task": ("Translation task", "翻译任务"),
+    "task_help": ("Which toy image-to-image task to learn; the source images are made from the dataset itself.",
+                  "要学习的玩具图像翻译任务；源图像由数据集本身生成。"),
     # -- page ---------------------------------------------------------------------------------------
     "title": ("Train a GAN or a VAE", "训练 GAN 或 VAE"),
     "intro": ("Pick a preset and press **Start**: the samples, the discriminator's view and the loss curves "
@@ -101,6 +114,48 @@ TEXT = {
     "step_help": ("While paused: run exactly one training step (one D update and one G update) and look at "
                   "what changed.", "暂停时：只运行一步训练（一次 D 更新和一次 G 更新），看看发生了什么变化。"),
     "stop": ("Stop", "停止"),
+    # -- live controls: the run that is training now (app/train_live.py) ------------------------------------
+    "step_both_help": ("While paused: one whole training step (n_critic D updates, then one G update).",
+                       "暂停时：完整的一步训练（n_critic 次 D 更新，再一次 G 更新）。"),
+    "step_d": ("Step D", "单步 D"),
+    "step_d_help": ("While paused: update only the discriminator (n_critic times); G stays frozen. Watch D's "
+                    "opinion (the background) sharpen around the real data.",
+                    "暂停时：只更新判别器（n_critic 次），G 保持不动。观察 D 的判断（背景）在真实数据周围变得更清晰。"),
+    "step_g": ("Step G", "单步 G"),
+    "step_g_help": ("While paused: update only the generator once; D stays frozen. Watch the generated points "
+                    "move the way D's opinion pushes them.",
+                    "暂停时：只更新生成器一次，D 保持不动。观察生成的点顺着 D 的判断被推动。"),
+    "live_title": ("This run, live", "当前训练（实时）"),
+    "live_scope": ("Everything in this box changes the run that is training now, from its next step. The "
+                   "**Settings** further down are for the next run you start.",
+                   "这个框里的一切都会改变正在进行的训练，从下一步开始生效。下方的**设置**用于你下一次开始的训练。"),
+    "slowmo": ("Slow motion", "慢动作"),
+    "slowmo_help": ("Wait this long after every step, so a class can follow each update; 'off' trains at full "
+                    "speed. Changes the running job at once.",
+                    "每一步之后等待这么久，便于全班跟上每次更新；“关”表示全速训练。立即作用于正在进行的训练。"),
+    "slowmo_off": ("off", "关"),
+    "slowmo_seconds": ("{seconds:g} s per step", "每步 {seconds:g} 秒"),
+    "live_settings": ("Change this run's settings while it trains", "训练中修改当前训练的设置"),
+    "live_settings_intro": ("The network stays as it is; these take effect from the next step and are marked on "
+                            "the loss and D charts with a dashed line.",
+                            "网络结构保持不变；这些设置从下一步开始生效，并在损失图和 D 图上用虚线标出。"),
+    "live_apply": ("Apply to this run", "应用到当前训练"),
+    "live_apply_help": ("Change the running job now; the form under Settings is not changed.",
+                        "立即修改正在进行的训练；“设置”中的表单不会改变。"),
+    "live_applied": ("Applied from step {step:,}: {changes}.", "已从第 {step:,} 步起应用：{changes}。"),
+    "live_nothing": ("Nothing to apply: these already are the run's settings.", "没有需要应用的改动：这些已经是当前训练的设置。"),
+    "live_range": ("{field} must be between {low:g} and {high:g}.", "{field} 必须在 {low:g} 到 {high:g} 之间。"),
+    "live_history": ("Changes so far (dashed lines on the charts):", "到目前为止的改动（图中的虚线）："),
+    "live_event": ("from step {step:,}: {changes}", "自第 {step:,} 步起：{changes}"),
+    "settings_next_run": ("These settings are for the **next run** you start with *Start training*. A run that is "
+                          "training is changed in the **This run, live** box above the settings.",
+                          "这些设置用于你按“开始训练”后的**下一次训练**。正在进行的训练请在设置上方的"
+                          "**当前训练（实时）**框中修改。"),
+    "diverged_hint": ("The weights were rolled back to the last good snapshot, so **Save** still keeps a working "
+                      "model. To try again, lower the learning rates (or turn on spectral norm or an R1 penalty) "
+                      "and press Start.",
+                      "权重已回滚到最后一个正常的快照，所以**保存**仍能得到可用的模型。若要重试，请降低学习率"
+                      "（或打开谱归一化、R1 惩罚）后再按“开始训练”。"),
     "save_name": ("Checkpoint name", "检查点名称"),
     "save": ("Save checkpoint", "保存检查点"),
     "save_short": ("Save", "保存"),
@@ -255,12 +310,25 @@ DATASET_TEXT = {
     "mnist": ("MNIST from your files", "本机文件中的 MNIST"),
     "fashion-mnist": ("Fashion-MNIST from your files", "本机文件中的 Fashion-MNIST"),
     "cifar10": ("CIFAR-10 from your files", "本机文件中的 CIFAR-10"),
+    # your own data (app/train_data.py): the panel below the settings row shows the canvas or the uploader
+    "points:drawn": ("2-D points you draw below", "自己画：在下方画出的二维点"),
+    "points:csv": ("2-D points from your CSV file", "CSV 文件中的点：来自你的文件的二维点"),
+    "upload:images": ("Your own pictures, uploaded below", "上传图片（zip 或文件）：在下方上传你自己的图片"),
 }
 MODEL_TEXT = {
     "gan": ("Generative adversarial network", "生成对抗网络"),
     "cgan": ("Conditional GAN (ask for a class)", "条件 GAN（可指定类别）"),
     "vae": ("Variational autoencoder", "变分自编码器"),
     "cvae": ("Conditional VAE", "条件 VAE"),
+    "ddpm": ("Diffusion (DDPM): learns to remove noise, one small step at a time", "扩散模型（DDPM）：学会一步步去除噪声"),
+    "progan": ("Progressive GAN: grows from 4×4 to full size, fading each new layer in",
+               "渐进式 GAN：从 4×4 逐步长到全尺寸，新层淡入"),
+    "stylegan": ("Style-based generator: a mapping network, per-layer styles and noise",
+                 "基于风格的生成器：映射网络、逐层风格与噪声"),
+    "stackgan": ("StackGAN: a low-resolution sketch, then a refinement stage", "StackGAN：先画低分辨率草图，再细化"),
+    "pix2pix": ("Pix2Pix: paired image-to-image translation", "Pix2Pix：成对的图像到图像翻译"),
+    "cyclegan": ("CycleGAN: unpaired translation kept honest by a cycle", "CycleGAN：无配对翻译，靠循环一致性约束"),
+    "caption": ("Caption to image (tiny): draws what a short caption asks for", "文字生成图像（迷你）：按简短描述作画"),
 }
 LOSS_TEXT = {
     "ns": ("Non-saturating (the usual choice)", "非饱和（常用）"),

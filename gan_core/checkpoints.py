@@ -79,6 +79,7 @@ def data_info(dataset) -> dict:
         "n_classes": int(dataset.n_classes), "class_names": list(dataset.class_names),
         "modes": None if dataset.modes is None else [[float(a), float(b)] for a, b in dataset.modes],
         "sigma": None if dataset.sigma is None else float(dataset.sigma),
+        **getattr(dataset, "extra", {}),  # the user's points of a "points:NAME" set, so a resume can rebuild it
     }
 
 
@@ -220,10 +221,31 @@ def trainer_from_checkpoint(checkpoint: Checkpoint, device: str | None = None, *
     from .training import Trainer
 
     config = checkpoint.config.replace(**overrides) if overrides else checkpoint.config
-    trainer = Trainer(config, device=device)
+    trainer = Trainer(config, dataset=checkpoint_dataset(checkpoint, config), device=device)
     try:
         trainer.load_state_dict(checkpoint.state)
     except (RuntimeError, KeyError, ValueError) as error:
         raise CheckpointError(f"{checkpoint._label()} cannot be resumed with these settings "
                               f"({str(error).splitlines()[0][:120]}).") from None
     return trainer
+
+
+def checkpoint_dataset(checkpoint: Checkpoint, config: TrainConfig | None = None):
+    """The data to continue `checkpoint` on when its dataset cannot be loaded by name, else None.
+
+    "points:NAME" (drawn or from a CSV): rebuilt from the points saved in its data_info, with `config`'s
+    n_points and seed (the checkpoint's own by default), so the pool is the one the run trained on.
+    "upload:NAME": the images are not in the checkpoint, so CheckpointError says to upload them again.
+    """
+    from .data import DataError, points_dataset_from_info
+
+    config = config or checkpoint.config
+    if config.dataset.startswith("upload:"):
+        raise CheckpointError(f"{checkpoint._label()} was trained on images uploaded in the browser, which are not "
+                              "saved in checkpoints; upload the same images again to continue it.")
+    if not config.dataset.startswith("points:"):
+        return None
+    try:
+        return points_dataset_from_info(checkpoint.data_info, n_points=config.n_points, seed=config.seed)
+    except DataError as error:
+        raise CheckpointError(str(error)) from None

@@ -139,7 +139,7 @@ def load_classifier(path: str | os.PathLike) -> Classifier:
 
 def get_classifier(dataset: str, image_size: int, data_root: str = "") -> Classifier | None:
     """The judge for `dataset` at `image_size`: shipped file, memory cache, or trained now. None if unlabelled."""
-    if dataset.startswith("folder:") or dataset in ("ring8", "grid25", "spiral", "moons"):
+    if dataset.startswith(("folder:", "points:", "upload:")) or dataset in ("ring8", "grid25", "spiral", "moons"):
         return None
     base = "digits" if dataset == "stacked-digits" else dataset
     key = (base, image_size, data_root)

@@ -19,6 +19,7 @@ import csv
 import io
 import json
 import math
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,11 +90,14 @@ def evaluate_run(source, n: int = 2500, seed: int = 0, label: str = "") -> dict:
     model = source if isinstance(source, LatentModel) else LatentModel.load(source)
     config = model.config
     label = label or model.checkpoint.name or "run"
+    started = time.perf_counter()
     samples = model.sample(int(n), seed=int(seed))
-    data, real_samples, real_labels = real_set(config, int(n), int(seed) + 1)  # as evaluate_checkpoint
+    sample_seconds = time.perf_counter() - started
+    data, real_samples, real_labels = real_set(config, int(n), int(seed) + 1, model.data_info)  # as evaluate_checkpoint
     scores = evaluate_samples(samples, config, model.data_info, seed=int(seed),
                               real=(data, real_samples, real_labels))
     scores["step"] = model.checkpoint.step
+    scores["sample_ms"] = 1000.0 * sample_seconds / max(1, int(n))  # what a sample costs: diffusion vs one pass
     result = {
         "label": label, "step": int(model.checkpoint.step), "target_steps": int(config.steps),
         "dataset": config.dataset, "kind": model.data_info.get("kind", "image"), "config": config.to_dict(),

@@ -31,7 +31,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, ImageDraw, ImageOps
 
-from gan_core.config import IMAGE_DATASETS, POINT_DATASETS
+from gan_core.config import IMAGE_DATASETS, IN_MEMORY_PREFIXES, POINT_DATASETS
 
 # -- limits for user folders and zips ---------------------------------------------------------------
 # Generous for any teaching dataset, small enough that one upload cannot exhaust a shared server.
@@ -95,6 +95,9 @@ class Dataset:
     modes: np.ndarray | None
     sigma: float | None
     description: str
+    # plain data a checkpoint keeps about data that cannot be loaded by name: the user's points of a
+    # "points:NAME" set ({"drawn_points", "jitter", "bounds"}); empty for everything else
+    extra: dict = field(default_factory=dict)
     # mixture means as a tensor, per device, so sample_batch does not copy them every step
     _modes_by_device: dict = field(default_factory=dict, init=False, repr=False)
 
@@ -211,6 +214,9 @@ def load_dataset(name: str, image_size: int = 16, data_root: str = "", n_points:
         return _load_local_files(name, image_size, data_root, n_points, seed)
     if name.startswith("folder:") and len(name) > len("folder:"):
         return load_folder_dataset(name[len("folder:"):], image_size, name=name)
+    if name.startswith(IN_MEMORY_PREFIXES) and name not in IN_MEMORY_PREFIXES:
+        raise DataError(f"{name} was drawn or uploaded in the browser, so it cannot be loaded by name; "
+                        "draw or upload it again on the Train page.")
     raise DataError(_unknown_message(name))
 
 
@@ -250,6 +256,220 @@ def _spiral(n_points: int, generator: torch.Generator) -> torch.Tensor:
     radius = 1.4 * progress
     points = torch.stack([radius * torch.cos(angle), radius * torch.sin(angle)], dim=1)
     return points + 0.04 * torch.randn(n_points, 2, generator=generator)
+
+
+# -- the user's own 2-D points: drawn in the browser or read from a CSV file ------------------------
+#
+# A sketch of 40 clicks is not yet a distribution: a GAN trained on exactly those 40 points learns 40 dots.
+# So the training pool is a kernel density estimate of the sketch: each of the `n_points` samples is a drawn
+# point chosen uniformly at random (a point drawn twice counts twice) plus Gaussian jitter N(0, jitter^2 I).
+# The jitter is half the median distance from each distinct drawn point to its nearest neighbour (so the
+# dots of a stroke merge into a smooth band), kept between JITTER_MIN_SHARE and JITTER_MAX_SHARE of the
+# drawing's extent (its larger side), so 8 far-apart clicks stay 8 blobs and a dense CSV stays sharp.
+# Coordinates are kept as the user gave them (not rescaled); their bounds are recorded for display.
+MIN_DRAWN_POINTS = 8
+MAX_DRAWN_POINTS = 2000  # clicks and brush strokes in the browser; stored in every checkpoint of the run
+MAX_CSV_BYTES = 2 * 1024 * 1024
+MAX_CSV_POINTS = 20_000  # rows of a CSV file; a checkpoint stores them too (about 0.5 MB at most)
+MAX_COORDINATE = 1000.0  # |x| and |y| above this would only make the networks' job harder
+JITTER_MIN_SHARE = 0.005
+JITTER_MAX_SHARE = 0.05
+_CSV_SEPARATORS = re.compile(r"[,;\s]+")
+
+
+def points_dataset(points, name: str = "drawn", n_points: int = 10_000, seed: int = 0,
+                   jitter: float | None = None) -> Dataset:
+    """A 2-D dataset "points:NAME" made from a few points the user drew (see the jitter note above).
+
+    points: (n, 2) finite numbers (a list of pairs, a numpy array or a tensor), MIN_DRAWN_POINTS <= n <=
+    MAX_DRAWN_POINTS. Returns a Dataset whose data is the (n_points, 2) float32 pool; the drawn points, the
+    jitter and their bounds travel in `Dataset.extra`, so a checkpoint can rebuild the identical pool
+    (same points, n_points and seed -> same tensor). `jitter` overrides the automatic choice.
+    Raises DataError with one sentence for anything else.
+    """
+    return _points_pool(points, name, n_points, seed, jitter, MAX_DRAWN_POINTS, "drawn")
+
+
+def load_points_csv(source: bytes | str | os.PathLike, name: str | None = None, n_points: int = 10_000,
+                    seed: int = 0) -> Dataset:
+    """2-D points from a CSV file (path or bytes): columns x and y, one point per row.
+
+    Separators may be commas, semicolons, tabs or spaces (with semicolons, "1,5" is read as 1.5); an optional
+    header row, blank lines and lines starting with '#' are skipped; columns after the second are ignored.
+    At most MAX_CSV_BYTES and MAX_CSV_POINTS rows. The points become a dataset as in `points_dataset`,
+    named "points:NAME" (NAME defaults to the file's name). Raises DataError naming the row for bad cells.
+    """
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        blob, label = bytes(source), "the CSV file"
+        name = name or "csv"
+    else:
+        path = Path(os.fspath(source)).expanduser()
+        label, name = path.name, name or path.stem
+        if not path.is_file():
+            raise DataError(f"{label} does not exist: give a CSV file with x and y columns.")
+        if path.stat().st_size > MAX_CSV_BYTES:
+            raise DataError(f"{label} is larger than the {MAX_CSV_BYTES // 2**20} MB limit for a CSV of points.")
+        blob = path.read_bytes()
+    if len(blob) > MAX_CSV_BYTES:
+        raise DataError(f"{_sentence_start(label)} is larger than the {MAX_CSV_BYTES // 2**20} MB limit for a CSV "
+                        "of points.")
+    points = _parse_points_csv(blob, label)
+    return _points_pool(points, name, n_points, seed, None, MAX_CSV_POINTS, "in the file")
+
+
+def points_dataset_from_info(info: dict, n_points: int = 10_000, seed: int = 0) -> Dataset:
+    """Rebuild a "points:NAME" dataset from a checkpoint's data_info (the points and jitter it saved)."""
+    points = info.get("drawn_points")
+    if not points:
+        raise DataError(f"{info.get('name', 'This run')} was trained on points that its checkpoint does not hold, "
+                        "so it cannot be rebuilt; draw or load them again.")
+    return _points_pool(points, str(info.get("name", "drawn")), n_points, seed, info.get("jitter"),
+                        max(MAX_DRAWN_POINTS, MAX_CSV_POINTS), "saved")
+
+
+def is_server_path(name: str) -> bool:
+    """True for "folder:PATH": data read from the server's own disk (the CLI allows it; the app must not)."""
+    return isinstance(name, str) and name.startswith("folder:")
+
+
+SERVER_PATH_REFUSED = ("The app trains only on data you draw or upload, because folder:PATH would read the "
+                       "server's own disk; use it from the command line instead (python -m gan_core train "
+                       "--dataset folder:PATH).")
+
+
+def _points_name(name: str) -> str:
+    """"points:" + a name made of letters, digits, '.', '_' and '-' (shown in the UI and in file names)."""
+    bare = name[len("points:"):] if name.startswith("points:") else name
+    cleaned = "".join(c if c.isalnum() or c in "._-" else "-" for c in bare).strip("-.")[:60]
+    return f"points:{cleaned or 'drawn'}"
+
+
+def _points_pool(points, name: str, n_points: int, seed: int, jitter: float | None, limit: int,
+                 where: str) -> Dataset:
+    if not isinstance(n_points, int) or isinstance(n_points, bool) or n_points < 1:
+        raise DataError(f"n_points must be a positive whole number, got {n_points!r}.")
+    if isinstance(points, torch.Tensor):
+        points = points.detach().cpu().numpy()
+    try:
+        array = np.asarray(points, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise DataError("Points must be pairs of numbers (x, y).") from None
+    if array.size == 0:
+        raise DataError(f"There are no points yet: add at least {MIN_DRAWN_POINTS}.")
+    if array.ndim != 2 or array.shape[1] != 2:
+        raise DataError(f"Points must be pairs of numbers (x, y), an array of shape (n, 2); got shape "
+                        f"{tuple(array.shape)}.")
+    n = len(array)
+    bad = np.flatnonzero(~np.isfinite(array).all(axis=1))
+    if len(bad):
+        raise DataError(f"Point {bad[0] + 1} is not a finite number (NaN or infinity); every x and y must be a number.")
+    if n < MIN_DRAWN_POINTS:
+        raise DataError(f"Training needs at least {MIN_DRAWN_POINTS} points to learn a shape from; there "
+                        f"{'is' if n == 1 else 'are'} only {n}.")
+    if n > limit:
+        raise DataError(f"There are {n:,} points {where}, more than the limit of {limit:,}.")
+    largest = float(np.abs(array).max())
+    if largest > MAX_COORDINATE:
+        raise DataError(f"A coordinate of {largest:g} is too large (the limit is {MAX_COORDINATE:g} either way); "
+                        "rescale the points, e.g. divide them all by the same number.")
+    low, high = array.min(axis=0), array.max(axis=0)
+    extent = float(max(high - low))
+    if extent <= 0:
+        raise DataError(f"All {n} points are at the same place; spread them out so there is a shape to learn.")
+    if jitter is None:
+        jitter = _auto_jitter(array, extent)
+    if not isinstance(jitter, (int, float)) or isinstance(jitter, bool) or not math.isfinite(jitter) or jitter < 0:
+        raise DataError(f"The jitter must be a number of at least 0, got {jitter!r}.")
+    generator = torch.Generator().manual_seed(int(seed))
+    centres = torch.as_tensor(array, dtype=torch.float32)  # (n, 2)
+    which = torch.randint(n, (n_points,), generator=generator)
+    pool = centres[which] + float(jitter) * torch.randn(n_points, 2, generator=generator)  # (n_points, 2)
+    full_name = _points_name(name)
+    bounds = [float(low[0]), float(high[0]), float(low[1]), float(high[1])]
+    description = (f"{n:,} of your points (x {bounds[0]:.2f} to {bounds[1]:.2f}, y {bounds[2]:.2f} to "
+                   f"{bounds[3]:.2f}), each spread into a small Gaussian cloud (jitter {jitter:.3g}) to make "
+                   f"{n_points:,} samples.")
+    extra = {"drawn_points": [[float(x), float(y)] for x, y in array], "jitter": float(jitter), "bounds": bounds}
+    return Dataset(full_name, "points", pool, None, [], None, None, description, extra=extra)
+
+
+def _auto_jitter(array: np.ndarray, extent: float) -> float:
+    """Half the median nearest-neighbour distance of the distinct points, within [min, max] shares of extent."""
+    from scipy.spatial import cKDTree  # imported late: only user points need it
+
+    distinct = np.unique(array, axis=0)
+    if len(distinct) > 1:
+        distances, _ = cKDTree(distinct).query(distinct, k=2)  # column 0 is each point itself
+        spacing = float(np.median(distances[:, 1]))
+    else:
+        spacing = 0.0
+    return float(np.clip(0.5 * spacing, JITTER_MIN_SHARE * extent, JITTER_MAX_SHARE * extent))
+
+
+def _parse_points_csv(blob: bytes, label: str) -> np.ndarray:
+    """CSV bytes -> (n, 2) float64, with one readable sentence (naming the row) for each kind of mistake.
+
+    `label` names the file in messages ("the CSV file" or a file name).
+    """
+    title = _sentence_start(label)
+    if b"\x00" in blob:
+        raise DataError(f"{title} is not a text file; save your points as CSV (x,y on each line).")
+    try:
+        text = blob.decode("utf-8-sig")  # a BOM from Excel is not part of the first cell
+    except UnicodeDecodeError:
+        text = blob.decode("latin-1")  # decodes any byte; a stray accent in a header must not stop anyone
+    rows: list[tuple[int, list[str]]] = []  # (line number in the file, cells)
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if ";" in line:  # "1,5;2,25": semicolons separate, commas are decimal points (many spreadsheets)
+            cells = [cell.replace(",", ".") for cell in line.split(";")]
+        elif "," in line:
+            cells = line.split(",")
+        else:
+            cells = line.split()
+        rows.append((number, [cell.strip().strip("\"'").strip() for cell in cells]))
+        if len(rows) > MAX_CSV_POINTS + 1:  # + 1: the first row may be a header
+            raise DataError(f"{title} has more than {MAX_CSV_POINTS:,} rows, the limit for a CSV of points.")
+    if not rows:
+        raise DataError(f"{title} is empty: put one point per line, x and y separated by a comma.")
+    if not any(_is_number(cell) for cell in rows[0][1][:2]):
+        rows = rows[1:]  # a header such as "x,y"
+        if not rows:
+            raise DataError(f"{title} has a header but no points below it.")
+    if len(rows) > MAX_CSV_POINTS:
+        raise DataError(f"{title} has more than {MAX_CSV_POINTS:,} rows, the limit for a CSV of points.")
+    if all(len(cells) < 2 for _, cells in rows[:3]):
+        raise DataError(f"{title} has only one column; it needs two, x and y (e.g. 0.5,1.2 on each line).")
+    values = np.empty((len(rows), 2), dtype=np.float64)  # (n, 2)
+    for index, (number, cells) in enumerate(rows):
+        if len(cells) < 2:
+            raise DataError(f"Row {number} of {label} has only one value; each row needs x and y.")
+        for column in range(2):
+            cell = cells[column]
+            if not _is_number(cell):
+                shown = "".join(c if c.isprintable() else "?" for c in cell)[:30]
+                what = f"'{shown}'" if shown else "an empty cell"
+                raise DataError(f"Row {number} of {label} holds {what} where {'xy'[column]} should be a number.")
+            values[index, column] = float(cell)
+        if not np.isfinite(values[index]).all():
+            raise DataError(f"Row {number} of {label} holds {cells[0]}, {cells[1]}: every x and y must be a "
+                            "finite number (not NaN or infinity).")
+    return values
+
+
+def _sentence_start(label: str) -> str:
+    """"the CSV file" -> "The CSV file"; a file name stays as it is."""
+    return label[:1].upper() + label[1:] if label.startswith("the ") else label
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
 
 
 # -- small built-in image sets ---------------------------------------------------------------------

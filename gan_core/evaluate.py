@@ -13,18 +13,25 @@ import torch
 from . import metrics
 from .checkpoints import data_info
 from .classifier import get_classifier
-from .data import load_dataset
+from .data import load_dataset, points_dataset_from_info
 from .latents import LatentModel, sample_latents
 
 QUICK_SAMPLES = 1000  # samples scored at each training-time evaluation
 QUICK_SEED = 2024  # the same latents every time, so the curve shows the model changing, not the noise
+QUICK_REAL = 2000  # real 2-D points the training-time KL/JS compares against
 MAX_REAL = 10_000
 
 
-def real_set(config, n: int, seed: int):
-    """(dataset, up to n real samples, their labels) drawn with `seed`: the reference set the metrics compare against."""
-    data = load_dataset(config.dataset, image_size=config.image_size, data_root=config.data_root,
-                        n_points=max(config.n_points, n), seed=seed)
+def real_set(config, n: int, seed: int, data_info: dict | None = None):
+    """(dataset, up to n real samples, their labels) drawn with `seed`: the reference set the metrics compare against.
+
+    Drawn or CSV points ("points:NAME") cannot be loaded by name: they are rebuilt from the checkpoint's `data_info`.
+    """
+    if data_info is not None and config.dataset.startswith("points:"):
+        data = points_dataset_from_info(data_info, n_points=max(config.n_points, n), seed=seed)
+    else:
+        data = load_dataset(config.dataset, image_size=config.image_size, data_root=config.data_root,
+                            n_points=max(config.n_points, n), seed=seed)
     count = min(n, data.data.shape[0], MAX_REAL)
     index = torch.randperm(data.data.shape[0], generator=torch.Generator().manual_seed(seed))[:count]
     return data, data.data[index].cpu(), None if data.labels is None else data.labels[index].cpu()
@@ -48,7 +55,7 @@ def evaluate_samples(samples: torch.Tensor, config, data_info: dict, seed: int =
             result.update(metrics.mixture_metrics(points, np.asarray(data_info["modes"]), float(data_info["sigma"])))
             result["feature_space"] = "2-D coordinates"
         if full:
-            _, real_points, _ = real if real is not None else real_set(config, n, seed + 1)
+            _, real_points, _ = real if real is not None else real_set(config, n, seed + 1, data_info)
             result.update(_feature_metrics(real_points.numpy(), points[finite.numpy()], seed, "2-D coordinates"))
         return result
     classifier = get_classifier(config.dataset, config.image_size, config.data_root)
@@ -87,18 +94,39 @@ def evaluate_checkpoint(source, n: int = 2500, seed: int = 0, full: bool = True)
 
 
 def quick_metrics(trainer) -> dict:
-    """Cheap numbers recorded during training: mode coverage and its friends, on a fixed latent batch."""
+    """Cheap numbers recorded during training, on a fixed latent batch: mode coverage and its friends, and for
+    every 2-D run (mixtures, spirals, drawn data with no modes) "kl" = KL(real || generated) and "js" between
+    the two smoothed 2-D densities (metrics.density_divergence)."""
     config, data = trainer.config, trainer.dataset
-    if data.is_points and data.modes is None:
-        return {}
     z = sample_latents(QUICK_SAMPLES if data.is_points else 500, trainer.latent_dim, QUICK_SEED)
     labels = None
     if config.is_conditional:
         labels = torch.arange(z.shape[0]) % data.n_classes
     samples = trainer.generate(z, labels).float().cpu()
-    full = evaluate_samples(samples, config, data_info(data), full=False)
-    keep = ("modes_covered", "high_quality_fraction", "reverse_kl", "class_kl")
-    return {k: float(full[k]) for k in keep if k in full and isinstance(full[k], (int, float)) and math.isfinite(full[k])}
+    values = {}
+    if not data.is_points or data.modes is not None:  # points without modes have no mode metrics
+        full = evaluate_samples(samples, config, data_info(data), full=False)
+        keep = ("modes_covered", "high_quality_fraction", "reverse_kl", "class_kl")
+        values = {k: float(full[k]) for k in keep
+                  if k in full and isinstance(full[k], (int, float)) and math.isfinite(full[k])}
+    if data.is_points:
+        values.update(_density_values(data.data, samples))
+    return values
+
+
+def _density_values(pool: torch.Tensor, samples: torch.Tensor) -> dict:
+    """{"kl", "js"} between a fixed seeded subset of the real pool (N, 2) and generated points (n, 2).
+
+    Non-finite generated points are dropped (a diverging generator is reported by the trainer itself); with
+    none left there is nothing to compare and {} is returned.
+    """
+    order = torch.randperm(pool.shape[0], generator=torch.Generator().manual_seed(QUICK_SEED))[:QUICK_REAL]
+    real = pool.detach().cpu()[order].float().numpy()  # the same real points every time: a steady yardstick
+    fake = samples.numpy()
+    fake = fake[np.isfinite(fake).all(axis=1)]
+    if not len(fake):
+        return {}
+    return metrics.density_divergence(real, fake)
 
 
 METRIC_ORDER = ("modes_covered", "n_modes", "high_quality_fraction", "reverse_kl", "class_kl", "precision", "recall",

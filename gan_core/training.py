@@ -29,6 +29,9 @@ _INIT_LOCK = threading.Lock()
 SNAPSHOT_POINTS = 512  # generated 2-D points shown per snapshot
 HEATMAP_SIZE = 48  # the discriminator surface is evaluated on a HEATMAP_SIZE x HEATMAP_SIZE grid
 ARROWS = 64  # generator gradient arrows per 2-D snapshot
+# The manifold view: G applied to a flat latent grid of MANIFOLD_LINES lines each way, MANIFOLD_POINTS points
+# per line, over [-MANIFOLD_EXTENT, MANIFOLD_EXTENT]^2 (2.5 sigma of the N(0, I) prior holds ~99% of it).
+MANIFOLD_LINES, MANIFOLD_POINTS, MANIFOLD_EXTENT = 11, 41, 2.5
 MAX_SNAPSHOTS = 64  # older snapshots are thinned (every other one dropped) beyond this
 DIVERGED_ABOVE = 1e6  # a loss this large means training has blown up
 
@@ -275,9 +278,10 @@ class Trainer:
         values = dict(zip(raw.keys(), numbers))
         bad = [k for k, v in values.items() if not math.isfinite(v) or abs(v) > DIVERGED_ABOVE]
         if bad:
+            failed_step = self.step_count + 1
             self._rollback()
             raise TrainingDiverged(
-                f"Training diverged at step {self.step_count + 1}: {', '.join(bad)} became "
+                f"Training diverged at step {failed_step}: {', '.join(bad)} became "
                 f"{'not a number' if any(not math.isfinite(values[k]) for k in bad) else 'huge'}. "
                 f"Rolled back to the weights of step {self._last_good['step']}. "
                 "Try a smaller learning rate, spectral norm, or an R1/gradient penalty.")
@@ -335,6 +339,10 @@ class Trainer:
                 "opt_d": copy.deepcopy(self.opt_d.state_dict()) if self.opt_d is not None else None}
 
     def _rollback(self) -> None:
+        """Back to the last good weights, and to their step count, so a checkpoint saved now says which step
+        its weights are from (the curves keep the failed steps: they show what went wrong)."""
+        self.step_count = self._last_good["step"]
+        self.snapshots = [s for s in self.snapshots if s["step"] <= self.step_count]
         self.models.load_state_dict(self._last_good["models"])
         self.opt_g.load_state_dict(self._last_good["opt_g"])
         if self.opt_d is not None:
@@ -357,6 +365,8 @@ class Trainer:
         if self.dataset.is_points:
             snapshot["points"] = fake.float().cpu().numpy().astype(np.float32)
             snapshot["bounds"] = self._plot_bounds
+            if self.family is None:  # a family's z may not be a Gaussian latent (e.g. diffusion noise)
+                snapshot["manifold"] = self.generator_manifold()
             if self.config.is_vae:
                 snapshot.update(self._latent_codes())
             elif self.family is None:
@@ -409,6 +419,24 @@ class Trainer:
             self.critic.train()
         arrows = torch.cat([points_used.detach(), -grads], dim=1)
         return arrows.float().cpu().numpy().astype(np.float32)
+
+    def generator_manifold(self, n_lines: int = MANIFOLD_LINES, points_per_line: int = MANIFOLD_POINTS,
+                           extent: float = MANIFOLD_EXTENT) -> np.ndarray:
+        """A flat grid of latent space pushed through G: (2 * n_lines, points_per_line, 2) float32 polylines.
+
+        latent_dim 2: the whole latent plane [-extent, extent]^2. More dimensions: the plane of z1 and z2
+        through 0 (every other coordinate 0), one slice of what G sees. latent_dim 1: the single latent line,
+        returned as one polyline (1, points_per_line, 2). One batched forward pass (~900 points).
+        """
+        from .latents import plane_grid_lines  # latents imports checkpoints, which imports training lazily
+
+        if self.latent_dim >= 2:
+            lines = plane_grid_lines(self.latent_dim, extent, n_lines, points_per_line)  # (L, P, latent_dim)
+        else:
+            lines = torch.linspace(-extent, extent, points_per_line).reshape(1, points_per_line, 1)
+        count, per_line, _ = lines.shape
+        warped = self.generate(lines.reshape(count * per_line, self.latent_dim))  # (L * P, 2)
+        return warped.float().cpu().numpy().reshape(count, per_line, 2).astype(np.float32)
 
     @torch.inference_mode()
     def _latent_codes(self, count: int = 512) -> dict:

@@ -16,6 +16,7 @@ require_shell(__file__)  # a deep link opens inside the app shell
 from app import sample_cache as cache
 from app import sample_compute as compute
 from app import sample_tabs as tabs
+from app import url_state
 from app.sample_text import TEXT
 from app.sample_widgets import choice, tr
 from gan_core.checkpoints import CheckpointError
@@ -30,6 +31,7 @@ st.caption(tr("intro"))
 # -- which checkpoint -------------------------------------------------------------------------------------------------
 stored = {f"{c.source}:{c.name}": c for c in list_checkpoints()}
 options = list(stored) + [UPLOAD]
+url_state.restore_sample(options)  # a shared link (?ckpt=...&seed=...&tab=...) sets the widgets below
 if not stored:
     st.info(tr("no_checkpoints"))
 
@@ -89,6 +91,7 @@ sections = [("tab_samples", tabs.samples_tab), ("tab_interpolate", tabs.interpol
             ("tab_blend", tabs.blend_tab), ("tab_arithmetic", tabs.arithmetic_tab), ("tab_edit", tabs.edit_tab)]
 if model.is_vae:
     sections.append(("tab_real_points" if model.is_points else "tab_real", tabs.real_tab))
+url_state.sync_sample([key for key, _ in sections], TEXT)  # opens a link's tab, keeps the URL current, Share
 containers = st.tabs([tr(key) for key, _ in sections], key="sample_tab", on_change="rerun")
 for container, (_, draw) in zip(containers, sections):
     with container:

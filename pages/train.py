@@ -5,7 +5,7 @@ from app.shell import require_shell
 
 require_shell(__file__)  # a deep link opens inside the app shell
 
-from app import train_form, train_jobs, train_panel
+from app import train_form, train_jobs, train_live, train_panel, url_state
 from app.i18n import t
 from app.train_text import TEXT
 
@@ -17,6 +17,7 @@ job = train_panel.resolve_job()
 
 st.title(t(TEXT, "title"))
 st.caption(t(TEXT, "intro"))
+url_state.draw_train_share()  # notes about a link just opened, and "Share these settings"
 bar = st.columns([2, 1.5, 1, 1.1, 0.9, 0.9, 1.15], vertical_alignment="bottom", gap="small")
 with bar[0]:
     train_form.draw_preset_picker()
@@ -28,6 +29,7 @@ with notes:
     train_form.draw_preset_notes(config, problems, data_error)
 with picker:
     train_panel.draw_run_picker(job)
+train_live.draw_live_controls(job)  # Step D / Step G, slow motion, settings of the running job
 train_form.draw_settings(config, problems, warnings, data_error)
 train_form.draw_continue()
 train_panel.draw_live_panel(job, config)

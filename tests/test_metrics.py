@@ -527,7 +527,7 @@ def test_direction_as_a_generator_collapses():
 
 def test_metric_info_entries():
     expected = {"modes_covered", "high_quality_fraction", "reverse_kl", "class_kl", "precision",
-                "recall", "density", "coverage", "fd", "kid", "ndb_k", "jsd", "diversity"}
+                "recall", "density", "coverage", "fd", "kid", "ndb_k", "jsd", "diversity", "kl", "js", "sample_ms"}
     assert set(METRIC_INFO) == expected
     for key, info in METRIC_INFO.items():
         assert set(info) == {"label_en", "label_zh", "better", "explain_en", "explain_zh"}, key
@@ -536,7 +536,7 @@ def test_metric_info_entries():
         assert any("\u4e00" <= char <= "\u9fff" for char in info["label_zh"] + info["explain_zh"]), key
     assert "classifier" in METRIC_INFO["fd"]["label_en"].lower()
     assert "inception" not in METRIC_INFO["fd"]["label_en"].lower()
-    lower_is_better = {"reverse_kl", "class_kl", "fd", "kid", "ndb_k", "jsd"}
+    lower_is_better = {"reverse_kl", "class_kl", "fd", "kid", "ndb_k", "jsd", "kl", "js", "sample_ms"}
     assert {key for key, info in METRIC_INFO.items() if info["better"] == "lower"} == lower_is_better
 
 

@@ -1,0 +1,698 @@
+"""Your own data on the Train page: draw 2-D points, read them from a CSV file, or upload images.
+
+The dataset picker gains three choices, `CHOICES`. Each is a dataset name the config accepts ("points:drawn",
+"points:csv", "upload:images"), so the rest of the form behaves as it should (an MLP for points, an image size
+for pictures). When Start is pressed, `dataset_for_run` turns the choice into the real Dataset, named after its
+content ("points:drawn-3fa2c1"), so two different drawings are never confused with each other.
+
+Privacy: whatever a student draws or uploads lives in their own st.session_state only. Nothing is written to
+disk or put into a server-wide cache, so no other session can see it; a run holds its own reference to its
+Dataset. A saved checkpoint keeps drawn points (they are small) but never uploaded images.
+
+Drawing uses a small `st.components.v2` component: an SVG canvas where a click adds a point and a drag paints a
+stroke. The strokes live in the browser while the student draws and are sent to Python when a stroke ends (the
+whole list, not single clicks, so fast clicking never loses a point). Python's copy carries a version number:
+Undo, Clear and the starter shapes bump it, which tells the canvas to take Python's strokes instead of its own.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+import re
+import zipfile
+from io import BytesIO
+from pathlib import PurePath
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from gan_core.checkpoints import Checkpoint, checkpoint_dataset
+from gan_core.config import TrainConfig
+from gan_core.data import (MAX_CSV_BYTES, MAX_CSV_POINTS, MAX_DRAWN_POINTS, MAX_FILES, MIN_DRAWN_POINTS, Dataset,
+                           DataError, is_server_path, load_folder_dataset, load_images_from_bytes, load_points_csv,
+                           points_dataset)
+from gan_core.images import display_scale, make_grid, upscale
+
+from .i18n import t
+from .state import data_key, dataset_for
+
+DRAW, CSV, UPLOAD = "points:drawn", "points:csv", "upload:images"
+CHOICES = (DRAW, CSV, UPLOAD)
+# The same words in both languages (as on Sample & Blend): a selectbox matches its value by the label in the
+# browser, so a label that changed with the language would drop the choice on the next click. The caption under
+# the picker (DATASET_TEXT in train_text.py) says it in full in the page's language.
+CHOICE_LABELS = {DRAW: "Draw your own (2-D) / 自己画", CSV: "Points from a CSV file / CSV 点集",
+                 UPLOAD: "Upload images (zip or files) / 上传图片"}
+IN_MEMORY = ("points:", "upload:")
+IMAGE_TYPES = ["zip", "png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff", "ppm"]
+
+# session state (keys start with train_user_ so they never meet the form's train_<field> widget keys)
+DRAW_KEY = "train_user_draw"  # {"version": int, "strokes": [[[x, y], ...], ...]}
+CANVAS_KEY = "train_user_canvas"  # the canvas component's own state: {"drawing": {"version", "strokes"}}
+CSV_KEY = "train_user_csv"  # {"name": file name, "blob": bytes}
+CSV_UPLOADER_KEY = "train_user_csv_file"
+UPLOAD_KEY = "train_user_upload"  # {"label": what to call it, "files": {file name: bytes}}
+IMAGES_UPLOADER_KEY = "train_user_images"
+BUILT_KEY = "train_user_built"  # per kind: (inputs, Dataset or None, error or None), so reruns do not rebuild
+RUNS_KEY = "train_user_runs"  # data_key(run config) -> Dataset, for the runs this session started
+KEPT_RUN_DATASETS = 6
+
+CANVAS_EXTENT = 2.2  # the canvas shows [-2.2, 2.2]^2, a little more than the [-2, 2] square of the shapes
+BRUSH_SPACING = 0.06  # a drag adds a point each time the pointer has moved this far (in data units)
+POOL_SHOWN = 600  # faint training samples drawn on the canvas
+PREVIEW_IMAGES = 64
+LARGE_EXTENT = 12.0  # wider drawings train slowly: say so
+
+TEXT = {
+    "draw_title": ("Draw your data", "画出你的数据"),
+    "draw_help": ("Click to add a point, or hold the button down and drag to paint a stroke. The faint dots are "
+                  "the samples the model trains on: each is one of your points plus a little random noise, so a "
+                  "few dozen clicks already make a smooth distribution.",
+                  "单击添加一个点，或按住鼠标拖动画出一笔。浅色的点是模型训练用的样本：每个样本都是你的某个点加上一点随机噪声，"
+                  "所以几十次点击就能形成平滑的分布。"),
+    "canvas_count": ("{n} points", "{n} 个点"),
+    "canvas_hint": ("click to add · drag to paint", "单击添加 · 拖动绘制"),
+    "canvas_full": ("limit of {max} points reached", "已达到 {max} 个点的上限"),
+    "shapes": ("Start from a shape", "从一个形状开始"),
+    "shape_smiley": ("Smiley", "笑脸"),
+    "shape_heart": ("Heart", "爱心"),
+    "shape_moons": ("Two moons", "双月"),
+    "shape_ring": ("Ring of 8", "八个点环"),
+    "undo": ("Undo stroke", "撤销一笔"),
+    "clear": ("Clear", "清空"),
+    "draw_count": ("**{n}** points drawn (at least {min}, at most {max:,}).",
+                   "已画 **{n}** 个点（至少 {min} 个，最多 {max:,} 个）。"),
+    "jitter_note": ("Each training sample is one of your points plus Gaussian noise of σ = {jitter:.3f} (half the "
+                    "typical gap between neighbouring points), {n_points:,} samples in all.",
+                    "每个训练样本是你的某个点加上 σ = {jitter:.3f} 的高斯噪声（相邻点典型间距的一半），共 {n_points:,} 个样本。"),
+    "need_points": ("Draw at least {min} points first (you have {n}).", "请先画至少 {min} 个点（现在有 {n} 个）。"),
+    "csv_title": ("Points from a CSV file", "CSV 文件中的点"),
+    "csv_file": ("CSV file with x, y columns", "含 x、y 两列的 CSV 文件"),
+    "csv_help": ("One point per line: x and y separated by a comma, semicolon, tab or space; a header row is fine. "
+                 "At most {rows:,} rows and {mb} MB.",
+                 "每行一个点：x 和 y 用逗号、分号、制表符或空格分隔；可以有标题行。最多 {rows:,} 行、{mb} MB。"),
+    "csv_need": ("Choose a CSV file of points first.", "请先选择一个包含点的 CSV 文件。"),
+    "csv_bad": ("The CSV file cannot be used (see the message below the file).", "这个 CSV 文件无法使用（见文件下方的说明）。"),
+    "csv_using": ("**{name}**: {n:,} points, x from {x0:.3g} to {x1:.3g}, y from {y0:.3g} to {y1:.3g}.",
+                  "**{name}**：{n:,} 个点，x 从 {x0:.3g} 到 {x1:.3g}，y 从 {y0:.3g} 到 {y1:.3g}。"),
+    "upload_title": ("Upload images", "上传图片"),
+    "upload_files": ("One .zip (its folders become class labels) or several pictures",
+                     "一个 .zip（其中的文件夹成为类别标签）或多张图片"),
+    "upload_help": ("PNG, JPEG, GIF, BMP, WebP or TIFF. Pictures are centre-cropped to squares and resized to the "
+                    "image size setting. At most {files:,} files; unsafe zips (paths leaving the archive, zip bombs) "
+                    "are refused.",
+                    "支持 PNG、JPEG、GIF、BMP、WebP、TIFF。图片会居中裁成正方形并缩放到“图像尺寸”设置。最多 {files:,} 个文件；"
+                    "不安全的 zip（路径跳出压缩包、压缩炸弹）会被拒绝。"),
+    "reading": ("Reading your pictures…", "正在读取你的图片……"),
+    "upload_need": ("Upload some images first.", "请先上传一些图片。"),
+    "upload_bad": ("The upload cannot be used (see the message below the files).", "上传的文件无法使用（见文件下方的说明）。"),
+    "upload_mixed": ("Upload either one zip file or several pictures, not both (and not several zips).",
+                     "请上传一个 zip 文件或多张图片，不要混在一起（也不要上传多个 zip）。"),
+    "upload_using": ("**{n:,} images** from {label}, resized to {size}×{size}, {colour}.",
+                     "来自 {label} 的 **{n:,} 张图片**，缩放到 {size}×{size}，{colour}。"),
+    "colour": ("in colour", "彩色"),
+    "grey": ("greyscale", "灰度"),
+    "classes": ("Class folders found: {names}.", "找到的类别文件夹：{names}。"),
+    "no_classes": ("No class folders (at least two are needed for labels), so the images are unlabelled.",
+                   "没有类别文件夹（至少需要两个才能作为标签），所以这些图片没有标签。"),
+    "skipped": ("Files that are not readable pictures were skipped: {n}.", "跳过了不是可读图片的文件：{n} 个。"),
+    "preview_images": ("What the model will train on (the first {k}, at {size}×{size})",
+                       "模型将要训练的图片（前 {k} 张，{size}×{size}）"),
+    "earlier": ("Using **{name}** from earlier in this session.", "使用本次会话中之前上传的 **{name}**。"),
+    "forget": ("Forget it", "忘掉它"),
+    "private": ("What you draw or upload stays in this browser session only: it is not saved on the server and "
+                "nobody else can see it. A saved checkpoint keeps drawn points, never uploaded images.",
+                "你画的或上传的数据只保存在这个浏览器会话中：不会存到服务器上，别人也看不到。保存的检查点会保留画的点，但从不保存上传的图片。"),
+    "large": ("Your points span about {extent:.0f} units; networks learn fastest when the data lies within a few "
+              "units of 0, so consider rescaling.",
+              "你的点大约跨越 {extent:.0f} 个单位；数据在 0 附近几个单位以内时网络学得最快，可以考虑缩放。"),
+    "legend_points": ("your points", "你的点"),
+    "legend_pool": ("training samples", "训练样本"),
+    "refused_folder": ("The app trains only on data you draw or upload, because folder:PATH would read the "
+                       "server's own disk; use it from the command line instead (python -m gan_core train "
+                       "--dataset folder:PATH).",
+                       "应用只用你画的或上传的数据训练，因为 folder:PATH 会读取服务器自己的磁盘；请改用命令行"
+                       "（python -m gan_core train --dataset folder:PATH）。"),
+    "other_session": ("{name} was drawn or uploaded in another browser session, and such data never leaves it; "
+                      "draw or upload it again here.",
+                      "{name} 是在另一个浏览器会话中画的或上传的，这类数据不会离开那个会话；请在这里重新画或上传。"),
+}
+
+
+# -- names and the edge checks ----------------------------------------------------------------------------
+def option_label(name: str) -> str:
+    """The dataset picker's label for `name` (the built-in sets show their bare names)."""
+    return CHOICE_LABELS.get(name, name)
+
+
+def is_choice(name: str) -> bool:
+    return name in CHOICES
+
+
+def is_user_data(name: str) -> bool:
+    """True for data made in the browser: the three choices and the runs' exact names ("points:drawn-3fa2c1")."""
+    return isinstance(name, str) and name.startswith(IN_MEMORY)
+
+
+def refusal(config: TrainConfig) -> str | None:
+    """One sentence when the app must not train on `config.dataset`, else None.
+
+    folder:PATH reads the server's disk (the CLI allows it, the app never does). An exact in-memory name that
+    this session does not hold came from somewhere else (a link, another session) and cannot be used here.
+    """
+    if is_server_path(config.dataset):
+        return t(TEXT, "refused_folder")
+    if is_user_data(config.dataset) and not is_choice(config.dataset) and _run_dataset(config) is None:
+        return t(TEXT, "other_session", name=config.dataset)
+    return None
+
+
+def data_error(config: TrainConfig) -> str | None:
+    """For one of the three choices: None when its data is ready, else a short sentence saying what is missing."""
+    if config.dataset == DRAW:
+        dataset, _ = drawn_dataset(config)
+        return None if dataset is not None else t(TEXT, "need_points", min=MIN_DRAWN_POINTS, n=len(drawn_points()))
+    if config.dataset == CSV:
+        if CSV_KEY not in st.session_state:
+            return t(TEXT, "csv_need")
+        return None if csv_dataset(config)[0] is not None else t(TEXT, "csv_bad")
+    if config.dataset == UPLOAD:
+        if UPLOAD_KEY not in st.session_state:
+            return t(TEXT, "upload_need")
+        return None if uploaded_dataset(config)[0] is not None else t(TEXT, "upload_bad")
+    return None
+
+
+# -- building the datasets (memoised per session, never in a server-wide cache) ----------------------
+def _digest(*parts: bytes) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(len(part).to_bytes(8, "little"))
+        hasher.update(part)
+    return hasher.hexdigest()[:6]
+
+
+def _safe_stem(file_name: str, default: str) -> str:
+    stem = PurePath(str(file_name)).stem
+    cleaned = "".join(c if c.isalnum() or c in "._-" else "-" for c in stem).strip("-.")[:40]
+    return cleaned or default
+
+
+def _memo(kind: str, inputs: tuple, build) -> tuple[Dataset | None, str | None]:
+    """(dataset, None) or (None, error sentence), rebuilt only when `inputs` change."""
+    store = st.session_state.setdefault(BUILT_KEY, {})
+    found = store.get(kind)
+    if found is not None and found[0] == inputs:
+        return found[1], found[2]
+    try:
+        result = (build(), None)
+    except DataError as error:
+        result = (None, str(error))
+    store[kind] = (inputs, *result)
+    return result
+
+
+def drawn_points() -> list[list[float]]:
+    """Every drawn point, stroke after stroke: [[x, y], ...]."""
+    drawing = st.session_state.get(DRAW_KEY) or {}
+    return [point for stroke in drawing.get("strokes", []) for point in stroke]
+
+
+def drawn_dataset(config: TrainConfig) -> tuple[Dataset | None, str | None]:
+    points = drawn_points()
+    encoded = json.dumps(points).encode()
+    name = f"drawn-{_digest(encoded)}"
+    return _memo("draw", (encoded, config.n_points, config.seed),
+                 lambda: points_dataset(points, name=name, n_points=config.n_points, seed=config.seed))
+
+
+def csv_dataset(config: TrainConfig) -> tuple[Dataset | None, str | None]:
+    stored = st.session_state.get(CSV_KEY)
+    if not stored:
+        return None, None
+    blob = stored["blob"]
+    name = f"{_safe_stem(stored['name'], 'csv')}-{_digest(blob)}"
+    return _memo("csv", (stored["name"], blob, config.n_points, config.seed),
+                 lambda: load_points_csv(blob, name=name, n_points=config.n_points, seed=config.seed))
+
+
+def uploaded_dataset(config: TrainConfig) -> tuple[Dataset | None, str | None]:
+    stored = st.session_state.get(UPLOAD_KEY)
+    if not stored:
+        return None, None
+    files = stored["files"]
+    key = _digest(*[part for name in sorted(files) for part in (name.encode(), files[name])])
+    return _memo("upload", (key, config.image_size), lambda: _load_upload(stored, config.image_size, key))
+
+
+def _load_upload(stored: dict, image_size: int, key: str) -> Dataset:
+    """The uploaded files through the same defences as any folder or zip (gan_core.data), renamed by content."""
+    files, label = stored["files"], stored["label"]
+    zips = [name for name, blob in files.items() if zipfile.is_zipfile(BytesIO(blob))]
+    if zips and len(files) > 1:
+        raise DataError(t(TEXT, "upload_mixed"))
+    if zips:
+        dataset = load_folder_dataset(files[zips[0]], image_size=image_size, name=zips[0])
+    else:
+        dataset = load_images_from_bytes(files, image_size=image_size, name="upload")
+    return dataclasses.replace(dataset, name=f"upload:{_safe_stem(label, 'images')}-{key}")
+
+
+def current_dataset(config: TrainConfig) -> Dataset:
+    """The Dataset one of the three choices stands for right now; DataError with one sentence if it is not ready."""
+    builders = {DRAW: drawn_dataset, CSV: csv_dataset, UPLOAD: uploaded_dataset}
+    dataset, error = builders[config.dataset](config)
+    if dataset is None:
+        raise DataError(error or data_error(config) or "")
+    return dataset
+
+
+# -- the runs' datasets ---------------------------------------------------------------------------------
+def _run_dataset(config: TrainConfig) -> Dataset | None:
+    return st.session_state.get(RUNS_KEY, {}).get(data_key(config))
+
+
+def _remember(config: TrainConfig, dataset: Dataset) -> None:
+    runs = st.session_state.setdefault(RUNS_KEY, {})
+    runs.pop(data_key(config), None)
+    runs[data_key(config)] = dataset
+    while len(runs) > KEPT_RUN_DATASETS:  # the oldest first; a run keeps its own reference anyway
+        runs.pop(next(iter(runs)))
+
+
+def dataset_for_run(config: TrainConfig) -> tuple[TrainConfig, Dataset]:
+    """(the config to run, its Dataset) for data made in the browser; DataError with one sentence if unusable.
+
+    A choice becomes the exact data it stands for now, and the config is renamed after it
+    ("points:drawn" -> "points:drawn-3fa2c1"), so the run's name, its checkpoint and the live view agree.
+    """
+    if is_choice(config.dataset):
+        dataset = current_dataset(config)
+        config = config.replace(dataset=dataset.name)
+    else:
+        dataset = _run_dataset(config)
+        if dataset is None:
+            raise DataError(t(TEXT, "other_session", name=config.dataset))
+    _remember(config, dataset)
+    return config, dataset
+
+
+def run_dataset(config: TrainConfig) -> Dataset | None:
+    """The in-memory dataset of one of this session's runs (None for built-in data or data it no longer holds)."""
+    return _run_dataset(config) if is_user_data(config.dataset) else None
+
+
+def dataset_for_checkpoint(checkpoint: Checkpoint) -> Dataset:
+    """The data to continue `checkpoint` on; raises DataError or CheckpointError with one sentence.
+
+    Drawn or CSV points are rebuilt from the checkpoint itself. Uploaded images are not in it: they are used when
+    the student has uploaded the same files again in this session, else the sentence asks for them.
+    """
+    config = checkpoint.config
+    if is_server_path(config.dataset):
+        raise DataError(t(TEXT, "refused_folder"))
+    if not is_user_data(config.dataset):
+        return dataset_for(config)
+    if config.dataset.startswith("upload:"):
+        dataset, _ = uploaded_dataset(config)
+        if dataset is None or dataset.name != config.dataset:
+            checkpoint_dataset(checkpoint)  # raises the "upload the same images again" sentence
+        _remember(config, dataset)
+        return dataset
+    dataset = checkpoint_dataset(checkpoint)
+    _remember(config, dataset)
+    return dataset
+
+
+# -- the panel under the settings -------------------------------------------------------------------------
+def draw_panel(config: TrainConfig) -> None:
+    """The drawing canvas, CSV picker or image uploader for the chosen data (nothing for built-in sets)."""
+    if config.dataset == DRAW:
+        _draw_points_panel(config)
+    elif config.dataset == CSV:
+        _csv_panel(config)
+    elif config.dataset == UPLOAD:
+        _upload_panel(config)
+    else:
+        return
+    st.caption(f":material/lock: {t(TEXT, 'private')}")
+
+
+# drawing ---------------------------------------------------------------------------------------------------
+_CANVAS_JS = """
+const SIZE = 400;
+const NS = "http://www.w3.org/2000/svg";
+
+export default function (component) {
+  const { data, setStateValue, parentElement } = component;
+  let root = parentElement.querySelector(".ll-draw");
+  if (!root) {
+    root = document.createElement("div");
+    root.className = "ll-draw";
+    parentElement.appendChild(root);
+    setUp(root);
+  }
+  // Streamlit calls this function again on every rerun: keep the browser's strokes unless Python
+  // changed them (Undo, Clear, a starter shape), which it signals with a new version number.
+  const state = root.llState;
+  state.send = setStateValue;
+  state.options = data;
+  if (data.version !== state.version) {
+    state.version = data.version;
+    state.strokes = (data.strokes || []).map((stroke) => stroke.map((p) => [p[0], p[1]]));
+  }
+  render(root);
+}
+
+function setUp(root) {
+  const svg = document.createElementNS(NS, "svg");
+  svg.setAttribute("viewBox", `0 0 ${SIZE} ${SIZE}`);
+  svg.setAttribute("class", "ll-canvas");
+  svg.setAttribute("data-testid", "llDrawCanvas");
+  const status = document.createElement("div");
+  status.className = "ll-status";
+  root.appendChild(svg);
+  root.appendChild(status);
+  root.llState = { strokes: [], version: null, stroke: null, send: null, options: {} };
+  const state = root.llState;
+
+  const total = () => state.strokes.reduce((sum, stroke) => sum + stroke.length, 0);
+  const toData = (event) => {
+    const box = svg.getBoundingClientRect();
+    const e = state.options.extent;
+    const clamp = (v) => Math.max(-e, Math.min(e, v));
+    const x = ((event.clientX - box.left) / box.width) * 2 * e - e;
+    const y = e - ((event.clientY - box.top) / box.height) * 2 * e;
+    return [Math.round(clamp(x) * 1000) / 1000, Math.round(clamp(y) * 1000) / 1000];
+  };
+  const finish = () => {
+    if (!state.stroke) return;
+    state.stroke = null;
+    // the whole drawing, so a click that arrives while Python is busy is never lost
+    state.send("drawing", { version: state.version, strokes: state.strokes });
+  };
+  svg.addEventListener("pointerdown", (event) => {
+    if (event.button !== 0 || total() >= state.options.max_points) { render(root); return; }
+    event.preventDefault();
+    svg.setPointerCapture(event.pointerId);
+    state.stroke = [toData(event)];
+    state.strokes.push(state.stroke);
+    render(root);
+  });
+  svg.addEventListener("pointermove", (event) => {
+    if (!state.stroke || total() >= state.options.max_points) return;
+    const point = toData(event);
+    const last = state.stroke[state.stroke.length - 1];
+    if (Math.hypot(point[0] - last[0], point[1] - last[1]) >= state.options.spacing) {
+      state.stroke.push(point);
+      render(root);
+    }
+  });
+  svg.addEventListener("pointerup", finish);
+  svg.addEventListener("pointercancel", finish);
+  svg.addEventListener("lostpointercapture", finish);
+}
+
+function render(root) {
+  const state = root.llState;
+  const o = state.options;
+  const e = o.extent;
+  const px = (x) => ((x + e) / (2 * e)) * SIZE;
+  const py = (y) => ((e - y) / (2 * e)) * SIZE;
+  const parts = [];
+  for (let v = -Math.floor(e * 2) / 2; v <= e; v += 0.5) {
+    const axis = Math.abs(v) < 1e-9;
+    const cls = axis ? "ll-axis" : "ll-grid";
+    parts.push(`<line class="${cls}" x1="${px(v)}" y1="0" x2="${px(v)}" y2="${SIZE}"/>`);
+    parts.push(`<line class="${cls}" x1="0" y1="${py(v)}" x2="${SIZE}" y2="${py(v)}"/>`);
+    if (Number.isInteger(v) && !axis) {
+      parts.push(`<text class="ll-tick" x="${px(v) + 3}" y="${py(0) - 4}">${v}</text>`);
+      parts.push(`<text class="ll-tick" x="${px(0) + 3}" y="${py(v) - 4}">${v}</text>`);
+    }
+  }
+  for (const p of o.pool || []) {
+    parts.push(`<circle class="ll-pool" cx="${px(p[0])}" cy="${py(p[1])}" r="1.6"/>`);
+  }
+  state.strokes.forEach((stroke, index) => {
+    // the stroke Undo would remove stands out (when there is more than one)
+    const last = index === state.strokes.length - 1 && state.strokes.length > 1;
+    const cls = last ? "ll-point ll-last" : "ll-point";
+    for (const p of stroke) {
+      parts.push(`<circle class="${cls}" cx="${px(p[0])}" cy="${py(p[1])}" r="3.4"/>`);
+    }
+  });
+  root.querySelector("svg").innerHTML = parts.join("");
+  const n = state.strokes.reduce((sum, stroke) => sum + stroke.length, 0);
+  const text = o.text || {};
+  const note = n >= o.max_points ? text.full : text.hint;
+  root.querySelector(".ll-status").textContent = `${(text.count || "{n}").replace("{n}", n)} · ${note || ""}`;
+}
+"""
+
+_CANVAS_CSS = """
+.ll-draw { display: flex; flex-direction: column; gap: 0.25rem; color: var(--st-text-color, #31333f); }
+.ll-canvas { width: 100%; max-width: 440px; aspect-ratio: 1 / 1; touch-action: none; cursor: crosshair;
+  user-select: none; background: var(--st-secondary-background-color, #f0f2f6);
+  border: 1px solid var(--st-border-color, rgba(49, 51, 63, 0.2)); border-radius: 0.5rem; }
+.ll-grid { stroke: currentColor; stroke-opacity: 0.1; stroke-width: 1; }
+.ll-axis { stroke: currentColor; stroke-opacity: 0.35; stroke-width: 1; }
+.ll-tick { fill: currentColor; fill-opacity: 0.55; font-size: 11px; }
+.ll-pool { fill: #8c8c8c; fill-opacity: 0.45; }
+.ll-point { fill: currentColor; fill-opacity: 0.85; }
+.ll-last { fill: var(--st-primary-color, #ff4b4b); fill-opacity: 1; }
+.ll-status { font-size: 0.85rem; opacity: 0.75; }
+"""
+
+_canvas = st.components.v2.component("latent_lab_draw_points", css=_CANVAS_CSS, js=_CANVAS_JS)
+
+
+def accept_drawing(value) -> bool:
+    """Take the canvas's strokes into session state when they belong to the current version; True if taken.
+
+    `value` is what the canvas sends: {"version": int, "strokes": [[[x, y], ...], ...]}. Anything malformed or
+    from an older version (sent before an Undo or Clear reached the browser) is ignored.
+    """
+    drawing = st.session_state.setdefault(DRAW_KEY, {"version": 0, "strokes": []})
+    if not isinstance(value, dict) or value.get("version") != drawing["version"]:
+        return False
+    strokes, room = [], MAX_DRAWN_POINTS
+    for stroke in value.get("strokes") or []:
+        if not isinstance(stroke, list):
+            return False
+        points = []
+        for point in stroke[:room]:
+            try:
+                x, y = float(point[0]), float(point[1])
+            except (TypeError, ValueError, IndexError):
+                return False
+            if math.isfinite(x) and math.isfinite(y):
+                points.append([x, y])
+        room -= len(points)
+        if points:
+            strokes.append(points)
+    drawing["strokes"] = strokes
+    return True
+
+
+def _on_canvas_change() -> None:
+    state = st.session_state.get(CANVAS_KEY) or {}
+    accept_drawing(state.get("drawing"))
+
+
+def set_strokes(strokes: list) -> None:
+    """Replace the drawing (a starter shape, Undo, Clear) and tell the canvas with a new version."""
+    drawing = st.session_state.setdefault(DRAW_KEY, {"version": 0, "strokes": []})
+    drawing["version"] += 1
+    drawing["strokes"] = [[[round(float(x), 3), round(float(y), 3)] for x, y in stroke] for stroke in strokes
+                          if len(stroke)]
+
+
+def _undo() -> None:
+    drawing = st.session_state.get(DRAW_KEY) or {"strokes": []}
+    set_strokes(drawing["strokes"][:-1])
+
+
+def _clear() -> None:
+    set_strokes([])
+
+
+def _use_shape(name: str) -> None:
+    set_strokes(STARTER_SHAPES[name]())
+
+
+def _draw_points_panel(config: TrainConfig) -> None:
+    st.markdown(f"###### :material/draw: {t(TEXT, 'draw_title')}")
+    st.session_state.setdefault(DRAW_KEY, {"version": 0, "strokes": []})
+    dataset, _ = drawn_dataset(config)
+    pool = [] if dataset is None else dataset.data[:POOL_SHOWN].numpy().round(3).tolist()
+    drawing = st.session_state[DRAW_KEY]
+    canvas_col, tools_col = st.columns([1.15, 1], gap="medium")
+    with canvas_col:
+        _canvas(key=CANVAS_KEY, on_drawing_change=_on_canvas_change, width="stretch",
+                data={"version": drawing["version"], "strokes": drawing["strokes"], "pool": pool,
+                      "extent": CANVAS_EXTENT, "spacing": BRUSH_SPACING, "max_points": MAX_DRAWN_POINTS,
+                      "text": {"count": t(TEXT, "canvas_count", n="{n}"), "hint": t(TEXT, "canvas_hint"),
+                               "full": t(TEXT, "canvas_full", max=MAX_DRAWN_POINTS)}})
+    with tools_col:
+        st.caption(t(TEXT, "draw_help"))
+        st.markdown(f"**{t(TEXT, 'shapes')}**")
+        cells = st.columns(2, gap="small") + st.columns(2, gap="small")
+        for cell, name in zip(cells, STARTER_SHAPES):
+            cell.button(t(TEXT, f"shape_{name}"), key=f"train_user_shape_{name}", on_click=_use_shape, args=(name,),
+                        width="stretch")
+        undo_col, clear_col = st.columns(2, gap="small")
+        undo_col.button(t(TEXT, "undo"), key="train_user_undo", icon=":material/undo:", on_click=_undo,
+                        disabled=not drawing["strokes"], width="stretch")
+        clear_col.button(t(TEXT, "clear"), key="train_user_clear", icon=":material/delete:", on_click=_clear,
+                         disabled=not drawing["strokes"], width="stretch")
+        n = len(drawn_points())
+        st.markdown(t(TEXT, "draw_count", n=n, min=MIN_DRAWN_POINTS, max=MAX_DRAWN_POINTS))
+        if dataset is not None:
+            st.caption(t(TEXT, "jitter_note", jitter=dataset.extra["jitter"], n_points=len(dataset)))
+        else:
+            st.caption(f":red[{t(TEXT, 'need_points', min=MIN_DRAWN_POINTS, n=n)}]")
+
+
+# starter shapes: a few strokes each, inside [-2, 2]^2, spaced about as a brush stroke would be
+def _arc(cx: float, cy: float, radius: float, start: float, stop: float, count: int) -> list:
+    angles = np.linspace(start, stop, count)
+    return np.stack([cx + radius * np.cos(angles), cy + radius * np.sin(angles)], axis=1).tolist()
+
+
+def _smiley() -> list:
+    face = _arc(0, 0, 1.7, 0, 2 * np.pi, 73)[:-1]
+    eyes = [_arc(x, 0.55, 0.16, 0, 2 * np.pi, 7)[:-1] + [[x, 0.55]] for x in (-0.6, 0.6)]
+    mouth = _arc(0, 0.05, 1.0, np.radians(205), np.radians(335), 17)
+    return [face, *eyes, mouth]
+
+
+def _heart() -> list:
+    angle = np.linspace(0, 2 * np.pi, 71)[:-1]
+    x = 16 * np.sin(angle) ** 3 / 10
+    y = (13 * np.cos(angle) - 5 * np.cos(2 * angle) - 2 * np.cos(3 * angle) - np.cos(4 * angle)) / 10 + 0.25
+    return [np.stack([x, y], axis=1).tolist()]
+
+
+def _moons() -> list:
+    upper = (np.array(_arc(0, 0, 1, 0, np.pi, 30)) - [0.5, 0.25]) * 1.3
+    lower = (np.array(_arc(1, 0.5, 1, np.pi, 2 * np.pi, 30)) - [0.5, 0.25]) * 1.3
+    return [upper.tolist(), lower.tolist()]
+
+
+def _ring() -> list:
+    strokes = []
+    for k in range(8):
+        cx, cy = 1.5 * np.cos(2 * np.pi * k / 8), 1.5 * np.sin(2 * np.pi * k / 8)
+        strokes.append(_arc(cx, cy, 0.08, 0, 2 * np.pi, 6)[:-1] + [[cx, cy]])
+    return strokes
+
+
+STARTER_SHAPES = {"smiley": _smiley, "heart": _heart, "moons": _moons, "ring": _ring}
+
+
+# CSV ---------------------------------------------------------------------------------------------------------
+def _on_csv_change() -> None:
+    upload = st.session_state.get(CSV_UPLOADER_KEY)
+    if upload is None:  # the student removed the file
+        st.session_state.pop(CSV_KEY, None)
+        return
+    st.session_state[CSV_KEY] = {"name": upload.name, "blob": upload.getvalue()}
+
+
+def _forget(key: str) -> None:
+    st.session_state.pop(key, None)
+
+
+def _csv_panel(config: TrainConfig) -> None:
+    st.markdown(f"###### :material/table: {t(TEXT, 'csv_title')}")
+    file_col, preview_col = st.columns([1, 1.15], gap="medium")
+    with file_col:
+        upload = st.file_uploader(t(TEXT, "csv_file"), type=["csv", "txt", "tsv"], key=CSV_UPLOADER_KEY,
+                                  on_change=_on_csv_change,
+                                  help=t(TEXT, "csv_help", rows=MAX_CSV_POINTS, mb=MAX_CSV_BYTES // 2**20))
+        stored = st.session_state.get(CSV_KEY)
+        if stored and upload is None:  # kept from before a page switch; the uploader itself forgets
+            st.caption(t(TEXT, "earlier", name=stored["name"]))
+            st.button(t(TEXT, "forget"), key="train_user_forget_csv", icon=":material/close:", on_click=_forget,
+                      args=(CSV_KEY,))
+        dataset, error = csv_dataset(config)
+        if error:
+            st.error(error, icon=":material/block:")
+        elif dataset is not None:
+            x0, x1, y0, y1 = dataset.extra["bounds"]
+            st.markdown(t(TEXT, "csv_using", name=stored["name"], n=len(dataset.extra["drawn_points"]),
+                          x0=x0, x1=x1, y0=y0, y1=y1))
+            st.caption(t(TEXT, "jitter_note", jitter=dataset.extra["jitter"], n_points=len(dataset)))
+            extent = max(x1 - x0, y1 - y0, abs(x0), abs(x1), abs(y0), abs(y1))
+            if extent > LARGE_EXTENT:
+                st.warning(t(TEXT, "large", extent=extent), icon=":material/warning:")
+    if dataset is not None:
+        with preview_col:
+            st.plotly_chart(points_preview(dataset), key="train_user_csv_preview", width="stretch",
+                            config={"displaylogo": False})
+
+
+def points_preview(dataset: Dataset) -> go.Figure:
+    """The user's points over a sample of the training pool, on square axes."""
+    drawn = np.asarray(dataset.extra["drawn_points"], dtype=np.float64)  # (n, 2)
+    pool = dataset.data[:1500].numpy()  # (m, 2)
+    figure = go.Figure()
+    figure.add_trace(go.Scattergl(x=pool[:, 0], y=pool[:, 1], mode="markers", name=t(TEXT, "legend_pool"),
+                                  marker=dict(size=3, color="#8c8c8c", opacity=0.4), hoverinfo="skip"))
+    figure.add_trace(go.Scattergl(x=drawn[:, 0], y=drawn[:, 1], mode="markers", name=t(TEXT, "legend_points"),
+                                  marker=dict(size=5, color="#4d4d4d")))
+    figure.update_layout(height=340, margin=dict(l=10, r=10, t=10, b=10), uirevision=dataset.name,
+                         legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0))
+    figure.update_yaxes(scaleanchor="x", scaleratio=1)
+    return figure
+
+
+# images ------------------------------------------------------------------------------------------------------
+def _on_images_change() -> None:
+    uploads = st.session_state.get(IMAGES_UPLOADER_KEY) or []
+    if not uploads:
+        st.session_state.pop(UPLOAD_KEY, None)
+        return
+    files = {upload.name: upload.getvalue() for upload in uploads}
+    label = uploads[0].name if len(uploads) == 1 else f"{len(uploads)} files"
+    st.session_state[UPLOAD_KEY] = {"label": label, "files": files}
+
+
+def _upload_panel(config: TrainConfig) -> None:
+    st.markdown(f"###### :material/photo_library: {t(TEXT, 'upload_title')}")
+    file_col, preview_col = st.columns([1, 1.15], gap="medium")
+    with file_col:
+        uploads = st.file_uploader(t(TEXT, "upload_files"), type=IMAGE_TYPES, accept_multiple_files=True,
+                                   key=IMAGES_UPLOADER_KEY, on_change=_on_images_change,
+                                   help=t(TEXT, "upload_help", files=MAX_FILES))
+        stored = st.session_state.get(UPLOAD_KEY)
+        if stored and not uploads:
+            st.caption(t(TEXT, "earlier", name=stored["label"]))
+            st.button(t(TEXT, "forget"), key="train_user_forget_images", icon=":material/close:", on_click=_forget,
+                      args=(UPLOAD_KEY,))
+        with st.spinner(t(TEXT, "reading")):  # thousands of pictures take a few seconds to decode
+            dataset, error = uploaded_dataset(config)
+        if error:
+            st.error(error, icon=":material/block:")
+        elif dataset is not None:
+            colour = t(TEXT, "colour" if dataset.channels == 3 else "grey")
+            st.markdown(t(TEXT, "upload_using", n=len(dataset), label=stored["label"], size=dataset.image_size,
+                          colour=colour))
+            if dataset.class_names:
+                counts = np.bincount(dataset.labels.numpy(), minlength=dataset.n_classes)
+                names = ", ".join(f"{name} ({count})" for name, count in zip(dataset.class_names, counts))
+                st.caption(t(TEXT, "classes", names=names))
+            else:
+                st.caption(t(TEXT, "no_classes"))
+            skipped = re.search(r"\(([\d,]+) non-image file", dataset.description)  # counted by gan_core.data
+            if skipped:
+                st.caption(t(TEXT, "skipped", n=skipped.group(1)))
+    if dataset is not None:
+        with preview_col:
+            shown = min(PREVIEW_IMAGES, len(dataset))
+            st.markdown(f"**{t(TEXT, 'preview_images', k=shown, size=dataset.image_size)}**")
+            grid = make_grid(dataset.data[:shown], nrow=8)
+            st.image(upscale(grid, display_scale(grid.shape[1], 320)), width="content")

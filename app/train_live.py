@@ -1,0 +1,194 @@
+"""Live controls on the Train page: everything that changes the run that is training *now*.
+
+- Step D / Step G while paused: move one player and watch what it does (GAN Lab's favourite lesson). Only the
+  classic GANs can step one player; a VAE has no opponent and the other families always take a whole step.
+- Slow motion: the job's `step_delay` (seconds after each step), read by the training thread every step.
+- Settings changed while training: `TrainingJob.set_hparams` validates, applies from the next step and records
+  an event; the loss and D charts mark each event with a dashed line (see `event_marks`).
+
+All of it sits in one bordered box titled "This run, live", apart from the settings form (which describes the
+next run), so a student can always tell which panel touches the running job.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from gan_core.config import LOSSES, RANGES, ConfigError, TrainConfig
+from gan_core.training import PAUSED, TrainingJob
+
+from . import train_jobs as jobs
+from .i18n import lang, t
+from .state import job_manager
+from .train_text import TEXT
+
+SLOW_MOTION = (0.0, 0.1, 0.25, 0.5, 1.0)  # seconds between steps; 0 = full speed
+SLOW_KEY = "train_slowmo"
+FIELD_PREFIX = "train_live_"  # widget keys: train_live_lr_g, ...
+APPLY_KEY = "train_live_apply"
+SYNCED_KEY = "train_live_job"  # the job whose settings the live widgets show
+ERROR_KEY = "train_live_error"  # (field, sentence) of the last refused change
+NOTICE_KEY = "train_live_notice"  # ("success" | "info", sentence) after Apply
+GAN_FIELDS = ("lr_g", "lr_d", "n_critic", "loss", "r1_gamma", "label_smoothing")
+VAE_FIELDS = ("lr_g", "lr_d", "beta")
+FAMILY_FIELDS = ("lr_g", "lr_d")  # a family decides itself what its loss and penalties mean
+
+
+# -- small pure helpers (also used by the charts and the tests) --------------------------------------------
+def split_steps(job: TrainingJob | None) -> bool:
+    """True when the run can step D and G separately: a classic GAN or cGAN (gan_core's Trainer.step(part))."""
+    if job is None:
+        return False
+    config = job.config
+    return config.family is None and not config.is_vae
+
+
+def live_fields(config: TrainConfig) -> tuple[str, ...]:
+    """The settings the live panel offers for this kind of run."""
+    if config.is_vae:
+        return VAE_FIELDS
+    if config.family is not None:
+        return FAMILY_FIELDS
+    return GAN_FIELDS
+
+
+def format_value(value) -> str:
+    """Short text for a setting's value: 2e-4 rather than 0.0002, 1 rather than 1.0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, float) and value != 0 and (abs(value) < 1e-2 or abs(value) >= 1e4):
+        mantissa, exponent = f"{value:.2e}".split("e")
+        mantissa = mantissa.rstrip("0").rstrip(".")
+        return f"{mantissa}e{int(exponent)}"
+    return f"{value:g}"
+
+
+def describe_changes(changes: dict) -> str:
+    """{field: [old, new]} -> "lr_g 2e-4 → 1e-3, loss ns → hinge"."""
+    return ", ".join(f"{field} {format_value(old)} → {format_value(new)}" for field, (old, new) in changes.items())
+
+
+def event_marks(events: list[dict]) -> list[tuple[int, str]]:
+    """job.snapshot()["events"] -> [(step, label)] for the dashed lines on the charts."""
+    return [(int(event["step"]), describe_changes(event["changes"])) for event in events if event.get("changes")]
+
+
+# -- drawing ---------------------------------------------------------------------------------------------
+def _key(field: str) -> str:
+    return FIELD_PREFIX + field
+
+
+def _sync(job: TrainingJob) -> None:
+    """Show the watched job's own settings whenever the watched job changes (a new run, another run picked),
+    and refill any widget Streamlit forgot while another page was shown (else it would come back as 0)."""
+    same_job = st.session_state.get(SYNCED_KEY) == job.id
+    for field in GAN_FIELDS + VAE_FIELDS:
+        if not same_job or _key(field) not in st.session_state:
+            st.session_state[_key(field)] = getattr(job.config, field)
+    if not same_job or SLOW_KEY not in st.session_state:
+        delay = float(job.step_delay or 0.0)
+        st.session_state[SLOW_KEY] = min(SLOW_MOTION, key=lambda option: abs(option - delay))
+    if not same_job:
+        st.session_state.pop(ERROR_KEY, None)
+        st.session_state.pop(NOTICE_KEY, None)
+        st.session_state[SYNCED_KEY] = job.id
+
+
+def draw_live_controls(job: TrainingJob | None) -> None:
+    """The "This run, live" box: only while the watched run is waiting, training or paused."""
+    if job is None or not job.is_active:
+        return
+    _sync(job)
+    with st.container(border=True, key="train_live_box"):
+        st.markdown(f"**:material/sensors: {t(TEXT, 'live_title')}** · :gray[{t(TEXT, 'live_scope')}]")
+        can_step = job.status == PAUSED and job.trainer is not None
+        if split_steps(job):
+            step_d, step_g, slow = st.columns([1, 1, 3], vertical_alignment="bottom")
+            step_d.button(t(TEXT, "step_d"), key="train_step_d", icon=":material/shield:", width="stretch",
+                          disabled=not can_step, on_click=jobs.step, args=(job.id, "d"), help=t(TEXT, "step_d_help"))
+            step_g.button(t(TEXT, "step_g"), key="train_step_g", icon=":material/brush:", width="stretch",
+                          disabled=not can_step, on_click=jobs.step, args=(job.id, "g"), help=t(TEXT, "step_g_help"))
+        else:
+            slow = st.container()
+        with slow:
+            st.select_slider(t(TEXT, "slowmo"), options=list(SLOW_MOTION), key=SLOW_KEY, format_func=_slow_label,
+                             on_change=_slow_changed, args=(job.id,), help=t(TEXT, "slowmo_help"))
+        with st.expander(t(TEXT, "live_settings"), icon=":material/tune:"):
+            _draw_settings(job)
+
+
+def _slow_label(seconds: float) -> str:
+    return t(TEXT, "slowmo_off") if not seconds else t(TEXT, "slowmo_seconds", seconds=seconds)
+
+
+def _slow_changed(job_id: str) -> None:
+    job = job_manager().get(job_id)
+    if job is not None:
+        job.step_delay = float(st.session_state.get(SLOW_KEY, 0.0))  # the thread reads it after every step
+
+
+def _draw_settings(job: TrainingJob) -> None:
+    config = job.config
+    fields = live_fields(config)
+    st.caption(t(TEXT, "live_settings_intro"))
+    cells = st.columns(len(fields), vertical_alignment="bottom")
+    for cell, field in zip(cells, fields):
+        with cell:
+            _widget(field)
+    apply_col, message_col = st.columns([1, 3], vertical_alignment="center")
+    apply_col.button(t(TEXT, "live_apply"), key=APPLY_KEY, icon=":material/published_with_changes:", type="primary",
+                     width="stretch", on_click=_apply_clicked, args=(job.id,), help=t(TEXT, "live_apply_help"))
+    with message_col:  # the answer to Apply, right next to it
+        error = st.session_state.get(ERROR_KEY)
+        if error:
+            st.error(_problem_text(*error), icon=":material/block:")
+        notice = st.session_state.pop(NOTICE_KEY, None)
+        if notice:
+            getattr(st, notice[0])(notice[1])
+    events = event_marks(job.snapshot(history_points=0)["events"])
+    if events:  # an event at step n (n steps done) applies from step n + 1
+        lines = [f"- {t(TEXT, 'live_event', step=step + 1, changes=label)}" for step, label in events]
+        st.caption(t(TEXT, "live_history") + "\n" + "\n".join(lines))
+
+
+def _widget(field: str) -> None:
+    """One live setting. Learning rates accept 0 to 10 on purpose: gan_core's check explains what is allowed."""
+    label, key = t(TEXT, field), _key(field)
+    if field == "loss":
+        st.selectbox(label, list(LOSSES), key=key)
+    elif field in ("lr_g", "lr_d"):
+        st.number_input(label, min_value=0.0, max_value=10.0, step=1e-4, format="%.5f", key=key)
+    elif field == "n_critic":
+        st.number_input(label, min_value=1, max_value=int(RANGES["n_critic"][1]), step=1, key=key)
+    elif field == "label_smoothing":
+        st.slider(label, 0.0, 0.5, step=0.05, key=key)
+    else:  # r1_gamma, beta
+        st.number_input(label, min_value=0.0, max_value=float(RANGES[field][1]), step=0.5, format="%.2f", key=key)
+
+
+def _apply_clicked(job_id: str) -> None:
+    """Send the changed settings to the job; a refused change leaves the run untouched and says why."""
+    job = job_manager().get(job_id)
+    if job is None:
+        return
+    values = {field: st.session_state.get(_key(field)) for field in live_fields(job.config)}
+    changes = {field: value for field, value in values.items()
+               if value is not None and value != getattr(job.config, field)}
+    st.session_state.pop(ERROR_KEY, None)
+    if not changes:
+        st.session_state[NOTICE_KEY] = ("info", t(TEXT, "live_nothing"))
+        return
+    try:
+        applied = job.set_hparams(**changes)
+    except ConfigError as error:
+        st.session_state[ERROR_KEY] = (error.field, error.message)
+        return
+    step = (job.trainer.step_count if job.trainer is not None else 0) + 1
+    st.session_state[NOTICE_KEY] = ("success", t(TEXT, "live_applied", step=step, changes=describe_changes(applied)))
+
+
+def _problem_text(field: str, message: str) -> str:
+    """gan_core's sentence, or its Chinese equivalent for the range checks (the only ones these widgets hit)."""
+    if lang() == "zh" and field in RANGES and "between" in message:
+        low, high = RANGES[field]
+        return t(TEXT, "live_range", field=field, low=low, high=high)
+    return message

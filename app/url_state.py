@@ -1,0 +1,503 @@
+"""Shareable links: the settings of the Train and Sample & Blend pages live in the URL's query parameters.
+
+A teacher sets a page up, copies its address, and every student who opens it gets the same preset, seed and
+view: `/train?preset=ring8-fixed&seed=3`, `/sample_blend?ckpt=demo:digits-gan&tab=interpolate&mode=lerp`.
+
+How it works, per page:
+- Writing. After the page's settings are known, they are written into `st.query_params`, so the address bar is
+  always a working link. The Train page writes `preset` plus only the fields that differ from that preset
+  (short links; the preset fills in the rest). Only this module's own parameters are touched (`embed` and
+  anything else in the URL stay), and nothing is sent when nothing changed.
+- Reading. A link is applied when the URL holds parameters that this page did not write itself: somebody opened
+  a link or edited the address bar. A page switch arrives with an empty query string and changes nothing, so
+  the settings a student made survive a visit to another page. Applying a link sets every setting it covers;
+  settings it leaves out go back to their defaults, so a link always means the same thing.
+- Checking. Each value is parsed and checked on its own (type, range, allowed choices); a bad one is dropped
+  with a one-sentence note above the page (never an exception) and the others still apply. A link may never
+  make the server read a folder: `dataset=folder:...` and `data_root` are refused.
+
+The parsing and checking functions are plain Python (no Streamlit) so they can be tested on their own; the
+`restore_*` / `remember_*` / `draw_*` functions are the hooks the pages call.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from gan_core.config import ARCHS, IMAGE_DATASETS, IMAGE_SIZES, LOSSES, POINT_DATASETS, RANGES, field_types, model_names
+from gan_core.presets import PRESETS
+
+from .i18n import lang, t
+
+TEXT = {
+    "share": ("Share these settings", "分享这些设置"),
+    "share_help": ("A link that opens this page with the same settings: hand it to your class.",
+                   "一个链接，打开后就是这个页面和同样的设置：可以发给全班。"),
+    "share_train": ("Anyone who opens this link gets this preset and these settings (the form below), ready to "
+                    "press Start. It does not contain your run or its results.",
+                    "打开这个链接的人会得到同样的预设和设置（下面的表单），直接按“开始训练”即可。"
+                    "链接里不包含你的训练过程和结果。"),
+    "share_sample": ("Anyone who opens this link sees this checkpoint, tab, seed and view. It works for demo "
+                     "and saved checkpoints on this server, not for an uploaded file.",
+                     "打开这个链接的人会看到同样的检查点、标签页、种子和视图。只适用于本服务器上的演示或已保存的检查点，"
+                     "不适用于上传的文件。"),
+    "share_left_out": ("Not in the link, because they exist only on this server or in this browser: {fields}.",
+                       "以下设置只存在于这台服务器或这个浏览器中，因此不在链接里：{fields}。"),
+    "share_copy": ("Copy it with the button at the right of the box.", "用框右侧的按钮复制。"),
+    "share_upload": ("An uploaded checkpoint cannot be shared by link: save it in the runs folder or share the file.",
+                     "上传的检查点无法通过链接分享：请把它放进 runs 文件夹，或直接分享文件。"),
+    # one sentence per ignored parameter; {name} and {value} are already escaped for Markdown
+    "note_not_integer": ("The link's {name} = {value} was ignored: it is not a whole number.",
+                         "链接中的 {name} = {value} 已忽略：它不是整数。"),
+    "note_not_number": ("The link's {name} = {value} was ignored: it is not a number.",
+                        "链接中的 {name} = {value} 已忽略：它不是数字。"),
+    "note_not_bool": ("The link's {name} = {value} was ignored: use 1 or 0.",
+                      "链接中的 {name} = {value} 已忽略：请用 1 或 0。"),
+    "note_out_of_range": ("The link's {name} = {value} was ignored: it must be between {low} and {high}.",
+                          "链接中的 {name} = {value} 已忽略：它必须在 {low} 到 {high} 之间。"),
+    "note_not_choice": ("The link's {name} = {value} was ignored: choose one of {choices}.",
+                        "链接中的 {name} = {value} 已忽略：请从 {choices} 中选择。"),
+    "note_unknown_preset": ("The link's preset {value} does not exist, so the default preset was used.",
+                            "链接中的预设 {value} 不存在，已改用默认预设。"),
+    "note_folder_refused": ("The link's dataset {value} was refused: a link cannot make the server read one of "
+                            "its folders.", "链接中的数据集 {value} 已拒绝：链接不能让服务器读取它的文件夹。"),
+    "note_not_shareable": ("The link's {name} was ignored: a folder on the server cannot be set from a link.",
+                           "链接中的 {name} 已忽略：服务器上的文件夹不能通过链接设置。"),
+    "note_unknown_name": ("The link's {name} was ignored: this page has no such setting.",
+                          "链接中的 {name} 已忽略：这个页面没有这项设置。"),
+    "note_unknown_checkpoint": ("The link's checkpoint {value} is not on this server, so another one is shown.",
+                                "链接中的检查点 {value} 不在这台服务器上，已改为显示其他检查点。"),
+    "note_unknown_tab": ("The link's tab {value} does not exist for this model, so the first tab is shown.",
+                         "链接中的标签页 {value} 对这个模型不存在，已显示第一个标签页。"),
+}
+
+MAX_SHOWN = 40  # characters of a rejected value repeated in a note
+REFUSED = ("data_root",)  # a path on the server: a link must never choose which folder the server reads
+PASS_THROUGH = ("lang", "embed", "embed_options")  # read by the shell or by Streamlit itself, never noted
+_SAFE_TEXT = re.compile(r"[A-Za-z0-9_.+-]{1,40}")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One setting in the URL: its name there, its key in st.session_state, its type and what is allowed."""
+
+    name: str
+    key: str
+    kind: type  # int | float | bool | str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple = ()
+
+
+class BadValue(ValueError):
+    """A link's value that cannot be used; `reason` names the note (see TEXT), `extra` fills it in."""
+
+    def __init__(self, reason: str, **extra):
+        super().__init__(reason)
+        self.reason = reason
+        self.extra = extra
+
+
+# -- values <-> text --------------------------------------------------------------------------------------------
+def encode(value) -> str:
+    """A setting as URL text: 1/0 for booleans, the shortest exact text for numbers."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return repr(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+def parse(param: Param, raw: str):
+    """The typed value of `raw` for `param`, or BadValue saying why it cannot be used."""
+    text = raw.strip()
+    if param.kind is bool:
+        lowered = text.lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise BadValue("not_bool")
+    if param.kind is int:
+        if not re.fullmatch(r"[+-]?\d{1,12}", text):
+            raise BadValue("not_integer")
+        value = int(text)
+    elif param.kind is float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise BadValue("not_number") from None
+        if not math.isfinite(value):
+            raise BadValue("not_number")
+    else:
+        value = text
+    if param.choices:
+        if value not in param.choices:
+            shown = [str(c) for c in param.choices[:10]] + (["…"] if len(param.choices) > 10 else [])
+            raise BadValue("not_choice", choices=", ".join(shown))
+        return value
+    if param.low is not None and param.high is not None and not (param.low <= value <= param.high):
+        raise BadValue("out_of_range", low=f"{param.low:g}", high=f"{param.high:g}")
+    if param.kind is str and not _SAFE_TEXT.fullmatch(value):
+        raise BadValue("not_choice", choices="letters, digits and - _ .")
+    return value
+
+
+def note(reason: str, name: str, value: str = "", **extra) -> tuple[str, dict]:
+    """A note to show later, in whatever language the page is in then: (TEXT key, values)."""
+    return "note_" + reason, {"name": _shown(name), "value": _shown(value), **extra}
+
+
+def _shown(text: str) -> str:
+    """A value from a URL, safe to put in Markdown: shortened, in code style so `[x](y)` is not a link."""
+    text = str(text).replace("`", "'").replace("\n", " ")
+    if len(text) > MAX_SHOWN:
+        text = text[:MAX_SHOWN] + "…"
+    return f"`{text}`"
+
+
+def note_text(notes: list[tuple[str, dict]]) -> str:
+    """All notes as one Markdown block, one sentence per line, in the current language."""
+    return "  \n".join(t(TEXT, key, **values) for key, values in notes)
+
+
+# -- the Train page ---------------------------------------------------------------------------------------------
+_TRAIN_CHOICES = {
+    "dataset": POINT_DATASETS + IMAGE_DATASETS,
+    "loss": LOSSES,
+    "arch": ARCHS,
+    "image_size": IMAGE_SIZES,
+}
+
+
+def train_params(fields) -> dict[str, Param]:
+    """URL parameters for the settings form's `fields` (named as in TrainConfig), minus the refused ones."""
+    types = field_types()
+    params = {}
+    for field in fields:
+        if field in REFUSED:
+            continue
+        kind = types.get(field, str)
+        if field == "model":
+            params[field] = Param(field, field, str, choices=tuple(model_names()))
+        elif field in _TRAIN_CHOICES:
+            params[field] = Param(field, field, kind, choices=tuple(_TRAIN_CHOICES[field]))
+        elif field in RANGES:
+            low, high = RANGES[field]
+            params[field] = Param(field, field, kind, low, high)
+        else:
+            params[field] = Param(field, field, kind)
+    return params
+
+
+def read_train(query: dict[str, str], fields) -> tuple[str | None, dict, list]:
+    """(preset or None, {field: value}, notes) from a Train link; bad values are left out with a note each."""
+    params = train_params(fields)
+    notes = []
+    preset = query.get("preset")
+    if preset is not None and preset not in PRESETS:
+        notes.append(note("unknown_preset", "preset", preset))
+        preset = None
+    values = {}
+    for name, raw in query.items():
+        if name == "preset" or name in PASS_THROUGH:
+            continue
+        if name in REFUSED:
+            notes.append(note("not_shareable", name))
+            continue
+        if name not in params:
+            notes.append(note("unknown_name", name))
+            continue
+        if name == "dataset" and raw.startswith("folder:"):
+            notes.append(note("folder_refused", name, raw))
+            continue
+        try:
+            values[name] = parse(params[name], raw)
+        except BadValue as error:
+            notes.append(note(error.reason, name, raw, **error.extra))
+    return preset, values, notes
+
+
+def train_query(settings: dict, reference: dict, fields) -> dict[str, str]:
+    """URL parameters for the Train settings: the preset, then each shareable field that differs from it.
+
+    A value a link could not carry back (a folder on the server, data drawn or uploaded in the browser) is left
+    out; `train_left_out` names those fields for the Share popover.
+    """
+    params = train_params(fields)
+    query = {"preset": str(settings.get("_preset", ""))}
+    for field in fields:
+        value = settings.get(field)
+        if field in params and value is not None and value != reference.get(field) and _shareable(params[field], value):
+            query[field] = encode(value)
+    return query
+
+
+def train_left_out(settings: dict, reference: dict, fields) -> list[str]:
+    """Fields whose value differs from the preset but cannot travel in a link."""
+    params = train_params(fields)
+    return [field for field in fields
+            if settings.get(field) not in (None, reference.get(field))
+            and (field not in params or not _shareable(params[field], settings[field]))]
+
+
+def _shareable(param: Param, value) -> bool:
+    """True when the value would come back unchanged from a link."""
+    if param.name == "dataset" and str(value).startswith("folder:"):
+        return False
+    try:
+        return parse(param, encode(value)) == value
+    except BadValue:
+        return False
+
+
+def restore_train() -> None:
+    """Called first by train_form.restore_settings: apply a link the URL holds (once per new link)."""
+    from . import train_form as form  # late: train_form imports this module
+
+    link = _new_link("train", set(train_params(form.FIELDS)) | {"preset"} | set(REFUSED))
+    if link is None:
+        return
+    preset, values, notes = read_train(link, form.FIELDS)
+    preset = preset or form.DEFAULT_PRESET
+    st.session_state[form.PRESET_KEY] = preset
+    form.apply_preset(preset)
+    for field, value in values.items():
+        st.session_state[form.widget_key(field)] = value
+    form.remember_settings()  # writes the canonical link (bad values gone) back into the URL
+    _keep_notes("train", notes)
+
+
+def remember_train(settings: dict) -> None:
+    """Called by train_form.remember_settings: write the settings into the URL."""
+    _write("train", _train_query_now(settings)[0])
+
+
+def _train_query_now(settings: dict | None = None) -> tuple[dict[str, str], list[str]]:
+    """(URL parameters, fields left out of them) for the Train settings (by default as the widgets hold them)."""
+    from . import train_form as form
+
+    if settings is None:
+        settings = {"_preset": st.session_state.get(form.PRESET_KEY, form.DEFAULT_PRESET),
+                    **{f: st.session_state.get(form.widget_key(f)) for f in form.FIELDS}}
+    preset = settings.get("_preset")
+    if preset not in PRESETS:
+        preset = form.DEFAULT_PRESET
+        settings = {**settings, "_preset": preset}
+    reference = form.preset_values(preset)
+    return train_query(settings, reference, form.FIELDS), train_left_out(settings, reference, form.FIELDS)
+
+
+def draw_train_share() -> None:
+    """The link's notes (if a link was just opened) and a "Share these settings" popover with the link."""
+    query, left_out = _train_query_now()
+    _draw_notes("train", query)
+    explanation = t(TEXT, "share_train")
+    if left_out:
+        explanation += " " + t(TEXT, "share_left_out", fields=", ".join(left_out))
+    _draw_share("train", query, explanation)
+
+
+# -- the Sample & Blend page ------------------------------------------------------------------------------------
+MAX_SEED = 2**31 - 1  # as app.sample_compute.MAX_SEED (not imported: this module loads with the Train page)
+_SEED = dict(kind=int, low=0, high=MAX_SEED)
+_INDEX = dict(kind=int, low=0, high=100_000)  # a grid number: the widget pulls it into the model's range
+SAMPLE_PARAMS = (
+    Param("ckpt", "sample_ckpt", str),  # checked against the checkpoints on this server, not by pattern
+    Param("class", "sample_class", int, 0, 999),
+    Param("seed", "sample_seed", **_SEED),
+    Param("side", "sample_side", int, 2, 10),
+    Param("points", "sample_points", int, 100, 5000),
+    Param("psi", "sample_psi", float, 0.0, 1.0),
+    Param("extent", "sample_extent", float, 0.5, 4.0),
+    Param("rows", "sample_class_rows", bool),
+    Param("pick", "interp_pick", str, choices=("grid", "seed")),
+    Param("a", "interp_a_index", **_INDEX),
+    Param("b", "interp_b_index", **_INDEX),
+    Param("a_seed", "interp_a_seed", **_SEED),
+    Param("b_seed", "interp_b_seed", **_SEED),
+    Param("steps", "interp_steps", int, 3, 16),
+    Param("mode", "interp_gif_mode", str, choices=("slerp", "lerp")),
+    Param("tl", "blend_tl", **_SEED),
+    Param("tr", "blend_tr", **_SEED),
+    Param("bl", "blend_bl", **_SEED),
+    Param("br", "blend_br", **_SEED),
+    Param("blend_size", "blend_size", int, 3, 9),
+    *(param for term in "abc" for param in (
+        Param(f"arith_{term}", f"arith_{term}_src", str, choices=("seed", "grid", "class")),
+        Param(f"arith_{term}_class", f"arith_{term}_class", int, 0, 999),
+        Param(f"arith_{term}_index", f"arith_{term}_index", **_INDEX),
+        Param(f"arith_{term}_seed", f"arith_{term}_seed", **_SEED))),
+    Param("edit_pick", "edit_pick", str, choices=("grid", "seed")),
+    Param("edit", "edit_index", **_INDEX),
+    Param("edit_seed", "edit_seed", **_SEED),
+    Param("real_a", "real_a", **_INDEX),
+    Param("real_b", "real_b", **_INDEX),
+)
+TAB_PARAM = "tab"
+TAB_KEY = "sample_tab"  # the st.tabs widget's key on the Sample & Blend page
+UPLOAD_OPTION = "upload"
+_PENDING_TAB = "_url_sample_tab"
+_NO_TAB = object()
+
+
+def read_sample(query: dict[str, str], checkpoints: list[str]) -> tuple[dict, str | None, list]:
+    """({session key: value}, tab id or None, notes) from a Sample & Blend link."""
+    values, notes = {}, []
+    by_name = {p.name: p for p in SAMPLE_PARAMS}
+    tab = None
+    for name, raw in query.items():
+        if name in PASS_THROUGH:
+            continue
+        if name == TAB_PARAM:
+            tab = raw.strip()
+            continue
+        param = by_name.get(name)
+        if param is None:
+            notes.append(note("unknown_name", name))
+        elif name == "ckpt":
+            if raw in checkpoints and raw != UPLOAD_OPTION:
+                values[param.key] = raw
+            else:
+                notes.append(note("unknown_checkpoint", name, raw))
+        else:
+            try:
+                values[param.key] = parse(param, raw)
+            except BadValue as error:
+                notes.append(note(error.reason, name, raw, **error.extra))
+    return values, tab, notes
+
+
+def sample_query(state, tab: str | None) -> dict[str, str]:
+    """URL parameters for the Sample & Blend settings found in `state` (a mapping like st.session_state)."""
+    query = {}
+    for param in SAMPLE_PARAMS:
+        if param.key not in state:
+            continue
+        value = state[param.key]
+        if param.name == "ckpt" and value == UPLOAD_OPTION:
+            continue
+        if isinstance(value, (bool, int, float, str)):
+            query[param.name] = encode(value)
+    if tab:
+        query[TAB_PARAM] = tab
+    return query
+
+
+def restore_sample(checkpoints: list[str]) -> None:
+    """Called before the checkpoint picker: apply a link the URL holds (once per new link)."""
+    link = _new_link("sample", {p.name for p in SAMPLE_PARAMS} | {TAB_PARAM})
+    if link is None:
+        return
+    values, tab, notes = read_sample(link, checkpoints)
+    for param in SAMPLE_PARAMS:
+        # what the link leaves out goes back to the widget's default, so a link always shows the same thing
+        st.session_state.pop(f"_last_{param.key}", None)  # the choice helper's fallback memory
+        if param.key in values:
+            st.session_state[param.key] = values[param.key]
+        else:
+            st.session_state.pop(param.key, None)
+    st.session_state[_PENDING_TAB] = tab
+    _keep_notes("sample", notes)
+
+
+def sync_sample(section_keys: list[str], table: dict[str, tuple[str, str]]) -> None:
+    """Called just before the tabs are drawn: open the tab a link asked for, write the URL, draw Share.
+
+    section_keys: the tabs this model has, as text keys ("tab_samples", ...); table: the page's text table, whose
+    (english, chinese) labels recognise the open tab whatever the language.
+    """
+    ids = [key.removeprefix("tab_") for key in section_keys]
+    pending = st.session_state.pop(_PENDING_TAB, _NO_TAB)
+    if pending is not _NO_TAB:
+        target = ids[0]
+        if pending in ids:
+            target = pending
+        elif pending is not None:
+            notes = st.session_state.get(_notes_key("sample"), (None, []))[1]
+            _keep_notes("sample", notes + [note("unknown_tab", TAB_PARAM, pending)])
+        st.session_state[TAB_KEY] = t(table, section_keys[ids.index(target)])
+    open_label = st.session_state.get(TAB_KEY)
+    tab = next((tab_id for tab_id, key in zip(ids, section_keys) if open_label in table[key]), ids[0])
+    query = sample_query(st.session_state, tab if tab != ids[0] else None)
+    _write("sample", query)
+    _draw_notes("sample", query)
+    if st.session_state.get("sample_ckpt") == UPLOAD_OPTION:
+        _draw_share("sample_blend", None, t(TEXT, "share_upload"))
+    else:
+        _draw_share("sample_blend", query, t(TEXT, "share_sample"))
+
+
+# -- Streamlit glue shared by both pages ---------------------------------------------------------------------------
+def _written_key(page: str) -> str:
+    return f"_url_written_{page}"
+
+
+def _notes_key(page: str) -> str:
+    return f"_url_notes_{page}"
+
+
+def _new_link(page: str, names: set[str]) -> dict[str, str] | None:
+    """This page's parameters in the URL when they are not the ones the page wrote itself, else None."""
+    current = {name: st.query_params[name] for name in st.query_params if name in names}
+    if not current or current == st.session_state.get(_written_key(page)):
+        return None
+    # the whole query (not only known names), so a misspelt setting gets its note too
+    return {name: st.query_params[name] for name in st.query_params}
+
+
+def _write(page: str, query: dict[str, str]) -> None:
+    """Make the URL hold exactly `query` for this page's parameters (plus lang), touching nothing else."""
+    previous = st.session_state.get(_written_key(page)) or {}
+    wanted = dict(query)
+    if lang() != "en":
+        wanted["lang"] = lang()  # a Chinese class gets a Chinese page (the shell reads it on a first visit)
+    # everything else goes too: a link's leftovers (a bad value, a misspelt name) are dropped once it is applied
+    owned = (set(previous) | set(wanted) | set(st.query_params) | {"lang"}) - {"embed", "embed_options"}
+    for name in owned:
+        if name in wanted:
+            if st.query_params.get(name) != wanted[name]:
+                st.query_params[name] = wanted[name]
+        elif name in st.query_params:
+            del st.query_params[name]
+    st.session_state[_written_key(page)] = dict(query)
+
+
+def _keep_notes(page: str, notes: list) -> None:
+    st.session_state[_notes_key(page)] = (None, notes)
+
+
+def _draw_notes(page: str, query: dict[str, str]) -> None:
+    """The notes of the link just opened; they stay while the page still shows that link's settings."""
+    shown_for, notes = st.session_state.get(_notes_key(page), (None, []))
+    if not notes:
+        return
+    if shown_for is None:
+        shown_for = dict(query)
+        st.session_state[_notes_key(page)] = (shown_for, notes)
+    if query != shown_for:  # the user has moved on
+        st.session_state.pop(_notes_key(page), None)
+        return
+    st.warning(note_text(notes), icon=":material/link_off:")
+
+
+def share_url(path: str, query: dict[str, str] | None) -> str:
+    """The full address of this page with `query` (relative when the browser's URL is unknown, as in tests)."""
+    base = st.context.url or f"/{path}"
+    base = base.split("?", 1)[0]
+    query = dict(query or {})
+    if lang() != "en":
+        query["lang"] = lang()
+    return f"{base}?{urlencode(query, safe=':,')}" if query else base
+
+
+def _draw_share(path: str, query: dict[str, str] | None, explanation: str) -> None:
+    with st.popover(t(TEXT, "share"), icon=":material/link:", help=t(TEXT, "share_help"), width="content"):
+        st.caption(explanation)
+        if query is not None:
+            st.code(share_url(path, query), language=None, wrap_lines=True)
+            st.caption(t(TEXT, "share_copy"))

@@ -1,0 +1,184 @@
+"""Issue #9 on the Train page, driven by AppTest: G's warped grid and the KL/JS curve in a ring8 run's figures,
+a layer switched off disappears (and stays off), and the memorisation check on a tiny digits run.
+
+`run_every` never fires inside AppTest, so the tests call `at.run()` again to see progress. Networks are tiny
+(hidden=16) so each test takes seconds.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def runs_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("LATENT_LAB_RUNS", str(tmp_path / "runs"))
+
+
+def open_train() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    at.switch_page("pages/train.py").run()
+    assert not at.exception
+    return at
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    """{chart key: plotly figure as a dict} for every plotly chart on the page."""
+    found = {}
+    for chart in at.get("plotly_chart"):
+        key = chart.proto.id.rsplit("-", 1)[-1]  # ids look like "$$ID-<hash>-<key>"
+        found[key] = json.loads(chart.proto.spec)
+    return found
+
+
+def wait_for(at: AppTest, condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        at.run()
+        assert not at.exception, at.exception
+        if condition(at):
+            return
+        assert time.monotonic() < deadline, "timed out waiting for the page"
+        time.sleep(0.3)
+
+
+def numbers(values) -> np.ndarray:
+    """A trace's x or y as floats, whether plotly sent a list or a typed array ({"dtype", "bdata"})."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"])).astype(float)
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+
+def manifold_traces(figure: dict) -> list[dict]:
+    return [trace for trace in figure["data"] if trace.get("meta") == "manifold"]
+
+
+def test_ring8_run_shows_the_warped_grid_and_the_kl_js_curve_and_layers_switch_off():
+    at = open_train()
+    at.selectbox(key="train_preset").set_value("ring8-vanilla").run()  # metrics every 100 steps
+    at.number_input(key="train_hidden").set_value(16)
+    at.number_input(key="train_depth").set_value(2)
+    at.number_input(key="train_steps").set_value(20_000).run()
+    at.button(key="train_start").click().run()
+    wait_for(at, lambda a: "train_chart_divergence" in charts(a))
+
+    figures = charts(at)
+    view = figures["train_view_points"]
+    lines = manifold_traces(view)
+    assert len(lines) == 2  # lines of constant z1 and of constant z2
+    xs = numbers(lines[0]["x"])
+    assert np.isfinite(xs).sum() == 11 * 41 and np.isnan(xs).sum() == 11  # 11 polylines of 41 points, with breaks
+    assert {trace["type"] for trace in view["data"]} >= {"heatmap", "scatter", "scattergl"}
+
+    divergence = figures["train_chart_divergence"]
+    names = [trace["name"] for trace in divergence["data"]]
+    assert any(name.startswith("KL") for name in names) and any(name.startswith("JS") for name in names)
+    js = next(trace for trace in divergence["data"] if trace["name"].startswith("JS"))["y"]
+    js = numbers(js)
+    assert len(js) >= 1 and np.all((js >= 0.0) & (js <= math.log(2) + 1e-9))
+    assert any("ln 2" in str(shape_or_note) for shape_or_note in divergence["layout"].get("annotations", []))
+
+    layers = at.pills(key="train_layers")
+    assert set(layers.value) == {"heatmap", "manifold", "real", "fake"}  # arrows start hidden
+    layers.set_value(["heatmap", "real", "fake"]).run()
+    assert not at.exception
+    view = charts(at)["train_view_points"]
+    assert not manifold_traces(view)
+    assert [trace["type"] for trace in view["data"]] == ["heatmap", "scattergl", "scattergl"]
+
+    at.pills(key="train_layers").set_value(["manifold", "arrows"]).run()
+    view = charts(at)["train_view_points"]
+    assert len(manifold_traces(view)) == 2 and "heatmap" not in {trace["type"] for trace in view["data"]}
+    assert any(trace.get("name") == "push on G(z)" for trace in view["data"])  # the arrows
+
+    at.switch_page("pages/home.py").run()  # the choice survives a visit to another page
+    at.switch_page("pages/train.py").run()
+    assert set(at.pills(key="train_layers").value) == {"manifold", "arrows"}
+
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    assert "JS(真实, 生成)，单位 nat" in [t["name"] for t in charts(at)["train_chart_divergence"]["data"]]
+    assert any("为什么 JS 会卡在 ln 2" in e.proto.label for e in at.expander)
+    at.button(key="train_stop").click().run()
+
+
+def memory_rows(at: AppTest) -> list[list[str]]:
+    """The captions of each row of the memorisation check: [sample, neighbour 1, neighbour 2, ...]."""
+    rows = [[image.caption for image in element.proto.imgs] for element in at.get("image")]
+    return [row for row in rows if row and row[0].startswith("sample ")]
+
+
+def test_memorisation_panel_on_a_tiny_digits_run():
+    at = open_train()
+    at.selectbox(key="train_dataset").set_value("digits")
+    at.selectbox(key="train_model").set_value("gan")
+    for key, value in (("train_hidden", 16), ("train_batch_size", 32), ("train_steps", 20)):
+        at.number_input(key=key).set_value(value)
+    at.run()
+    assert not at.error, [e.value for e in at.error]
+    at.button(key="train_start").click().run()
+    wait_for(at, lambda a: any("finished" in p.proto.text for p in a.get("progress")))
+
+    assert not memory_rows(at)  # nothing computed until asked
+    assert at.segmented_control(key="train_memory_feature").value == "classifier"
+    at.number_input(key="train_memory_count").set_value(3)
+    at.number_input(key="train_memory_k").set_value(2).run()
+    at.button(key="train_memory_run").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    rows = memory_rows(at)
+    assert len(rows) == 3  # one row per sample: the sample and its 2 nearest training images
+    captions = rows[0]
+    assert captions[0].startswith("sample 1") and all(c.startswith("training #") for c in captions[1:])
+    assert len(captions) == 3
+    ratio = at.metric[0]
+    assert ratio.label == "Nearest-neighbour ratio" and float(ratio.value) > 0
+    assert any("digits-classifier features" in c.value for c in at.caption)
+
+    at.segmented_control(key="train_memory_feature").set_value("pixels").run()
+    at.button(key="train_memory_run").click().run()
+    assert not at.exception
+    assert any("raw pixels" in c.value for c in at.caption)
+    assert len(memory_rows(at)) == 3
+
+
+def test_figures_and_gif_follow_the_layer_choice():
+    """Plain numbers in, figures and GIF frames out: each layer can be left out, and the old call still works."""
+    from app.train_jobs import run_gif
+    from app.train_plots import divergence_figure, points_figure, points_picture
+
+    rng = np.random.default_rng(0)
+    lines = np.stack([np.stack([np.linspace(-1, 1, 41), np.full(41, v)], axis=1) for v in np.linspace(-1, 1, 22)])
+    frame = {"step": 5, "points": rng.normal(size=(64, 2)).astype(np.float32), "bounds": (-2, 2, -2, 2),
+             "heatmap": rng.random((48, 48)).astype(np.float32), "arrows": rng.normal(size=(16, 4)).astype(np.float32),
+             "manifold": lines.astype(np.float32)}  # (22, 41, 2)
+    real = rng.normal(size=(50, 2))
+    every = points_figure(frame, real, {}, "u", layers=["heatmap", "manifold", "real", "fake", "arrows"])
+    assert len(every.data) == 6 and len([t for t in every.data if t.meta == "manifold"]) == 2
+    default = points_figure(frame, real, {}, "u", show_arrows=True)  # the call the page made before layers
+    assert [t.type for t in default.data] == ["heatmap", "scatter", "scatter", "scattergl", "scattergl", "scatter"]
+    assert len(points_figure(frame, real, {}, "u", layers=[]).data) == 0
+
+    with_grid = points_picture(frame, real, layers=["manifold"])
+    without = points_picture(frame, real, layers=[])
+    assert with_grid.shape == without.shape == (280, 280, 3)
+    assert (without == 255).all() and (with_grid != 255).any(axis=2).sum() > 200  # the lines are drawn
+
+    class FakeJob:
+        config = type("C", (), {"loss": "ns"})()
+
+        def frames(self):
+            return [frame, dict(frame, step=10)]
+
+    assert run_gif(FakeJob(), real, ["manifold", "fake"])[:6] in (b"GIF87a", b"GIF89a")
+    figure = divergence_figure([100, 200], [2.0, 0.5], [0.6, 0.2], {"kl": "KL", "js": "JS", "ceiling": "ln 2"}, "u")
+    assert [t.name for t in figure.data] == ["KL", "JS"]

@@ -1,0 +1,175 @@
+"""Progressive GAN family: the stage schedule, fade-in in both networks, buffers that resume, checkpoints."""
+import pytest
+import torch
+import torch.nn.functional as F
+
+from gan_core import progressive
+from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_from_checkpoint, trainer_payload
+from gan_core.config import ConfigError, TrainConfig
+from gan_core.latents import LatentModel
+from gan_core.training import Trainer
+
+
+@pytest.fixture
+def config():
+    """8x8 digits: two stages (4x4, 8x8) of 4 steps each, the first 2 steps of stage 1 fading in."""
+    return TrainConfig(dataset="digits", model="progan", image_size=8, latent_dim=4, hidden=8, batch_size=8,
+                       steps=8, stage_steps=4, sample_every=2, metrics_every=0, seed=5)
+
+
+def _train(config, steps):
+    trainer = Trainer(config, device="cpu")
+    for _ in range(steps):
+        trainer.step()
+    return trainer
+
+
+def _weights(trainer):
+    return torch.cat([p.detach().flatten() for p in trainer.models.parameters()])
+
+
+def test_schedule_fades_each_new_stage_in_over_its_first_half():
+    config = TrainConfig(dataset="digits", model="progan", image_size=16, steps=3000, stage_steps=100)
+    assert progressive.schedule(0, config) == (0, 1.0)  # 4x4 needs no fade: nothing came before it
+    assert progressive.schedule(99, config) == (0, 1.0)
+    assert progressive.schedule(100, config) == (1, 0.0)  # a new block starts invisible...
+    assert progressive.schedule(125, config) == (1, 0.5)
+    assert progressive.schedule(150, config) == (1, 1.0)  # ...and is fully in after half a stage
+    assert progressive.schedule(200, config) == (2, 0.0)
+    assert progressive.schedule(5000, config) == (2, 1.0)  # past the schedule: the last stage, no fade
+
+
+def test_stage_steps_zero_splits_the_run_evenly():
+    config = TrainConfig(dataset="digits", model="progan", image_size=32, steps=400, stage_steps=0)
+    assert progressive.steps_per_stage(config) == 100  # four stages: 4, 8, 16, 32
+    assert [progressive.schedule(s, config)[0] for s in (0, 99, 100, 200, 300, 399)] == [0, 0, 1, 2, 3, 3]
+
+
+def test_history_records_resolution_and_alpha_every_step(config):
+    trainer = _train(config, 8)
+    series = trainer.history.series
+    assert series["resolution"] == [4.0] * 4 + [8.0] * 4
+    assert series["alpha"] == [1.0, 1.0, 1.0, 1.0, 0.0, 0.5, 1.0, 1.0]
+    assert {"loss_d", "loss_g", "d_real", "d_fake"} <= set(series)
+    assert {"resolution", "alpha"} <= set(progressive.FAMILY.loss_keys)
+    snapshot = trainer.snapshots[-1]
+    assert snapshot["resolution"] == 8 and snapshot["alpha"] == 1.0
+    early = [s for s in trainer.snapshots if s["step"] == 2][0]
+    assert early["resolution"] == 4 and early["grid"].dtype.name == "uint8"
+
+
+def test_generator_always_returns_full_size_images_blocky_at_low_resolution(config):
+    trainer = _train(config, 2)  # still at 4x4
+    images = trainer.generate(trainer.noise(3))
+    assert images.shape == (3, 1, 8, 8)
+    assert images.abs().max() <= 1.0
+    # each 2x2 block is one 4x4 pixel enlarged: pooling and enlarging again changes nothing
+    blocky = F.interpolate(F.avg_pool2d(images, 2), scale_factor=2, mode="nearest")
+    assert torch.allclose(images, blocky, atol=1e-6)
+    assert images.std() > 0  # not a constant picture
+    trainer = _train(config, 8)  # at 8x8 the pixels are free
+    images = trainer.generate(trainer.noise(3))
+    assert not torch.allclose(images, F.interpolate(F.avg_pool2d(images, 2), scale_factor=2, mode="nearest"))
+
+
+def test_fade_in_starts_from_the_previous_resolution_in_both_networks(config):
+    torch.manual_seed(0)
+    models = progressive.build(config, (1, 8, 8))
+    generator, critic = models["generator"].eval(), models["discriminator"].eval()
+    z, x = torch.randn(5, 4), torch.rand(5, 1, 8, 8) * 2 - 1
+    with torch.no_grad():
+        generator.set_progress(0, 1.0)
+        critic.set_progress(0, 1.0)
+        old_image, old_score = generator(z), critic(x)
+        generator.set_progress(1, 0.0)
+        critic.set_progress(1, 0.0)
+        assert torch.allclose(generator(z), old_image, atol=1e-6)  # alpha 0: the new block is invisible
+        assert torch.allclose(critic(x), old_score, atol=1e-5)
+        generator.set_progress(1, 0.5)
+        critic.set_progress(1, 0.5)
+        assert not torch.allclose(generator(z), old_image, atol=1e-4)
+        assert not torch.allclose(critic(x), old_score, atol=1e-4)
+
+
+def test_real_images_are_pooled_and_blended_like_the_generator_output():
+    images = torch.rand(2, 1, 8, 8)
+    pooled = F.avg_pool2d(images, 2)
+    assert torch.equal(progressive.fade_real(images, 0, 1.0), pooled)  # 4x4 stage: 8x8 -> 4x4
+    assert torch.equal(progressive.fade_real(images, 1, 1.0), images)
+    blocky = F.interpolate(F.avg_pool2d(images, 2), scale_factor=2, mode="nearest")
+    assert torch.allclose(progressive.fade_real(images, 1, 0.0), blocky)
+    assert torch.allclose(progressive.fade_real(images, 1, 0.25), 0.75 * blocky + 0.25 * images)
+
+
+def test_training_shows_d_real_images_at_the_current_resolution_and_fade(config):
+    trainer = Trainer(config, device="cpu")
+    seen = []
+    trainer.models["discriminator"].register_forward_hook(lambda module, inputs, output: seen.append(inputs[0].detach()))
+    trainer.step()  # stage 0: D's first input of a step is the real batch
+    assert seen[0].shape[-1] == 4
+    for _ in range(4):  # steps 2-5; step 5 is the first of the 8x8 stage, alpha 0
+        seen.clear()
+        trainer.step()
+    real = seen[0]
+    assert real.shape[-1] == 8
+    blocky = F.interpolate(F.avg_pool2d(real, 2), scale_factor=2, mode="nearest")
+    assert torch.allclose(real, blocky, atol=1e-6)  # alpha 0: as blocky as the generator's output still is
+    assert real.std() > 0
+
+
+def test_discriminator_pools_full_size_inputs_to_its_resolution(config):
+    torch.manual_seed(0)
+    critic = progressive.build(config, (1, 8, 8))["discriminator"].eval()
+    critic.set_progress(0, 1.0)
+    x = torch.rand(4, 1, 8, 8)
+    with torch.no_grad():
+        assert torch.allclose(critic(x), critic(F.avg_pool2d(x, 2)), atol=1e-6)
+    assert critic(x).shape == (4,)
+
+
+def test_same_seed_same_run_and_other_seed_differs(config):
+    a, b = _train(config, 6), _train(config, 6)
+    assert torch.equal(_weights(a), _weights(b))
+    assert a.history.series == b.history.series
+    assert not torch.equal(_weights(a), _weights(_train(config.replace(seed=6), 6)))
+
+
+def test_checkpoint_keeps_stage_and_alpha_and_resumes_exactly(config, tmp_path):
+    straight = _train(config, 8)
+    half = _train(config, 5)  # mid-fade: stage 1, alpha 0.0 after step 5
+    assert int(half.generator.stage) == 1 and float(half.generator.alpha) == 0.0
+    path = save_checkpoint(trainer_payload(half), tmp_path / "progan.pt")
+    checkpoint = load_checkpoint(path)
+    assert int(checkpoint.state["models"]["generator.stage"]) == 1
+    model = LatentModel(checkpoint)
+    z = torch.randn(6, model.latent_dim)
+    assert torch.allclose(model.decode(z), half.generate(z), atol=1e-6)
+    assert model.sample(4, seed=1).shape == (4, 1, 8, 8)
+    resumed = trainer_from_checkpoint(checkpoint, device="cpu")
+    for _ in range(3):
+        resumed.step()
+    assert torch.equal(_weights(resumed), _weights(straight))
+    assert resumed.history.series["alpha"] == straight.history.series["alpha"]
+
+
+@pytest.mark.parametrize("overrides", [
+    {"loss": "wgan-gp", "n_critic": 2}, {"loss": "hinge", "pack": 2, "minibatch_std": True},
+    {"loss": "lsgan", "r1_gamma": 1.0, "spectral_norm": True},
+])
+def test_other_losses_and_tricks_train(config, overrides):
+    trainer = _train(config.replace(**overrides), 6)  # crosses into the 8x8 stage
+    values = trainer.history.series
+    assert all(v == v for v in values["loss_d"] + values["loss_g"])
+    if overrides.get("loss") == "wgan-gp" or overrides.get("r1_gamma"):
+        assert values["penalty"][-1] > 0
+
+
+def test_impossible_combinations_are_explained():
+    base = TrainConfig(dataset="digits", model="progan", image_size=16, steps=300)
+    problems = base.replace(stage_steps=200).validate()
+    assert "stage_steps" in problems and "16x16" in problems["stage_steps"]
+    assert base.replace(stage_steps=100).validate() == {}
+    assert "arch" in base.replace(arch="mlp").validate()
+    assert "image" in TrainConfig(dataset="ring8", model="progan").validate()["model"]
+    with pytest.raises(ConfigError):
+        Trainer(base.replace(stage_steps=200))

@@ -1,0 +1,223 @@
+"""Shareable links (app/url_state.py): the Train and Sample & Blend settings live in the URL's query parameters.
+
+AppTest keeps `at.query_params` as the URL: set it before a run to "open a link", read it after a run to see what
+the page wrote. Nothing here trains; the Sample & Blend part uses one tiny checkpoint made in a temp runs folder.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app import url_state
+from app.url_state import BadValue, Param, encode, parse, read_sample, read_train, train_query
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def runs_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "runs"
+    monkeypatch.setenv("LATENT_LAB_RUNS", str(folder))
+    return folder
+
+
+def open_page(page: str, **query) -> AppTest:
+    """The app opened on `page` with `query` in the URL, as a shared link would open it."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.query_params.update({k: str(v) for k, v in query.items()})
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def link_notes(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if "link" in w.value.lower() or "链接" in w.value]
+
+
+# -- plain functions -----------------------------------------------------------------------------------------------
+def test_parse_checks_type_range_and_choices():
+    seed = Param("seed", "seed", int, 0, 100)
+    assert parse(seed, " 7 ") == 7
+    for raw, reason in (("abc", "not_integer"), ("3.5", "not_integer"), ("101", "out_of_range"),
+                        ("-1", "out_of_range")):
+        with pytest.raises(BadValue) as error:
+            parse(seed, raw)
+        assert error.value.reason == reason
+    rate = Param("lr", "lr", float, 1e-6, 1.0)
+    assert parse(rate, "1e-3") == pytest.approx(1e-3)
+    for raw in ("nan", "inf", "fast", "2"):
+        with pytest.raises(BadValue):
+            parse(rate, raw)
+    flag = Param("f", "f", bool)
+    assert parse(flag, "1") is True and parse(flag, "false") is False
+    with pytest.raises(BadValue):
+        parse(flag, "maybe")
+    loss = Param("loss", "loss", str, choices=("ns", "hinge"))
+    with pytest.raises(BadValue) as error:
+        parse(loss, "magic")
+    assert "ns, hinge" in error.value.extra["choices"]
+    free = Param("task", "task", str)
+    with pytest.raises(BadValue):
+        parse(free, "../../etc/passwd")  # free text must be a plain word
+
+
+def test_encode_round_trips():
+    for param, value in ((Param("a", "a", float, 0, 1), 0.0002), (Param("b", "b", float, 0, 9), 2.0),
+                         (Param("c", "c", int, 0, 9), 3), (Param("d", "d", bool), True)):
+        assert parse(param, encode(value)) == value
+    assert encode(2.0) == "2" and encode(False) == "0"
+
+
+def test_train_link_keeps_good_values_and_notes_each_bad_one():
+    from app.train_form import FIELDS
+
+    preset, values, notes = read_train(
+        {"preset": "ring8-fixed", "seed": "3", "lr_g": "7", "hidden": "wide", "dataset": "folder:/etc",
+         "data_root": "/srv", "colour": "red", "loss": "hinge", "lang": "zh"}, FIELDS)
+    assert preset == "ring8-fixed"
+    assert values == {"seed": 3, "loss": "hinge"}
+    reasons = sorted(key for key, _ in notes)
+    assert reasons == sorted(["note_out_of_range", "note_not_integer", "note_folder_refused", "note_not_shareable",
+                              "note_unknown_name"])
+    preset, values, notes = read_train({"preset": "no-such-preset"}, FIELDS)
+    assert preset is None and [key for key, _ in notes] == ["note_unknown_preset"]
+    # a value in a note cannot become a Markdown link
+    _, _, notes = read_train({"seed": "[click](http://evil)"}, FIELDS)
+    assert notes[0][1]["value"].startswith("`")
+
+
+def test_train_query_names_the_preset_and_only_what_differs():
+    from app.train_form import FIELDS, preset_values
+
+    reference = preset_values("ring8-fixed")
+    settings = {"_preset": "ring8-fixed", **reference, "seed": 3, "lr_g": 0.0005, "data_root": "/secret"}
+    query = train_query(settings, reference, FIELDS)
+    assert query == {"preset": "ring8-fixed", "seed": "3", "lr_g": "0.0005"}  # never the server path
+    assert url_state.train_left_out(settings, reference, FIELDS) == ["data_root"]
+    # data that exists only on this server or in this browser is never written into a link
+    for dataset in ("folder:/home/teacher/photos", "points:my-drawing"):
+        here_only = {**settings, "dataset": dataset}
+        assert "dataset" not in train_query(here_only, reference, FIELDS)
+        assert "dataset" in url_state.train_left_out(here_only, reference, FIELDS)
+
+
+def test_sample_link_checks_the_checkpoint_against_this_server():
+    values, tab, notes = read_sample({"ckpt": "saved:x", "seed": "9", "psi": "2", "tab": "blend", "mode": "lerp"},
+                                     ["demo:digits-gan", "upload"])
+    assert values == {"sample_seed": 9, "interp_gif_mode": "lerp"} and tab == "blend"
+    assert sorted(key for key, _ in notes) == ["note_out_of_range", "note_unknown_checkpoint"]
+    values, _, notes = read_sample({"ckpt": "upload"}, ["demo:digits-gan", "upload"])
+    assert values == {} and notes  # an upload cannot be named by a link
+
+
+# -- the Train page ----------------------------------------------------------------------------------------------------
+def test_train_link_opens_the_preset_and_seed():
+    at = open_page("pages/train.py", preset="ring8-fixed", seed=3)
+    assert at.selectbox(key="train_preset").value == "ring8-fixed"
+    assert at.number_input(key="train_seed").value == 3
+    assert at.number_input(key="train_lr_g").value == pytest.approx(1e-3)  # the rest comes from the preset
+    assert at.number_input(key="train_depth").value == 4
+    assert not link_notes(at)
+    assert at.query_params.get("preset") == "ring8-fixed" and at.query_params.get("seed") == "3"
+    # the Share popover shows the same link
+    links = [c.value for c in at.code if "preset=" in c.value]
+    assert links and "preset=ring8-fixed" in links[0] and "seed=3" in links[0]
+
+
+def test_changing_a_widget_updates_the_url():
+    at = open_page("pages/train.py")
+    assert at.query_params.get("preset") == "ring8-vanilla"
+    at.number_input(key="train_hidden").set_value(24).run()
+    assert at.query_params.get("hidden") == "24"
+    at.selectbox(key="train_loss").set_value("hinge").run()
+    assert at.query_params.get("loss") == "hinge" and at.query_params.get("hidden") == "24"
+    at.number_input(key="train_hidden").set_value(128).run()  # back to the preset's value: not in the link
+    assert "hidden" not in at.query_params
+    at.selectbox(key="train_preset").set_value("digits-vae").run()  # a new preset: the old changes are gone
+    assert at.query_params.get("preset") == "digits-vae" and "loss" not in at.query_params
+    # the settings (and so the link) survive a visit to another page
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/train.py").run()
+    assert at.selectbox(key="train_preset").value == "digits-vae"
+
+
+def test_bad_link_values_are_ignored_with_a_note():
+    at = open_page("pages/train.py", preset="grid25-fixed", seed="abc", lr_g="7", dataset="folder:/etc",
+                   data_root="/srv/data", hidden="64")
+    assert not at.exception
+    assert at.selectbox(key="train_preset").value == "grid25-fixed"
+    assert at.number_input(key="train_hidden").value == 64  # the good value still applies
+    assert at.number_input(key="train_seed").value == 0  # the preset's
+    assert at.number_input(key="train_lr_g").value == pytest.approx(1e-3)
+    assert at.selectbox(key="train_dataset").value == "grid25"
+    notes = " ".join(link_notes(at))
+    assert "seed" in notes and "whole number" in notes
+    assert "lr_g" in notes and "between" in notes
+    assert "refused" in notes and "folder" in notes
+    assert "data_root" in notes
+    assert not at.error  # a note, not an error
+    # the URL is cleaned up: only what was applied stays
+    assert dict(at.query_params) == {"preset": "grid25-fixed", "hidden": "64"}
+    at.number_input(key="train_hidden").set_value(32).run()  # once the user moves on, the note goes
+    assert not link_notes(at)
+
+
+def test_unknown_preset_and_chinese_note():
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.query_params.update({"preset": "nope", "lang": "zh"})
+    at.run()
+    at.switch_page("pages/train.py").run()
+    assert not at.exception
+    assert at.selectbox(key="train_preset").value == "ring8-vanilla"
+    notes = link_notes(at)
+    assert notes and "预设" in notes[0] and "nope" in notes[0]
+    assert at.query_params.get("lang") == "zh"  # the link keeps the language for the next reader
+
+
+# -- the Sample & Blend page -------------------------------------------------------------------------------------------
+@pytest.fixture
+def tiny_checkpoint(runs_dir):
+    from gan_core.checkpoints import save_checkpoint, trainer_payload
+    from gan_core.config import TrainConfig
+    from gan_core.training import Trainer
+
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    trainer = Trainer(TrainConfig(dataset="digits", image_size=8, hidden=8, batch_size=16, steps=2, latent_dim=4,
+                                  sample_every=100, metrics_every=0, seed=1))
+    trainer.step()
+    save_checkpoint(trainer_payload(trainer, name="t-gan"), runs_dir / "t-gan.pt")
+    return "saved:t-gan"
+
+
+def test_sample_link_opens_checkpoint_seed_and_tab(tiny_checkpoint):
+    at = open_page("pages/sample_blend.py", ckpt=tiny_checkpoint, seed=7, psi="0.5", tab="interpolate", mode="lerp",
+                   pick="seed", a_seed=11)
+    assert not at.error, [e.value for e in at.error]
+    assert at.selectbox(key="sample_ckpt").value == tiny_checkpoint
+    assert at.session_state["sample_seed"] == 7 and at.session_state["sample_psi"] == 0.5
+    assert "Interpolate" in at.session_state["sample_tab"]
+    assert at.radio(key="interp_gif_mode").value == "lerp"
+    assert at.number_input(key="interp_a_seed").value == 11
+    query = at.query_params
+    assert (query["ckpt"], query["seed"], query["tab"], query["mode"]) == (tiny_checkpoint, "7", "interpolate", "lerp")
+    # moving a widget updates the link
+    at.slider(key="interp_steps").set_value(5).run()
+    assert at.query_params["steps"] == "5"
+    links = [c.value for c in at.code if "ckpt=" in c.value]
+    assert links and "steps=5" in links[0]
+
+
+def test_sample_link_with_bad_values(tiny_checkpoint):
+    at = open_page("pages/sample_blend.py", ckpt="saved:gone", seed="-4", psi="2", tab="nowhere")
+    assert not at.exception
+    notes = " ".join(link_notes(at))
+    assert "gone" in notes and "seed" in notes and "psi" in notes and "nowhere" in notes
+    assert at.session_state["sample_seed"] == 0 and at.session_state["sample_psi"] == 1.0  # the defaults
+    # the URL says what is shown now: no bad value and no tab that does not exist
+    assert "tab" not in at.query_params and "psi" not in at.query_params and "seed" not in at.query_params
+    assert at.query_params["ckpt"] == at.selectbox(key="sample_ckpt").value != "saved:gone"
+    at.run()  # the widgets drawn with their defaults join the link from now on
+    assert at.query_params["psi"] == "1" and at.query_params["seed"] == "0"
