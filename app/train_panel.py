@@ -18,8 +18,9 @@ from . import train_live
 from . import train_memory
 from .i18n import lang, t
 from .state import job_manager, session_id
-from .train_plots import (PLOT_CONFIG, SERIES_COLOURS, codes_figure, line_figure, metrics_figure, points_figure)
-from .train_text import LATEX_ELBO, LATEX_LOSS, LATEX_MINIMAX, LATEX_NS, LOSS_DESCRIPTION, TEXT
+from .train_plots import (PLOT_CONFIG, SERIES_COLOURS, chain_picture, codes_figure, line_figure, metrics_figure,
+                          points_figure)
+from .train_text import FAMILY_EXPLAIN, FAMILY_TRACE_TEXT, LATEX_DDPM, LATEX_ELBO, LATEX_LOSS, LATEX_MINIMAX, LATEX_NS, LOSS_DESCRIPTION, TEXT
 
 REFRESH_SECONDS = 1.0
 HISTORY_POINTS = 600  # points per curve: plenty for a 600-pixel-wide chart, cheap to send every second
@@ -202,6 +203,8 @@ def _draw_frame(job: TrainingJob, frame: dict, config: TrainConfig) -> None:
         figure = codes_figure(frame["codes"], frame.get("code_labels"), jobs.class_names_for(config),
                               uirevision=f"codes-{job.id}")
         st.plotly_chart(figure, key="train_view_codes", config=PLOT_CONFIG, width="stretch")
+    if config.family is not None:
+        _family_pictures(frame, config)
 
 
 def _charts(job: TrainingJob, view: dict, config: TrainConfig) -> None:
@@ -214,7 +217,13 @@ def _charts(job: TrainingJob, view: dict, config: TrainConfig) -> None:
     revision = job.id
     marks = train_live.event_marks(view.get("events", []))  # settings changed mid-run: dashed lines
     figures = []
-    if config.is_vae:
+    family = config.family
+    if family is not None and not family.adversarial:  # e.g. diffusion: one network, one loss
+        keys = [k for k in family.loss_keys if k in series] or [k for k in series if not k.startswith("grad_norm")]
+        figures.append(line_figure(steps, _family_traces(keys, series), t(TEXT, "chart_family_loss", model=config.model),
+                                   f"loss-{revision}", x_title, events=marks))
+        grad = [(t(TEXT, "trace_grad_g"), series.get("grad_norm_g", []), SERIES_COLOURS["g"])]
+    elif config.is_vae:
         figures.append(line_figure(steps, [(t(TEXT, "trace_total"), series.get("loss", []), SERIES_COLOURS["total"]),
                                            (t(TEXT, "trace_recon"), series.get("recon", []), SERIES_COLOURS["recon"])],
                                    t(TEXT, "chart_vae_loss"), f"loss-{revision}", x_title, events=marks))
@@ -242,16 +251,60 @@ def _charts(job: TrainingJob, view: dict, config: TrainConfig) -> None:
         grad = [(t(TEXT, "trace_grad_d"), series.get("grad_norm_d", []), SERIES_COLOURS["d"]),
                 (t(TEXT, "trace_grad_g"), series.get("grad_norm_g", []), SERIES_COLOURS["g"])]
     figures.append(line_figure(steps, grad, t(TEXT, "chart_grad"), f"grad-{revision}", x_title, log_y=True))
+    keys = ["train_chart_loss", "train_chart_d", "train_chart_grad"] if len(figures) == 3 else \
+        ["train_chart_loss", "train_chart_grad"]
+    charts = list(zip(keys, figures))
+    if family is not None and family.adversarial:  # the family's own numbers: resolution and fade-in, L1, cycle...
+        extra = [k for k in family.loss_keys if k in series and k not in CLASSIC_KEYS]
+        if extra:
+            charts.append(("train_chart_family", line_figure(steps, _family_traces(extra, series),
+                                                             t(TEXT, "chart_family", model=config.model),
+                                                             f"family-{revision}", x_title, events=marks)))
     metrics = _metrics_figure(view, config, revision, x_title)
-    keys = ["train_chart_loss", "train_chart_d", "train_chart_grad"]
-    top = st.columns(2, gap="medium")
-    bottom = st.columns(2, gap="medium")
-    cells = [top[0], top[1], bottom[0]]
-    for cell, figure, key in zip(cells, figures, keys):
-        cell.plotly_chart(figure, key=key, config=PLOT_CONFIG, width="stretch")
     if metrics is not None:
-        bottom[1].plotly_chart(metrics, key="train_chart_metrics", config=PLOT_CONFIG, width="stretch")
+        charts.append(("train_chart_metrics", metrics))
+    for start in range(0, len(charts), 2):
+        for cell, (key, figure) in zip(st.columns(2, gap="medium"), charts[start:start + 2]):
+            cell.plotly_chart(figure, key=key, config=PLOT_CONFIG, width="stretch")
     st.caption(t(TEXT, "smoothing_note"))
+
+
+CLASSIC_KEYS = {"loss_d", "loss_g", "d_real", "d_fake", "grad_norm_d", "grad_norm_g", "penalty", "loss", "recon", "kl"}
+_FAMILY_COLOURS = ("#ff7f0e", "#17becf", "#bcbd22", "#e377c2", "#7f7f7f", "#8c564b")
+
+
+def _family_traces(keys: list[str], series: dict) -> list[tuple[str, list[float], str]]:
+    return [(_pair_text(FAMILY_TRACE_TEXT, key), series.get(key, []), _FAMILY_COLOURS[i % len(_FAMILY_COLOURS)])
+            for i, key in enumerate(keys)]
+
+
+def _pair_text(table: dict, key: str) -> str:
+    pair = table.get(key)
+    if pair is None:
+        return key
+    return pair[1] if lang() == "zh" else pair[0]
+
+
+def _family_pictures(frame: dict, config: TrainConfig) -> None:
+    """What a model family adds to a snapshot: a diffusion chain, stage-I images, translations, style mixing."""
+    step = int(frame.get("step", 0))
+    if frame.get("resolution") is not None:
+        st.caption(t(TEXT, "family_resolution", size=int(frame["resolution"]), alpha=float(frame.get("alpha", 1.0))))
+    pictures = []
+    chain = frame.get("chain")
+    if chain is not None:
+        if chain.ndim == 3 and chain.shape[-1] == 2:  # 2-D data: point clouds from noise to sample
+            chain = chain_picture(chain, frame.get("bounds"))
+        pictures.append((t(TEXT, "family_chain"), chain))
+    for key, text_key in (("stage1_grid", "family_stage1"), ("translation_grid", "family_translation"),
+                          ("style_mix", "family_style_mix")):
+        if frame.get(key) is not None:
+            pictures.append((t(TEXT, text_key), frame[key]))
+    for title, picture in pictures:
+        st.markdown(f"**{title}** · {t(TEXT, 'axis_step')} {step}")
+        st.image(upscale(picture, display_scale(max(picture.shape[:2]), 440)), width="content")
+        if title == t(TEXT, "family_translation") and frame.get("translation_rows"):
+            st.caption(" / ".join(_pair_text(FAMILY_TRACE_TEXT, "row_" + row) for row in frame["translation_rows"]))
 
 
 def _metrics_figure(view: dict, config: TrainConfig, revision: str, x_title: str):
@@ -283,6 +336,12 @@ def _metrics_figure(view: dict, config: TrainConfig, revision: str, x_title: str
 def _explain(config: TrainConfig) -> None:
     with st.container(border=True):
         st.subheader(t(TEXT, "explain_title"), anchor=False)
+        family_text = FAMILY_EXPLAIN.get(config.model)
+        if family_text:
+            st.markdown(family_text[1 if lang() == "zh" else 0])
+        if config.model == "ddpm":  # no discriminator: the GAN game below does not apply
+            st.latex(LATEX_DDPM)
+            return
         if config.is_vae:
             st.markdown(t(TEXT, "explain_vae"))
             st.latex(LATEX_ELBO)

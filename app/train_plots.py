@@ -434,3 +434,24 @@ def frame_picture(frame: dict, real_points, probabilities: bool, layers=None) ->
     else:
         picture = points_picture(frame, real_points, probabilities, layers=layers)
     return with_caption(picture, f"step {int(frame.get('step', 0))}")
+
+
+def chain_picture(chain: np.ndarray, bounds, size: int = 120, gap: int = 4) -> np.ndarray:
+    """A diffusion chain on 2-D data as one strip: (F, n, 2) point clouds -> (size, F * (size + gap), 3) uint8.
+
+    Each panel shares the plot bounds of the live view, so the noise visibly contracts onto the data."""
+    frames = np.asarray(chain, dtype=np.float32)
+    if bounds is None:
+        finite = frames[np.isfinite(frames).all(axis=-1)]
+        low, high = finite.min(axis=0), finite.max(axis=0)
+        bounds = (float(low[0]), float(high[0]), float(low[1]), float(high[1]))
+    x0, x1, y0, y1 = bounds
+    pad = 0.6 * max(x1 - x0, y1 - y0)  # the first frames are pure noise: show a wider field than the data's
+    wide = ((x0 + x1) / 2 - pad, (x0 + x1) / 2 + pad, (y0 + y1) / 2 - pad, (y0 + y1) / 2 + pad)
+    strip = np.full((size, len(frames) * (size + gap) - gap, 3), 255, dtype=np.uint8)
+    for i, points in enumerate(frames):
+        panel = np.full((size, size, 3), 248, dtype=np.uint8)
+        _dots(panel, points, wide, (148, 103, 189), 1)
+        strip[:, i * (size + gap): i * (size + gap) + size] = panel
+    return strip
+

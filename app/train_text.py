@@ -2,6 +2,16 @@
 from gan_core.config import LOSS_DESCRIPTIONS
 
 TEXT = {
+    "chart_family_loss": ("{model}: training loss", "{model}：训练损失"),
+    "chart_family": ("{model}: its own numbers", "{model}：专属指标"),
+    "family_resolution": ("Current resolution: {size}×{size}; fade-in α = {alpha:.2f} (1 = the new layer fully in).",
+                          "当前分辨率：{size}×{size}；淡入 α = {alpha:.2f}（1 表示新层完全接入）。"),
+    "family_chain": ("Denoising, from pure noise (left) to a sample (right)", "去噪过程：从纯噪声（左）到样本（右）"),
+    "family_stage1": ("Stage I: the low-resolution sketch (stage II above refines it)",
+                      "第一阶段：低分辨率草图（上方第二阶段对其细化）"),
+    "family_translation": ("Translations of held-out images", "对未参与训练图像的翻译"),
+    "family_style_mix": ("Style mixing: rows give coarse styles, columns the fine ones",
+                         "风格混合：行提供粗粒度风格，列提供细粒度风格"),
     "family_options": ("Model options", "模型选项"),
     "diffusion_steps": ("Noise levels T", "噪声级数 T"),
     "diffusion_steps_help": ("How many small noising steps turn an image into pure noise during training. "
@@ -388,3 +398,69 @@ LATEX_LOSS = {
     "hinge": (r"\begin{aligned}&\min_D \mathbb{E}_x\big[\max(0, 1 - D(x))\big] + \mathbb{E}_z\big[\max(0, 1 + D(G(z)))\big] \\"
               r"&\min_G -\mathbb{E}_z\big[D(G(z))\big]\end{aligned}"),
 }
+# history keys and rows of the model families (gan_core.families), as chart legends
+FAMILY_TRACE_TEXT = {
+    "loss": ("loss", "损失"),
+    "loss_t_low": ("loss at low noise", "低噪声时的损失"),
+    "loss_t_high": ("loss at high noise", "高噪声时的损失"),
+    "resolution": ("resolution (pixels)", "分辨率（像素）"),
+    "alpha": ("fade-in α", "淡入 α"),
+    "l1": ("L1 to the target", "与目标的 L1 距离"),
+    "cycle": ("cycle error", "循环误差"),
+    "identity": ("identity error", "恒等误差"),
+    "loss_d1": ("D loss, stage I", "第一阶段 D 损失"),
+    "loss_g1": ("G loss, stage I", "第一阶段 G 损失"),
+    "row_source": ("source", "源图像"),
+    "row_output": ("output", "输出"),
+    "row_target": ("real target", "真实目标"),
+    "row_cycle": ("cycle reconstruction", "循环重建"),
+}
+
+# "What am I looking at" for the model families: shown above (or, for diffusion, instead of) the GAN game
+FAMILY_EXPLAIN = {
+    "ddpm": ("A **diffusion model** has no discriminator. Training takes a real sample x₀, adds Gaussian noise at a "
+             "random level t (the forward process: after T levels only noise is left) and teaches one network ε_θ to "
+             "predict the noise that was added. Sampling runs the process backwards: start from pure noise and remove "
+             "a little predicted noise at each step. Here sampling is deterministic (DDIM), so a seed always names the "
+             "same sample. **Picture:** the chain shows the fixed noises turning into samples. **Healthy:** the loss "
+             "falls and flattens; the low-noise loss stays below the high-noise one. It covers every mode without a "
+             "fight, but each sample costs one network call per sampling step instead of a GAN's one.",
+             "**扩散模型**没有判别器。训练时取一个真实样本 x₀，在随机的噪声级 t 上加入高斯噪声（前向过程：T 级之后只剩噪声），"
+             "并让一个网络 ε_θ 预测加入的噪声。采样时反向进行：从纯噪声出发，每一步去掉一点预测的噪声。这里采样是确定性的（DDIM），"
+             "同一个种子总是对应同一个样本。**图：**去噪链展示固定噪声如何变成样本。**健康：**损失下降并趋于平稳；低噪声损失低于高噪声损失。"
+             "它无需对抗就能覆盖所有模式，但每个样本在每个采样步都要调用一次网络，而 GAN 只需一次。"),
+    "progan": ("**Progressive growing:** G and D start at 4×4 and gain a layer per stage (8×8, 16×16). A new layer is "
+               "faded in: its output is blended with the enlarged old output by α going 0 → 1, so training never "
+               "jumps. Coarse structure is learned first, detail later. Watch the resolution and α curves.",
+               "**渐进式增长：**G 和 D 从 4×4 开始，每个阶段增加一层（8×8、16×16）。新层淡入：其输出与放大的旧输出按 α 从 0 到 1 混合，"
+               "训练不会突变。先学粗结构，后学细节。请看分辨率和 α 曲线。"),
+    "stylegan": ("**Style-based generator:** z first goes through a mapping network to w; the image grows from a "
+                 "learned constant, and w sets a *style* (a per-channel scale) at every layer, with a little random "
+                 "noise per layer for fine detail. Early layers control coarse structure, late layers fine details, "
+                 "which is why mixing the styles of two samples works (see the style-mixing picture).",
+                 "**基于风格的生成器：**z 先经映射网络变成 w；图像从一个学到的常量长出，w 在每一层设定*风格*（逐通道缩放），每层再加少量随机噪声"
+                 "负责细节。前面的层控制粗结构，后面的层控制细节，所以可以混合两个样本的风格（见风格混合图）。"),
+    "stackgan": ("**Two stages:** stage I draws a small, rough image from z; stage II takes it (enlarged) and refines "
+                 "it to full size. Each stage has its own discriminator, so the sketch and the detail are judged "
+                 "separately.",
+                 "**两个阶段：**第一阶段由 z 画出一张小而粗糙的图；第二阶段把它放大并细化到全尺寸。每个阶段有自己的判别器，草图和细节分别受评判。"),
+    "pix2pix": ("**Pix2Pix:** G translates a source image (here made from the digit itself, e.g. its outline) into a "
+                "target image; D judges (source, image) pairs patch by patch; an L1 term keeps the output close to "
+                "the paired target. The adversarial part adds sharpness the L1 term alone would blur.",
+                "**Pix2Pix：**G 把源图像（这里由数字本身生成，例如轮廓）翻译成目标图像；D 按小块评判（源图，图像）对；L1 项让输出接近配对的目标。"
+                "对抗部分带来单靠 L1 会模糊掉的清晰度。"),
+    "cyclegan": ("**CycleGAN:** no pairs. G maps domain A to B and F maps B back to A, each with its own "
+                 "discriminator; the cycle loss asks F(G(a)) ≈ a, so G cannot invent an unrelated picture that merely "
+                 "looks like B. The translation grid shows source, output and the cycle reconstruction.",
+                 "**CycleGAN：**没有配对。G 把 A 域映射到 B，F 把 B 映射回 A，各有判别器；循环损失要求 F(G(a)) ≈ a，"
+                 "所以 G 不能随便画一张只是看起来像 B 的图。翻译网格依次显示源图、输出和循环重建。"),
+    "caption": ("**Caption to image (tiny):** a small text encoder turns the caption's words into a vector that "
+                "conditions the generator, trained on varied phrasings of 36 captions (colour × shape × position). "
+                "Real text-to-image systems learn from billions of image-text pairs with large pretrained text "
+                "encoders; this toy shows the idea, not the scale.",
+                "**文字生成图像（迷你）：**一个小文本编码器把描述中的词变成向量，作为生成器的条件；训练数据是 36 种描述（颜色 × 形状 × 位置）的多种说法。"
+                "真正的文生图系统用数十亿图文对和大型预训练文本编码器；这个玩具展示的是思路，而不是规模。"),
+}
+LATEX_DDPM = (r"L(\theta) = \mathbb{E}_{x_0,\,t,\,\epsilon}\big\|\epsilon - \epsilon_\theta(\sqrt{\bar\alpha_t}\,x_0 + "
+              r"\sqrt{1-\bar\alpha_t}\,\epsilon,\; t)\big\|^2")
+

@@ -192,7 +192,12 @@ def cmd_train(args) -> int:
 
 
 def _short_stats(values: dict) -> str:
-    keys = ("loss_d", "loss_g") if "loss_d" in values else ("recon", "kl")
+    if "loss_d" in values:
+        keys = ("loss_d", "loss_g", "l1", "cycle", "resolution", "alpha")  # GANs, and the families' own numbers
+    elif "recon" in values:
+        keys = ("recon", "kl")
+    else:
+        keys = ("loss",)  # diffusion
     return "  ".join(f"{k} {values[k]:.3f}" for k in keys if k in values)
 
 

@@ -89,3 +89,11 @@ def test_real_entry_point_exit_code_and_help():
     assert helped.returncode == 0
     for flag in ("--preset", "--resume", "--pack", "--spectral-norm", "--r1-gamma", "--n-critic", "--device", "--data-root"):
         assert flag in helped.stdout
+
+
+def test_progress_line_names_each_family_numbers():
+    from gan_core.cli import _short_stats
+
+    assert _short_stats({"loss": 0.25, "grad_norm_g": 1.0}) == "loss 0.250"  # diffusion: no D, no KL
+    assert _short_stats({"loss_d": 1.0, "loss_g": 2.0, "l1": 0.1}) == "loss_d 1.000  loss_g 2.000  l1 0.100"
+    assert _short_stats({"recon": 0.5, "kl": 0.1, "loss": 0.6}) == "recon 0.500  kl 0.100"

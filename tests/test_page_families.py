@@ -1,0 +1,60 @@
+"""The Train page shows what each model family adds: its own curves, its pictures, its explanation.
+
+Tiny runs of the family presets (few steps, small nets) through the real page with AppTest.
+"""
+from __future__ import annotations
+
+import pytest
+
+from test_page_train import open_train, progress, wait_until
+
+
+@pytest.fixture(autouse=True)
+def runs_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("LATENT_LAB_RUNS", str(tmp_path / "runs"))
+
+
+def start(preset: str, **fields):
+    at = open_train()
+    at.selectbox(key="train_preset").set_value(preset).run()
+    for name, value in {"steps": 12, "batch_size": 16, **fields}.items():
+        at.session_state[f"train_{name}"] = value
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    at.button(key="train_start").click().run()
+    wait_until(at, lambda a: "finished" in progress(a)[2], timeout=60)
+    return at
+
+
+def chart_keys(at) -> set[str]:
+    """Which of the Train page's charts are on the page (a chart's element id embeds its key)."""
+    ids = [str(chart.proto.id) for chart in at.get("plotly_chart")]
+    return {key for key in ("train_chart_loss", "train_chart_d", "train_chart_grad", "train_chart_family")
+            if any(f"{key}" in element_id and f"{key}_" not in element_id for element_id in ids)}
+
+
+def markdown(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_diffusion_on_points_has_its_loss_chain_and_no_discriminator():
+    at = start("ring8-ddpm", sample_every=4, hidden=16)
+    keys = chart_keys(at)
+    assert "train_chart_loss" in keys and "train_chart_d" not in keys  # no D(x) chart: there is no D
+    text = markdown(at)
+    assert "Denoising, from pure noise" in text
+    assert "diffusion model" in text and "two-player game" not in text
+
+
+def test_progressive_gan_plots_resolution_and_fade_in():
+    at = start("digits-progan", stage_steps=4, hidden=8, sample_every=4)
+    assert "train_chart_family" in chart_keys(at)
+    captions = " ".join(c.value for c in at.caption)
+    assert "Current resolution:" in captions and "fade-in" in captions
+
+
+def test_translation_shows_held_out_translations_with_row_names():
+    at = start("digits-pix2pix", sample_every=4, hidden=8)
+    assert "Translations of held-out images" in markdown(at)
+    assert "source / output / real target" in " ".join(c.value for c in at.caption)
+    assert "train_chart_family" in chart_keys(at)  # the L1 term has its own curve
