@@ -64,6 +64,7 @@ TEXT = {
     "tab_edit": (":material/tune: Edit & directions", ":material/tune: 编辑与方向"),
     "tab_real": (":material/image: Encode real images", ":material/image: 编码真实图像"),
     "tab_real_points": (":material/scatter_plot: Encode real data", ":material/scatter_plot: 编码真实数据"),
+    "tab_family": (":material/auto_awesome: This model", ":material/auto_awesome: 模型专属"),
     # samples
     "seed": ("Seed", "种子"),
     "seed_help": ("The same seed always gives the same latents, here and in `python -m gan_core sample`.",

@@ -1,0 +1,195 @@
+"""The "This model" tab of Sample & Blend, driven by AppTest on tiny checkpoints of each model family trained here.
+
+A family whose gan_core module is missing is skipped. Each test checks the pictures only that family's section
+draws (by their captions), so a section that silently draws nothing fails.
+"""
+import importlib
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from gan_core.checkpoints import save_checkpoint, trainer_payload
+from gan_core.config import TrainConfig
+from gan_core.latents import LatentModel
+from gan_core.training import Trainer
+
+TINY = dict(hidden=8, batch_size=8, steps=2, sample_every=100, metrics_every=0, seed=1)
+MODELS = {  # checkpoint name: (gan_core module, config)
+    "f-ddpm": ("diffusion", dict(TINY, dataset="digits", model="ddpm", image_size=8, diffusion_steps=20,
+                                 sample_steps=4)),
+    "f-ddpm-ring": ("diffusion", dict(TINY, dataset="ring8", model="ddpm", hidden=16, depth=1, diffusion_steps=20,
+                                      sample_steps=4, n_points=500)),
+    "f-style": ("stylegan", dict(TINY, dataset="digits", model="stylegan", image_size=8, latent_dim=4, depth=1)),
+    "f-pro": ("progressive", dict(TINY, dataset="digits", model="progan", image_size=8, latent_dim=4)),
+    "f-p2p": ("translation", dict(TINY, dataset="digits", model="pix2pix", task="outline", image_size=8)),
+    "f-cycle": ("translation", dict(TINY, dataset="digits", model="cyclegan", task="outline", image_size=8)),
+    "f-stack": ("stackgan", dict(TINY, dataset="shapes", model="stackgan", image_size=16, latent_dim=4)),
+    "f-caption": ("captions", dict(TINY, dataset="shapes", model="caption", image_size=8, latent_dim=4)),
+    "f-gan": (None, dict(TINY, dataset="digits", model="gan", image_size=8, latent_dim=4)),
+}
+
+
+def _present(module):
+    if module is None:
+        return True
+    try:
+        importlib.import_module(f"gan_core.{module}")
+        return True
+    except ImportError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("family-runs")
+    for name, (module, settings) in MODELS.items():
+        if not _present(module):
+            continue
+        trainer = Trainer(TrainConfig(**settings))
+        while trainer.step_count < trainer.config.steps:
+            trainer.step()
+        save_checkpoint(trainer_payload(trainer, name=name), folder / f"{name}.pt")
+    return folder
+
+
+def need(name):
+    if not _present(MODELS[name][0]):
+        pytest.skip(f"gan_core.{MODELS[name][0]} is not there yet")
+
+
+@pytest.fixture
+def app(runs, monkeypatch):
+    monkeypatch.setenv("LATENT_LAB_RUNS", str(runs))
+    at = AppTest.from_file("../streamlit_app.py", default_timeout=60).run()
+    at.switch_page("pages/sample_blend.py").run()
+    return at
+
+
+def ok(at):
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def open_family_tab(at, name):
+    at.selectbox(key="sample_ckpt").set_value(f"saved:{name}").run()
+    labels = [tab.label for tab in ok(at).tabs]
+    label = next((label for label in labels if "This model" in label), None)
+    assert label is not None, labels
+    at.session_state["sample_tab"] = label
+    return ok(at.run())
+
+
+def captions(at):
+    return [image.proto.imgs[0].caption for image in at.get("image")]
+
+
+def has_image(at, *words):
+    return any(all(word in caption for word in words) for caption in captions(at))
+
+
+def test_classic_gan_has_no_family_tab(app):
+    app.selectbox(key="sample_ckpt").set_value("saved:f-gan").run()
+    assert not any("This model" in tab.label for tab in ok(app).tabs)
+
+
+def test_ddpm_shows_chain_steps_forward_process_and_cost(app):
+    need("f-ddpm")
+    open_family_tab(app, "f-ddpm")
+    assert has_image(app, "noisy picture x_t") and has_image(app, "guess of the clean sample")
+    assert has_image(app, "1 steps") and has_image(app, "5 steps") and has_image(app, "20 steps")
+    assert has_image(app, "Share of the data left")  # the forward process of a real digit
+    app.button(key="family_ddpm_cost").click().run()
+    table = ok(app).dataframe[0].value
+    assert list(table.iloc[:, 0]) == [1, 5, 20] and list(table.iloc[:, 2]) == [1, 5, 20]
+    assert (table.iloc[:, 1] > 0).all()
+    # another seed gives another chain
+    before = app.get("image")[0].proto.imgs[0].url
+    app.number_input(key="family_ddpm_seed").set_value(9).run()
+    assert ok(app).get("image")[0].proto.imgs[0].url != before
+
+
+def test_ddpm_on_points_draws_clouds(app):
+    need("f-ddpm-ring")
+    open_family_tab(app, "f-ddpm-ring")
+    assert has_image(app, "noisy picture x_t") and has_image(app, "Share of the data left")
+    assert app.get("image")[0].proto.imgs[0].url.endswith(".png")
+
+
+def test_stylegan_shows_mixing_noise_and_truncation(app):
+    need("f-style")
+    open_family_tab(app, "f-style")
+    assert has_image(app, "from its row") and has_image(app, "per-pixel noise")
+    assert has_image(app, "stretched so the largest") and has_image(app, "ψ = 1, 0.75")
+    app.slider(key="family_mix_cross").set_value(0).run()
+    assert has_image(ok(app), "every layer comes from the column")
+    app.text_input(key="family_mix_rows").set_value("1, x").run()
+    assert any("whole numbers" in w.value for w in app.warning)
+
+
+def test_progan_shows_its_resolution(app):
+    need("f-pro")
+    open_family_tab(app, "f-pro")
+    text = " ".join(m.value for m in app.markdown)
+    assert "stage" in text and "8×8" in text and "4×4" in text
+    assert len(app.get("image")) >= 1
+
+
+@pytest.mark.parametrize("name, third", [("f-p2p", "real target"), ("f-cycle", "cycle reconstruction")])
+def test_translation_shows_source_output_and_third_row(app, name, third):
+    need(name)
+    open_family_tab(app, name)
+    assert has_image(app, "source | output |", third)
+    before = app.get("image")[0].proto.imgs[0].url
+    app.radio(key="family_tr_by").set_value("seed").run()
+    app.number_input(key="family_tr_seed").set_value(4).run()
+    assert ok(app).get("image")[0].proto.imgs[0].url != before
+
+
+def test_translation_of_an_uploaded_picture_and_a_bad_file(runs):
+    need("f-p2p")
+    from app import sample_family
+    from gan_core.data import DataError
+
+    model = LatentModel.load(runs / "f-p2p.pt")
+    buffer = io.BytesIO()
+    Image.fromarray((np.arange(40 * 30 * 3) % 255).astype(np.uint8).reshape(30, 40, 3)).save(buffer, format="PNG")
+    result = sample_family.translate_upload(model, buffer.getvalue(), "mine.png", make_source=True)
+    assert result["third"] == "yours" and result["picture"].ndim == 3
+    assert sample_family.translate_upload(model, buffer.getvalue(), "mine.png", make_source=False)["third"] is None
+    with pytest.raises(DataError):
+        sample_family.translate_upload(model, b"not a picture", "junk.png", make_source=True)
+
+
+def test_stackgan_shows_both_stages(app):
+    need("f-stack")
+    open_family_tab(app, "f-stack")
+    assert has_image(app, "stage I at 8×8", "stage II at 16×16")
+
+
+def test_caption_draws_words_lists_unknown_ones_and_is_honest(app):
+    need("f-caption")
+    open_family_tab(app, "f-caption")
+    assert has_image(app, "Pictures for “red circle top left”")
+    assert any("toy" in i.value for i in app.info)  # the honest note
+    assert any("Words I know" in c.value and "triangle" in c.value for c in app.caption)
+    app.text_input(key="family_caption_text").set_value("a purple blue square").run()
+    assert has_image(ok(app), "purple blue square")
+    assert any("“purple”" in i.value for i in app.info)
+    app.text_input(key="family_caption_text").set_value("purple dragon").run()
+    assert not has_image(ok(app), "purple dragon") and any("purple dragon" in w.value for w in app.warning)
+
+
+@pytest.mark.parametrize("name", ["f-ddpm", "f-style", "f-caption"])
+def test_tab_speaks_chinese(app, name):
+    need(name)
+    app.session_state["lang"] = "zh"
+    app.selectbox(key="sample_ckpt").set_value(f"saved:{name}").run()
+    label = next((tab.label for tab in ok(app).tabs if "模型专属" in tab.label), None)
+    assert label is not None, [tab.label for tab in app.tabs]
+    app.session_state["sample_tab"] = label
+    ok(app.run())
+    assert captions(app) and not any("This model" in c or "Pictures for" in c or "steps" in c for c in captions(app))
