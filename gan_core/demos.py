@@ -17,7 +17,8 @@ from .presets import preset_config
 from .training import Trainer
 
 DEMO_PRESETS = ("ring8-vanilla", "ring8-fixed", "digits-gan", "digits-gan-collapse", "digits-vae", "digits-cgan",
-                "shapes-gan")
+                "shapes-gan", "ring8-ddpm", "digits-ddpm", "digits-progan", "digits-stylegan", "digits-pix2pix",
+                "digits-cyclegan", "shapes-stackgan", "shapes-caption")
 CLASSIFIERS = (("digits", 16), ("shapes", 16))
 
 

@@ -60,6 +60,14 @@ PRESETS: dict[str, Preset] = {p.name: p for p in [
     Preset("digits-stylegan", "Style-based GAN on 16x16 digits: all ten digits in about 50 s; mix styles to keep a digit's identity (coarse layers) and change its stroke (fine layers).",
            dict(dataset="digits", model="stylegan", image_size=16, latent_dim=32, hidden=16, depth=3, batch_size=64,
                 lr_g=1e-3, lr_d=1e-3, beta1=0.0, beta2=0.99, steps=1200, sample_every=25, metrics_every=200, seed=0)),
+    Preset("shapes-stackgan", "StackGAN on 16x16 shapes in about 90 s: stage I draws blocky 8x8 blobs, stage II rounds them into shapes; like shapes-gan it settles on one colour.",
+           dict(dataset="shapes", model="stackgan", loss="lsgan", r1_gamma=1.0, minibatch_std=True, lr_decay=True,
+                image_size=16, latent_dim=32, hidden=32, batch_size=64, lr_g=2e-4, lr_d=2e-4, steps=1000,
+                sample_every=25, metrics_every=250, seed=0)),
+    Preset("shapes-caption", "Caption to image on shapes in about 60 s: type \"a blue square in the top left\"; about 96% of the 36 captions come out right.",
+           dict(dataset="shapes", model="caption", image_size=16, latent_dim=8, hidden=32, batch_size=64,
+                lr_g=3e-3, lr_d=3e-3, beta1=0.9, beta=0.5, lr_decay=True, steps=2500, sample_every=25,
+                metrics_every=250, seed=0)),
 ]}
 
 
