@@ -23,6 +23,7 @@ from .train_plots import (PLOT_CONFIG, SERIES_COLOURS, chain_picture, codes_figu
 from .train_text import FAMILY_EXPLAIN, FAMILY_TRACE_TEXT, LATEX_DDPM, LATEX_ELBO, LATEX_LOSS, LATEX_MINIMAX, LATEX_NS, LOSS_DESCRIPTION, TEXT
 
 REFRESH_SECONDS = 1.0
+QUEUED_REFRESH_SECONDS = 3.0  # a queued run only shows its place in line: a class of 30 waiting pages costs less
 HISTORY_POINTS = 600  # points per curve: plenty for a 600-pixel-wide chart, cheap to send every second
 STATUS_ICON = {"queued": ":material/hourglass_top:", "running": ":material/play_circle:",
                "paused": ":material/pause_circle:", "finished": ":material/check_circle:",
@@ -103,7 +104,7 @@ def draw_live_panel(job: TrainingJob | None, config: TrainConfig) -> None:
         _explain(config)
         return
     status = job.status
-    every = REFRESH_SECONDS if status in (RUNNING, QUEUED) else None
+    every = {RUNNING: REFRESH_SECONDS, QUEUED: QUEUED_REFRESH_SECONDS}.get(status)
     st.fragment(run_every=every)(_live)(job.id, status)
 
 
