@@ -25,6 +25,20 @@ TEXT = {
     "what_latent": ("**The latent space is a map.** Walk in a straight (or spherical) line between two z and "
                     "the samples morph smoothly from one to the other.",
                     "**潜空间是一张地图。** 在两个 z 之间沿直线（或球面）行走，样本会平滑地从一个变成另一个。"),
+    "what_family": ("**The wider family.** Diffusion, progressive growing, style-based generators, two-stage "
+                    "StackGAN, Pix2Pix and CycleGAN translation and a tiny caption-to-image model are all here as "
+                    "models on the Train page, with their own views on Sample & Blend.",
+                    "**更大的家族。** 扩散模型、渐进式增长、基于风格的生成器、两阶段 StackGAN、Pix2Pix 与 CycleGAN 图像翻译，"
+                    "以及一个迷你的文字生成图像模型，都可以在训练页选择，并在采样与混合页有各自的视图。"),
+    "what_style_transfer": (
+        "**Why there is no neural style transfer.** Style transfer (Gatys et al.) matches the texture statistics of "
+        "a network trained on millions of photos (VGG on ImageNet). Latent Lab never downloads weights, and its "
+        "own classifiers, trained on 16×16 digits and shapes, have no textures worth transferring, so the result "
+        "would teach nothing true. The closest idea here is StyleGAN's style mixing on Sample & Blend: coarse "
+        "styles from one sample, fine ones from another.",
+        "**为什么没有神经风格迁移。** 风格迁移（Gatys 等）匹配的是在数百万张照片上训练的网络（ImageNet 上的 VGG）的纹理统计。"
+        "Latent Lab 从不下载权重，而它自己的分类器只在 16×16 的数字和形状上训练，没有值得迁移的纹理，做出来的结果不能正确地教任何东西。"
+        "这里最接近的思想是采样与混合页上 StyleGAN 的风格混合：粗粒度风格取自一个样本，细粒度风格取自另一个。"),
     "pages_title": ("Pages", "页面"),
     "page_train": ("Train: watch a model learn", "训练：观察模型学习"),
     "page_sample": ("Sample & Blend: walk the latent space", "采样与混合：在潜空间中漫步"),

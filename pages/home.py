@@ -37,7 +37,8 @@ for column, (preset, key, icon) in zip(st.columns(len(ONE_CLICK), gap="medium"),
 learn_col, pages_col = st.columns([2.2, 1], gap="large")
 with learn_col:
     st.subheader(t(TEXT, "what_title"))
-    for key in ("what_gan", "what_vae", "what_collapse", "what_conditional", "what_latent"):
+    for key in ("what_gan", "what_vae", "what_collapse", "what_conditional", "what_latent", "what_family",
+                "what_style_transfer"):
         st.markdown(t(TEXT, key))
 with pages_col:
     st.subheader(t(TEXT, "pages_title"))

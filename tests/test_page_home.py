@@ -32,7 +32,8 @@ def table_rows(at: AppTest) -> list[dict]:
 def test_home_explains_and_offers_presets():
     at = open_home()
     text = " ".join(m.value for m in at.markdown)
-    for idea in ("two-player game", "KL", "mode collapse", "class label", "latent space"):
+    for idea in ("two-player game", "KL", "mode collapse", "class label", "latent space", "Diffusion",
+                 "Why there is no neural style transfer"):
         assert idea in text, idea
     for preset in ONE_CLICK:
         assert at.button(key=f"home_preset_{preset}").label == "Start"
