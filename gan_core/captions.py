@@ -379,7 +379,6 @@ def build(config, sample_shape: tuple, n_classes: int = 0) -> nn.ModuleDict:
 
 def step(trainer) -> dict:
     """One conditional-VAE update on real images paired with randomly phrased captions (negative ELBO)."""
-    from .training import _grad_norm
 
     cfg = trainer.config
     generator, encoder = trainer.generator, trainer.models["encoder"]
@@ -393,8 +392,8 @@ def step(trainer) -> dict:
     trainer.opt_g.zero_grad(set_to_none=True)
     trainer.opt_d.zero_grad(set_to_none=True)
     loss.backward()
-    stats["grad_norm_g"] = _grad_norm(trainer._generator_params)
-    stats["grad_norm_d"] = _grad_norm(trainer._critic_params)
+    stats["grad_norm_g"] = losses.grad_norm(trainer._generator_params)
+    stats["grad_norm_d"] = losses.grad_norm(trainer._critic_params)
     trainer.opt_g.step()
     trainer.opt_d.step()
     return stats

@@ -27,6 +27,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from . import losses
 from .families import Family, register
 from .images import make_grid
 
@@ -355,16 +356,11 @@ def step(trainer) -> dict:
     loss = per_sample.mean()
     trainer.opt_g.zero_grad(set_to_none=True)
     loss.backward()
-    grad_norm = _grad_norm(sampler.parameters())
+    grad_norm = losses.grad_norm(sampler.parameters())
     trainer.opt_g.step()
     half = n // 2  # batch_size >= 2, so both halves are non-empty
     return {"loss": loss.detach(), "loss_t_low": per_sample[:half].mean().detach(),
             "loss_t_high": per_sample[half:].mean().detach(), "grad_norm_g": grad_norm}
-
-
-def _grad_norm(parameters) -> torch.Tensor:
-    grads = [p.grad.detach().flatten() for p in parameters if p.grad is not None]
-    return torch.linalg.vector_norm(torch.cat(grads)) if grads else torch.zeros(())
 
 
 def snapshot(trainer, snap: dict) -> None:

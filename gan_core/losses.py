@@ -96,3 +96,13 @@ def vae_loss(reconstruction: torch.Tensor, target: torch.Tensor, mu: torch.Tenso
     kl = (-0.5 * (1 + logvar - mu.pow(2) - logvar.exp())).sum(dim=1).mean()
     loss = recon + beta * kl
     return loss, {"loss": loss.detach(), "recon": recon.detach(), "kl": kl.detach()}
+
+
+def grad_norm(parameters) -> torch.Tensor:
+    """The global L2 norm of the gradients of `parameters` (0-d, detached; 0 when none has a gradient yet),
+    on the parameters' device so it stacks with the other step statistics without a host sync."""
+    parameters = list(parameters)
+    grads = [p.grad for p in parameters if p.grad is not None]
+    if not grads:
+        return torch.zeros((), device=parameters[0].device if parameters else "cpu")
+    return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads))).detach()

@@ -252,11 +252,6 @@ class ProgressiveDiscriminator(_Progress):
 
 
 # -- the training step, shared with the other adversarial families ----------------------------------------
-def _grad_norm(module: nn.Module, device: torch.device) -> torch.Tensor:
-    norms = [p.grad.detach().norm() for p in module.parameters() if p.grad is not None]
-    return torch.linalg.vector_norm(torch.stack(norms)) if norms else torch.zeros((), device=device)
-
-
 def update_discriminator(trainer, critic: nn.Module, real: torch.Tensor, fake: torch.Tensor) -> dict:
     """One step of `trainer.opt_d` on a batch; real and fake must have the same shape (B, C, r, r).
 
@@ -280,7 +275,7 @@ def update_discriminator(trainer, critic: nn.Module, real: torch.Tensor, fake: t
         stats["penalty"] = penalty.detach()
     trainer.opt_d.zero_grad(set_to_none=True)
     loss.backward()
-    stats["grad_norm_d"] = _grad_norm(critic, real.device)
+    stats["grad_norm_d"] = losses.grad_norm(critic.parameters())
     trainer.opt_d.step()
     return stats
 
@@ -290,7 +285,7 @@ def update_generator(trainer, critic: nn.Module, fake: torch.Tensor) -> dict:
     loss, stats = losses.generator_loss(trainer.config.loss, critic(fake))
     trainer.opt_g.zero_grad(set_to_none=True)
     loss.backward()
-    stats["grad_norm_g"] = _grad_norm(trainer.generator, fake.device)
+    stats["grad_norm_g"] = losses.grad_norm(trainer.generator.parameters())
     trainer.opt_g.step()
     return stats
 

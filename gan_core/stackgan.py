@@ -197,7 +197,6 @@ def _critic_loss(trainer, critic: nn.Module, real: torch.Tensor, fake: torch.Ten
 
 def step(trainer) -> dict:
     """n_critic updates of both discriminators, then one generator update on both stages' losses."""
-    from .training import _grad_norm
 
     cfg, models = trainer.config, trainer.models
     generator, d_high, d_low = models["generator"], models["discriminator"], models["discriminator_low"]
@@ -215,7 +214,7 @@ def step(trainer) -> dict:
             stats["penalty"] = stats["penalty"] + stats_low["penalty"]
         trainer.opt_d.zero_grad(set_to_none=True)
         (loss_d1 + loss_d2).backward()
-        stats["grad_norm_d"] = _grad_norm(trainer._critic_params)
+        stats["grad_norm_d"] = losses.grad_norm(trainer._critic_params)
         trainer.opt_d.step()
         stats["loss_d1"] = stats_low["loss_d"]
     # update G: stage I wants D1 to call its small images real, the final image wants the same from D2;
@@ -228,7 +227,7 @@ def step(trainer) -> dict:
     consistency = (downsample(fake) - fake_low).abs().mean()
     trainer.opt_g.zero_grad(set_to_none=True)
     (loss_g1 + loss_g2 + CONSISTENCY_WEIGHT * consistency).backward()
-    stats["grad_norm_g"] = _grad_norm(trainer._generator_params)
+    stats["grad_norm_g"] = losses.grad_norm(trainer._generator_params)
     trainer.opt_g.step()
     return {**stats, "loss_g": stats_g2["loss_g"], "loss_g1": stats_g1["loss_g"], "consistency": consistency.detach()}
 

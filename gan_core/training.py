@@ -219,7 +219,7 @@ class Trainer:
                 stats["penalty"] = penalty.detach()
             self.opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
-            stats["grad_norm_d"] = _grad_norm(self._critic_params)
+            stats["grad_norm_d"] = losses.grad_norm(self._critic_params)
             self.opt_d.step()
         if part == "d":
             return stats
@@ -230,7 +230,7 @@ class Trainer:
         loss_g, g_stats = losses.generator_loss(cfg.loss, self.critic(fake, labels))
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
-        g_stats["grad_norm_g"] = _grad_norm(self._generator_params)
+        g_stats["grad_norm_g"] = losses.grad_norm(self._generator_params)
         self.opt_g.step()
         return {**stats, **g_stats}
 
@@ -247,8 +247,8 @@ class Trainer:
         self.opt_g.zero_grad(set_to_none=True)
         self.opt_d.zero_grad(set_to_none=True)
         loss.backward()
-        stats["grad_norm_g"] = _grad_norm(self._generator_params)
-        stats["grad_norm_d"] = _grad_norm(self._critic_params)
+        stats["grad_norm_g"] = losses.grad_norm(self._generator_params)
+        stats["grad_norm_d"] = losses.grad_norm(self._critic_params)
         self.opt_g.step()
         self.opt_d.step()
         return stats
@@ -507,13 +507,6 @@ class Trainer:
             self.config = self.config.replace(**live).check()
             self._set_learning_rates()
         self._last_good = self._copy_weights()
-
-
-def _grad_norm(parameters: list[torch.nn.Parameter]) -> torch.Tensor:
-    grads = [p.grad for p in parameters if p.grad is not None]
-    if not grads:
-        return torch.zeros(())
-    return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads))).detach()
 
 
 def _snapshot_to_storable(snapshot: dict) -> dict:

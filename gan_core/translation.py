@@ -410,11 +410,9 @@ def _critic_loss(trainer, critic: nn.Module, real: torch.Tensor, fake: torch.Ten
 
 def _update(optimiser, loss: torch.Tensor, parameters: list) -> torch.Tensor:
     """zero_grad, backward, step; returns the gradient norm before the step."""
-    from .training import _grad_norm
-
     optimiser.zero_grad(set_to_none=True)
     loss.backward()
-    norm = _grad_norm(parameters)
+    norm = losses.grad_norm(parameters)
     optimiser.step()
     return norm
 
