@@ -6,6 +6,8 @@ failed), the fragment asks for one full rerun so the buttons and the sidebar cat
 """
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from gan_core.config import TrainConfig
@@ -24,6 +26,13 @@ from .train_text import FAMILY_EXPLAIN, FAMILY_TRACE_TEXT, LATEX_DDPM, LATEX_ELB
 
 REFRESH_SECONDS = 1.0
 QUEUED_REFRESH_SECONDS = 3.0  # a queued run only shows its place in line: a class of 30 waiting pages costs less
+# While a run trains, the plotly charts redraw at most every CHART_SECONDS; the step counter, progress bar and
+# sample grid still move every second. Streamlit gives a plotly chart a new identity whenever its figure changes,
+# so the browser throws the chart away and builds it again (~100 ms of chromium's time per chart); six charts
+# redrawn every second took a whole core on a 2-core laptop and slowed the training beside it. An unchanged
+# figure keeps its chart and costs nothing. Measured in bench/bench_live.py (docs/BENCHMARKS.md).
+CHART_SECONDS = 2.0
+CHART_VIEW_KEY = "train_chart_view"  # (job id, monotonic time, view) the charts last drew
 HISTORY_POINTS = 600  # points per curve: plenty for a 600-pixel-wide chart, cheap to send every second
 STATUS_ICON = {"queued": ":material/hourglass_top:", "running": ":material/play_circle:",
                "paused": ":material/pause_circle:", "finished": ":material/check_circle:",
@@ -108,6 +117,18 @@ def draw_live_panel(job: TrainingJob | None, config: TrainConfig) -> None:
     st.fragment(run_every=every)(_live)(job.id, status)
 
 
+def keep_chart_view(kept: tuple | None, job_id: str, view: dict, now: float,
+                    every: float | None = None) -> tuple[tuple, dict]:
+    """-> (what to keep, the view the charts draw). While `job_id` trains, charts draw the view kept from less
+    than `every` (default CHART_SECONDS) seconds ago; otherwise (first draw, another run, paused, finished) the
+    fresh one."""
+    every = CHART_SECONDS if every is None else every
+    if kept is not None and kept[0] == job_id and view["status"] == RUNNING and kept[2]["status"] == RUNNING \
+            and 0 <= now - kept[1] < every:
+        return kept, kept[2]
+    return (job_id, now, view), view
+
+
 def _live(job_id: str, status_at_render: str) -> None:
     job = job_manager().get(job_id)
     if job is None:
@@ -117,8 +138,11 @@ def _live(job_id: str, status_at_render: str) -> None:
         st.rerun()  # started, finished or failed: redraw the buttons once
     config = TrainConfig.from_dict(view["config"])
     _status_block(job, view)
+    kept, chart_view = keep_chart_view(st.session_state.get(CHART_VIEW_KEY), job.id, view, time.monotonic())
+    st.session_state[CHART_VIEW_KEY] = kept
 
     frame = view["latest"]
+    chart_frame = chart_view["latest"]  # the plotly views (2-D points, VAE codes) follow the charts' cadence
     scrubbing = view["status"] not in (RUNNING, QUEUED)
     picture_col, explain_col = st.columns([1.25, 1], gap="medium")
     with picture_col:
@@ -129,11 +153,11 @@ def _live(job_id: str, status_at_render: str) -> None:
             chosen = st.select_slider(t(TEXT, "timeline"), options=list(by_step), value=int(frames[-1]["step"]),
                                       key=f"train_timeline_{job.id}_{len(frames)}_{frames[-1]['step']}",
                                       format_func=lambda step: f"{step:,}", help=t(TEXT, "timeline_help"))
-            frame = by_step[chosen]
+            frame = chart_frame = by_step[chosen]
         if frame is None:
             st.caption(t(TEXT, "preparing") if view["status"] == RUNNING else "")
         else:
-            _draw_frame(job, frame, config)
+            _draw_frame(job, frame, config, chart_frame)
         if not scrubbing and view["n_snapshots"] > 1:
             st.caption(t(TEXT, "timeline_paused_only"))
         if view["n_snapshots"]:
@@ -143,8 +167,8 @@ def _live(job_id: str, status_at_render: str) -> None:
                                icon=":material/gif_box:", help=t(TEXT, "gif_help"))
     with explain_col:
         _explain(config)
-    _charts(job, view, config)
-    train_memory.draw_extras(job, view, frame, config)  # KL/JS curve (2-D) or the memorisation check (images)
+    _charts(job, chart_view, config)
+    train_memory.draw_extras(job, chart_view, frame, config)  # KL/JS curve (2-D) or the memorisation check (images)
 
 
 def _eta(seconds: float) -> str:
@@ -175,7 +199,11 @@ def _status_block(job: TrainingJob, view: dict) -> None:
     st.progress(fraction, text=f"{STATUS_ICON.get(status, '')} {text}")
 
 
-def _draw_frame(job: TrainingJob, frame: dict, config: TrainConfig) -> None:
+def _draw_frame(job: TrainingJob, frame: dict, config: TrainConfig, chart_frame: dict | None = None) -> None:
+    """Sample grid (every refresh) or the 2-D view, and a VAE's codes; `chart_frame` feeds the plotly views."""
+    chart_frame = chart_frame or frame
+    if frame.get("grid") is None:  # a plotly view: everything from the chart frame, titles included
+        frame = chart_frame
     step = int(frame.get("step", 0))
     names = {"real": t(TEXT, "legend_real"), "fake": t(TEXT, "legend_fake"), "arrows": t(TEXT, "legend_arrows")}
     if frame.get("grid") is not None:
@@ -199,9 +227,9 @@ def _draw_frame(job: TrainingJob, frame: dict, config: TrainConfig) -> None:
         figure = points_figure(frame, jobs.real_points_for(config), {**names, **train_memory.layer_names()},
                                uirevision=f"points-{job.id}", probabilities=probabilities, layers=layers)
         st.plotly_chart(figure, key="train_view_points", config=PLOT_CONFIG, width="stretch")
-    if frame.get("codes") is not None:
+    if chart_frame.get("codes") is not None:
         st.markdown(f"**{t(TEXT, 'codes_title')}**")
-        figure = codes_figure(frame["codes"], frame.get("code_labels"), jobs.class_names_for(config),
+        figure = codes_figure(chart_frame["codes"], chart_frame.get("code_labels"), jobs.class_names_for(config),
                               uirevision=f"codes-{job.id}")
         st.plotly_chart(figure, key="train_view_codes", config=PLOT_CONFIG, width="stretch")
     if config.family is not None:

@@ -1,6 +1,9 @@
 """Plotly figures and small pictures for the Train page, built from plain numbers (never tensors).
 
-Everything here is cheap enough to run once a second inside the live fragment: lists in, figures out.
+Everything here runs once a second inside the live fragment: lists in, figures out. Figures are built from plain
+dicts and wrapped without plotly's property validation (`figure`): py-spy showed validation was ~90 % of the live
+panel's work, and that work holds the interpreter lock the training thread needs. tests/test_page_train.py
+validates every builder's output in full, so a misspelt property still fails a test.
 `labels` arguments are already-translated strings, so this module does not know about languages.
 """
 from __future__ import annotations
@@ -23,7 +26,24 @@ SERIES_COLOURS = {"d": "#1f77b4", "g": "#d62728", "real": "#2ca02c", "fake": "#9
 CLASS_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                  "#bcbd22", "#17becf"]
 CHART_HEIGHT = 270
+# Fixed margins (autoexpand off): with plotly's automatic margins every chart is laid out twice each time it is
+# drawn, and the live charts are redrawn often. These leave room for tick labels, axis titles and legends.
+LINE_MARGIN = dict(l=58, r=12, t=44, b=42, autoexpand=False)
+SQUARE_MARGIN = dict(l=44, r=84, t=34, b=30, autoexpand=False)  # r: room for the colour bar
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def figure(traces: list[dict], layout: dict) -> go.Figure:
+    """A plotly Figure from plain trace and layout dicts, skipping plotly's per-property validation.
+
+    Validation made a 4-trace line chart cost ~17 ms to build; unvalidated it costs ~1.5 ms (measured in
+    bench/bench_live.py's profile). Falls back to a validated Figure if a plotly version drops the option.
+    """
+    spec = {"data": traces, "layout": layout}
+    try:
+        return go.Figure(spec, _validate=False)
+    except TypeError:  # pragma: no cover - older or newer plotly without the private switch
+        return go.Figure(spec)
 
 
 # -- smoothing ----------------------------------------------------------------------------------------
@@ -59,7 +79,7 @@ def _array(values) -> np.ndarray:
 def _base_layout(title: str, uirevision: str, x_title: str, height: int = CHART_HEIGHT) -> dict:
     return dict(
         title=dict(text=title, font=dict(size=14), x=0.0, xanchor="left"),
-        height=height, margin=dict(l=10, r=10, t=40, b=10), uirevision=uirevision,
+        height=height, margin=LINE_MARGIN, uirevision=uirevision,
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0, font=dict(size=11)),
         xaxis=dict(title=dict(text=x_title, font=dict(size=11)), showgrid=True, gridcolor="#eeeeee"),
         yaxis=dict(showgrid=True, gridcolor="#eeeeee", zeroline=False),
@@ -76,7 +96,7 @@ def line_figure(steps: list[int], series: list[tuple[str, list[float], str]], ti
     `uirevision` keeps the user's zoom across refreshes (use one per chart and run). `events` = [(step, label)]
     draws a dashed vertical line with a short label at each step where a setting was changed mid-run.
     """
-    figure = go.Figure()
+    traces = []
     alpha = smoothing_alpha(len(steps))
     steps = np.asarray(steps, dtype=np.float64)
     for name, values, colour in series:
@@ -84,13 +104,14 @@ def line_figure(steps: list[int], series: list[tuple[str, list[float], str]], ti
         if log_y:
             raw = [v if v is not None and v > 0 else None for v in raw]
         if smooth and len(steps) > 8:
-            figure.add_trace(go.Scatter(x=steps, y=_array(raw), mode="lines", line=dict(color=colour, width=1),
-                                        opacity=0.25, hoverinfo="skip", showlegend=False))
-            figure.add_trace(go.Scatter(x=steps, y=_array(ema(raw, alpha)), mode="lines", name=name,
-                                        line=dict(color=colour, width=2.2)))
+            traces.append(dict(type="scatter", x=steps, y=_array(raw), mode="lines", line=dict(color=colour, width=1),
+                               opacity=0.25, hoverinfo="skip", showlegend=False))
+            traces.append(dict(type="scatter", x=steps, y=_array(ema(raw, alpha)), mode="lines", name=name,
+                               line=dict(color=colour, width=2.2)))
         else:
-            figure.add_trace(go.Scatter(x=steps, y=_array(raw), mode="lines+markers" if markers or len(steps) < 30 else "lines",
-                                        name=name, line=dict(color=colour, width=2.2), marker=dict(size=5)))
+            traces.append(dict(type="scatter", x=steps, y=_array(raw),
+                               mode="lines+markers" if markers or len(steps) < 30 else "lines",
+                               name=name, line=dict(color=colour, width=2.2), marker=dict(size=5)))
     layout = _base_layout(title, uirevision, x_title)
     if log_y:
         layout["yaxis"].update(type="log", exponentformat="power")
@@ -110,8 +131,7 @@ def line_figure(steps: list[int], series: list[tuple[str, list[float], str]], ti
         shapes, notes = event_lines(events)
         layout["shapes"] = layout.get("shapes", []) + shapes
         layout["annotations"] = layout.get("annotations", []) + notes
-    figure.update_layout(**layout)
-    return figure
+    return figure(traces, layout)
 
 
 def event_lines(events: list[tuple[float, str]]) -> tuple[list[dict], list[dict]]:
@@ -130,7 +150,7 @@ def event_lines(events: list[tuple[float, str]]) -> tuple[list[dict], list[dict]
 def metrics_figure(steps: list[int], series: list[tuple[str, list[float], str, str, float | None]], title: str,
                    uirevision: str, x_title: str = "step") -> go.Figure:
     """Small multiples, one row per metric: series = [(label, values, colour, note, y_max or None)]."""
-    figure = go.Figure()
+    traces = []
     count = max(1, len(series))
     gap = 0.08
     height = (1.0 - gap * (count - 1)) / count
@@ -139,24 +159,25 @@ def metrics_figure(steps: list[int], series: list[tuple[str, list[float], str, s
     for index, (label, values, colour, note, y_max) in enumerate(series):
         axis = "" if index == 0 else str(index + 1)
         top = 1.0 - index * (height + gap)
-        figure.add_trace(go.Scatter(x=np.asarray(steps, dtype=np.float64), y=_array(_clean(values)),
-                                    mode="lines+markers", name=label,
-                                    line=dict(color=colour, width=2), marker=dict(size=5),
-                                    xaxis=f"x{axis}", yaxis=f"y{axis}", showlegend=False))
+        traces.append(dict(type="scatter", x=np.asarray(steps, dtype=np.float64), y=_array(_clean(values)),
+                           mode="lines+markers", name=label, line=dict(color=colour, width=2), marker=dict(size=5),
+                           xaxis=f"x{axis}", yaxis=f"y{axis}", showlegend=False))
         domain = [round(max(0.0, top - height), 6), round(min(1.0, top), 6)]
         layout[f"yaxis{axis}"] = dict(domain=domain, anchor=f"x{axis}", showgrid=True,
-                                      gridcolor="#eeeeee", zeroline=False, rangemode="tozero",
-                                      range=None if y_max is None else [0, y_max * 1.05])
+                                      gridcolor="#eeeeee", zeroline=False, rangemode="tozero")
+        if y_max is not None:
+            layout[f"yaxis{axis}"]["range"] = [0, y_max * 1.05]
         layout[f"xaxis{axis}"] = dict(anchor=f"y{axis}", showgrid=True, gridcolor="#eeeeee",
-                                      matches=None if index == 0 else "x", showticklabels=index == count - 1,
+                                      showticklabels=index == count - 1,
                                       title=dict(text=x_title if index == count - 1 else "", font=dict(size=11)))
+        if index:
+            layout[f"xaxis{axis}"]["matches"] = "x"
         layout["annotations"].append(dict(xref="paper", yref="paper", x=0.0, y=top, xanchor="left",
                                           yanchor="bottom", showarrow=False, text=f"<b>{label}</b> {note}",
                                           font=dict(size=11)))
     if steps:
         layout["xaxis"]["range"] = [0, max(steps) * 1.03]
-    figure.update_layout(**layout)
-    return figure
+    return figure(traces, layout)
 
 
 # -- 2-D views ------------------------------------------------------------------------------------------
@@ -182,7 +203,7 @@ def points_figure(frame: dict, real_points: list[list[float]], names: dict, uire
     to draw (None: DEFAULT_LAYERS, plus the arrows when show_arrows); a layer the frame lacks is skipped.
     """
     shown = set(DEFAULT_LAYERS) | ({"arrows"} if show_arrows else set()) if layers is None else set(layers)
-    figure = go.Figure()
+    traces = []
     bounds = tuple(frame.get("bounds") or (-1.5, 1.5, -1.5, 1.5))
     x_range, y_range = _axis_square(bounds)
     heatmap = frame.get("heatmap")
@@ -196,40 +217,38 @@ def points_figure(frame: dict, real_points: list[list[float]], names: dict, uire
         else:
             extent = float(np.nanmax(np.abs(surface))) if np.isfinite(surface).any() else 1.0
             scale = dict(zmin=-extent, zmax=extent)
-        figure.add_trace(go.Heatmap(
-            z=surface.astype(np.float64).round(4), x=xs, y=ys, colorscale=D_COLOURSCALE, zsmooth="best", opacity=0.9,
-            hoverinfo="skip", showscale=True, name=names.get("heatmap", "D"), **scale,
+        traces.append(dict(
+            type="heatmap", z=surface.astype(np.float64).round(4), x=xs, y=ys, colorscale=D_COLOURSCALE,
+            zsmooth="fast", opacity=0.9, hoverinfo="skip", showscale=True, name=names.get("heatmap", "D"), **scale,
             colorbar=dict(title=dict(text=names.get("colorbar", ""), side="right", font=dict(size=11)),
                           thickness=12, len=0.8)))
     manifold = frame.get("manifold")
     if manifold is not None and "manifold" in shown:
-        for trace in _manifold_traces(np.asarray(manifold, dtype=np.float32), names.get("manifold", "G(latent grid)")):
-            figure.add_trace(trace)
+        traces += _manifold_traces(np.asarray(manifold, dtype=np.float32), names.get("manifold", "G(latent grid)"))
     if "real" in shown:
         real = np.asarray(real_points, dtype=np.float32).reshape(-1, 2)
-        figure.add_trace(go.Scattergl(x=real[:, 0].astype(np.float64), y=real[:, 1].astype(np.float64),
-                                      mode="markers", name=names.get("real", "real"), hoverinfo="skip",
-                                      marker=dict(size=4, color=REAL_POINT, opacity=0.45)))
+        traces.append(dict(type="scatter", x=real[:, 0].astype(np.float64), y=real[:, 1].astype(np.float64),
+                           mode="markers", name=names.get("real", "real"), hoverinfo="skip",
+                           marker=dict(size=4, color=REAL_POINT, opacity=0.45)))
     if "fake" in shown:
         fake = np.asarray(frame.get("points"), dtype=np.float32).reshape(-1, 2)
-        figure.add_trace(go.Scattergl(x=fake[:, 0].astype(np.float64), y=fake[:, 1].astype(np.float64),
-                                      mode="markers", name=names.get("fake", "generated"), hoverinfo="skip",
-                                      marker=dict(size=6, color=FAKE_POINT, line=dict(width=0.6, color="white"))))
+        traces.append(dict(type="scatter", x=fake[:, 0].astype(np.float64), y=fake[:, 1].astype(np.float64),
+                           mode="markers", name=names.get("fake", "generated"), hoverinfo="skip",
+                           marker=dict(size=6, color=FAKE_POINT, line=dict(width=0.6, color="white"))))
     arrows = frame.get("arrows")
     if "arrows" in shown and arrows is not None and len(arrows):
         xs, ys = _arrow_segments(np.asarray(arrows, dtype=np.float64), bounds)
-        figure.add_trace(go.Scatter(x=_array(xs), y=_array(ys), mode="lines", name=names.get("arrows", "push"),
-                                    hoverinfo="skip", line=dict(color="#222222", width=1.4)))
-    figure.update_layout(
-        height=height, margin=dict(l=10, r=10, t=10, b=10), uirevision=uirevision, plot_bgcolor="white",
+        traces.append(dict(type="scatter", x=_array(xs), y=_array(ys), mode="lines", name=names.get("arrows", "push"),
+                           hoverinfo="skip", line=dict(color="#222222", width=1.4)))
+    return figure(traces, dict(
+        height=height, margin=SQUARE_MARGIN, uirevision=uirevision, plot_bgcolor="white",
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0.0, font=dict(size=12)),
         xaxis=dict(range=x_range, showgrid=False, zeroline=False, constrain="domain"),
         yaxis=dict(range=y_range, showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1, constrain="domain"),
-    )
-    return figure
+    ))
 
 
-def _manifold_traces(lines: np.ndarray, name: str) -> list[go.Scatter]:
+def _manifold_traces(lines: np.ndarray, name: str) -> list[dict]:
     """(L, P, 2) polylines -> two line traces (constant z1, constant z2) sharing one legend entry.
 
     Each family is one trace with NaN breaks between its lines: two traces instead of 22 keeps the figure
@@ -243,10 +262,9 @@ def _manifold_traces(lines: np.ndarray, name: str) -> list[go.Scatter]:
         gap = np.full((family.shape[0], 1, 2), np.nan, np.float32)
         # float32 arrays travel as half the bytes of float64: ~10 KB a refresh instead of ~20 KB
         joined = np.concatenate([family, gap], axis=1).reshape(-1, 2).astype(np.float32)  # (L/2 * (P + 1), 2)
-        traces.append(go.Scatter(x=joined[:, 0], y=joined[:, 1], mode="lines", name=name,
-                                 legendgroup="manifold", showlegend=index == 0, hoverinfo="skip",
-                                 meta="manifold", line=dict(color=MANIFOLD_COLOURS[index], width=1.1),
-                                 opacity=0.75))
+        traces.append(dict(type="scatter", x=joined[:, 0], y=joined[:, 1], mode="lines", name=name,
+                           legendgroup="manifold", showlegend=index == 0, hoverinfo="skip",
+                           meta="manifold", line=dict(color=MANIFOLD_COLOURS[index], width=1.1), opacity=0.75))
     return traces
 
 
@@ -256,29 +274,34 @@ def divergence_figure(steps: list[int], kl: list[float], js: list[float], names:
 
     names: "title", "kl", "js", "ceiling" (the label of the ln 2 line), already translated.
     """
-    from plotly.subplots import make_subplots  # only this chart needs it
-
-    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.14,
-                           subplot_titles=[names.get("kl", "KL"), names.get("js", "JS")])
     x = np.asarray(steps, dtype=np.float64)
-    for row, (values, colour, name) in enumerate(((kl, "#d62728", names.get("kl", "KL")),
-                                                   (js, "#1f77b4", names.get("js", "JS"))), start=1):
-        figure.add_trace(go.Scatter(x=x, y=_array(_clean(values)), mode="lines+markers", name=name,
-                                    line=dict(color=colour, width=2), marker=dict(size=5), showlegend=False,
-                                    hovertemplate="%{y:.3f}<extra>" + name + "</extra>"), row=row, col=1)
     ceiling = math.log(2.0)
-    figure.add_hline(y=ceiling, row=2, col=1, line=dict(color="#999999", width=1, dash="dash"),
-                     annotation_text=names.get("ceiling", "ln 2"), annotation_position="bottom right",
-                     annotation_font=dict(size=10, color="#666666"))
-    figure.update_yaxes(rangemode="tozero", showgrid=True, gridcolor="#eeeeee", zeroline=False)
-    figure.update_yaxes(range=[0, ceiling * 1.08], row=2, col=1)
-    figure.update_xaxes(showgrid=True, gridcolor="#eeeeee")
-    figure.update_xaxes(title=dict(text=x_title, font=dict(size=11)), row=2, col=1)
-    figure.update_annotations(font=dict(size=12))
-    figure.update_layout(title=dict(text=names.get("title", ""), font=dict(size=14), x=0.0, xanchor="left"),
-                         height=CHART_HEIGHT + 60, margin=dict(l=10, r=10, t=60, b=10), uirevision=uirevision,
-                         plot_bgcolor="white", hovermode="x unified")
-    return figure
+    grid = dict(showgrid=True, gridcolor="#eeeeee")
+    traces = [dict(type="scatter", x=x, y=_array(_clean(values)), mode="lines+markers", name=name,
+                   line=dict(color=colour, width=2), marker=dict(size=5), showlegend=False,
+                   hovertemplate="%{y:.3f}<extra>" + name + "</extra>", xaxis=axis_x, yaxis=axis_y)
+              for values, colour, name, axis_x, axis_y in ((kl, "#d62728", names.get("kl", "KL"), "x", "y"),
+                                                           (js, "#1f77b4", names.get("js", "JS"), "x2", "y2"))]
+    panel_title = dict(xref="paper", yref="paper", x=0.5, xanchor="center", yanchor="bottom", showarrow=False,
+                       font=dict(size=12))
+    layout = dict(
+        title=dict(text=names.get("title", ""), font=dict(size=14), x=0.0, xanchor="left"),
+        height=CHART_HEIGHT + 60, margin=dict(LINE_MARGIN, t=60), uirevision=uirevision,
+        plot_bgcolor="white", hovermode="x unified",
+        # two stacked panels sharing one step axis: KL on top, JS (with its ceiling ln 2) below
+        xaxis=dict(anchor="y", domain=[0.0, 1.0], matches="x2", showticklabels=False, **grid),
+        yaxis=dict(anchor="x", domain=[0.57, 1.0], rangemode="tozero", zeroline=False, **grid),
+        xaxis2=dict(anchor="y2", domain=[0.0, 1.0], title=dict(text=x_title, font=dict(size=11)), **grid),
+        yaxis2=dict(anchor="x2", domain=[0.0, 0.43], rangemode="tozero", zeroline=False,
+                    range=[0, ceiling * 1.08], **grid),
+        annotations=[dict(panel_title, text=names.get("kl", "KL"), y=1.0),
+                     dict(panel_title, text=names.get("js", "JS"), y=0.43),
+                     dict(xref="x2 domain", x=1, yref="y2", y=ceiling, xanchor="right", yanchor="top",
+                          showarrow=False, text=names.get("ceiling", "ln 2"), font=dict(size=12, color="#666666"))],
+        shapes=[dict(type="line", xref="x2 domain", x0=0, x1=1, yref="y2", y0=ceiling, y1=ceiling,
+                     line=dict(color="#999999", width=1, dash="dash"))],
+    )
+    return figure(traces, layout)
 
 
 def _arrow_segments(arrows: np.ndarray, bounds: tuple[float, float, float, float]) -> tuple[list, list]:
@@ -311,28 +334,26 @@ def _arrow_segments(arrows: np.ndarray, bounds: tuple[float, float, float, float
 def codes_figure(codes, labels, class_names: list[str], uirevision: str, height: int = 380) -> go.Figure:
     """A VAE's latent codes of real data, (n, 2), coloured by class label."""
     codes = np.asarray(codes, dtype=np.float32).reshape(-1, 2)
-    figure = go.Figure()
+    traces = []
     if labels is None:
-        figure.add_trace(go.Scattergl(x=codes[:, 0].astype(np.float64), y=codes[:, 1].astype(np.float64),
-                                      mode="markers", marker=dict(size=5, color=CLASS_COLOURS[0], opacity=0.7),
-                                      showlegend=False, hoverinfo="skip"))
+        traces.append(dict(type="scatter", x=codes[:, 0].astype(np.float64), y=codes[:, 1].astype(np.float64),
+                           mode="markers", marker=dict(size=5, color=CLASS_COLOURS[0], opacity=0.7),
+                           showlegend=False, hoverinfo="skip"))
     else:
         labels = np.asarray(labels).reshape(-1)
         for value in sorted(set(labels.tolist())):
             chosen = codes[labels == value]
             name = class_names[value] if 0 <= value < len(class_names) else str(value)
-            figure.add_trace(go.Scattergl(x=chosen[:, 0].astype(np.float64), y=chosen[:, 1].astype(np.float64),
-                                          mode="markers", name=name, hoverinfo="name",
-                                          marker=dict(size=6, color=CLASS_COLOURS[value % len(CLASS_COLOURS)],
-                                                      opacity=0.75)))
-    figure.update_layout(
-        height=height, margin=dict(l=10, r=10, t=10, b=10), uirevision=uirevision, plot_bgcolor="white",
+            traces.append(dict(type="scatter", x=chosen[:, 0].astype(np.float64),
+                               y=chosen[:, 1].astype(np.float64), mode="markers", name=name, hoverinfo="name",
+                               marker=dict(size=6, color=CLASS_COLOURS[value % len(CLASS_COLOURS)], opacity=0.75)))
+    return figure(traces, dict(
+        height=height, margin=dict(SQUARE_MARGIN, t=12, b=44), uirevision=uirevision, plot_bgcolor="white",
         legend=dict(font=dict(size=11), itemsizing="constant"),
-        xaxis=dict(title="z₁", showgrid=True, gridcolor="#eeeeee", zeroline=True, zerolinecolor="#cccccc"),
-        yaxis=dict(title="z₂", showgrid=True, gridcolor="#eeeeee", zeroline=True, zerolinecolor="#cccccc",
+        xaxis=dict(title=dict(text="z₁"), showgrid=True, gridcolor="#eeeeee", zeroline=True, zerolinecolor="#cccccc"),
+        yaxis=dict(title=dict(text="z₂"), showgrid=True, gridcolor="#eeeeee", zeroline=True, zerolinecolor="#cccccc",
                    scaleanchor="x", scaleratio=1),
-    )
-    return figure
+    ))
 
 
 # -- pictures (for the GIF) -------------------------------------------------------------------------

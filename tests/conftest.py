@@ -51,6 +51,16 @@ def page(browser, app_url):
 
 
 @pytest.fixture(autouse=True)
+def _charts_follow_every_rerun(request, monkeypatch):
+    """AppTest reruns a page in quick succession; the live charts' 2-second cadence (app/train_panel.py) would hide
+    what each rerun changed. Tests of the cadence itself are marked `chart_cadence` and keep it."""
+    if request.node.get_closest_marker("chart_cadence") is None:
+        import app.train_panel
+
+        monkeypatch.setattr(app.train_panel, "CHART_SECONDS", 0.0)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_streamlit_caches():
     """AppTest runs share a process: clear st.cache_resource so jobs and models never leak between tests."""
     yield

@@ -308,16 +308,33 @@ def test_gif_and_figures_from_plain_numbers():
     with pytest.raises(ValueError):
         run_gif(FakeJob([]), np.zeros((0, 2)))
 
-    figure = points_figure(point_frame, rng.normal(size=(50, 2)), {}, "u", probabilities=False, show_arrows=True)
+    figure = validated(points_figure(point_frame, rng.normal(size=(50, 2)), {}, "u", probabilities=False,
+                                     show_arrows=True))
     assert len(figure.data) == 4  # heatmap, real, fake, arrows
     steps = list(range(1, 101))
     noisy = [float("nan")] + list(rng.random(99))
-    figure = line_figure(steps, [("D", noisy, "#000"), ("G", [-1.0] * 100, "#111")], "t", "u", log_y=True)
+    figure = validated(line_figure(steps, [("D", noisy, "#000"), ("G", [-1.0] * 100, "#111")], "t", "u", log_y=True,
+                                   hline=(0.5, "half"), events=[(50, "lr_g 1e-4 → 2e-4")]))
     assert len(figure.data) == 4 and figure.layout.uirevision == "u"
     for count in range(1, 5):
-        metrics_figure([100, 200], [("m", [1.0, 2.0], "#000", "", 8.0)] * count, "t", "u")
-    codes_figure(rng.normal(size=(30, 2)), rng.integers(0, 10, size=30), [str(i) for i in range(10)], "u")
-    codes_figure(rng.normal(size=(30, 2)), None, [], "u")
+        validated(metrics_figure([100, 200], [("m", [1.0, 2.0], "#000", "", 8.0)] * count, "t", "u"))
+    validated(codes_figure(rng.normal(size=(30, 2)), rng.integers(0, 10, size=30), [str(i) for i in range(10)], "u"))
+    validated(codes_figure(rng.normal(size=(30, 2)), None, [], "u"))
+
+
+def validated(figure):
+    """The builders skip plotly's validation for speed; rebuilding the figure validated catches any bad property."""
+    import plotly.graph_objects as go
+
+    return go.Figure(figure.to_dict())
+
+
+def test_validation_catches_a_misspelt_property():
+    from app.train_plots import figure
+
+    unchecked = figure([{"type": "scatter", "x": [0, 1], "y": [1, 2], "colour": "red"}], {})
+    with pytest.raises(ValueError, match="colour"):
+        validated(unchecked)
 
 
 @pytest.mark.parametrize("dataset,model,loss", [("ring8", "vae", "ns"), ("ring8", "gan", "wgan-gp"),

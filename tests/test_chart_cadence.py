@@ -1,0 +1,69 @@
+"""The Train page's charts redraw on their own cadence while a run trains (app/train_panel.py, CHART_SECONDS).
+
+Streamlit rebuilds a plotly chart in the browser whenever its figure changes; keeping the figures unchanged
+between cadence ticks is what keeps the browser's work (and the training beside it) in check. The step counter
+still moves on every refresh, and a paused or finished run always shows its latest numbers.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from app.train_panel import keep_chart_view
+from test_page_train import open_train, progress, tiny, wait_until
+
+
+def view(status: str, step: int) -> dict:
+    return {"status": status, "step": step}
+
+
+def test_a_training_run_keeps_its_chart_view_for_the_cadence():
+    kept, shown = keep_chart_view(None, "a", view("running", 10), now=100.0, every=2.0)
+    assert shown["step"] == 10 and kept == ("a", 100.0, view("running", 10))
+    kept2, shown = keep_chart_view(kept, "a", view("running", 50), now=101.5, every=2.0)
+    assert shown["step"] == 10 and kept2 is kept  # within the cadence: the same view, so the same figures
+    kept3, shown = keep_chart_view(kept2, "a", view("running", 90), now=102.1, every=2.0)
+    assert shown["step"] == 90 and kept3[1] == 102.1  # the cadence has passed: fresh numbers
+
+
+@pytest.mark.parametrize("kept_status,new_status,job", [
+    ("running", "paused", "a"),    # paused: the latest numbers at once
+    ("running", "finished", "a"),  # finished: likewise
+    ("queued", "running", "a"),    # just started: draw the first curves now
+    ("running", "running", "b"),   # another run picked
+])
+def test_anything_but_steady_training_draws_fresh(kept_status, new_status, job):
+    kept = ("a", 100.0, view(kept_status, 10))
+    _, shown = keep_chart_view(kept, job, view(new_status, 60), now=100.5, every=2.0)
+    assert shown["step"] == 60
+
+
+def test_a_clock_that_went_backwards_draws_fresh():
+    kept = ("a", 100.0, view("running", 10))
+    assert keep_chart_view(kept, "a", view("running", 60), now=99.0, every=2.0)[1]["step"] == 60
+
+
+def chart_specs(at) -> dict:
+    return {element.proto.id: element.proto.spec for element in at.get("plotly_chart")}
+
+
+@pytest.mark.chart_cadence
+def test_page_charts_hold_still_between_ticks_while_the_counter_moves(monkeypatch):
+    import app.train_panel
+
+    at = open_train()
+    tiny(at)
+    at.button(key="train_start").click().run()
+    wait_until(at, lambda a: progress(a)[0] >= 30 and len(a.get("plotly_chart")) >= 4)
+    monkeypatch.setattr(app.train_panel, "CHART_SECONDS", 3600.0)  # from here on: one tick per hour
+    at.run()
+    before, step_before = chart_specs(at), progress(at)[0]
+    time.sleep(0.5)
+    at.run()
+    assert progress(at)[0] > step_before  # the counter follows the run on every refresh...
+    assert chart_specs(at) == before  # ...the charts wait for their tick: same figures, nothing to rebuild
+    at.button(key="train_pause").click().run()
+    wait_until(at, lambda a: "paused" in progress(a)[2])
+    assert chart_specs(at) != before  # paused: the latest curves at once
+    at.button(key="train_stop").click().run()
