@@ -7,7 +7,7 @@
 - the memorisation check for image runs: the first samples of the shown snapshot next to their nearest
   training images (gan_core.memorisation), with the distances and one summary ratio.
 
-All text is here in English and Chinese; train_panel calls `layer_choice` and `draw_extras`.
+All text is here in English and Chinese; train_panel calls `layer_choice`, `draw_divergence` and `draw_memorisation`.
 """
 from __future__ import annotations
 
@@ -177,14 +177,6 @@ def layer_names() -> dict:
 
 
 # -- everything below the charts ----------------------------------------------------------------------------
-def draw_extras(job: TrainingJob, view: dict, frame: dict | None, config: TrainConfig) -> None:
-    """The KL/JS curve for a 2-D run, the memorisation check for an image run."""
-    if config.is_points:
-        draw_divergence(view, config, job.id)
-    elif frame is not None and frame.get("grid") is not None:
-        draw_memorisation(job, frame, config)
-
-
 def draw_divergence(view: dict, config: TrainConfig, revision: str) -> None:
     """KL(real || generated) and JS over training, beside what they mean."""
     metrics = view.get("metrics") or {}

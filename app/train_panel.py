@@ -26,8 +26,8 @@ from .train_text import FAMILY_EXPLAIN, FAMILY_TRACE_TEXT, LATEX_DDPM, LATEX_ELB
 
 REFRESH_SECONDS = 1.0
 QUEUED_REFRESH_SECONDS = 3.0  # a queued run only shows its place in line: a class of 30 waiting pages costs less
-# While a run trains, the plotly charts redraw at most every CHART_SECONDS; the step counter, progress bar and
-# sample grid still move every second. Streamlit gives a plotly chart a new identity whenever its figure changes,
+# While a run trains, the plotly charts redraw every CHART_SECONDS (their own fragment; the 2-D view, drawn beside
+# the samples, through keep_chart_view); the step counter, progress bar and sample grid still move every second. Streamlit gives a plotly chart a new identity whenever its figure changes,
 # so the browser throws the chart away and builds it again (~100 ms of chromium's time per chart); six charts
 # redrawn every second took a whole core on a 2-core laptop and slowed the training beside it. An unchanged
 # figure keeps its chart and costs nothing. Measured in bench/bench_live.py (docs/BENCHMARKS.md).
@@ -106,7 +106,12 @@ def _save_clicked(job_id: str) -> None:
 
 # -- live panel -------------------------------------------------------------------------------------------
 def draw_live_panel(job: TrainingJob | None, config: TrainConfig) -> None:
-    """The live view of `job` (or the explanation for `config` when there is no run yet)."""
+    """The live view of `job` (or the explanation for `config` when there is no run yet).
+
+    Two fragments refresh on their own clocks while the run trains: the progress bar and the picture every
+    REFRESH_SECONDS, the charts every CHART_SECONDS. The explanation beside the picture only changes with the
+    run, so it is drawn once per page run, not resent every second.
+    """
     jobs.show_flash()
     if job is None:
         st.info(t(TEXT, "no_run"), icon=":material/info:")
@@ -114,61 +119,80 @@ def draw_live_panel(job: TrainingJob | None, config: TrainConfig) -> None:
         return
     status = job.status
     every = {RUNNING: REFRESH_SECONDS, QUEUED: QUEUED_REFRESH_SECONDS}.get(status)
-    st.fragment(run_every=every)(_live)(job.id, status)
+    chart_every = {RUNNING: CHART_SECONDS, QUEUED: QUEUED_REFRESH_SECONDS}.get(status)
+    picture_col, explain_col = st.columns([1.25, 1], gap="medium")
+    with picture_col:
+        st.fragment(run_every=every)(_live_picture)(job.id, status)
+    with explain_col:
+        _explain(job.config)
+    st.fragment(run_every=chart_every)(_live_charts)(job.id, status)
 
 
 def keep_chart_view(kept: tuple | None, job_id: str, view: dict, now: float,
                     every: float | None = None) -> tuple[tuple, dict]:
     """-> (what to keep, the view the charts draw). While `job_id` trains, charts draw the view kept from less
-    than `every` (default CHART_SECONDS) seconds ago; otherwise (first draw, another run, paused, finished) the
-    fresh one."""
+    than `every` (default CHART_SECONDS) seconds ago; otherwise (first draw, another run, paused, finished, or
+    the first snapshot has just arrived) the fresh one."""
     every = CHART_SECONDS if every is None else every
     if kept is not None and kept[0] == job_id and view["status"] == RUNNING and kept[2]["status"] == RUNNING \
-            and 0 <= now - kept[1] < every:
+            and (kept[2].get("latest") is not None or view.get("latest") is None) and 0 <= now - kept[1] < every:
         return kept, kept[2]
     return (job_id, now, view), view
 
 
-def _live(job_id: str, status_at_render: str) -> None:
+def _fresh_view(job_id: str, status_at_render: str, history_points: int) -> tuple[TrainingJob, dict]:
+    """The job and its snapshot; a full page rerun when the run is gone or its status changed (so the buttons and
+    the other fragment catch up)."""
     job = job_manager().get(job_id)
     if job is None:
         st.rerun()
-    view = job.snapshot(history_points=HISTORY_POINTS)
+    view = job.snapshot(history_points=history_points)
     if view["status"] != status_at_render:
         st.rerun()  # started, finished or failed: redraw the buttons once
+    return job, view
+
+
+def _live_picture(job_id: str, status_at_render: str) -> None:
+    """Progress, the newest samples (or the snapshot picked on the timeline), the GIF and, for images, the
+    memorisation check of the picture on screen."""
+    job, view = _fresh_view(job_id, status_at_render, history_points=0)
     config = TrainConfig.from_dict(view["config"])
     _status_block(job, view)
+    # the 2-D view and a VAE's codes are plotly charts: they follow the charts' cadence (see CHART_SECONDS)
     kept, chart_view = keep_chart_view(st.session_state.get(CHART_VIEW_KEY), job.id, view, time.monotonic())
     st.session_state[CHART_VIEW_KEY] = kept
-
-    frame = view["latest"]
-    chart_frame = chart_view["latest"]  # the plotly views (2-D points, VAE codes) follow the charts' cadence
+    frame, chart_frame = view["latest"], chart_view["latest"]
     scrubbing = view["status"] not in (RUNNING, QUEUED)
-    picture_col, explain_col = st.columns([1.25, 1], gap="medium")
-    with picture_col:
-        if scrubbing and view["n_snapshots"] > 1:
-            frames = job.frames()
-            by_step = {int(f["step"]): f for f in frames}
-            # a new key whenever the snapshots change, so the slider starts at the newest one
-            chosen = st.select_slider(t(TEXT, "timeline"), options=list(by_step), value=int(frames[-1]["step"]),
-                                      key=f"train_timeline_{job.id}_{len(frames)}_{frames[-1]['step']}",
-                                      format_func=lambda step: f"{step:,}", help=t(TEXT, "timeline_help"))
-            frame = chart_frame = by_step[chosen]
-        if frame is None:
-            st.caption(t(TEXT, "preparing") if view["status"] == RUNNING else "")
-        else:
-            _draw_frame(job, frame, config, chart_frame)
-        if not scrubbing and view["n_snapshots"] > 1:
-            st.caption(t(TEXT, "timeline_paused_only"))
-        if view["n_snapshots"]:
-            real, layers = jobs.real_points_for(config), train_memory.chosen_layers()  # GIF: the chosen layers
-            st.download_button(t(TEXT, "gif"), data=lambda: jobs.run_gif(job, real, layers),
-                               file_name=f"{job.name}.gif", mime="image/gif", key="train_gif", on_click="ignore",
-                               icon=":material/gif_box:", help=t(TEXT, "gif_help"))
-    with explain_col:
-        _explain(config)
-    _charts(job, chart_view, config)
-    train_memory.draw_extras(job, chart_view, frame, config)  # KL/JS curve (2-D) or the memorisation check (images)
+    if scrubbing and view["n_snapshots"] > 1:
+        frames = job.frames()
+        by_step = {int(f["step"]): f for f in frames}
+        # a new key whenever the snapshots change, so the slider starts at the newest one
+        chosen = st.select_slider(t(TEXT, "timeline"), options=list(by_step), value=int(frames[-1]["step"]),
+                                  key=f"train_timeline_{job.id}_{len(frames)}_{frames[-1]['step']}",
+                                  format_func=lambda step: f"{step:,}", help=t(TEXT, "timeline_help"))
+        frame = chart_frame = by_step[chosen]
+    if frame is None:
+        st.caption(t(TEXT, "preparing") if view["status"] == RUNNING else "")
+    else:
+        _draw_frame(job, frame, config, chart_frame)
+    if not scrubbing and view["n_snapshots"] > 1:
+        st.caption(t(TEXT, "timeline_paused_only"))
+    if view["n_snapshots"]:
+        real, layers = jobs.real_points_for(config), train_memory.chosen_layers()  # GIF: the chosen layers
+        st.download_button(t(TEXT, "gif"), data=lambda: jobs.run_gif(job, real, layers),
+                           file_name=f"{job.name}.gif", mime="image/gif", key="train_gif", on_click="ignore",
+                           icon=":material/gif_box:", help=t(TEXT, "gif_help"))
+    if not config.is_points and frame is not None and frame.get("grid") is not None:
+        train_memory.draw_memorisation(job, frame, config)
+
+
+def _live_charts(job_id: str, status_at_render: str) -> None:
+    """The curves, the metric charts and, for 2-D data, the KL/JS chart: on the charts' own clock."""
+    job, view = _fresh_view(job_id, status_at_render, history_points=HISTORY_POINTS)
+    config = TrainConfig.from_dict(view["config"])
+    _charts(job, view, config)
+    if config.is_points:
+        train_memory.draw_divergence(view, config, job.id)
 
 
 def _eta(seconds: float) -> str:
