@@ -71,7 +71,7 @@ def live_rate(browser, url: str, preset: str, seconds: float) -> float:
 
 
 def main() -> None:
-    from browser_support import open_browser, serve_app
+    from browser_support import browser_available, open_browser, serve_app
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presets", nargs="+", default=["ring8-vanilla", "digits-gan"])
@@ -82,6 +82,9 @@ def main() -> None:
                              "stands in for a browser on the student's own machine")
     parser.add_argument("--json")
     args = parser.parse_args()
+    if not browser_available():
+        print("skipped: needs Playwright and Debian's chromium (see .ci/run)")
+        return
     global SEPARATE_CORES
     SEPARATE_CORES = args.separate_cores
     rows = []

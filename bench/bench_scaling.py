@@ -19,7 +19,7 @@ import json, resource, sys, time
 sys.path.insert(0, {root!r})
 from gan_core.presets import preset_config
 from gan_core.training import Trainer
-config = preset_config("digits-gan", metrics_every=0, sample_every=10**6, **{overrides!r})
+config = preset_config("digits-gan", metrics_every=0, sample_every=100_000, **{overrides!r})
 trainer = Trainer(config)
 for _ in range(5):
     trainer.step()
@@ -46,7 +46,7 @@ def point(overrides: dict, steps: int) -> dict:
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--json")
@@ -61,7 +61,11 @@ def main() -> None:
             print(f"  {name:<10} {value:>5}: " + ", ".join(f"{k} {v}" for k, v in row.items() if k != name))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
+    failed = [row for rows in results.values() for row in rows if "error" in row]
+    if failed:
+        print(f"{len(failed)} point(s) failed; see the error lines above")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -21,6 +21,11 @@ SUITE = [
     ("sample & blend latency", "bench_sample.py", [], []),
     ("app cold start, checkpoint I/O", "bench_app.py", [], ["--repeats", "1"]),
     ("scaling", "bench_scaling.py", [], ["--steps", "15"]),
+    ("optimisations tried (foreach/fused Adam, channels_last, bf16, torch.compile)", "bench_optim.py",
+     ["--steps", "60", "--rounds", "3"], ["--quick", "--variants", "baseline", "adam-fused", "channels-last",
+                                          "bf16-autocast"]),
+    ("training with the Train page open (needs chromium)", "bench_live.py", ["--repeats", "3"],
+     ["--repeats", "1", "--seconds", "5"]),
 ]
 
 

@@ -1,0 +1,33 @@
+"""The benchmark scripts still run: a benchmark that breaks silently reports nothing (bench_scaling once did, when
+config validation started refusing its sample_every). Tiny settings; the figures themselves live in
+docs/BENCHMARKS.md."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def test_scaling_point_trains_and_reports_its_memory():
+    from bench_scaling import point
+
+    row = point({"batch_size": 32, "hidden": 16}, steps=2)
+    assert "error" not in row, row
+    assert row["steps_per_s"] > 0 and row["samples_per_s"] > 0 and row["peak_mb"] > 50
+
+
+def test_optimisation_bench_compares_variants_with_the_baseline(tmp_path):
+    out = tmp_path / "optim.json"
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_optim.py"), "--presets", "ring8-fixed",
+                           "--variants", "baseline", "adam-fused", "sample-no-grad", "sample-inference-mode",
+                           "--steps", "3", "--rounds", "1", "--repeat", "1", "--json", str(out)],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = {row["variant"]: row for row in json.loads(out.read_text())["rows"]}
+    assert rows["baseline"]["ratio"] == 1.0
+    assert rows["adam-fused"]["steps_per_s"] > 0 and rows["adam-fused"]["ratio"] > 0
+    assert rows["sample-inference-mode"]["steps_per_s"] > 0
