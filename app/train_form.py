@@ -11,8 +11,8 @@ import os
 
 import streamlit as st
 
-from gan_core.config import (IMAGE_DATASETS, IMAGE_SIZES, LOSSES, POINT_DATASETS, RANGES, TrainConfig, field_types,
-                             model_names)
+from gan_core.config import (IMAGE_DATASETS, IMAGE_SIZES, LOSSES, POINT_DATASETS, PRECISIONS, RANGES,
+                             TrainConfig, field_types, model_names)
 from gan_core.presets import PRESETS, preset_config
 from gan_core.store import list_checkpoints
 
@@ -31,8 +31,9 @@ OPEN_KEY = "train_settings_open"
 LOCAL_DATASETS = ("mnist", "fashion-mnist", "cifar10")
 GAN_ONLY = ("loss", "spectral_norm", "r1_gamma", "pack", "minibatch_std", "n_critic", "label_smoothing")
 FIELDS = ("dataset", "model", "loss", "steps", "seed", "data_root", "image_size", "batch_size", "latent_dim",
-          "hidden", "depth", "arch", "lr_g", "lr_d", "lr_decay", "spectral_norm", "r1_gamma", "pack", "minibatch_std",
-          "n_critic", "label_smoothing", "beta", "diffusion_steps", "sample_steps", "stage_steps", "task")
+          "hidden", "depth", "arch", "lr_g", "lr_d", "lr_decay", "precision", "spectral_norm", "r1_gamma", "pack",
+          "minibatch_std", "n_critic", "label_smoothing", "beta", "diffusion_steps", "sample_steps", "stage_steps",
+          "task")
 _TYPES = field_types()
 
 
@@ -225,7 +226,7 @@ def settings_summary(config: TrainConfig) -> str:
     parts = [config.dataset, config.model] + ([] if config.is_vae else [config.loss])
     tricks = [name for name, on in (("pack", config.pack > 1), ("SN", config.spectral_norm),
                                     ("R1", config.r1_gamma > 0), ("mbstd", config.minibatch_std),
-                                    ("lr→0", config.lr_decay)) if on]
+                                    ("lr→0", config.lr_decay), ("bf16", config.precision == "bf16")) if on]
     return " · ".join(parts + tricks + [f"{config.steps:,} {t(TEXT, 'steps_unit')}"])
 
 
@@ -312,6 +313,8 @@ def _draw_optimiser(config: TrainConfig, problems: dict, warnings: dict) -> None
         _number(field, low, high, step, fmt=fmt)
         _notes(field, problems, warnings, config)
     st.checkbox(t(TEXT, "lr_decay"), key=widget_key("lr_decay"), help=t(TEXT, "lr_decay_help"))
+    st.selectbox(t(TEXT, "precision"), list(PRECISIONS), key=widget_key("precision"), help=t(TEXT, "precision_help"))
+    _notes("precision", problems, warnings, config)
 
 
 def _draw_network(config: TrainConfig, problems: dict, warnings: dict) -> None:

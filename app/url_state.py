@@ -28,7 +28,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from gan_core.config import ARCHS, IMAGE_DATASETS, IMAGE_SIZES, LOSSES, POINT_DATASETS, RANGES, field_types, model_names
+from gan_core.config import (ARCHS, IMAGE_DATASETS, IMAGE_SIZES, LOSSES, POINT_DATASETS, PRECISIONS, RANGES,
+                             field_types, model_names)
 from gan_core.presets import PRESETS
 
 from .i18n import lang, t
@@ -171,6 +172,7 @@ _TRAIN_CHOICES = {
     "loss": LOSSES,
     "arch": ARCHS,
     "image_size": IMAGE_SIZES,
+    "precision": PRECISIONS,
 }
 
 

@@ -232,7 +232,7 @@ def train_step(trainer) -> dict:
     ws, w = mixed_styles(trainer, n)
     stats.update(update_generator(trainer, critic, generator.synthesis(ws, "random", rng)))
     with torch.no_grad():
-        generator.w_avg.lerp_(w.detach().mean(dim=0), 1 - W_AVG_BETA)
+        generator.w_avg.lerp_(w.detach().float().mean(dim=0), 1 - W_AVG_BETA)  # float32 buffer, also under bf16
     return stats
 
 
