@@ -101,8 +101,8 @@ def measure(preset: str, steps: int, rounds: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presets", nargs="+", default=["ring8-fixed", "digits-gan", "digits-vae"])
-    parser.add_argument("--steps", type=int, default=150)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--steps", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=11)
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
     threads = configure_threads()

@@ -15,7 +15,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 
 SUITE = [
-    ("trainer vs bare loop", "bench_trainer.py", ["--rounds", "3"], ["--rounds", "1", "--steps", "60"]),
+    ("trainer vs bare loop", "bench_trainer.py", [], ["--rounds", "3", "--steps", "30"]),
     ("time to result", "bench_presets.py", [], ["--presets", "ring8-fixed"]),
     ("metrics on 10k samples", "bench_metrics.py", [], ["--repeats", "1"]),
     ("sample & blend latency", "bench_sample.py", [], []),

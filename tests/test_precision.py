@@ -209,3 +209,13 @@ def test_train_page_shows_the_precision_choice(monkeypatch, tmp_path):
     assert not at.exception and not at.error
     assert any("bf16" in caption.value for caption in at.caption)  # the settings summary names it
     assert not at.button(key="train_start").disabled
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+@pytest.mark.parametrize("precision", PRECISIONS)
+@pytest.mark.parametrize("overrides", [{}, TINY_DIGITS], ids=["ring8-gan", "digits-vae"])
+def test_classic_runs_train_on_cuda(precision, overrides):
+    trainer = _trainer(precision, **{**overrides, "device": "cuda"})
+    values = _run(trainer, 3)
+    assert all(math.isfinite(v) for v in values.values())
+    assert {p.device.type for p in trainer.models.parameters()} == {"cuda"} and _all_fp32(trainer)
