@@ -78,7 +78,7 @@ def test_r1_penalty_of_a_quadratic_critic():
     real = torch.tensor([[1.0, 2.0], [0.0, -1.0]], requires_grad=True)
     logits = (real ** 2).sum(dim=1)  # gradient 2x, squared norm 4|x|^2
     expected = mean([4 * (1 + 4), 4 * (0 + 1)])
-    assert float(losses.r1_penalty(logits, real)) == pytest.approx(expected, rel=1e-6)
+    assert float(losses.r1_penalty(logits, real).detach()) == pytest.approx(expected, rel=1e-6)
 
 
 def test_vae_loss_by_hand():
