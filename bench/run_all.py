@@ -31,7 +31,7 @@ SUITE = [
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats (about a minute)")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats: about 4 minutes instead of about 13 on 2 cores")
     parser.add_argument("--out", default=str(BENCH / "results"))
     args = parser.parse_args()
     out = Path(args.out)
