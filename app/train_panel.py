@@ -119,7 +119,9 @@ def draw_live_panel(job: TrainingJob | None, config: TrainConfig) -> None:
         return
     status = job.status
     every = {RUNNING: REFRESH_SECONDS, QUEUED: QUEUED_REFRESH_SECONDS}.get(status)
-    chart_every = {RUNNING: CHART_SECONDS, QUEUED: QUEUED_REFRESH_SECONDS}.get(status)
+    # a queued run has no curves yet: its charts fragment waits; the picture fragment's full rerun at the start
+    # of training gives it its clock
+    chart_every = CHART_SECONDS if status == RUNNING else None
     picture_col, explain_col = st.columns([1.25, 1], gap="medium")
     with picture_col:
         st.fragment(run_every=every)(_live_picture)(job.id, status)

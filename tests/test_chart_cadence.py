@@ -79,6 +79,7 @@ def test_page_refreshes_the_picture_every_second_and_the_charts_on_their_own_clo
     assert ("_live_picture", app.train_panel.REFRESH_SECONDS) in clocks
     assert ("_live_charts", app.train_panel.CHART_SECONDS) in clocks
     assert app.train_panel.CHART_SECONDS > app.train_panel.REFRESH_SECONDS
+    assert ("_live_charts", None) not in clocks[clocks.index(("_live_charts", app.train_panel.CHART_SECONDS)):]
 
     monkeypatch.setattr(app.train_panel, "CHART_SECONDS", 3600.0)  # from here on: one chart tick per hour
     at.run()
@@ -91,3 +92,31 @@ def test_page_refreshes_the_picture_every_second_and_the_charts_on_their_own_clo
     wait_until(at, lambda a: "paused" in progress(a)[2])
     assert chart_specs(at)["train_view_points"] != before  # paused: the latest picture at once
     at.button(key="train_stop").click().run()
+
+
+def test_a_queued_run_refreshes_only_its_place_in_line(monkeypatch):
+    """A class of 30 waits in a queue: each waiting page reruns one small fragment every few seconds, not two."""
+    import streamlit as st
+
+    import app.train_panel
+
+    clocks = []
+    real_fragment = st.fragment
+
+    def recording_fragment(func=None, **options):
+        if func is None:
+            return lambda function: recording_fragment(function, **options)
+        clocks.append((func.__name__, options.get("run_every")))
+        return real_fragment(func, **options)
+
+    at = open_train()
+    tiny(at)
+    at.checkbox(key="train_replace").uncheck().run()
+    at.button(key="train_start").click().run()
+    monkeypatch.setattr(app.train_panel.st, "fragment", recording_fragment)
+    at.button(key="train_start").click().run()  # one slot on this server: the second run waits, and is watched
+    assert any("position 1" in info.value for info in at.info)
+    picture = clocks.index(("_live_picture", app.train_panel.QUEUED_REFRESH_SECONDS))
+    assert clocks[picture + 1] == ("_live_charts", None)  # its charts wait for the run to start
+    for job in app.train_panel.job_manager().jobs():
+        job.stop()
