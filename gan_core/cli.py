@@ -50,8 +50,8 @@ _FLAG_HELP = {
     "lr_d": "discriminator (VAE encoder) learning rate",
     "beta1": "Adam beta1", "beta2": "Adam beta2",
     "lr_decay": "anneal both learning rates linearly to 0 over the run",
-    "precision": "fp32 (default) or bf16: mixed precision autocast for training steps; faster on CPUs with native bf16 "
-                 "and on GPUs",
+    "precision": "fp32 or bf16: bf16 runs the training steps under mixed-precision autocast; faster on CPUs "
+                 "with native bf16 and on GPUs",
     "batch_size": "samples per step",
     "steps": "training steps (with --resume: how many more steps)",
     "seed": "random seed: same seed and config give the same run",
