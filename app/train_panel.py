@@ -1,8 +1,9 @@
 """The Train page's right-hand side: the run picker and buttons, and the live panel.
 
-The live panel is an `st.fragment` that reruns about once a second while a run trains or waits, reading only
-`job.snapshot()` (plain numbers and small uint8 arrays). When the run's status changes (it started, finished,
-failed), the fragment asks for one full rerun so the buttons and the sidebar catch up.
+The live panel is two `st.fragment`s reading only `job.snapshot()` (plain numbers and small uint8 arrays): the
+progress bar and the picture rerun about once a second while a run trains (every 3 s while it waits in the
+queue), the charts every CHART_SECONDS while it trains. When the run's status changes (it started, finished,
+failed), a fragment asks for one full rerun so the buttons, the other fragment and the sidebar catch up.
 """
 from __future__ import annotations
 
@@ -135,7 +136,9 @@ def keep_chart_view(kept: tuple | None, job_id: str, view: dict, now: float,
     """-> (what to keep, the view the charts draw). While `job_id` trains, charts draw the view kept from less
     than `every` (default CHART_SECONDS) seconds ago; otherwise (first draw, another run, paused, finished, or
     the first snapshot has just arrived) the fresh one."""
-    every = CHART_SECONDS if every is None else every
+    # half a picture tick of slack: the picture fragment's 1-second clock jitters, and a view kept for 1.98 s
+    # would otherwise wait a third tick and drift out of step with the charts
+    every = CHART_SECONDS - 0.5 * REFRESH_SECONDS if every is None else every
     if kept is not None and kept[0] == job_id and view["status"] == RUNNING and kept[2]["status"] == RUNNING \
             and (kept[2].get("latest") is not None or view.get("latest") is None) and 0 <= now - kept[1] < every:
         return kept, kept[2]

@@ -29,7 +29,8 @@ CHART_HEIGHT = 270
 # Fixed margins (autoexpand off): with plotly's automatic margins every chart is laid out twice each time it is
 # drawn, and the live charts are redrawn often. These leave room for tick labels, axis titles and legends.
 LINE_MARGIN = dict(l=58, r=12, t=44, b=42, autoexpand=False)
-SQUARE_MARGIN = dict(l=44, r=84, t=34, b=30, autoexpand=False)  # r: room for the colour bar
+SQUARE_MARGIN = dict(l=44, r=104, t=34, b=30, autoexpand=False)  # r: room for the colour bar and its title
+LEGEND_MARGIN = 132  # right margin for a vertical legend of class names ("T-shirt/top", "automobile")
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
@@ -240,8 +241,10 @@ def points_figure(frame: dict, real_points: list[list[float]], names: dict, uire
         xs, ys = _arrow_segments(np.asarray(arrows, dtype=np.float64), bounds)
         traces.append(dict(type="scatter", x=_array(xs), y=_array(ys), mode="lines", name=names.get("arrows", "push"),
                            hoverinfo="skip", line=dict(color="#222222", width=1.4)))
+    # four legend entries (arrows on) wrap to two rows in a narrow column: leave them room above the plot
+    margin = dict(SQUARE_MARGIN, t=56) if "arrows" in shown else SQUARE_MARGIN
     return figure(traces, dict(
-        height=height, margin=SQUARE_MARGIN, uirevision=uirevision, plot_bgcolor="white",
+        height=height, margin=margin, uirevision=uirevision, plot_bgcolor="white",
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0.0, font=dict(size=12)),
         xaxis=dict(range=x_range, showgrid=False, zeroline=False, constrain="domain"),
         yaxis=dict(range=y_range, showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1, constrain="domain"),
@@ -348,7 +351,8 @@ def codes_figure(codes, labels, class_names: list[str], uirevision: str, height:
                                y=chosen[:, 1].astype(np.float64), mode="markers", name=name, hoverinfo="name",
                                marker=dict(size=6, color=CLASS_COLOURS[value % len(CLASS_COLOURS)], opacity=0.75)))
     return figure(traces, dict(
-        height=height, margin=dict(SQUARE_MARGIN, t=12, b=44), uirevision=uirevision, plot_bgcolor="white",
+        height=height, margin=dict(SQUARE_MARGIN, t=12, b=44, r=LEGEND_MARGIN if labels is not None else 12),
+        uirevision=uirevision, plot_bgcolor="white",
         legend=dict(font=dict(size=11), itemsizing="constant"),
         xaxis=dict(title=dict(text="z₁"), showgrid=True, gridcolor="#eeeeee", zeroline=True, zerolinecolor="#cccccc"),
         yaxis=dict(title=dict(text="z₂"), showgrid=True, gridcolor="#eeeeee", zeroline=True, zerolinecolor="#cccccc",

@@ -29,6 +29,7 @@ def warm_up() -> bool:
         # Everything imported so far (torch, streamlit, plotly: hundreds of thousands of objects) lives as long as
         # the server. Freezing moves it out of the cycle collector's sight, so each full collection scans only what
         # the sessions create: with a class on the server they took 100-300 ms, holding the interpreter lock.
+        gc.collect()  # first, so no garbage of the first sessions is kept for the server's lifetime
         gc.freeze()
 
     threading.Thread(target=work, name="latent-lab-warm-up", daemon=True).start()

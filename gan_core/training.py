@@ -152,7 +152,7 @@ class Trainer:
         # bf16 mixed precision: faster steps on CPUs with native bf16 and on GPU tensor cores; the weights and the
         # optimiser's state stay float32. `precision` is what actually runs (fp32 where bf16 cannot).
         self._step_precision = self._precision_context(config.precision)
-        self.precision = "fp32" if isinstance(self._step_precision, contextlib.nullcontext) else "bf16"
+        self.precision = "fp32" if self._step_precision is contextlib.nullcontext else "bf16"
         self.fixed_noise, self.fixed_labels = self._make_fixed_batch()
         self.step_count = 0
         self.elapsed = 0.0  # seconds spent inside step(), excluding pauses
@@ -193,27 +193,28 @@ class Trainer:
         return (float(low[0] - margin), float(high[0] + margin), float(low[1] - margin), float(high[1] + margin))
 
     def _precision_context(self, precision: str):
-        """What every training step runs inside: bf16 autocast, or a no-op for fp32 and where bf16 cannot run.
+        """-> a function that gives what each training step runs inside: bf16 autocast, or a no-op for fp32 and
+        where bf16 cannot run.
 
         Autocast runs matrix products and convolutions in bfloat16 and keeps precision-sensitive ops in float32.
         It wraps the whole step, optimiser updates included, so its weight cache is off: a cached bf16 copy of
         D's weights would outlive D's update and G would train against a stale D. (Backward under autocast
-        computes the same gradients as outside it.)
+        computes the same gradients as outside it.) Each step gets a fresh autocast object: one object entered
+        twice at once would leave autocast switched on afterwards.
         """
         if precision != "bf16":
-            return contextlib.nullcontext()
+            return contextlib.nullcontext
+        device_type = self.device.type
         try:
-            with warnings.catch_warnings(record=True) as caught:  # torch warns and disables itself on some devices
-                warnings.simplefilter("always")
-                context = torch.autocast(device_type=self.device.type, dtype=torch.bfloat16, cache_enabled=False)
-            problem = str(caught[0].message) if caught else ""
+            probe = torch.autocast(device_type=device_type, dtype=torch.bfloat16, cache_enabled=False)
+            problem = "" if getattr(probe, "_enabled", True) else "torch switched autocast off for this device"
         except RuntimeError as error:  # e.g. a CUDA GPU without bf16, or a device type autocast does not know
             problem = str(error)
         if problem:
-            warnings.warn(f"bf16 mixed precision is not available on {self.device.type}, so this run trains in "
+            warnings.warn(f"bf16 mixed precision is not available on {device_type}, so this run trains in "
                           f"fp32 ({problem.splitlines()[0]})", RuntimeWarning, stacklevel=3)
-            return contextlib.nullcontext()
-        return context
+            return contextlib.nullcontext
+        return lambda: torch.autocast(device_type=device_type, dtype=torch.bfloat16, cache_enabled=False)
 
     # -- one optimisation step ------------------------------------------------------------------------
     def noise(self, n: int) -> torch.Tensor:
@@ -299,7 +300,7 @@ class Trainer:
         self.models.train()
         if self.config.lr_decay:
             self._anneal_learning_rates()
-        with self._step_precision:  # bf16 autocast or nothing; snapshots and metrics below run in fp32
+        with self._step_precision():  # bf16 autocast or nothing; snapshots and metrics below run in fp32
             if self.family is not None:
                 raw = self.family.step(self)
             elif self.config.is_vae:
