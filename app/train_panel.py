@@ -219,6 +219,8 @@ def _status_block(job: TrainingJob, view: dict) -> None:
             st.info(t(TEXT, "queued_behind", position=position), icon=":material/hourglass_top:")
     elif status == FINISHED:
         st.success(t(TEXT, "finished_note"), icon=":material/check_circle:")
+    if view["config"].get("precision") == "bf16" and view.get("precision") == "fp32":
+        st.info(t(TEXT, "bf16_fallback"), icon=":material/memory:")  # asked for bf16, the device cannot run it
     text = t(TEXT, "progress", step=view["step"], target=view["target_steps"], status=_status(status))
     if status == RUNNING and view["steps_per_second"] > 0:
         text += t(TEXT, "speed", rate=view["steps_per_second"])

@@ -201,6 +201,8 @@ TEXT = {
     "speed": (" · {rate:.0f} steps/s", " · 每秒 {rate:.0f} 步"),
     "eta": (" · about {eta} left", " · 约剩 {eta}"),
     "failed_title": ("Training stopped with a problem", "训练因问题而停止"),
+    "bf16_fallback": ("This device cannot train in bf16, so this run trains in fp32: the same results, without the "
+                      "speed-up.", "此设备无法用 bf16 训练，所以本次训练使用 fp32：结果相同，只是没有加速。"),
     "finished_note": ("Done. Save the run to use it on the other pages, or scrub through it below.",
                       "完成。保存这次训练即可在其他页面中使用，或在下方回看训练过程。"),
     # -- live panel -----------------------------------------------------------------------------------

@@ -747,6 +747,8 @@ class TrainingJob:
                 "n_snapshots": len(trainer.snapshots) if trainer else 0,
                 "events": copy.deepcopy(trainer.events) if trainer else [],
                 "step_delay": self.step_delay,
+                # what the steps really run in: "fp32" when bf16 was asked for but the device cannot run it
+                "precision": trainer.precision if trainer else self.config.precision,
             }
             if with_frames and trainer:
                 view["frames"] = [dict(s) for s in trainer.snapshots]
