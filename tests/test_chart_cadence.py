@@ -50,19 +50,16 @@ def test_a_clock_that_went_backwards_draws_fresh():
     assert keep_chart_view(kept, "a", view("running", 60), now=99.0, every=2.0)[1]["step"] == 60
 
 
-def chart_specs(at) -> dict:
-    return {element.proto.id.rsplit("-", 1)[-1]: element.proto.spec for element in at.get("plotly_chart")}
+@pytest.fixture
+def clocks() -> list:
+    """(fragment function name, run_every) for every st.fragment the page declares once `record_clocks()` ran."""
+    return []
 
 
-@pytest.mark.chart_cadence
-def test_page_refreshes_the_picture_every_second_and_the_charts_on_their_own_clock(monkeypatch):
-    """Two fragments: progress and picture every REFRESH_SECONDS, charts every CHART_SECONDS; the explanation is
-    outside both. The 2-D view (a plotly chart beside the samples) holds still between chart ticks."""
+@pytest.fixture
+def record_clocks(monkeypatch, clocks):
     import streamlit as st
 
-    import app.train_panel
-
-    clocks = []
     real_fragment = st.fragment
 
     def recording_fragment(func=None, **options):
@@ -71,7 +68,21 @@ def test_page_refreshes_the_picture_every_second_and_the_charts_on_their_own_clo
         clocks.append((func.__name__, options.get("run_every")))
         return real_fragment(func, **options)
 
-    monkeypatch.setattr(app.train_panel.st, "fragment", recording_fragment)
+    return lambda: monkeypatch.setattr(st, "fragment", recording_fragment)
+
+
+def chart_specs(at) -> dict:
+    return {element.proto.id.rsplit("-", 1)[-1]: element.proto.spec for element in at.get("plotly_chart")}
+
+
+@pytest.mark.chart_cadence
+def test_page_refreshes_the_picture_every_second_and_the_charts_on_their_own_clock(monkeypatch, clocks,
+                                                                                    record_clocks):
+    """Two fragments: progress and picture every REFRESH_SECONDS, charts every CHART_SECONDS; the explanation is
+    outside both. The 2-D view (a plotly chart beside the samples) holds still between chart ticks."""
+    import app.train_panel
+
+    record_clocks()
     at = open_train()
     tiny(at)
     at.button(key="train_start").click().run()
@@ -94,26 +105,15 @@ def test_page_refreshes_the_picture_every_second_and_the_charts_on_their_own_clo
     at.button(key="train_stop").click().run()
 
 
-def test_a_queued_run_refreshes_only_its_place_in_line(monkeypatch):
+def test_a_queued_run_refreshes_only_its_place_in_line(clocks, record_clocks):
     """A class of 30 waits in a queue: each waiting page reruns one small fragment every few seconds, not two."""
-    import streamlit as st
-
     import app.train_panel
-
-    clocks = []
-    real_fragment = st.fragment
-
-    def recording_fragment(func=None, **options):
-        if func is None:
-            return lambda function: recording_fragment(function, **options)
-        clocks.append((func.__name__, options.get("run_every")))
-        return real_fragment(func, **options)
 
     at = open_train()
     tiny(at)
     at.checkbox(key="train_replace").uncheck().run()
     at.button(key="train_start").click().run()
-    monkeypatch.setattr(app.train_panel.st, "fragment", recording_fragment)
+    record_clocks()
     at.button(key="train_start").click().run()  # one slot on this server: the second run waits, and is watched
     assert any("position 1" in info.value for info in at.info)
     picture = clocks.index(("_live_picture", app.train_panel.QUEUED_REFRESH_SECONDS))

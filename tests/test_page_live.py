@@ -8,30 +8,12 @@ from __future__ import annotations
 
 import json
 import math
-import re
-import time
-from pathlib import Path
 
 import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
-STEP_PATTERN = re.compile(r"Step ([\d,]+) / ([\d,]+)")
-
-
-@pytest.fixture(autouse=True)
-def runs_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "runs"
-    monkeypatch.setenv("LATENT_LAB_RUNS", str(folder))
-    return folder
-
-
-def open_train() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-    at.switch_page("pages/train.py").run()
-    assert not at.exception
-    return at
+from page_support import STEP_PATTERN, open_train, runs_dir, wait_until  # noqa: F401  (runs_dir: autouse)
 
 
 def start_tiny(at: AppTest, model: str = "gan") -> None:
@@ -47,17 +29,6 @@ def start_tiny(at: AppTest, model: str = "gan") -> None:
 def step_now(at: AppTest) -> tuple[int, str]:
     text = at.get("progress")[0].proto.text
     return int(STEP_PATTERN.search(text).group(1).replace(",", "")), text
-
-
-def wait_until(at: AppTest, condition, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        at.run()
-        assert not at.exception, at.exception
-        if condition(at):
-            return
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.3)
 
 
 def the_job():

@@ -5,30 +5,13 @@
 """
 from __future__ import annotations
 
-import re
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
-STEP_PATTERN = re.compile(r"Step ([\d,]+) / ([\d,]+)")
-
-
-@pytest.fixture(autouse=True)
-def runs_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "runs"
-    monkeypatch.setenv("LATENT_LAB_RUNS", str(folder))
-    return folder
-
-
-def open_train() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-    at.switch_page("pages/train.py").run()
-    assert not at.exception
-    return at
+from page_support import open_train, progress, runs_dir, wait_until  # noqa: F401  (runs_dir: autouse)
 
 
 def tiny(at: AppTest, steps: int = 20_000) -> None:
@@ -38,28 +21,6 @@ def tiny(at: AppTest, steps: int = 20_000) -> None:
     at.number_input(key="train_depth").set_value(2)
     at.number_input(key="train_steps").set_value(steps).run()
     assert not at.exception
-
-
-def progress(at: AppTest) -> tuple[int, int, str]:
-    """(step, target, full text) from the live panel's progress bar."""
-    bars = at.get("progress")
-    assert bars, "no progress bar on the page"
-    text = bars[0].proto.text
-    match = STEP_PATTERN.search(text)
-    assert match, text
-    return int(match.group(1).replace(",", "")), int(match.group(2).replace(",", "")), text
-
-
-def wait_until(at: AppTest, condition, timeout: float = 30.0, pause: float = 0.3) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        at.run()
-        assert not at.exception, at.exception
-        if condition(at):
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out; page says: {progress(at)[2] if at.get('progress') else 'no progress'}")
-        time.sleep(pause)
 
 
 def my_jobs():

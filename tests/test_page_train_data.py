@@ -9,31 +9,19 @@ from __future__ import annotations
 import base64
 import io
 import json
-import re
 import time
 import zipfile
-from pathlib import Path
 
 import numpy as np
-import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
-STEP_PATTERN = re.compile(r"Step ([\d,]+) / ([\d,]+)")
-
-
-@pytest.fixture(autouse=True)
-def runs_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "runs"
-    monkeypatch.setenv("LATENT_LAB_RUNS", str(folder))
-    return folder
+from page_support import ROOT, STEP_PATTERN, runs_dir  # noqa: F401  (runs_dir: autouse)
+from page_support import open_train as open_train_page
 
 
 def open_train(dataset: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-    at.switch_page("pages/train.py").run()
-    assert not at.exception
+    at = open_train_page()
     at.number_input(key="train_hidden").set_value(16)
     at.number_input(key="train_depth").set_value(2)
     at.number_input(key="train_steps").set_value(20_000)

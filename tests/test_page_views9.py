@@ -9,26 +9,11 @@ from __future__ import annotations
 import base64
 import json
 import math
-import time
-from pathlib import Path
 
 import numpy as np
-import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(autouse=True)
-def runs_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("LATENT_LAB_RUNS", str(tmp_path / "runs"))
-
-
-def open_train() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-    at.switch_page("pages/train.py").run()
-    assert not at.exception
-    return at
+from page_support import open_train, runs_dir, wait_until  # noqa: F401  (runs_dir: autouse)
 
 
 def charts(at: AppTest) -> dict[str, dict]:
@@ -38,17 +23,6 @@ def charts(at: AppTest) -> dict[str, dict]:
         key = chart.proto.id.rsplit("-", 1)[-1]  # ids look like "$$ID-<hash>-<key>"
         found[key] = json.loads(chart.proto.spec)
     return found
-
-
-def wait_for(at: AppTest, condition, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        at.run()
-        assert not at.exception, at.exception
-        if condition(at):
-            return
-        assert time.monotonic() < deadline, "timed out waiting for the page"
-        time.sleep(0.3)
 
 
 def numbers(values) -> np.ndarray:
@@ -69,7 +43,7 @@ def test_ring8_run_shows_the_warped_grid_and_the_kl_js_curve_and_layers_switch_o
     at.number_input(key="train_depth").set_value(2)
     at.number_input(key="train_steps").set_value(20_000).run()
     at.button(key="train_start").click().run()
-    wait_for(at, lambda a: "train_chart_divergence" in charts(a))
+    wait_until(at, lambda a: "train_chart_divergence" in charts(a), timeout=60.0)
 
     figures = charts(at)
     view = figures["train_view_points"]
@@ -127,7 +101,7 @@ def test_memorisation_panel_on_a_tiny_digits_run():
     at.run()
     assert not at.error, [e.value for e in at.error]
     at.button(key="train_start").click().run()
-    wait_for(at, lambda a: any("finished" in p.proto.text for p in a.get("progress")))
+    wait_until(at, lambda a: any("finished" in p.proto.text for p in a.get("progress")), timeout=60.0)
 
     assert not memory_rows(at)  # nothing computed until asked
     assert at.segmented_control(key="train_memory_feature").value == "classifier"

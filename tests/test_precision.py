@@ -223,14 +223,20 @@ def test_classic_runs_train_on_cuda(precision, overrides):
     assert {p.device.type for p in trainer.models.parameters()} == {"cuda"} and _all_fp32(trainer)
 
 
-def test_a_job_says_when_bf16_fell_back_and_the_page_tells_the_student(monkeypatch):
+@pytest.fixture
+def bf16_refused(monkeypatch):
+    """torch.autocast as on a device without bf16: it switches itself off. Undo with the returned function."""
+    real_autocast = torch.autocast
+    monkeypatch.setattr(torch, "autocast", lambda device_type, dtype=None, enabled=True, cache_enabled=None:
+                        real_autocast(device_type, dtype=dtype, enabled=False))
+    return lambda: monkeypatch.setattr(torch, "autocast", real_autocast)
+
+
+def test_a_job_says_when_bf16_fell_back_and_the_page_tells_the_student(bf16_refused):
     """Asked for bf16 on a device that cannot run it: the snapshot says fp32, and the live panel says why."""
     from app.train_text import TEXT
     from gan_core.training import TrainingJob
 
-    real_autocast = torch.autocast
-    monkeypatch.setattr(torch, "autocast", lambda device_type, dtype=None, enabled=True, cache_enabled=None:
-                        real_autocast(device_type, dtype=dtype, enabled=False))
     job = TrainingJob(TrainConfig(**{**TINY_POINTS, "precision": "bf16", "steps": 3}))
     with pytest.warns(RuntimeWarning, match="trains in fp32"):
         job.start()
@@ -238,20 +244,17 @@ def test_a_job_says_when_bf16_fell_back_and_the_page_tells_the_student(monkeypat
     view = job.snapshot(history_points=0)
     assert view["config"]["precision"] == "bf16" and view["precision"] == "fp32"
     assert all(TEXT["bf16_fallback"]) and "fp32" in TEXT["bf16_fallback"][0]
-    monkeypatch.setattr(torch, "autocast", real_autocast)
+    bf16_refused()  # undone: the same job trains in bf16 where it can
     fine = TrainingJob(TrainConfig(**{**TINY_POINTS, "precision": "bf16", "steps": 2}))
     fine.start()
     fine.join(30)
     assert fine.snapshot(history_points=0)["precision"] == "bf16"
 
 
-def test_train_page_says_when_a_run_fell_back_to_fp32(monkeypatch, tmp_path):
+def test_train_page_says_when_a_run_fell_back_to_fp32(monkeypatch, tmp_path, bf16_refused):
     from test_page_train import open_train, progress, tiny, wait_until
 
     monkeypatch.setenv("LATENT_LAB_RUNS", str(tmp_path / "runs"))
-    real_autocast = torch.autocast
-    monkeypatch.setattr(torch, "autocast", lambda device_type, dtype=None, enabled=True, cache_enabled=None:
-                        real_autocast(device_type, dtype=dtype, enabled=False))
     at = open_train()
     tiny(at)
     at.selectbox(key="train_precision").set_value("bf16").run()

@@ -1,0 +1,52 @@
+"""What the AppTest page tests share: a private runs folder, opening the Train page, reading its progress bar,
+and rerunning until something shows (`run_every` never fires inside AppTest).
+
+A module gets the runs folder by importing `runs_dir` (an autouse fixture is active wherever its name is).
+"""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+STEP_PATTERN = re.compile(r"Step ([\d,]+) / ([\d,]+)")
+
+
+@pytest.fixture(autouse=True)
+def runs_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "runs"
+    monkeypatch.setenv("LATENT_LAB_RUNS", str(folder))
+    return folder
+
+
+def open_train() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    at.switch_page("pages/train.py").run()
+    assert not at.exception
+    return at
+
+
+def progress(at: AppTest) -> tuple[int, int, str]:
+    """(step, target, full text) from the live panel's progress bar."""
+    bars = at.get("progress")
+    assert bars, "no progress bar on the page"
+    text = bars[0].proto.text
+    match = STEP_PATTERN.search(text)
+    assert match, text
+    return int(match.group(1).replace(",", "")), int(match.group(2).replace(",", "")), text
+
+
+def wait_until(at: AppTest, condition, timeout: float = 30.0, pause: float = 0.3) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        at.run()
+        assert not at.exception, at.exception
+        if condition(at):
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out; page says: {progress(at)[2] if at.get('progress') else 'no progress'}")
+        time.sleep(pause)
