@@ -17,7 +17,8 @@ from gan_core.config import TrainConfig
 from gan_core.jobs import JobLimitError
 from gan_core.latents import LatentModel
 from gan_core.store import DEMO_DIR, list_checkpoints
-from gan_core.training import FAILED, QUEUED, TrainingJob
+from gan_core.training import FAILED, QUEUED
+from gan_core.worker import new_job
 
 from .collapse_text import TEXT
 from .i18n import lang, t
@@ -127,7 +128,7 @@ def submit_pending() -> int:
     for arm in lab["arms"]:
         if arm["job_id"] or arm["path"] or arm.get("cancelled"):
             continue
-        job = TrainingJob(TrainConfig.from_dict(arm["config"]), name=arm["name"], owner=owner)
+        job = new_job(TrainConfig.from_dict(arm["config"]), name=arm["name"], owner=owner)
         try:
             manager.submit(job)
         except JobLimitError:

@@ -61,6 +61,18 @@ def _charts_follow_every_rerun(request, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _jobs_in_threads(request, monkeypatch):
+    """Page tests reach into a job's Trainer (its weights, its optimiser), which lives in this process only when
+    jobs train in threads. The app's own default, worker processes, is tested in test_worker.py, by the tests
+    marked `worker_process` and by the browser tests (their server runs the default). Setting
+    LATENT_LAB_WORKERS runs everything in that mode."""
+    if request.node.get_closest_marker("worker_process") is None and "LATENT_LAB_WORKERS" not in os.environ:
+        import gan_core.worker
+
+        monkeypatch.setattr(gan_core.worker, "DEFAULT_WORKERS", "thread")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_streamlit_caches():
     """AppTest runs share a process: clear st.cache_resource so jobs and models never leak between tests."""
     yield

@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -29,7 +30,13 @@ def my_jobs():
     return job_manager().jobs()
 
 
-def test_start_pause_step_resume_save_stop(runs_dir):
+@pytest.mark.parametrize("workers", ["thread", pytest.param("process", marks=pytest.mark.worker_process)])
+def test_start_pause_step_resume_save_stop(runs_dir, workers):
+    """The whole control cycle, with the run training in the server (thread) and in a worker process."""
+    from gan_core.worker import ProcessTrainingJob, worker_mode
+
+    if "LATENT_LAB_WORKERS" not in os.environ:
+        assert worker_mode() == workers
     at = open_train()
     tiny(at)
     assert not at.button(key="train_start").disabled
@@ -43,6 +50,7 @@ def test_start_pause_step_resume_save_stop(runs_dir):
     wait_until(at, lambda a: progress(a)[0] > step)  # the count keeps rising between reruns
     assert len(at.get("plotly_chart")) >= 4  # 2-D view, losses, D outputs, gradient norms
     assert len(my_jobs()) == 1
+    assert isinstance(my_jobs()[0], ProcessTrainingJob) == (worker_mode() == "process")
 
     at.button(key="train_pause").click().run()
     paused_at, _, text = progress(at)

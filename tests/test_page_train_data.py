@@ -100,7 +100,9 @@ def test_draw_mode_blocks_start_until_there_are_points_then_trains_on_them():
     # the live view draws the drawn data's samples behind the generated points, from this session's memory
     view = next(chart for chart in at.get("plotly_chart") if chart.proto.id.endswith("train_view_points"))
     real = [trace for trace in json.loads(view.proto.spec)["data"] if trace.get("name") == "real data"]
-    assert real and trace_length(real[0]["x"]) == 1000, "the live view shows no real points for a drawn run"
+    from app.train_jobs import REAL_POINTS_SHOWN
+
+    assert real and trace_length(real[0]["x"]) == REAL_POINTS_SHOWN, "the live view shows no real points for a drawn run"
     job.stop()
 
 

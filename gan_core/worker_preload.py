@@ -1,0 +1,11 @@
+"""Imported once by the fork server that starts training workers (see gan_core.worker).
+
+Everything a worker would otherwise load on its first step is paid here, once per server: torch, the
+trainer, and the lazy imports of the first optimiser (torch._dynamo, seconds on a laptop). Only imports
+and a one-element tensor: no parallel work runs here, so no thread pool exists to break in a forked child.
+"""
+import torch
+
+from gan_core import evaluate, training, worker  # noqa: F401  (what every worker runs; evaluate: the metrics, scipy)
+
+torch.optim.Adam([torch.zeros(1, requires_grad=True)])

@@ -1,0 +1,216 @@
+"""Training in a worker process (gan_core.worker): the same run as in a thread, controlled across a pipe, mirrored
+exactly, and no process or thread left behind when a run ends, dies or loses its server."""
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+import gan_core.worker
+
+from gan_core.config import ConfigError
+from gan_core.jobs import JobManager
+from gan_core.training import FAILED, FINISHED, PAUSED, QUEUED, STOPPED, History, Trainer, TrainingJob
+from gan_core.worker import ProcessTrainingJob, _Publisher, new_job, worker_mode
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def wait_for(predicate, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def process_gone(pid: int) -> bool:
+    """No such process, or only its zombie entry (a container's first process may never reap it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return state in ("Z", "X")
+
+
+def same_view(thread_view: dict, process_view: dict) -> None:
+    for key in ("status", "step", "target_steps", "history", "metrics", "events", "n_snapshots", "precision", "config"):
+        np.testing.assert_equal(process_view[key], thread_view[key], err_msg=key)
+
+
+def untimed(frames: list[dict]) -> list[dict]:
+    return [{k: v for k, v in frame.items() if k != "time"} for frame in frames]  # wall-clock seconds differ
+
+
+def test_a_worker_trains_exactly_what_a_thread_trains(tiny_config):
+    config = tiny_config.replace(steps=40)
+    in_thread = TrainingJob(config, name="same")
+    in_thread.start()
+    in_process = ProcessTrainingJob(config, name="same")
+    in_process.start()
+    in_thread.join(60)
+    in_process.join(60)
+    assert in_process.status == in_thread.status == FINISHED
+    assert not in_process._process.is_alive()  # the worker left once its run was over
+    same_view(in_thread.snapshot(), in_process.snapshot())
+    np.testing.assert_equal(untimed(in_process.frames()), untimed(in_thread.frames()))
+    ours, theirs = in_thread.checkpoint_payload(), in_process.checkpoint_payload()  # the worker's last weights
+    assert theirs["step"] == 40
+    for name, tensor in ours["state"]["models"].items():
+        assert torch.equal(theirs["state"]["models"][name], tensor), name
+
+
+def test_pause_step_live_settings_save_and_stop_cross_the_pipe(tiny_config):
+    job = ProcessTrainingJob(tiny_config.replace(steps=100_000), name="controlled")
+    job.start()
+    wait_for(lambda: job.trainer is not None and job.trainer.step_count > 10)
+    wait_for(lambda: job.snapshot()["steps_per_second"] > 0, timeout=5)  # from the updates' steps and times
+
+    job.pause()
+    paused_at = job.trainer.step_count  # pause waits for the worker, so this is the step it stopped at
+    assert job.status == PAUSED
+    time.sleep(0.5)
+    assert job.trainer.step_count == paused_at and job.snapshot()["status"] == PAUSED
+
+    job.step_once(part="d")
+    wait_for(lambda: job.trainer.step_count == paused_at + 1, timeout=5)
+    assert job.frames()[-1]["step"] == paused_at + 1  # a single step shows what it changed
+
+    assert job.set_hparams(lr_g=5e-4) == {"lr_g": [tiny_config.lr_g, 5e-4]}
+    assert job.config.lr_g == 5e-4
+    with pytest.raises(ConfigError) as refused:
+        job.set_hparams(lr_d=-1.0)
+    assert refused.value.field == "lr_d" and job.config.lr_d == tiny_config.lr_d
+    wait_for(lambda: job.snapshot()["events"], timeout=5)
+    assert job.snapshot()["events"][-1]["changes"] == {"lr_g": [tiny_config.lr_g, 5e-4]}
+
+    job.step_delay = 0.05  # slow motion reaches the worker
+    job.resume()
+    wait_for(lambda: job.trainer.step_count > paused_at + 3, timeout=10)
+    payload = job.checkpoint_payload()  # asked of the running worker
+    assert payload["step"] > paused_at and payload["config"]["lr_g"] == 5e-4
+    assert payload["state"]["models"]
+
+    job.stop()
+    job.join(10)
+    assert job.status == STOPPED and not job.thread_alive and not job._process.is_alive()
+    assert job.checkpoint_payload()["step"] == job.trainer.step_count  # Save still works after the end
+
+
+def test_a_queued_job_takes_settings_and_the_manager_runs_jobs_in_turn(tiny_config):
+    manager = JobManager(max_running=1)
+    try:
+        first = manager.submit(ProcessTrainingJob(tiny_config.replace(steps=40), owner="a"))
+        second = manager.submit(ProcessTrainingJob(tiny_config.replace(steps=30), owner="a"))
+        assert second.status == QUEUED and manager.queue_position(second) == 1
+        assert second.set_hparams(lr_d=3e-4) == {"lr_d": [tiny_config.lr_d, 3e-4]}  # before it has a worker
+        wait_for(lambda: first.status == FINISHED and second.status == FINISHED, timeout=60)
+        assert second.snapshot()["config"]["lr_d"] == 3e-4 and second.snapshot()["step"] == 30
+    finally:
+        manager.shutdown()
+
+
+def test_a_worker_that_dies_fails_its_run_with_a_sentence(tiny_config):
+    finished = threading.Event()
+    job = ProcessTrainingJob(tiny_config.replace(steps=100_000))
+    job.on_done = lambda _job: finished.set()
+    job.start()
+    wait_for(lambda: job.trainer is not None and job.trainer.step_count > 0)
+    os.kill(job._process.pid, signal.SIGKILL)  # what the kernel does to a process out of memory
+    assert finished.wait(15)
+    assert job.status == FAILED and "stopped unexpectedly" in job.error and "exit code -9" in job.error
+    assert not job.thread_alive
+
+
+def test_a_run_that_cannot_build_reports_why(tiny_config, tmp_path):
+    job = ProcessTrainingJob(tiny_config.replace(dataset="mnist", data_root=str(tmp_path)))
+    job.start()
+    job.join(30)
+    assert job.status == FAILED and "MNIST not found" in job.error
+    with pytest.raises(RuntimeError, match="not started"):
+        job.checkpoint_payload()
+
+
+def test_workers_end_when_their_server_is_killed(tmp_path):
+    # No `if __name__ == "__main__"` guard on purpose: a worker must not re-run the server's main script.
+    script = tmp_path / "server.py"
+    script.write_text(textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {str(ROOT)!r})
+        from gan_core.presets import preset_config
+        from gan_core.worker import ProcessTrainingJob
+        job = ProcessTrainingJob(preset_config("ring8-vanilla").replace(steps=1_000_000))
+        job.start()
+        while job.trainer is None or job.trainer.step_count < 5:
+            time.sleep(0.05)
+        print(job._process.pid, flush=True)
+        time.sleep(120)
+    """))
+    server = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()
+        assert line.strip().isdigit(), server.stderr.read() if server.poll() is not None else line
+        worker = int(line)
+        assert not process_gone(worker)
+        server.send_signal(signal.SIGKILL)
+        server.wait(10)
+        wait_for(lambda: process_gone(worker), timeout=15)
+    finally:
+        server.kill()
+        server.wait(10)
+
+
+def test_abandoned_runs_leave_no_thread_or_process(tiny_config):
+    baseline = threading.active_count()
+    manager = JobManager(max_running=2)
+    jobs = [manager.submit(ProcessTrainingJob(tiny_config.replace(steps=100_000), owner=f"student{i}"))
+            for i in range(5)]
+    wait_for(lambda: all(j.trainer is not None for j in jobs[:2]))
+    pids = [j._process.pid for j in jobs[:2]]
+    for i in range(5):
+        manager.release_owner(f"student{i}", grace_seconds=0.1)
+    wait_for(lambda: not manager.jobs(), timeout=20)
+    wait_for(lambda: threading.active_count() <= baseline, timeout=10)
+    wait_for(lambda: all(process_gone(pid) for pid in pids), timeout=10)
+    assert all(j.status == STOPPED for j in jobs)
+
+
+def test_the_publisher_mirrors_merged_history_and_thinned_snapshots(tiny_config):
+    """The update protocol, without a process: every update applied to a mirror gives the trainer's own view,
+    across history rows merged in pairs, snapshots thinned, metrics and live changes."""
+    config = tiny_config.replace(steps=400, sample_every=2, metrics_every=25)
+    source = TrainingJob(config, name="source")
+    source.trainer = Trainer(config)
+    source.trainer.history = History(capacity=16)  # merges rows in pairs every few dozen steps
+    mirror = ProcessTrainingJob(config, name="source")
+    publisher = _Publisher(source)
+    for step in range(1, 301):
+        source.trainer.step()
+        if step == 150:
+            source.set_hparams(lr_d=4e-4)
+        if step % 7 == 0 or step == 300:
+            mirror._apply(pickle.loads(publisher.update(acked=0)))
+    assert source.trainer.history.stride > 1 and len(source.trainer.snapshots) < 150  # both paths were taken
+    same_view(source.snapshot(), mirror.snapshot())
+    np.testing.assert_equal(mirror.frames(), source.frames())
+    assert publisher.update(acked=0) is None  # nothing new, nothing sent
+
+
+def test_new_job_follows_the_setting(tiny_config, monkeypatch):
+    monkeypatch.setenv("LATENT_LAB_WORKERS", "process")
+    assert worker_mode() == "process" and isinstance(new_job(tiny_config), ProcessTrainingJob)
+    assert type(new_job(tiny_config, trainer_factory=Trainer)) is TrainingJob  # a custom trainer needs a thread
+    monkeypatch.setenv("LATENT_LAB_WORKERS", "thread")
+    assert type(new_job(tiny_config)) is TrainingJob
+    monkeypatch.setenv("LATENT_LAB_WORKERS", "bogus")  # an unknown value means the default
+    monkeypatch.setattr(gan_core.worker, "DEFAULT_WORKERS", "process")
+    assert worker_mode() == "process"
