@@ -23,6 +23,26 @@ def draw_sidebar() -> None:
         st.radio(t(TEXT, "language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True)
         st.markdown(t(TEXT, "device", device=_device_label()))
         _runs_panel()
+        _load_chart_library()
+
+
+PRELOAD_KEY = "chart_library_preload"
+
+
+def _load_chart_library() -> None:
+    """An empty, hidden chart on every page, so the browser loads its chart library while the student reads.
+
+    Streamlit fetches and compiles the plotly library (about 0.7 s of the browser's main thread) when the first
+    chart of a session appears. Without this, that is the moment a run starts, and on a laptop serving its own
+    page those 0.7 s are taken from the first seconds of training (measured in bench/bench_live.py). The figure
+    never changes, so later reruns send the same element and the browser redraws nothing.
+    """
+    from .train_plots import figure  # plotly: imported after the page has been drawn
+
+    empty = figure([{"type": "scatter", "x": [], "y": []}], {"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}})
+    with st.container(key=PRELOAD_KEY):
+        st.html(f"<style>.st-key-{PRELOAD_KEY} {{display: none;}}</style>")
+        st.plotly_chart(empty, key="chart_library_preload_figure", config={"staticPlot": True})
 
 
 def _runs_panel() -> None:

@@ -24,7 +24,7 @@ def test_mode_collapse_page_shows_table_and_charts(page, app_url):
     expect(table).to_be_visible(timeout=60_000)
     for text in ("ring8-vanilla", "ring8-fixed", "Modes covered", "★"):
         expect(table).to_contain_text(text)
-    charts = page.locator(".js-plotly-plot")
+    charts = page.get_by_test_id("stMain").locator(".js-plotly-plot")  # not the sidebar's hidden preload chart
     expect(charts.first).to_be_visible(timeout=30_000)
     expect(page.get_by_role("heading", name="How the samples spread")).to_be_visible()
     expect(page.get_by_role("heading", name="During training")).to_be_visible()

@@ -35,7 +35,7 @@ def test_sample_blend_page_shows_the_digits_gan(page, app_url):
 
     _tab(page, "Interpolate")
     expect(page.get_by_text("slerp (great circle)").first).to_be_visible(timeout=TIMEOUT)
-    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_test_id("stMain").locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT)
     _no_errors(page)
     screenshot(page, "sample-blend-interpolate")
 

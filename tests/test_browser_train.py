@@ -48,7 +48,7 @@ def test_home_then_train_ring8_live(page, app_url):
     button(page, "train_start").click()
 
     expect(page.get_by_text(STEP_MOVED)).to_be_visible(timeout=30_000)
-    charts = page.locator('[data-testid="stPlotlyChart"]')
+    charts = page.get_by_test_id("stMain").get_by_test_id("stPlotlyChart")  # not the sidebar's hidden preload
     expect(charts.first).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Losses", exact=True).first).to_be_visible(timeout=30_000)  # the loss chart's title
     expect(page.get_by_text("What am I looking at?")).to_be_visible()
