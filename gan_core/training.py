@@ -601,8 +601,13 @@ class TrainingJob:
                 return
             self._pause_requested = paused
             self.status = PAUSED if paused else RUNNING
-            self._thread = threading.Thread(target=self._run, name=f"latent-lab-{self.id}", daemon=True)
-            self._thread.start()
+            self._thread = self._launch(paused)
+
+    def _launch(self, paused: bool) -> threading.Thread:
+        """Start training (called once, under the lock); returns the thread that lives as long as the run."""
+        thread = threading.Thread(target=self._run, name=f"latent-lab-{self.id}", daemon=True)
+        thread.start()
+        return thread
 
     def pause(self) -> None:
         with self._lock:

@@ -27,11 +27,10 @@ import os
 import pickle
 import sys
 import threading
-import time
 from multiprocessing import spawn
 
 from .config import ConfigError, TrainConfig
-from .training import ACTIVE_STATES, FAILED, PAUSED, RUNNING, History, TrainingJob
+from .training import ACTIVE_STATES, FAILED, PAUSED, History, TrainingJob
 
 PUBLISH_SECONDS = 0.2  # how often a worker sends what changed (the page refreshes once a second)
 REPLY_SECONDS = 30.0  # how long a request (save, live settings) waits for the worker
@@ -175,32 +174,28 @@ class ProcessTrainingJob(TrainingJob):
         self._command("delay", seconds=float(seconds))
 
     # -- control ---------------------------------------------------------------------------------------------
-    def start(self, paused: bool = False) -> None:
-        with self._lock:
-            if self._thread is not None:
-                return
-            self._pause_requested = paused
-            self.status = PAUSED if paused else RUNNING
-            context, process_class = _mp_context()
-            ours, theirs = context.Pipe()
-            self._process = process_class(target=worker_main, args=(theirs,), name=f"latent-lab-{self.id}",
-                                            daemon=True)
-            try:
-                self._process.start()
-            except Exception as error:  # no process to be had (limits, platform): the run fails, the server lives
-                self._process = None
-                self.status, self.error = FAILED, f"Could not start a training process: {error}"
-                self._thread = threading.Thread(target=self._finish, name=f"latent-lab-{self.id}", daemon=True)
-                self._thread.start()
-                return
-            theirs.close()
-            self._connection = ours
-            _send(ours, {"config": self.config.to_dict(), "name": self.name, "resume_state": self._resume_state,
-                         "extra_steps": self._extra_steps, "dataset": self._dataset, "step_delay": self._step_delay,
-                         "paused": paused})
-            self._resume_state = self._dataset = None  # the worker has them now
-            self._thread = threading.Thread(target=self._watch, name=f"latent-lab-{self.id}", daemon=True)
-            self._thread.start()
+    def _launch(self, paused: bool) -> threading.Thread:
+        """Fork a worker, hand it the run and return the thread that applies its updates."""
+        context, process_class = _mp_context()
+        ours, theirs = context.Pipe()
+        self._process = process_class(target=worker_main, args=(theirs,), name=f"latent-lab-{self.id}", daemon=True)
+        try:
+            self._process.start()
+        except Exception as error:  # no process to be had (limits, platform): the run fails, the server lives
+            self._process = None
+            self.status, self.error = FAILED, f"Could not start a training process: {error}"
+            thread = threading.Thread(target=self._finish, name=f"latent-lab-{self.id}", daemon=True)
+            thread.start()
+            return thread
+        theirs.close()
+        self._connection = ours
+        _send(ours, {"config": self.config.to_dict(), "name": self.name, "resume_state": self._resume_state,
+                     "extra_steps": self._extra_steps, "dataset": self._dataset, "step_delay": self._step_delay,
+                     "paused": paused})
+        self._resume_state = self._dataset = None  # the worker has them now
+        thread = threading.Thread(target=self._watch, name=f"latent-lab-{self.id}", daemon=True)
+        thread.start()
+        return thread
 
     def pause(self) -> None:
         super().pause()
