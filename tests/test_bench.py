@@ -31,3 +31,20 @@ def test_optimisation_bench_compares_variants_with_the_baseline(tmp_path):
     assert rows["baseline"]["ratio"] == 1.0
     assert rows["adam-fused"]["steps_per_s"] > 0 and rows["adam-fused"]["ratio"] > 0
     assert rows["sample-inference-mode"]["steps_per_s"] > 0
+
+
+def test_live_bench_reads_a_rate_through_a_stale_counter():
+    """The page's counter changes once a second, each change drawn up to a second late and seen up to 0.1 s after;
+    the line through the changes still finds the true rate."""
+    import numpy as np
+    import pytest
+    from bench_live import counter_rate
+
+    rng = np.random.default_rng(0)
+    true_rate, changes = 180.0, []
+    for tick in range(1, 9):  # a fragment tick each second, drawn 0-1 s late, seen up to 0.1 s later
+        shown_at = tick + rng.uniform(0.0, 1.0)
+        changes.append((shown_at + rng.uniform(0.0, 0.1), int(true_rate * (shown_at - rng.uniform(0.0, 0.05)))))
+    assert counter_rate(changes) == pytest.approx(true_rate, rel=0.06)
+    with pytest.raises(RuntimeError, match="barely moved"):
+        counter_rate(changes[:2])
