@@ -683,9 +683,16 @@ class TrainingJob:
 
     def _run(self) -> None:
         try:
+            requested = self.config
             trainer = self._build()
             with self._lock:
                 self.trainer = trainer
+                # settings changed while the data loaded and the networks were built went into self.config only
+                late = {k: getattr(self.config, k) for k in Trainer.LIVE_FIELDS
+                        if getattr(self.config, k) != getattr(requested, k)}
+                if late:
+                    trainer.set_hparams(**late)
+                    self.config = trainer.config
             while True:
                 with self._lock:
                     while not self._stop_requested and self._pause_requested and not self._pending_steps:

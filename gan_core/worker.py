@@ -152,7 +152,8 @@ class ProcessTrainingJob(TrainingJob):
     def __init__(self, config: TrainConfig, name: str = "", owner: str = "", resume_state: dict | None = None,
                  extra_steps: int | None = None, dataset=None, step_delay: float = 0.0):
         self._connection = None
-        self._send_lock = threading.Lock()
+        self._send_lock = threading.RLock()  # taken before the job's lock, never after it
+        self.worker_pid: int | None = None
         self._process = None
         self._sent = 0  # commands sent to the worker, numbered from 1
         self._acked = 0  # the last command the worker has reported carrying out
@@ -175,35 +176,50 @@ class ProcessTrainingJob(TrainingJob):
 
     # -- control ---------------------------------------------------------------------------------------------
     def _launch(self, paused: bool) -> threading.Thread:
-        """Fork a worker, hand it the run and return the thread that applies its updates."""
-        context, process_class = _mp_context()
-        ours, theirs = context.Pipe()
-        self._process = process_class(target=worker_main, args=(theirs,), name=f"latent-lab-{self.id}", daemon=True)
+        """Fork a worker, hand it the run and return the thread that applies its updates.
+
+        Whatever goes wrong here (no process to be had, a dataset that cannot be pickled, a worker that died before
+        reading its run) fails this run with a sentence; nothing reaches the page or the job queue.
+        """
+        process = ours = theirs = None
         try:
-            self._process.start()
-        except Exception as error:  # no process to be had (limits, platform): the run fails, the server lives
-            self._process = None
+            spec = pickle.dumps({"config": self.config.to_dict(), "name": self.name, "resume_state": self._resume_state,
+                                 "extra_steps": self._extra_steps, "dataset": self._dataset,
+                                 "step_delay": self._step_delay, "paused": paused}, protocol=pickle.HIGHEST_PROTOCOL)
+            context, process_class = _mp_context()
+            ours, theirs = context.Pipe()
+            process = process_class(target=worker_main, args=(theirs,), name=f"latent-lab-{self.id}", daemon=True)
+            process.start()
+            theirs.close()
+            ours.send_bytes(spec)  # before anyone else may send: the run is the first thing the worker reads
+        except Exception as error:
+            for end in (ours, theirs):
+                if end is not None:
+                    end.close()
+            if process is not None and process.pid is not None:
+                process.kill()
+            self._process = process if process is not None and process.pid is not None else None
             self.status, self.error = FAILED, f"Could not start a training process: {error}"
             thread = threading.Thread(target=self._finish, name=f"latent-lab-{self.id}", daemon=True)
             thread.start()
             return thread
-        theirs.close()
-        self._connection = ours
-        _send(ours, {"config": self.config.to_dict(), "name": self.name, "resume_state": self._resume_state,
-                     "extra_steps": self._extra_steps, "dataset": self._dataset, "step_delay": self._step_delay,
-                     "paused": paused})
+        self._process, self.worker_pid = process, process.pid
         self._resume_state = self._dataset = None  # the worker has them now
+        self._connection = ours
         thread = threading.Thread(target=self._watch, name=f"latent-lab-{self.id}", daemon=True)
         thread.start()
         return thread
 
     def pause(self) -> None:
-        super().pause()
-        self._command("pause", wait=True)  # so the step shown as paused is the step it paused at
+        with self._send_lock:  # the local status and the command's number change together (see _apply)
+            super().pause()
+            number = self._command("pause")
+        self._wait_for(number)  # so the step shown as paused is the step it paused at
 
     def resume(self) -> None:
-        super().resume()
-        self._command("resume")
+        with self._send_lock:
+            super().resume()
+            self._command("resume")
 
     def step_once(self, count: int = 1, part: str = "both") -> None:
         if part not in ("both", "d", "g"):
@@ -216,8 +232,9 @@ class ProcessTrainingJob(TrainingJob):
         self._command("stop")
 
     def set_hparams(self, **changes) -> dict:
-        if self._connection is None:  # still queued: the change goes into the config it will start with
-            return super().set_hparams(**changes)
+        with self._lock:  # not while start() is handing the run over
+            if self._connection is None:  # still queued: the change goes into the config it will start with
+                return super().set_hparams(**changes)
         reply = self._request("set_hparams", changes=changes)
         if reply is None:
             raise ConfigError(next(iter(changes), "settings"), "This run has ended; its settings can no longer change.")
@@ -246,36 +263,41 @@ class ProcessTrainingJob(TrainingJob):
         return final
 
     # -- talking to the worker ----------------------------------------------------------------------------
-    def _command(self, kind: str, wait: bool = False, **fields) -> int:
+    def _command(self, kind: str, waiter: list | None = None, **fields) -> int:
         """Send a command; returns its number, 0 when there is no worker to send it to.
 
-        wait: until the worker's update says it has carried the command out (a step at most), 2 s at most.
+        waiter: [event, reply] registered under the command's number before it is sent, for commands that answer.
         """
         with self._send_lock:
             if self._connection is None or self._connection.closed:
                 return 0
             self._sent += 1
             number = self._sent
+            if waiter is not None:
+                self._replies[number] = waiter
             try:
                 _send(self._connection, {"kind": kind, "number": number, **fields})
             except (OSError, ValueError):  # the worker has gone; the watcher reports why
+                self._replies.pop(number, None)
                 return 0
-        if wait:
+            return number
+
+    def _wait_for(self, number: int) -> None:
+        """Until the worker reports carrying out command `number` (a step at most), the run ends, or 2 s pass."""
+        if number:
             with self._lock:
-                self._wake.wait_for(lambda: self._acked >= number or not self.thread_alive, timeout=2.0)
-        return number
+                self._wake.wait_for(lambda: self._acked >= number or self.status not in ACTIVE_STATES
+                                    or not self.thread_alive, timeout=2.0)
 
     def _request(self, kind: str, **fields) -> dict | None:
         """Send a command that answers; its reply, or None when the worker ended before answering."""
         waiter = [threading.Event(), None]
-        with self._send_lock:  # registered before it is sent, so a quick reply finds its waiter
-            number = self._sent + 1
-            self._replies[number] = waiter
-        if self._command(kind, **fields) != number:
-            self._replies.pop(number, None)
+        number = self._command(kind, waiter=waiter, **fields)
+        if not number:
             return None
         waiter[0].wait(REPLY_SECONDS)
-        self._replies.pop(number, None)
+        with self._send_lock:
+            self._replies.pop(number, None)
         return waiter[1]
 
     def _watch(self) -> None:
@@ -299,20 +321,22 @@ class ProcessTrainingJob(TrainingJob):
             self._finish()
 
     def _finish(self) -> None:
-        process = self._process
+        process, code = self._process, None
         if process is not None:
             process.join(timeout=10)
             if process.is_alive():
                 process.kill()
                 process.join(timeout=5)
+            code = process.exitcode
+            if code is not None:
+                process.close()  # its descriptors now, not whenever the job is collected
         with self._send_lock:
             if self._connection is not None:
                 self._connection.close()
-            for waiter in self._replies.values():
+            for waiter in list(self._replies.values()):
                 waiter[0].set()
         with self._lock:
             if self.status in ACTIVE_STATES:  # no end message: the worker died
-                code = process.exitcode if process is not None else None
                 how = f" (exit code {code})" if code not in (None, 0) else ""
                 self.status = FAILED
                 self.error = (f"The training process stopped unexpectedly{how}, perhaps for lack of memory. "
@@ -391,7 +415,10 @@ class _Publisher:
                 if final:
                     from .checkpoints import trainer_payload
 
-                    message["final_payload"] = trainer_payload(trainer, name=job.name)
+                    try:
+                        message["final_payload"] = trainer_payload(trainer, name=job.name)
+                    except Exception:  # the run's own end (finished, stopped) must still arrive; only Save is lost
+                        pass
             steady = tuple(message.get(k) for k in ("acked", "status", "message", "error", "target_steps", "built",
                                                     "step", "precision"))
             news = any(key in message for key in ("config", "history", "snapshots", "metrics", "events"))

@@ -60,7 +60,7 @@ def test_a_worker_trains_exactly_what_a_thread_trains(tiny_config):
     in_thread.join(60)
     in_process.join(60)
     assert in_process.status == in_thread.status == FINISHED
-    assert not in_process._process.is_alive()  # the worker left once its run was over
+    wait_for(lambda: process_gone(in_process.worker_pid), timeout=10)  # the worker left once its run was over
     same_view(in_thread.snapshot(), in_process.snapshot())
     np.testing.assert_equal(untimed(in_process.frames()), untimed(in_thread.frames()))
     ours, theirs = in_thread.checkpoint_payload(), in_process.checkpoint_payload()  # the worker's last weights
@@ -102,7 +102,8 @@ def test_pause_step_live_settings_save_and_stop_cross_the_pipe(tiny_config):
 
     job.stop()
     job.join(10)
-    assert job.status == STOPPED and not job.thread_alive and not job._process.is_alive()
+    assert job.status == STOPPED and not job.thread_alive
+    wait_for(lambda: process_gone(job.worker_pid), timeout=10)
     assert job.checkpoint_payload()["step"] == job.trainer.step_count  # Save still works after the end
 
 
@@ -125,7 +126,7 @@ def test_a_worker_that_dies_fails_its_run_with_a_sentence(tiny_config):
     job.on_done = lambda _job: finished.set()
     job.start()
     wait_for(lambda: job.trainer is not None and job.trainer.step_count > 0)
-    os.kill(job._process.pid, signal.SIGKILL)  # what the kernel does to a process out of memory
+    os.kill(job.worker_pid, signal.SIGKILL)  # what the kernel does to a process out of memory
     assert finished.wait(15)
     assert job.status == FAILED and "stopped unexpectedly" in job.error and "exit code -9" in job.error
     assert not job.thread_alive
@@ -152,7 +153,7 @@ def test_workers_end_when_their_server_is_killed(tmp_path):
         job.start()
         while job.trainer is None or job.trainer.step_count < 5:
             time.sleep(0.05)
-        print(job._process.pid, flush=True)
+        print(job.worker_pid, flush=True)
         time.sleep(120)
     """))
     server = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -175,7 +176,7 @@ def test_abandoned_runs_leave_no_thread_or_process(tiny_config):
     jobs = [manager.submit(ProcessTrainingJob(tiny_config.replace(steps=100_000), owner=f"student{i}"))
             for i in range(5)]
     wait_for(lambda: all(j.trainer is not None for j in jobs[:2]))
-    pids = [j._process.pid for j in jobs[:2]]
+    pids = [j.worker_pid for j in jobs[:2]]
     for i in range(5):
         manager.release_owner(f"student{i}", grace_seconds=0.1)
     wait_for(lambda: not manager.jobs(), timeout=20)
@@ -214,3 +215,83 @@ def test_new_job_follows_the_setting(tiny_config, monkeypatch):
     monkeypatch.setenv("LATENT_LAB_WORKERS", "bogus")  # an unknown value means the default
     monkeypatch.setattr(gan_core.worker, "DEFAULT_WORKERS", "process")
     assert worker_mode() == "process"
+
+
+def test_requests_from_several_threads_each_get_their_own_answer(tiny_config):
+    job = ProcessTrainingJob(tiny_config.replace(steps=100_000))
+    job.start()
+    wait_for(lambda: job.trainer is not None and job.trainer.step_count > 5)
+    answers, failures = [], []
+
+    def settings(value):
+        try:
+            answers.append(job.set_hparams(lr_g=value))
+        except Exception as error:  # noqa: BLE001  (any failure is the bug this test is about)
+            failures.append(repr(error))
+
+    def save():
+        try:
+            answers.append(job.checkpoint_payload()["step"])
+        except Exception as error:  # noqa: BLE001
+            failures.append(repr(error))
+
+    def slow_motion():
+        for i in range(40):
+            job.step_delay = 0.0 if i % 2 else 0.001
+
+    threads = [threading.Thread(target=settings, args=(1e-4 * (i + 1),)) for i in range(4)]
+    threads += [threading.Thread(target=save) for _ in range(3)] + [threading.Thread(target=slow_motion)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(40)
+    job.stop()
+    job.join(10)
+    assert not failures and len(answers) == 7
+
+
+def test_a_run_that_cannot_be_handed_to_a_worker_fails_with_a_sentence(tiny_config):
+    from gan_core.data import load_dataset
+
+    dataset = load_dataset("ring8", n_points=200)
+    dataset.extra["cannot be pickled"] = lambda: None
+    manager = JobManager(max_running=1)
+    try:
+        job = manager.submit(ProcessTrainingJob(tiny_config, dataset=dataset))  # nothing escapes into the page
+        job.join(10)
+        assert job.status == FAILED and job.error.startswith("Could not start a training process")
+        assert not job.is_active and not job.thread_alive
+        assert manager.submit(ProcessTrainingJob(tiny_config.replace(steps=5))).join(30) is None  # the queue moves on
+    finally:
+        manager.shutdown()
+
+
+def test_finished_workers_leave_no_open_descriptors(tiny_config):
+    def descriptors() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    warm = ProcessTrainingJob(tiny_config.replace(steps=5))  # the fork server's own connection is opened once
+    warm.start()
+    warm.join(30)
+    before = descriptors()
+    for _ in range(3):
+        job = ProcessTrainingJob(tiny_config.replace(steps=5))
+        job.start()
+        job.join(30)
+        assert job.status == FINISHED
+    assert descriptors() == before
+
+
+def test_settings_changed_while_a_run_builds_reach_its_trainer(tiny_config):
+    def slow_build(config, dataset=None):
+        time.sleep(0.5)  # a large dataset loading
+        return Trainer(config, dataset=dataset)
+
+    job = TrainingJob(tiny_config.replace(steps=100_000), trainer_factory=slow_build)
+    job.start()
+    time.sleep(0.1)
+    assert job.set_hparams(lr_g=5e-4) == {"lr_g": [tiny_config.lr_g, 5e-4]}
+    wait_for(lambda: job.trainer is not None, timeout=10)
+    job.stop()
+    job.join(10)
+    assert job.trainer.config.lr_g == 5e-4 and job.trainer.opt_g.param_groups[0]["lr"] == pytest.approx(5e-4)
