@@ -19,7 +19,7 @@ from gan_core.images import gif_bytes, make_grid
 from gan_core.jobs import JobLimitError
 from gan_core.store import save_run
 from gan_core.training import TrainingJob
-from gan_core.worker import new_job, worker_mode
+from gan_core.worker import new_job
 
 from . import train_data as user_data
 from .i18n import t
@@ -157,17 +157,8 @@ def start_run(config: TrainConfig, label: str) -> TrainingJob | None:
         else:
             st.session_state[DATA_ERROR_KEY] = str(error)
         return None
-    job = new_job(config, name=f"{label}-{time.strftime('%H%M%S')}", owner=session_id(),
-                  dataset=_dataset_to_send(config, dataset))
+    job = new_job(config, name=f"{label}-{time.strftime('%H%M%S')}", owner=session_id(), dataset=dataset)
     return _submit(job)
-
-
-def _dataset_to_send(config: TrainConfig, dataset):
-    """What a new job is handed. A worker process loads a built-in dataset itself (cheaper than copying MNIST
-    through a pipe); data drawn or uploaded in this session exists only here and goes with the job."""
-    if worker_mode() == "process" and not user_data.is_user_data(config.dataset):
-        return None
-    return dataset
 
 
 def continue_checkpoint(path: str, extra_steps: int) -> TrainingJob | None:
@@ -184,7 +175,7 @@ def continue_checkpoint(path: str, extra_steps: int) -> TrainingJob | None:
         flash("error", t(TEXT, "data_error", message=str(error)))
         return None
     job = new_job(config, name=f"{checkpoint.name}-more", owner=session_id(), resume_state=checkpoint.state,
-                  extra_steps=int(extra_steps), dataset=_dataset_to_send(config, dataset))
+                  extra_steps=int(extra_steps), dataset=dataset)
     if _submit(job):
         flash("success", t(TEXT, "resume_started", name=checkpoint.name, steps=int(extra_steps)))
     return job

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import subprocess
 import sys
@@ -51,9 +50,6 @@ def headless_rate(preset: str, seconds: float) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def _step(page) -> int | None:
-    match = re.search(r"Step ([\d,]+) / ", page.inner_text("body"))
-    return int(match.group(1).replace(",", "")) if match else None
 
 
 # The page's progress text, read without forcing a layout (textContent, unlike innerText), so that watching the
@@ -62,6 +58,11 @@ READ_PROGRESS = """() => {
     const m = document.body.textContent.match(/Step ([\\d,]+) \\/ ([\\d,]+) · (\\S+)/);
     return m ? [parseInt(m[1].replace(/,/g, "")), parseInt(m[2].replace(/,/g, "")), m[3]] : null;
 }"""
+
+
+def _step(page) -> int | None:
+    reading = page.evaluate(READ_PROGRESS)
+    return reading[0] if reading else None
 
 
 def counter_rate(changes: list[tuple[float, int]]) -> float:

@@ -560,6 +560,14 @@ QUEUED, RUNNING, PAUSED, FINISHED, STOPPED, FAILED = "queued", "running", "pause
 ACTIVE_STATES = (QUEUED, RUNNING, PAUSED)
 
 
+STEP_PARTS = ("both", "d", "g")  # what one step of a paused run may update: both players, or D or G alone
+
+
+def check_step_part(part: str) -> None:
+    if part not in STEP_PARTS:
+        raise ValueError(f"part must be both, d or g, not {part!r}")
+
+
 class TrainingJob:
     """Runs a Trainer in a background thread with start / pause / resume / single step / stop.
 
@@ -625,8 +633,7 @@ class TrainingJob:
 
     def step_once(self, count: int = 1, part: str = "both") -> None:
         """While paused, run exactly `count` more steps; part "d" or "g" updates only that player."""
-        if part not in ("both", "d", "g"):
-            raise ValueError(f"part must be both, d or g, not {part!r}")
+        check_step_part(part)
         with self._lock:
             if self.status == PAUSED:
                 self._pending_steps.extend([part] * count)

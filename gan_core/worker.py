@@ -30,7 +30,8 @@ import threading
 from multiprocessing import spawn
 
 from .config import ConfigError, TrainConfig
-from .training import ACTIVE_STATES, FAILED, PAUSED, History, TrainingJob
+from .data import dataset_names
+from .training import ACTIVE_STATES, FAILED, PAUSED, History, TrainingJob, check_step_part
 
 PUBLISH_SECONDS = 0.2  # how often a worker sends what changed (the page refreshes once a second)
 REPLY_SECONDS = 30.0  # how long a request (save, live settings) waits for the worker
@@ -183,8 +184,11 @@ class ProcessTrainingJob(TrainingJob):
         """
         process = ours = theirs = None
         try:
+            # a built-in dataset the worker loads itself (cheaper than copying MNIST through a pipe); data drawn or
+            # uploaded in a browser session exists only here and goes with the run
+            dataset = None if self.config.dataset in dataset_names() else self._dataset
             spec = pickle.dumps({"config": self.config.to_dict(), "name": self.name, "resume_state": self._resume_state,
-                                 "extra_steps": self._extra_steps, "dataset": self._dataset,
+                                 "extra_steps": self._extra_steps, "dataset": dataset,
                                  "step_delay": self._step_delay, "paused": paused}, protocol=pickle.HIGHEST_PROTOCOL)
             context, process_class = _mp_context()
             ours, theirs = context.Pipe()
@@ -222,8 +226,7 @@ class ProcessTrainingJob(TrainingJob):
             self._command("resume")
 
     def step_once(self, count: int = 1, part: str = "both") -> None:
-        if part not in ("both", "d", "g"):
-            raise ValueError(f"part must be both, d or g, not {part!r}")
+        check_step_part(part)
         if self.status == PAUSED:
             self._command("step", count=int(count), part=part)
 

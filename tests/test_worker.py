@@ -251,13 +251,13 @@ def test_requests_from_several_threads_each_get_their_own_answer(tiny_config):
 
 
 def test_a_run_that_cannot_be_handed_to_a_worker_fails_with_a_sentence(tiny_config):
-    from gan_core.data import load_dataset
+    from gan_core.data import points_dataset
 
-    dataset = load_dataset("ring8", n_points=200)
-    dataset.extra["cannot be pickled"] = lambda: None
+    drawn = points_dataset([[0, 0], [1, 1], [0, 1], [1, 0], [0.5, 0.5], [0.2, 0.8], [0.8, 0.2], [0.3, 0.3]], name="drawn")
+    drawn.extra["cannot be pickled"] = lambda: None  # drawn data travels with its run (built-in data does not)
     manager = JobManager(max_running=1)
     try:
-        job = manager.submit(ProcessTrainingJob(tiny_config, dataset=dataset))  # nothing escapes into the page
+        job = manager.submit(ProcessTrainingJob(tiny_config.replace(dataset=drawn.name), dataset=drawn))
         job.join(10)
         assert job.status == FAILED and job.error.startswith("Could not start a training process")
         assert not job.is_active and not job.thread_alive
