@@ -28,10 +28,11 @@ from .train_text import FAMILY_EXPLAIN, FAMILY_TRACE_TEXT, LATEX_DDPM, LATEX_ELB
 REFRESH_SECONDS = 1.0
 QUEUED_REFRESH_SECONDS = 3.0  # a queued run only shows its place in line: a class of 30 waiting pages costs less
 # While a run trains, the plotly charts redraw every CHART_SECONDS (their own fragment; the 2-D view, drawn beside
-# the samples, through keep_chart_view); the step counter, progress bar and sample grid still move every second. Streamlit gives a plotly chart a new identity whenever its figure changes,
-# so the browser throws the chart away and builds it again (~100 ms of chromium's time per chart); six charts
-# redrawn every second took a whole core on a 2-core laptop and slowed the training beside it. An unchanged
-# figure keeps its chart and costs nothing. Measured in bench/bench_live.py (docs/BENCHMARKS.md).
+# the samples, through keep_chart_view); the step counter, progress bar and sample grid still move every second.
+# Streamlit gives a plotly chart a new identity whenever its figure changes, so the browser throws the chart away
+# and builds it again (~100 ms of chromium's time per chart); six charts redrawn every second took a whole core on
+# a 2-core laptop and slowed the training beside it. An unchanged figure keeps its chart and costs nothing.
+# Measured in bench/bench_live.py (docs/BENCHMARKS.md).
 CHART_SECONDS = 2.0
 CHART_VIEW_KEY = "train_chart_view"  # (job id, monotonic time, view) the charts last drew
 HISTORY_POINTS = 600  # points per curve: plenty for a 600-pixel-wide chart, cheap to send every second
