@@ -1,20 +1,32 @@
-"""A class of students on one server: many browser sessions each start a run at once.
+"""A class of students on one server: many sessions each start a run at once.
 
-    python bench/classroom.py [--sessions 30] [--hold 40] [--grace 5] [--nice-browser] [--json out.json]
+    python bench/classroom.py [--sessions 30] [--hold 40] [--grace 5] [--clients protocol|browser] [--gap 0.25]
+                              [--nice-browser] [--json out.json]
 
-On loopback, with Debian's chromium: it serves the app, opens `--sessions` independent browser sessions (one
-browser context each, as separate students would be), and in each one presses a one-click preset on Home, which
-starts a training run. Runs beyond the server's job limit queue and show their position. While the class is
-connected it measures:
+On loopback: it serves the app, and `--sessions` students arrive, each in a session of its own, open Home and
+press a one-click preset, which starts a training run. Runs beyond the server's job limit queue and show their
+position. Two kinds of student:
+
+- `--clients protocol` (the default): in a class the browsers run on the students' laptops, not on the server.
+  Each student here is a `classroom_students.Student`: it fetches the files a real chromium fetched for Home and
+  the Train page (about 140 files, 9 MiB), then speaks Streamlit's websocket protocol as the browser's client
+  does, live panel reruns included. All of them run in one light process (a few CPU seconds in all), arriving
+  `--gap` seconds apart, so the server's two vCPUs are the server's. The teacher's browser is a real chromium
+  on this machine: it records the files and is the newcomer whose page paint is timed.
+- `--clients browser`: one headless chromium context per student, on this machine, arriving one after another.
+  Thirty pages rendering on the server's own two vCPUs: the worst case for the server, not a class.
+
+While the class is connected it measures:
 
 - `/_stcore/health` latency, polled four times a second from its own thread;
 - how long a newcomer waits for a fresh page (Home's title painted) while everyone else is training;
-- how many sessions see their run running vs waiting in the queue.
+- how many sessions see their run running, finished, or waiting in the queue;
+- the server's own CPU time (its training runs are in worker processes, not counted).
 
 Then every student closes the tab without stopping anything. The server must stop the abandoned runs after its
 grace period (LATENT_LAB_SESSION_GRACE, set here by --grace) and return to its baseline: the script reports the
 server's thread count and resident memory before the class, during, and after. It stops by itself: the number
-of requests and the time are bounded by the options (about sessions * 2 s + hold + grace + 60 s at most).
+of requests and the time are bounded by the options (about sessions * 10 s + hold + grace + 180 s at most).
 """
 from __future__ import annotations
 
@@ -28,6 +40,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,13 +66,17 @@ def thread_names(pid: int) -> list[str] | None:
 
 
 def proc_status(pid: int) -> dict:
-    """Threads (all, and those that are not idle server pools) and resident memory (MiB) of a process (Linux)."""
+    """Threads (all, and those that are not idle server pools), resident memory (MiB) and CPU seconds used so far
+    of a process (Linux)."""
     values = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         key, _, rest = line.partition(":")
         if key in ("Threads", "VmRSS"):
             values[key] = int(rest.split()[0])
-    status = {"threads": values.get("Threads", 0), "rss_mib": round(values.get("VmRSS", 0) / 1024, 1)}
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    cpu_s = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime of the server itself
+    status = {"threads": values.get("Threads", 0), "rss_mib": round(values.get("VmRSS", 0) / 1024, 1),
+              "cpu_s": round(cpu_s, 1)}
     names = thread_names(pid)
     if names is not None:
         status["app_threads"] = sum(not name.startswith(POOL_THREADS) for name in names)
@@ -137,15 +154,34 @@ def nice_browser(enabled: bool) -> None:
         subprocess.run("for p in $(pgrep -f chromium); do renice -n 19 -p $p; done >/dev/null 2>&1", shell=True)
 
 
-def newcomer_paint(browser, url: str) -> float:
-    """Seconds until a brand-new session sees Home's title."""
+def newcomer_paint(browser, url: str, assets: list | None = None) -> float:
+    """Seconds until a brand-new session sees Home's title. If `assets` is a list, the page goes on to the Train
+    page, and the paths of the files it fetched from the server over HTTP (not the websocket, not the health
+    check) are put in the list."""
     context = browser.new_context()
     try:
         page = context.new_page()
+        if assets is not None:
+            def keep(request) -> None:
+                path = request.url[len(url):] if request.url.startswith(url) else None
+                if path is not None and request.method == "GET" and not path.startswith("/_stcore/"):
+                    assets.append(path or "/")
+            page.on("requestfinished", keep)
         started = time.perf_counter()
         page.goto(url)
         page.get_by_test_id("stHeading").first.wait_for(timeout=60_000)
-        return time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        if assets is not None:
+            # the hidden chart at the end of the sidebar loads the chart library; then a student goes on to the
+            # Train page (in the app, as a click on Start does), whose widgets' code loads too
+            page.locator(".st-key-chart_library_preload").wait_for(state="attached", timeout=60_000)
+            page.wait_for_load_state("networkidle", timeout=30_000)
+            page.get_by_test_id("stSidebarNav").get_by_text("Train", exact=True).click(timeout=30_000)
+            page.get_by_test_id("stNumberInput").first.wait_for(state="attached", timeout=60_000)
+            page.wait_for_load_state("networkidle", timeout=30_000)
+            unique = list(dict.fromkeys(assets))  # a browser fetches each file once
+            assets[:] = unique
+        return seconds
     finally:
         context.close()
 
@@ -158,60 +194,156 @@ def summary(values: list[float]) -> dict:
             "max": round(ordered[-1], 4), "n": len(ordered)}
 
 
-def run(sessions: int, hold: float, grace: float, nice: bool = False) -> dict:
-    from browser_support import free_port, open_browser
+class BrowserClass:
+    """Each student is a browser context in one headless chromium on this machine."""
+
+    kind = "browser"
+
+    def __init__(self, browser, url: str, nice: bool):
+        self.browser, self.url, self.nice = browser, url, nice
+        self.contexts, self.pages = [], []
+
+    def arrive(self, sessions: int) -> dict:
+        for _ in range(sessions):
+            context = self.browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.goto(self.url)
+            page.locator(f".st-key-home_preset_{PRESET} button").click(timeout=60_000)
+            nice_browser(self.nice)
+            self.contexts.append(context)
+            self.pages.append(page)
+        return {}
+
+    def newcomer(self) -> float:
+        return newcomer_paint(self.browser, self.url)
+
+    def page_texts(self) -> list[str]:
+        return [page.locator('[data-testid="stMain"]').inner_text(timeout=30_000) for page in self.pages]
+
+    def leave(self) -> dict:
+        for context in self.contexts:
+            context.close()
+        return {}
+
+
+class WireClass:
+    """Each student is a `classroom_students.Student` (Streamlit's protocol without a browser), all of them in a
+    process of their own; `gap` seconds between two arrivals. Each student first fetches `assets`, the files a
+    real browser fetched. A newcomer during the class is a real chromium page when `browser` is given (the
+    teacher's browser, on the server's machine), else a protocol student."""
+
+    kind = "protocol"
+
+    def __init__(self, url: str, gap: float, assets: list, browser=None):
+        self.url, self.gap, self.assets, self.browser = url, gap, assets, browser
+        self.process = None
+
+    def arrive(self, sessions: int) -> dict:
+        import multiprocessing
+
+        from classroom_students import serve_class
+
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=serve_class, args=(child, self.url, sessions, f"home_preset_{PRESET}",
+                                                                 self.gap, tuple(self.assets)), daemon=True)
+        self.process.start()
+        child.close()
+        report = self._answer(timeout=sessions * 10 + 120)
+        return {"page_open_s": summary(report["open_s"]), "press_to_train_page_s": summary(report["press_s"]),
+                "students_failed": report["failed"][:5], "students_failed_n": len(report["failed"])}
+
+    def _answer(self, command: str | None = None, timeout: float = 120):
+        if command is not None:
+            self.conn.send(command)
+        if not self.conn.poll(timeout):
+            raise RuntimeError(f"the students' process did not answer {command or 'arrive'} in {timeout:g} s")
+        return self.conn.recv()
+
+    def newcomer(self) -> float:
+        if self.browser is not None:
+            return newcomer_paint(self.browser, self.url)
+        answer = self._answer("newcomer")
+        if isinstance(answer, str):
+            raise RuntimeError(f"a newcomer could not open the app: {answer}")
+        return answer
+
+    def page_texts(self) -> list[str]:
+        return self._answer("pages")
+
+    def leave(self) -> dict:
+        report = self._answer("leave")
+        self.process.join(10)
+        return {"student_process_cpu_s": round(report["cpu_s"], 1), "messages_to_students": report["messages"],
+                "mib_to_students": round(report["mib_received"], 1), "student_errors": report["errors"],
+                "asset_mib_to_students": round(report["asset_mib"], 1), "assets_missing": report["assets_missing"]}
+
+    def close(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            self.process.kill()
+
+
+def run(sessions: int, hold: float, grace: float, nice: bool = False, clients: str = "protocol",
+        gap: float = 0.25) -> dict:
+    from browser_support import browser_available, free_port, open_browser
 
     result: dict = {"sessions": sessions, "hold_s": hold, "grace_s": grace, "preset": PRESET,
-                    "cpu_count": os.cpu_count(), "browser_niced": nice}
-    with tempfile.TemporaryDirectory() as folder, open_browser() as browser:
+                    "cpu_count": os.cpu_count(), "clients": clients, "browser_niced": nice and clients == "browser"}
+    with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
         runs = Path(folder)
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         server = start_server(runs, port, grace)
         try:
             wait_healthy(url, server)
-            nice_browser(nice)
-            result["newcomer_idle_s"] = round(newcomer_paint(browser, url), 2)  # also warms the server up
+            if clients == "browser":
+                klass = BrowserClass(stack.enter_context(open_browser()), url, nice)
+                nice_browser(nice)
+                result["newcomer_idle_s"] = round(klass.newcomer(), 2)  # also warms the server up
+            else:
+                browser = stack.enter_context(open_browser()) if browser_available() else None
+                assets: list[str] = []
+                if browser is not None:  # the teacher opens the app first: what a browser fetches is recorded
+                    result["newcomer_idle_s"] = round(newcomer_paint(browser, url, assets), 2)
+                else:
+                    from classroom_students import open_once
+                    result["newcomer_idle_s"] = round(open_once(url), 2)
+                result["assets_per_student"] = len(assets)
+                result["gap_s"] = gap
+                klass = WireClass(url, gap, assets, browser)
+                stack.callback(klass.close)
             time.sleep(max(grace, 1.0) + 1.0)  # let the warm-up session's release pass
             result["before"] = proc_status(server.pid)
             poller = HealthPoller(url)
             poller.start()
 
             # the class arrives: each student opens Home and presses the one-click preset
-            contexts, pages = [], []
             started = time.perf_counter()
-            for _ in range(sessions):
-                context = browser.new_context(viewport={"width": 1280, "height": 900})
-                page = context.new_page()
-                page.goto(url)
-                page.locator(f".st-key-home_preset_{PRESET} button").click(timeout=60_000)
-                nice_browser(nice)
-                contexts.append(context)
-                pages.append(page)
+            result.update(klass.arrive(sessions))
             result["class_arrived_s"] = round(time.perf_counter() - started, 1)
+            arrived_cpu_s, arrived_at = proc_status(server.pid)["cpu_s"], time.perf_counter()
             poller.phase = "training"
 
             # while they train: a newcomer's wait, and what each student's page says
             newcomer = []
             hold_end = time.perf_counter() + hold
             while time.perf_counter() < hold_end:
-                newcomer.append(newcomer_paint(browser, url))
+                newcomer.append(klass.newcomer())
                 time.sleep(min(5.0, max(0.0, hold_end - time.perf_counter())))
             result["newcomer_during_class_s"] = summary(newcomer)
-            running = queued = 0
-            for page in pages:
-                text = page.locator('[data-testid="stMain"]').inner_text(timeout=30_000)
-                queued += ("queue" in text)
-                running += ("steps/s" in text) and ("queue" not in text)
-            result["pages_showing_queue_position"] = queued
-            result["pages_showing_a_running_run"] = running
+            texts = klass.page_texts()
+            result["pages_showing_queue_position"] = sum("queue" in text for text in texts)
+            result["pages_showing_a_running_run"] = sum("steps/s" in text and "queue" not in text for text in texts)
+            result["pages_showing_a_finished_run"] = sum("Save the run" in text for text in texts)
             result["during"] = proc_status(server.pid)
+            result["connected_s"] = round(time.perf_counter() - started, 1)
+            result["server_cores_while_training"] = round(
+                (result["during"]["cpu_s"] - arrived_cpu_s) / max(1e-9, time.perf_counter() - arrived_at), 3)
 
             # everyone closes the tab without pressing Stop
             poller.phase = "leaving"
             closed_at = time.perf_counter()
-            for context in contexts:
-                context.close()
+            result.update(klass.leave())
             deadline = closed_at + grace + 60
             while time.perf_counter() < deadline:
                 if back_to_baseline(result["before"], proc_status(server.pid)):
@@ -240,8 +372,12 @@ def run(sessions: int, hold: float, grace: float, nice: bool = False) -> dict:
 
 def print_table(result: dict) -> None:
     health = result["health"]
+    wire = result.get("clients") == "protocol"
+    newcomer = ("newcomer page paint" if not wire or result.get("assets_per_student")
+                else "newcomer's Home page run (protocol)")
     rows = [
         ("sessions (each starts a run)", result["sessions"],
+         "students speak Streamlit's protocol from one process" if wire else
          "chromium at nice 19" if result.get("browser_niced") else "chromium at normal priority"),
         ("class arrived and pressed Start (s)", result["class_arrived_s"], ""),
         ("/_stcore/health median / p95 / max (s)", f"{health['median']:.3f} / {health['p95']:.3f} / {health['max']:.3f}",
@@ -250,21 +386,38 @@ def print_table(result: dict) -> None:
         *[(f"  health while {phase}: median / p95 / max (s)",
            f"{values['median']:.3f} / {values['p95']:.3f} / {values['max']:.3f}", f"{values['n']} requests")
           for phase, values in result.get("health_by_phase", {}).items() if values],
-        ("newcomer page paint idle (s)", result["newcomer_idle_s"], ""),
-        ("newcomer page paint during class median / max (s)",
+        *([("students: Home page run median / max (s)",
+             f"{result['page_open_s']['median']:.2f} / {result['page_open_s']['max']:.2f}", "while the class arrived"),
+           ("students: Start to Train page shown median / max (s)",
+             f"{result['press_to_train_page_s']['median']:.2f} / {result['press_to_train_page_s']['max']:.2f}", ""),
+           ("students who could not open the app or press Start", result["students_failed_n"],
+            "; ".join(result["students_failed"])[:200])] if wire and result.get("page_open_s") else []),
+        (f"{newcomer} idle (s)", result["newcomer_idle_s"], ""),
+        (f"{newcomer} during class median / max (s)",
          f"{result['newcomer_during_class_s']['median']:.2f} / {result['newcomer_during_class_s']['max']:.2f}", ""),
         ("pages showing a queue position", result["pages_showing_queue_position"], ""),
         ("pages showing a running run", result["pages_showing_a_running_run"], ""),
+        ("pages showing a finished run", result.get("pages_showing_a_finished_run", 0), ""),
         ("server threads before / during / after", f"{result['before']['threads']} / {result['during']['threads']} / "
          f"{result['after']['threads']}", "back to baseline" if result["threads_back"] else "MISS: threads leaked"),
         *([("  app threads (not idle server pools) before / during / after",
              f"{result['before']['app_threads']} / {result['during']['app_threads']} / {result['after']['app_threads']}",
              f"idle pool workers after: {result['after']['pool_threads']}")]
           if "app_threads" in result["after"] else []),
+        ("server CPU seconds while the class was connected",
+         round(result["during"]["cpu_s"] - result["before"]["cpu_s"], 1),
+         f"{(result['during']['cpu_s'] - result['before']['cpu_s']) / max(1e-9, result['connected_s']):.2f} cores "
+         f"on average, {result['server_cores_while_training']:.2f} after the class arrived (training runs in "
+         "worker processes, not counted)"),
         ("server memory MiB before / during / after", f"{result['before']['rss_mib']} / {result['during']['rss_mib']} / "
          f"{result['after']['rss_mib']}", ""),
         ("seconds from closing every tab to baseline threads", result["seconds_to_baseline_after_close"],
          f"grace {result['grace_s']:g} s"),
+        *([("students' process: CPU s / messages / MiB received", f"{result['student_process_cpu_s']} / "
+            f"{result['messages_to_students']} / {result['mib_to_students']}",
+            "; ".join(result["student_errors"])[:200]),
+           ("files each student fetched first (MiB in all, missing)", result["assets_per_student"],
+            f"{result['asset_mib_to_students']} MiB, {result['assets_missing']} missing")] if wire else []),
     ]
     width = max(len(r[0]) for r in rows)
     for name, value, note in rows:
@@ -276,14 +429,20 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--hold", type=float, default=40.0, help="seconds the class stays connected")
     parser.add_argument("--grace", type=float, default=5.0, help="seconds before an abandoned run is stopped")
+    parser.add_argument("--clients", choices=("protocol", "browser"), default="protocol",
+                        help="protocol: students speak Streamlit's websocket protocol from one light process, as "
+                             "browsers on other machines would; browser: one headless chromium context per student "
+                             "on this machine")
+    parser.add_argument("--gap", type=float, default=0.25, help="seconds between two students' arrivals (protocol)")
     parser.add_argument("--nice-browser", action="store_true",
                         help="run chromium at the lowest CPU priority: stands in for browsers on the students' machines")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    if not 1 <= args.sessions <= 60 or not 0 <= args.hold <= 300 or not 0 <= args.grace <= 120:
-        print("classroom: sessions must be 1-60, hold 0-300 s and grace 0-120 s.", file=sys.stderr)
+    if not 1 <= args.sessions <= 60 or not 0 <= args.hold <= 300 or not 0 <= args.grace <= 120 \
+            or not 0 <= args.gap <= 10:
+        print("classroom: sessions must be 1-60, hold 0-300 s, grace 0-120 s and gap 0-10 s.", file=sys.stderr)
         return 2
-    result = run(args.sessions, args.hold, args.grace, nice=args.nice_browser)
+    result = run(args.sessions, args.hold, args.grace, nice=args.nice_browser, clients=args.clients, gap=args.gap)
     print_table(result)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))

@@ -48,3 +48,38 @@ def test_live_bench_reads_a_rate_through_a_stale_counter():
     assert counter_rate(changes) == pytest.approx(true_rate, rel=0.06)
     with pytest.raises(RuntimeError, match="barely moved"):
         counter_rate(changes[:2])
+
+
+def test_classroom_student_speaks_the_protocol_a_browser_speaks(tmp_path):
+    """bench/classroom.py's students stand in for browsers on other machines: one fetches the page's files, opens
+    Home, presses a one-click preset, lands on the Train page and keeps its live panel rerunning on the server's
+    interval, as the browser's client does."""
+    import asyncio
+    import time
+
+    from browser_support import serve_app
+    from classroom_students import Student
+
+    async def visit(url: str) -> Student:
+        student = Student(url, assets=("/", "/static/js/no-such-file.js"))
+        try:
+            await student.open()
+            assert student.asset_bytes > 100 and student.assets_missing == 1
+            assert "Latent Lab" in student.page_text()
+            assert "home_preset_ring8-fixed" in student.buttons
+            await student.press("home_preset_ring8-fixed")
+            assert student.query == "preset=ring8-fixed"
+            deadline = time.monotonic() + 60
+            while "steps/s" not in student.page_text() and time.monotonic() < deadline:
+                await asyncio.sleep(0.2)
+            assert "steps/s" in student.page_text(), student.page_text()[-500:]
+            runs = student.runs_finished
+            await asyncio.sleep(3.0)  # no message sent by the test: the fragments' own timers rerun them
+            assert student.runs_finished > runs
+        finally:
+            await student.close()
+        return student
+
+    with serve_app(tmp_path) as url:
+        student = asyncio.run(visit(url))
+    assert not student.errors and not student._timers
