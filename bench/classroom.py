@@ -65,6 +65,12 @@ def thread_names(pid: int) -> list[str] | None:
     return names or None
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used itself (user + system; its children not counted), from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def proc_status(pid: int) -> dict:
     """Threads (all, and those that are not idle server pools), resident memory (MiB) and CPU seconds used so far
     of a process (Linux)."""
@@ -73,10 +79,8 @@ def proc_status(pid: int) -> dict:
         key, _, rest = line.partition(":")
         if key in ("Threads", "VmRSS"):
             values[key] = int(rest.split()[0])
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    cpu_s = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime of the server itself
     status = {"threads": values.get("Threads", 0), "rss_mib": round(values.get("VmRSS", 0) / 1024, 1),
-              "cpu_s": round(cpu_s, 1)}
+              "cpu_s": round(cpu_seconds(pid), 1)}
     names = thread_names(pid)
     if names is not None:
         status["app_threads"] = sum(not name.startswith(POOL_THREADS) for name in names)
@@ -164,7 +168,7 @@ def newcomer_paint(browser, url: str, assets: list | None = None) -> float:
         if assets is not None:
             def keep(request) -> None:
                 path = request.url[len(url):] if request.url.startswith(url) else None
-                if path is not None and request.method == "GET" and not path.startswith("/_stcore/"):
+                if path is not None and request.method == "GET" and not path.startswith("/_stcore/stream"):
                     assets.append(path or "/")
             page.on("requestfinished", keep)
         started = time.perf_counter()
@@ -184,6 +188,17 @@ def newcomer_paint(browser, url: str, assets: list | None = None) -> float:
         return seconds
     finally:
         context.close()
+
+
+def page_shows(text: str) -> str:
+    """What a student's Train page (the words of its main area) shows of the student's run, one of four."""
+    if "queue" in text:
+        return "queue position"
+    if "Save the run" in text:  # a finished run's note
+        return "finished run"
+    if "steps/s" in text:
+        return "running run"
+    return "none of these"
 
 
 def summary(values: list[float]) -> dict:
@@ -250,7 +265,8 @@ class WireClass:
         self.process.start()
         child.close()
         report = self._answer(timeout=sessions * 10 + 120)
-        return {"page_open_s": summary(report["open_s"]), "press_to_train_page_s": summary(report["press_s"]),
+        return {"files_fetch_s": summary(report["fetch_s"]), "home_run_s": summary(report["home_s"]),
+                "press_to_train_page_s": summary(report["press_s"]),
                 "students_failed": report["failed"][:5], "students_failed_n": len(report["failed"])}
 
     def _answer(self, command: str | None = None, timeout: float = 120):
@@ -309,7 +325,7 @@ def run(sessions: int, hold: float, grace: float, nice: bool = False, clients: s
                     from classroom_students import open_once
                     result["newcomer_idle_s"] = round(open_once(url), 2)
                 result["assets_per_student"] = len(assets)
-                result["gap_s"] = gap
+                result["gap_s"], result["newcomer_in_chromium"] = gap, browser is not None
                 klass = WireClass(url, gap, assets, browser)
                 stack.callback(klass.close)
             time.sleep(max(grace, 1.0) + 1.0)  # let the warm-up session's release pass
@@ -321,7 +337,7 @@ def run(sessions: int, hold: float, grace: float, nice: bool = False, clients: s
             started = time.perf_counter()
             result.update(klass.arrive(sessions))
             result["class_arrived_s"] = round(time.perf_counter() - started, 1)
-            arrived_cpu_s, arrived_at = proc_status(server.pid)["cpu_s"], time.perf_counter()
+            arrived_at, arrived_cpu_s = time.perf_counter(), cpu_seconds(server.pid)
             poller.phase = "training"
 
             # while they train: a newcomer's wait, and what each student's page says
@@ -331,14 +347,13 @@ def run(sessions: int, hold: float, grace: float, nice: bool = False, clients: s
                 newcomer.append(klass.newcomer())
                 time.sleep(min(5.0, max(0.0, hold_end - time.perf_counter())))
             result["newcomer_during_class_s"] = summary(newcomer)
-            texts = klass.page_texts()
-            result["pages_showing_queue_position"] = sum("queue" in text for text in texts)
-            result["pages_showing_a_running_run"] = sum("steps/s" in text and "queue" not in text for text in texts)
-            result["pages_showing_a_finished_run"] = sum("Save the run" in text for text in texts)
-            result["during"] = proc_status(server.pid)
+            shown = [page_shows(text) for text in klass.page_texts()]
+            for state in ("queue position", "running run", "finished run", "none of these"):
+                result[f"pages_showing_{state.replace(' ', '_')}"] = shown.count(state)
+            held_s, held_cpu_s = time.perf_counter() - arrived_at, cpu_seconds(server.pid) - arrived_cpu_s
             result["connected_s"] = round(time.perf_counter() - started, 1)
-            result["server_cores_while_training"] = round(
-                (result["during"]["cpu_s"] - arrived_cpu_s) / max(1e-9, time.perf_counter() - arrived_at), 3)
+            result["server_cores_while_training"] = round(held_cpu_s / max(1e-9, held_s), 3)
+            result["during"] = proc_status(server.pid)
 
             # everyone closes the tab without pressing Stop
             poller.phase = "leaving"
@@ -373,8 +388,7 @@ def run(sessions: int, hold: float, grace: float, nice: bool = False, clients: s
 def print_table(result: dict) -> None:
     health = result["health"]
     wire = result.get("clients") == "protocol"
-    newcomer = ("newcomer page paint" if not wire or result.get("assets_per_student")
-                else "newcomer's Home page run (protocol)")
+    newcomer = "newcomer page paint" if result.get("newcomer_in_chromium", True) else "newcomer's Home (protocol)"
     rows = [
         ("sessions (each starts a run)", result["sessions"],
          "students speak Streamlit's protocol from one process" if wire else
@@ -386,18 +400,21 @@ def print_table(result: dict) -> None:
         *[(f"  health while {phase}: median / p95 / max (s)",
            f"{values['median']:.3f} / {values['p95']:.3f} / {values['max']:.3f}", f"{values['n']} requests")
           for phase, values in result.get("health_by_phase", {}).items() if values],
-        *([("students: Home page run median / max (s)",
-             f"{result['page_open_s']['median']:.2f} / {result['page_open_s']['max']:.2f}", "while the class arrived"),
+        *([("students: fetching the page's files median / max (s)",
+             f"{result['files_fetch_s']['median']:.2f} / {result['files_fetch_s']['max']:.2f}",
+             "while the class arrived"),
+           ("students: then Home's run median / max (s)",
+             f"{result['home_run_s']['median']:.2f} / {result['home_run_s']['max']:.2f}", "websocket to page drawn"),
            ("students: Start to Train page shown median / max (s)",
              f"{result['press_to_train_page_s']['median']:.2f} / {result['press_to_train_page_s']['max']:.2f}", ""),
            ("students who could not open the app or press Start", result["students_failed_n"],
-            "; ".join(result["students_failed"])[:200])] if wire and result.get("page_open_s") else []),
+            "; ".join(result["students_failed"])[:200])] if wire and result.get("home_run_s") else []),
         (f"{newcomer} idle (s)", result["newcomer_idle_s"], ""),
         (f"{newcomer} during class median / max (s)",
          f"{result['newcomer_during_class_s']['median']:.2f} / {result['newcomer_during_class_s']['max']:.2f}", ""),
-        ("pages showing a queue position", result["pages_showing_queue_position"], ""),
-        ("pages showing a running run", result["pages_showing_a_running_run"], ""),
-        ("pages showing a finished run", result.get("pages_showing_a_finished_run", 0), ""),
+        ("pages showing a queue position / running run / finished run / none of these",
+         " / ".join(str(result[f"pages_showing_{key}"]) for key in
+                    ("queue_position", "running_run", "finished_run", "none_of_these")), "at the end of the hold"),
         ("server threads before / during / after", f"{result['before']['threads']} / {result['during']['threads']} / "
          f"{result['after']['threads']}", "back to baseline" if result["threads_back"] else "MISS: threads leaked"),
         *([("  app threads (not idle server pools) before / during / after",
@@ -416,8 +433,9 @@ def print_table(result: dict) -> None:
         *([("students' process: CPU s / messages / MiB received", f"{result['student_process_cpu_s']} / "
             f"{result['messages_to_students']} / {result['mib_to_students']}",
             "; ".join(result["student_errors"])[:200]),
-           ("files each student fetched first (MiB in all, missing)", result["assets_per_student"],
-            f"{result['asset_mib_to_students']} MiB, {result['assets_missing']} missing")] if wire else []),
+           ("files each student fetched first", result["assets_per_student"],
+            f"{result['asset_mib_to_students']} MiB to all students, {result['assets_missing']} missing")]
+          if wire else []),
     ]
     width = max(len(r[0]) for r in rows)
     for name, value, note in rows:

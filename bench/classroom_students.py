@@ -4,20 +4,23 @@ In a real class the thirty browsers run on thirty laptops; on this machine thirt
 server's two vCPUs. A `Student` here does what the browser's Streamlit client does on the wire and nothing else:
 
 - it first fetches the page's files over HTTP as a browser with an empty cache does (`assets`: the paths a real
-  chromium session fetched, recorded by the bench; about 80 files and 7 MB), six at a time on keep-alive
-  connections;
+  chromium session fetched for Home and the Train page, recorded by the bench; about 140 files and 9 MiB), six
+  at a time on keep-alive connections;
 - it opens `/_stcore/stream`, asks for a run of the first page, and reads every message the server sends;
 - it presses a button by sending the button's trigger, exactly as the browser does (the widget id comes from
   the button element the server sent);
 - it follows the page where the server sends it (`st.switch_page`), and reruns each `st.fragment(run_every=...)`
   on the interval the server's `auto_rerun` message names, cancelling it on `stop_auto_rerun` or a full rerun,
   as the browser's client does;
-- it keeps the text of what the page shows (markdown, alerts, captions, ...) by element position, so the bench
-  can read "position 4 in the queue" or "steps/s" off a student's page.
+- it keeps the text of what the page's main area shows (markdown, alerts, captions, ...) by element position,
+  dropping what a full run no longer draws, so the bench can read "position 4 in the queue" or "steps/s" off a
+  student's page.
 
 The server does all of its work as for a browser: every script run, every chart's JSON, every websocket frame.
 It never sees cached-message hashes from these students, so it sends every element in full (a browser would
-be sent references for big repeated elements): if anything, more work than a class of browsers.
+be sent references for big repeated elements; the server serialises and hashes each message either way). It
+sends no widget values on a fragment's rerun (the browser sends them all): the server then keeps each widget's
+last value, so the page does what it would for a browser.
 
 `run_class(...)` runs in a process of its own (see bench/classroom.py) so that the health poller's timings in
 the bench process do not wait on these students' interpreter lock.
@@ -85,11 +88,14 @@ class Student:
     pool: ThreadPoolExecutor | None = None  # fetches the assets (a pool of its own for each open() if None)
     asset_bytes: int = 0
     assets_missing: int = 0
+    fetch_s: float = 0.0  # how long the last open() spent fetching the assets
     session_id: str = ""
     page_hash: str = ""
     query: str = ""
     buttons: dict = field(default_factory=dict)  # widget key suffix -> widget id
-    texts: dict = field(default_factory=dict)  # element position -> its words
+    texts: dict = field(default_factory=dict)  # position of an element in the page's main area -> its words
+    intervals: dict = field(default_factory=dict)  # fragment id -> seconds between its reruns, as the server said
+    sent: list = field(default_factory=list)  # (time, fragment id, is_auto_rerun) of every rerun asked for
     runs_finished: int = 0
     last_finish: int = -1  # ForwardMsg.ScriptFinishedStatus of the last run
     messages: int = 0
@@ -100,7 +106,9 @@ class Student:
         self._ws = None
         self._timers: dict[str, asyncio.Task] = {}
         self._finished = asyncio.Event()
+        self._gone = asyncio.Event()  # the connection ended
         self._reader: asyncio.Task | None = None
+        self._written: set = set()  # positions the current full run has drawn
 
     # -- what the browser sends -------------------------------------------------------------------------------
     def _rerun_message(self, trigger: str = "", fragment_id: str = "", auto: bool = False) -> bytes:
@@ -116,6 +124,7 @@ class Student:
             state.fragment_id, state.is_auto_rerun = fragment_id, auto
         info = state.context_info
         info.timezone, info.locale, info.url, info.color_scheme = "UTC", "en-US", self.url + "/", "light"
+        self.sent.append((time.monotonic(), fragment_id, auto))
         return message.SerializeToString()
 
     async def _send(self, payload: bytes) -> None:
@@ -139,6 +148,7 @@ class Student:
             self.page_hash = message.new_session.page_script_hash
             if not message.metadata.run.fragment_ids:  # a full run declares its timed fragments again
                 self._cancel_timers()
+                self._written = set()
         elif kind == "page_info_changed":
             self.query = message.page_info_changed.query_string
         elif kind == "auto_rerun":
@@ -148,16 +158,24 @@ class Student:
         elif kind == "script_finished":
             self.runs_finished += 1
             self.last_finish = message.script_finished
+            if message.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+                # as the browser does, what a full run did not draw again is gone from the page
+                self.texts = {path: text for path, text in self.texts.items() if path in self._written}
             self._finished.set()
         elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
             element = message.delta.new_element
             path = tuple(message.metadata.delta_path)
             if element.WhichOneof("type") == "button" and element.button.id.startswith("$$ID-"):
                 self.buttons[element.button.id.split("-", 2)[-1]] = element.button.id  # "$$ID-<hash>-<key>"
-            self.texts[path] = element_text(element)
+            if path and path[0] == 0:  # the main area; the sidebar is 1, dialogs and toasts elsewhere
+                self.texts[path] = element_text(element)
+                self._written.add(path)
 
     def _start_timer(self, fragment_id: str, interval: float) -> None:
+        if fragment_id in self._timers and self.intervals.get(fragment_id) == interval:
+            return  # the browser keeps a timer the server declares again unchanged
         self._cancel_timers([fragment_id])
+        self.intervals[fragment_id] = interval
 
         async def tick() -> None:
             while True:
@@ -178,8 +196,10 @@ class Student:
                 self._on_message(raw)
         except Exception as error:  # noqa: BLE001
             self.errors.append(f"receive: {error}")
+        finally:
+            self._cancel_timers()
+            self._gone.set()
 
-    # -- what a student does ----------------------------------------------------------------------------------
     async def _fetch_assets(self) -> None:
         if not self.assets:
             return
@@ -194,36 +214,57 @@ class Student:
         self.asset_bytes += sum(size for size in sizes if size > 0)
         self.assets_missing += sum(size < 0 for size in sizes)
 
+    async def _full_run_finished(self, deadline: float) -> None:
+        """Wait until a full run of the script runs to its end (not one ended early for a rerun or a page switch,
+        not a fragment's run); TimeoutError past `deadline`, ConnectionError if the server closed the socket."""
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"{self.name}: no run of the page finished in time")
+            finished = asyncio.ensure_future(self._finished.wait())
+            gone = asyncio.ensure_future(self._gone.wait())
+            await asyncio.wait([finished, gone], timeout=left, return_when=asyncio.FIRST_COMPLETED)
+            finished.cancel()
+            gone.cancel()
+            if self._finished.is_set():
+                self._finished.clear()
+                if self.last_finish == ForwardMsg.FINISHED_SUCCESSFULLY:
+                    return
+            elif self._gone.is_set():
+                raise ConnectionError(f"{self.name}: the server closed the connection ({'; '.join(self.errors)})")
+
+    # -- what a student does ----------------------------------------------------------------------------------
     async def open(self, timeout: float = 60.0) -> float:
-        """Open the app's first page and wait until its script has run: the seconds that took."""
+        """Fetch the page's files, open the app's first page and wait until its script has run: the seconds that
+        took (`fetch_s` of them fetching the files)."""
         from websockets.asyncio.client import connect
 
-        started = time.perf_counter()
-        await self._fetch_assets()
+        started = time.monotonic()
+        deadline = started + timeout
+        await asyncio.wait_for(self._fetch_assets(), timeout)
+        self.fetch_s = time.monotonic() - started
         ws_url = self.url.replace("http://", "ws://", 1) + "/_stcore/stream"
-        self._ws = await connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout)
+        self._ws = await connect(ws_url, subprotocols=["streamlit"], max_size=None,
+                                 open_timeout=max(1.0, deadline - time.monotonic()))
         self._reader = asyncio.get_running_loop().create_task(self._read())
         self._finished.clear()
         await self._send(self._rerun_message())
-        await asyncio.wait_for(self._finished.wait(), timeout)
-        return time.perf_counter() - started
+        await self._full_run_finished(deadline)
+        return time.monotonic() - started
 
     async def press(self, key: str, timeout: float = 60.0) -> float:
-        """Press the button whose key is `key` (e.g. "home_preset_ring8-fixed"); the seconds until the run it
-        started (and any page it switched to) finished."""
+        """Press the button whose key is `key` (e.g. "home_preset_ring8-fixed"); the seconds until the full run it
+        started (and those of any page it switched to) ran to the end."""
         if key not in self.buttons:
             raise KeyError(f"no button with key {key!r} on this page (have: {sorted(self.buttons)})")
-        started = time.perf_counter()
+        started = time.monotonic()
         self._finished.clear()
         await self._send(self._rerun_message(trigger=self.buttons[key]))
-        deadline = started + timeout
-        while True:  # a switch_page or st.rerun ends a run early and starts the next: wait for one that ran out
-            await asyncio.wait_for(self._finished.wait(), max(0.1, deadline - time.perf_counter()))
-            self._finished.clear()
-            if self.last_finish != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                return time.perf_counter() - started
+        await self._full_run_finished(started + timeout)
+        return time.monotonic() - started
 
     def page_text(self) -> str:
+        """The words the page's main area shows now, top to bottom."""
         return "\n".join(text for _, text in sorted(self.texts.items()) if text)
 
     async def close(self) -> None:
@@ -248,16 +289,16 @@ async def _serve_class(conn, url: str, sessions: int, button: str, gap: float, a
     pools = [ThreadPoolExecutor(BROWSER_CONNECTIONS, thread_name_prefix=f"student{i}") for i in range(sessions)]
     students = [Student(url, name=f"student {i + 1}", assets=assets, pool=pools[i]) for i in range(sessions)]
 
-    async def arrive(index: int, student: Student) -> tuple[float, float]:
+    async def arrive(index: int, student: Student) -> tuple[float, float, float]:
         await asyncio.sleep(index * gap)
         opened = await student.open()
-        return opened, await student.press(button)
+        return student.fetch_s, opened - student.fetch_s, await student.press(button)
 
     started = time.perf_counter()
     outcomes = await asyncio.gather(*(arrive(i, s) for i, s in enumerate(students)), return_exceptions=True)
     done = [o for o in outcomes if not isinstance(o, BaseException)]
-    conn.send({"arrived_s": time.perf_counter() - started, "open_s": [o[0] for o in done],
-               "press_s": [o[1] for o in done],
+    conn.send({"arrived_s": time.perf_counter() - started, "fetch_s": [o[0] for o in done],
+               "home_s": [o[1] for o in done], "press_s": [o[2] for o in done],
                "failed": [f"{type(o).__name__}: {o}" for o in outcomes if isinstance(o, BaseException)]})
     while True:
         command = await loop.run_in_executor(None, conn.recv)

@@ -52,8 +52,9 @@ def test_live_bench_reads_a_rate_through_a_stale_counter():
 
 def test_classroom_student_speaks_the_protocol_a_browser_speaks(tmp_path):
     """bench/classroom.py's students stand in for browsers on other machines: one fetches the page's files, opens
-    Home, presses a one-click preset, lands on the Train page and keeps its live panel rerunning on the server's
-    interval, as the browser's client does."""
+    Home, presses a one-click preset, lands on the Train page and reruns its live panels on the intervals the
+    server named, flagged as automatic reruns, as the browser's client does; the page's words are those of what
+    the page shows now, and the page's own pressing of Stop ends the live reruns."""
     import asyncio
     import time
 
@@ -69,17 +70,31 @@ def test_classroom_student_speaks_the_protocol_a_browser_speaks(tmp_path):
             assert "home_preset_ring8-fixed" in student.buttons
             await student.press("home_preset_ring8-fixed")
             assert student.query == "preset=ring8-fixed"
+            assert "Latent Lab" not in student.page_text()  # Home's words went with Home
             deadline = time.monotonic() + 60
             while "steps/s" not in student.page_text() and time.monotonic() < deadline:
                 await asyncio.sleep(0.2)
             assert "steps/s" in student.page_text(), student.page_text()[-500:]
+            pressed_at = time.monotonic()
             runs = student.runs_finished
-            await asyncio.sleep(3.0)  # no message sent by the test: the fragments' own timers rerun them
-            assert student.runs_finished > runs
+            await asyncio.sleep(4.5)  # no message sent by the test: the fragments' own timers rerun them
+            assert student.runs_finished > runs and student.intervals
+            ticks: dict = {}
+            for sent_at, fragment, auto in student.sent:
+                if sent_at > pressed_at and fragment:
+                    assert auto
+                    ticks.setdefault(fragment, []).append(sent_at)
+            assert ticks
+            for fragment, times in ticks.items():
+                interval = student.intervals[fragment]
+                gaps = [b - a for a, b in zip(times, times[1:])]
+                assert all(0.7 * interval < gap < 1.3 * interval for gap in gaps), (interval, gaps)
+            await student.press("train_stop")  # a full run that declares no live panel: the timers stop
+            assert not student._timers and "· stopped" in student.page_text()
         finally:
             await student.close()
         return student
 
     with serve_app(tmp_path) as url:
         student = asyncio.run(visit(url))
-    assert not student.errors and not student._timers
+    assert not student.errors
