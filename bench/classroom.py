@@ -160,8 +160,8 @@ def nice_browser(enabled: bool) -> None:
 
 def newcomer_paint(browser, url: str, assets: list | None = None) -> float:
     """Seconds until a brand-new session sees Home's title. If `assets` is a list, the page goes on to the Train
-    page, and the paths of the files it fetched from the server over HTTP (not the websocket, not the health
-    check) are put in the list."""
+    page, and the paths of the files it fetched from the server over HTTP (all but the websocket), each once, are
+    put in the list."""
     context = browser.new_context()
     try:
         page = context.new_page()
@@ -183,8 +183,7 @@ def newcomer_paint(browser, url: str, assets: list | None = None) -> float:
             page.get_by_test_id("stSidebarNav").get_by_text("Train", exact=True).click(timeout=30_000)
             page.get_by_test_id("stNumberInput").first.wait_for(state="attached", timeout=60_000)
             page.wait_for_load_state("networkidle", timeout=30_000)
-            unique = list(dict.fromkeys(assets))  # a browser fetches each file once
-            assets[:] = unique
+            assets[:] = dict.fromkeys(assets)  # a browser fetches each file once
         return seconds
     finally:
         context.close()
@@ -211,8 +210,6 @@ def summary(values: list[float]) -> dict:
 
 class BrowserClass:
     """Each student is a browser context in one headless chromium on this machine."""
-
-    kind = "browser"
 
     def __init__(self, browser, url: str, nice: bool):
         self.browser, self.url, self.nice = browser, url, nice
@@ -246,8 +243,6 @@ class WireClass:
     process of their own; `gap` seconds between two arrivals. Each student first fetches `assets`, the files a
     real browser fetched. A newcomer during the class is a real chromium page when `browser` is given (the
     teacher's browser, on the server's machine), else a protocol student."""
-
-    kind = "protocol"
 
     def __init__(self, url: str, gap: float, assets: list, browser=None):
         self.url, self.gap, self.assets, self.browser = url, gap, assets, browser

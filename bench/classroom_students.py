@@ -89,7 +89,6 @@ class Student:
     asset_bytes: int = 0
     assets_missing: int = 0
     fetch_s: float = 0.0  # how long the last open() spent fetching the assets
-    session_id: str = ""
     page_hash: str = ""
     query: str = ""
     buttons: dict = field(default_factory=dict)  # widget key suffix -> widget id
@@ -141,7 +140,6 @@ class Student:
         self.bytes_received += len(raw)
         kind = message.WhichOneof("type")
         if kind == "new_session":
-            self.session_id = self.session_id or message.new_session.initialize.session_id
             if message.new_session.page_script_hash != self.page_hash:
                 self.texts.clear()
                 self.buttons.clear()
@@ -294,11 +292,9 @@ async def _serve_class(conn, url: str, sessions: int, button: str, gap: float, a
         opened = await student.open()
         return student.fetch_s, opened - student.fetch_s, await student.press(button)
 
-    started = time.perf_counter()
     outcomes = await asyncio.gather(*(arrive(i, s) for i, s in enumerate(students)), return_exceptions=True)
     done = [o for o in outcomes if not isinstance(o, BaseException)]
-    conn.send({"arrived_s": time.perf_counter() - started, "fetch_s": [o[0] for o in done],
-               "home_s": [o[1] for o in done], "press_s": [o[2] for o in done],
+    conn.send({"fetch_s": [o[0] for o in done], "home_s": [o[1] for o in done], "press_s": [o[2] for o in done],
                "failed": [f"{type(o).__name__}: {o}" for o in outcomes if isinstance(o, BaseException)]})
     while True:
         command = await loop.run_in_executor(None, conn.recv)
