@@ -1,4 +1,4 @@
-"""Plotly figures of the Mode Collapse page, built from the plain data of gan_core.compare (no st.* here)."""
+"""Plotly figures of the Mode Collapse page, built from the plain data of gan_core.evaluation.compare (no st.* here)."""
 from __future__ import annotations
 
 import math

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from gan_core.compare import checkpoint_from_payload, collapse_lab_runs, demo_stands_in, safe_evaluate
+from gan_core.evaluation.compare import checkpoint_from_payload, collapse_lab_runs, demo_stands_in, safe_evaluate
 from gan_core.config import TrainConfig
-from gan_core.jobs import JobLimitError
+from gan_core.runtime.jobs import JobLimitError
 from gan_core.latents import LatentModel
 from gan_core.store import DEMO_DIR, list_checkpoints
 from gan_core.training import FAILED, QUEUED
-from gan_core.worker import new_job
+from gan_core.runtime.worker import new_job
 
 from .collapse_text import TEXT
 from .i18n import lang, t

@@ -219,7 +219,7 @@ def progressive_facts(model: LatentModel) -> dict:
 
 
 def progressive_stages(model: LatentModel, seeds: list[int]) -> list[tuple[int, np.ndarray]] | None:
-    """[(resolution, picture)] of the same latents drawn at every stage, when gan_core.progressive offers it
+    """[(resolution, picture)] of the same latents drawn at every stage, when gan_core.families.progressive offers it
     (a `stage_images(generator, z)` helper returning {resolution: images}); None otherwise."""
     progressive = module_for("progan")
     helper = getattr(progressive, "stage_images", None)

@@ -347,7 +347,7 @@ def _draw_family_options(config: TrainConfig, problems: dict, warnings: dict) ->
     st.markdown(f"**{t(TEXT, 'family_options')}**")
     for field in fields_used:
         if field == "task":
-            from gan_core.translation import TASKS  # only needed (and imported) for translation models
+            from gan_core.families.translation import TASKS  # only needed (and imported) for translation models
 
             if st.session_state.get(widget_key("task")) not in TASKS:
                 st.session_state[widget_key("task")] = list(TASKS)[0]

@@ -16,10 +16,10 @@ from gan_core.checkpoints import CheckpointError, load_checkpoint
 from gan_core.config import TrainConfig
 from gan_core.data import DataError
 from gan_core.images import gif_bytes, make_grid
-from gan_core.jobs import JobLimitError
+from gan_core.runtime.jobs import JobLimitError
 from gan_core.store import save_run
 from gan_core.training import TrainingJob
-from gan_core.worker import new_job
+from gan_core.runtime.worker import new_job
 
 from . import train_data as user_data
 from .i18n import t

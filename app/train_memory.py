@@ -3,9 +3,9 @@
 - the layer picker of the 2-D view (D's opinion, G's warped latent grid, real and generated points, gradient
   arrows), remembered per session and applied to the GIF too;
 - the live distance between the real and generated 2-D densities (KL and JS, recorded by
-  gan_core.evaluate.quick_metrics) as a curve over training, with what the two numbers mean;
+  gan_core.evaluation.evaluate.quick_metrics) as a curve over training, with what the two numbers mean;
 - the memorisation check for image runs: the first samples of the shown snapshot next to their nearest
-  training images (gan_core.memorisation), with the distances and one summary ratio.
+  training images (gan_core.evaluation.memorisation), with the distances and one summary ratio.
 
 All text is here in English and Chinese; train_panel calls `layer_choice`, `draw_divergence` and `draw_memorisation`.
 """
@@ -19,7 +19,7 @@ import streamlit as st
 from gan_core.config import TrainConfig
 from gan_core.data import DataError, Dataset
 from gan_core.images import to_uint8, upscale
-from gan_core.memorisation import (COPY_RATIO, FEATURES, FeatureIndex, build_index, grid_capacity,
+from gan_core.evaluation.memorisation import (COPY_RATIO, FEATURES, FeatureIndex, build_index, grid_capacity,
                                    nearest_training_images, tiles_from_grid)
 from gan_core.training import TrainingJob
 

@@ -13,7 +13,7 @@ import streamlit as st
 
 from gan_core.config import TrainConfig
 from gan_core.images import display_scale, upscale
-from gan_core.metrics import METRIC_INFO
+from gan_core.evaluation.metrics import METRIC_INFO
 from gan_core.training import FAILED, FINISHED, PAUSED, QUEUED, RUNNING, TrainingJob
 
 from . import train_jobs as jobs

@@ -24,7 +24,7 @@ def warm_up() -> bool:
 
             torch.optim.Adam([torch.zeros(1, requires_grad=True)])
             import gan_core.training  # noqa: F401  (the Train page's imports, ready before a click)
-            from gan_core.worker import warm_up_workers, worker_mode
+            from gan_core.runtime.worker import warm_up_workers, worker_mode
 
             if worker_mode() == "process":
                 warm_up_workers()  # the fork server imports torch once, so each Start forks a ready worker

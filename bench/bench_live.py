@@ -30,7 +30,7 @@ import sys, time
 sys.path.insert(0, {root!r})
 from gan_core.presets import preset_config
 from gan_core.training import Trainer
-import gan_core.evaluate  # the first metrics' imports, paid before timing as the app's workers pay them at start
+import gan_core.evaluation.evaluate  # the first metrics' imports, paid before timing as the app's workers pay them at start
 trainer = Trainer(preset_config({preset!r}))
 for _ in range(20):
     trainer.step()

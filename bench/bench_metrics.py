@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gan_core.evaluate import evaluate_checkpoint  # noqa: E402
+from gan_core.evaluation.evaluate import evaluate_checkpoint  # noqa: E402
 from gan_core.latents import LatentModel  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

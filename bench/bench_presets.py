@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from gan_core.checkpoints import data_info  # noqa: E402
-from gan_core.evaluate import evaluate_samples  # noqa: E402
+from gan_core.evaluation.evaluate import evaluate_samples  # noqa: E402
 from gan_core.latents import sample_latents  # noqa: E402
 from gan_core.presets import preset_config  # noqa: E402
 from gan_core.training import Trainer  # noqa: E402

@@ -30,7 +30,7 @@ import torch  # noqa: E402
 
 from app import sample_compute as compute  # noqa: E402
 from app import sample_plots as plots  # noqa: E402
-from gan_core.classifier import get_classifier  # noqa: E402
+from gan_core.evaluation.classifier import get_classifier  # noqa: E402
 from gan_core.data import load_dataset  # noqa: E402
 from gan_core.device import configure_threads  # noqa: E402
 from gan_core.latents import LatentModel, latent_for_seed  # noqa: E402

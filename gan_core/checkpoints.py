@@ -20,8 +20,8 @@ from pathlib import Path
 
 import torch
 
-from .config import ConfigError, TrainConfig
-from .models import build_models
+from gan_core.config import ConfigError, TrainConfig
+from gan_core.models import build_models
 
 FORMAT = "latent-lab"
 FORMAT_VERSION = 1
@@ -54,7 +54,7 @@ class Checkpoint:
 
     @property
     def snapshots(self) -> list:
-        from .training import _snapshot_from_storable
+        from gan_core.training import _snapshot_from_storable
 
         return [_snapshot_from_storable(s) for s in self.state.get("snapshots", [])]
 
@@ -218,7 +218,7 @@ def validate_payload(payload, label: str, path: str = "") -> Checkpoint:
 
 def trainer_from_checkpoint(checkpoint: Checkpoint, device: str | None = None, **overrides):
     """A Trainer that continues `checkpoint` exactly where it stopped (config overrides allowed)."""
-    from .training import Trainer
+    from gan_core.training import Trainer
 
     config = checkpoint.config.replace(**overrides) if overrides else checkpoint.config
     trainer = Trainer(config, dataset=checkpoint_dataset(checkpoint, config), device=device)
@@ -237,7 +237,7 @@ def checkpoint_dataset(checkpoint: Checkpoint, config: TrainConfig | None = None
     n_points and seed (the checkpoint's own by default), so the pool is the one the run trained on.
     "upload:NAME": the images are not in the checkpoint, so CheckpointError says to upload them again.
     """
-    from .data import DataError, points_dataset_from_info
+    from gan_core.data import DataError, points_dataset_from_info
 
     config = config or checkpoint.config
     if config.dataset.startswith("upload:"):

@@ -62,7 +62,7 @@ _FLAG_HELP = {
 
 
 def _add_config_flags(parser: argparse.ArgumentParser) -> None:
-    from .config import TrainConfig, field_types
+    from gan_core.config import TrainConfig, field_types
 
     defaults = TrainConfig()
     types = field_types()
@@ -79,7 +79,7 @@ def _add_config_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _config_overrides(args: argparse.Namespace) -> dict:
-    from .config import TrainConfig
+    from gan_core.config import TrainConfig
 
     overrides = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if getattr(args, f.name, None) is not None}
     if args.lr is not None:
@@ -94,7 +94,7 @@ def _config_error_line(error) -> str:
 
 # -- commands -------------------------------------------------------------------------------------------------
 def cmd_presets(args) -> int:
-    from .presets import PRESETS
+    from gan_core.presets import PRESETS
 
     width = max(len(name) for name in PRESETS)
     for name, preset in PRESETS.items():
@@ -130,10 +130,10 @@ class _Progress:
 
 
 def cmd_train(args) -> int:
-    from .checkpoints import load_checkpoint, save_checkpoint, trainer_from_checkpoint, trainer_payload
-    from .config import ConfigError, TrainConfig
-    from .presets import preset_config
-    from .training import Trainer, TrainingDiverged
+    from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_from_checkpoint, trainer_payload
+    from gan_core.config import ConfigError, TrainConfig
+    from gan_core.presets import preset_config
+    from gan_core.training import Trainer, TrainingDiverged
 
     overrides = _config_overrides(args)
     extra_steps = None
@@ -204,7 +204,7 @@ def _short_stats(values: dict) -> str:
 
 
 def _load_model(path: str):
-    from .latents import LatentModel
+    from gan_core.latents import LatentModel
 
     return LatentModel.load(path)
 
@@ -212,7 +212,7 @@ def _load_model(path: str):
 def _write_output(samples, out: Path, is_points: bool, nrow: int | None = None) -> None:
     import numpy as np
 
-    from .images import make_grid, save_png
+    from gan_core.images import make_grid, save_png
 
     suffix = out.suffix.lower()
     if suffix not in (".npy", ".png"):
@@ -221,7 +221,7 @@ def _write_output(samples, out: Path, is_points: bool, nrow: int | None = None) 
     if suffix == ".npy":
         np.save(out, samples.numpy().astype(np.float32))
     elif is_points:
-        from .images import scatter_image
+        from gan_core.images import scatter_image
 
         save_png(scatter_image(samples.numpy()), out)
     else:
@@ -251,7 +251,7 @@ def cmd_sample(args) -> int:
 
 
 def cmd_interpolate(args) -> int:
-    from .latents import interpolate, latent_for_seed
+    from gan_core.latents import interpolate, latent_for_seed
 
     model = _load_model(args.checkpoint)
     if not 2 <= args.steps <= 256:
@@ -261,7 +261,7 @@ def cmd_interpolate(args) -> int:
     frames = model.decode(path)
     out = Path(args.out)
     if out.suffix.lower() == ".gif":
-        from .images import gif_bytes, make_grid, upscale
+        from gan_core.images import gif_bytes, make_grid, upscale
 
         if model.is_points:
             raise UsageError("interpolate: a GIF needs an image model; use .npy for 2-D points")
@@ -276,7 +276,7 @@ def cmd_interpolate(args) -> int:
 
 
 def cmd_metrics(args) -> int:
-    from .evaluate import evaluate_checkpoint, format_table
+    from gan_core.evaluation.evaluate import evaluate_checkpoint, format_table
 
     if args.n < 10 or args.n > 100_000:
         raise UsageError("metrics: --n must be between 10 and 100000")
@@ -286,8 +286,8 @@ def cmd_metrics(args) -> int:
 
 
 def cmd_demos(args) -> int:
-    from .demos import DEMO_PRESETS, build_all
-    from .store import DEMO_DIR
+    from gan_core.demos import DEMO_PRESETS, build_all
+    from gan_core.store import DEMO_DIR
 
     unknown = [n for n in args.only or [] if n not in DEMO_PRESETS and n != "classifiers"]
     if unknown:
@@ -347,9 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .checkpoints import CheckpointError
-    from .config import ConfigError
-    from .data import DataError
+    from gan_core.checkpoints import CheckpointError
+    from gan_core.config import ConfigError
+    from gan_core.data import DataError
 
     parser = build_parser()
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field, fields
 
-from . import families
+from gan_core import families
 
 POINT_DATASETS = ("ring8", "grid25", "spiral", "moons")
 IMAGE_DATASETS = ("digits", "shapes", "stacked-digits", "mnist", "fashion-mnist", "cifar10")
@@ -97,7 +97,7 @@ class TrainConfig:
     diffusion_steps: int = 100  # diffusion: noise levels T of the forward (noising) process
     sample_steps: int = 20  # diffusion: denoising steps when sampling (DDIM; fewer = faster, rougher)
     stage_steps: int = 0  # progressive growing: steps per resolution stage, half of them fading in (0 = split evenly)
-    task: str = ""  # image-to-image: which toy translation to learn (see gan_core.translation)
+    task: str = ""  # image-to-image: which toy translation to learn (see gan_core.families.translation)
     # optimisation
     lr_g: float = 2e-4
     lr_d: float = 2e-4

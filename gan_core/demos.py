@@ -10,11 +10,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .checkpoints import save_checkpoint, trainer_payload
-from .classifier import classifier_path, save_classifier, train_classifier
-from .data import load_dataset
-from .presets import preset_config
-from .training import Trainer
+from gan_core.checkpoints import save_checkpoint, trainer_payload
+from gan_core.evaluation.classifier import classifier_path, save_classifier, train_classifier
+from gan_core.data import load_dataset
+from gan_core.presets import preset_config
+from gan_core.training import Trainer
 
 DEMO_PRESETS = ("ring8-vanilla", "ring8-fixed", "digits-gan", "digits-gan-collapse", "digits-vae", "digits-cgan",
                 "shapes-gan", "ring8-ddpm", "digits-ddpm", "digits-progan", "digits-stylegan", "digits-pix2pix",

@@ -10,7 +10,7 @@ import threading
 import numpy as np
 import torch
 
-from .checkpoints import Checkpoint, load_checkpoint
+from gan_core.checkpoints import Checkpoint, load_checkpoint
 
 GENERATE_BATCH = 1024
 

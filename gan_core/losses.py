@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from .config import LOSSES
+from gan_core.config import LOSSES
 
 
 def _check(kind: str) -> None:

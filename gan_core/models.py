@@ -15,7 +15,7 @@ import math
 import torch
 from torch import nn
 
-from .config import TrainConfig
+from gan_core.config import TrainConfig
 
 
 def _maybe_sn(layer: nn.Module, use: bool) -> nn.Module:

@@ -4,7 +4,7 @@ Budgets (2 CPU cores) and goals are recorded in docs/BENCHMARKS.md.
 """
 from __future__ import annotations
 
-from .config import Preset, TrainConfig
+from gan_core.config import Preset, TrainConfig
 
 _TOY = dict(arch="mlp", latent_dim=2, hidden=128, depth=3, batch_size=256, sample_every=50, metrics_every=100)
 

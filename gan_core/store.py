@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checkpoints import CheckpointError, safe_name, save_checkpoint
+from gan_core.checkpoints import CheckpointError, safe_name, save_checkpoint
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = ROOT / "checkpoints"

@@ -17,12 +17,12 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from . import losses
-from .config import ConfigError, TrainConfig
-from .data import Dataset, load_dataset
-from .device import configure_threads, pick_device
-from .images import make_grid
-from .models import build_models
+from gan_core import losses
+from gan_core.config import ConfigError, TrainConfig
+from gan_core.data import Dataset, load_dataset
+from gan_core.device import configure_threads, pick_device
+from gan_core.images import make_grid
+from gan_core.models import build_models
 
 # Model initialisation draws from torch's global generator; a lock keeps two jobs that start at once from
 # interleaving their draws, so the same seed always builds the same networks.
@@ -461,7 +461,7 @@ class Trainer:
         through 0 (every other coordinate 0), one slice of what G sees. latent_dim 1: the single latent line,
         returned as one polyline (1, points_per_line, 2). One batched forward pass (~900 points).
         """
-        from .latents import plane_grid_lines  # latents imports checkpoints, which imports training lazily
+        from gan_core.latents import plane_grid_lines  # latents imports checkpoints, which imports training lazily
 
         if self.latent_dim >= 2:
             lines = plane_grid_lines(self.latent_dim, extent, n_lines, points_per_line)  # (L, P, latent_dim)
@@ -492,7 +492,7 @@ class Trainer:
         try:
             fn = self.metrics_fn
             if fn is None:
-                from .evaluate import quick_metrics as fn  # imported late: evaluation is optional for training
+                from gan_core.evaluation.evaluate import quick_metrics as fn  # imported late: evaluation is optional for training
             values = fn(self)
         except Exception as error:  # a metric must never kill a training run
             values = {}
@@ -779,7 +779,7 @@ class TrainingJob:
 
     def checkpoint_payload(self) -> dict:
         """A consistent copy of the run for saving, taken between two steps."""
-        from .checkpoints import trainer_payload
+        from gan_core.checkpoints import trainer_payload
 
         with self._lock:
             if self.trainer is None:

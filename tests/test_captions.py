@@ -4,8 +4,10 @@ import random
 import pytest
 import torch
 
-from gan_core import captions, families
-from gan_core.captions import (HONEST_NOTE_EN, HONEST_NOTE_ZH, caption_to_image, canonical_caption,
+from gan_core.families import captions
+
+from gan_core import families
+from gan_core.families.captions import (HONEST_NOTE_EN, HONEST_NOTE_ZH, caption_to_image, canonical_caption,
                                complete_captions, label_attributes, parse_caption, random_caption, token_ids,
                                tokenize)
 from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_payload

@@ -1,14 +1,14 @@
-"""gan_core.compare: best-per-row marks, CSV/JSON round trips, payload -> Checkpoint, the collapse-lab configs."""
+"""gan_core.evaluation.compare: best-per-row marks, CSV/JSON round trips, payload -> Checkpoint, the collapse-lab configs."""
 import json
 import math
 
 import pytest
 import torch
 
-from gan_core import compare
+from gan_core.evaluation import compare
 from gan_core.checkpoints import CheckpointError, load_checkpoint, save_checkpoint, trainer_payload
 from gan_core.config import TrainConfig
-from gan_core.evaluate import evaluate_checkpoint
+from gan_core.evaluation.evaluate import evaluate_checkpoint
 from gan_core.latents import LatentModel
 from gan_core.training import Trainer
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from gan_core.cli import main
-from gan_core.evaluate import evaluate_checkpoint, evaluate_samples
+from gan_core.evaluation.evaluate import evaluate_checkpoint, evaluate_samples
 from gan_core.latents import LatentModel
 
 DEMOS = Path(__file__).resolve().parent.parent / "checkpoints"

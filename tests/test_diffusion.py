@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 import torch
 
-from gan_core import diffusion, families
+from gan_core.families import diffusion
+
+from gan_core import families
 from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_from_checkpoint, trainer_payload
 from gan_core.config import ConfigError, TrainConfig, model_names
 from gan_core.latents import LatentModel, interpolate, sample_latents

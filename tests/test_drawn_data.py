@@ -17,12 +17,12 @@ from PIL import Image
 from gan_core import data as data_module
 from gan_core.checkpoints import (CheckpointError, checkpoint_dataset, load_checkpoint, save_checkpoint,
                                   trainer_from_checkpoint, trainer_payload)
-from gan_core.classifier import get_classifier
-from gan_core.compare import evaluate_run
+from gan_core.evaluation.classifier import get_classifier
+from gan_core.evaluation.compare import evaluate_run
 from gan_core.config import TrainConfig
 from gan_core.data import (JITTER_MAX_SHARE, JITTER_MIN_SHARE, MAX_DRAWN_POINTS, DataError, is_server_path,
                            load_dataset, load_folder_dataset, load_points_csv, points_dataset)
-from gan_core.evaluate import quick_metrics
+from gan_core.evaluation.evaluate import quick_metrics
 from gan_core.latents import LatentModel
 from gan_core.training import Trainer
 

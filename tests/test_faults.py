@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from gan_core.checkpoints import CheckpointError, load_checkpoint, save_checkpoint, trainer_payload
-from gan_core.jobs import JobManager
+from gan_core.runtime.jobs import JobManager
 from gan_core.store import save_run
 from gan_core.training import Trainer, TrainingJob
 
@@ -119,7 +119,7 @@ def test_a_session_that_comes_back_in_time_keeps_its_job(tiny_config):
 
 
 def test_queue_positions_and_limits(tiny_config):
-    from gan_core.jobs import JobLimitError
+    from gan_core.runtime.jobs import JobLimitError
 
     manager = JobManager(max_running=1, max_per_owner=2)
     first = manager.submit(TrainingJob(tiny_config.replace(steps=1_000_000), owner="a"))

@@ -1,4 +1,4 @@
-"""Tests for gan_core.metrics: hand-made cases with known answers and brute-force references."""
+"""Tests for gan_core.evaluation.metrics: hand-made cases with known answers and brute-force references."""
 
 import json
 import math
@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import torch
 
-from gan_core import metrics
-from gan_core.metrics import (
+from gan_core.evaluation import metrics
+from gan_core.evaluation.metrics import (
     METRIC_INFO,
     all_feature_metrics,
     assign_modes,
@@ -541,6 +541,6 @@ def test_metric_info_entries():
 
 
 def test_metrics_module_does_not_import_streamlit():
-    code = "import sys, gan_core.metrics; assert 'streamlit' not in sys.modules"
+    code = "import sys, gan_core.evaluation.metrics; assert 'streamlit' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=str(
         __import__("pathlib").Path(__file__).resolve().parents[1]))

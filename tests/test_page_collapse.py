@@ -5,7 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from gan_core.checkpoints import save_checkpoint, trainer_payload
-from gan_core.compare import collapse_lab_runs, demo_stands_in
+from gan_core.evaluation.compare import collapse_lab_runs, demo_stands_in
 from gan_core.store import DEMO_DIR
 from gan_core.training import Trainer
 

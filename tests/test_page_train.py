@@ -33,7 +33,7 @@ def my_jobs():
 @pytest.mark.parametrize("workers", ["thread", pytest.param("process", marks=pytest.mark.worker_process)])
 def test_start_pause_step_resume_save_stop(runs_dir, workers):
     """The whole control cycle, with the run training in the server (thread) and in a worker process."""
-    from gan_core.worker import ProcessTrainingJob, worker_mode
+    from gan_core.runtime.worker import ProcessTrainingJob, worker_mode
 
     if "LATENT_LAB_WORKERS" not in os.environ:
         assert worker_mode() == workers

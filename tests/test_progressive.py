@@ -3,7 +3,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from gan_core import progressive
+from gan_core.families import progressive
 from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_from_checkpoint, trainer_payload
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.latents import LatentModel

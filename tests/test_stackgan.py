@@ -3,12 +3,14 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from gan_core import families, stackgan
+from gan_core import families
+
+from gan_core.families import stackgan
 from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_payload
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.images import make_grid
 from gan_core.latents import LatentModel, sample_latents
-from gan_core.stackgan import two_stage
+from gan_core.families.stackgan import two_stage
 from gan_core.training import Trainer
 
 

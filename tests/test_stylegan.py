@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from gan_core import stylegan
+from gan_core.families import stylegan
 from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_from_checkpoint, trainer_payload
 from gan_core.config import TrainConfig
 from gan_core.latents import LatentModel

@@ -1,14 +1,14 @@
-"""Image-to-image translation (gan_core.translation): the toy tasks, pix2pix, CycleGAN and how they plug into the app."""
+"""Image-to-image translation (gan_core.families.translation): the toy tasks, pix2pix, CycleGAN and how they plug into the app."""
 import pytest
 import torch
 
-from gan_core import translation
+from gan_core.families import translation
 from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_payload
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.data import load_dataset
 from gan_core.latents import LatentModel
 from gan_core.training import Trainer
-from gan_core.translation import (BANK_SIZE, FIXED_SOURCES, bank_index, heldout_scores, latent_for_index,
+from gan_core.families.translation import (BANK_SIZE, FIXED_SOURCES, bank_index, heldout_scores, latent_for_index,
                                   make_source, translate_examples)
 
 SIZE = 8  # 8x8 digits keep every run here to a few milliseconds per step

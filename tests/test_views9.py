@@ -10,11 +10,11 @@ import torch
 
 from gan_core.config import TrainConfig
 from gan_core.data import Dataset, load_dataset
-from gan_core.evaluate import quick_metrics
+from gan_core.evaluation.evaluate import quick_metrics
 from gan_core.images import make_grid
 from gan_core.latents import plane_grid_lines
-from gan_core.memorisation import build_index, grid_capacity, nearest_training_images, tiles_from_grid
-from gan_core.metrics import density_divergence
+from gan_core.evaluation.memorisation import build_index, grid_capacity, nearest_training_images, tiles_from_grid
+from gan_core.evaluation.metrics import density_divergence
 from gan_core.training import MANIFOLD_EXTENT, MANIFOLD_LINES, MANIFOLD_POINTS, Trainer
 
 LN2 = math.log(2.0)

@@ -1,4 +1,4 @@
-"""Training in a worker process (gan_core.worker): the same run as in a thread, controlled across a pipe, mirrored
+"""Training in a worker process (gan_core.runtime.worker): the same run as in a thread, controlled across a pipe, mirrored
 exactly, and no process or thread left behind when a run ends, dies or loses its server."""
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ import numpy as np
 import pytest
 import torch
 
-import gan_core.worker
+import gan_core.runtime.worker
 
 from gan_core.config import ConfigError
-from gan_core.jobs import JobManager
+from gan_core.runtime.jobs import JobManager
 from gan_core.training import FAILED, FINISHED, PAUSED, QUEUED, STOPPED, History, Trainer, TrainingJob
-from gan_core.worker import ProcessTrainingJob, _Publisher, new_job, worker_mode
+from gan_core.runtime.worker import ProcessTrainingJob, _Publisher, new_job, worker_mode
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -148,7 +148,7 @@ def test_workers_end_when_their_server_is_killed(tmp_path):
         import sys, time
         sys.path.insert(0, {str(ROOT)!r})
         from gan_core.presets import preset_config
-        from gan_core.worker import ProcessTrainingJob
+        from gan_core.runtime.worker import ProcessTrainingJob
         job = ProcessTrainingJob(preset_config("ring8-vanilla").replace(steps=1_000_000))
         job.start()
         while job.trainer is None or job.trainer.step_count < 5:
@@ -213,7 +213,7 @@ def test_new_job_follows_the_setting(tiny_config, monkeypatch):
     monkeypatch.setenv("LATENT_LAB_WORKERS", "thread")
     assert type(new_job(tiny_config)) is TrainingJob
     monkeypatch.setenv("LATENT_LAB_WORKERS", "bogus")  # an unknown value means the default
-    monkeypatch.setattr(gan_core.worker, "DEFAULT_WORKERS", "process")
+    monkeypatch.setattr(gan_core.runtime.worker, "DEFAULT_WORKERS", "process")
     assert worker_mode() == "process"
 
 

@@ -29,9 +29,9 @@ import sys
 import threading
 from multiprocessing import spawn
 
-from .config import ConfigError, TrainConfig
-from .data import dataset_names
-from .training import ACTIVE_STATES, FAILED, PAUSED, History, TrainingJob, check_step_part
+from gan_core.config import ConfigError, TrainConfig
+from gan_core.data import dataset_names
+from gan_core.training import ACTIVE_STATES, FAILED, PAUSED, History, TrainingJob, check_step_part
 
 PUBLISH_SECONDS = 0.2  # how often a worker sends what changed (the page refreshes once a second)
 REPLY_SECONDS = 30.0  # how long a request (save, live settings) waits for the worker
@@ -109,7 +109,7 @@ def _mp_context():
         if _context is None:
             if "forkserver" in multiprocessing.get_all_start_methods() and sys.platform.startswith("linux"):
                 _context, _process_class = multiprocessing.get_context("forkserver"), WorkerForkServerProcess
-                _context.set_forkserver_preload(["gan_core.worker_preload"])
+                _context.set_forkserver_preload(["gan_core.runtime.worker_preload"])
             else:
                 _context, _process_class = multiprocessing.get_context("spawn"), WorkerSpawnProcess
         return _context, _process_class
@@ -416,7 +416,7 @@ class _Publisher:
                 message.update(step=trainer.step_count, elapsed=trainer.elapsed, precision=trainer.precision)
                 self._add_changes(message, trainer)
                 if final:
-                    from .checkpoints import trainer_payload
+                    from gan_core.checkpoints import trainer_payload
 
                     try:
                         message["final_payload"] = trainer_payload(trainer, name=job.name)

@@ -32,11 +32,11 @@ import re
 import torch
 from torch import nn
 
-from . import losses
-from .data import COLOUR_NAMES, POSITION_NAMES, SHAPE_NAMES, shapes_class_names
-from .families import Family, register
-from .latents import sample_latents
-from .models import ConvDiscriminator, ConvGenerator, init_weights
+from gan_core import losses
+from gan_core.data import COLOUR_NAMES, POSITION_NAMES, SHAPE_NAMES, shapes_class_names
+from gan_core.families import Family, register
+from gan_core.latents import sample_latents
+from gan_core.models import ConvDiscriminator, ConvGenerator, init_weights
 
 # -- the vocabulary ----------------------------------------------------------------------------------------
 # Content words name one attribute value; the index is the value in the dataset's own order (SHAPE_NAMES,
@@ -335,7 +335,7 @@ def caption_accuracy(generator: CaptionGenerator, classifier=None, per_caption: 
     captions that state it), "per_caption": [36 accuracies]}.
     """
     if classifier is None:
-        from .classifier import get_classifier  # imported late: loading or training the judge is slow
+        from gan_core.evaluation.classifier import get_classifier  # imported late: loading or training the judge is slow
 
         classifier = get_classifier("shapes", generator.sample_shape[-1])
     rng = random.Random(seed)

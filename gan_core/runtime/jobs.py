@@ -10,7 +10,7 @@ import os
 import threading
 import time
 
-from .training import QUEUED, TrainingJob
+from gan_core.training import QUEUED, TrainingJob
 
 
 def default_max_running() -> int:

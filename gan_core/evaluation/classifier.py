@@ -16,9 +16,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .checkpoints import save_checkpoint
-from .data import Dataset, load_dataset
-from .device import configure_threads
+from gan_core.checkpoints import save_checkpoint
+from gan_core.data import Dataset, load_dataset
+from gan_core.device import configure_threads
 
 FEATURES = 64
 CLASSIFIER_DIR = Path(__file__).resolve().parent.parent / "checkpoints" / "classifiers"

@@ -27,10 +27,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .families import Family, register
-from .images import make_grid
-from .models import ConvDiscriminator, init_weights
-from .progressive import EqualizedLinear, PixelNorm, update_discriminator, update_generator
+from gan_core.families import Family, register
+from gan_core.images import make_grid
+from gan_core.models import ConvDiscriminator, init_weights
+from gan_core.families.progressive import EqualizedLinear, PixelNorm, update_discriminator, update_generator
 
 MAX_CHANNELS = 256  # width cap at 4x4
 STYLE_MIX_PROB = 0.5  # share of training samples whose fine layers take their w from a second z

@@ -36,11 +36,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import losses
-from .config import ConfigError
-from .families import Family, register
-from .images import make_grid
-from .models import _maybe_sn
+from gan_core import losses
+from gan_core.config import ConfigError
+from gan_core.families import Family, register
+from gan_core.images import make_grid
+from gan_core.models import _maybe_sn
 
 # -- the toy tasks --------------------------------------------------------------------------------------
 
@@ -514,7 +514,7 @@ def heldout_scores(generator: TranslationGenerator, classifier=None) -> dict:
     """How well the model translates the held-out bank images (never trained on). Plain floats:
 
     l1: mean per-pixel |G(source) - true target| (the pair CycleGAN never saw, pix2pix's own objective);
-    cycle: mean |F(G(source)) - source| (CycleGAN only); with a classifier (gan_core.classifier) and labels:
+    cycle: mean |F(G(source)) - source| (CycleGAN only); with a classifier (gan_core.evaluation.classifier) and labels:
     label_accuracy = how often the classifier reads the translation as the source image's own label, and
     real_accuracy = the same on the true targets (the ceiling); n = distinct held-out images scored.
     """

@@ -23,6 +23,7 @@ The contract, kept deliberately small:
 """
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -56,19 +57,14 @@ def register(family: Family) -> Family:
 
 
 def _load_all() -> None:
-    """Import the family modules once (each registers itself); a missing module simply adds nothing."""
+    """Import the family modules once; each registers itself. They load on first use, not with the config,
+    because they bring torch and the config is read before anything else."""
     global _LOADED
     if _LOADED:
         return
     _LOADED = True
-    import importlib
-
     for module in FAMILY_MODULES:
-        try:
-            importlib.import_module(f"gan_core.{module}")
-        except ModuleNotFoundError as error:
-            if error.name != f"gan_core.{module}":
-                raise
+        importlib.import_module(f"gan_core.families.{module}")
 
 
 # modules that define families; each calls register() at import time

@@ -24,9 +24,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import losses
-from .families import Family, register
-from .models import minibatch_stddev
+from gan_core import losses
+from gan_core.families import Family, register
+from gan_core.models import minibatch_stddev
 
 MAX_CHANNELS = 256  # width cap at the coarsest resolution: keeps a 32x32 run CPU-sized
 

@@ -24,10 +24,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import losses
-from .families import Family, register
-from .images import make_grid
-from .models import ConvDiscriminator, ConvGenerator, init_weights
+from gan_core import losses
+from gan_core.families import Family, register
+from gan_core.images import make_grid
+from gan_core.models import ConvDiscriminator, ConvGenerator, init_weights
 
 STAGE_SIZES = (16, 32)  # final sizes; stage I works at half of it (8 or 16 pixels, what ConvGenerator can draw)
 # mean |shrunk final - stage I| per pixel. At 10 stage II learned to repaint what stage I drew (and stage I drifted

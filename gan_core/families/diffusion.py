@@ -27,9 +27,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import losses
-from .families import Family, register
-from .images import make_grid
+from gan_core import losses
+from gan_core.families import Family, register
+from gan_core.images import make_grid
 
 COSINE_OFFSET = 0.008  # s in Nichol & Dhariwal's cosine schedule: keeps the first noise level from being ~0
 MAX_BETA = 0.999  # the cosine schedule's last beta would be 1 (all signal gone); clipped as in the paper

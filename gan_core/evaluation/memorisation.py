@@ -21,8 +21,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .classifier import Classifier, get_classifier
-from .data import DataError, Dataset
+from gan_core.evaluation.classifier import Classifier, get_classifier
+from gan_core.data import DataError, Dataset
 
 FEATURES = ("classifier", "pixels")
 REFERENCE_COUNT = 500  # real images whose leave-one-out nearest distance sets the yardstick
@@ -79,7 +79,7 @@ def build_index(dataset: Dataset, feature: str = "classifier", data_root: str = 
     """Embed every training image of `dataset` (kind "image") and measure the real yardstick.
 
     feature "classifier" uses the project's classifier for this data (shipped or trained on demand, see
-    gan_core.classifier) and falls back to raw pixels when there is none (unlabelled folders); "pixels" always
+    gan_core.evaluation.classifier) and falls back to raw pixels when there is none (unlabelled folders); "pixels" always
     uses raw pixels. Raises ValueError for 2-D point data or an unknown feature.
     """
     if feature not in FEATURES:

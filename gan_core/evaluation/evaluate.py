@@ -10,11 +10,11 @@ import math
 import numpy as np
 import torch
 
-from . import metrics
-from .checkpoints import data_info
-from .classifier import get_classifier
-from .data import load_dataset, points_dataset_from_info
-from .latents import LatentModel, sample_latents
+from gan_core.evaluation import metrics
+from gan_core.checkpoints import data_info
+from gan_core.evaluation.classifier import get_classifier
+from gan_core.data import load_dataset, points_dataset_from_info
+from gan_core.latents import LatentModel, sample_latents
 
 QUICK_SAMPLES = 1000  # samples scored at each training-time evaluation
 QUICK_SEED = 2024  # the same latents every time, so the curve shows the model changing, not the noise

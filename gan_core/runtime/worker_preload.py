@@ -1,4 +1,4 @@
-"""Imported once by the fork server that starts training workers (see gan_core.worker).
+"""Imported once by the fork server that starts training workers (see gan_core.runtime.worker).
 
 Everything a worker would otherwise load on its first step is paid here, once per server: torch, the
 trainer, and the lazy imports of the first optimiser (torch._dynamo, seconds on a laptop). Only imports
@@ -8,7 +8,9 @@ import gc
 
 import torch
 
-from gan_core import evaluate, training, worker  # noqa: F401  (what every worker runs; evaluate: the metrics, scipy)
+from gan_core import training  # noqa: F401  (what every worker runs)
+from gan_core.evaluation import evaluate  # noqa: F401  (the metrics, scipy)
+from gan_core.runtime import worker  # noqa: F401
 
 torch.optim.Adam([torch.zeros(1, requires_grad=True)])
 
