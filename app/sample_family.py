@@ -4,50 +4,31 @@ Each family teaches something the shared tabs cannot show: a diffusion model's d
 mixing, a translation model's source -> output pairs, StackGAN's two stages, a caption model's words. The maths
 lives in the family modules of gan_core (diffusion.py, stylegan.py, ...); this module only picks latents, calls
 their public helpers on a shared LatentModel (under its lock, since the helpers switch the network to eval mode
-and back) and lays the results out as uint8 pictures. A family module that is missing, or lacks a helper, simply
-turns its part of the tab off (`available`), so the page works while a family is still being written.
+and back) and lays the results out as uint8 pictures.
 """
 from __future__ import annotations
 
 import contextlib
-import importlib
 
 import numpy as np
 import torch
 
+from gan_core.families import captions, diffusion, progressive, stackgan, stylegan, translation
 from gan_core.images import make_grid, scatter_image, upscale
 from gan_core.latents import LatentModel, sample_latents, seed_latents
 
-# config.model -> the gan_core module that defines it
-FAMILY_MODULES = {"ddpm": "diffusion", "stylegan": "stylegan", "progan": "progressive", "pix2pix": "translation",
-                  "cyclegan": "translation", "stackgan": "stackgan", "caption": "captions"}
-# the helpers each family's section needs; without them the tab is not offered for that family
-REQUIRED = {"ddpm": ("denoising_chain", "sample", "noising_chain", "sampling_cost"),
-            "stylegan": ("style_mix", "noise_variation", "truncation_sweep"), "progan": ("n_stages",),
-            "pix2pix": ("translate_examples", "make_source"), "cyclegan": ("translate_examples", "make_source"),
-            "stackgan": ("two_stage",), "caption": ("caption_to_image", "tokenize")}
+# config.model -> the gan_core module that defines it (the families with a "This model" section)
+FAMILY_MODULES = {"ddpm": diffusion, "stylegan": stylegan, "progan": progressive, "pix2pix": translation,
+                  "cyclegan": translation, "stackgan": stackgan, "caption": captions}
 STEP_CHOICES = (1, 2, 5, 10, 20, 50, 100)  # the sampling-steps slider of a diffusion model
 COMPARE_STEPS = (1, 5, 20, 50)  # the same noise denoised with these many steps, side by side
 TRUNCATION_PSIS = (1.0, 0.75, 0.5, 0.25, 0.0)
 MAX_CAPTION_IMAGES = 16
 
 
-def module_for(model_name: str):
-    """The gan_core module behind a family name, or None when it is unknown or not importable yet."""
-    name = FAMILY_MODULES.get(model_name)
-    if name is None:
-        return None
-    try:
-        return importlib.import_module(f"gan_core.{name}")
-    except ImportError:
-        return None
-
-
 def available(model: LatentModel) -> bool:
-    """True when the checkpoint's family has a "This model" section and its module offers the needed helpers."""
-    family = model.config.model
-    module = module_for(family)
-    return module is not None and all(callable(getattr(module, helper, None)) for helper in REQUIRED[family])
+    """True when the checkpoint's family has a "This model" section."""
+    return model.config.model in FAMILY_MODULES
 
 
 def _locked(model: LatentModel):
@@ -98,7 +79,6 @@ def denoising_chain(model: LatentModel, seed: int, n: int, steps: int, keep: int
     cloud per frame), "predicted": the model's guess of the clean sample at each frame, "timesteps", "noise_std"}.
 
     Images: n rows (one per starting noise) x keep columns. 2-D data: n points per cloud."""
-    diffusion = module_for("ddpm")
     z = sample_latents(n, model.latent_dim, seed)  # (n, latent_dim): the starting noise x_T
     chain = diffusion.denoising_chain(model, z, steps=steps, keep=keep)
     frames, predicted = chain["frames"], chain["predicted"]  # (keep, n, *sample_shape)
@@ -116,7 +96,6 @@ def denoising_chain(model: LatentModel, seed: int, n: int, steps: int, keep: int
 def samples_at_steps(model: LatentModel, seed: int, n: int, steps_list) -> dict[int, np.ndarray]:
     """{steps: picture} of the same starting noise denoised with each number of steps (images: a grid of n;
     2-D data: a cloud of n points)."""
-    diffusion = module_for("ddpm")
     z = sample_latents(n, model.latent_dim, seed)
     pictures = {}
     outputs = {int(s): diffusion.sample(model, z, steps=int(s)) for s in steps_list}
@@ -132,7 +111,6 @@ def samples_at_steps(model: LatentModel, seed: int, n: int, steps_list) -> dict[
 def noising_chain(model: LatentModel, real: torch.Tensor, seed: int = 0) -> dict:
     """The forward process on real data (one image (C, H, W), or a cloud of points (n, 2)): a picture with one
     frame per noise level, plus "timesteps" and "signal"/"noise_std" (how much of the data and of the noise)."""
-    diffusion = module_for("ddpm")
     chain = diffusion.noising_chain(real, model, seed=seed)
     frames = chain["frames"]  # (levels, *real.shape)
     if model.is_points:
@@ -148,7 +126,6 @@ def sampling_costs(model: LatentModel, steps_list, n: int = 8, repeats: int = 2)
     from gan_core.device import configure_threads
 
     configure_threads()  # the same thread pool the rest of the app uses, so the timings mean the same thing
-    diffusion = module_for("ddpm")
     rows = []
     with _locked(model):
         for steps in steps_list:
@@ -162,7 +139,6 @@ def sampling_costs(model: LatentModel, steps_list, n: int = 8, repeats: int = 2)
 
 def style_layers(model: LatentModel) -> tuple[int, list[int], int]:
     """(number of style layers, the resolution of each, the default crossover: how many count as coarse)."""
-    stylegan = module_for("stylegan")
     generator = model.generator
     return generator.n_style_layers, list(generator.layer_resolutions), int(stylegan.default_crossover(generator))
 
@@ -171,7 +147,6 @@ def style_mix(model: LatentModel, row_seeds: list[int], col_seeds: list[int], cr
               psi: float = 1.0) -> np.ndarray:
     """The style-mixing figure: column sources on top, row sources on the left; cell (i, j) takes the coarse
     layers (< crossover) from row i and the fine ones from column j. uint8 picture."""
-    stylegan = module_for("stylegan")
     with _locked(model):
         mix = stylegan.style_mix(model.generator, seed_latents(row_seeds, model.latent_dim),
                                  seed_latents(col_seeds, model.latent_dim), crossover=crossover, truncation_psi=psi)
@@ -183,7 +158,6 @@ def noise_variation(model: LatentModel, seed: int, n: int = 6, noise_seed: int =
     """One w, n draws of the per-pixel noise: {"images": picture, "spread": the per-pixel standard deviation
     stretched so its largest value is white (the raw spread is often a few hundredths), "max_std": that
     largest raw value, "no_noise": the same w with every noise input off}."""
-    stylegan = module_for("stylegan")
     z = seed_latents([seed], model.latent_dim)  # (1, latent_dim)
     with _locked(model):
         result = stylegan.noise_variation(model.generator, z, n=n, seed=noise_seed)
@@ -199,7 +173,6 @@ def noise_variation(model: LatentModel, seed: int, n: int = 6, noise_seed: int =
 
 def truncation_sweep(model: LatentModel, seeds: list[int], psis=TRUNCATION_PSIS) -> np.ndarray:
     """Rows = psi values (1 first), columns = seeds: w pulled toward the average w. uint8 picture."""
-    stylegan = module_for("stylegan")
     with _locked(model):
         images = stylegan.truncation_sweep(model.generator, seed_latents(seeds, model.latent_dim), psis=psis)
     return _tiles(images.flatten(0, 1), len(seeds), target=360)  # (P * n, C, S, S), row-major by psi
@@ -209,7 +182,6 @@ def truncation_sweep(model: LatentModel, seeds: list[int], psis=TRUNCATION_PSIS)
 
 def progressive_facts(model: LatentModel) -> dict:
     """How far the generator grew: {"resolution", "alpha", "stage", "stages", "image_size", "resolutions"}."""
-    progressive = module_for("progan")
     generator = model.generator
     stages = int(getattr(generator, "n_stages", progressive.n_stages(model.config.image_size)))
     stage = int(getattr(generator, "current_stage", stages - 1))
@@ -221,7 +193,6 @@ def progressive_facts(model: LatentModel) -> dict:
 def progressive_stages(model: LatentModel, seeds: list[int]) -> list[tuple[int, np.ndarray]] | None:
     """[(resolution, picture)] of the same latents drawn at every stage, when gan_core.families.progressive offers it
     (a `stage_images(generator, z)` helper returning {resolution: images}); None otherwise."""
-    progressive = module_for("progan")
     helper = getattr(progressive, "stage_images", None)
     if not callable(helper):
         return None
@@ -250,7 +221,6 @@ def bank_indices(model: LatentModel, by: str, value: int, n: int) -> list[int]:
     if count == 0:
         return []
     if by == "seed":
-        translation = module_for(model.config.model)
         picked = translation.bank_index(sample_latents(n, model.latent_dim, value))
         return [int(i) % count for i in picked]
     return [(int(value) + k) % count for k in range(n)]
@@ -259,7 +229,6 @@ def bank_indices(model: LatentModel, by: str, value: int, n: int) -> list[int]:
 def translate_bank(model: LatentModel, indices: list[int]) -> dict:
     """source | output | third row for bank images: the real target (pix2pix) or the cycle reconstruction
     F(G(source)) (CycleGAN). {"picture": 3 rows x len(indices), "third": "target" | "cycle"}."""
-    translation = module_for(model.config.model)
     generator = model.generator
     index = torch.as_tensor(indices, dtype=torch.long)
     with _locked(model):
@@ -281,7 +250,6 @@ def translate_upload(model: LatentModel, data: bytes, name: str, make_source: bo
     """
     from gan_core.data import load_folder_dataset
 
-    translation = module_for(model.config.model)
     generator = model.generator
     channels, size = int(generator.sample_shape[0]), int(generator.sample_shape[-1])
     picture = load_folder_dataset(data, image_size=size, name=name).data[:1]  # (1, C', S, S) in [-1, 1]
@@ -305,7 +273,6 @@ def translate_upload(model: LatentModel, data: bytes, name: str, make_source: bo
 
 def two_stages(model: LatentModel, seeds: list[int]) -> dict:
     """Stage I (half size, shown enlarged) above stage II for the same seeds: {"picture", "low", "size"}."""
-    stackgan = module_for("stackgan")
     with _locked(model):
         low, final = stackgan.two_stage(model.generator, seed_latents(seeds, model.latent_dim))
     size = int(final.shape[-1])
@@ -317,7 +284,6 @@ def two_stages(model: LatentModel, seeds: list[int]) -> dict:
 def caption_words(text: str) -> dict:
     """{"known": words the model reads, "unknown": words it ignores, "vocabulary": content words it knows,
     "fillers": words it reads but that say nothing}."""
-    captions = module_for("caption")
     known, unknown = captions.tokenize(text)
     vocabulary = list(getattr(captions, "CONTENT_WORDS", ())) or list(captions.known_words())
     return {"known": known, "unknown": sorted(set(unknown), key=unknown.index), "vocabulary": vocabulary,
@@ -333,7 +299,6 @@ def names_something(text: str) -> bool:
 def caption_images(model: LatentModel, text: str, n: int, seed: int, fill_missing: bool = True) -> np.ndarray:
     """n pictures for one caption (a partial caption gets its missing attributes at random); uint8 grid.
     Raises ValueError (one sentence) when the caption names nothing the model knows."""
-    captions = module_for("caption")
     n = int(np.clip(n, 1, MAX_CAPTION_IMAGES))
     with _locked(model):
         images = captions.caption_to_image(model.generator, text, n=n, seed=seed, fill_missing=fill_missing)
@@ -341,13 +306,11 @@ def caption_images(model: LatentModel, text: str, n: int, seed: int, fill_missin
 
 
 def honest_note(language: str) -> str:
-    captions = module_for("caption")
     return getattr(captions, "HONEST_NOTE_ZH" if language == "zh" else "HONEST_NOTE_EN", "")
 
 
 def no_known_words(text: str, language: str) -> str:
     """The model's own one-sentence message for a caption with no word it knows, in the page's language."""
-    captions = module_for("caption")
     words = ", ".join(caption_words(text)["vocabulary"][:12])
     template = getattr(captions, "NO_KNOWN_WORDS_ZH" if language == "zh" else "NO_KNOWN_WORDS_EN", None)
     if template is None:
