@@ -17,7 +17,7 @@ from gan_core.config import TrainConfig
 from gan_core.runtime.jobs import JobLimitError
 from gan_core.latents import LatentModel
 from gan_core.store import DEMO_DIR, list_checkpoints
-from gan_core.training import FAILED, QUEUED
+from gan_core.runtime.job import FAILED, QUEUED
 from gan_core.runtime.worker import new_job
 
 from .collapse_text import TEXT

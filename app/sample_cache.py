@@ -13,7 +13,8 @@ import numpy as np
 import streamlit as st
 import torch
 
-from gan_core.checkpoints import checkpoint_dataset, load_checkpoint
+from gan_core.checkpoints import load_checkpoint
+from gan_core.training import checkpoint_dataset
 from gan_core.evaluation.classifier import get_classifier
 from gan_core.data import SERVER_PATH_REFUSED, DataError, is_server_path, load_dataset
 from gan_core.latents import LatentModel

@@ -13,12 +13,13 @@ import uuid
 
 import streamlit as st
 
+from gan_core import settings
 from gan_core.config import TrainConfig
 from gan_core.data import SERVER_PATH_REFUSED, Dataset, DataError, is_server_path, load_dataset
 from gan_core.runtime.jobs import JobManager
 from gan_core.latents import LatentModel
 
-SESSION_GRACE_SECONDS = float(os.environ.get("LATENT_LAB_SESSION_GRACE", "60"))
+SESSION_GRACE_SECONDS = settings.session_grace_seconds()
 
 
 @st.cache_resource(show_spinner=False)

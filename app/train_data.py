@@ -29,9 +29,11 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from gan_core.checkpoints import Checkpoint, checkpoint_dataset
+from gan_core.checkpoints import Checkpoint
+from gan_core.training import checkpoint_dataset
+from gan_core.uploads import MAX_FILES
 from gan_core.config import TrainConfig
-from gan_core.data import (MAX_CSV_BYTES, MAX_CSV_POINTS, MAX_DRAWN_POINTS, MAX_FILES, MIN_DRAWN_POINTS, Dataset,
+from gan_core.data import (MAX_CSV_BYTES, MAX_CSV_POINTS, MAX_DRAWN_POINTS, MIN_DRAWN_POINTS, Dataset,
                            DataError, is_server_path, load_folder_dataset, load_images_from_bytes, load_points_csv,
                            points_dataset)
 from gan_core.images import display_scale, make_grid, upscale

@@ -18,7 +18,7 @@ from gan_core.data import DataError
 from gan_core.images import gif_bytes, make_grid
 from gan_core.runtime.jobs import JobLimitError
 from gan_core.store import save_run
-from gan_core.training import TrainingJob
+from gan_core.runtime.job import TrainingJob
 from gan_core.runtime.worker import new_job
 
 from . import train_data as user_data
@@ -182,11 +182,6 @@ def continue_checkpoint(path: str, extra_steps: int) -> TrainingJob | None:
 
 
 # -- controlling the watched job ----------------------------------------------------------------------
-def current_job() -> TrainingJob | None:
-    job_id = st.session_state.get(JOB_KEY)
-    return job_manager().get(job_id) if job_id else None
-
-
 def pause(job_id: str) -> None:
     job = job_manager().get(job_id)
     if job is not None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_core.config import LOSSES, RANGES, ConfigError, TrainConfig
-from gan_core.training import PAUSED, TrainingJob
+from gan_core.runtime.job import PAUSED, TrainingJob
 
 from . import train_jobs as jobs
 from .i18n import lang, t

@@ -21,7 +21,7 @@ from gan_core.data import DataError, Dataset
 from gan_core.images import to_uint8, upscale
 from gan_core.evaluation.memorisation import (COPY_RATIO, FEATURES, FeatureIndex, build_index, grid_capacity,
                                    nearest_training_images, tiles_from_grid)
-from gan_core.training import TrainingJob
+from gan_core.runtime.job import TrainingJob
 
 from . import train_data as user_data
 from .i18n import t

@@ -14,7 +14,7 @@ import streamlit as st
 from gan_core.config import TrainConfig
 from gan_core.images import display_scale, upscale
 from gan_core.evaluation.metrics import METRIC_INFO
-from gan_core.training import FAILED, FINISHED, PAUSED, QUEUED, RUNNING, TrainingJob
+from gan_core.runtime.job import FAILED, FINISHED, PAUSED, QUEUED, RUNNING, TrainingJob
 
 from . import train_jobs as jobs
 from . import train_live

@@ -30,8 +30,8 @@ import sys, time
 sys.path.insert(0, {root!r})
 from gan_core.presets import preset_config
 from gan_core.training import Trainer
-import gan_core.evaluation.evaluate  # the first metrics' imports, paid before timing as the app's workers pay them at start
-trainer = Trainer(preset_config({preset!r}))
+from gan_core.evaluation.evaluate import quick_metrics  # the first metrics' imports, paid before timing as the app's workers pay them at start
+trainer = Trainer(preset_config({preset!r}), metrics_fn=quick_metrics)
 for _ in range(20):
     trainer.step()
 start, steps = time.perf_counter(), 0

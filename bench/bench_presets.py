@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from gan_core.checkpoints import data_info  # noqa: E402
-from gan_core.evaluation.evaluate import evaluate_samples  # noqa: E402
+from gan_core.evaluation.evaluate import evaluate_samples, quick_metrics  # noqa: E402
 from gan_core.latents import sample_latents  # noqa: E402
 from gan_core.presets import preset_config  # noqa: E402
 from gan_core.training import Trainer  # noqa: E402
@@ -34,7 +34,7 @@ GOALS = {
 def time_to_goal(name: str, check_every: int) -> dict:
     budget, goal_text, reached = GOALS[name]
     config = preset_config(name, metrics_every=0)
-    trainer = Trainer(config)
+    trainer = Trainer(config, metrics_fn=quick_metrics)
     info = data_info(trainer.dataset)
     curve, seconds, hit = [], 0.0, None
     while trainer.step_count < config.steps:

@@ -18,9 +18,10 @@ CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
 from gan_core.presets import preset_config
+from gan_core.evaluation.evaluate import quick_metrics
 from gan_core.training import Trainer
 config = preset_config("digits-gan", metrics_every=0, sample_every=100_000, **{overrides!r})
-trainer = Trainer(config)
+trainer = Trainer(config, metrics_fn=quick_metrics)
 for _ in range(5):
     trainer.step()
 start = time.perf_counter()

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from gan_core.device import configure_threads  # noqa: E402
 from gan_core.models import build_models  # noqa: E402
 from gan_core.presets import preset_config  # noqa: E402
+from gan_core.evaluation.evaluate import quick_metrics  # noqa: E402
 from gan_core.training import Trainer  # noqa: E402
 
 TARGET = 0.95
@@ -74,7 +75,7 @@ def bare_loop(config, dataset, steps: int) -> float:
 
 
 def trainer_loop(config, dataset, steps: int) -> float:
-    trainer = Trainer(config, dataset=dataset)
+    trainer = Trainer(config, dataset=dataset, metrics_fn=quick_metrics)
     start = time.perf_counter()
     for _ in range(steps):
         trainer.step()

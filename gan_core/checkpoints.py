@@ -18,6 +18,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from gan_core.config import ConfigError, TrainConfig
@@ -54,9 +55,7 @@ class Checkpoint:
 
     @property
     def snapshots(self) -> list:
-        from gan_core.training import _snapshot_from_storable
-
-        return [_snapshot_from_storable(s) for s in self.state.get("snapshots", [])]
+        return [snapshot_from_storable(s) for s in self.state.get("snapshots", [])]
 
     def build_models(self, device: str | torch.device = "cpu") -> torch.nn.ModuleDict:
         """The trained networks, in eval mode, on `device`."""
@@ -64,11 +63,13 @@ class Checkpoint:
         try:
             models.load_state_dict(self.state["models"])
         except (RuntimeError, KeyError) as error:
-            raise CheckpointError(f"{self._label()} does not match the model its config describes "
+            raise CheckpointError(f"{self.label} does not match the model its config describes "
                                   f"({str(error).splitlines()[0][:120]}).") from None
         return models.to(device).eval()
 
-    def _label(self) -> str:
+    @property
+    def label(self) -> str:
+        """How a message names this file: its name, or "this checkpoint" for an upload."""
         return Path(self.path).name if self.path else "this checkpoint"
 
 
@@ -99,6 +100,18 @@ def trainer_payload(trainer, name: str = "") -> dict:
         "dataset": trainer.config.dataset, "step": trainer.step_count, "wall_time": trainer.elapsed,
         "state": _to_cpu(state),
     }
+
+
+def snapshot_to_storable(snapshot: dict) -> dict:
+    """numpy arrays -> tensors, so a checkpoint loads with weights_only=True."""
+    return {k: torch.from_numpy(np.ascontiguousarray(v)) if isinstance(v, np.ndarray) else v
+            for k, v in snapshot.items()}
+
+
+def snapshot_from_storable(snapshot: dict) -> dict:
+    """The other way: a stored snapshot's tensors back to numpy arrays, its bounds to a tuple."""
+    return {k: v.numpy() if isinstance(v, torch.Tensor) else (tuple(v) if k == "bounds" else v)
+            for k, v in snapshot.items()}
 
 
 def _to_cpu(value):
@@ -214,38 +227,3 @@ def validate_payload(payload, label: str, path: str = "") -> Checkpoint:
                       wall_time=float(payload.get("wall_time", 0.0)), state=state,
                       name=str(payload.get("name") or Path(path).stem or "upload"),
                       created=float(payload.get("created", 0.0)), path=path)
-
-
-def trainer_from_checkpoint(checkpoint: Checkpoint, device: str | None = None, **overrides):
-    """A Trainer that continues `checkpoint` exactly where it stopped (config overrides allowed)."""
-    from gan_core.training import Trainer
-
-    config = checkpoint.config.replace(**overrides) if overrides else checkpoint.config
-    trainer = Trainer(config, dataset=checkpoint_dataset(checkpoint, config), device=device)
-    try:
-        trainer.load_state_dict(checkpoint.state)
-    except (RuntimeError, KeyError, ValueError) as error:
-        raise CheckpointError(f"{checkpoint._label()} cannot be resumed with these settings "
-                              f"({str(error).splitlines()[0][:120]}).") from None
-    return trainer
-
-
-def checkpoint_dataset(checkpoint: Checkpoint, config: TrainConfig | None = None):
-    """The data to continue `checkpoint` on when its dataset cannot be loaded by name, else None.
-
-    "points:NAME" (drawn or from a CSV): rebuilt from the points saved in its data_info, with `config`'s
-    n_points and seed (the checkpoint's own by default), so the pool is the one the run trained on.
-    "upload:NAME": the images are not in the checkpoint, so CheckpointError says to upload them again.
-    """
-    from gan_core.data import DataError, points_dataset_from_info
-
-    config = config or checkpoint.config
-    if config.dataset.startswith("upload:"):
-        raise CheckpointError(f"{checkpoint._label()} was trained on images uploaded in the browser, which are not "
-                              "saved in checkpoints; upload the same images again to continue it.")
-    if not config.dataset.startswith("points:"):
-        return None
-    try:
-        return points_dataset_from_info(checkpoint.data_info, n_points=config.n_points, seed=config.seed)
-    except DataError as error:
-        raise CheckpointError(str(error)) from None

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import sys
 import time
 from dataclasses import fields
 from pathlib import Path
+
+from gan_core import settings
 
 EXIT_USAGE = 2
 
@@ -130,8 +131,9 @@ class _Progress:
 
 
 def cmd_train(args) -> int:
-    from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_from_checkpoint, trainer_payload
+    from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_payload
     from gan_core.config import ConfigError, TrainConfig
+    from gan_core.evaluation.evaluate import quick_metrics
     from gan_core.presets import preset_config
     from gan_core.training import Trainer, TrainingDiverged
 
@@ -159,11 +161,11 @@ def cmd_train(args) -> int:
         raise UsageError(f"train: {_config_error_line(error)}") from None
 
     if args.resume:
-        trainer = trainer_from_checkpoint(checkpoint, **overrides)
+        trainer = Trainer.from_checkpoint(checkpoint, metrics_fn=quick_metrics, **overrides)
         total = trainer.step_count + extra_steps
         trainer.config = trainer.config.replace(steps=total)
     else:
-        trainer = Trainer(config)
+        trainer = Trainer(config, metrics_fn=quick_metrics)
         total = config.steps
     out = Path(args.out)
     progress = _Progress(total, trainer.step_count, sys.stderr.isatty() and not args.quiet)
@@ -368,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # anything unexpected: still one line, unless debugging
-        if os.environ.get("LATENT_LAB_DEBUG"):
+        if settings.debug():
             raise
         print(f"error: {type(error).__name__}: {error}".splitlines()[0], file=sys.stderr)
         return 1

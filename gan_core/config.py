@@ -10,62 +10,9 @@ import dataclasses
 from dataclasses import dataclass, field, fields
 
 from gan_core import families
-
-POINT_DATASETS = ("ring8", "grid25", "spiral", "moons")
-IMAGE_DATASETS = ("digits", "shapes", "stacked-digits", "mnist", "fashion-mnist", "cifar10")
-LABELLED_DATASETS = ("digits", "shapes", "stacked-digits", "mnist", "fashion-mnist", "cifar10")
-MODELS = ("gan", "cgan", "vae", "cvae")  # the classic four; gan_core.families adds more (see model_names())
-LOSSES = ("ns", "minimax", "lsgan", "wgan-gp", "hinge")
-ARCHS = ("auto", "mlp", "conv")
-DEVICES = ("auto", "cpu", "cuda", "mps")
-PRECISIONS = ("fp32", "bf16")  # bf16: mixed precision (autocast) for the training steps
-IMAGE_SIZES = (8, 16, 32)
-
-LOSS_DESCRIPTIONS = {
-    "ns": "non-saturating: G maximises log D(G(z)) (the usual choice)",
-    "minimax": "the original saturating objective: G minimises log(1 - D(G(z)))",
-    "lsgan": "least squares: D regresses real to 1 and fake to 0",
-    "wgan-gp": "Wasserstein critic with a gradient penalty",
-    "hinge": "hinge loss, as in SAGAN and BigGAN",
-}
-
-
-class ConfigError(ValueError):
-    """A config a user asked for that cannot run; `field` names the offending option."""
-
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field = field_name
-        self.message = message
-
-
-# Allowed numeric ranges (inclusive). They are wide enough for any teaching run and narrow enough that
-# a typo (an extra zero) cannot freeze a classroom server.
-RANGES: dict[str, tuple[float, float]] = {
-    "image_size": (8, 32),
-    "latent_dim": (1, 256),
-    "hidden": (8, 1024),
-    "depth": (1, 6),
-    "r1_gamma": (0.0, 1000.0),
-    "gp_weight": (0.0, 1000.0),
-    "pack": (1, 4),
-    "n_critic": (1, 10),
-    "label_smoothing": (0.0, 0.5),
-    "beta": (0.0, 100.0),
-    "lr_g": (1e-6, 1.0),
-    "lr_d": (1e-6, 1.0),
-    "beta1": (0.0, 0.999),
-    "beta2": (0.0, 0.9999),
-    "batch_size": (2, 4096),
-    "steps": (1, 1_000_000),
-    "seed": (0, 2**31 - 1),
-    "sample_every": (1, 100_000),
-    "metrics_every": (0, 100_000),
-    "n_points": (64, 200_000),
-    "diffusion_steps": (2, 1000),
-    "sample_steps": (1, 1000),
-    "stage_steps": (0, 100_000),
-}
+from gan_core.options import (  # noqa: F401  (re-exported: what a run is made of)
+    POINT_DATASETS, IMAGE_DATASETS, LABELLED_DATASETS, MODELS, LOSSES, ARCHS, DEVICES,
+    PRECISIONS, IMAGE_SIZES, LOSS_DESCRIPTIONS, ConfigError, RANGES, IN_MEMORY_PREFIXES)
 
 
 @dataclass
@@ -174,7 +121,6 @@ def field_types() -> dict[str, type]:
 
 # Datasets made in the browser: "points:NAME" (drawn or loaded from a CSV) and "upload:NAME" (uploaded images).
 # They cannot be loaded by name; the caller passes the Dataset itself (and a checkpoint carries its data info).
-IN_MEMORY_PREFIXES = ("points:", "upload:")
 
 
 def _dataset_known(name: str) -> bool:

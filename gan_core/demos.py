@@ -14,6 +14,7 @@ from gan_core.checkpoints import save_checkpoint, trainer_payload
 from gan_core.evaluation.classifier import classifier_path, save_classifier, train_classifier
 from gan_core.data import load_dataset
 from gan_core.presets import preset_config
+from gan_core.evaluation.evaluate import quick_metrics
 from gan_core.training import Trainer
 
 DEMO_PRESETS = ("ring8-vanilla", "ring8-fixed", "digits-gan", "digits-gan-collapse", "digits-vae", "digits-cgan",
@@ -33,7 +34,7 @@ def build_classifiers(log=print) -> None:
 
 def build_demo(name: str, out_dir: Path, log=print) -> Path:
     started = time.perf_counter()
-    trainer = Trainer(preset_config(name))
+    trainer = Trainer(preset_config(name), metrics_fn=quick_metrics)
     while trainer.step_count < trainer.config.steps:
         trainer.step()
     path = save_checkpoint(trainer_payload(trainer, name=name), out_dir / f"{name}.pt")

@@ -5,6 +5,8 @@ import os
 
 import torch
 
+from gan_core import settings
+
 _threads_configured = False
 
 
@@ -41,9 +43,7 @@ def describe_device(device: torch.device | str | None = None) -> str:
 
 def default_threads() -> int:
     """LATENT_LAB_THREADS, else all cores but one (at least 1), capped at 4."""
-    env = os.environ.get("LATENT_LAB_THREADS", "")
-    cores = os.cpu_count() or 1
-    return int(env) if env.isdigit() and int(env) > 0 else max(1, min(4, cores - 1))
+    return settings.threads() or max(1, min(4, (os.cpu_count() or 1) - 1))
 
 
 def configure_threads(threads: int | None = None) -> int:

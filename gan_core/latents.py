@@ -11,14 +11,9 @@ import numpy as np
 import torch
 
 from gan_core.checkpoints import Checkpoint, load_checkpoint
+from gan_core.models import sample_latents  # noqa: F401  (re-exported: the latents every tool starts from)
 
 GENERATE_BATCH = 1024
-
-
-def sample_latents(n: int, dim: int, seed: int) -> torch.Tensor:
-    """n standard-normal latents (n, dim) from their own seeded generator: same seed, same latents."""
-    generator = torch.Generator().manual_seed(int(seed))
-    return torch.randn(n, dim, generator=generator)
 
 
 def latent_for_seed(seed: int, dim: int) -> torch.Tensor:

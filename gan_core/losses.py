@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from gan_core.config import LOSSES
+from gan_core.options import LOSSES
 
 
 def _check(kind: str) -> None:
@@ -83,6 +83,38 @@ def r1_penalty(real_logits: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
     """R1 (Mescheder et al. 2018): E[||grad_x D(x)||^2] on real data; `real` must require grad."""
     (grads,) = torch.autograd.grad(real_logits.sum(), real, create_graph=True)
     return grads.flatten(1).pow(2).sum(dim=1).mean()
+
+
+def critic_loss(config, critic, real: torch.Tensor, fake: torch.Tensor, condition: torch.Tensor | None = None,
+                generator: torch.Generator | None = None) -> tuple[torch.Tensor, dict]:
+    """The discriminator's whole objective on one real and one fake batch of the same shape, for every family.
+
+    update D: maximise log D(x) + log(1 - D(G(z))) (or `config.loss`'s equivalent), plus the WGAN-GP penalty
+    for wgan-gp (interpolates drawn from `generator`) and the R1 penalty on real data when r1_gamma > 0.
+    `critic(x, condition)` returns logits; they are scored in float32 (a no-op in fp32; under bf16 autocast,
+    mean(fake) - mean(real) would otherwise round away the small differences the curves show).
+    Returns (loss, {loss_d, d_real, d_fake[, penalty]}).
+    """
+    if config.r1_gamma > 0:
+        real = real.detach().requires_grad_(True)
+    real_logits = critic(real, condition).float()
+    fake_logits = critic(fake, condition).float()
+    loss, stats = discriminator_loss(config.loss, real_logits, fake_logits, config.label_smoothing)
+    if config.loss == "wgan-gp":
+        penalty = gradient_penalty(critic, real, fake, condition, generator)
+        loss = loss + config.gp_weight * penalty
+        stats["penalty"] = penalty.detach()
+    if config.r1_gamma > 0:
+        penalty = r1_penalty(real_logits, real)
+        loss = loss + 0.5 * config.r1_gamma * penalty
+        stats["penalty"] = penalty.detach()
+    return loss, stats
+
+
+def reparameterize(mu: torch.Tensor, logvar: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    """z = mu + sigma * eps with eps ~ N(0, I) from `generator`: the reparameterisation trick, so the sample
+    stays differentiable in mu and logvar."""
+    return mu + torch.randn(mu.shape, device=mu.device, generator=generator) * (0.5 * logvar).exp()
 
 
 def vae_loss(reconstruction: torch.Tensor, target: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor,

@@ -11,14 +11,22 @@ generator, so sampling code always calls `models["generator"](z, y)`.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
 
-from gan_core.config import TrainConfig
+if TYPE_CHECKING:  # annotations only: the config imports the families, which build on these networks
+    from gan_core.config import TrainConfig
 
 
-def _maybe_sn(layer: nn.Module, use: bool) -> nn.Module:
+def sample_latents(n: int, dim: int, seed: int) -> torch.Tensor:
+    """n standard-normal latents (n, dim) from their own seeded generator: same seed, same latents."""
+    generator = torch.Generator().manual_seed(int(seed))
+    return torch.randn(n, dim, generator=generator)
+
+
+def maybe_spectral_norm(layer: nn.Module, use: bool) -> nn.Module:
     return nn.utils.parametrizations.spectral_norm(layer) if use else layer
 
 
@@ -76,10 +84,10 @@ class MLPDiscriminator(nn.Module):
         width_in = per_sample * pack  # PacGAN: D sees `pack` samples side by side
         layers: list[nn.Module] = []
         for _ in range(depth):
-            layers += [_maybe_sn(nn.Linear(width_in, hidden), spectral_norm), nn.LeakyReLU(0.2)]
+            layers += [maybe_spectral_norm(nn.Linear(width_in, hidden), spectral_norm), nn.LeakyReLU(0.2)]
             width_in = hidden
         self.trunk = nn.Sequential(*layers)
-        self.head = _maybe_sn(nn.Linear(width_in + int(minibatch_std), out_dim), spectral_norm)
+        self.head = maybe_spectral_norm(nn.Linear(width_in + int(minibatch_std), out_dim), spectral_norm)
 
     def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         h = x.reshape(x.shape[0], -1)
@@ -140,10 +148,10 @@ class ConvDiscriminator(nn.Module):
         layers: list[nn.Module] = []
         width = hidden
         for _ in range(_ups_needed(size)):  # each block halves the resolution down to 4x4
-            layers += [_maybe_sn(nn.Conv2d(width_in, width, 4, 2, 1), spectral_norm), nn.LeakyReLU(0.2)]
+            layers += [maybe_spectral_norm(nn.Conv2d(width_in, width, 4, 2, 1), spectral_norm), nn.LeakyReLU(0.2)]
             width_in, width = width, width * 2
         self.trunk = nn.Sequential(*layers)
-        self.head = _maybe_sn(nn.Linear((width_in + int(minibatch_std)) * 16, out_dim), spectral_norm)
+        self.head = maybe_spectral_norm(nn.Linear((width_in + int(minibatch_std)) * 16, out_dim), spectral_norm)
 
     def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         if self.embed is not None:
@@ -202,7 +210,3 @@ def build_models(cfg: TrainConfig, sample_shape: tuple, n_classes: int = 0) -> n
     if conv:
         models.apply(init_weights)
     return models
-
-
-def count_parameters(module: nn.Module) -> int:
-    return sum(p.numel() for p in module.parameters())

@@ -71,10 +71,6 @@ PRESETS: dict[str, Preset] = {p.name: p for p in [
 ]}
 
 
-def preset_names() -> list[str]:
-    return list(PRESETS)
-
-
 def preset_config(name: str, **overrides) -> TrainConfig:
     """The config of preset `name` with `overrides` on top; KeyError with the valid names if unknown."""
     if name not in PRESETS:

@@ -5,19 +5,19 @@ Demo checkpoints ship in checkpoints/ (read-only for the app). Saved runs go to 
 """
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from gan_core import settings
 from gan_core.checkpoints import CheckpointError, safe_name, save_checkpoint
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = settings.PROJECT_ROOT
 DEMO_DIR = ROOT / "checkpoints"
 
 
 def runs_dir() -> Path:
-    return Path(os.environ.get("LATENT_LAB_RUNS", ROOT / "runs"))
+    return settings.runs_dir()
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
-"""Training: `Trainer` takes one step at a time; `TrainingJob` runs a trainer in its own thread.
+"""Training: a `Trainer` takes one step at a time and keeps the run's history, snapshots and metric curves.
 
-The thread never touches the UI. It writes plain floats, lists and small numpy arrays into its own object
-under a lock, and the UI (or the CLI) reads `job.snapshot()` whenever it likes.
+It orchestrates; the objectives are pure functions in gan_core.losses, the pictures of a snapshot come from
+gan_core.snapshots, and the metrics from whatever `metrics_fn` the caller injects (gan_core.evaluation's
+quick_metrics in the app, the CLI and the demos). Running a trainer in a thread or a worker process is
+gan_core.runtime's job.
 """
 from __future__ import annotations
 
@@ -10,32 +12,31 @@ import copy
 import math
 import threading
 import time
-import uuid
 import warnings
 from collections.abc import Callable
 
-import numpy as np
 import torch
 
-from gan_core import losses
+from gan_core import losses, snapshots
+from gan_core.checkpoints import (Checkpoint, CheckpointError, snapshot_from_storable, snapshot_to_storable,
+                                  trainer_payload)
 from gan_core.config import ConfigError, TrainConfig
-from gan_core.data import Dataset, load_dataset
+from gan_core.data import Dataset, DataError, load_dataset, points_dataset_from_info
 from gan_core.device import configure_threads, pick_device
-from gan_core.images import make_grid
 from gan_core.models import build_models
 
 # Model initialisation draws from torch's global generator; a lock keeps two jobs that start at once from
 # interleaving their draws, so the same seed always builds the same networks.
 _INIT_LOCK = threading.Lock()
 
-SNAPSHOT_POINTS = 512  # generated 2-D points shown per snapshot
-HEATMAP_SIZE = 48  # the discriminator surface is evaluated on a HEATMAP_SIZE x HEATMAP_SIZE grid
-ARROWS = 64  # generator gradient arrows per 2-D snapshot
-# The manifold view: G applied to a flat latent grid of MANIFOLD_LINES lines each way, MANIFOLD_POINTS points
-# per line, over [-MANIFOLD_EXTENT, MANIFOLD_EXTENT]^2 (2.5 sigma of the N(0, I) prior holds ~99% of it).
-MANIFOLD_LINES, MANIFOLD_POINTS, MANIFOLD_EXTENT = 11, 41, 2.5
 MAX_SNAPSHOTS = 64  # older snapshots are thinned (every other one dropped) beyond this
 DIVERGED_ABOVE = 1e6  # a loss this large means training has blown up
+STEP_PARTS = ("both", "d", "g")  # what one step may update: both players, or D or G alone
+
+
+def check_step_part(part: str) -> None:
+    if part not in STEP_PARTS:
+        raise ValueError(f"part must be both, d or g, not {part!r}")
 
 
 class TrainingDiverged(RuntimeError):
@@ -159,9 +160,10 @@ class Trainer:
         self.history = History()
         self.snapshots: list[dict] = []
         self.metrics: dict = {"steps": [], "values": {}}
-        self.metrics_fn = metrics_fn
+        self.metrics_fn = metrics_fn  # trainer -> {name: float}; None records no metrics
         self.events: list[dict] = []  # settings changed mid-run: {"step", "changes": {field: [old, new]}}
-        self._plot_bounds = self._bounds()
+        # 2-D data: the plot area every snapshot's pictures share
+        self.plot_bounds = snapshots.plot_bounds(self.dataset.data) if self.dataset.is_points else (0.0,) * 4
         self._last_good = self._copy_weights()
 
     # -- fixed latents: the same z every snapshot, so a class watches the same samples sharpen ------------
@@ -172,7 +174,7 @@ class Trainer:
             return noise.to(self.device), None if labels is None else labels.to(self.device)
         labels = None
         if data.is_points:
-            count = SNAPSHOT_POINTS
+            count = snapshots.SNAPSHOT_POINTS
         elif cfg.is_conditional and data.n_classes <= 10:
             count = data.n_classes * 8  # one row per class
             labels = torch.arange(data.n_classes).repeat_interleave(8)
@@ -183,14 +185,6 @@ class Trainer:
         fixed = torch.Generator().manual_seed(cfg.seed + 12345)
         noise = torch.randn(count, self.latent_dim, generator=fixed)
         return noise.to(self.device), None if labels is None else labels.to(self.device)
-
-    def _bounds(self) -> tuple[float, float, float, float]:
-        if not self.dataset.is_points:
-            return (0.0, 0.0, 0.0, 0.0)
-        pool = self.dataset.data.detach().cpu().numpy()
-        low, high = pool.min(axis=0), pool.max(axis=0)
-        margin = 0.25 * float(max(high - low)) + 1e-3
-        return (float(low[0] - margin), float(high[0] + margin), float(low[1] - margin), float(high[1] + margin))
 
     def _precision_context(self, precision: str):
         """-> a function that gives what each training step runs inside: bf16 autocast, or a no-op for fp32 and
@@ -221,8 +215,6 @@ class Trainer:
         """n latents (n, latent_dim) from the run's own random stream."""
         return torch.randn(n, self.latent_dim, device=self.device, generator=self.rng)
 
-    _noise = noise
-
     def _gan_step(self, part: str = "both") -> dict:
         cfg = self.config
         n = cfg.batch_size
@@ -232,58 +224,74 @@ class Trainer:
             real, labels = self.dataset.sample_batch(n, self.rng)
             labels = labels if cfg.is_conditional else None
             with torch.no_grad():
-                fake = self.generator(self._noise(n), labels)
-            # update D: maximise log D(x) + log(1 - D(G(z)))  (or the chosen loss's equivalent)
-            if cfg.r1_gamma > 0:
-                real.requires_grad_(True)
-            # the losses in float32 (a no-op in fp32): under bf16, mean(fake) - mean(real) would round away the
-            # small differences the curves show
-            real_logits = self.critic(real, labels).float()
-            fake_logits = self.critic(fake, labels).float()
-            loss_d, stats = losses.discriminator_loss(cfg.loss, real_logits, fake_logits, cfg.label_smoothing)
-            if cfg.loss == "wgan-gp":
-                penalty = losses.gradient_penalty(self.critic, real, fake, labels, self.rng)
-                loss_d = loss_d + cfg.gp_weight * penalty
-                stats["penalty"] = penalty.detach()
-            if cfg.r1_gamma > 0:
-                penalty = losses.r1_penalty(real_logits, real)
-                loss_d = loss_d + 0.5 * cfg.r1_gamma * penalty
-                stats["penalty"] = penalty.detach()
-            self.opt_d.zero_grad(set_to_none=True)
-            loss_d.backward()
-            stats["grad_norm_d"] = losses.grad_norm(self._critic_params)
-            self.opt_d.step()
+                fake = self.generator(self.noise(n), labels)
+            stats = self.train_critic(self.critic, real, fake, labels)
         if part == "d":
             return stats
         if part == "g" and cfg.is_conditional:
             labels = self.dataset.sample_batch(n, self.rng)[1]
-        # update G: the generator wants D to call its samples real
-        fake = self.generator(self._noise(n), labels)
-        loss_g, g_stats = losses.generator_loss(cfg.loss, self.critic(fake, labels).float())
-        self.opt_g.zero_grad(set_to_none=True)
-        loss_g.backward()
-        g_stats["grad_norm_g"] = losses.grad_norm(self._generator_params)
-        self.opt_g.step()
-        return {**stats, **g_stats}
+        return {**stats, **self.train_generator(self.critic, self.generator(self.noise(n), labels), labels)}
 
     def _vae_step(self) -> dict:
         cfg = self.config
         real, labels = self.dataset.sample_batch(cfg.batch_size, self.rng)
         labels = labels if cfg.is_conditional else None
-        # encode, sample z = mu + sigma * eps (the reparameterisation trick), decode
-        mu, logvar = self.critic(real, labels).float().chunk(2, dim=1)  # float32 statistics, also under bf16
+        return self.train_vae(self.critic(real, labels), lambda z: self.generator(z, labels), real)
+
+    # -- the updates every family shares -----------------------------------------------------------------
+    def train_critic(self, critic: torch.nn.Module, real: torch.Tensor, fake: torch.Tensor,
+                     condition: torch.Tensor | None = None) -> dict:
+        """One update of the second optimiser on `critic`'s loss (gan_core.losses.critic_loss: the chosen loss
+        with its WGAN-GP or R1 penalty) for a real and a detached fake batch of the same shape.
+        Returns 0-d tensors: loss_d, d_real, d_fake, grad_norm_d (and penalty)."""
+        loss, stats = losses.critic_loss(self.config, critic, real, fake, condition, self.rng)
+        stats["grad_norm_d"] = self.update_critic(loss)
+        return stats
+
+    def train_generator(self, critic: torch.nn.Module, fake: torch.Tensor, condition: torch.Tensor | None = None) -> dict:
+        """update G: it wants `critic` to call `fake` (made with gradients) real. Returns loss_g, grad_norm_g."""
+        loss, stats = losses.generator_loss(self.config.loss, critic(fake, condition).float())
+        stats["grad_norm_g"] = self.update_generator(loss)
+        return stats
+
+    def train_vae(self, encoded: torch.Tensor, decode: Callable[[torch.Tensor], torch.Tensor],
+                  target: torch.Tensor) -> dict:
+        """One VAE update of both networks: `encoded` (B, 2 * latent) holds mu and log sigma^2; z is sampled with
+        the reparameterisation trick and `decode(z)` is scored against `target` (the negative ELBO, with the
+        statistics in float32, also under bf16). Returns loss, recon, kl, grad_norm_g, grad_norm_d."""
+        mu, logvar = encoded.float().chunk(2, dim=1)
         logvar = logvar.clamp(-12.0, 8.0)
-        z = mu + torch.randn(mu.shape, device=self.device, generator=self.rng) * (0.5 * logvar).exp()
-        reconstruction = self.generator(z, labels).float()
-        loss, stats = losses.vae_loss(reconstruction, real, mu, logvar, cfg.beta)
+        z = losses.reparameterize(mu, logvar, self.rng)
+        loss, stats = losses.vae_loss(decode(z).float(), target, mu, logvar, self.config.beta)
+        stats["grad_norm_g"], stats["grad_norm_d"] = self.update_both(loss)
+        return stats
+
+    def update_critic(self, loss: torch.Tensor) -> torch.Tensor:
+        """zero_grad, backward and step of everything but the generator; returns the gradient norm before the step."""
+        return self._update(loss, self.opt_d, self._critic_params)
+
+    def update_generator(self, loss: torch.Tensor) -> torch.Tensor:
+        """zero_grad, backward and step of the generator; returns its gradient norm before the step."""
+        return self._update(loss, self.opt_g, self._generator_params)
+
+    def update_both(self, loss: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """One backward pass, then both optimisers step (a VAE's encoder and decoder share one loss).
+        Returns the gradient norms (generator, the rest) before the step."""
         self.opt_g.zero_grad(set_to_none=True)
         self.opt_d.zero_grad(set_to_none=True)
         loss.backward()
-        stats["grad_norm_g"] = losses.grad_norm(self._generator_params)
-        stats["grad_norm_d"] = losses.grad_norm(self._critic_params)
+        norms = losses.grad_norm(self._generator_params), losses.grad_norm(self._critic_params)
         self.opt_g.step()
         self.opt_d.step()
-        return stats
+        return norms
+
+    @staticmethod
+    def _update(loss: torch.Tensor, optimiser: torch.optim.Optimizer, parameters: list) -> torch.Tensor:
+        optimiser.zero_grad(set_to_none=True)
+        loss.backward()
+        norm = losses.grad_norm(parameters)
+        optimiser.step()
+        return norm
 
     def step(self, part: str = "both") -> dict[str, float]:
         """Run one training iteration (n_critic D updates + one G update, or one VAE update).
@@ -294,8 +302,7 @@ class Trainer:
         kl, grad norms (VAE). Raises TrainingDiverged (after rolling back to the last good weights) when a
         number is NaN/inf or explodes.
         """
-        if part not in ("both", "d", "g"):
-            raise ValueError(f"part must be both, d or g, not {part!r}")
+        check_step_part(part)
         started = time.perf_counter()
         self.models.train()
         if self.config.lr_decay:
@@ -392,108 +399,18 @@ class Trainer:
             self.generator.train()
 
     def take_snapshot(self) -> dict:
-        """Record what the model makes of the fixed latent batch right now (and, for 2-D data, D's surface)."""
-        snapshot: dict = {"step": self.step_count, "time": round(self.elapsed, 3)}
-        fake = self.generate(self.fixed_noise, self.fixed_labels)
-        if self.dataset.is_points:
-            snapshot["points"] = fake.float().cpu().numpy().astype(np.float32)
-            snapshot["bounds"] = self._plot_bounds
-            if self.family is None:  # a family's z may not be a Gaussian latent (e.g. diffusion noise)
-                snapshot["manifold"] = self.generator_manifold()
-            if self.config.is_vae:
-                snapshot.update(self._latent_codes())
-            elif self.family is None:
-                snapshot["heatmap"] = self.discriminator_surface()
-                snapshot["arrows"] = self.generator_arrows(fake[:ARROWS])
-        else:
-            nrow = 8
-            snapshot["grid"] = make_grid(fake, nrow=nrow)
-            if self.config.is_vae:
-                snapshot.update(self._latent_codes())
-        if self.family is not None and self.family.snapshot is not None:
-            self.family.snapshot(self, snapshot)
+        """Record what the model makes of the fixed latent batch right now (gan_core.snapshots.take)."""
+        snapshot = snapshots.take(self)
         self.snapshots.append(snapshot)
         self.snapshots = _thin(self.snapshots, MAX_SNAPSHOTS)
         return snapshot
 
-    @torch.inference_mode()
-    def discriminator_surface(self, size: int = HEATMAP_SIZE) -> np.ndarray:
-        """D's opinion over the plot area: (size, size) float32, row i = y coordinate i (bottom to top).
-
-        Probabilities for ns/minimax, raw scores for the other losses. With packing, each grid point is
-        judged as a pack of identical copies.
-        """
-        x0, x1, y0, y1 = self._plot_bounds
-        xs, ys = torch.linspace(x0, x1, size), torch.linspace(y0, y1, size)
-        gy, gx = torch.meshgrid(ys, xs, indexing="ij")
-        points = torch.stack([gx.flatten(), gy.flatten()], dim=1).to(self.device)
-        pack = self.config.pack
-        self.critic.eval()
-        try:
-            scores = self.critic(points.repeat_interleave(pack, dim=0))
-        finally:
-            self.critic.train()
-        if self.config.loss in ("ns", "minimax"):
-            scores = torch.sigmoid(scores)
-        return scores.float().cpu().numpy().reshape(size, size).astype(np.float32)
-
-    def generator_arrows(self, fake: torch.Tensor) -> np.ndarray:
-        """Where G's loss pushes each generated point: (m, 4) float32 rows (x, y, dx, dy), dx/dy = -dLoss_G/dx."""
-        points = fake.detach().clone().requires_grad_(True)
-        pack = self.config.pack
-        m = points.shape[0] - points.shape[0] % pack
-        points_used = points[:m]
-        self.critic.eval()
-        try:
-            with torch.enable_grad():
-                loss, _ = losses.generator_loss(self.config.loss, self.critic(points_used))
-                (grads,) = torch.autograd.grad(loss, points_used)
-        finally:
-            self.critic.train()
-        arrows = torch.cat([points_used.detach(), -grads], dim=1)
-        return arrows.float().cpu().numpy().astype(np.float32)
-
-    def generator_manifold(self, n_lines: int = MANIFOLD_LINES, points_per_line: int = MANIFOLD_POINTS,
-                           extent: float = MANIFOLD_EXTENT) -> np.ndarray:
-        """A flat grid of latent space pushed through G: (2 * n_lines, points_per_line, 2) float32 polylines.
-
-        latent_dim 2: the whole latent plane [-extent, extent]^2. More dimensions: the plane of z1 and z2
-        through 0 (every other coordinate 0), one slice of what G sees. latent_dim 1: the single latent line,
-        returned as one polyline (1, points_per_line, 2). One batched forward pass (~900 points).
-        """
-        from gan_core.latents import plane_grid_lines  # latents imports checkpoints, which imports training lazily
-
-        if self.latent_dim >= 2:
-            lines = plane_grid_lines(self.latent_dim, extent, n_lines, points_per_line)  # (L, P, latent_dim)
-        else:
-            lines = torch.linspace(-extent, extent, points_per_line).reshape(1, points_per_line, 1)
-        count, per_line, _ = lines.shape
-        warped = self.generate(lines.reshape(count * per_line, self.latent_dim))  # (L * P, 2)
-        return warped.float().cpu().numpy().reshape(count, per_line, 2).astype(np.float32)
-
-    @torch.inference_mode()
-    def _latent_codes(self, count: int = 512) -> dict:
-        """Encoder means of a fixed real batch (first two latent dimensions) with their labels, for a VAE."""
-        data = self.dataset
-        count = min(count, data.data.shape[0])
-        real = data.data[:count]
-        labels = data.labels[:count] if data.labels is not None else None
-        self.critic.eval()
-        try:
-            mu = self.critic(real, labels if self.config.is_conditional else None)[:, : self.config.latent_dim]
-        finally:
-            self.critic.train()
-        codes = mu[:, :2] if mu.shape[1] >= 2 else torch.cat([mu, torch.zeros_like(mu)], dim=1)
-        return {"codes": codes.float().cpu().numpy().astype(np.float32),
-                "code_labels": None if labels is None else labels.cpu().numpy().astype(np.int16)}
-
     def record_metrics(self) -> dict:
-        """Evaluate the cheap metrics now and append them to `self.metrics` (no effect on training's RNG)."""
+        """Evaluate `metrics_fn` now and append its numbers to `self.metrics` (no effect on training's RNG)."""
+        if self.metrics_fn is None:
+            return {}
         try:
-            fn = self.metrics_fn
-            if fn is None:
-                from gan_core.evaluation.evaluate import quick_metrics as fn  # imported late: evaluation is optional for training
-            values = fn(self)
+            values = self.metrics_fn(self)
         except Exception as error:  # a metric must never kill a training run
             values = {}
             self.metrics.setdefault("errors", []).append(f"step {self.step_count}: {error}")
@@ -505,6 +422,26 @@ class Trainer:
         return values
 
     # -- persistence ------------------------------------------------------------------------------------
+    @classmethod
+    def from_checkpoint(cls, checkpoint: Checkpoint, device: str | None = None,
+                        metrics_fn: Callable[["Trainer"], dict] | None = None, **overrides) -> "Trainer":
+        """A Trainer that continues `checkpoint` exactly where it stopped (config overrides allowed).
+
+        Raises CheckpointError with one sentence when the file cannot continue with these settings (or its
+        data, e.g. uploaded images, is not in it)."""
+        config = checkpoint.config.replace(**overrides) if overrides else checkpoint.config
+        trainer = cls(config, dataset=checkpoint_dataset(checkpoint, config), device=device, metrics_fn=metrics_fn)
+        try:
+            trainer.load_state_dict(checkpoint.state)
+        except (RuntimeError, KeyError, ValueError) as error:
+            raise CheckpointError(f"{checkpoint.label} cannot be resumed with these settings "
+                                  f"({str(error).splitlines()[0][:120]}).") from None
+        return trainer
+
+    def checkpoint_payload(self, name: str = "") -> dict:
+        """Everything about this run as plain data, ready for gan_core.checkpoints.save_checkpoint."""
+        return trainer_payload(self, name=name)
+
     def state_dict(self) -> dict:
         """Everything needed to continue this run exactly (tensors and plain data only)."""
         return {
@@ -515,7 +452,7 @@ class Trainer:
             "step": self.step_count,
             "wall_time": self.elapsed,
             "history": self.history.to_dict(),
-            "snapshots": [_snapshot_to_storable(s) for s in self.snapshots],
+            "snapshots": [snapshot_to_storable(s) for s in self.snapshots],
             "metrics": copy.deepcopy(self.metrics),
             "events": copy.deepcopy(self.events),
             "config": self.config.to_dict(),  # may differ from the starting config after set_hparams
@@ -532,7 +469,7 @@ class Trainer:
         self.step_count = int(state.get("step", 0))
         self.elapsed = float(state.get("wall_time", 0.0))
         self.history = History.from_dict(state.get("history", {}))
-        self.snapshots = [_snapshot_from_storable(s) for s in state.get("snapshots", [])]
+        self.snapshots = [snapshot_from_storable(s) for s in state.get("snapshots", [])]
         self.metrics = state.get("metrics") or {"steps": [], "values": {}}
         self.events = list(state.get("events", []))
         live = {k: v for k, v in (state.get("config") or {}).items() if k in self.LIVE_FIELDS}
@@ -542,256 +479,20 @@ class Trainer:
         self._last_good = self._copy_weights()
 
 
-def _snapshot_to_storable(snapshot: dict) -> dict:
-    """numpy arrays -> tensors, so a checkpoint loads with weights_only=True."""
-    return {k: torch.from_numpy(np.ascontiguousarray(v)) if isinstance(v, np.ndarray) else v
-            for k, v in snapshot.items()}
+def checkpoint_dataset(checkpoint: Checkpoint, config: TrainConfig | None = None) -> Dataset | None:
+    """The data to continue `checkpoint` on when its dataset cannot be loaded by name, else None.
 
-
-def _snapshot_from_storable(snapshot: dict) -> dict:
-    return {k: v.numpy() if isinstance(v, torch.Tensor) else (tuple(v) if k == "bounds" else v)
-            for k, v in snapshot.items()}
-
-
-# ---------------------------------------------------------------------------------------------------------
-# TrainingJob: a trainer in its own thread
-# ---------------------------------------------------------------------------------------------------------
-QUEUED, RUNNING, PAUSED, FINISHED, STOPPED, FAILED = "queued", "running", "paused", "finished", "stopped", "failed"
-ACTIVE_STATES = (QUEUED, RUNNING, PAUSED)
-
-
-STEP_PARTS = ("both", "d", "g")  # what one step of a paused run may update: both players, or D or G alone
-
-
-def check_step_part(part: str) -> None:
-    if part not in STEP_PARTS:
-        raise ValueError(f"part must be both, d or g, not {part!r}")
-
-
-class TrainingJob:
-    """Runs a Trainer in a background thread with start / pause / resume / single step / stop.
-
-    `snapshot()` is safe to call from any thread at any time; it returns plain data only.
-    The trainer is built inside the thread, so a slow dataset load never blocks the caller.
+    "points:NAME" (drawn or from a CSV): rebuilt from the points saved in its data_info, with `config`'s
+    n_points and seed (the checkpoint's own by default), so the pool is the one the run trained on.
+    "upload:NAME": the images are not in the checkpoint, so CheckpointError says to upload them again.
     """
-
-    def __init__(self, config: TrainConfig, name: str = "", owner: str = "", resume_state: dict | None = None,
-                 extra_steps: int | None = None, dataset: Dataset | None = None,
-                 trainer_factory: Callable[..., Trainer] = Trainer, step_delay: float = 0.0):
-        self.id = uuid.uuid4().hex[:8]
-        self.config = config.check()
-        self.name = name or f"{config.dataset}-{config.model}-{self.id[:4]}"
-        self.owner = owner
-        self.created = time.time()
-        self.status = QUEUED
-        self.message = ""
-        self.error = ""
-        self.trainer: Trainer | None = None
-        self._resume_state = resume_state
-        self._extra_steps = extra_steps
-        self._dataset = dataset
-        self._factory = trainer_factory
-        self.step_delay = step_delay  # seconds between steps: a slow-motion mode for following updates
-        self.target_steps = config.steps
-        self._lock = threading.RLock()
-        self._wake = threading.Condition(self._lock)
-        self._pending_steps: list[str] = []  # single steps asked for while paused: "both", "d" or "g"
-        self._stop_requested = False
-        self._pause_requested = False
-        self._thread: threading.Thread | None = None
-        self._rate_window: list[tuple[float, int]] = []
-        self.on_done: Callable[["TrainingJob"], None] | None = None
-
-    # -- control -----------------------------------------------------------------------------------------
-    def start(self, paused: bool = False) -> None:
-        with self._lock:
-            if self._thread is not None:
-                return
-            self._pause_requested = paused
-            self.status = PAUSED if paused else RUNNING
-            self._thread = self._launch(paused)
-
-    def _launch(self, paused: bool) -> threading.Thread:
-        """Start training (called once, under the lock); returns the thread that lives as long as the run."""
-        thread = threading.Thread(target=self._run, name=f"latent-lab-{self.id}", daemon=True)
-        thread.start()
-        return thread
-
-    def pause(self) -> None:
-        with self._lock:
-            if self.status in (RUNNING, QUEUED):
-                self._pause_requested = True
-                if self.status == RUNNING:
-                    self.status = PAUSED
-
-    def resume(self) -> None:
-        with self._lock:
-            self._pause_requested = False
-            if self.status == PAUSED:
-                self.status = RUNNING
-            self._wake.notify_all()
-
-    def step_once(self, count: int = 1, part: str = "both") -> None:
-        """While paused, run exactly `count` more steps; part "d" or "g" updates only that player."""
-        check_step_part(part)
-        with self._lock:
-            if self.status == PAUSED:
-                self._pending_steps.extend([part] * count)
-                self._wake.notify_all()
-
-    def set_hparams(self, **changes) -> dict:
-        """Change live settings (see Trainer.set_hparams) between two steps; returns {field: [old, new]}.
-
-        Before the trainer exists (a queued run) the change goes into the config it will start with.
-        Raises ConfigError for a bad value, changing nothing.
-        """
-        with self._lock:
-            if self.trainer is None:
-                unknown = sorted(set(changes) - set(Trainer.LIVE_FIELDS))
-                if unknown:
-                    raise ConfigError(unknown[0], f"{unknown[0]} cannot change while training.")
-                new_config = self.config.replace(**changes).check()
-                diff = {k: [getattr(self.config, k), v] for k, v in changes.items() if getattr(self.config, k) != v}
-                self.config = new_config
-                return diff
-            diff = self.trainer.set_hparams(**changes)
-            self.config = self.trainer.config
-            return diff
-
-    def stop(self) -> None:
-        with self._lock:
-            self._stop_requested = True
-            if self.status == QUEUED and self._thread is None:
-                self.status = STOPPED
-                self.message = "Cancelled before it started."
-            self._wake.notify_all()
-
-    def join(self, timeout: float | None = None) -> None:
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in ACTIVE_STATES
-
-    @property
-    def thread_alive(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    # -- the thread -------------------------------------------------------------------------------------
-    def _build(self) -> Trainer:
-        trainer = self._factory(self.config, dataset=self._dataset)
-        if self._resume_state is not None:
-            trainer.load_state_dict(self._resume_state)
-            self._resume_state = None
-            if self._extra_steps:
-                self.target_steps = trainer.step_count + self._extra_steps
-        return trainer
-
-    def _run(self) -> None:
-        try:
-            requested = self.config
-            trainer = self._build()
-            with self._lock:
-                self.trainer = trainer
-                # settings changed while the data loaded and the networks were built went into self.config only
-                late = {k: getattr(self.config, k) for k in Trainer.LIVE_FIELDS
-                        if getattr(self.config, k) != getattr(requested, k)}
-                if late:
-                    trainer.set_hparams(**late)
-                    self.config = trainer.config
-            while True:
-                with self._lock:
-                    while not self._stop_requested and self._pause_requested and not self._pending_steps:
-                        self._wake.wait(timeout=0.5)
-                    if self._stop_requested:
-                        self.status = STOPPED
-                        self.message = f"Stopped at step {trainer.step_count}."
-                        break
-                    if trainer.step_count >= self.target_steps:
-                        self.status = FINISHED
-                        self.message = f"Finished {trainer.step_count} steps."
-                        break
-                    single_step = bool(self._pending_steps)
-                    part = self._pending_steps.pop(0) if single_step else "both"
-                    trainer.step(part)
-                    self._note_rate(trainer.step_count)
-                    if single_step and (not trainer.snapshots or trainer.snapshots[-1]["step"] != trainer.step_count):
-                        trainer.take_snapshot()  # a single step while paused: show what it changed
-
-                if self.step_delay:
-                    time.sleep(self.step_delay)
-                else:
-                    time.sleep(0)  # let the web server's threads have the GIL between steps
-        except TrainingDiverged as error:
-            with self._lock:
-                self.status, self.error = FAILED, str(error)
-        except Exception as error:  # report, never crash the server
-            with self._lock:
-                self.status = FAILED
-                self.error = f"{type(error).__name__}: {error}" if not str(error) else str(error)
-        finally:
-            callback = self.on_done
-            if callback is not None:
-                callback(self)
-
-    def _note_rate(self, step: int) -> None:
-        now = time.perf_counter()
-        self._rate_window.append((now, step))
-        while len(self._rate_window) > 2 and now - self._rate_window[0][0] > 5.0:
-            self._rate_window.pop(0)
-
-    def steps_per_second(self) -> float:
-        window = self._rate_window
-        if len(window) < 2 or window[-1][0] <= window[0][0]:
-            return 0.0
-        return (window[-1][1] - window[0][1]) / (window[-1][0] - window[0][0])
-
-    # -- reading --------------------------------------------------------------------------------------
-    def snapshot(self, history_points: int = 2000, with_frames: bool = False) -> dict:
-        """Plain-data view of the job: status, step, speed, downsampled history, latest sample snapshot."""
-        with self._lock:
-            trainer = self.trainer
-            step = trainer.step_count if trainer else 0
-            rate = self.steps_per_second() if self.status == RUNNING else 0.0
-            remaining = max(0, self.target_steps - step)
-            view = {
-                "id": self.id, "name": self.name, "owner": self.owner, "status": self.status,
-                "message": self.message, "error": self.error, "step": step, "target_steps": self.target_steps,
-                "steps_per_second": rate, "eta_seconds": remaining / rate if rate > 0 else None,
-                "elapsed": trainer.elapsed if trainer else 0.0, "config": self.config.to_dict(),
-                "history": _downsample_history(trainer.history, history_points) if trainer else {"steps": [], "series": {}},
-                "metrics": copy.deepcopy(trainer.metrics) if trainer else {"steps": [], "values": {}},
-                "latest": dict(trainer.snapshots[-1]) if trainer and trainer.snapshots else None,
-                "n_snapshots": len(trainer.snapshots) if trainer else 0,
-                "events": copy.deepcopy(trainer.events) if trainer else [],
-                "step_delay": self.step_delay,
-                # what the steps really run in: "fp32" when bf16 was asked for but the device cannot run it
-                "precision": trainer.precision if trainer else self.config.precision,
-            }
-            if with_frames and trainer:
-                view["frames"] = [dict(s) for s in trainer.snapshots]
-            return view
-
-    def frames(self) -> list[dict]:
-        with self._lock:
-            return [dict(s) for s in self.trainer.snapshots] if self.trainer else []
-
-    def checkpoint_payload(self) -> dict:
-        """A consistent copy of the run for saving, taken between two steps."""
-        from gan_core.checkpoints import trainer_payload
-
-        with self._lock:
-            if self.trainer is None:
-                raise RuntimeError("This run has not started yet, so there is nothing to save.")
-            return trainer_payload(self.trainer, name=self.name)
-
-
-def _downsample_history(history: History, points: int) -> dict:
-    """At most `points` rows, evenly spaced, always including the newest row."""
-    n = len(history.steps)
-    if n <= points:
-        return {"steps": list(history.steps), "series": {k: list(v) for k, v in history.series.items()}}
-    index = np.linspace(0, n - 1, points).round().astype(int)
-    return {"steps": [history.steps[i] for i in index],
-            "series": {k: [v[i] for i in index] for k, v in history.series.items()}}
+    config = config or checkpoint.config
+    if config.dataset.startswith("upload:"):
+        raise CheckpointError(f"{checkpoint.label} was trained on images uploaded in the browser, which are not "
+                              "saved in checkpoints; upload the same images again to continue it.")
+    if not config.dataset.startswith("points:"):
+        return None
+    try:
+        return points_dataset_from_info(checkpoint.data_info, n_points=config.n_points, seed=config.seed)
+    except DataError as error:
+        raise CheckpointError(str(error)) from None

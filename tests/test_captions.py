@@ -12,6 +12,7 @@ from gan_core.families.captions import (HONEST_NOTE_EN, HONEST_NOTE_ZH, caption_
                                tokenize)
 from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_payload
 from gan_core.config import ConfigError, TrainConfig
+from gan_core.evaluation.classifier import get_classifier
 from gan_core.latents import LatentModel, sample_latents
 from gan_core.training import Trainer
 
@@ -176,11 +177,12 @@ def test_a_short_run_learns_to_draw_what_the_words_say():
     An untrained model scores about 1/36 (measured when written: 0.03 before; 0.64 canonical, colour 0.99,
     position 1.0; phrased 0.71, colour 0.99 after)."""
     config = _config(image_size=16, hidden=16, latent_dim=8, batch_size=32, beta=0.5, lr_g=3e-3, lr_d=3e-3, seed=0)
+    judge = get_classifier("shapes", 16)
     untrained = Trainer(config)
-    before = captions.caption_accuracy(untrained.generator, per_caption=4)["accuracy"]
+    before = captions.caption_accuracy(untrained.generator, judge, per_caption=4)["accuracy"]
     trainer = _train(config, 500)
-    after = captions.caption_accuracy(trainer.generator, per_caption=4)
-    phrased = captions.caption_accuracy(trainer.generator, per_caption=4, phrased=True, seed=1)
+    after = captions.caption_accuracy(trainer.generator, judge, per_caption=4)
+    phrased = captions.caption_accuracy(trainer.generator, judge, per_caption=4, phrased=True, seed=1)
     assert before < 0.15
     assert after["colour"] > 0.9 and after["position"] > 0.9 and after["accuracy"] > 0.5
     # trained on canonical captions only, the same run reads phrased captions far worse (measured: colour

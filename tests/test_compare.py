@@ -8,13 +8,13 @@ import torch
 from gan_core.evaluation import compare
 from gan_core.checkpoints import CheckpointError, load_checkpoint, save_checkpoint, trainer_payload
 from gan_core.config import TrainConfig
-from gan_core.evaluation.evaluate import evaluate_checkpoint
+from gan_core.evaluation.evaluate import evaluate_checkpoint, quick_metrics
 from gan_core.latents import LatentModel
 from gan_core.training import Trainer
 
 
 def _trained(config, steps=None):
-    trainer = Trainer(config)
+    trainer = Trainer(config, metrics_fn=quick_metrics)  # as the app's runs: metric curves recorded
     for _ in range(steps or config.steps):
         trainer.step()
     return trainer

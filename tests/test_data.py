@@ -16,6 +16,7 @@ import torch
 from PIL import Image
 
 from gan_core import data as data_module
+from gan_core import uploads
 from gan_core.config import IMAGE_DATASETS, POINT_DATASETS
 from gan_core.data import (
     DataError,
@@ -453,7 +454,7 @@ def test_zip_bomb_refused_by_its_compression_ratio():
 
 
 def test_zip_refused_when_it_declares_too_many_bytes(monkeypatch):
-    monkeypatch.setattr(data_module, "MAX_TOTAL_BYTES", 1000)
+    monkeypatch.setattr(uploads, "MAX_TOTAL_BYTES", 1000)
     archive = make_zip({"a.png": solid("L", 10), "b.bin": np.random.default_rng(0).bytes(2000)})
     with pytest.raises(DataError, match="limit"):
         load_folder_dataset(archive, image_size=8)
@@ -472,7 +473,7 @@ def test_zip_member_lying_about_its_size_is_refused(monkeypatch):
 
 
 def test_decompression_bomb_refused_by_the_pixel_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(data_module, "MAX_IMAGE_PIXELS", 100)
+    monkeypatch.setattr(uploads, "MAX_IMAGE_PIXELS", 100)
     (tmp_path / "big.png").write_bytes(solid("L", 10, (20, 20)))
     with pytest.raises(DataError, match="big.png.*20x20"):
         load_folder_dataset(tmp_path, image_size=8)
@@ -486,7 +487,7 @@ def test_crafted_header_claiming_a_huge_image_is_refused(width, height):
 
 
 def test_pillow_bomb_warning_becomes_an_error(monkeypatch):
-    monkeypatch.setattr(data_module, "MAX_IMAGE_PIXELS", 10**12)  # leave it to Pillow
+    monkeypatch.setattr(uploads, "MAX_IMAGE_PIXELS", 10**12)  # leave it to Pillow
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 50)  # Pillow warns above 50 pixels, errors above 100
     with pytest.raises(DataError, match="decompression bomb"):
         load_folder_dataset(solid("L", 10, (8, 8)), image_size=8)
@@ -526,7 +527,7 @@ def test_not_a_zip(tmp_path):
 
 
 def test_too_many_files(tmp_path, monkeypatch):
-    monkeypatch.setattr(data_module, "MAX_FILES", 3)
+    monkeypatch.setattr(uploads, "MAX_FILES", 3)
     for i in range(4):
         (tmp_path / f"{i}.png").write_bytes(solid("L", i))
     with pytest.raises(DataError, match="3"):
@@ -538,7 +539,7 @@ def test_too_many_files(tmp_path, monkeypatch):
 
 
 def test_folder_over_the_byte_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(data_module, "MAX_TOTAL_BYTES", 500)
+    monkeypatch.setattr(uploads, "MAX_TOTAL_BYTES", 500)
     (tmp_path / "a.png").write_bytes(solid("L", 1, (64, 64)) + bytes(1000))
     with pytest.raises(DataError, match="500 byte limit"):
         load_folder_dataset(tmp_path, image_size=8)

@@ -8,9 +8,10 @@ import torch
 from gan_core.families import diffusion
 
 from gan_core import families
-from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_from_checkpoint, trainer_payload
+from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_payload
 from gan_core.config import ConfigError, TrainConfig, model_names
 from gan_core.latents import LatentModel, interpolate, sample_latents
+from gan_core.evaluation.evaluate import quick_metrics
 from gan_core.training import Trainer
 
 
@@ -94,7 +95,9 @@ def test_ddim_timesteps_are_distinct_descending_and_checked():
 # -- training ---------------------------------------------------------------------------------------------
 
 def test_points_run_trains_and_records_history_and_chain(points_config):
-    trainer = _train(points_config, 10)
+    trainer = Trainer(points_config, metrics_fn=quick_metrics)
+    for _ in range(10):
+        trainer.step()
     sampler = trainer.generator
     assert sampler.latent_dim == 2 and trainer.latent_dim == 2
     assert set(trainer.history.series) == {"loss", "loss_t_low", "loss_t_high", "grad_norm_g"}
@@ -294,7 +297,7 @@ def test_checkpoint_round_trip_samples_identically_and_resumes_exactly(points_co
     # the measured data scale travels with the weights: without it these samples would be off by ~30 %
     assert torch.equal(model.sample(50, seed=7), trainer.generate(z).cpu())
     assert model.checkpoint.snapshots[-1]["chain"].shape == (diffusion.CHAIN_FRAMES, diffusion.CHAIN_POINTS, 2)
-    resumed = trainer_from_checkpoint(load_checkpoint(path))
+    resumed = Trainer.from_checkpoint(load_checkpoint(path))
     for _ in range(4):
         trainer.step()
         resumed.step()

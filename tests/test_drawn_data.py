@@ -15,8 +15,7 @@ import torch
 from PIL import Image
 
 from gan_core import data as data_module
-from gan_core.checkpoints import (CheckpointError, checkpoint_dataset, load_checkpoint, save_checkpoint,
-                                  trainer_from_checkpoint, trainer_payload)
+from gan_core.checkpoints import CheckpointError, load_checkpoint, save_checkpoint, trainer_payload
 from gan_core.evaluation.classifier import get_classifier
 from gan_core.evaluation.compare import evaluate_run
 from gan_core.config import TrainConfig
@@ -24,7 +23,7 @@ from gan_core.data import (JITTER_MAX_SHARE, JITTER_MIN_SHARE, MAX_DRAWN_POINTS,
                            load_dataset, load_folder_dataset, load_points_csv, points_dataset)
 from gan_core.evaluation.evaluate import quick_metrics
 from gan_core.latents import LatentModel
-from gan_core.training import Trainer
+from gan_core.training import Trainer, checkpoint_dataset
 
 
 def circle(n: int = 40, radius: float = 1.5) -> np.ndarray:
@@ -220,7 +219,7 @@ def test_a_drawn_run_saves_its_points_and_resumes_exactly(tmp_path):
     rebuilt = checkpoint_dataset(checkpoint)
     assert torch.equal(rebuilt.data, drawn.data)  # the very pool the run trained on
 
-    resumed = trainer_from_checkpoint(checkpoint)
+    resumed = Trainer.from_checkpoint(checkpoint)
     assert resumed.step_count == 6 and resumed.dataset.name == drawn.name
     for _ in range(6):
         resumed.step()
@@ -250,7 +249,7 @@ def test_an_upload_run_samples_but_resuming_asks_for_the_images_again(tmp_path):
     model = LatentModel.load(path)
     assert model.sample(3, seed=1).shape == (3, 3, 8, 8)
     with pytest.raises(CheckpointError) as info:
-        trainer_from_checkpoint(load_checkpoint(path))
+        Trainer.from_checkpoint(load_checkpoint(path))
     assert "upload the same images again" in str(info.value) and "\n" not in str(info.value)
 
 
@@ -262,4 +261,4 @@ def test_a_checkpoint_without_its_points_says_so(tmp_path):
     payload["data_info"].pop("drawn_points")
     path = save_checkpoint(payload, tmp_path / "broken.pt")
     with pytest.raises(CheckpointError, match="does not hold"):
-        trainer_from_checkpoint(load_checkpoint(path))
+        Trainer.from_checkpoint(load_checkpoint(path))

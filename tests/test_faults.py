@@ -14,7 +14,8 @@ import torch
 from gan_core.checkpoints import CheckpointError, load_checkpoint, save_checkpoint, trainer_payload
 from gan_core.runtime.jobs import JobManager
 from gan_core.store import save_run
-from gan_core.training import Trainer, TrainingJob
+from gan_core.runtime.job import TrainingJob
+from gan_core.training import Trainer
 
 ROOT = Path(__file__).resolve().parent.parent
 

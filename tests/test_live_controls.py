@@ -11,7 +11,8 @@ import pytest
 import torch
 
 from gan_core.config import ConfigError, TrainConfig
-from gan_core.training import FINISHED, PAUSED, Trainer, TrainingJob
+from gan_core.runtime.job import FINISHED, PAUSED, TrainingJob
+from gan_core.training import Trainer
 
 
 def weights(module: torch.nn.Module) -> list[torch.Tensor]:

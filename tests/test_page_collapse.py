@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from gan_core.checkpoints import save_checkpoint, trainer_payload
 from gan_core.evaluation.compare import collapse_lab_runs, demo_stands_in
+from gan_core.evaluation.evaluate import quick_metrics
 from gan_core.store import DEMO_DIR
 from gan_core.training import Trainer
 
@@ -20,7 +21,7 @@ def saved_runs(tmp_path, monkeypatch, tiny_config):
     monkeypatch.setenv("LATENT_LAB_RUNS", str(folder))
     ids = {}
     for index in range(5):
-        trainer = Trainer(tiny_config.replace(seed=index, pack=1 + index % 2))
+        trainer = Trainer(tiny_config.replace(seed=index, pack=1 + index % 2), metrics_fn=quick_metrics)
         for _ in range(tiny_config.steps):
             trainer.step()
         name = f"tiny-{index}"

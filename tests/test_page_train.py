@@ -206,7 +206,8 @@ def test_queue_position_run_picker_and_job_limit():
 def test_failed_run_shows_its_error():
     from app.state import job_manager
     from gan_core.presets import preset_config
-    from gan_core.training import TrainingDiverged, TrainingJob
+    from gan_core.runtime.job import TrainingJob
+    from gan_core.training import TrainingDiverged
 
     at = open_train()
     tiny(at)

@@ -14,9 +14,10 @@ TINY_DIGITS = dict(dataset="digits", image_size=8, model="vae", hidden=8, latent
 
 
 def _trainer(precision="bf16", **overrides):
+    from gan_core.evaluation.evaluate import quick_metrics
     from gan_core.training import Trainer
 
-    return Trainer(TrainConfig(**{**TINY_POINTS, **overrides, "precision": precision}))
+    return Trainer(TrainConfig(**{**TINY_POINTS, **overrides, "precision": precision}), metrics_fn=quick_metrics)
 
 
 def _run(trainer, steps):
@@ -133,7 +134,8 @@ def test_fp32_runs_are_unchanged_by_the_option():
 
 
 def test_an_old_checkpoint_without_precision_loads_as_fp32(tmp_path):
-    from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_from_checkpoint, trainer_payload
+    from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_payload
+    from gan_core.training import Trainer
 
     old = TrainConfig(**TINY_POINTS).to_dict()
     del old["precision"]
@@ -143,7 +145,7 @@ def test_an_old_checkpoint_without_precision_loads_as_fp32(tmp_path):
     del payload["state"]["config"]["precision"]
     checkpoint = load_checkpoint(save_checkpoint(payload, tmp_path / "old.pt"))
     assert checkpoint.config.precision == "fp32"
-    resumed = trainer_from_checkpoint(checkpoint, precision="bf16")  # and it may continue in bf16
+    resumed = Trainer.from_checkpoint(checkpoint, precision="bf16")  # and it may continue in bf16
     assert resumed.precision == "bf16" and math.isfinite(resumed.step()["loss_d"])
 
 
@@ -235,7 +237,7 @@ def bf16_refused(monkeypatch):
 def test_a_job_says_when_bf16_fell_back_and_the_page_tells_the_student(bf16_refused):
     """Asked for bf16 on a device that cannot run it: the snapshot says fp32, and the live panel says why."""
     from app.train_text import TEXT
-    from gan_core.training import TrainingJob
+    from gan_core.runtime.job import TrainingJob
 
     job = TrainingJob(TrainConfig(**{**TINY_POINTS, "precision": "bf16", "steps": 3}))
     with pytest.warns(RuntimeWarning, match="trains in fp32"):

@@ -4,7 +4,7 @@ import torch
 import torch.nn.functional as F
 
 from gan_core.families import progressive
-from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_from_checkpoint, trainer_payload
+from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_payload
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.latents import LatentModel
 from gan_core.training import Trainer
@@ -145,7 +145,7 @@ def test_checkpoint_keeps_stage_and_alpha_and_resumes_exactly(config, tmp_path):
     z = torch.randn(6, model.latent_dim)
     assert torch.allclose(model.decode(z), half.generate(z), atol=1e-6)
     assert model.sample(4, seed=1).shape == (4, 1, 8, 8)
-    resumed = trainer_from_checkpoint(checkpoint, device="cpu")
+    resumed = Trainer.from_checkpoint(checkpoint, device="cpu")
     for _ in range(3):
         resumed.step()
     assert torch.equal(_weights(resumed), _weights(straight))

@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from gan_core.families import stylegan
-from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_from_checkpoint, trainer_payload
+from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_payload
 from gan_core.config import TrainConfig
 from gan_core.latents import LatentModel
 from gan_core.training import Trainer
@@ -169,7 +169,7 @@ def test_checkpoint_round_trip_samples_and_resumes(config, tmp_path):
     assert torch.equal(model.sample(4, seed=2), model.sample(4, seed=2))
     mix = stylegan.style_mix(model.generator, z[:2], z[2:])
     assert mix["images"].shape == (3, 4, 1, 8, 8)
-    resumed = trainer_from_checkpoint(checkpoint, device="cpu")
+    resumed = Trainer.from_checkpoint(checkpoint, device="cpu")
     for _ in range(3):
         resumed.step()
     assert torch.equal(_weights(resumed), _weights(straight))

@@ -6,9 +6,10 @@ import time
 import pytest
 import torch
 
-from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_from_checkpoint, trainer_payload
-from gan_core.training import (FAILED, FINISHED, PAUSED, RUNNING, STOPPED, History, Trainer, TrainingDiverged,
-                               TrainingJob)
+from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_payload
+from gan_core.runtime.job import FAILED, FINISHED, PAUSED, RUNNING, STOPPED, TrainingJob
+from gan_core.evaluation.evaluate import quick_metrics
+from gan_core.training import History, Trainer, TrainingDiverged
 
 
 def _weights(trainer):
@@ -49,7 +50,7 @@ def test_resume_continues_exactly_where_it_stopped(tiny_config, tmp_path):
     straight = _train(tiny_config, 20)
     first = _train(tiny_config, 10)
     path = save_checkpoint(trainer_payload(first), tmp_path / "half.pt")
-    resumed = trainer_from_checkpoint(load_checkpoint(path))
+    resumed = Trainer.from_checkpoint(load_checkpoint(path))
     assert resumed.step_count == 10
     for _ in range(10):
         resumed.step()
@@ -74,9 +75,26 @@ def test_two_d_snapshots_have_points_heatmap_and_arrows(tiny_config):
 
 
 def test_metrics_are_recorded_during_training(tiny_config):
-    trainer = _train(tiny_config, 20)
+    trainer = Trainer(tiny_config, metrics_fn=quick_metrics)
+    for _ in range(20):
+        trainer.step()
     assert trainer.metrics["steps"] == [10, 20]
     assert set(trainer.metrics["values"]) >= {"modes_covered", "high_quality_fraction", "reverse_kl"}
+
+
+def test_metrics_are_what_the_caller_injects(tiny_config):
+    seen = []
+    trainer = Trainer(tiny_config, metrics_fn=lambda t: seen.append(t.step_count) or {"steps_so_far": t.step_count})
+    bare = _train(tiny_config, 20)
+    for _ in range(20):
+        trainer.step()
+    assert seen == [10, 20] and trainer.metrics["values"] == {"steps_so_far": [10.0, 20.0]}
+    assert bare.metrics == {"steps": [], "values": {}}  # training alone measures nothing
+    # the job the app runs records the cheap metrics
+    job = TrainingJob(tiny_config)
+    job.start()
+    job.join(30)
+    assert set(job.snapshot()["metrics"]["values"]) >= {"modes_covered", "reverse_kl"}
 
 
 def test_nan_stops_training_and_rolls_back(tiny_config):

@@ -20,7 +20,8 @@ import gan_core.runtime.worker
 
 from gan_core.config import ConfigError
 from gan_core.runtime.jobs import JobManager
-from gan_core.training import FAILED, FINISHED, PAUSED, QUEUED, STOPPED, History, Trainer, TrainingJob
+from gan_core.runtime.job import FAILED, FINISHED, PAUSED, QUEUED, STOPPED, TrainingJob
+from gan_core.training import History, Trainer
 from gan_core.runtime.worker import ProcessTrainingJob, _Publisher, new_job, worker_mode
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -26,13 +26,13 @@ from pathlib import Path
 import numpy as np
 
 from gan_core.evaluation import metrics
-from gan_core.checkpoints import Checkpoint, CheckpointError, validate_payload
+from gan_core.checkpoints import Checkpoint, CheckpointError, load_checkpoint, validate_payload
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.data import DataError
 from gan_core.evaluation.evaluate import METRIC_ORDER, real_set, evaluate_samples
 from gan_core.images import make_grid
 from gan_core.latents import LatentModel
-from gan_core.presets import preset_config
+from gan_core.presets import PRESETS, preset_config
 
 FORMAT = "latent-lab-comparison"
 FORMAT_VERSION = 1
@@ -379,8 +379,6 @@ def collapse_lab_runs(base: str = "ring8-vanilla", seed: int | None = None) -> l
 
 def _matching_demo(config: TrainConfig) -> str:
     """The name of the preset (and demo checkpoint) with exactly this config, else ''."""
-    from gan_core.presets import PRESETS
-
     for name, preset in PRESETS.items():
         if preset.config().to_dict() == config.to_dict():
             return name
@@ -389,8 +387,6 @@ def _matching_demo(config: TrainConfig) -> str:
 
 def demo_stands_in(run: LabRun, path: str | Path) -> bool:
     """True when the checkpoint at `path` was trained with exactly `run.config` (so the lab need not train it)."""
-    from gan_core.checkpoints import load_checkpoint
-
     try:
         checkpoint = load_checkpoint(path)
     except CheckpointError:

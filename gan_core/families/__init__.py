@@ -2,7 +2,8 @@
 
 A family is a config value (`TrainConfig.model`), not a new page: it says how to build its networks and how
 to take one training step, and the Trainer, checkpoints, pages and metrics do the rest. Each family lives in
-its own module (diffusion.py, progressive.py, ...) and registers itself here with `register()`.
+its own module (diffusion.py, progressive.py, ...), which lists what it defines in `FAMILIES`; this
+registry imports those modules the first time a family is asked for.
 
 The contract, kept deliberately small:
 
@@ -24,51 +25,25 @@ The contract, kept deliberately small:
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
-CLASSIC_MODELS = ("gan", "cgan", "vae", "cvae")
+from gan_core.families.base import CLASSIC_MODELS, Family
 
-
-@dataclass
-class Family:
-    name: str
-    description: str  # one line a student understands
-    build: Callable[..., "torch.nn.ModuleDict"]  # noqa: F821 (torch is not imported here: config stays light)
-    step: Callable[..., dict]
-    images_only: bool = False  # True when the family cannot learn 2-D points
-    points_only: bool = False
-    needs_labels: bool = False  # uses class labels (conditional)
-    adversarial: bool = True  # has a discriminator (curves show D(x) / D(G(z)))
-    snapshot: Callable | None = None
-    validate: Callable | None = None
-    fixed_batch: Callable | None = None
-    loss_keys: tuple = field(default_factory=tuple)  # history keys worth plotting, in order
-    description_zh: str = ""
-
+# modules that define families, each listing them in FAMILIES
+FAMILY_MODULES = ("diffusion", "progressive", "stylegan", "stackgan", "translation", "captions")
 
 _REGISTRY: dict[str, Family] = {}
-_LOADED = False
-
-
-def register(family: Family) -> Family:
-    _REGISTRY[family.name] = family
-    return family
 
 
 def _load_all() -> None:
-    """Import the family modules once; each registers itself. They load on first use, not with the config,
-    because they bring torch and the config is read before anything else."""
-    global _LOADED
-    if _LOADED:
+    """Import the family modules once. They load on first use, not with the config, because they bring torch
+    and the config is read before anything else (the app's first page, the CLI's --help)."""
+    if _REGISTRY:
         return
-    _LOADED = True
+    found = {}
     for module in FAMILY_MODULES:
-        importlib.import_module(f"gan_core.families.{module}")
-
-
-# modules that define families; each calls register() at import time
-FAMILY_MODULES = ("diffusion", "progressive", "stylegan", "stackgan", "translation", "captions")
+        for family in importlib.import_module(f"gan_core.families.{module}").FAMILIES:
+            found[family.name] = family
+    _REGISTRY.update(found)
 
 
 def get(name: str) -> Family | None:
@@ -84,6 +59,4 @@ def names() -> tuple[str, ...]:
     return tuple(_REGISTRY)
 
 
-def all_families() -> dict[str, Family]:
-    _load_all()
-    return dict(_REGISTRY)
+__all__ = ["CLASSIC_MODELS", "Family", "get", "names"]

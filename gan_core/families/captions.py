@@ -32,11 +32,9 @@ import re
 import torch
 from torch import nn
 
-from gan_core import losses
 from gan_core.data import COLOUR_NAMES, POSITION_NAMES, SHAPE_NAMES, shapes_class_names
-from gan_core.families import Family, register
-from gan_core.latents import sample_latents
-from gan_core.models import ConvDiscriminator, ConvGenerator, init_weights
+from gan_core.families.base import Family
+from gan_core.models import ConvDiscriminator, ConvGenerator, init_weights, sample_latents
 
 # -- the vocabulary ----------------------------------------------------------------------------------------
 # Content words name one attribute value; the index is the value in the dataset's own order (SHAPE_NAMES,
@@ -325,19 +323,16 @@ _ATTRIBUTE_OF_LABEL = {"shape": lambda p: p // 12, "colour": lambda p: (p // 4) 
                        "vertical": lambda p: (p % 4) // 2, "horizontal": lambda p: p % 2}
 
 
-def caption_accuracy(generator: CaptionGenerator, classifier=None, per_caption: int = 16, seed: int = 0,
+def caption_accuracy(generator: CaptionGenerator, classifier, per_caption: int = 16, seed: int = 0,
                      phrased: bool = False, fill_missing: bool = True) -> dict:
-    """How often the drawn picture is what the caption asked for, judged by the project's shapes classifier.
+    """How often the drawn picture is what the caption asked for, judged by `classifier` (the project's shapes
+    classifier: gan_core.evaluation.classifier.get_classifier("shapes", size)).
 
     For each of the 36 labels, take its canonical caption (or, with `phrased`, a random natural phrasing that
     may leave attributes out), draw `per_caption` images and classify them. A picture is right when every
     attribute the caption states is right. Returns {"accuracy", "shape", "colour", "position" (each over the
     captions that state it), "per_caption": [36 accuracies]}.
     """
-    if classifier is None:
-        from gan_core.evaluation.classifier import get_classifier  # imported late: loading or training the judge is slow
-
-        classifier = get_classifier("shapes", generator.sample_shape[-1])
     rng = random.Random(seed)
     hits: dict[str, list] = {"accuracy": [], "shape": [], "colour": [], "position": []}
     per_label = []
@@ -385,18 +380,7 @@ def step(trainer) -> dict:
     real, labels = trainer.dataset.sample_batch(cfg.batch_size, trainer.rng)  # (B, C, H, W), (B,)
     condition = generator.text(generator.random_phrasings(labels, trainer.rng))  # (B, COND_DIM)
     # encode, sample z = mu + sigma * eps (the reparameterisation trick), decode with the same caption
-    mu, logvar = encoder(real, condition).chunk(2, dim=1)
-    logvar = logvar.clamp(-12.0, 8.0)
-    z = mu + torch.randn(mu.shape, device=mu.device, generator=trainer.rng) * (0.5 * logvar).exp()
-    loss, stats = losses.vae_loss(generator.decode(z, condition), real, mu, logvar, cfg.beta)
-    trainer.opt_g.zero_grad(set_to_none=True)
-    trainer.opt_d.zero_grad(set_to_none=True)
-    loss.backward()
-    stats["grad_norm_g"] = losses.grad_norm(trainer._generator_params)
-    stats["grad_norm_d"] = losses.grad_norm(trainer._critic_params)
-    trainer.opt_g.step()
-    trainer.opt_d.step()
-    return stats
+    return trainer.train_vae(encoder(real, condition), lambda z: generator.decode(z, condition), real)
 
 
 def fixed_batch(trainer) -> tuple[torch.Tensor, torch.Tensor]:
@@ -426,7 +410,7 @@ def validate(config) -> dict[str, str]:
     return problems
 
 
-FAMILY = register(Family(
+FAMILY = Family(
     name="caption",
     description="Caption to image: a tiny text encoder and a conditional VAE draw the shape you describe in words.",
     description_zh="文字生成图像：一个小型文本编码器加条件 VAE，画出你用文字描述的形状。",
@@ -439,4 +423,6 @@ FAMILY = register(Family(
     validate=validate,
     fixed_batch=fixed_batch,
     loss_keys=("loss", "recon", "kl"),
-))
+)
+
+FAMILIES = (FAMILY,)

@@ -27,8 +27,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from gan_core import losses
-from gan_core.families import Family, register
+from gan_core.families.base import Family
 from gan_core.images import make_grid
 
 COSINE_OFFSET = 0.008  # s in Nichol & Dhariwal's cosine schedule: keeps the first noise level from being ~0
@@ -354,10 +353,7 @@ def step(trainer) -> dict:
     predicted = sampler.predict_noise(sampler.add_noise(x0, t, noise), t)
     per_sample = (predicted - noise).pow(2).flatten(1).mean(dim=1)  # (B,)
     loss = per_sample.mean()
-    trainer.opt_g.zero_grad(set_to_none=True)
-    loss.backward()
-    grad_norm = losses.grad_norm(sampler.parameters())
-    trainer.opt_g.step()
+    grad_norm = trainer.update_generator(loss)
     half = n // 2  # batch_size >= 2, so both halves are non-empty
     return {"loss": loss.detach(), "loss_t_low": per_sample[:half].mean().detach(),
             "loss_t_high": per_sample[half:].mean().detach(), "grad_norm_g": grad_norm}
@@ -396,7 +392,7 @@ def validate(config) -> dict[str, str]:
     return problems
 
 
-FAMILY = register(Family(
+FAMILY = Family(
     name="ddpm",
     description="Diffusion (DDPM): learns to remove noise step by step, then samples by denoising pure noise (DDIM).",
     description_zh="扩散模型（DDPM）：学习一步步去除噪声，再从纯噪声出发逐步去噪来生成样本（DDIM 采样）。",
@@ -406,7 +402,7 @@ FAMILY = register(Family(
     snapshot=snapshot,
     validate=validate,
     loss_keys=("loss", "loss_t_low", "loss_t_high"),
-))
+)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -547,3 +543,5 @@ def sampling_cost(generator, n: int = 16, steps: int | None = None, repeats: int
     finally:
         module.train(was_training)
     return {"seconds_per_sample": best / n, "seconds_per_batch": best, "network_calls": calls, "n": n}
+
+FAMILIES = (FAMILY,)

@@ -24,8 +24,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from gan_core import losses
-from gan_core.families import Family, register
+from gan_core.families.base import Family
 from gan_core.models import minibatch_stddev
 
 MAX_CHANNELS = 256  # width cap at the coarsest resolution: keeps a 32x32 run CPU-sized
@@ -251,45 +250,7 @@ class ProgressiveDiscriminator(_Progress):
         return self.head(h).squeeze(1)
 
 
-# -- the training step, shared with the other adversarial families ----------------------------------------
-def update_discriminator(trainer, critic: nn.Module, real: torch.Tensor, fake: torch.Tensor) -> dict:
-    """One step of `trainer.opt_d` on a batch; real and fake must have the same shape (B, C, r, r).
-
-    update D: maximise log D(x) + log(1 - D(G(z))) (or the chosen loss's equivalent), plus the WGAN-GP
-    penalty for wgan-gp and the R1 penalty when r1_gamma > 0. Returns loss_d, d_real, d_fake, grad_norm_d
-    (and penalty) as 0-d detached tensors.
-    """
-    cfg = trainer.config
-    fake = fake.detach()
-    if cfg.r1_gamma > 0:
-        real = real.detach().requires_grad_(True)
-    real_logits, fake_logits = critic(real), critic(fake)
-    loss, stats = losses.discriminator_loss(cfg.loss, real_logits, fake_logits, cfg.label_smoothing)
-    if cfg.loss == "wgan-gp":
-        penalty = losses.gradient_penalty(critic, real, fake, None, trainer.rng)
-        loss = loss + cfg.gp_weight * penalty
-        stats["penalty"] = penalty.detach()
-    if cfg.r1_gamma > 0:
-        penalty = losses.r1_penalty(real_logits, real)
-        loss = loss + 0.5 * cfg.r1_gamma * penalty
-        stats["penalty"] = penalty.detach()
-    trainer.opt_d.zero_grad(set_to_none=True)
-    loss.backward()
-    stats["grad_norm_d"] = losses.grad_norm(critic.parameters())
-    trainer.opt_d.step()
-    return stats
-
-
-def update_generator(trainer, critic: nn.Module, fake: torch.Tensor) -> dict:
-    """One step of `trainer.opt_g`: the generator wants D to call `fake` (built with grad) real."""
-    loss, stats = losses.generator_loss(trainer.config.loss, critic(fake))
-    trainer.opt_g.zero_grad(set_to_none=True)
-    loss.backward()
-    stats["grad_norm_g"] = losses.grad_norm(trainer.generator.parameters())
-    trainer.opt_g.step()
-    return stats
-
-
+# -- the training step ------------------------------------------------------------------------------------
 def train_step(trainer) -> dict:
     """n_critic D updates then one G update at the stage and fade weight the schedule gives this step."""
     cfg = trainer.config
@@ -304,8 +265,8 @@ def train_step(trainer) -> dict:
         real = fade_real(real, stage, alpha)  # (B, C, r, r)
         with torch.no_grad():
             fake = downsample_to(generator(trainer.noise(n)), size)  # (B, C, r, r): exactly G's r x r image
-        stats = update_discriminator(trainer, critic, real, fake)
-    stats.update(update_generator(trainer, critic, generator(trainer.noise(n))))
+        stats = trainer.train_critic(critic, real, fake)
+    stats.update(trainer.train_generator(critic, generator(trainer.noise(n))))
     device = trainer.device
     stats["resolution"] = torch.tensor(float(size), device=device)
     stats["alpha"] = torch.tensor(float(alpha), device=device)
@@ -343,7 +304,7 @@ def validate(config) -> dict[str, str]:
     return problems
 
 
-FAMILY = register(Family(
+FAMILY = Family(
     name="progan",
     description="Progressive GAN: starts at 4x4 and grows to full size, fading each new layer in.",
     description_zh="渐进式 GAN：从 4×4 开始逐步长到全尺寸，每个新层都淡入。",
@@ -353,4 +314,6 @@ FAMILY = register(Family(
     snapshot=add_to_snapshot,
     validate=validate,
     loss_keys=("loss_d", "loss_g", "d_real", "d_fake", "resolution", "alpha"),
-))
+)
+
+FAMILIES = (FAMILY,)

@@ -25,7 +25,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from gan_core import losses
-from gan_core.families import Family, register
+from gan_core.families.base import Family
 from gan_core.images import make_grid
 from gan_core.models import ConvDiscriminator, ConvGenerator, init_weights
 
@@ -176,25 +176,6 @@ def build(config, sample_shape: tuple, n_classes: int = 0) -> nn.ModuleDict:
     return models
 
 
-def _critic_loss(trainer, critic: nn.Module, real: torch.Tensor, fake: torch.Tensor) -> tuple[torch.Tensor, dict]:
-    """One discriminator's loss (with the config's penalty) on a real and a fake batch of the same size."""
-    cfg = trainer.config
-    if cfg.r1_gamma > 0:
-        real = real.detach().requires_grad_(True)
-    real_logits, fake_logits = critic(real), critic(fake)
-    loss, stats = losses.discriminator_loss(cfg.loss, real_logits, fake_logits, cfg.label_smoothing)
-    penalty = None
-    if cfg.loss == "wgan-gp":
-        penalty = losses.gradient_penalty(critic, real, fake, None, trainer.rng)
-        loss = loss + cfg.gp_weight * penalty
-    if cfg.r1_gamma > 0:
-        penalty = losses.r1_penalty(real_logits, real)
-        loss = loss + 0.5 * cfg.r1_gamma * penalty
-    if penalty is not None:
-        stats["penalty"] = penalty.detach()
-    return loss, stats
-
-
 def step(trainer) -> dict:
     """n_critic updates of both discriminators, then one generator update on both stages' losses."""
 
@@ -208,14 +189,11 @@ def step(trainer) -> dict:
             fake_low, fake = generator.stages(trainer.noise(n))
         # update D1 and D2: each maximises log D(x) + log(1 - D(G(z))) (or the chosen loss's equivalent) at its
         # own resolution; D1's real images are the real batch shrunk to half size
-        loss_d1, stats_low = _critic_loss(trainer, d_low, downsample(real), fake_low)
-        loss_d2, stats = _critic_loss(trainer, d_high, real, fake)
+        loss_d1, stats_low = losses.critic_loss(cfg, d_low, downsample(real), fake_low, generator=trainer.rng)
+        loss_d2, stats = losses.critic_loss(cfg, d_high, real, fake, generator=trainer.rng)
         if "penalty" in stats_low:
             stats["penalty"] = stats["penalty"] + stats_low["penalty"]
-        trainer.opt_d.zero_grad(set_to_none=True)
-        (loss_d1 + loss_d2).backward()
-        stats["grad_norm_d"] = losses.grad_norm(trainer._critic_params)
-        trainer.opt_d.step()
+        stats["grad_norm_d"] = trainer.update_critic(loss_d1 + loss_d2)
         stats["loss_d1"] = stats_low["loss_d"]
     # update G: stage I wants D1 to call its small images real, the final image wants the same from D2;
     # the sum trains both stages at once (stage II's gradient also reaches stage I through the upsampling)
@@ -225,10 +203,7 @@ def step(trainer) -> dict:
     # stage II may add detail, but shrunk back to half size it must still be the stage-I picture (StackGAN++'s
     # colour-consistency idea); without this, stage II is free to ignore its input and draw from z alone
     consistency = (downsample(fake) - fake_low).abs().mean()
-    trainer.opt_g.zero_grad(set_to_none=True)
-    (loss_g1 + loss_g2 + CONSISTENCY_WEIGHT * consistency).backward()
-    stats["grad_norm_g"] = losses.grad_norm(trainer._generator_params)
-    trainer.opt_g.step()
+    stats["grad_norm_g"] = trainer.update_generator(loss_g1 + loss_g2 + CONSISTENCY_WEIGHT * consistency)
     return {**stats, "loss_g": stats_g2["loss_g"], "loss_g1": stats_g1["loss_g"], "consistency": consistency.detach()}
 
 
@@ -248,7 +223,7 @@ def validate(config) -> dict[str, str]:
     return problems
 
 
-FAMILY = register(Family(
+FAMILY = Family(
     name="stackgan",
     description="StackGAN: stage I draws a half-size image, stage II refines it to full size; one D per size.",
     description_zh="StackGAN：第一阶段画出半尺寸图像，第二阶段把它细化到全尺寸；每个尺寸各有一个判别器。",
@@ -258,4 +233,6 @@ FAMILY = register(Family(
     snapshot=snapshot,
     validate=validate,
     loss_keys=("loss_d", "loss_g", "loss_d1", "loss_g1", "consistency"),
-))
+)
+
+FAMILIES = (FAMILY,)

@@ -27,10 +27,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from gan_core.families import Family, register
+from gan_core.families.base import Family
 from gan_core.images import make_grid
 from gan_core.models import ConvDiscriminator, init_weights
-from gan_core.families.progressive import EqualizedLinear, PixelNorm, update_discriminator, update_generator
+from gan_core.families.progressive import EqualizedLinear, PixelNorm
 
 MAX_CHANNELS = 256  # width cap at 4x4
 STYLE_MIX_PROB = 0.5  # share of training samples whose fine layers take their w from a second z
@@ -228,9 +228,9 @@ def train_step(trainer) -> dict:
         with torch.no_grad():
             ws, _ = mixed_styles(trainer, n)
             fake = generator.synthesis(ws, "random", rng)
-        stats = update_discriminator(trainer, critic, real, fake)
+        stats = trainer.train_critic(critic, real, fake)
     ws, w = mixed_styles(trainer, n)
-    stats.update(update_generator(trainer, critic, generator.synthesis(ws, "random", rng)))
+    stats.update(trainer.train_generator(critic, generator.synthesis(ws, "random", rng)))
     with torch.no_grad():
         generator.w_avg.lerp_(w.detach().float().mean(dim=0), 1 - W_AVG_BETA)  # float32 buffer, also under bf16
     return stats
@@ -364,7 +364,7 @@ def validate(config) -> dict[str, str]:
     return {}
 
 
-FAMILY = register(Family(
+FAMILY = Family(
     name="stylegan",
     description="Style-based GAN: a mapping network, a style per layer and noise inputs; mix styles between samples.",
     description_zh="基于风格的 GAN：映射网络、逐层风格与噪声输入；可以在样本之间混合风格。",
@@ -374,4 +374,6 @@ FAMILY = register(Family(
     snapshot=add_to_snapshot,
     validate=validate,
     loss_keys=("loss_d", "loss_g", "d_real", "d_fake"),
-))
+)
+
+FAMILIES = (FAMILY,)

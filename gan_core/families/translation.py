@@ -37,10 +37,10 @@ import torch.nn.functional as F
 from torch import nn
 
 from gan_core import losses
-from gan_core.config import ConfigError
-from gan_core.families import Family, register
+from gan_core.options import ConfigError
+from gan_core.families.base import Family
 from gan_core.images import make_grid
-from gan_core.models import _maybe_sn
+from gan_core.models import maybe_spectral_norm
 
 # -- the toy tasks --------------------------------------------------------------------------------------
 
@@ -78,10 +78,6 @@ SPLIT_SEED = 20240611  # the held-out split does not depend on the run's seed: e
 L1_WEIGHT = 100.0  # pix2pix: lambda of the L1 term
 CYCLE_WEIGHT = 10.0  # CycleGAN: lambda of the cycle-consistency term
 IDENTITY_WEIGHT = 0.5 * CYCLE_WEIGHT  # CycleGAN: identity term, for the tasks where it fits
-
-
-def task_names() -> list[str]:
-    return list(TASKS)
 
 
 def resolve_task(config) -> str:
@@ -216,11 +212,11 @@ class PatchDiscriminator(nn.Module):
         super().__init__()
         self.conditional = conditional
         width_in = channels * (2 if conditional else 1)
-        layers: list[nn.Module] = [_maybe_sn(nn.Conv2d(width_in, hidden, 4, 2, 1), spectral_norm), nn.LeakyReLU(0.2)]  # (h) x S/2
+        layers: list[nn.Module] = [maybe_spectral_norm(nn.Conv2d(width_in, hidden, 4, 2, 1), spectral_norm), nn.LeakyReLU(0.2)]  # (h) x S/2
         if size >= 16:
-            layers += [_maybe_sn(nn.Conv2d(hidden, 2 * hidden, 4, 2, 1), spectral_norm), nn.LeakyReLU(0.2)]  # (2h) x S/4
+            layers += [maybe_spectral_norm(nn.Conv2d(hidden, 2 * hidden, 4, 2, 1), spectral_norm), nn.LeakyReLU(0.2)]  # (2h) x S/4
         width = 2 * hidden if size >= 16 else hidden
-        layers.append(_maybe_sn(nn.Conv2d(width, 1, 1), spectral_norm))  # (1) x P x P: one logit per patch
+        layers.append(maybe_spectral_norm(nn.Conv2d(width, 1, 1), spectral_norm))  # (1) x P x P: one logit per patch
         self.net = nn.Sequential(*layers)
 
     def forward(self, images: torch.Tensor, condition: torch.Tensor | None = None) -> torch.Tensor:
@@ -389,34 +385,6 @@ def _training_images(trainer, n: int) -> torch.Tensor:
 
 # -- one training step --------------------------------------------------------------------------------------
 
-def _critic_loss(trainer, critic: nn.Module, real: torch.Tensor, fake: torch.Tensor,
-                 condition: torch.Tensor | None = None) -> tuple[torch.Tensor, dict]:
-    """One discriminator's loss on a real and a fake batch (patch logits), with the config's penalty."""
-    cfg = trainer.config
-    if cfg.r1_gamma > 0:
-        real = real.detach().requires_grad_(True)
-    real_logits, fake_logits = critic(real, condition), critic(fake, condition)
-    loss, stats = losses.discriminator_loss(cfg.loss, real_logits, fake_logits, cfg.label_smoothing)
-    if cfg.loss == "wgan-gp":  # the condition travels as the critic's second argument, like a cGAN's labels
-        penalty = losses.gradient_penalty(critic, real, fake, condition, trainer.rng)
-        loss = loss + cfg.gp_weight * penalty
-        stats["penalty"] = penalty.detach()
-    if cfg.r1_gamma > 0:
-        penalty = losses.r1_penalty(real_logits, real)
-        loss = loss + 0.5 * cfg.r1_gamma * penalty
-        stats["penalty"] = penalty.detach()
-    return loss, stats
-
-
-def _update(optimiser, loss: torch.Tensor, parameters: list) -> torch.Tensor:
-    """zero_grad, backward, step; returns the gradient norm before the step."""
-    optimiser.zero_grad(set_to_none=True)
-    loss.backward()
-    norm = losses.grad_norm(parameters)
-    optimiser.step()
-    return norm
-
-
 def step_pix2pix(trainer) -> dict:
     """One D update and one G update on a paired batch. Returns 0-d tensors: loss_d, d_real, d_fake, loss_g (the
     adversarial part), l1 (mean |G(source) - target| per pixel, before the weight), grad_norm_d, grad_norm_g."""
@@ -427,8 +395,8 @@ def step_pix2pix(trainer) -> dict:
     source = make_source(target, generator.task)  # (B, C, S, S): its pair
     fake = generator.translate(source)
     # update D: maximise log D(source, target) + log(1 - D(source, G(source))), patch by patch
-    loss_d, stats = _critic_loss(trainer, critic, target, fake.detach(), source)
-    stats["grad_norm_d"] = _update(trainer.opt_d, loss_d, trainer._critic_params)
+    loss_d, stats = losses.critic_loss(cfg, critic, target, fake.detach(), source, trainer.rng)
+    stats["grad_norm_d"] = trainer.update_critic(loss_d)
     # update G: fool the updated D on the pair, and stay close to the true target (L1 keeps the layout right,
     # the GAN term keeps the strokes crisp instead of the blurry average L1 alone prefers)
     critics.requires_grad_(False)  # D's own gradients are not needed here
@@ -437,7 +405,7 @@ def step_pix2pix(trainer) -> dict:
     finally:
         critics.requires_grad_(True)
     l1 = (fake - target).abs().mean()
-    stats["grad_norm_g"] = _update(trainer.opt_g, loss_adv + L1_WEIGHT * l1, trainer._generator_params)
+    stats["grad_norm_g"] = trainer.update_generator(loss_adv + L1_WEIGHT * l1)
     return {**stats, **g_stats, "l1": l1.detach()}
 
 
@@ -455,12 +423,12 @@ def step_cyclegan(trainer) -> dict:
     real_b = _training_images(trainer, n)  # (B, C, S, S) targets of another, drawn independently: no pairs
     fake_b, fake_a = generator.translate(real_a), generator.back(real_b)
     # update D_B and D_A: each tells its own domain's real pictures from the translations into it
-    loss_d_b, stats = _critic_loss(trainer, critics.target_critic, real_b, fake_b.detach())
-    loss_d_a, stats_a = _critic_loss(trainer, critics.source_critic, real_a, fake_a.detach())
+    loss_d_b, stats = losses.critic_loss(cfg, critics.target_critic, real_b, fake_b.detach(), generator=trainer.rng)
+    loss_d_a, stats_a = losses.critic_loss(cfg, critics.source_critic, real_a, fake_a.detach(), generator=trainer.rng)
     if "penalty" in stats:
         stats["penalty"] = stats["penalty"] + stats_a["penalty"]
     stats["loss_d"] = (loss_d_b + loss_d_a).detach()
-    stats["grad_norm_d"] = _update(trainer.opt_d, loss_d_b + loss_d_a, trainer._critic_params)
+    stats["grad_norm_d"] = trainer.update_critic(loss_d_b + loss_d_a)
     # update G and F: fool both Ds, and come back to where you started after a round trip (cycle consistency)
     critics.requires_grad_(False)
     try:
@@ -478,7 +446,7 @@ def step_cyclegan(trainer) -> dict:
         identity_a = (generator.back(real_a) - real_a).abs().mean()
         loss_g = loss_g + IDENTITY_WEIGHT * (identity_a + identity_b)
         out["identity"] = ((identity_a + identity_b) / 2).detach()
-    stats["grad_norm_g"] = _update(trainer.opt_g, loss_g, trainer._generator_params)
+    stats["grad_norm_g"] = trainer.update_generator(loss_g)
     return {**stats, **out}
 
 
@@ -578,7 +546,7 @@ def validate(config) -> dict[str, str]:
 
 _FAMILY_OPTIONS = dict(images_only=True, snapshot=snapshot, validate=validate, fixed_batch=fixed_batch)
 
-PIX2PIX = register(Family(
+PIX2PIX = Family(
     name="pix2pix",
     description=("pix2pix: a U-Net learns to turn each source picture (e.g. a digit's outline) into its paired "
                  "target, judged by a patch discriminator plus an L1 distance to the true target."),
@@ -587,9 +555,9 @@ PIX2PIX = register(Family(
     step=step_pix2pix,
     loss_keys=("loss_d", "loss_g", "l1"),
     **_FAMILY_OPTIONS,
-))
+)
 
-CYCLEGAN = register(Family(
+CYCLEGAN = Family(
     name="cyclegan",
     description=("CycleGAN: learns source -> target and back from unpaired pictures; each direction fools its own "
                  "discriminator, and a round trip must return the starting picture (cycle consistency)."),
@@ -598,4 +566,6 @@ CYCLEGAN = register(Family(
     step=step_cyclegan,
     loss_keys=("loss_d", "loss_g", "cycle", "identity"),
     **_FAMILY_OPTIONS,
-))
+)
+
+FAMILIES = (PIX2PIX, CYCLEGAN)

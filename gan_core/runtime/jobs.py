@@ -10,15 +10,13 @@ import os
 import threading
 import time
 
-from gan_core.training import QUEUED, TrainingJob
+from gan_core import settings
+from gan_core.runtime.job import QUEUED, TrainingJob
 
 
 def default_max_running() -> int:
     """LATENT_LAB_MAX_JOBS, else one job per spare core (at least 1): 1 on a 2-core laptop."""
-    env = os.environ.get("LATENT_LAB_MAX_JOBS", "")
-    if env.isdigit() and int(env) > 0:
-        return int(env)
-    return max(1, (os.cpu_count() or 2) - 1)
+    return settings.max_jobs() or max(1, (os.cpu_count() or 2) - 1)
 
 
 class JobLimitError(RuntimeError):

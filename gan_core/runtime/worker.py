@@ -23,26 +23,25 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import os
 import pickle
 import sys
 import threading
 from multiprocessing import spawn
 
+from gan_core import settings
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.data import dataset_names
-from gan_core.training import ACTIVE_STATES, FAILED, PAUSED, History, TrainingJob, check_step_part
+from gan_core.runtime.job import ACTIVE_STATES, FAILED, PAUSED, TrainingJob
+from gan_core.training import History, check_step_part
 
 PUBLISH_SECONDS = 0.2  # how often a worker sends what changed (the page refreshes once a second)
 REPLY_SECONDS = 30.0  # how long a request (save, live settings) waits for the worker
-WORKER_MODES = ("process", "thread")
 DEFAULT_WORKERS = "process"
 
 
 def worker_mode() -> str:
     """LATENT_LAB_WORKERS ("process" or "thread"), else DEFAULT_WORKERS."""
-    mode = os.environ.get("LATENT_LAB_WORKERS", "").strip().lower()
-    return mode if mode in WORKER_MODES else DEFAULT_WORKERS
+    return settings.worker_mode() or DEFAULT_WORKERS
 
 
 def new_job(config: TrainConfig, **options) -> TrainingJob:
@@ -416,10 +415,8 @@ class _Publisher:
                 message.update(step=trainer.step_count, elapsed=trainer.elapsed, precision=trainer.precision)
                 self._add_changes(message, trainer)
                 if final:
-                    from gan_core.checkpoints import trainer_payload
-
                     try:
-                        message["final_payload"] = trainer_payload(trainer, name=job.name)
+                        message["final_payload"] = trainer.checkpoint_payload(name=job.name)
                     except Exception:  # the run's own end (finished, stopped) must still arrive; only Save is lost
                         pass
             steady = tuple(message.get(k) for k in ("acked", "status", "message", "error", "target_steps", "built",

@@ -1,0 +1,24 @@
+"""The contract every model family fills in (see gan_core/families/__init__.py for what each part means)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+CLASSIC_MODELS = ("gan", "cgan", "vae", "cvae")
+
+
+@dataclass
+class Family:
+    name: str
+    description: str  # one line a student understands
+    build: Callable[..., "torch.nn.ModuleDict"]  # noqa: F821 (torch is not imported here: config stays light)
+    step: Callable[..., dict]
+    images_only: bool = False  # True when the family cannot learn 2-D points
+    points_only: bool = False
+    needs_labels: bool = False  # uses class labels (conditional)
+    adversarial: bool = True  # has a discriminator (curves show D(x) / D(G(z)))
+    snapshot: Callable | None = None
+    validate: Callable | None = None
+    fixed_batch: Callable | None = None
+    loss_keys: tuple = field(default_factory=tuple)  # history keys worth plotting, in order
+    description_zh: str = ""
