@@ -38,7 +38,7 @@ def module_for(model_name: str):
     if name is None:
         return None
     try:
-        return importlib.import_module(f"gan_core.{name}")
+        return importlib.import_module(f"gan_core.families.{name}")
     except ImportError:
         return None
 

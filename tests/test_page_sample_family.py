@@ -36,7 +36,7 @@ def _present(module):
     if module is None:
         return True
     try:
-        importlib.import_module(f"gan_core.{module}")
+        importlib.import_module(f"gan_core.families.{module}")
         return True
     except ImportError:
         return False
@@ -57,7 +57,7 @@ def runs(tmp_path_factory):
 
 def need(name):
     if not _present(MODELS[name][0]):
-        pytest.skip(f"gan_core.{MODELS[name][0]} is not there yet")
+        pytest.skip(f"gan_core.families.{MODELS[name][0]} is not there yet")
 
 
 @pytest.fixture
