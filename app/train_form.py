@@ -66,7 +66,7 @@ def _on_preset_change() -> None:
 
 def restore_settings() -> None:
     """Put the remembered settings back into widgets Streamlit forgot (after a visit to another page)."""
-    url_state.restore_train()  # a shared link (?preset=...&seed=...) wins over what this session had
+    _apply_link()  # a shared link (?preset=...&seed=...) wins over what this session had
     settings = st.session_state.get(SETTINGS_KEY)
     if settings is None:
         apply_preset(DEFAULT_PRESET)
@@ -81,7 +81,47 @@ def restore_settings() -> None:
 def remember_settings() -> None:
     st.session_state[SETTINGS_KEY] = {"_preset": st.session_state.get(PRESET_KEY, DEFAULT_PRESET),
                                       **{f: st.session_state.get(widget_key(f)) for f in FIELDS}}
-    url_state.remember_train(st.session_state[SETTINGS_KEY])  # the address bar is always a working link
+    # the address bar is always a working link
+    url_state.write_query("train", _link_query(st.session_state[SETTINGS_KEY])[0])
+
+
+# -- the shareable link (the codec is app/url_state.py) ----------------------------------------------------
+def _apply_link() -> None:
+    """Called first by restore_settings: apply a link the URL holds (once per new link)."""
+    link = url_state.new_link("train", set(url_state.train_params(FIELDS)) | {"preset"} | set(url_state.REFUSED))
+    if link is None:
+        return
+    preset, values, notes = url_state.read_train(link, FIELDS)
+    preset = preset or DEFAULT_PRESET
+    st.session_state[PRESET_KEY] = preset
+    apply_preset(preset)
+    for field, value in values.items():
+        st.session_state[widget_key(field)] = value
+    remember_settings()  # writes the canonical link (bad values gone) back into the URL
+    url_state.keep_notes("train", notes)
+
+
+def _link_query(settings: dict | None = None) -> tuple[dict[str, str], list[str]]:
+    """(URL parameters, fields left out of them) for the Train settings (by default as the widgets hold them)."""
+    if settings is None:
+        settings = {"_preset": st.session_state.get(PRESET_KEY, DEFAULT_PRESET),
+                    **{f: st.session_state.get(widget_key(f)) for f in FIELDS}}
+    preset = settings.get("_preset")
+    if preset not in PRESETS:
+        preset = DEFAULT_PRESET
+        settings = {**settings, "_preset": preset}
+    reference = preset_values(preset)
+    return url_state.train_query(settings, reference, FIELDS), url_state.train_left_out(settings, reference, FIELDS)
+
+
+def draw_share() -> None:
+    """The link's notes (if a link was just opened) and a "Share these settings" popover with the link."""
+    query, left_out = _link_query()
+    url_state.draw_notes("train", query)
+    explanation = t(url_state.TEXT, "share_train")
+    if left_out:
+        explanation += " " + t(url_state.TEXT, "share_left_out", fields=", ".join(left_out))
+    url_state.draw_share("train", query, explanation)
 
 
 def config_from_state() -> TrainConfig:

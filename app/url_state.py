@@ -16,8 +16,10 @@ How it works, per page:
   with a one-sentence note above the page (never an exception) and the others still apply. A link may never
   make the server read a folder: `dataset=folder:...` and `data_root` are refused.
 
-The parsing and checking functions are plain Python (no Streamlit) so they can be tested on their own; the
-`restore_*` / `remember_*` / `draw_*` functions are the hooks the pages call.
+The parsing and checking functions are plain Python (no Streamlit) so they can be tested on their own. The
+Streamlit side takes everything it needs as arguments and knows no page module: the Train page's glue lives in
+app/train_form.py (it calls `new_link`, `write_query`, `keep_notes`, `draw_notes`, `draw_share`), the Sample &
+Blend page calls `restore_sample` and `sync_sample`.
 """
 from __future__ import annotations
 
@@ -257,53 +259,6 @@ def _shareable(param: Param, value) -> bool:
         return False
 
 
-def restore_train() -> None:
-    """Called first by train_form.restore_settings: apply a link the URL holds (once per new link)."""
-    from . import train_form as form  # late: train_form imports this module
-
-    link = _new_link("train", set(train_params(form.FIELDS)) | {"preset"} | set(REFUSED))
-    if link is None:
-        return
-    preset, values, notes = read_train(link, form.FIELDS)
-    preset = preset or form.DEFAULT_PRESET
-    st.session_state[form.PRESET_KEY] = preset
-    form.apply_preset(preset)
-    for field, value in values.items():
-        st.session_state[form.widget_key(field)] = value
-    form.remember_settings()  # writes the canonical link (bad values gone) back into the URL
-    _keep_notes("train", notes)
-
-
-def remember_train(settings: dict) -> None:
-    """Called by train_form.remember_settings: write the settings into the URL."""
-    _write("train", _train_query_now(settings)[0])
-
-
-def _train_query_now(settings: dict | None = None) -> tuple[dict[str, str], list[str]]:
-    """(URL parameters, fields left out of them) for the Train settings (by default as the widgets hold them)."""
-    from . import train_form as form
-
-    if settings is None:
-        settings = {"_preset": st.session_state.get(form.PRESET_KEY, form.DEFAULT_PRESET),
-                    **{f: st.session_state.get(form.widget_key(f)) for f in form.FIELDS}}
-    preset = settings.get("_preset")
-    if preset not in PRESETS:
-        preset = form.DEFAULT_PRESET
-        settings = {**settings, "_preset": preset}
-    reference = form.preset_values(preset)
-    return train_query(settings, reference, form.FIELDS), train_left_out(settings, reference, form.FIELDS)
-
-
-def draw_train_share() -> None:
-    """The link's notes (if a link was just opened) and a "Share these settings" popover with the link."""
-    query, left_out = _train_query_now()
-    _draw_notes("train", query)
-    explanation = t(TEXT, "share_train")
-    if left_out:
-        explanation += " " + t(TEXT, "share_left_out", fields=", ".join(left_out))
-    _draw_share("train", query, explanation)
-
-
 # -- the Sample & Blend page ------------------------------------------------------------------------------------
 MAX_SEED = 2**31 - 1  # as app.sample_compute.MAX_SEED (not imported: this module loads with the Train page)
 _SEED = dict(kind=int, low=0, high=MAX_SEED)
@@ -392,7 +347,7 @@ def sample_query(state, tab: str | None) -> dict[str, str]:
 
 def restore_sample(checkpoints: list[str]) -> None:
     """Called before the checkpoint picker: apply a link the URL holds (once per new link)."""
-    link = _new_link("sample", {p.name for p in SAMPLE_PARAMS} | {TAB_PARAM})
+    link = new_link("sample", {p.name for p in SAMPLE_PARAMS} | {TAB_PARAM})
     if link is None:
         return
     values, tab, notes = read_sample(link, checkpoints)
@@ -404,7 +359,7 @@ def restore_sample(checkpoints: list[str]) -> None:
         else:
             st.session_state.pop(param.key, None)
     st.session_state[_PENDING_TAB] = tab
-    _keep_notes("sample", notes)
+    keep_notes("sample", notes)
 
 
 def sync_sample(section_keys: list[str], table: dict[str, tuple[str, str]]) -> None:
@@ -421,17 +376,17 @@ def sync_sample(section_keys: list[str], table: dict[str, tuple[str, str]]) -> N
             target = pending
         elif pending is not None:
             notes = st.session_state.get(_notes_key("sample"), (None, []))[1]
-            _keep_notes("sample", notes + [note("unknown_tab", TAB_PARAM, pending)])
+            keep_notes("sample", notes + [note("unknown_tab", TAB_PARAM, pending)])
         st.session_state[TAB_KEY] = t(table, section_keys[ids.index(target)])
     open_label = st.session_state.get(TAB_KEY)
     tab = next((tab_id for tab_id, key in zip(ids, section_keys) if open_label in table[key]), ids[0])
     query = sample_query(st.session_state, tab if tab != ids[0] else None)
-    _write("sample", query)
-    _draw_notes("sample", query)
+    write_query("sample", query)
+    draw_notes("sample", query)
     if st.session_state.get("sample_ckpt") == UPLOAD_OPTION:
-        _draw_share("sample_blend", None, t(TEXT, "share_upload"))
+        draw_share("sample_blend", None, t(TEXT, "share_upload"))
     else:
-        _draw_share("sample_blend", query, t(TEXT, "share_sample"))
+        draw_share("sample_blend", query, t(TEXT, "share_sample"))
 
 
 # -- Streamlit glue shared by both pages ---------------------------------------------------------------------------
@@ -443,7 +398,7 @@ def _notes_key(page: str) -> str:
     return f"_url_notes_{page}"
 
 
-def _new_link(page: str, names: set[str]) -> dict[str, str] | None:
+def new_link(page: str, names: set[str]) -> dict[str, str] | None:
     """This page's parameters in the URL when they are not the ones the page wrote itself, else None."""
     current = {name: st.query_params[name] for name in st.query_params if name in names}
     if not current or current == st.session_state.get(_written_key(page)):
@@ -452,7 +407,7 @@ def _new_link(page: str, names: set[str]) -> dict[str, str] | None:
     return {name: st.query_params[name] for name in st.query_params}
 
 
-def _write(page: str, query: dict[str, str]) -> None:
+def write_query(page: str, query: dict[str, str]) -> None:
     """Make the URL hold exactly `query` for this page's parameters (plus lang), touching nothing else."""
     previous = st.session_state.get(_written_key(page)) or {}
     wanted = dict(query)
@@ -469,11 +424,11 @@ def _write(page: str, query: dict[str, str]) -> None:
     st.session_state[_written_key(page)] = dict(query)
 
 
-def _keep_notes(page: str, notes: list) -> None:
+def keep_notes(page: str, notes: list) -> None:
     st.session_state[_notes_key(page)] = (None, notes)
 
 
-def _draw_notes(page: str, query: dict[str, str]) -> None:
+def draw_notes(page: str, query: dict[str, str]) -> None:
     """The notes of the link just opened; they stay while the page still shows that link's settings."""
     shown_for, notes = st.session_state.get(_notes_key(page), (None, []))
     if not notes:
@@ -497,7 +452,7 @@ def share_url(path: str, query: dict[str, str] | None) -> str:
     return f"{base}?{urlencode(query, safe=':,')}" if query else base
 
 
-def _draw_share(path: str, query: dict[str, str] | None, explanation: str) -> None:
+def draw_share(path: str, query: dict[str, str] | None, explanation: str) -> None:
     with st.popover(t(TEXT, "share"), icon=":material/link:", help=t(TEXT, "share_help"), width="content"):
         st.caption(explanation)
         if query is not None:
