@@ -477,3 +477,78 @@ FAMILY_EXPLAIN = {
 LATEX_DDPM = (r"L(\theta) = \mathbb{E}_{x_0,\,t,\,\epsilon}\big\|\epsilon - \epsilon_\theta(\sqrt{\bar\alpha_t}\,x_0 + "
               r"\sqrt{1-\bar\alpha_t}\,\epsilon,\; t)\big\|^2")
 
+# your own data (app/train_data.py): the canvas, the CSV picker and the image uploader under the settings
+USER_DATA_TEXT = {
+    "draw_title": ("Draw your data", "画出你的数据"),
+    "draw_help": ("Click to add a point, or hold the button down and drag to paint a stroke. The faint dots are "
+                  "the samples the model trains on: each is one of your points plus a little random noise, so a "
+                  "few dozen clicks already make a smooth distribution.",
+                  "单击添加一个点，或按住鼠标拖动画出一笔。浅色的点是模型训练用的样本：每个样本都是你的某个点加上一点随机噪声，"
+                  "所以几十次点击就能形成平滑的分布。"),
+    "canvas_count": ("{n} points", "{n} 个点"),
+    "canvas_hint": ("click to add · drag to paint", "单击添加 · 拖动绘制"),
+    "canvas_full": ("limit of {max} points reached", "已达到 {max} 个点的上限"),
+    "shapes": ("Start from a shape", "从一个形状开始"),
+    "shape_smiley": ("Smiley", "笑脸"),
+    "shape_heart": ("Heart", "爱心"),
+    "shape_moons": ("Two moons", "双月"),
+    "shape_ring": ("Ring of 8", "八个点环"),
+    "undo": ("Undo stroke", "撤销一笔"),
+    "clear": ("Clear", "清空"),
+    "draw_count": ("**{n}** points drawn (at least {min}, at most {max:,}).",
+                   "已画 **{n}** 个点（至少 {min} 个，最多 {max:,} 个）。"),
+    "jitter_note": ("Each training sample is one of your points plus Gaussian noise of σ = {jitter:.3f} (half the "
+                    "typical gap between neighbouring points), {n_points:,} samples in all.",
+                    "每个训练样本是你的某个点加上 σ = {jitter:.3f} 的高斯噪声（相邻点典型间距的一半），共 {n_points:,} 个样本。"),
+    "need_points": ("Draw at least {min} points first (you have {n}).", "请先画至少 {min} 个点（现在有 {n} 个）。"),
+    "csv_title": ("Points from a CSV file", "CSV 文件中的点"),
+    "csv_file": ("CSV file with x, y columns", "含 x、y 两列的 CSV 文件"),
+    "csv_help": ("One point per line: x and y separated by a comma, semicolon, tab or space; a header row is fine. "
+                 "At most {rows:,} rows and {mb} MB.",
+                 "每行一个点：x 和 y 用逗号、分号、制表符或空格分隔；可以有标题行。最多 {rows:,} 行、{mb} MB。"),
+    "csv_need": ("Choose a CSV file of points first.", "请先选择一个包含点的 CSV 文件。"),
+    "csv_bad": ("The CSV file cannot be used (see the message below the file).", "这个 CSV 文件无法使用（见文件下方的说明）。"),
+    "csv_using": ("**{name}**: {n:,} points, x from {x0:.3g} to {x1:.3g}, y from {y0:.3g} to {y1:.3g}.",
+                  "**{name}**：{n:,} 个点，x 从 {x0:.3g} 到 {x1:.3g}，y 从 {y0:.3g} 到 {y1:.3g}。"),
+    "upload_title": ("Upload images", "上传图片"),
+    "upload_files": ("One .zip (its folders become class labels) or several pictures",
+                     "一个 .zip（其中的文件夹成为类别标签）或多张图片"),
+    "upload_help": ("PNG, JPEG, GIF, BMP, WebP or TIFF. Pictures are centre-cropped to squares and resized to the "
+                    "image size setting. At most {files:,} files; unsafe zips (paths leaving the archive, zip bombs) "
+                    "are refused.",
+                    "支持 PNG、JPEG、GIF、BMP、WebP、TIFF。图片会居中裁成正方形并缩放到“图像尺寸”设置。最多 {files:,} 个文件；"
+                    "不安全的 zip（路径跳出压缩包、压缩炸弹）会被拒绝。"),
+    "reading": ("Reading your pictures…", "正在读取你的图片……"),
+    "upload_need": ("Upload some images first.", "请先上传一些图片。"),
+    "upload_bad": ("The upload cannot be used (see the message below the files).", "上传的文件无法使用（见文件下方的说明）。"),
+    "upload_mixed": ("Upload either one zip file or several pictures, not both (and not several zips).",
+                     "请上传一个 zip 文件或多张图片，不要混在一起（也不要上传多个 zip）。"),
+    "upload_using": ("**{n:,} images** from {label}, resized to {size}×{size}, {colour}.",
+                     "来自 {label} 的 **{n:,} 张图片**，缩放到 {size}×{size}，{colour}。"),
+    "colour": ("in colour", "彩色"),
+    "grey": ("greyscale", "灰度"),
+    "classes": ("Class folders found: {names}.", "找到的类别文件夹：{names}。"),
+    "no_classes": ("No class folders (at least two are needed for labels), so the images are unlabelled.",
+                   "没有类别文件夹（至少需要两个才能作为标签），所以这些图片没有标签。"),
+    "skipped": ("Files that are not readable pictures were skipped: {n}.", "跳过了不是可读图片的文件：{n} 个。"),
+    "preview_images": ("What the model will train on (the first {k}, at {size}×{size})",
+                       "模型将要训练的图片（前 {k} 张，{size}×{size}）"),
+    "earlier": ("Using **{name}** from earlier in this session.", "使用本次会话中之前上传的 **{name}**。"),
+    "forget": ("Forget it", "忘掉它"),
+    "private": ("What you draw or upload stays in this browser session only: it is not saved on the server and "
+                "nobody else can see it. A saved checkpoint keeps drawn points, never uploaded images.",
+                "你画的或上传的数据只保存在这个浏览器会话中：不会存到服务器上，别人也看不到。保存的检查点会保留画的点，但从不保存上传的图片。"),
+    "large": ("Your points span about {extent:.0f} units; networks learn fastest when the data lies within a few "
+              "units of 0, so consider rescaling.",
+              "你的点大约跨越 {extent:.0f} 个单位；数据在 0 附近几个单位以内时网络学得最快，可以考虑缩放。"),
+    "legend_points": ("your points", "你的点"),
+    "legend_pool": ("training samples", "训练样本"),
+    "refused_folder": ("The app trains only on data you draw or upload, because folder:PATH would read the "
+                       "server's own disk; use it from the command line instead (python -m gan_core train "
+                       "--dataset folder:PATH).",
+                       "应用只用你画的或上传的数据训练，因为 folder:PATH 会读取服务器自己的磁盘；请改用命令行"
+                       "（python -m gan_core train --dataset folder:PATH）。"),
+    "other_session": ("{name} was drawn or uploaded in another browser session, and such data never leaves it; "
+                      "draw or upload it again here.",
+                      "{name} 是在另一个浏览器会话中画的或上传的，这类数据不会离开那个会话；请在这里重新画或上传。"),
+}
