@@ -1,6 +1,6 @@
 """The "This model" tab of Sample & Blend, for the families beyond GAN / VAE (ddpm, stylegan, progan, pix2pix,
-cyclegan, stackgan, caption): one section per family. The compute and the words live in app.sample_family; the
-heavier pictures are cached per checkpoint file (ctx.key), like app.sample_cache."""
+cyclegan, stackgan, caption): one section per family. The compute lives in app.sample_family, the words in
+app.sample_text (FAMILY_TEXT); the heavier pictures are cached per checkpoint file (ctx.key), like app.sample_cache."""
 from __future__ import annotations
 
 import numpy as np
@@ -14,12 +14,13 @@ from . import sample_cache as cache
 from . import sample_family as family
 from .i18n import lang, t
 from .sample_compute import MAX_SEED
+from .sample_text import FAMILY_TEXT
 from .sample_tabs import Context
 from .sample_widgets import choice, int_input, png_image, slider, toggle
 
 
 def _ftr(key: str, **values) -> str:
-    return t(family.TEXT, key, **values)
+    return t(FAMILY_TEXT, key, **values)
 
 
 def _fpng(array: np.ndarray) -> bytes:

@@ -23,6 +23,7 @@ from .home_checkpoints import checkpoint_facts
 from .i18n import lang, t
 from .shell import HOME_REQUEST_KEY
 from .train_text import DATASET_TEXT, LOSS_TEXT, MODEL_TEXT, PRESET_ZH, TEXT
+from .url_state_text import TEXT as LINK_TEXT
 
 DEFAULT_PRESET = "ring8-vanilla"
 PRESET_KEY = "train_preset"
@@ -118,9 +119,9 @@ def draw_share() -> None:
     """The link's notes (if a link was just opened) and a "Share these settings" popover with the link."""
     query, left_out = _link_query()
     url_state.draw_notes("train", query)
-    explanation = t(url_state.TEXT, "share_train")
+    explanation = t(LINK_TEXT, "share_train")
     if left_out:
-        explanation += " " + t(url_state.TEXT, "share_left_out", fields=", ".join(left_out))
+        explanation += " " + t(LINK_TEXT, "share_left_out", fields=", ".join(left_out))
     url_state.draw_share("train", query, explanation)
 
 
