@@ -13,12 +13,12 @@ import streamlit as st
 
 from gan_core.config import TrainConfig
 from gan_core.images import display_scale, upscale
-from gan_core.evaluation.metrics import METRIC_INFO
 from gan_core.training import FAILED, FINISHED, PAUSED, QUEUED, RUNNING, TrainingJob
 
 from . import train_jobs as jobs
 from . import train_divergence, train_layers, train_live, train_memorisation
 from .i18n import lang, t
+from .metrics_text import METRIC_INFO
 from .state import job_manager, session_id
 from .train_plots import (PLOT_CONFIG, SERIES_COLOURS, chain_picture, codes_figure, line_figure, metrics_figure,
                           points_figure)

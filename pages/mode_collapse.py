@@ -11,9 +11,9 @@ from app.collapse_plots import (curves_figure, histogram_figure, points_outside,
                                 shared_bounds)
 from app.collapse_text import TEXT
 from app.i18n import lang, t
+from app.metrics_text import METRIC_INFO
 from gan_core.evaluation import compare
 from gan_core.images import display_scale, upscale
-from gan_core.evaluation.metrics import METRIC_INFO
 
 SAMPLE_SIZES = (500, 1000, 2500, 5000, 10000)
 BEST_STYLE = "background-color: #e3f2e1; font-weight: 700"
