@@ -15,6 +15,8 @@ import importlib
 import numpy as np
 import torch
 
+from gan_core.data import load_folder_dataset
+from gan_core.device import configure_threads
 from gan_core.images import make_grid, scatter_image, upscale
 from gan_core.latents import LatentModel, sample_latents, seed_latents
 
@@ -147,8 +149,6 @@ def noising_chain(model: LatentModel, real: torch.Tensor, seed: int = 0) -> dict
 
 def sampling_costs(model: LatentModel, steps_list, n: int = 8, repeats: int = 2) -> list[dict]:
     """Seconds per sample for each number of denoising steps (best of `repeats`, on this machine, now)."""
-    from gan_core.device import configure_threads
-
     configure_threads()  # the same thread pool the rest of the app uses, so the timings mean the same thing
     diffusion = module_for("ddpm")
     rows = []
@@ -281,8 +281,6 @@ def translate_upload(model: LatentModel, data: bytes, name: str, make_source: bo
     Returns {"picture": source | output | (picture or cycle) in one row, "third": "yours" | "cycle" | None}.
     Raises gan_core.data.DataError (one sentence) for a file that is not a usable image.
     """
-    from gan_core.data import load_folder_dataset
-
     translation = module_for(model.config.model)
     generator = model.generator
     channels, size = int(generator.sample_shape[0]), int(generator.sample_shape[-1])
