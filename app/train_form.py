@@ -22,7 +22,7 @@ from . import url_state
 from .home_checkpoints import checkpoint_facts
 from .i18n import lang, t
 from .shell import HOME_REQUEST_KEY
-from .train_text import DATASET_TEXT, LOSS_TEXT, MODEL_TEXT, PRESET_ZH, TEXT
+from .train_text import DATASET_TEXT, LOSS_TEXT, MODEL_TEXT, PRESET_ZH, PROBLEM_FIELDS, PROBLEM_ZH, TEXT
 from .url_state_text import TEXT as LINK_TEXT
 
 DEFAULT_PRESET = "ring8-vanilla"
@@ -165,22 +165,16 @@ def problem_text(field: str, message: str, config: TrainConfig) -> str:
     """validate()'s sentence, in Chinese when that is the language (the English one otherwise)."""
     if lang() != "zh":
         return message
-    zh = {
-        "model": f"条件模型需要类别标签，而 {config.dataset} 没有：请选择 digits、shapes 等带标签的数据集，或使用非条件模型。",
-        "arch": "二维点需要 mlp 结构；conv 用于图像。",
-        "n_critic": "n_critic 表示判别器的更新次数；VAE 没有判别器。请设为 1。",
-        "minibatch_std": "小批量标准差需要每批至少 2 个样本。",
-        "image_size": f"图像尺寸必须是 {', '.join(map(str, IMAGE_SIZES))} 之一。",
-    }
     if field == "pack":
         if config.is_vae and config.pack > 1:
-            return "打包是 GAN 的技巧（它改变判别器），VAE 没有判别器。请把打包数设为 1。"
-        return (f"打包会把 {config.pack} 个样本分成一组交给 D，所以批大小必须是 {config.pack} 的倍数；"
-                f"{config.batch_size} 不是。")
+            return PROBLEM_ZH["pack_vae"]
+        return PROBLEM_ZH["pack"].format(pack=config.pack, batch_size=config.batch_size)
     if field in RANGES and "between" in message:
         low, high = RANGES[field]
-        return f"{field} 必须在 {low:g} 到 {high:g} 之间。"
-    return zh.get(field, message)
+        return PROBLEM_ZH["range"].format(field=field, low=low, high=high)
+    if field in PROBLEM_FIELDS:
+        return PROBLEM_ZH[field].format(dataset=config.dataset, sizes=", ".join(map(str, IMAGE_SIZES)))
+    return message
 
 
 def warnings_for(config: TrainConfig) -> dict[str, list[str]]:

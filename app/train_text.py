@@ -369,6 +369,20 @@ LOSS_DESCRIPTION_ZH = {
 }
 LOSS_DESCRIPTION = {name: (LOSS_DESCRIPTIONS[name], LOSS_DESCRIPTION_ZH[name]) for name in LOSS_DESCRIPTIONS}
 
+# Chinese for TrainConfig.validate()'s sentences (gan_core's are English), filled in by train_form.problem_text:
+# one per field in PROBLEM_FIELDS, then the two cases of "pack" and any "must be between" range.
+PROBLEM_FIELDS = ("model", "arch", "n_critic", "minibatch_std", "image_size")
+PROBLEM_ZH = {
+    "model": "条件模型需要类别标签，而 {dataset} 没有：请选择 digits、shapes 等带标签的数据集，或使用非条件模型。",
+    "arch": "二维点需要 mlp 结构；conv 用于图像。",
+    "n_critic": "n_critic 表示判别器的更新次数；VAE 没有判别器。请设为 1。",
+    "minibatch_std": "小批量标准差需要每批至少 2 个样本。",
+    "image_size": "图像尺寸必须是 {sizes} 之一。",
+    "pack_vae": "打包是 GAN 的技巧（它改变判别器），VAE 没有判别器。请把打包数设为 1。",
+    "pack": "打包会把 {pack} 个样本分成一组交给 D，所以批大小必须是 {pack} 的倍数；{batch_size} 不是。",
+    "range": "{field} 必须在 {low:g} 到 {high:g} 之间。",
+}
+
 # Chinese for each preset's one-line story, next to the English it translates: when a preset's description in
 # gan_core.presets changes, the stale translation is not shown (the page falls back to the new English).
 PRESET_ZH = {
