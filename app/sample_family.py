@@ -13,9 +13,13 @@ import contextlib
 import numpy as np
 import torch
 
+from gan_core.data import load_folder_dataset
+from gan_core.device import configure_threads
 from gan_core.families import captions, diffusion, progressive, stackgan, stylegan, translation
 from gan_core.images import make_grid, scatter_image, upscale
 from gan_core.latents import LatentModel, sample_latents, seed_latents
+
+from .sample_text import FAMILY_TEXT
 
 # config.model -> the gan_core module that defines it (the families with a "This model" section)
 FAMILY_MODULES = {"ddpm": diffusion, "stylegan": stylegan, "progan": progressive, "pix2pix": translation,
@@ -123,8 +127,6 @@ def noising_chain(model: LatentModel, real: torch.Tensor, seed: int = 0) -> dict
 
 def sampling_costs(model: LatentModel, steps_list, n: int = 8, repeats: int = 2) -> list[dict]:
     """Seconds per sample for each number of denoising steps (best of `repeats`, on this machine, now)."""
-    from gan_core.device import configure_threads
-
     configure_threads()  # the same thread pool the rest of the app uses, so the timings mean the same thing
     rows = []
     with _locked(model):
@@ -248,8 +250,6 @@ def translate_upload(model: LatentModel, data: bytes, name: str, make_source: bo
     Returns {"picture": source | output | (picture or cycle) in one row, "third": "yours" | "cycle" | None}.
     Raises gan_core.data.DataError (one sentence) for a file that is not a usable image.
     """
-    from gan_core.data import load_folder_dataset
-
     generator = model.generator
     channels, size = int(generator.sample_shape[0]), int(generator.sample_shape[-1])
     picture = load_folder_dataset(data, image_size=size, name=name).data[:1]  # (1, C', S, S) in [-1, 1]
@@ -314,149 +314,5 @@ def no_known_words(text: str, language: str) -> str:
     words = ", ".join(caption_words(text)["vocabulary"][:12])
     template = getattr(captions, "NO_KNOWN_WORDS_ZH" if language == "zh" else "NO_KNOWN_WORDS_EN", None)
     if template is None:
-        return TEXT["caption_nothing"][1 if language == "zh" else 0].format(words=words)
+        return FAMILY_TEXT["caption_nothing"][1 if language == "zh" else 0].format(words=words)
     return template.format(text=text.strip()[:60], words=words)
-
-
-# -- English / 中文 for the "This model" tab ({key: (english, chinese)}, like app/sample_text.py) -------------------
-TEXT = {
-    "intro_ddpm": ("A diffusion model draws by removing noise step by step. Its latent z is the starting noise, so "
-                   "the same seed always gives the same picture (DDIM sampling is deterministic).",
-                   "扩散模型通过一步步去除噪声来生成。它的潜在向量 z 就是起始噪声，所以同一个种子总是给出同一张图"
-                   "（DDIM 采样是确定性的）。"),
-    "seed": ("Seed", "种子"),
-    "chain_count": ("Samples in the chain", "链中的样本数"),
-    "steps": ("Sampling steps", "采样步数"),
-    "steps_help": ("How many denoising steps DDIM takes from pure noise to the sample; fewer is faster and rougher.",
-                   "DDIM 从纯噪声到样本所走的去噪步数；步数越少越快，也越粗糙。"),
-    "chain_title": ("The denoising chain", "去噪链"),
-    "chain_caption": ("Left to right: the noisy picture x_t from pure noise (noise level {first}) to the finished "
-                      "sample. Noise left in each frame (σ): {stds}.",
-                      "从左到右：带噪图像 x_t，从纯噪声（噪声级 {first}）到完成的样本。每一帧剩余的噪声（σ）：{stds}。"),
-    "guess_caption": ("The model's guess of the clean sample at each frame: early guesses are blurry averages, "
-                      "later ones sharpen as the noise goes.",
-                      "每一帧里模型对干净样本的猜测：早期的猜测是模糊的平均，随着噪声减少逐渐变清晰。"),
-    "compare_title": ("Same noise, different numbers of steps", "同一噪声，不同步数"),
-    "compare_caption": ("{steps} steps", "{steps} 步"),
-    "picked_caption": ("Your choice: {steps} steps", "你选的：{steps} 步"),
-    "noising_title": ("The forward process: a real {what} dissolving into noise", "前向过程：一个真实{what}逐渐溶解成噪声"),
-    "what_image": ("image", "图像"),
-    "what_points": ("point cloud", "点云"),
-    "real_index": ("Real sample number", "真实样本编号"),
-    "noising_caption": ("Left to right: noise levels {levels}. Share of the data left (√ᾱ): {signal}. Training "
-                        "teaches the network to undo exactly this.",
-                        "从左到右：噪声级 {levels}。保留的数据比例（√ᾱ）：{signal}。训练教网络做的正是把它倒过来。"),
-    "no_real": ("The training data is not available here ({reason}), so the forward process cannot be shown.",
-                "这里无法获得训练数据（{reason}），所以无法展示前向过程。"),
-    "cost_title": ("What steps cost", "步数的代价"),
-    "cost_button": ("Measure the sampling cost", "测量采样耗时"),
-    "cost_caption": ("Milliseconds per sample on this server, now (best of 2 runs of 8 samples; other users make it "
-                     "slower). A GAN needs one network call per sample; this model needs one per step.",
-                     "本服务器此刻每个样本的毫秒数（8 个样本跑 2 次取最好；其他用户会让它变慢）。"
-                     "GAN 每个样本只需调用一次网络；这个模型每一步都要调用一次。"),
-    "cost_steps": ("steps", "步数"),
-    "cost_ms": ("ms per sample", "每样本毫秒"),
-    "cost_calls": ("network calls", "网络调用次数"),
-    "intro_stylegan": ("StyleGAN feeds its latent through a mapping network to a style w, and gives every layer its "
-                       "own copy of w. Layers can take their styles from different seeds.",
-                       "StyleGAN 把潜在向量经过映射网络变成风格 w，每一层都拿到自己的一份 w。不同层可以从不同的种子取风格。"),
-    "mix_title": ("Style mixing", "风格混合"),
-    "row_seeds": ("Row seeds (comma separated)", "行种子（逗号分隔）"),
-    "col_seeds": ("Column seeds (comma separated)", "列种子（逗号分隔）"),
-    "crossover": ("Crossover: layers taken from the row", "交叉点：从行取风格的层数"),
-    "crossover_help": ("Layers below this number take the row's style, the rest the column's.",
-                       "低于这个编号的层用行的风格，其余用列的风格。"),
-    "mix_caption": ("Top row: column sources; left column: row sources. Each cell takes layers 0–{last} "
-                    "({coarse}) from its row and the rest ({fine}) from its column.",
-                    "第一行：列的来源；最左列：行的来源。每一格的第 0–{last} 层（{coarse}）来自它的行，其余层（{fine}）来自它的列。"),
-    "mix_none": ("Crossover 0: every layer comes from the column, so each row repeats the top row.",
-                 "交叉点为 0：所有层都来自列，所以每一行都和第一行相同。"),
-    "mix_all": ("Crossover at the last layer: every layer comes from the row, so each row repeats its left picture.",
-                "交叉点在最后一层：所有层都来自行，所以每一行都和它最左边的图相同。"),
-    "coarse_fine": ("Coarse layers work at low resolution (4×4, 8×8) and decide the layout: pose, shape, which digit. "
-                    "Fine layers work at full resolution and decide the look: stroke, colour, texture. Move the "
-                    "crossover to see where this model draws the line.",
-                    "粗层在低分辨率（4×4、8×8）上工作，决定布局：姿态、形状、是哪个数字。细层在全分辨率上工作，"
-                    "决定外观：笔画、颜色、纹理。移动交叉点，看看这个模型在哪里分界。"),
-    "layers_at": ("layers at {res} px", "{res} 像素的层"),
-    "noise_title": ("Noise inputs", "噪声输入"),
-    "noise_seed": ("Sample seed", "样本种子"),
-    "noise_caption": ("The same style w with {n} different draws of per-pixel noise.",
-                      "同一个风格 w，配上 {n} 次不同的逐像素噪声。"),
-    "spread_caption": ("Where noise acts: per-pixel spread, stretched so the largest ({top:.3f}) is white.",
-                       "噪声作用在哪里：逐像素的差异，拉伸到最大值（{top:.3f}）为白色。"),
-    "no_noise_caption": ("Noise off", "关闭噪声"),
-    "noise_note": ("Noise only moves small details; if the spread map is almost black, this model learned to "
-                   "ignore its noise.",
-                   "噪声只改变细小的细节；如果差异图几乎全黑，说明这个模型学会了忽略噪声。"),
-    "trunc_title": ("Truncation in w", "w 空间的截断"),
-    "trunc_seeds": ("Seeds (comma separated)", "种子（逗号分隔）"),
-    "trunc_caption": ("Rows: ψ = {psis}. Each w is pulled toward the average w; ψ = 0 gives the average picture. "
-                      "Smaller ψ: cleaner, more typical, less varied.",
-                      "各行：ψ = {psis}。每个 w 被拉向平均 w；ψ = 0 得到“平均图像”。ψ 越小越干净、越典型、越缺少变化。"),
-    "bad_seeds": ("Write seeds as whole numbers separated by commas, like 1, 2, 3.",
-                  "种子请写成用逗号分隔的整数，例如 1, 2, 3。"),
-    "intro_progan": ("A progressive GAN starts at 4×4 and grows a block at a time to full size, fading each new "
-                     "block in so the trained layers are not disturbed.",
-                     "渐进式 GAN 从 4×4 开始，一次长出一个模块直到全尺寸，每个新模块都逐渐淡入，以免打乱已训练好的层。"),
-    "progan_stages": ("The same latents drawn at each stage's resolution.", "同一组潜在向量在每个阶段分辨率下的样子。"),
-    "stage_caption": ("{res}×{res}", "{res}×{res}"),
-    "progan_now": ("This checkpoint is at stage {stage} of {stages}: {res}×{res} pixels{fade}, shown enlarged to "
-                   "{size}×{size}. It grew through {path}; each stage spent its first half fading the new block in.",
-                   "这个检查点处于第 {stage}/{stages} 阶段：{res}×{res} 像素{fade}，放大到 {size}×{size} 显示。"
-                   "它依次长过 {path}；每个阶段的前一半用来淡入新模块。"),
-    "progan_fade": (" (new block faded in at {alpha:.0%})", "（新模块已淡入 {alpha:.0%}）"),
-    "progan_no_stages": ("This version of the progressive module cannot draw earlier stages of a finished model, "
-                         "so only the current resolution is shown.",
-                         "这个版本的渐进式模块无法画出已完成模型的早期阶段，所以只显示当前分辨率。"),
-    "intro_translation": ("A translation model turns a source picture into a target picture. Its sources here are "
-                          "held-out images it never trained on (task: {task}).",
-                          "翻译模型把源图像变成目标图像。这里的源图像来自它训练时从未见过的留出图像（任务：{task}）。"),
-    "pick_by": ("Pick sources by", "按什么挑选源图像"),
-    "by_index": ("bank number", "图库编号"),
-    "by_seed": ("seed", "种子"),
-    "first_index": ("First bank number", "起始图库编号"),
-    "how_many": ("How many", "数量"),
-    "rows_pix2pix": ("Rows: source | output | real target (the pair pix2pix learns from).",
-                     "各行：源图像 | 输出 | 真实目标（pix2pix 学习用的配对）。"),
-    "rows_cyclegan": ("Rows: source | output | cycle reconstruction F(G(source)): CycleGAN never saw a pair, "
-                      "so the round trip is what keeps it honest.",
-                      "各行：源图像 | 输出 | 循环重建 F(G(源))：CycleGAN 从没见过配对，靠往返一致来约束自己。"),
-    "empty_bank": ("This checkpoint holds no held-out images, so there is nothing to translate; upload a picture.",
-                   "这个检查点没有留出图像，没有可翻译的内容；请上传一张图片。"),
-    "upload_title": ("Translate your own picture", "翻译你自己的图片"),
-    "upload_image": ("Upload a small picture (PNG, JPEG, …)", "上传一张小图片（PNG、JPEG 等）"),
-    "upload_help": ("It is cropped to a square and resized to {size}×{size}, like the training data.",
-                    "它会被裁成正方形并缩放到 {size}×{size}，与训练数据一致。"),
-    "upload_mode": ("My picture is", "我的图片是"),
-    "mode_target": ("a finished picture: make its source first", "一张完整的图：先生成它的源图像"),
-    "mode_source": ("already a source", "已经是源图像"),
-    "upload_caption_yours": ("source | output | your picture", "源图像 | 输出 | 你的图片"),
-    "upload_caption_cycle": ("source | output | cycle reconstruction", "源图像 | 输出 | 循环重建"),
-    "upload_caption_plain": ("source | output", "源图像 | 输出"),
-    "bad_image": ("{reason}", "这张图片无法使用：{reason}"),
-    "intro_stackgan": ("StackGAN draws in two stages: stage I sketches a half-size picture (layout and colours), "
-                       "stage II repaints it at full size (edges and detail).",
-                       "StackGAN 分两个阶段作画：第一阶段画出半尺寸的草图（布局和颜色），第二阶段在全尺寸上重画（边缘与细节）。"),
-    "stack_seeds": ("Seeds (comma separated)", "种子（逗号分隔）"),
-    "stack_caption": ("Top: stage I at {low}×{low}, enlarged. Bottom: stage II at {size}×{size} for the same seeds.",
-                      "上：第一阶段 {low}×{low}（放大显示）。下：同样种子的第二阶段 {size}×{size}。"),
-    "intro_caption": ("Type a caption and the model draws it. It reads English words only.",
-                      "输入一句描述，模型就把它画出来。它只认识英文单词。"),
-    "caption": ("Caption", "描述"),
-    "caption_default": ("red circle top left", "red circle top left"),
-    "caption_count": ("Pictures", "图片数量"),
-    "fill_missing": ("Fill in what the caption leaves out at random", "随机补全描述里没说的属性"),
-    "fill_help": ("Off: the model reads a partial caption as it is and z must choose the rest, often a faint blend.",
-                  "关闭：模型按原样读取不完整的描述，由 z 决定其余部分，常常是模糊的混合。"),
-    "caption_images": ("Pictures for “{text}”", "“{text}” 的图片"),
-    "unknown_words": ("I do not know these words and ignored them: {words}. Try the words below.",
-                      "这些词我不认识，已忽略：{words}。试试下面的词。"),
-    "vocabulary": ("Words I know: {words}. Words I read but that say nothing: {fillers}.",
-                   "我认识的词：{words}。我能读但没有含义的词：{fillers}。"),
-    "caption_nothing": ("None of these words names a shape, colour or position I know; try words like {words}.",
-                        "这些词里没有我认识的形状、颜色或位置；请试试这些英文单词：{words}。"),
-    "caption_empty": ("Type a caption, for example “blue square bottom right”.",
-                      "输入一句描述，例如 “blue square bottom right”。"),
-    "failed": ("This part could not be drawn for this checkpoint: {reason}", "这个检查点无法画出这一部分：{reason}"),
-}

@@ -9,10 +9,11 @@ Privacy: whatever a student draws or uploads lives in their own st.session_state
 disk or put into a server-wide cache, so no other session can see it; a run holds its own reference to its
 Dataset. A saved checkpoint keeps drawn points (they are small) but never uploaded images.
 
-Drawing uses a small `st.components.v2` component: an SVG canvas where a click adds a point and a drag paints a
-stroke. The strokes live in the browser while the student draws and are sent to Python when a stroke ends (the
-whole list, not single clicks, so fast clicking never loses a point). Python's copy carries a version number:
-Undo, Clear and the starter shapes bump it, which tells the canvas to take Python's strokes instead of its own.
+Drawing uses a small `st.components.v2` component (app/static/draw_canvas.js and .css): an SVG canvas where a
+click adds a point and a drag paints a stroke. The strokes live in the browser while the student draws and are
+sent to Python when a stroke ends (the whole list, not single clicks, so fast clicking never loses a point).
+Python's copy carries a version number: Undo, Clear and the starter shapes bump it, which tells the canvas to take
+Python's strokes instead of its own.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ import math
 import re
 import zipfile
 from io import BytesIO
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 import numpy as np
 import plotly.graph_objects as go
@@ -40,6 +41,7 @@ from gan_core.images import display_scale, make_grid, upscale
 
 from .i18n import t
 from .state import data_key, dataset_for
+from .train_text import USER_DATA_TEXT as TEXT
 
 DRAW, CSV, UPLOAD = "points:drawn", "points:csv", "upload:images"
 CHOICES = (DRAW, CSV, UPLOAD)
@@ -49,6 +51,7 @@ CHOICES = (DRAW, CSV, UPLOAD)
 CHOICE_LABELS = {DRAW: "Draw your own (2-D) / 自己画", CSV: "Points from a CSV file / CSV 点集",
                  UPLOAD: "Upload images (zip or files) / 上传图片"}
 IN_MEMORY = ("points:", "upload:")
+STATIC = Path(__file__).with_name("static")
 IMAGE_TYPES = ["zip", "png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff", "ppm"]
 
 # session state (keys start with train_user_ so they never meet the form's train_<field> widget keys)
@@ -67,81 +70,6 @@ BRUSH_SPACING = 0.06  # a drag adds a point each time the pointer has moved this
 POOL_SHOWN = 600  # faint training samples drawn on the canvas
 PREVIEW_IMAGES = 64
 LARGE_EXTENT = 12.0  # wider drawings train slowly: say so
-
-TEXT = {
-    "draw_title": ("Draw your data", "画出你的数据"),
-    "draw_help": ("Click to add a point, or hold the button down and drag to paint a stroke. The faint dots are "
-                  "the samples the model trains on: each is one of your points plus a little random noise, so a "
-                  "few dozen clicks already make a smooth distribution.",
-                  "单击添加一个点，或按住鼠标拖动画出一笔。浅色的点是模型训练用的样本：每个样本都是你的某个点加上一点随机噪声，"
-                  "所以几十次点击就能形成平滑的分布。"),
-    "canvas_count": ("{n} points", "{n} 个点"),
-    "canvas_hint": ("click to add · drag to paint", "单击添加 · 拖动绘制"),
-    "canvas_full": ("limit of {max} points reached", "已达到 {max} 个点的上限"),
-    "shapes": ("Start from a shape", "从一个形状开始"),
-    "shape_smiley": ("Smiley", "笑脸"),
-    "shape_heart": ("Heart", "爱心"),
-    "shape_moons": ("Two moons", "双月"),
-    "shape_ring": ("Ring of 8", "八个点环"),
-    "undo": ("Undo stroke", "撤销一笔"),
-    "clear": ("Clear", "清空"),
-    "draw_count": ("**{n}** points drawn (at least {min}, at most {max:,}).",
-                   "已画 **{n}** 个点（至少 {min} 个，最多 {max:,} 个）。"),
-    "jitter_note": ("Each training sample is one of your points plus Gaussian noise of σ = {jitter:.3f} (half the "
-                    "typical gap between neighbouring points), {n_points:,} samples in all.",
-                    "每个训练样本是你的某个点加上 σ = {jitter:.3f} 的高斯噪声（相邻点典型间距的一半），共 {n_points:,} 个样本。"),
-    "need_points": ("Draw at least {min} points first (you have {n}).", "请先画至少 {min} 个点（现在有 {n} 个）。"),
-    "csv_title": ("Points from a CSV file", "CSV 文件中的点"),
-    "csv_file": ("CSV file with x, y columns", "含 x、y 两列的 CSV 文件"),
-    "csv_help": ("One point per line: x and y separated by a comma, semicolon, tab or space; a header row is fine. "
-                 "At most {rows:,} rows and {mb} MB.",
-                 "每行一个点：x 和 y 用逗号、分号、制表符或空格分隔；可以有标题行。最多 {rows:,} 行、{mb} MB。"),
-    "csv_need": ("Choose a CSV file of points first.", "请先选择一个包含点的 CSV 文件。"),
-    "csv_bad": ("The CSV file cannot be used (see the message below the file).", "这个 CSV 文件无法使用（见文件下方的说明）。"),
-    "csv_using": ("**{name}**: {n:,} points, x from {x0:.3g} to {x1:.3g}, y from {y0:.3g} to {y1:.3g}.",
-                  "**{name}**：{n:,} 个点，x 从 {x0:.3g} 到 {x1:.3g}，y 从 {y0:.3g} 到 {y1:.3g}。"),
-    "upload_title": ("Upload images", "上传图片"),
-    "upload_files": ("One .zip (its folders become class labels) or several pictures",
-                     "一个 .zip（其中的文件夹成为类别标签）或多张图片"),
-    "upload_help": ("PNG, JPEG, GIF, BMP, WebP or TIFF. Pictures are centre-cropped to squares and resized to the "
-                    "image size setting. At most {files:,} files; unsafe zips (paths leaving the archive, zip bombs) "
-                    "are refused.",
-                    "支持 PNG、JPEG、GIF、BMP、WebP、TIFF。图片会居中裁成正方形并缩放到“图像尺寸”设置。最多 {files:,} 个文件；"
-                    "不安全的 zip（路径跳出压缩包、压缩炸弹）会被拒绝。"),
-    "reading": ("Reading your pictures…", "正在读取你的图片……"),
-    "upload_need": ("Upload some images first.", "请先上传一些图片。"),
-    "upload_bad": ("The upload cannot be used (see the message below the files).", "上传的文件无法使用（见文件下方的说明）。"),
-    "upload_mixed": ("Upload either one zip file or several pictures, not both (and not several zips).",
-                     "请上传一个 zip 文件或多张图片，不要混在一起（也不要上传多个 zip）。"),
-    "upload_using": ("**{n:,} images** from {label}, resized to {size}×{size}, {colour}.",
-                     "来自 {label} 的 **{n:,} 张图片**，缩放到 {size}×{size}，{colour}。"),
-    "colour": ("in colour", "彩色"),
-    "grey": ("greyscale", "灰度"),
-    "classes": ("Class folders found: {names}.", "找到的类别文件夹：{names}。"),
-    "no_classes": ("No class folders (at least two are needed for labels), so the images are unlabelled.",
-                   "没有类别文件夹（至少需要两个才能作为标签），所以这些图片没有标签。"),
-    "skipped": ("Files that are not readable pictures were skipped: {n}.", "跳过了不是可读图片的文件：{n} 个。"),
-    "preview_images": ("What the model will train on (the first {k}, at {size}×{size})",
-                       "模型将要训练的图片（前 {k} 张，{size}×{size}）"),
-    "earlier": ("Using **{name}** from earlier in this session.", "使用本次会话中之前上传的 **{name}**。"),
-    "forget": ("Forget it", "忘掉它"),
-    "private": ("What you draw or upload stays in this browser session only: it is not saved on the server and "
-                "nobody else can see it. A saved checkpoint keeps drawn points, never uploaded images.",
-                "你画的或上传的数据只保存在这个浏览器会话中：不会存到服务器上，别人也看不到。保存的检查点会保留画的点，但从不保存上传的图片。"),
-    "large": ("Your points span about {extent:.0f} units; networks learn fastest when the data lies within a few "
-              "units of 0, so consider rescaling.",
-              "你的点大约跨越 {extent:.0f} 个单位；数据在 0 附近几个单位以内时网络学得最快，可以考虑缩放。"),
-    "legend_points": ("your points", "你的点"),
-    "legend_pool": ("training samples", "训练样本"),
-    "refused_folder": ("The app trains only on data you draw or upload, because folder:PATH would read the "
-                       "server's own disk; use it from the command line instead (python -m gan_core train "
-                       "--dataset folder:PATH).",
-                       "应用只用你画的或上传的数据训练，因为 folder:PATH 会读取服务器自己的磁盘；请改用命令行"
-                       "（python -m gan_core train --dataset folder:PATH）。"),
-    "other_session": ("{name} was drawn or uploaded in another browser session, and such data never leaves it; "
-                      "draw or upload it again here.",
-                      "{name} 是在另一个浏览器会话中画的或上传的，这类数据不会离开那个会话；请在这里重新画或上传。"),
-}
 
 
 # -- names and the edge checks ----------------------------------------------------------------------------
@@ -344,129 +272,9 @@ def draw_panel(config: TrainConfig) -> None:
 
 
 # drawing ---------------------------------------------------------------------------------------------------
-_CANVAS_JS = """
-const SIZE = 400;
-const NS = "http://www.w3.org/2000/svg";
-
-export default function (component) {
-  const { data, setStateValue, parentElement } = component;
-  let root = parentElement.querySelector(".ll-draw");
-  if (!root) {
-    root = document.createElement("div");
-    root.className = "ll-draw";
-    parentElement.appendChild(root);
-    setUp(root);
-  }
-  // Streamlit calls this function again on every rerun: keep the browser's strokes unless Python
-  // changed them (Undo, Clear, a starter shape), which it signals with a new version number.
-  const state = root.llState;
-  state.send = setStateValue;
-  state.options = data;
-  if (data.version !== state.version) {
-    state.version = data.version;
-    state.strokes = (data.strokes || []).map((stroke) => stroke.map((p) => [p[0], p[1]]));
-  }
-  render(root);
-}
-
-function setUp(root) {
-  const svg = document.createElementNS(NS, "svg");
-  svg.setAttribute("viewBox", `0 0 ${SIZE} ${SIZE}`);
-  svg.setAttribute("class", "ll-canvas");
-  svg.setAttribute("data-testid", "llDrawCanvas");
-  const status = document.createElement("div");
-  status.className = "ll-status";
-  root.appendChild(svg);
-  root.appendChild(status);
-  root.llState = { strokes: [], version: null, stroke: null, send: null, options: {} };
-  const state = root.llState;
-
-  const total = () => state.strokes.reduce((sum, stroke) => sum + stroke.length, 0);
-  const toData = (event) => {
-    const box = svg.getBoundingClientRect();
-    const e = state.options.extent;
-    const clamp = (v) => Math.max(-e, Math.min(e, v));
-    const x = ((event.clientX - box.left) / box.width) * 2 * e - e;
-    const y = e - ((event.clientY - box.top) / box.height) * 2 * e;
-    return [Math.round(clamp(x) * 1000) / 1000, Math.round(clamp(y) * 1000) / 1000];
-  };
-  const finish = () => {
-    if (!state.stroke) return;
-    state.stroke = null;
-    // the whole drawing, so a click that arrives while Python is busy is never lost
-    state.send("drawing", { version: state.version, strokes: state.strokes });
-  };
-  svg.addEventListener("pointerdown", (event) => {
-    if (event.button !== 0 || total() >= state.options.max_points) { render(root); return; }
-    event.preventDefault();
-    svg.setPointerCapture(event.pointerId);
-    state.stroke = [toData(event)];
-    state.strokes.push(state.stroke);
-    render(root);
-  });
-  svg.addEventListener("pointermove", (event) => {
-    if (!state.stroke || total() >= state.options.max_points) return;
-    const point = toData(event);
-    const last = state.stroke[state.stroke.length - 1];
-    if (Math.hypot(point[0] - last[0], point[1] - last[1]) >= state.options.spacing) {
-      state.stroke.push(point);
-      render(root);
-    }
-  });
-  svg.addEventListener("pointerup", finish);
-  svg.addEventListener("pointercancel", finish);
-  svg.addEventListener("lostpointercapture", finish);
-}
-
-function render(root) {
-  const state = root.llState;
-  const o = state.options;
-  const e = o.extent;
-  const px = (x) => ((x + e) / (2 * e)) * SIZE;
-  const py = (y) => ((e - y) / (2 * e)) * SIZE;
-  const parts = [];
-  for (let v = -Math.floor(e * 2) / 2; v <= e; v += 0.5) {
-    const axis = Math.abs(v) < 1e-9;
-    const cls = axis ? "ll-axis" : "ll-grid";
-    parts.push(`<line class="${cls}" x1="${px(v)}" y1="0" x2="${px(v)}" y2="${SIZE}"/>`);
-    parts.push(`<line class="${cls}" x1="0" y1="${py(v)}" x2="${SIZE}" y2="${py(v)}"/>`);
-    if (Number.isInteger(v) && !axis) {
-      parts.push(`<text class="ll-tick" x="${px(v) + 3}" y="${py(0) - 4}">${v}</text>`);
-      parts.push(`<text class="ll-tick" x="${px(0) + 3}" y="${py(v) - 4}">${v}</text>`);
-    }
-  }
-  for (const p of o.pool || []) {
-    parts.push(`<circle class="ll-pool" cx="${px(p[0])}" cy="${py(p[1])}" r="1.6"/>`);
-  }
-  state.strokes.forEach((stroke, index) => {
-    // the stroke Undo would remove stands out (when there is more than one)
-    const last = index === state.strokes.length - 1 && state.strokes.length > 1;
-    const cls = last ? "ll-point ll-last" : "ll-point";
-    for (const p of stroke) {
-      parts.push(`<circle class="${cls}" cx="${px(p[0])}" cy="${py(p[1])}" r="3.4"/>`);
-    }
-  });
-  root.querySelector("svg").innerHTML = parts.join("");
-  const n = state.strokes.reduce((sum, stroke) => sum + stroke.length, 0);
-  const text = o.text || {};
-  const note = n >= o.max_points ? text.full : text.hint;
-  root.querySelector(".ll-status").textContent = `${(text.count || "{n}").replace("{n}", n)} · ${note || ""}`;
-}
-"""
-
-_CANVAS_CSS = """
-.ll-draw { display: flex; flex-direction: column; gap: 0.25rem; color: var(--st-text-color, #31333f); }
-.ll-canvas { width: 100%; max-width: 440px; aspect-ratio: 1 / 1; touch-action: none; cursor: crosshair;
-  user-select: none; background: var(--st-secondary-background-color, #f0f2f6);
-  border: 1px solid var(--st-border-color, rgba(49, 51, 63, 0.2)); border-radius: 0.5rem; }
-.ll-grid { stroke: currentColor; stroke-opacity: 0.1; stroke-width: 1; }
-.ll-axis { stroke: currentColor; stroke-opacity: 0.35; stroke-width: 1; }
-.ll-tick { fill: currentColor; fill-opacity: 0.55; font-size: 11px; }
-.ll-pool { fill: #8c8c8c; fill-opacity: 0.45; }
-.ll-point { fill: currentColor; fill-opacity: 0.85; }
-.ll-last { fill: var(--st-primary-color, #ff4b4b); fill-opacity: 1; }
-.ll-status { font-size: 0.85rem; opacity: 0.75; }
-"""
+# the canvas itself: an SVG drawn by draw_canvas.js, styled by draw_canvas.css (app/static/)
+_CANVAS_JS = (STATIC / "draw_canvas.js").read_text(encoding="utf-8")
+_CANVAS_CSS = (STATIC / "draw_canvas.css").read_text(encoding="utf-8")
 
 _canvas = st.components.v2.component("latent_lab_draw_points", css=_CANVAS_CSS, js=_CANVAS_JS)
 

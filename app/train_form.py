@@ -22,7 +22,8 @@ from . import url_state
 from .home_checkpoints import checkpoint_facts
 from .i18n import lang, t
 from .shell import HOME_REQUEST_KEY
-from .train_text import DATASET_TEXT, LOSS_TEXT, MODEL_TEXT, PRESET_ZH, TEXT
+from .train_text import DATASET_TEXT, LOSS_TEXT, MODEL_TEXT, PRESET_ZH, PROBLEM_FIELDS, PROBLEM_ZH, TEXT
+from .url_state_text import TEXT as LINK_TEXT
 
 DEFAULT_PRESET = "ring8-vanilla"
 PRESET_KEY = "train_preset"
@@ -66,7 +67,7 @@ def _on_preset_change() -> None:
 
 def restore_settings() -> None:
     """Put the remembered settings back into widgets Streamlit forgot (after a visit to another page)."""
-    url_state.restore_train()  # a shared link (?preset=...&seed=...) wins over what this session had
+    _apply_link()  # a shared link (?preset=...&seed=...) wins over what this session had
     settings = st.session_state.get(SETTINGS_KEY)
     if settings is None:
         apply_preset(DEFAULT_PRESET)
@@ -81,7 +82,47 @@ def restore_settings() -> None:
 def remember_settings() -> None:
     st.session_state[SETTINGS_KEY] = {"_preset": st.session_state.get(PRESET_KEY, DEFAULT_PRESET),
                                       **{f: st.session_state.get(widget_key(f)) for f in FIELDS}}
-    url_state.remember_train(st.session_state[SETTINGS_KEY])  # the address bar is always a working link
+    # the address bar is always a working link
+    url_state.write_query("train", _link_query(st.session_state[SETTINGS_KEY])[0])
+
+
+# -- the shareable link (the codec is app/url_state.py) ----------------------------------------------------
+def _apply_link() -> None:
+    """Called first by restore_settings: apply a link the URL holds (once per new link)."""
+    link = url_state.new_link("train", set(url_state.train_params(FIELDS)) | {"preset"} | set(url_state.REFUSED))
+    if link is None:
+        return
+    preset, values, notes = url_state.read_train(link, FIELDS)
+    preset = preset or DEFAULT_PRESET
+    st.session_state[PRESET_KEY] = preset
+    apply_preset(preset)
+    for field, value in values.items():
+        st.session_state[widget_key(field)] = value
+    remember_settings()  # writes the canonical link (bad values gone) back into the URL
+    url_state.keep_notes("train", notes)
+
+
+def _link_query(settings: dict | None = None) -> tuple[dict[str, str], list[str]]:
+    """(URL parameters, fields left out of them) for the Train settings (by default as the widgets hold them)."""
+    if settings is None:
+        settings = {"_preset": st.session_state.get(PRESET_KEY, DEFAULT_PRESET),
+                    **{f: st.session_state.get(widget_key(f)) for f in FIELDS}}
+    preset = settings.get("_preset")
+    if preset not in PRESETS:
+        preset = DEFAULT_PRESET
+        settings = {**settings, "_preset": preset}
+    reference = preset_values(preset)
+    return url_state.train_query(settings, reference, FIELDS), url_state.train_left_out(settings, reference, FIELDS)
+
+
+def draw_share() -> None:
+    """The link's notes (if a link was just opened) and a "Share these settings" popover with the link."""
+    query, left_out = _link_query()
+    url_state.draw_notes("train", query)
+    explanation = t(LINK_TEXT, "share_train")
+    if left_out:
+        explanation += " " + t(LINK_TEXT, "share_left_out", fields=", ".join(left_out))
+    url_state.draw_share("train", query, explanation)
 
 
 def config_from_state() -> TrainConfig:
@@ -124,22 +165,16 @@ def problem_text(field: str, message: str, config: TrainConfig) -> str:
     """validate()'s sentence, in Chinese when that is the language (the English one otherwise)."""
     if lang() != "zh":
         return message
-    zh = {
-        "model": f"条件模型需要类别标签，而 {config.dataset} 没有：请选择 digits、shapes 等带标签的数据集，或使用非条件模型。",
-        "arch": "二维点需要 mlp 结构；conv 用于图像。",
-        "n_critic": "n_critic 表示判别器的更新次数；VAE 没有判别器。请设为 1。",
-        "minibatch_std": "小批量标准差需要每批至少 2 个样本。",
-        "image_size": f"图像尺寸必须是 {', '.join(map(str, IMAGE_SIZES))} 之一。",
-    }
     if field == "pack":
         if config.is_vae and config.pack > 1:
-            return "打包是 GAN 的技巧（它改变判别器），VAE 没有判别器。请把打包数设为 1。"
-        return (f"打包会把 {config.pack} 个样本分成一组交给 D，所以批大小必须是 {config.pack} 的倍数；"
-                f"{config.batch_size} 不是。")
+            return PROBLEM_ZH["pack_vae"]
+        return PROBLEM_ZH["pack"].format(pack=config.pack, batch_size=config.batch_size)
     if field in RANGES and "between" in message:
         low, high = RANGES[field]
-        return f"{field} 必须在 {low:g} 到 {high:g} 之间。"
-    return zh.get(field, message)
+        return PROBLEM_ZH["range"].format(field=field, low=low, high=high)
+    if field in PROBLEM_FIELDS:
+        return PROBLEM_ZH[field].format(dataset=config.dataset, sizes=", ".join(map(str, IMAGE_SIZES)))
+    return message
 
 
 def warnings_for(config: TrainConfig) -> dict[str, list[str]]:

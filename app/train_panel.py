@@ -13,13 +13,12 @@ import streamlit as st
 
 from gan_core.config import TrainConfig
 from gan_core.images import display_scale, upscale
-from gan_core.evaluation.metrics import METRIC_INFO
 from gan_core.runtime.job import FAILED, FINISHED, PAUSED, QUEUED, RUNNING, TrainingJob
 
 from . import train_jobs as jobs
-from . import train_live
-from . import train_memory
+from . import train_divergence, train_layers, train_live, train_memorisation
 from .i18n import lang, t
+from .metrics_text import METRIC_INFO
 from .state import job_manager, session_id
 from .train_plots import (PLOT_CONFIG, SERIES_COLOURS, chain_picture, codes_figure, line_figure, metrics_figure,
                           points_figure)
@@ -184,12 +183,12 @@ def _live_picture(job_id: str, status_at_render: str) -> None:
     if not scrubbing and view["n_snapshots"] > 1:
         st.caption(t(TEXT, "timeline_paused_only"))
     if view["n_snapshots"]:
-        real, layers = jobs.real_points_for(config), train_memory.chosen_layers()  # GIF: the chosen layers
+        real, layers = jobs.real_points_for(config), train_layers.chosen_layers()  # GIF: the chosen layers
         st.download_button(t(TEXT, "gif"), data=lambda: jobs.run_gif(job, real, layers),
                            file_name=f"{job.name}.gif", mime="image/gif", key="train_gif", on_click="ignore",
                            icon=":material/gif_box:", help=t(TEXT, "gif_help"))
     if not config.is_points and frame is not None and frame.get("grid") is not None:
-        train_memory.draw_memorisation(job, frame, config)
+        train_memorisation.draw_memorisation(job, frame, config)
 
 
 def _live_charts(job_id: str, status_at_render: str) -> None:
@@ -198,7 +197,7 @@ def _live_charts(job_id: str, status_at_render: str) -> None:
     config = TrainConfig.from_dict(view["config"])
     _charts(job, view, config)
     if config.is_points:
-        train_memory.draw_divergence(view, config, job.id)
+        train_divergence.draw_divergence(view, config, job.id)
 
 
 def _eta(seconds: float) -> str:
@@ -255,8 +254,8 @@ def _draw_frame(job: TrainingJob, frame: dict, config: TrainConfig, chart_frame:
         names["colorbar"] = t(TEXT, "colorbar_prob" if probabilities else "colorbar_score")
         title = "points_title" if frame.get("heatmap") is not None else "vae_points_title"
         st.markdown(f"**{t(TEXT, title, step=step)}**")
-        layers = train_memory.layer_choice(frame)  # which layers to draw: pills, remembered for the session
-        figure = points_figure(frame, jobs.real_points_for(config), {**names, **train_memory.layer_names()},
+        layers = train_layers.layer_choice(frame)  # which layers to draw: pills, remembered for the session
+        figure = points_figure(frame, jobs.real_points_for(config), {**names, **train_layers.layer_names()},
                                uirevision=f"points-{job.id}", probabilities=probabilities, layers=layers)
         st.plotly_chart(figure, key="train_view_points", config=PLOT_CONFIG, width="stretch")
     if chart_frame.get("codes") is not None:

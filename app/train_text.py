@@ -369,6 +369,20 @@ LOSS_DESCRIPTION_ZH = {
 }
 LOSS_DESCRIPTION = {name: (LOSS_DESCRIPTIONS[name], LOSS_DESCRIPTION_ZH[name]) for name in LOSS_DESCRIPTIONS}
 
+# Chinese for TrainConfig.validate()'s sentences (gan_core's are English), filled in by train_form.problem_text:
+# one per field in PROBLEM_FIELDS, then the two cases of "pack" and any "must be between" range.
+PROBLEM_FIELDS = ("model", "arch", "n_critic", "minibatch_std", "image_size")
+PROBLEM_ZH = {
+    "model": "条件模型需要类别标签，而 {dataset} 没有：请选择 digits、shapes 等带标签的数据集，或使用非条件模型。",
+    "arch": "二维点需要 mlp 结构；conv 用于图像。",
+    "n_critic": "n_critic 表示判别器的更新次数；VAE 没有判别器。请设为 1。",
+    "minibatch_std": "小批量标准差需要每批至少 2 个样本。",
+    "image_size": "图像尺寸必须是 {sizes} 之一。",
+    "pack_vae": "打包是 GAN 的技巧（它改变判别器），VAE 没有判别器。请把打包数设为 1。",
+    "pack": "打包会把 {pack} 个样本分成一组交给 D，所以批大小必须是 {pack} 的倍数；{batch_size} 不是。",
+    "range": "{field} 必须在 {low:g} 到 {high:g} 之间。",
+}
+
 # Chinese for each preset's one-line story, next to the English it translates: when a preset's description in
 # gan_core.presets changes, the stale translation is not shown (the page falls back to the new English).
 PRESET_ZH = {
@@ -477,3 +491,190 @@ FAMILY_EXPLAIN = {
 LATEX_DDPM = (r"L(\theta) = \mathbb{E}_{x_0,\,t,\,\epsilon}\big\|\epsilon - \epsilon_\theta(\sqrt{\bar\alpha_t}\,x_0 + "
               r"\sqrt{1-\bar\alpha_t}\,\epsilon,\; t)\big\|^2")
 
+# your own data (app/train_data.py): the canvas, the CSV picker and the image uploader under the settings
+USER_DATA_TEXT = {
+    "draw_title": ("Draw your data", "画出你的数据"),
+    "draw_help": ("Click to add a point, or hold the button down and drag to paint a stroke. The faint dots are "
+                  "the samples the model trains on: each is one of your points plus a little random noise, so a "
+                  "few dozen clicks already make a smooth distribution.",
+                  "单击添加一个点，或按住鼠标拖动画出一笔。浅色的点是模型训练用的样本：每个样本都是你的某个点加上一点随机噪声，"
+                  "所以几十次点击就能形成平滑的分布。"),
+    "canvas_count": ("{n} points", "{n} 个点"),
+    "canvas_hint": ("click to add · drag to paint", "单击添加 · 拖动绘制"),
+    "canvas_full": ("limit of {max} points reached", "已达到 {max} 个点的上限"),
+    "shapes": ("Start from a shape", "从一个形状开始"),
+    "shape_smiley": ("Smiley", "笑脸"),
+    "shape_heart": ("Heart", "爱心"),
+    "shape_moons": ("Two moons", "双月"),
+    "shape_ring": ("Ring of 8", "八个点环"),
+    "undo": ("Undo stroke", "撤销一笔"),
+    "clear": ("Clear", "清空"),
+    "draw_count": ("**{n}** points drawn (at least {min}, at most {max:,}).",
+                   "已画 **{n}** 个点（至少 {min} 个，最多 {max:,} 个）。"),
+    "jitter_note": ("Each training sample is one of your points plus Gaussian noise of σ = {jitter:.3f} (half the "
+                    "typical gap between neighbouring points), {n_points:,} samples in all.",
+                    "每个训练样本是你的某个点加上 σ = {jitter:.3f} 的高斯噪声（相邻点典型间距的一半），共 {n_points:,} 个样本。"),
+    "need_points": ("Draw at least {min} points first (you have {n}).", "请先画至少 {min} 个点（现在有 {n} 个）。"),
+    "csv_title": ("Points from a CSV file", "CSV 文件中的点"),
+    "csv_file": ("CSV file with x, y columns", "含 x、y 两列的 CSV 文件"),
+    "csv_help": ("One point per line: x and y separated by a comma, semicolon, tab or space; a header row is fine. "
+                 "At most {rows:,} rows and {mb} MB.",
+                 "每行一个点：x 和 y 用逗号、分号、制表符或空格分隔；可以有标题行。最多 {rows:,} 行、{mb} MB。"),
+    "csv_need": ("Choose a CSV file of points first.", "请先选择一个包含点的 CSV 文件。"),
+    "csv_bad": ("The CSV file cannot be used (see the message below the file).", "这个 CSV 文件无法使用（见文件下方的说明）。"),
+    "csv_using": ("**{name}**: {n:,} points, x from {x0:.3g} to {x1:.3g}, y from {y0:.3g} to {y1:.3g}.",
+                  "**{name}**：{n:,} 个点，x 从 {x0:.3g} 到 {x1:.3g}，y 从 {y0:.3g} 到 {y1:.3g}。"),
+    "upload_title": ("Upload images", "上传图片"),
+    "upload_files": ("One .zip (its folders become class labels) or several pictures",
+                     "一个 .zip（其中的文件夹成为类别标签）或多张图片"),
+    "upload_help": ("PNG, JPEG, GIF, BMP, WebP or TIFF. Pictures are centre-cropped to squares and resized to the "
+                    "image size setting. At most {files:,} files; unsafe zips (paths leaving the archive, zip bombs) "
+                    "are refused.",
+                    "支持 PNG、JPEG、GIF、BMP、WebP、TIFF。图片会居中裁成正方形并缩放到“图像尺寸”设置。最多 {files:,} 个文件；"
+                    "不安全的 zip（路径跳出压缩包、压缩炸弹）会被拒绝。"),
+    "reading": ("Reading your pictures…", "正在读取你的图片……"),
+    "upload_need": ("Upload some images first.", "请先上传一些图片。"),
+    "upload_bad": ("The upload cannot be used (see the message below the files).", "上传的文件无法使用（见文件下方的说明）。"),
+    "upload_mixed": ("Upload either one zip file or several pictures, not both (and not several zips).",
+                     "请上传一个 zip 文件或多张图片，不要混在一起（也不要上传多个 zip）。"),
+    "upload_using": ("**{n:,} images** from {label}, resized to {size}×{size}, {colour}.",
+                     "来自 {label} 的 **{n:,} 张图片**，缩放到 {size}×{size}，{colour}。"),
+    "colour": ("in colour", "彩色"),
+    "grey": ("greyscale", "灰度"),
+    "classes": ("Class folders found: {names}.", "找到的类别文件夹：{names}。"),
+    "no_classes": ("No class folders (at least two are needed for labels), so the images are unlabelled.",
+                   "没有类别文件夹（至少需要两个才能作为标签），所以这些图片没有标签。"),
+    "skipped": ("Files that are not readable pictures were skipped: {n}.", "跳过了不是可读图片的文件：{n} 个。"),
+    "preview_images": ("What the model will train on (the first {k}, at {size}×{size})",
+                       "模型将要训练的图片（前 {k} 张，{size}×{size}）"),
+    "earlier": ("Using **{name}** from earlier in this session.", "使用本次会话中之前上传的 **{name}**。"),
+    "forget": ("Forget it", "忘掉它"),
+    "private": ("What you draw or upload stays in this browser session only: it is not saved on the server and "
+                "nobody else can see it. A saved checkpoint keeps drawn points, never uploaded images.",
+                "你画的或上传的数据只保存在这个浏览器会话中：不会存到服务器上，别人也看不到。保存的检查点会保留画的点，但从不保存上传的图片。"),
+    "large": ("Your points span about {extent:.0f} units; networks learn fastest when the data lies within a few "
+              "units of 0, so consider rescaling.",
+              "你的点大约跨越 {extent:.0f} 个单位；数据在 0 附近几个单位以内时网络学得最快，可以考虑缩放。"),
+    "legend_points": ("your points", "你的点"),
+    "legend_pool": ("training samples", "训练样本"),
+    "refused_folder": ("The app trains only on data you draw or upload, because folder:PATH would read the "
+                       "server's own disk; use it from the command line instead (python -m gan_core train "
+                       "--dataset folder:PATH).",
+                       "应用只用你画的或上传的数据训练，因为 folder:PATH 会读取服务器自己的磁盘；请改用命令行"
+                       "（python -m gan_core train --dataset folder:PATH）。"),
+    "other_session": ("{name} was drawn or uploaded in another browser session, and such data never leaves it; "
+                      "draw or upload it again here.",
+                      "{name} 是在另一个浏览器会话中画的或上传的，这类数据不会离开那个会话；请在这里重新画或上传。"),
+}
+
+# the layer picker of the 2-D view (app/train_layers.py)
+LAYERS_TEXT = {
+    "layers": ("Show", "显示"),
+    "layers_help": ("Switch the layers of the picture on and off. **D's opinion**: the background colour. "
+                    "**G's grid**: straight lines of latent space after G has bent them into data space "
+                    "(blue: z₁ fixed, purple: z₂ fixed); where lines bunch up G puts many samples, where they "
+                    "stretch apart few, and a line that crosses an empty gap between modes is G's continuous "
+                    "sheet being pulled thin. **Arrows**: where G's loss pushes each generated point. The GIF "
+                    "download uses the same choice.",
+                    "打开或关闭图中的各个图层。**D 的判断**：背景颜色。**G 的网格**：潜空间中的直线经过 G "
+                    "弯折后在数据空间中的样子（蓝色：z₁ 固定，紫色：z₂ 固定）；线条挤在一起的地方 G 放了很多样本，"
+                    "拉开的地方样本很少，穿过模式之间空白的线说明 G 这张连续的“薄片”被拉得很薄。**箭头**：G 的损失"
+                    "把每个生成点推向哪里。GIF 下载也使用同样的选择。"),
+    "layer_heatmap": ("D's opinion", "D 的判断"),  # short: all five pills fit in one row beside the text
+    "layer_manifold": ("G's grid", "G 的网格"),
+    "layer_real": ("real", "真实点"),
+    "layer_fake": ("generated", "生成点"),
+    "layer_arrows": ("arrows", "梯度箭头"),
+    "legend_manifold": ("G(latent grid)", "G(潜空间网格)"),
+    "legend_heatmap": ("D's opinion", "D 的判断"),
+}
+
+# KL and JS between the real and generated 2-D densities over training (app/train_divergence.py)
+DIVERGENCE_TEXT = {
+    "div_title": ("Distance between the real and generated densities (every {every} steps)",
+                  "真实分布与生成分布之间的距离（每 {every} 步）"),
+    "div_kl": ("KL(real ‖ generated), nats", "KL(真实 ‖ 生成)，单位 nat"),
+    "div_js": ("JS(real, generated), nats", "JS(真实, 生成)，单位 nat"),
+    "div_ceiling": ("ln 2 ≈ 0.693: no overlap at all", "ln 2 ≈ 0.693：完全不重叠"),
+    "div_waiting": ("The KL and JS curves appear after the first measurement (every {every} steps).",
+                    "第一次测量后会出现 KL 与 JS 曲线（每 {every} 步测一次）。"),
+    "div_off": ("Metrics are off for this run (measured every 0 steps), so there is no KL/JS curve.",
+                "这次训练关闭了指标测量（每 0 步），因此没有 KL/JS 曲线。"),
+    "div_explain_title": ("What KL and JS mean, and why JS gets stuck at ln 2", "KL 与 JS 是什么，为什么 JS 会卡在 ln 2"),
+    "div_explain": (
+        "Both clouds of points become smoothed 2-D histograms p (real) and q (generated) on a 32 × 32 grid: a "
+        "slight Gaussian blur (one cell) plus a tiny floor in every cell, so an empty cell never gives log 0.\n\n"
+        "**KL(real ‖ generated)** = Σ p · log(p / q) asks: *wherever real data lives, does G put samples too?* "
+        "It is 0 only when the two match, and it grows large when G misses a mode (p > 0 where q ≈ 0). It is not "
+        "symmetric: G piling samples where there is no real data costs it little.\n\n"
+        "**JS** compares each with their average m = (p + q) / 2: JS = ½ KL(p ‖ m) + ½ KL(q ‖ m). It is "
+        "symmetric and never above **ln 2 ≈ 0.693**, which it reaches as soon as the two densities do not "
+        "overlap at all, *however far apart they are*.\n\n"
+        "That flat ceiling is the classic reason the original GAN stalls. Against the best possible D, the "
+        "minimax loss of G equals 2 · JS − 2 ln 2. When the real and generated supports do not overlap (usual "
+        "at the start, and for thin data in many dimensions) JS sits at ln 2 whatever G does, so its gradient "
+        "is zero and G learns nothing: the gradients vanish. The non-saturating loss and the Wasserstein loss "
+        "(which measures *how far* mass must move) were invented to get around it.\n\n"
+        "Even a perfect generator scores a few hundredths, not exactly 0: both histograms come from a finite "
+        "number of points (2,000 real, 1,000 generated).",
+        "两团点分别变成 32 × 32 网格上平滑过的二维直方图 p（真实）和 q（生成）：先做一格宽的轻微高斯模糊，"
+        "再给每格加一个极小的下限，这样空格子不会出现 log 0。\n\n"
+        "**KL(真实 ‖ 生成)** = Σ p · log(p / q) 问的是：*凡是有真实数据的地方，G 也放了样本吗？* 只有两者一致时"
+        "才为 0；G 漏掉一个模式（p > 0 而 q ≈ 0）时它会变得很大。它不对称：G 把样本堆在没有真实数据的地方，"
+        "代价很小。\n\n"
+        "**JS** 把两者都与平均分布 m = (p + q) / 2 比较：JS = ½ KL(p ‖ m) + ½ KL(q ‖ m)。它是对称的，"
+        "且永远不超过 **ln 2 ≈ 0.693**；只要两个分布完全不重叠，*无论相距多远*，它都等于 ln 2。\n\n"
+        "这个平顶正是原始 GAN 停滞的经典原因。面对最优的 D，G 的 minimax 损失等于 2 · JS − 2 ln 2。"
+        "当真实分布与生成分布的支撑集不重叠时（训练初期很常见，高维中的“薄”数据也是如此），无论 G 怎么变，"
+        "JS 都停在 ln 2，梯度为零，G 学不到任何东西：这就是梯度消失。非饱和损失和 Wasserstein 损失"
+        "（衡量质量需要*移动多远*）正是为绕开这个问题而提出的。\n\n"
+        "即使生成器完美，数值也会是百分之几而不是正好 0：两个直方图都只来自有限个点（2,000 个真实点、1,000 个生成点）。"),
+}
+
+# the memorisation check of image runs (app/train_memorisation.py)
+MEMORISATION_TEXT = {
+    "mem_title": ("Is it copying? Each sample next to its nearest training images", "是否在照抄？每个样本与最接近的训练图像"),
+    "mem_intro": ("A generator that memorised its data makes near-copies of training images. This check takes the "
+                  "first samples of the snapshot shown above, finds the closest training images, and compares that "
+                  "distance with how close *real* images are to their nearest *other* training image.",
+                  "记住了训练数据的生成器会生成与训练图像几乎一样的图。这里取上方所显示快照的前几个样本，找出最接近的"
+                  "训练图像，并把这个距离与*真实*图像到离它最近的*另一张*训练图像的距离作比较。"),
+    "mem_feature": ("Compare in", "比较方式"),
+    "mem_feature_classifier": ("classifier features", "分类器特征"),
+    "mem_feature_pixels": ("raw pixels", "原始像素"),
+    "mem_feature_help": ("Classifier features: the 64 numbers this project's small classifier computes for an image, "
+                         "so images that look alike to it are close even when shifted by a pixel. Raw pixels: the "
+                         "plain pixel-by-pixel distance. Data without a classifier always uses pixels.",
+                         "分类器特征：本项目的小分类器为每张图计算的 64 个数，在它看来相像的图即使错开一个像素也很接近。"
+                         "原始像素：逐像素的普通距离。没有分类器的数据总是使用像素。"),
+    "mem_count": ("Samples to check", "检查的样本数"),
+    "mem_k": ("Nearest training images per sample", "每个样本的最近训练图像数"),
+    "mem_run": ("Find the nearest training images", "查找最接近的训练图像"),
+    "mem_busy": ("Searching the training set…", "正在搜索训练集……"),
+    "mem_fell_back": ("This data has no classifier, so the distances are in raw pixels.",
+                      "这份数据没有分类器，所以距离按原始像素计算。"),
+    "mem_space": ("Step {step:,} · distances in {space} · a real image is typically {typical:.3g} from its nearest "
+                  "other training image.",
+                  "第 {step:,} 步 · 距离空间：{space} · 真实图像到最近的另一张训练图像通常相距 {typical:.3g}。"),
+    "mem_ratio": ("Nearest-neighbour ratio", "最近邻距离比"),
+    "mem_ratio_help": ("Median over the samples of (distance to the nearest training image), divided by the median "
+                       "of the same distance for real images. About 1 or more: the samples are as far from the "
+                       "training set as new real images would be. Well below 1 (under {limit}): they sit on top of "
+                       "training images, a sign of memorisation.",
+                       "样本到最近训练图像距离的中位数，除以真实图像同一距离的中位数。约为 1 或更大：样本与训练集的距离和"
+                       "新的真实图像差不多。远小于 1（低于 {limit}）：样本几乎压在训练图像上，是记忆（照抄）的迹象。"),
+    "mem_copying": ("The samples sit much closer to training images than real images do (ratio {ratio:.2f}): the "
+                    "generator may be copying its training data.",
+                    "样本离训练图像比真实图像之间还近得多（比值 {ratio:.2f}）：生成器可能在照抄训练数据。"),
+    "mem_fine": ("No sign of copying: the samples are about as far from the training set as real images are, or "
+                 "farther (ratio {ratio:.2f}).",
+                 "没有照抄的迹象：样本与训练集的距离与真实图像相当或更远（比值 {ratio:.2f}）。"),
+    "mem_undefined": ("The training set holds exact duplicates, so the typical real distance is 0 and the ratio "
+                      "is undefined; read the distances instead.",
+                      "训练集中有完全相同的图像，真实图像的典型距离为 0，比值无意义；请直接看距离。"),
+    "mem_sample": ("sample {number} · {ratio}× typical", "样本 {number} · 典型距离的 {ratio} 倍"),
+    "mem_neighbour": ("training #{index} · d = {distance:.3g}", "训练图 #{index} · d = {distance:.3g}"),
+    "mem_failed": ("The check could not run: {message}", "无法进行检查：{message}"),
+    "mem_other_step": ("These results are for step {step:,}; press the button again to check the snapshot shown now.",
+                       "这些结果对应第 {step:,} 步；再按一次按钮即可检查当前显示的快照。"),
+}

@@ -16,8 +16,10 @@ How it works, per page:
   with a one-sentence note above the page (never an exception) and the others still apply. A link may never
   make the server read a folder: `dataset=folder:...` and `data_root` are refused.
 
-The parsing and checking functions are plain Python (no Streamlit) so they can be tested on their own; the
-`restore_*` / `remember_*` / `draw_*` functions are the hooks the pages call.
+The parsing and checking functions are plain Python (no Streamlit) so they can be tested on their own. The
+Streamlit side takes everything it needs as arguments and knows no page module: the Train page's glue lives in
+app/train_form.py (it calls `new_link`, `write_query`, `keep_notes`, `draw_notes`, `draw_share`), the Sample &
+Blend page calls `restore_sample` and `sync_sample`.
 """
 from __future__ import annotations
 
@@ -33,48 +35,7 @@ from gan_core.config import (ARCHS, IMAGE_DATASETS, IMAGE_SIZES, LOSSES, POINT_D
 from gan_core.presets import PRESETS
 
 from .i18n import lang, t
-
-TEXT = {
-    "share": ("Share these settings", "分享这些设置"),
-    "share_help": ("A link that opens this page with the same settings: hand it to your class.",
-                   "一个链接，打开后就是这个页面和同样的设置：可以发给全班。"),
-    "share_train": ("Anyone who opens this link gets this preset and these settings (the form below), ready to "
-                    "press Start. It does not contain your run or its results.",
-                    "打开这个链接的人会得到同样的预设和设置（下面的表单），直接按“开始训练”即可。"
-                    "链接里不包含你的训练过程和结果。"),
-    "share_sample": ("Anyone who opens this link sees this checkpoint, tab, seed and view. It works for demo "
-                     "and saved checkpoints on this server, not for an uploaded file.",
-                     "打开这个链接的人会看到同样的检查点、标签页、种子和视图。只适用于本服务器上的演示或已保存的检查点，"
-                     "不适用于上传的文件。"),
-    "share_left_out": ("Not in the link, because they exist only on this server or in this browser: {fields}.",
-                       "以下设置只存在于这台服务器或这个浏览器中，因此不在链接里：{fields}。"),
-    "share_copy": ("Copy it with the button at the right of the box.", "用框右侧的按钮复制。"),
-    "share_upload": ("An uploaded checkpoint cannot be shared by link: save it in the runs folder or share the file.",
-                     "上传的检查点无法通过链接分享：请把它放进 runs 文件夹，或直接分享文件。"),
-    # one sentence per ignored parameter; {name} and {value} are already escaped for Markdown
-    "note_not_integer": ("The link's {name} = {value} was ignored: it is not a whole number.",
-                         "链接中的 {name} = {value} 已忽略：它不是整数。"),
-    "note_not_number": ("The link's {name} = {value} was ignored: it is not a number.",
-                        "链接中的 {name} = {value} 已忽略：它不是数字。"),
-    "note_not_bool": ("The link's {name} = {value} was ignored: use 1 or 0.",
-                      "链接中的 {name} = {value} 已忽略：请用 1 或 0。"),
-    "note_out_of_range": ("The link's {name} = {value} was ignored: it must be between {low} and {high}.",
-                          "链接中的 {name} = {value} 已忽略：它必须在 {low} 到 {high} 之间。"),
-    "note_not_choice": ("The link's {name} = {value} was ignored: choose one of {choices}.",
-                        "链接中的 {name} = {value} 已忽略：请从 {choices} 中选择。"),
-    "note_unknown_preset": ("The link's preset {value} does not exist, so the default preset was used.",
-                            "链接中的预设 {value} 不存在，已改用默认预设。"),
-    "note_folder_refused": ("The link's dataset {value} was refused: a link cannot make the server read one of "
-                            "its folders.", "链接中的数据集 {value} 已拒绝：链接不能让服务器读取它的文件夹。"),
-    "note_not_shareable": ("The link's {name} was ignored: a folder on the server cannot be set from a link.",
-                           "链接中的 {name} 已忽略：服务器上的文件夹不能通过链接设置。"),
-    "note_unknown_name": ("The link's {name} was ignored: this page has no such setting.",
-                          "链接中的 {name} 已忽略：这个页面没有这项设置。"),
-    "note_unknown_checkpoint": ("The link's checkpoint {value} is not on this server, so another one is shown.",
-                                "链接中的检查点 {value} 不在这台服务器上，已改为显示其他检查点。"),
-    "note_unknown_tab": ("The link's tab {value} does not exist for this model, so the first tab is shown.",
-                         "链接中的标签页 {value} 对这个模型不存在，已显示第一个标签页。"),
-}
+from .url_state_text import TEXT
 
 MAX_SHOWN = 40  # characters of a rejected value repeated in a note
 REFUSED = ("data_root",)  # a path on the server: a link must never choose which folder the server reads
@@ -95,7 +56,7 @@ class Param:
 
 
 class BadValue(ValueError):
-    """A link's value that cannot be used; `reason` names the note (see TEXT), `extra` fills it in."""
+    """A link's value that cannot be used; `reason` names the note (see app/url_state_text.py), `extra` fills it in."""
 
     def __init__(self, reason: str, **extra):
         super().__init__(reason)
@@ -257,53 +218,6 @@ def _shareable(param: Param, value) -> bool:
         return False
 
 
-def restore_train() -> None:
-    """Called first by train_form.restore_settings: apply a link the URL holds (once per new link)."""
-    from . import train_form as form  # late: train_form imports this module
-
-    link = _new_link("train", set(train_params(form.FIELDS)) | {"preset"} | set(REFUSED))
-    if link is None:
-        return
-    preset, values, notes = read_train(link, form.FIELDS)
-    preset = preset or form.DEFAULT_PRESET
-    st.session_state[form.PRESET_KEY] = preset
-    form.apply_preset(preset)
-    for field, value in values.items():
-        st.session_state[form.widget_key(field)] = value
-    form.remember_settings()  # writes the canonical link (bad values gone) back into the URL
-    _keep_notes("train", notes)
-
-
-def remember_train(settings: dict) -> None:
-    """Called by train_form.remember_settings: write the settings into the URL."""
-    _write("train", _train_query_now(settings)[0])
-
-
-def _train_query_now(settings: dict | None = None) -> tuple[dict[str, str], list[str]]:
-    """(URL parameters, fields left out of them) for the Train settings (by default as the widgets hold them)."""
-    from . import train_form as form
-
-    if settings is None:
-        settings = {"_preset": st.session_state.get(form.PRESET_KEY, form.DEFAULT_PRESET),
-                    **{f: st.session_state.get(form.widget_key(f)) for f in form.FIELDS}}
-    preset = settings.get("_preset")
-    if preset not in PRESETS:
-        preset = form.DEFAULT_PRESET
-        settings = {**settings, "_preset": preset}
-    reference = form.preset_values(preset)
-    return train_query(settings, reference, form.FIELDS), train_left_out(settings, reference, form.FIELDS)
-
-
-def draw_train_share() -> None:
-    """The link's notes (if a link was just opened) and a "Share these settings" popover with the link."""
-    query, left_out = _train_query_now()
-    _draw_notes("train", query)
-    explanation = t(TEXT, "share_train")
-    if left_out:
-        explanation += " " + t(TEXT, "share_left_out", fields=", ".join(left_out))
-    _draw_share("train", query, explanation)
-
-
 # -- the Sample & Blend page ------------------------------------------------------------------------------------
 MAX_SEED = 2**31 - 1  # as app.sample_compute.MAX_SEED (not imported: this module loads with the Train page)
 _SEED = dict(kind=int, low=0, high=MAX_SEED)
@@ -392,7 +306,7 @@ def sample_query(state, tab: str | None) -> dict[str, str]:
 
 def restore_sample(checkpoints: list[str]) -> None:
     """Called before the checkpoint picker: apply a link the URL holds (once per new link)."""
-    link = _new_link("sample", {p.name for p in SAMPLE_PARAMS} | {TAB_PARAM})
+    link = new_link("sample", {p.name for p in SAMPLE_PARAMS} | {TAB_PARAM})
     if link is None:
         return
     values, tab, notes = read_sample(link, checkpoints)
@@ -404,7 +318,7 @@ def restore_sample(checkpoints: list[str]) -> None:
         else:
             st.session_state.pop(param.key, None)
     st.session_state[_PENDING_TAB] = tab
-    _keep_notes("sample", notes)
+    keep_notes("sample", notes)
 
 
 def sync_sample(section_keys: list[str], table: dict[str, tuple[str, str]]) -> None:
@@ -421,17 +335,17 @@ def sync_sample(section_keys: list[str], table: dict[str, tuple[str, str]]) -> N
             target = pending
         elif pending is not None:
             notes = st.session_state.get(_notes_key("sample"), (None, []))[1]
-            _keep_notes("sample", notes + [note("unknown_tab", TAB_PARAM, pending)])
+            keep_notes("sample", notes + [note("unknown_tab", TAB_PARAM, pending)])
         st.session_state[TAB_KEY] = t(table, section_keys[ids.index(target)])
     open_label = st.session_state.get(TAB_KEY)
     tab = next((tab_id for tab_id, key in zip(ids, section_keys) if open_label in table[key]), ids[0])
     query = sample_query(st.session_state, tab if tab != ids[0] else None)
-    _write("sample", query)
-    _draw_notes("sample", query)
+    write_query("sample", query)
+    draw_notes("sample", query)
     if st.session_state.get("sample_ckpt") == UPLOAD_OPTION:
-        _draw_share("sample_blend", None, t(TEXT, "share_upload"))
+        draw_share("sample_blend", None, t(TEXT, "share_upload"))
     else:
-        _draw_share("sample_blend", query, t(TEXT, "share_sample"))
+        draw_share("sample_blend", query, t(TEXT, "share_sample"))
 
 
 # -- Streamlit glue shared by both pages ---------------------------------------------------------------------------
@@ -443,7 +357,7 @@ def _notes_key(page: str) -> str:
     return f"_url_notes_{page}"
 
 
-def _new_link(page: str, names: set[str]) -> dict[str, str] | None:
+def new_link(page: str, names: set[str]) -> dict[str, str] | None:
     """This page's parameters in the URL when they are not the ones the page wrote itself, else None."""
     current = {name: st.query_params[name] for name in st.query_params if name in names}
     if not current or current == st.session_state.get(_written_key(page)):
@@ -452,7 +366,7 @@ def _new_link(page: str, names: set[str]) -> dict[str, str] | None:
     return {name: st.query_params[name] for name in st.query_params}
 
 
-def _write(page: str, query: dict[str, str]) -> None:
+def write_query(page: str, query: dict[str, str]) -> None:
     """Make the URL hold exactly `query` for this page's parameters (plus lang), touching nothing else."""
     previous = st.session_state.get(_written_key(page)) or {}
     wanted = dict(query)
@@ -469,11 +383,11 @@ def _write(page: str, query: dict[str, str]) -> None:
     st.session_state[_written_key(page)] = dict(query)
 
 
-def _keep_notes(page: str, notes: list) -> None:
+def keep_notes(page: str, notes: list) -> None:
     st.session_state[_notes_key(page)] = (None, notes)
 
 
-def _draw_notes(page: str, query: dict[str, str]) -> None:
+def draw_notes(page: str, query: dict[str, str]) -> None:
     """The notes of the link just opened; they stay while the page still shows that link's settings."""
     shown_for, notes = st.session_state.get(_notes_key(page), (None, []))
     if not notes:
@@ -497,7 +411,7 @@ def share_url(path: str, query: dict[str, str] | None) -> str:
     return f"{base}?{urlencode(query, safe=':,')}" if query else base
 
 
-def _draw_share(path: str, query: dict[str, str] | None, explanation: str) -> None:
+def draw_share(path: str, query: dict[str, str] | None, explanation: str) -> None:
     with st.popover(t(TEXT, "share"), icon=":material/link:", help=t(TEXT, "share_help"), width="content"):
         st.caption(explanation)
         if query is not None:

@@ -15,6 +15,7 @@ require_shell(__file__)  # a deep link opens inside the app shell
 
 from app import sample_cache as cache
 from app import sample_compute as compute
+from app import sample_family_tab
 from app import sample_tabs as tabs
 from app import url_state
 from app.sample_text import TEXT
@@ -91,8 +92,8 @@ sections = [("tab_samples", tabs.samples_tab), ("tab_interpolate", tabs.interpol
             ("tab_blend", tabs.blend_tab), ("tab_arithmetic", tabs.arithmetic_tab), ("tab_edit", tabs.edit_tab)]
 if model.is_vae:
     sections.append(("tab_real_points" if model.is_points else "tab_real", tabs.real_tab))
-if tabs.family_available(model):  # diffusion, StyleGAN, translation, ...: what this model family teaches
-    sections.append(("tab_family", tabs.family_tab))
+if sample_family_tab.family_available(model):  # diffusion, StyleGAN, translation, ...: what this family teaches
+    sections.append(("tab_family", sample_family_tab.family_tab))
 url_state.sync_sample([key for key, _ in sections], TEXT)  # opens a link's tab, keeps the URL current, Share
 containers = st.tabs([tr(key) for key, _ in sections], key="sample_tab", on_change="rerun")
 for container, (_, draw) in zip(containers, sections):

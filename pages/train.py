@@ -5,7 +5,7 @@ from app.shell import require_shell
 
 require_shell(__file__)  # a deep link opens inside the app shell
 
-from app import train_form, train_jobs, train_live, train_panel, url_state
+from app import train_form, train_jobs, train_live, train_panel
 from app.i18n import t
 from app.train_text import TEXT
 
@@ -17,7 +17,7 @@ job = train_panel.resolve_job()
 
 st.title(t(TEXT, "title"))
 st.caption(t(TEXT, "intro"))
-url_state.draw_train_share()  # notes about a link just opened, and "Share these settings"
+train_form.draw_share()  # notes about a link just opened, and "Share these settings"
 bar = st.columns([2, 1.5, 1, 1.1, 0.9, 0.9, 1.15], vertical_alignment="bottom", gap="small")
 with bar[0]:
     train_form.draw_preset_picker()

@@ -10,8 +10,8 @@ import pytest
 import torch
 
 from gan_core.evaluation import metrics
+from app.metrics_text import METRIC_INFO
 from gan_core.evaluation.metrics import (
-    METRIC_INFO,
     all_feature_metrics,
     assign_modes,
     class_metrics,

@@ -8,7 +8,7 @@ This is the logic behind the Mode Collapse page (and usable from a notebook):
   does and keeps what a comparison shows next to the numbers: a preview of the samples, the real data's
   histogram over modes or classes, and the metric curves recorded during training. Plain data only.
 * `comparison_table(results)` builds rows = metrics, columns = runs, with the best value of each row marked
-  (the direction comes from `metrics.METRIC_INFO[...]["better"]`); `to_csv` / `to_json` export it and
+  (the direction comes from `metrics.BETTER`); `to_csv` / `to_json` export it and
   `from_csv` / `from_json` read the exports back.
 * `collapse_lab_runs(base)` are the configs of the "collapse lab": the same data trained with a plain GAN,
   PacGAN, WGAN-GP and a VAE, each within a CPU budget of about a minute.
@@ -184,8 +184,8 @@ def table_metrics(results: list[dict]) -> list[str]:
         for key, value in (result.get("metrics") or {}).items():
             if _number_or_none(value) is not None:
                 present.add(key)
-    ordered = [k for k in METRIC_ORDER if k in metrics.METRIC_INFO]
-    ordered += [k for k in metrics.METRIC_INFO if k not in ordered]
+    ordered = [k for k in METRIC_ORDER if k in metrics.BETTER]
+    ordered += [k for k in metrics.BETTER if k not in ordered]
     return [k for k in ordered if k in present]
 
 
@@ -239,11 +239,11 @@ def comparison_table(results: list[dict]) -> dict:
         })
     rows = []
     for key in table_metrics(results):
-        info = metrics.METRIC_INFO[key]
+        label_en, label_zh = metrics.LABELS[key]
+        better = metrics.BETTER[key]
         values = [None if r.get("error") else _number_or_none((r.get("metrics") or {}).get(key)) for r in results]
-        rows.append({"metric": key, "label_en": info.get("label_en", key), "label_zh": info.get("label_zh", key),
-                     "better": info.get("better", ""), "values": values,
-                     "best": best_indices(values, info.get("better", "")) if comparable else []})
+        rows.append({"metric": key, "label_en": label_en, "label_zh": label_zh, "better": better, "values": values,
+                     "best": best_indices(values, better) if comparable else []})
     n_values = {r.get("n_samples") for r in scored}
     seeds = {r.get("seed") for r in scored}
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "runs": runs, "rows": rows,

@@ -140,9 +140,8 @@ def format_table(results: dict) -> str:
         value = results.get(key)
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             continue
-        info = metrics.METRIC_INFO.get(key, {})
-        label = info.get("label_en", key)
-        arrow = {"higher": "(higher is better)", "lower": "(lower is better)"}.get(info.get("better", ""), "")
+        label = metrics.LABELS.get(key, (key,))[0]
+        arrow = {"higher": "(higher is better)", "lower": "(lower is better)"}.get(metrics.BETTER.get(key, ""), "")
         shown = f"{value:d}" if isinstance(value, int) else f"{value:.4f}"
         rows.append((label, shown, arrow))
     width = max((len(r[0]) for r in rows), default=10)

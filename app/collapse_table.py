@@ -1,0 +1,87 @@
+"""The Mode Collapse page's table of numbers: rows = metrics, columns = runs, the best of each row starred, what
+each metric means, and the CSV / JSON downloads (the table itself is gan_core.evaluation.compare's)."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from gan_core.evaluation import compare
+
+from .collapse_text import TEXT
+from .i18n import lang, t
+from .metrics_text import METRIC_INFO
+
+BEST_STYLE = "background-color: #e3f2e1; font-weight: 700"
+
+
+def metric_label(key: str) -> str:
+    info = METRIC_INFO.get(key, {})
+    return info.get("label_zh" if lang() == "zh" else "label_en", key)
+
+
+def format_value(value, key: str = "", n_modes=None) -> str:
+    if value is None:
+        return "—"
+    if key == "modes_covered" and n_modes:
+        return f"{value} / {n_modes}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    size = abs(value)
+    if size >= 1000:
+        return f"{value:,.0f}"
+    if size >= 10:
+        return f"{value:.1f}"
+    if size >= 0.001 or value == 0:
+        return f"{value:.3f}" if size >= 0.01 or value == 0 else f"{value:.4f}"
+    return f"{value:.1e}"  # tiny but not zero (KID of a good run): 0.0000 would hide it
+
+
+def table_frame(table: dict) -> "pd.io.formats.style.Styler":
+    labels = [run["label"] for run in table["runs"]]
+    arrows = {"higher": "↑", "lower": "↓"}
+    index, cells, best_mask = [], [], []
+    for row in table["rows"]:
+        index.append(f"{metric_label(row['metric'])} {arrows.get(row['better'], '')}".strip())
+        line, marks = [], []
+        for position, value in enumerate(row["values"]):
+            text = format_value(value, row["metric"], table["runs"][position].get("n_modes"))
+            best = position in row["best"]
+            line.append(f"★ {text}" if best else text)
+            marks.append(best)
+        cells.append(line)
+        best_mask.append(marks)
+    frame = pd.DataFrame(cells, index=pd.Index(index, name=t(TEXT, "metric")), columns=labels)
+    mask = pd.DataFrame(best_mask, index=frame.index, columns=frame.columns)
+    return frame.style.apply(lambda _: mask.replace({True: BEST_STYLE, False: ""}), axis=None)
+
+
+def show_table(table: dict, results: list[dict]) -> None:
+    st.subheader(t(TEXT, "numbers"), anchor=False)
+    if not table["rows"]:
+        st.info(t(TEXT, "no_numbers"))
+        return
+    if table["n_samples"] is not None:
+        st.caption(t(TEXT, "numbers_caption", n=table["n_samples"], seed=table["seed"]))
+    if not table["comparable"]:
+        datasets = ", ".join(sorted({r["dataset"] for r in table["runs"] if r["dataset"] and not r["error"]}))
+        st.warning(t(TEXT, "not_comparable", datasets=datasets))
+    st.table(table_frame(table))
+    with st.expander(t(TEXT, "explain")):
+        suffix = "zh" if lang() == "zh" else "en"
+        for row in table["rows"]:
+            info = METRIC_INFO[row["metric"]]
+            st.markdown(t(TEXT, "explain_line", label=metric_label(row["metric"]),
+                          arrow=t(TEXT, row["better"]) if row["better"] in ("higher", "lower") else "",
+                          text=info.get(f"explain_{suffix}", info.get("explain_en", ""))))
+        spaces = sorted({r["metrics"].get("feature_space") for r in results
+                         if not r.get("error") and r.get("metrics", {}).get("feature_space")})
+        if spaces:
+            st.caption(t(TEXT, "feature_space", space="; ".join(spaces)))
+    buttons = st.container(horizontal=True)
+    buttons.download_button(t(TEXT, "download_csv"), compare.to_csv(table), file_name="latent-lab-comparison.csv",
+                            mime="text/csv", key="collapse_download_csv", help=t(TEXT, "download_help"),
+                            on_click="ignore", icon=":material/download:")
+    buttons.download_button(t(TEXT, "download_json"), compare.to_json(table),
+                             file_name="latent-lab-comparison.json", mime="application/json",
+                             key="collapse_download_json", help=t(TEXT, "download_help"), on_click="ignore",
+                             icon=":material/download:")

@@ -1,0 +1,43 @@
+"""The layer picker of the Train page's 2-D view (D's opinion, G's warped latent grid, real and generated points,
+gradient arrows), remembered per session and applied to the GIF too."""
+from __future__ import annotations
+
+import streamlit as st
+
+from .i18n import t
+from .train_plots import DEFAULT_LAYERS, POINT_LAYERS
+from .train_text import LAYERS_TEXT as TEXT
+
+LAYERS_KEY = "train_layers"  # the picker for a GAN's 2-D view (all five layers)
+DECODER_LAYERS_KEY = "train_layers_decoder"  # the picker for a 2-D view without D (a VAE's decoder)
+CHOSEN_KEY = "train_layers_chosen"  # the last choice, kept when the picker is not on screen (page switch)
+
+
+def _layer_options(frame: dict) -> tuple[str, list[str]]:
+    """(widget key, layers it offers): all five for a GAN's view, no D layers for a view without D."""
+    if frame.get("heatmap") is not None:
+        return LAYERS_KEY, list(POINT_LAYERS)
+    return DECODER_LAYERS_KEY, [layer for layer in POINT_LAYERS if layer not in ("heatmap", "arrows")]
+
+
+def chosen_layers() -> list[str]:
+    """The layers this session last chose (the defaults before any choice)."""
+    return list(st.session_state.get(CHOSEN_KEY, DEFAULT_LAYERS))
+
+
+def layer_choice(frame: dict) -> list[str]:
+    """Draw the layer picker for a 2-D snapshot and return the chosen layers (kept across reruns and pages)."""
+    key, options = _layer_options(frame)
+    if key not in st.session_state:  # first time here, or the picker was off screen: restore the last choice
+        st.session_state[key] = [layer for layer in chosen_layers() if layer in options]
+    chosen = st.pills(t(TEXT, "layers"), options, selection_mode="multi", key=key, help=t(TEXT, "layers_help"),
+                      format_func=lambda layer: t(TEXT, f"layer_{layer}"))
+    chosen = list(chosen or [])
+    hidden_here = [layer for layer in chosen_layers() if layer not in options]  # e.g. arrows, kept for GAN views
+    st.session_state[CHOSEN_KEY] = chosen + hidden_here
+    return chosen
+
+
+def layer_names() -> dict:
+    """Legend labels of the layers that train_panel's names do not already carry."""
+    return {"manifold": t(TEXT, "legend_manifold"), "heatmap": t(TEXT, "legend_heatmap")}
