@@ -1,7 +1,7 @@
 """The Mode Collapse page in a real browser: the demo comparison renders, and a screenshot is saved to look at."""
 import pytest
 
-from browser_support import screenshot
+from bench.browser import screenshot
 from gan_core.store import DEMO_DIR
 
 DEMOS = ("ring8-vanilla", "ring8-fixed")

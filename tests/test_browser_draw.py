@@ -12,7 +12,7 @@ import re
 import zipfile
 
 import numpy as np
-from browser_support import screenshot
+from bench.browser import screenshot
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect

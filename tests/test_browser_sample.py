@@ -1,5 +1,5 @@
 """Sample & Blend in a real browser: the demo digits GAN opens with a sample grid, and each tab draws."""
-from browser_support import screenshot
+from bench.browser import screenshot
 from playwright.sync_api import expect
 
 TIMEOUT = 60_000

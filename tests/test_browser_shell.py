@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import screenshot
+from bench.browser import screenshot
 
 
 @pytest.mark.parametrize("path, heading", [("train", "Train a GAN or a VAE"), ("mode_collapse", "Mode collapse"),

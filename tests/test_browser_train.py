@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from browser_support import screenshot
+from bench.browser import screenshot
 from playwright.sync_api import expect
 
 STEP_MOVED = re.compile(r"Step [1-9][\d,]* / [\d,]+")

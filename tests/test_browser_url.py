@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from browser_support import screenshot
+from bench.browser import screenshot
 from playwright.sync_api import expect
 
 TIMEOUT = 60_000

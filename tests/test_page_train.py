@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from page_support import open_train, progress, runs_dir, wait_until  # noqa: F401  (runs_dir: autouse)
+from tests.page_support import open_train, progress, runs_dir, wait_until  # noqa: F401  (runs_dir: autouse)
 
 
 def tiny(at: AppTest, steps: int = 20_000) -> None:
