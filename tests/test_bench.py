@@ -8,11 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench import checkout_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_scaling_point_trains_and_reports_its_memory():
     from bench.bench_scaling import point
 
@@ -52,6 +55,7 @@ def test_live_bench_reads_a_rate_through_a_stale_counter():
         counter_rate(changes[:2])
 
 
+@pytest.mark.slow
 def test_classroom_student_speaks_the_protocol_a_browser_speaks(tmp_path):
     """bench/classroom.py's students stand in for browsers on other machines: one fetches the page's files, opens
     Home, presses a one-click preset, lands on the Train page and reruns its live panels on the intervals the

@@ -4,6 +4,8 @@ import pytest
 from bench.browser import screenshot
 from gan_core.store import DEMO_DIR
 
+pytestmark = pytest.mark.browser  # real chromium via Playwright: -m "not browser" leaves these out
+
 DEMOS = ("ring8-vanilla", "ring8-fixed")
 
 

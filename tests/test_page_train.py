@@ -30,7 +30,7 @@ def my_jobs():
     return job_manager().jobs()
 
 
-@pytest.mark.parametrize("workers", ["thread", pytest.param("process", marks=pytest.mark.worker_process)])
+@pytest.mark.parametrize("workers", ["thread", pytest.param("process", marks=[pytest.mark.worker_process, pytest.mark.slow])])
 def test_start_pause_step_resume_save_stop(runs_dir, workers):
     """The whole control cycle, with the run training in the server (thread) and in a worker process."""
     from gan_core.runtime.worker import ProcessTrainingJob, worker_mode

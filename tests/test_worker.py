@@ -140,6 +140,7 @@ def test_a_run_that_cannot_build_reports_why(tiny_config, tmp_path):
         job.checkpoint_payload()
 
 
+@pytest.mark.slow
 def test_workers_end_when_their_server_is_killed(tmp_path):
     # No `if __name__ == "__main__"` guard on purpose: a worker must not re-run the server's main script.
     script = tmp_path / "server.py"
