@@ -9,20 +9,17 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
 TARGET_COLD_START = 3.0
 
 
 def cold_start(repeats: int) -> dict:
-    from browser_support import browser_available, open_browser, serve_app
+    from bench.browser import browser_available, open_browser, serve_app
 
     if not browser_available():
         return {"skipped": "chromium/playwright not installed"}
@@ -31,10 +28,10 @@ def cold_start(repeats: int) -> dict:
         for _ in range(repeats):
             with tempfile.TemporaryDirectory() as runs:
                 started = time.perf_counter()
-                with serve_app(Path(runs)) as url:
+                with serve_app(Path(runs)) as server:
                     health.append(time.perf_counter() - started)
                     page = browser.new_page()
-                    page.goto(url)
+                    page.goto(server.url)
                     page.get_by_test_id("stHeading").first.wait_for(timeout=60_000)
                     paint.append(time.perf_counter() - started)
                     page.close()

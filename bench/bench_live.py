@@ -20,14 +20,12 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+from bench import checkout_env
 
 TARGET = 0.9
 SEPARATE_CORES = False
 HEADLESS = """
-import sys, time
-sys.path.insert(0, {root!r})
+import time
 from gan_core.presets import preset_config
 from gan_core.training import Trainer
 from gan_core.evaluation.evaluate import quick_metrics  # the first metrics' imports, paid before timing as the app's workers pay them at start
@@ -43,10 +41,10 @@ print(steps / (time.perf_counter() - start))
 
 
 def headless_rate(preset: str, seconds: float) -> float:
-    code = HEADLESS.format(root=str(ROOT), preset=preset, seconds=seconds)
+    code = HEADLESS.format(preset=preset, seconds=seconds)
     command = ["taskset", "1", sys.executable, "-c", code] if SEPARATE_CORES else [sys.executable, "-c", code]
     out = subprocess.run(command, capture_output=True, text=True, timeout=300, check=True,
-                         env={"LATENT_LAB_THREADS": "1", "PATH": "/usr/bin:/bin"})
+                         env=checkout_env({"LATENT_LAB_THREADS": "1", "PATH": "/usr/bin:/bin"}))
     return float(out.stdout.strip().splitlines()[-1])
 
 
@@ -102,7 +100,7 @@ def live_rate(browser, url: str, preset: str, seconds: float) -> float:
 
 
 def main() -> None:
-    from browser_support import browser_available, open_browser, serve_app
+    from bench.browser import browser_available, open_browser, serve_app
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presets", nargs="+", default=["ring8-vanilla", "digits-gan"])
@@ -119,12 +117,12 @@ def main() -> None:
     global SEPARATE_CORES
     SEPARATE_CORES = args.separate_cores
     rows = []
-    with tempfile.TemporaryDirectory() as runs, serve_app(Path(runs), {"LATENT_LAB_SESSION_GRACE": "1"}) as url, \
+    with tempfile.TemporaryDirectory() as runs, serve_app(Path(runs), {"LATENT_LAB_SESSION_GRACE": "1"}) as server, \
             open_browser() as browser:
         for preset in args.presets:
             lives, headlesses = [], []
             for _ in range(max(1, args.repeats)):
-                lives.append(live_rate(browser, url, preset, args.seconds))
+                lives.append(live_rate(browser, server.url, preset, args.seconds))
                 time.sleep(2)  # the closed tab's run stops after the grace period
                 headlesses.append(headless_rate(preset, args.seconds))
             live, headless = statistics.median(lives), statistics.median(headlesses)

@@ -7,14 +7,11 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from gan_core.evaluation.evaluate import evaluate_checkpoint  # noqa: E402
-from gan_core.latents import LatentModel  # noqa: E402
+from gan_core.evaluation.evaluate import evaluate_checkpoint
+from gan_core.latents import LatentModel
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 2.0

@@ -34,7 +34,6 @@ import contextlib
 import json
 import signal
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -42,12 +41,10 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from gan_core.data import load_dataset  # noqa: E402
-from gan_core.device import configure_threads  # noqa: E402
-from gan_core.models import build_models  # noqa: E402
-from gan_core.presets import preset_config  # noqa: E402
+from gan_core.data import load_dataset
+from gan_core.device import configure_threads
+from gan_core.models import build_models
+from gan_core.presets import preset_config
 
 TRAINING_VARIANTS = ("baseline", "adam-foreach", "adam-fused", "channels-last", "bf16-autocast", "compile")
 INFERENCE_VARIANTS = ("sample-no-grad", "sample-inference-mode")

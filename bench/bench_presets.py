@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from gan_core.checkpoints import data_info  # noqa: E402
-from gan_core.evaluation.evaluate import evaluate_samples, quick_metrics  # noqa: E402
-from gan_core.latents import sample_latents  # noqa: E402
-from gan_core.presets import preset_config  # noqa: E402
-from gan_core.training import Trainer  # noqa: E402
+from gan_core.checkpoints import data_info
+from gan_core.evaluation.evaluate import evaluate_samples, quick_metrics
+from gan_core.latents import sample_latents
+from gan_core.presets import preset_config
+from gan_core.training import Trainer
 
 GOALS = {
     "ring8-fixed": (20.0, "8/8 modes, HQ >= 0.90", lambda m: m.get("modes_covered") == 8 and m.get("high_quality_fraction", 0) >= 0.90),

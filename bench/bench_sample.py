@@ -23,19 +23,17 @@ import sys
 import time
 from pathlib import Path
 
+import torch
+
+from app import sample_compute as compute
+from app import sample_plots as plots
+from gan_core.evaluation.classifier import get_classifier
+from gan_core.data import load_dataset
+from gan_core.device import configure_threads
+from gan_core.latents import LatentModel, latent_for_seed
+from gan_core.store import DEMO_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import torch  # noqa: E402
-
-from app import sample_compute as compute  # noqa: E402
-from app import sample_plots as plots  # noqa: E402
-from gan_core.evaluation.classifier import get_classifier  # noqa: E402
-from gan_core.data import load_dataset  # noqa: E402
-from gan_core.device import configure_threads  # noqa: E402
-from gan_core.latents import LatentModel, latent_for_seed  # noqa: E402
-from gan_core.store import DEMO_DIR  # noqa: E402
-
 TARGET_MS = 150.0
 DEMOS = ("digits-gan", "digits-gan-collapse", "digits-cgan", "digits-vae", "shapes-gan", "ring8-vanilla", "ring8-fixed")
 

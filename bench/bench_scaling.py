@@ -12,11 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench import checkout_env
 
 CHILD = """
-import json, resource, sys, time
-sys.path.insert(0, {root!r})
+import json, resource, time
 from gan_core.presets import preset_config
 from gan_core.evaluation.evaluate import quick_metrics
 from gan_core.training import Trainer
@@ -40,8 +39,9 @@ SWEEPS = {
 
 
 def point(overrides: dict, steps: int) -> dict:
-    code = CHILD.format(root=str(ROOT), overrides=overrides, steps=steps)
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    code = CHILD.format(overrides=overrides, steps=steps)
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600,
+                            env=checkout_env())
     if output.returncode:
         return {"error": output.stderr.strip().splitlines()[-1]}
     return json.loads(output.stdout.strip().splitlines()[-1])

@@ -12,20 +12,17 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from gan_core.device import configure_threads  # noqa: E402
-from gan_core.models import build_models  # noqa: E402
-from gan_core.presets import preset_config  # noqa: E402
-from gan_core.evaluation.evaluate import quick_metrics  # noqa: E402
-from gan_core.training import Trainer  # noqa: E402
+from gan_core.device import configure_threads
+from gan_core.models import build_models
+from gan_core.presets import preset_config
+from gan_core.evaluation.evaluate import quick_metrics
+from gan_core.training import Trainer
 
 TARGET = 0.95
 

@@ -1,12 +1,8 @@
 import os
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("LATENT_LAB_THREADS", "1")
 
 
@@ -22,19 +18,19 @@ def tiny_config():
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """URL of the app served by a real `streamlit run` for the whole test session (browser tests)."""
-    from browser_support import browser_available, serve_app
+    from bench.browser import browser_available, serve_app
 
     if not browser_available():
         if os.environ.get("CI"):
             pytest.fail("chromium or playwright is missing; .ci/run installs them")
         pytest.skip("chromium/playwright not installed")
-    with serve_app(tmp_path_factory.mktemp("served-runs")) as url:
-        yield url
+    with serve_app(tmp_path_factory.mktemp("served-runs")) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")
 def browser():
-    from browser_support import browser_available, open_browser
+    from bench.browser import browser_available, open_browser
 
     if not browser_available():
         pytest.skip("chromium/playwright not installed")

@@ -8,12 +8,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from bench import checkout_env
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
 
 
+@pytest.mark.slow
 def test_scaling_point_trains_and_reports_its_memory():
-    from bench_scaling import point
+    from bench.bench_scaling import point
 
     row = point({"batch_size": 32, "hidden": 16}, steps=2)
     assert "error" not in row, row
@@ -25,7 +29,8 @@ def test_optimisation_bench_compares_variants_with_the_baseline(tmp_path):
     done = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_optim.py"), "--presets", "ring8-fixed",
                            "--variants", "baseline", "adam-fused", "sample-no-grad", "sample-inference-mode",
                            "--steps", "3", "--rounds", "1", "--repeat", "1", "--json", str(out)],
-                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+                          capture_output=True, text=True, timeout=300, cwd=ROOT,
+                          env=checkout_env())
     assert done.returncode == 0, done.stderr[-2000:]
     rows = {row["variant"]: row for row in json.loads(out.read_text())["rows"]}
     assert rows["baseline"]["ratio"] == 1.0
@@ -38,7 +43,7 @@ def test_live_bench_reads_a_rate_through_a_stale_counter():
     the line through the changes still finds the true rate."""
     import numpy as np
     import pytest
-    from bench_live import counter_rate
+    from bench.bench_live import counter_rate
 
     rng = np.random.default_rng(0)
     true_rate, changes = 180.0, []
@@ -50,6 +55,7 @@ def test_live_bench_reads_a_rate_through_a_stale_counter():
         counter_rate(changes[:2])
 
 
+@pytest.mark.slow
 def test_classroom_student_speaks_the_protocol_a_browser_speaks(tmp_path):
     """bench/classroom.py's students stand in for browsers on other machines: one fetches the page's files, opens
     Home, presses a one-click preset, lands on the Train page and reruns its live panels on the intervals the
@@ -58,8 +64,8 @@ def test_classroom_student_speaks_the_protocol_a_browser_speaks(tmp_path):
     import asyncio
     import time
 
-    from browser_support import serve_app
-    from classroom_students import Student
+    from bench.browser import serve_app
+    from bench.classroom_students import Student
 
     async def visit(url: str) -> Student:
         student = Student(url, assets=("/", "/static/js/no-such-file.js"))
@@ -95,6 +101,6 @@ def test_classroom_student_speaks_the_protocol_a_browser_speaks(tmp_path):
             await student.close()
         return student
 
-    with serve_app(tmp_path) as url:
-        student = asyncio.run(visit(url))
+    with serve_app(tmp_path) as server:
+        student = asyncio.run(visit(server.url))
     assert not student.errors

@@ -1,8 +1,10 @@
 """The Mode Collapse page in a real browser: the demo comparison renders, and a screenshot is saved to look at."""
 import pytest
 
-from browser_support import screenshot
+from bench.browser import screenshot
 from gan_core.store import DEMO_DIR
+
+pytestmark = pytest.mark.browser  # real chromium via Playwright: -m "not browser" leaves these out
 
 DEMOS = ("ring8-vanilla", "ring8-fixed")
 

@@ -1,6 +1,9 @@
 """Sample & Blend in a real browser: the demo digits GAN opens with a sample grid, and each tab draws."""
-from browser_support import screenshot
+import pytest
+from bench.browser import screenshot
 from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser  # real chromium via Playwright: -m "not browser" leaves these out
 
 TIMEOUT = 60_000
 

@@ -2,7 +2,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import screenshot
+from bench.browser import screenshot
+
+pytestmark = pytest.mark.browser  # real chromium via Playwright: -m "not browser" leaves these out
 
 
 @pytest.mark.parametrize("path, heading", [("train", "Train a GAN or a VAE"), ("mode_collapse", "Mode collapse"),

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import re
 
-from browser_support import screenshot
+import pytest
+from bench.browser import screenshot
 from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser  # real chromium via Playwright: -m "not browser" leaves these out
 
 TIMEOUT = 60_000
 TALL = {"width": 1400, "height": 1800}

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from app.train_panel import keep_chart_view
-from test_page_train import open_train, progress, tiny, wait_until
+from tests.test_page_train import open_train, progress, tiny, wait_until
 
 
 def view(status: str, step: int) -> dict:

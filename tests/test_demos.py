@@ -28,6 +28,7 @@ def test_ring8_fixed_beats_vanilla_on_every_2d_metric():
     assert fixed["modes_covered"] == 8 and vanilla["modes_covered"] <= 2
 
 
+@pytest.mark.slow
 def test_digits_gan_and_its_collapsed_twin_differ_in_recall_coverage_and_class_kl():
     healthy, collapsed = _score("digits-gan", 600), _score("digits-gan-collapse", 600)
     assert healthy["recall"] > collapsed["recall"] + 0.3

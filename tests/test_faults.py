@@ -6,26 +6,23 @@ import sys
 import textwrap
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import torch
 
+from bench import checkout_env
 from gan_core.checkpoints import CheckpointError, load_checkpoint, save_checkpoint, trainer_payload
 from gan_core.runtime.jobs import JobManager
 from gan_core.store import save_run
 from gan_core.runtime.job import TrainingJob
 from gan_core.training import Trainer
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def test_sigkill_during_saves_never_leaves_a_corrupt_checkpoint(tmp_path):
     """A real process saves a large checkpoint over and over; we SIGKILL it mid-write several times."""
     target = tmp_path / "run.pt"
     script = textwrap.dedent(f"""
-        import sys, torch
-        sys.path.insert(0, {str(ROOT)!r})
+        import torch
         from gan_core.checkpoints import save_checkpoint
         payload = {{"format": "latent-lab", "format_version": 1, "blob": torch.randn(4_000_000)}}
         print("ready", flush=True)
@@ -36,7 +33,7 @@ def test_sigkill_during_saves_never_leaves_a_corrupt_checkpoint(tmp_path):
             i += 1
     """)
     for attempt in range(3):
-        process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+        process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=checkout_env())
         assert process.stdout.readline().strip() == "ready"
         time.sleep(0.4 + 0.37 * attempt)  # land somewhere inside a write (each takes tens of ms)
         process.send_signal(signal.SIGKILL)

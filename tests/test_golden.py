@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from golden.runs import RECORD, RUNS, run_samples
+from tests.golden.runs import RECORD, RUNS, run_samples
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_page_train import open_train, progress, wait_until
+from tests.test_page_train import open_train, progress, wait_until
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from page_support import STEP_PATTERN, open_train, runs_dir, wait_until  # noqa: F401  (runs_dir: autouse)
+from tests.page_support import STEP_PATTERN, open_train, runs_dir, wait_until  # noqa: F401  (runs_dir: autouse)
 
 
 def start_tiny(at: AppTest, model: str = "gan") -> None:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from page_support import open_train, progress, runs_dir, wait_until  # noqa: F401  (runs_dir: autouse)
+from tests.page_support import open_train, progress, runs_dir, wait_until  # noqa: F401  (runs_dir: autouse)
 
 
 def tiny(at: AppTest, steps: int = 20_000) -> None:
@@ -30,7 +30,7 @@ def my_jobs():
     return job_manager().jobs()
 
 
-@pytest.mark.parametrize("workers", ["thread", pytest.param("process", marks=pytest.mark.worker_process)])
+@pytest.mark.parametrize("workers", ["thread", pytest.param("process", marks=[pytest.mark.worker_process, pytest.mark.slow])])
 def test_start_pause_step_resume_save_stop(runs_dir, workers):
     """The whole control cycle, with the run training in the server (thread) and in a worker process."""
     from gan_core.runtime.worker import ProcessTrainingJob, worker_mode

@@ -16,8 +16,8 @@ import numpy as np
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from page_support import ROOT, STEP_PATTERN, runs_dir  # noqa: F401  (runs_dir: autouse)
-from page_support import open_train as open_train_page
+from tests.page_support import ROOT, STEP_PATTERN, runs_dir  # noqa: F401  (runs_dir: autouse)
+from tests.page_support import open_train as open_train_page
 
 
 def open_train(dataset: str | None = None) -> AppTest:

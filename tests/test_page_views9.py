@@ -13,7 +13,7 @@ import math
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from page_support import open_train, runs_dir, wait_until  # noqa: F401  (runs_dir: autouse)
+from tests.page_support import open_train, runs_dir, wait_until  # noqa: F401  (runs_dir: autouse)
 
 
 def charts(at: AppTest) -> dict[str, dict]:

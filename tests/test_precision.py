@@ -201,7 +201,7 @@ def test_share_links_carry_precision_and_refuse_other_values():
 
 
 def test_train_page_shows_the_precision_choice(monkeypatch, tmp_path):
-    from test_page_train import open_train
+    from tests.test_page_train import open_train
 
     monkeypatch.setenv("LATENT_LAB_RUNS", str(tmp_path / "runs"))
     at = open_train()
@@ -254,7 +254,7 @@ def test_a_job_says_when_bf16_fell_back_and_the_page_tells_the_student(bf16_refu
 
 
 def test_train_page_says_when_a_run_fell_back_to_fp32(monkeypatch, tmp_path, bf16_refused):
-    from test_page_train import open_train, progress, tiny, wait_until
+    from tests.test_page_train import open_train, progress, tiny, wait_until
 
     monkeypatch.setenv("LATENT_LAB_RUNS", str(tmp_path / "runs"))
     at = open_train()

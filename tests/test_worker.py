@@ -18,13 +18,12 @@ import torch
 
 import gan_core.runtime.worker
 
+from bench import checkout_env
 from gan_core.config import ConfigError
 from gan_core.runtime.jobs import JobManager
 from gan_core.runtime.job import FAILED, FINISHED, PAUSED, QUEUED, STOPPED, TrainingJob
 from gan_core.training import History, Trainer
 from gan_core.runtime.worker import ProcessTrainingJob, _Publisher, new_job, worker_mode
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def wait_for(predicate, timeout: float = 30.0) -> None:
@@ -142,12 +141,12 @@ def test_a_run_that_cannot_build_reports_why(tiny_config, tmp_path):
         job.checkpoint_payload()
 
 
+@pytest.mark.slow
 def test_workers_end_when_their_server_is_killed(tmp_path):
     # No `if __name__ == "__main__"` guard on purpose: a worker must not re-run the server's main script.
     script = tmp_path / "server.py"
     script.write_text(textwrap.dedent(f"""
-        import sys, time
-        sys.path.insert(0, {str(ROOT)!r})
+        import time
         from gan_core.presets import preset_config
         from gan_core.runtime.worker import ProcessTrainingJob
         job = ProcessTrainingJob(preset_config("ring8-vanilla").replace(steps=1_000_000))
@@ -157,7 +156,8 @@ def test_workers_end_when_their_server_is_killed(tmp_path):
         print(job.worker_pid, flush=True)
         time.sleep(120)
     """))
-    server = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env=checkout_env())
     try:
         line = server.stdout.readline()
         assert line.strip().isdigit(), server.stderr.read() if server.poll() is not None else line

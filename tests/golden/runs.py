@@ -1,14 +1,13 @@
 """Short seeded runs of every model, and the samples they end with: the record that a restructuring changed no
 training behaviour.
 
-`python tests/golden/runs.py` writes tests/golden/samples.npz from the code as it is; tests/test_golden.py
+`python -m tests.golden.runs` (from the repository root) writes tests/golden/samples.npz from the code as it is; tests/test_golden.py
 compares today's code with that file. Regenerate it only in a commit that changes training on purpose, and say
 so in that commit's message.
 """
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -70,5 +69,4 @@ def record() -> None:
 
 if __name__ == "__main__":
     os.environ.setdefault("LATENT_LAB_THREADS", "1")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     record()

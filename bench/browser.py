@@ -1,7 +1,8 @@
-"""Serving the app and driving Debian's chromium with Playwright, for the real-browser tests.
+"""Serving the app and driving Debian's chromium with Playwright, for the real-browser tests and the benches.
 
-The server is started once per test session (fixture `app_url` in conftest.py) with its own runs folder, and
-stopped at the end. Screenshots go to test-artifacts/ (gitignored) so a person can look at them.
+`serve_app` runs `streamlit run streamlit_app.py` on loopback with its own runs folder and stops it at the end: the
+tests start one per session (fixture `app_url` in tests/conftest.py); bench/classroom.py also reads the server's
+pid. Screenshots go to test-artifacts/ (gitignored) so a person can look at them.
 """
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ import sys
 import time
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -36,12 +39,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class ServedApp:
+    url: str  # http://127.0.0.1:<port>
+    pid: int  # the streamlit server's process (its training workers are children of it)
+    log: Path  # the server's stdout and stderr
+
+
 @contextmanager
-def serve_app(runs_dir: Path, env_extra: dict | None = None, timeout: float = 60.0):
-    """Run `streamlit run streamlit_app.py` headless on a free loopback port; yield its URL."""
+def serve_app(runs_dir: Path, env_extra: dict | None = None, timeout: float = 60.0,
+              threads: int | None = 1) -> Iterator[ServedApp]:
+    """Run `streamlit run streamlit_app.py` headless on a free loopback port until /_stcore/health answers; yield
+    its url and pid; stop it on exit. `threads` sets LATENT_LAB_THREADS (None keeps the app's own default)."""
     port = free_port()
-    env = {**os.environ, "LATENT_LAB_RUNS": str(runs_dir), "LATENT_LAB_THREADS": "1", **(env_extra or {})}
-    log = open(runs_dir / "server.log", "w")
+    env = {**os.environ, "LATENT_LAB_RUNS": str(runs_dir)}
+    if threads is not None:
+        env["LATENT_LAB_THREADS"] = str(threads)
+    env.update(env_extra or {})
+    log_path = runs_dir / "server.log"
+    log = open(log_path, "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
@@ -58,9 +74,9 @@ def serve_app(runs_dir: Path, env_extra: dict | None = None, timeout: float = 60
             except OSError:
                 pass
             if process.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"streamlit did not start; see {runs_dir / 'server.log'}")
+                raise RuntimeError(f"streamlit did not start; see {log_path}")
             time.sleep(0.25)
-        yield url
+        yield ServedApp(url, process.pid, log_path)
     finally:
         process.terminate()
         try:
