@@ -22,9 +22,10 @@ def _exceptions(*pages) -> list[str]:
 
 @pytest.mark.parametrize("server", range(SERVERS))
 def test_the_first_click_on_a_cold_server_lands_on_train(browser, tmp_path, server):
-    cache = tmp_path / "pycache"
+    cache, runs = tmp_path / "pycache", tmp_path / "runs"
     cache.mkdir()
-    with serve_app(tmp_path / "runs", env_extra={"PYTHONPYCACHEPREFIX": str(cache)}, timeout=180) as served:
+    runs.mkdir()
+    with serve_app(runs, env_extra={"PYTHONPYCACHEPREFIX": str(cache)}, timeout=180) as served:
         first, second = browser.new_context(), browser.new_context()
         try:
             reader, clicker = first.new_page(), second.new_page()
