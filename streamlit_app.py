@@ -1,6 +1,7 @@
 """Latent Lab: entry point. Declares the pages and draws the sidebar every page shares; nothing else."""
 import streamlit as st
 
+from app import warmup
 from app.i18n import LANGUAGES, lang, t
 from app.shell_text import TEXT
 from app.shell import follow_deep_link, mark_shell_ready
@@ -9,8 +10,10 @@ st.set_page_config(page_title="Latent Lab", page_icon=":material/science:", layo
 if "lang" not in st.session_state:
     st.session_state["lang"] = st.query_params.get("lang", "en") if st.query_params.get("lang") in LANGUAGES else "en"
 
+warmup.start()  # torch, pandas and plotly load in the background while Home's text paints
+home = st.Page("pages/home.py", title=t(TEXT, "home"), icon=":material/home:", default=True)
 pages = [
-    st.Page("pages/home.py", title=t(TEXT, "home"), icon=":material/home:", default=True),
+    home,
     st.Page("pages/train.py", title=t(TEXT, "train"), icon=":material/model_training:"),
     st.Page("pages/sample_blend.py", title=t(TEXT, "sample"), icon=":material/tune:"),
     st.Page("pages/mode_collapse.py", title=t(TEXT, "collapse"), icon=":material/trending_down:"),
@@ -18,10 +21,22 @@ pages = [
 page = st.navigation(pages)
 mark_shell_ready()
 follow_deep_link()
+
+
+def _wait_for_imports() -> None:
+    """Every page but Home's light part needs the heavy libraries: wait until the one thread importing them is done."""
+    if not warmup.ready():
+        with st.spinner(t(TEXT, "starting")):
+            warmup.wait()
+
+
 try:
+    if page is not home:
+        _wait_for_imports()
     page.run()
 finally:
     # The sidebar imports torch (device, jobs); drawn after the page so a cold start paints the page first.
+    _wait_for_imports()
     from app.sidebar import draw_sidebar
 
     draw_sidebar()

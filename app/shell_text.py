@@ -5,6 +5,8 @@ TEXT = {
     "sample": ("Sample & Blend", "采样与混合"),
     "collapse": ("Mode Collapse", "模式崩溃"),
     "language": ("Language / 语言", "语言 / Language"),
+    "starting": ("Starting up: loading PyTorch and the charts (only on the server's first page)…",
+                 "正在启动：加载 PyTorch 和图表库（仅在服务器打开第一个页面时）……"),
     "device": ("Device: **{device}**", "计算设备：**{device}**"),
     "jobs_title": ("Your runs", "你的训练"),
     "no_jobs": ("No runs yet.", "还没有训练任务。"),

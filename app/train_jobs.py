@@ -26,7 +26,6 @@ from .i18n import t
 from .state import cached_dataset, data_key, dataset_for, job_manager, session_id
 from .train_plots import frame_picture
 from .train_text import TEXT
-from .warmup import warm_up  # noqa: F401  (the Train page calls it through this module)
 
 JOB_KEY = "train_job_id"  # the job this session watches on the Train page (survives reruns and page switches)
 WATCH_KEY = "train_watch"  # the run picker widget

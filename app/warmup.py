@@ -1,40 +1,93 @@
-"""Start-up work paid in the background, so the first page paints fast and the first Start responds at once.
+"""Start-up in a safe order: the heavy libraries are imported once, by one thread, before any page uses them.
 
-Importing torch takes a second or two and its first optimiser pulls in torch._dynamo (seconds more). Home
-starts this thread before drawing anything heavy; the page's text paints while torch loads beside it.
+Importing torch, pandas and plotly takes seconds (tens of seconds the first time after an install, when no
+bytecode is cached). Python lets one thread import a module while another waits for it, but when two threads
+import packages that import each other's dependencies in different orders, one of them is handed a module that
+is only half initialised ("partially initialized module 'pandas' has no attribute 'Series'"). So:
+
+- `start()` (every page run calls it, from streamlit_app.py) begins the imports in a background thread, once
+  per server process, so Home's text paints while they load;
+- `wait()` is called before anything that needs them (every page but Home's light part, the sidebar): it
+  returns at once when they are loaded, and otherwise waits for whichever thread is importing them;
+- both go through `import_heavy()`, which holds one lock while it imports, so only one thread ever imports them.
+
 This module imports nothing heavy itself.
 """
 from __future__ import annotations
 
 import gc
+import importlib
+import pkgutil
 import threading
 
+# What the pages import, directly or lazily: the libraries, then every module of gan_core and the app (which
+# imports the rest). Once these are loaded a page's imports only look them up.
+HEAVY_LIBRARIES = ("numpy", "pandas", "pyarrow", "PIL.Image", "plotly.graph_objects", "plotly.io", "torch",
+                   "scipy.linalg", "scipy.ndimage", "scipy.spatial", "sklearn.cluster", "sklearn.datasets")
+OUR_PACKAGES = ("gan_core", "app")
+SKIPPED = ("__main__", "worker_preload")  # the CLI's entry; what the workers' fork server (not this process) runs
+
+_lock = threading.Lock()
+_imported = threading.Event()
 _started = threading.Event()
 
 
-def warm_up() -> bool:
-    """Import torch and build one optimiser in a background thread, once per server process."""
+def _our_modules() -> list[str]:
+    names = []
+    for package_name in OUR_PACKAGES:
+        package = importlib.import_module(package_name)
+        names += [info.name for info in pkgutil.walk_packages(package.__path__, f"{package_name}.")
+                  if info.name.rpartition(".")[2] not in SKIPPED]
+    return sorted(names)
+
+
+def import_heavy() -> None:
+    """Import every heavy library and every module of ours, once per process, one thread at a time."""
+    if _imported.is_set():
+        return
+    with _lock:
+        if _imported.is_set():
+            return
+        for name in HEAVY_LIBRARIES:
+            importlib.import_module(name)
+        import torch
+
+        torch.optim.Adam([torch.zeros(1, requires_grad=True)])  # its first use imports torch._dynamo (seconds)
+        for name in _our_modules():
+            importlib.import_module(name)
+        _imported.set()
+
+
+def start() -> bool:
+    """Begin the imports (and the training workers' fork server) in a background thread, once per process."""
     if _started.is_set():
         return False
     _started.set()
-
-    def work():
-        try:
-            import torch
-
-            torch.optim.Adam([torch.zeros(1, requires_grad=True)])
-            import gan_core.training  # noqa: F401  (the Train page's imports, ready before a click)
-            from gan_core.runtime.worker import warm_up_workers, worker_mode
-
-            if worker_mode() == "process":
-                warm_up_workers()  # the fork server imports torch once, so each Start forks a ready worker
-        except Exception:  # warming up is an optimisation only
-            pass
-        # Everything imported so far (torch, streamlit, plotly: hundreds of thousands of objects) lives as long as
-        # the server. Freezing moves it out of the cycle collector's sight, so each full collection scans only what
-        # the sessions create: with a class on the server they took 100-300 ms, holding the interpreter lock.
-        gc.collect()  # first, so no garbage of the first sessions is kept for the server's lifetime
-        gc.freeze()
-
-    threading.Thread(target=work, name="latent-lab-warm-up", daemon=True).start()
+    threading.Thread(target=_warm_up, name="latent-lab-warm-up", daemon=True).start()
     return True
+
+
+def ready() -> bool:
+    return _imported.is_set()
+
+
+def wait() -> None:
+    """Return once the heavy imports are done, importing them here if no other thread has begun to."""
+    start()
+    import_heavy()
+
+
+def _warm_up() -> None:
+    try:
+        import_heavy()
+        from gan_core.runtime.worker import warm_up_workers, worker_mode
+
+        if worker_mode() == "process":
+            warm_up_workers()  # the fork server imports torch once, so each Start forks a ready worker
+    except Exception:  # a failed import shows on the page that needs it, through wait(); warming up is an optimisation
+        pass
+    # Everything imported so far (torch, streamlit, plotly: hundreds of thousands of objects) lives as long as the
+    # server. Freezing moves it out of the cycle collector's sight, so each full collection scans only what the
+    # sessions create: with a class on the server they took 100-300 ms, holding the interpreter lock.
+    gc.collect()  # first, so no garbage of the first sessions is kept for the server's lifetime
+    gc.freeze()

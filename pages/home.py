@@ -7,17 +7,14 @@ require_shell(__file__)  # a deep link opens inside the app shell
 
 from app.home_text import TEXT
 from app.i18n import t
+from app import warmup
 from app.shell import HOME_REQUEST_KEY
-from app.warmup import warm_up
 
 # (preset, text key, icon): the four experiments a teacher reaches for first
 ONE_CLICK = (("ring8-vanilla", "card_collapse", ":material/trending_down:"),
              ("ring8-fixed", "card_fix", ":material/build:"),
              ("digits-gan", "card_digits_gan", ":material/draw:"),
              ("digits-vae", "card_digits_vae", ":material/map:"))
-
-# torch loads in the background while the text below paints (the checkpoint table at the bottom needs it)
-warm_up()
 
 st.title(f":material/science: {t(TEXT, 'title')}")
 st.markdown(f"##### {t(TEXT, 'tagline')}")
@@ -48,7 +45,8 @@ with pages_col:
 
 st.subheader(t(TEXT, "checkpoints_title"))
 st.caption(t(TEXT, "checkpoints_caption"))
-from app.home_checkpoints import checkpoint_rows  # noqa: E402  (imports torch: after the light part has painted)
+warmup.wait()  # the table below imports torch: it waits for the one thread that imports it, after the text painted
+from app.home_checkpoints import checkpoint_rows  # noqa: E402
 
 good, broken = checkpoint_rows()
 if good:

@@ -5,11 +5,10 @@ from app.shell import require_shell
 
 require_shell(__file__)  # a deep link opens inside the app shell
 
-from app import train_form, train_jobs, train_live, train_panel
+from app import train_form, train_live, train_panel
 from app.i18n import t
 from app.train_text import TEXT
 
-train_jobs.warm_up()
 train_form.restore_settings()
 train_form.handle_home_request()
 config, problems, warnings, data_error = train_form.form_state()
