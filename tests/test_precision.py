@@ -1,4 +1,7 @@
-"""bf16 mixed precision: validated, really on inside a step, fp32 weights and numbers, and fp32 for old checkpoints."""
+"""bf16 mixed precision: validated, really on inside a step, fp32 weights and numbers, and fp32 for old checkpoints.
+
+Every model family training in bf16 is part of test_family_contract.py (it imports `_all_fp32` from here).
+"""
 import math
 import warnings
 
@@ -43,22 +46,6 @@ def test_validate_refuses_other_precisions_in_one_sentence(bad):
     assert len(message.splitlines()) == 1 and message.endswith(".")
     for good in PRECISIONS:
         assert "precision" not in TrainConfig(precision=good).validate()
-
-
-@pytest.mark.parametrize("model", ["ddpm", "progan", "stylegan", "stackgan", "pix2pix", "cyclegan", "caption"])
-def test_every_family_trains_in_bf16(model):
-    """Each family's own step runs under autocast too (stylegan once mixed a bf16 w into its float32 average)."""
-    config = TrainConfig(dataset="shapes" if model in ("stackgan", "caption") else "digits", model=model,
-                         image_size=16 if model == "stackgan" else 8, hidden=8, latent_dim=4, batch_size=8, steps=3,
-                         sample_every=1000,
-                         metrics_every=0, precision="bf16")
-    from gan_core.training import Trainer
-
-    trainer = Trainer(config.check())
-    assert trainer.precision == "bf16"
-    values = _run(trainer, 3)
-    assert values and all(math.isfinite(v) for v in values.values())
-    assert _all_fp32(trainer)
 
 
 @pytest.mark.parametrize("overrides", [{}, TINY_DIGITS], ids=["ring8-gan", "digits-vae"])
