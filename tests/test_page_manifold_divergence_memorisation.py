@@ -1,4 +1,4 @@
-"""Issue #9 on the Train page, driven by AppTest: G's warped grid and the KL/JS curve in a ring8 run's figures,
+"""The Train page, driven by AppTest: G's warped grid and the KL/JS curve in a ring8 run's figures,
 a layer switched off disappears (and stays off), and the memorisation check on a tiny digits run.
 
 `run_every` never fires inside AppTest, so the tests call `at.run()` again to see progress. Networks are tiny
