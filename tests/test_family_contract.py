@@ -23,7 +23,7 @@ from gan_core.latents import LatentModel, sample_latents
 from gan_core.training import Trainer
 from test_precision import _all_fp32
 
-STEPS = 6  # every contract run; checkpoints are taken half-way, after HALF steps
+STEPS = 4  # every contract run; checkpoints are taken half-way, after HALF steps
 HALF = STEPS // 2
 BASE_SNAPSHOT_KEYS = {"step", "time", "grid", "points", "bounds"}  # what the Trainer records for any family
 
@@ -36,9 +36,10 @@ class Case:
     needs_labels: bool
     images_only: bool
     refuses: tuple = ()  # GAN options the family turns down (its own file tests the reasons)
+    option_steps: int = HALF  # how long test_every_gan_option_trains runs
 
 
-_RUN = dict(sample_every=3, metrics_every=0, steps=STEPS)
+_RUN = dict(sample_every=2, metrics_every=0, steps=STEPS)
 CASES = {
     "ddpm-points": Case(dict(dataset="ring8", model="ddpm", hidden=32, depth=2, batch_size=64, diffusion_steps=40,
                              sample_steps=8, lr_g=2e-3, beta1=0.9, seed=3, n_points=1000, **_RUN),
@@ -46,10 +47,12 @@ CASES = {
     "ddpm-images": Case(dict(dataset="digits", model="ddpm", image_size=8, hidden=8, batch_size=8, diffusion_steps=20,
                              sample_steps=4, seed=1, **_RUN),
                         ("chain", "chain_steps"), adversarial=False, needs_labels=False, images_only=False),
-    # 4x4 for 4 steps, then 8x8 fading in: the last two steps run at alpha 0 and 0.5
+    # 4x4 for 4 steps, then 8x8 fading in (a run must be planned past 4 steps to reach it): the GAN options run
+    # on into the fade, at alpha 0 and then 0.5
     "progan": Case(dict(dataset="digits", model="progan", image_size=8, latent_dim=4, hidden=8, batch_size=8,
-                        stage_steps=4, seed=5, **_RUN),
-                   ("resolution", "alpha"), adversarial=True, needs_labels=False, images_only=True),
+                        stage_steps=4, seed=5, **{**_RUN, "steps": 8}),
+                   ("resolution", "alpha"), adversarial=True, needs_labels=False, images_only=True,
+                   option_steps=6),
     "stylegan": Case(dict(dataset="digits", model="stylegan", image_size=8, latent_dim=4, hidden=8, depth=1,
                           batch_size=8, seed=5, **_RUN),
                      ("style_mix", "style_crossover"), adversarial=True, needs_labels=False, images_only=True),
@@ -219,7 +222,7 @@ def test_every_gan_option_trains(name, options):
     refused = set(_config(name, **options).validate())
     assert refused == set(case.refuses) & set(options)
     options = {key: value for key, value in options.items() if key not in case.refuses}
-    series = _train(_config(name, **options), STEPS).history.series
+    series = _train(_config(name, **options), case.option_steps).history.series
     assert all(math.isfinite(value) and abs(value) < 1e6 for column in series.values() for value in column)
     penalised = options.get("loss") == "wgan-gp" or "r1_gamma" in options
     assert ("penalty" in series) == penalised
