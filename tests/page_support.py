@@ -12,8 +12,33 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app.train_text import TEXT as TRAIN_TEXT
+
 ROOT = Path(__file__).resolve().parent.parent
-STEP_PATTERN = re.compile(r"Step ([\d,]+) / ([\d,]+)")
+
+
+def en(table: dict, key: str) -> str:
+    """The English text of `key` in one of the app's text tables ({key: (english, chinese)}), placeholders kept."""
+    return table[key][0]
+
+
+def zh(table: dict, key: str) -> str:
+    return table[key][1]
+
+
+def fixed_parts(text: str) -> list[str]:
+    """A table's text without its {placeholders}: the pieces that every filled-in version of it shows."""
+    return [part for part in re.split(r"\{[^{}]*\}", text) if part]
+
+
+def shows(shown: str, text: str) -> bool:
+    """Whether `shown` holds `text` from a text table, whatever its placeholders were filled with."""
+    return all(part in shown for part in fixed_parts(text))
+
+
+# "Step {step:,} / {target:,} · {status}": the step and the target, read back from the English progress text
+_STEP, _TARGET = fixed_parts(en(TRAIN_TEXT, "progress"))[:2]
+STEP_PATTERN = re.compile(re.escape(_STEP) + r"([\d,]+)" + re.escape(_TARGET) + r"([\d,]+)")
 
 
 @pytest.fixture(autouse=True)

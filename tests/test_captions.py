@@ -1,18 +1,20 @@
-"""The caption-to-image family: words in, the described shape out (gan_core/captions.py)."""
+"""The caption-to-image family: words in, the described shape out (gan_core/families/captions.py).
+
+What every family promises (a seed replays, checkpoints, resuming, GAN options, bf16) is tested once for all in
+test_family_contract.py; this file tests what only this family does.
+"""
 import random
 
 import pytest
 import torch
 
-from gan_core.families import captions
-
-from gan_core import families
-from gan_core.families.captions import (HONEST_NOTE_EN, HONEST_NOTE_ZH, caption_to_image, canonical_caption,
-                               complete_captions, label_attributes, parse_caption, random_caption, token_ids,
-                               tokenize)
 from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_payload
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.evaluation.classifier import get_classifier
+from gan_core.families import captions
+from gan_core.families.captions import (HONEST_NOTE_EN, HONEST_NOTE_ZH, caption_to_image, canonical_caption,
+                                        complete_captions, label_attributes, parse_caption, random_caption,
+                                        token_ids, tokenize)
 from gan_core.latents import LatentModel, sample_latents
 from gan_core.training import Trainer
 
@@ -28,10 +30,6 @@ def _train(config, steps):
     for _ in range(steps):
         trainer.step()
     return trainer
-
-
-def _weights(trainer):
-    return torch.cat([p.detach().flatten() for p in trainer.models.parameters()])
 
 
 # -- words ---------------------------------------------------------------------------------------------------
@@ -93,28 +91,14 @@ def test_complete_captions_fill_only_what_is_missing_and_vary_it():
 
 
 # -- the family through the real Trainer ----------------------------------------------------------------------
-def test_family_is_registered_as_an_image_only_conditional_vae():
-    family = families.get("caption")
-    assert family is not None and family.images_only and family.needs_labels and not family.adversarial
-    assert _config().is_conditional
-
 
 def test_trains_with_the_usual_vae_numbers_and_a_grid_of_named_rows():
     trainer = _train(_config(), 5)
-    for key in families.get("caption").loss_keys:
-        assert key in trainer.history.series
     snap = trainer.snapshots[-1]
     assert snap["grid"].dtype.name == "uint8" and snap["grid"].shape == (9 * 9 + 1, 8 * 9 + 1, 3)  # 9 rows of 8
     assert snap["row_captions"][0] == "red circle" and len(snap["row_captions"]) == 9
     z = trainer.fixed_noise[:4]
     assert trainer.generate(z, torch.tensor([0, 1, 2, 3])).shape == (4, 3, 8, 8)
-
-
-def test_same_seed_same_run_and_another_seed_differs():
-    a, b = _train(_config(), 6), _train(_config(), 6)
-    assert torch.equal(_weights(a), _weights(b))
-    assert a.history.series == b.history.series
-    assert not torch.equal(_weights(a), _weights(_train(_config(seed=6), 6)))
 
 
 def test_labels_mean_their_canonical_caption_and_the_caption_changes_the_picture():
@@ -141,13 +125,10 @@ def test_caption_to_image_is_seeded_and_restores_the_training_mode():
         caption_to_image(generator, "a purple elephant", n=2)
 
 
-def test_checkpoint_round_trip_samples_the_same_images(tmp_path):
+def test_a_loaded_checkpoint_draws_captions_like_its_trainer(tmp_path):
     trainer = _train(_config(), 4)
     path = save_checkpoint(trainer_payload(trainer), tmp_path / "caption.pt")
     model = LatentModel.load(load_checkpoint(path))
-    z = sample_latents(6, model.latent_dim, 1)
-    labels = torch.arange(6) * 5
-    assert torch.allclose(model.decode(z, labels), trainer.generate(z, labels).cpu(), atol=1e-6)
     assert model.n_classes == 36
     assert torch.allclose(caption_to_image(model.generator, "green box", 3, seed=4),
                           caption_to_image(trainer.generator, "green box", 3, seed=4), atol=1e-6)
@@ -155,7 +136,6 @@ def test_checkpoint_round_trip_samples_the_same_images(tmp_path):
 
 @pytest.mark.parametrize("overrides, field, words", [
     ({"dataset": "digits"}, "dataset", "shapes"),
-    ({"dataset": "ring8"}, "model", "image"),
     ({"arch": "mlp"}, "arch", "conv"),
     ({"pack": 2}, "pack", "discriminator"),
     ({"n_critic": 2}, "n_critic", "discriminator"),

@@ -11,6 +11,8 @@ import time
 import pytest
 
 from app.train_panel import keep_chart_view
+from app.train_text import TEXT
+from tests.page_support import en
 from tests.test_page_train import open_train, progress, tiny, wait_until
 
 
@@ -100,7 +102,7 @@ def test_page_refreshes_the_picture_every_second_and_the_charts_on_their_own_clo
     assert progress(at)[0] > step_before  # the counter follows the run on every refresh...
     assert chart_specs(at)["train_view_points"] == before  # ...the 2-D view waits for its tick
     at.button(key="train_pause").click().run()
-    wait_until(at, lambda a: "paused" in progress(a)[2])
+    wait_until(at, lambda a: en(TEXT, "status_paused") in progress(a)[2])
     assert chart_specs(at)["train_view_points"] != before  # paused: the latest picture at once
     at.button(key="train_stop").click().run()
 
@@ -115,7 +117,7 @@ def test_a_queued_run_refreshes_only_its_place_in_line(clocks, record_clocks):
     at.button(key="train_start").click().run()
     record_clocks()
     at.button(key="train_start").click().run()  # one slot on this server: the second run waits, and is watched
-    assert any("position 1" in info.value for info in at.info)
+    assert any(en(TEXT, "queued_behind").format(position=1) in info.value for info in at.info)
     picture = clocks.index(("_live_picture", app.train_panel.QUEUED_REFRESH_SECONDS))
     assert clocks[picture + 1] == ("_live_charts", None)  # its charts wait for the run to start
     for job in app.train_panel.job_manager().jobs():

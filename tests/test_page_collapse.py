@@ -4,11 +4,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app.collapse_text import TEXT
 from gan_core.checkpoints import save_checkpoint, trainer_payload
 from gan_core.evaluation.compare import collapse_lab_runs, demo_stands_in
 from gan_core.evaluation.evaluate import quick_metrics
 from gan_core.store import DEMO_DIR
 from gan_core.training import Trainer
+from tests.page_support import en, shows, zh
 
 SELECTION = "collapse_runs"
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
@@ -54,22 +56,23 @@ def test_two_runs_render_table_and_charts_in_both_languages(saved_runs):
     charts = at.get("plotly_chart")
     assert len(charts) >= 4  # two scatters, the mode histogram, the curves
     assert not at.error
-    assert {button.proto.label for button in at.get("download_button")} == {"Download CSV", "Download JSON"}
+    assert {button.proto.label for button in at.get("download_button")} == {en(TEXT, "download_csv"),
+                                                                      en(TEXT, "download_json")}
 
     at.session_state["lang"] = "zh"
     at.run()
     assert not at.exception
-    assert at.title[0].value == "模式崩溃"
+    assert at.title[0].value == zh(TEXT, "title")
     assert any(str(label).startswith("覆盖的模式数") for label in at.table[0].value.index)
 
 
 def test_fewer_than_two_or_more_than_four_runs_show_a_message(saved_runs):
     at = _select(_open_page(), [saved_runs["tiny-0"]])
-    assert any("at least 2" in info.value for info in at.info)
+    assert any(shows(info.value, en(TEXT, "too_few")) for info in at.info)
     assert len(at.table) == 0 and len(at.get("plotly_chart")) == 0
 
     at = _select(at, [saved_runs[f"tiny-{i}"] for i in range(5)])
-    assert any("at most 4" in warning.value for warning in at.warning)
+    assert any(shows(warning.value, en(TEXT, "too_many")) for warning in at.warning)
     assert len(at.table) == 0 and len(at.get("plotly_chart")) == 0
 
 
@@ -102,7 +105,7 @@ def test_collapse_lab_button_submits_jobs(saved_runs, reuse):
             assert len(jobs) == min(limit, 4 - stand_ins)
         else:  # four runs, three slots: three submitted, one waits for a free slot
             assert len(jobs) == limit and "lab-ring8-vae-s0" not in names
-            assert any("wait" in info.value for info in at.info)
+            assert any(shows(info.value, en(TEXT, "lab_limit")) for info in at.info)
             job_manager().stop(jobs[0].id)  # a slot frees up: the next page run submits the waiting arm
             jobs[0].join(timeout=10)
             at.run()

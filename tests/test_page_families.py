@@ -4,14 +4,8 @@ Tiny runs of the family presets (few steps, small nets) through the real page wi
 """
 from __future__ import annotations
 
-import pytest
-
-from tests.test_page_train import open_train, progress, wait_until
-
-
-@pytest.fixture(autouse=True)
-def runs_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("LATENT_LAB_RUNS", str(tmp_path / "runs"))
+from app.train_text import FAMILY_EXPLAIN, FAMILY_TRACE_TEXT, TEXT
+from tests.page_support import en, open_train, progress, runs_dir, shows, wait_until  # noqa: F401  (runs_dir: autouse)
 
 
 def start(preset: str, **fields):
@@ -22,7 +16,7 @@ def start(preset: str, **fields):
     at.run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     at.button(key="train_start").click().run()
-    wait_until(at, lambda a: "finished" in progress(a)[2], timeout=60)
+    wait_until(at, lambda a: en(TEXT, "status_finished") in progress(a)[2], timeout=60)
     return at
 
 
@@ -42,19 +36,20 @@ def test_diffusion_on_points_has_its_loss_chain_and_no_discriminator():
     keys = chart_keys(at)
     assert "train_chart_loss" in keys and "train_chart_d" not in keys  # no D(x) chart: there is no D
     text = markdown(at)
-    assert "Denoising, from pure noise" in text
-    assert "diffusion model" in text and "two-player game" not in text
+    assert en(TEXT, "family_chain") in text
+    assert FAMILY_EXPLAIN["ddpm"][0] in text and en(TEXT, "explain_gan_game") not in text
 
 
 def test_progressive_gan_plots_resolution_and_fade_in():
     at = start("digits-progan", stage_steps=4, hidden=8, sample_every=4)
     assert "train_chart_family" in chart_keys(at)
     captions = " ".join(c.value for c in at.caption)
-    assert "Current resolution:" in captions and "fade-in" in captions
+    assert shows(captions, en(TEXT, "family_resolution"))
 
 
 def test_translation_shows_held_out_translations_with_row_names():
     at = start("digits-pix2pix", sample_every=4, hidden=8)
-    assert "Translations of held-out images" in markdown(at)
-    assert "source / output / real target" in " ".join(c.value for c in at.caption)
+    assert en(TEXT, "family_translation") in markdown(at)
+    rows = " / ".join(en(FAMILY_TRACE_TEXT, f"row_{row}") for row in ("source", "output", "target"))
+    assert rows in " ".join(c.value for c in at.caption)
     assert "train_chart_family" in chart_keys(at)  # the L1 term has its own curve

@@ -6,6 +6,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app.home_text import TEXT
+from app.train_text import TEXT as TRAIN_TEXT
+from tests.page_support import en
+
 ROOT = Path(__file__).resolve().parent.parent
 ONE_CLICK = ("ring8-vanilla", "ring8-fixed", "digits-gan", "digits-vae")
 
@@ -32,11 +36,11 @@ def table_rows(at: AppTest) -> list[dict]:
 def test_home_explains_and_offers_presets():
     at = open_home()
     text = " ".join(m.value for m in at.markdown)
-    for idea in ("two-player game", "KL", "mode collapse", "class label", "latent space", "Diffusion",
-                 "Why there is no neural style transfer"):
-        assert idea in text, idea
+    for idea in ("what_gan", "what_vae", "what_collapse", "what_conditional", "what_latent", "what_family",
+                 "what_style_transfer"):
+        assert en(TEXT, idea) in text, idea
     for preset in ONE_CLICK:
-        assert at.button(key=f"home_preset_{preset}").label == "Start"
+        assert at.button(key=f"home_preset_{preset}").label == en(TEXT, "open")
 
 
 def test_checkpoint_table_lists_demos_and_saved_runs(runs_dir):
@@ -54,14 +58,15 @@ def test_checkpoint_table_lists_demos_and_saved_runs(runs_dir):
 
     at = open_home()
     rows = table_rows(at)
-    by_name = {row["Name"]: row for row in rows}
-    assert by_name["my-run"] == {"Name": "my-run", "Source": "saved", "Dataset": "ring8", "Model": "gan",
-                                 "Loss": "ns", "Steps": 3}
+    name, source, model, steps = (en(TEXT, f"col_{column}") for column in ("name", "source", "model", "steps"))
+    by_name = {row[name]: row for row in rows}
+    assert by_name["my-run"] == {name: "my-run", source: en(TEXT, "source_saved"), en(TEXT, "col_dataset"): "ring8",
+                                 model: "gan", en(TEXT, "col_loss"): "ns", steps: 3}
     demos = [c.name for c in list_checkpoints() if c.source == "demo"]
     assert len(demos) == len(list(DEMO_DIR.glob("*.pt")))
-    assert [row["Name"] for row in rows if row["Source"] == "demo"] == demos  # demo files read fine
+    assert [row[name] for row in rows if row[source] == en(TEXT, "source_demo")] == demos  # demo files read fine
     if "digits-vae" in by_name:
-        assert by_name["digits-vae"]["Model"] == "vae" and by_name["digits-vae"]["Steps"] > 0
+        assert by_name["digits-vae"][model] == "vae" and by_name["digits-vae"][steps] > 0
     notes = [c.value for c in at.caption if "broken" in c.value]
     assert len(notes) == 1 and "not a readable checkpoint" in notes[0]  # one line, no exception
 
@@ -72,7 +77,7 @@ def test_no_checkpoints_shows_an_empty_state(monkeypatch, tmp_path):
     monkeypatch.setattr(store, "DEMO_DIR", tmp_path / "no-demos")
     at = open_home()
     assert not at.dataframe
-    assert any("No checkpoints yet" in i.value for i in at.info)
+    assert any(en(TEXT, "checkpoints_empty") in i.value for i in at.info)
 
 
 def test_preset_button_opens_train_with_it_selected_and_running():
@@ -81,7 +86,7 @@ def test_preset_button_opens_train_with_it_selected_and_running():
     at = open_home()
     at.button(key="home_preset_ring8-fixed").click().run()
     assert not at.exception
-    assert at.title[0].value == "Train a GAN or a VAE"
+    assert at.title[0].value == en(TRAIN_TEXT, "title")
     assert at.selectbox(key="train_preset").value == "ring8-fixed"
     from gan_core.presets import preset_config
 

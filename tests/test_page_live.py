@@ -13,7 +13,8 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from tests.page_support import STEP_PATTERN, open_train, runs_dir, wait_until  # noqa: F401  (runs_dir: autouse)
+from app.train_text import TEXT
+from tests.page_support import STEP_PATTERN, en, open_train, runs_dir, shows, wait_until  # noqa: F401  (runs_dir: autouse)
 
 
 def start_tiny(at: AppTest, model: str = "gan") -> None:
@@ -51,7 +52,7 @@ def pause(at: AppTest) -> int:
     wait_until(at, lambda a: at.get("progress") and step_now(a)[0] >= 10)
     at.button(key="train_pause").click().run()
     step, text = step_now(at)
-    assert "paused" in text
+    assert en(TEXT, "status_paused") in text
     return step
 
 
@@ -92,7 +93,7 @@ def test_live_settings_apply_mark_the_charts_and_explain_bad_values():
     wait_until(at, lambda a: at.get("progress") and step_now(a)[0] >= 5)
     job = the_job()
     assert at.number_input(key="train_live_lr_g").value == pytest.approx(1e-4)  # the run's own settings
-    assert any("next run" in c.value for c in at.caption)  # the form says it is for the next run
+    assert any(en(TEXT, "settings_next_run") in c.value for c in at.caption)  # the form says it is for the next run
 
     at.number_input(key="train_live_lr_g").set_value(1e-3)
     at.button(key="train_live_apply").click().run()
@@ -149,14 +150,14 @@ def test_a_diverged_run_is_explained_and_its_last_good_weights_can_be_saved(runs
     assert job.status == "failed"
     errors = [e.value for e in at.error]
     assert any("diverged" in e and "Try a smaller learning rate" in e for e in errors), errors
-    assert any("rolled back" in i.value and "Save" in i.value for i in at.info)
-    assert "failed" in step_now(at)[1]
+    assert any(en(TEXT, "diverged_hint") in i.value for i in at.info)
+    assert en(TEXT, "status_failed") in step_now(at)[1]
     assert at.button(key="train_pause").disabled and at.button(key="train_step").disabled
     assert not at.button(key="train_save").disabled
 
     at.text_input(key="train_save_name").input("last good").run()
     at.button(key="train_save").click().run()
-    assert any("Saved" in s.value for s in at.success)
+    assert any(shows(s.value, en(TEXT, "saved")) for s in at.success)
     from gan_core.checkpoints import load_checkpoint
 
     saved = load_checkpoint(runs_dir / "last-good.pt")

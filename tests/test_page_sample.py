@@ -6,11 +6,13 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from app.sample_text import TEXT
 from gan_core.checkpoints import save_checkpoint, trainer_payload
 from gan_core.cli import main
 from gan_core.config import TrainConfig
 from gan_core.latents import LatentModel
 from gan_core.training import Trainer
+from tests.page_support import en, shows, zh
 
 CONV = dict(dataset="digits", image_size=8, hidden=8, batch_size=16, steps=3, sample_every=100, metrics_every=0,
             seed=1)
@@ -55,8 +57,10 @@ def open_model(at, name):
     return ok(at)
 
 
-def open_tab(at, english_label):
-    label = next(tab.label for tab in at.tabs if english_label in tab.label)
+def open_tab(at, key):
+    """Open the tab labelled with TEXT[key]."""
+    label = en(TEXT, key)
+    assert label in [tab.label for tab in at.tabs], label
     at.session_state["sample_tab"] = label
     return ok(at.run())
 
@@ -99,7 +103,7 @@ def test_sample_grid_equals_cli_sample(app, runs, tmp_path):
     ok(app)
     assert len(images(app)) == 1 and images(app)[0].proto.imgs[0].url.endswith(".png")
     caption = images(app)[0].proto.imgs[0].caption
-    assert "seed 17" in caption and "0 to 8" in caption
+    assert caption == en(TEXT, "grid_caption").format(last=8, seed=17)
     out = tmp_path / "x.npy"
     assert main(["sample", str(runs / "t-gan.pt"), "--n", "9", "--seed", "17", "--truncation", "0.6",
                  "--out", str(out), "--quiet"]) == 0
@@ -117,7 +121,8 @@ def test_sample_controls(app):
     ok(app)
     assert app.number_input(key="sample_seed").value != 5 or images(app)[0].proto.imgs[0].url != before
     app.slider(key="sample_side").set_value(4).run()
-    assert "0 to 15" in ok(app).get("image")[0].proto.imgs[0].caption
+    caption = ok(app).get("image")[0].proto.imgs[0].caption
+    assert caption == en(TEXT, "grid_caption").format(last=15, seed=app.number_input(key="sample_seed").value)
     app.slider(key="sample_psi").set_value(0.3).run()
     ok(app)
     assert len(app.get("download_button")) == 3
@@ -125,7 +130,7 @@ def test_sample_controls(app):
 
 def test_interpolation_controls(app):
     open_model(app, "t-gan")
-    open_tab(app, "Interpolate")
+    open_tab(app, "tab_interpolate")
     assert len(images(app)) == 3  # lerp strip, slerp strip, GIF
     assert len(charts(app)) == 1  # |z| along both walks
     app.slider(key="interp_steps").set_value(5).run()
@@ -139,14 +144,14 @@ def test_interpolation_controls(app):
 
 def test_blend_arithmetic_and_edit_controls(app):
     open_model(app, "t-gan")
-    open_tab(app, "blend")
+    open_tab(app, "tab_blend")
     for key, value in (("blend_tl", 9), ("blend_br", 10)):
         app.number_input(key=key).set_value(value).run()
     app.slider(key="blend_size").set_value(3).run()
     ok(app)
     assert len(images(app)) == 1
 
-    open_tab(app, "Arithmetic")  # class means of a GAN: the digits classifier labels its samples
+    open_tab(app, "tab_arithmetic")  # class means of a GAN: the digits classifier labels its samples
     assert [app.selectbox(key=f"arith_{t}_src").value for t in "abc"] == ["class", "class", "seed"]
     assert len(images(app)) == 4
     app.selectbox(key="arith_a_class").set_value(3).run()
@@ -156,7 +161,7 @@ def test_blend_arithmetic_and_edit_controls(app):
     ok(app)
     assert len(images(app)) == 4
 
-    open_tab(app, "Edit")
+    open_tab(app, "tab_edit")
     assert len(charts(app)) == 1  # explained variance
     first = images(app)[1].proto.imgs[0].url  # [original, edited, sweep, direction rows]
     app.slider(key="edit_dim_0").set_value(2.0).run()
@@ -176,19 +181,19 @@ def test_blend_arithmetic_and_edit_controls(app):
 def test_conditional_model_rows_and_class(app):
     open_model(app, "t-cgan")
     caption = images(app)[0].proto.imgs[0].caption
-    assert "Row = class" in caption
+    assert shows(caption, en(TEXT, "rows_caption"))
     app.toggle(key="sample_class_rows").set_value(False).run()
     app.selectbox(key="sample_class").set_value(7).run()
     ok(app)
     assert any("--label 7" in c.value for c in app.caption)
-    open_tab(app, "Interpolate")
-    open_tab(app, "Arithmetic")
-    assert not app.selectbox(key="arith_a_src").options.__contains__("the mean of a class")
+    open_tab(app, "tab_interpolate")
+    open_tab(app, "tab_arithmetic")
+    assert en(TEXT, "src_class") not in app.selectbox(key="arith_a_src").options
 
 
 def test_vae_encode_reconstruct_and_manifold(app):
     open_model(app, "t-vae")
-    open_tab(app, "Encode real images")
+    open_tab(app, "tab_real")
     assert len(charts(app)) == 1  # the manifold map with the codes of real data
     app.number_input(key="real_a").set_value(10).run()
     app.number_input(key="real_b").set_value(20).run()
@@ -209,11 +214,11 @@ def test_points_model_scatter_and_warp(app):
     open_model(app, "t-ring")
     assert len(charts(app)) == 2  # latent plane and data space
     data = charts(app)[1].proto.spec
-    assert "z[0] = const" in data
+    assert en(TEXT, "grid_lines_x") in data
     app.slider(key="sample_extent").set_value(1.5).run()
     app.slider(key="sample_points").set_value(300).run()
     ok(app)
-    for tab in ("Interpolate", "blend", "Arithmetic", "Edit"):
+    for tab in ("tab_interpolate", "tab_blend", "tab_arithmetic", "tab_edit"):
         open_tab(app, tab)
         assert charts(app)
 
@@ -237,15 +242,13 @@ def test_upload_of_a_real_checkpoint_works(app, runs):
 
 
 def test_every_tab_in_chinese(app):
-    from app.sample_text import TEXT
-
     open_model(app, "t-vae")
     app.session_state["lang"] = "zh"  # the sidebar's language radio (key "lang")
     app.run()
     ok(app)
-    assert app.title[0].value == TEXT["title"][1]
+    assert app.title[0].value == zh(TEXT, "title")
     labels = [tab.label for tab in app.tabs]
-    assert labels[-1] == TEXT["tab_real"][1]
+    assert labels[-1] == zh(TEXT, "tab_real")
     for label in labels:
         app.session_state["sample_tab"] = label
         ok(app.run())
@@ -255,6 +258,6 @@ def test_every_tab_in_chinese(app):
 def test_points_vae_with_a_one_dimensional_latent(app):
     open_model(app, "t-line")
     assert len(charts(app)) == 2
-    for tab in ("Interpolate", "blend", "Arithmetic", "Edit", "Encode real data"):
+    for tab in ("tab_interpolate", "tab_blend", "tab_arithmetic", "tab_edit", "tab_real_points"):
         open_tab(app, tab)
         assert charts(app)

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.page_support import open_train, progress, runs_dir, wait_until  # noqa: F401  (runs_dir: autouse)
+from app.train_text import TEXT
+from tests.page_support import en, open_train, progress, runs_dir, shows, wait_until, zh  # noqa: F401  (runs_dir: autouse)
 
 
 def tiny(at: AppTest, steps: int = 20_000) -> None:
@@ -46,7 +47,7 @@ def test_start_pause_step_resume_save_stop(runs_dir, workers):
 
     wait_until(at, lambda a: progress(a)[0] >= 30)
     step, target, text = progress(at)
-    assert target == 20_000 and "training" in text
+    assert target == 20_000 and en(TEXT, "status_running") in text
     wait_until(at, lambda a: progress(a)[0] > step)  # the count keeps rising between reruns
     assert len(at.get("plotly_chart")) >= 4  # 2-D view, losses, D outputs, gradient norms
     assert len(my_jobs()) == 1
@@ -54,7 +55,7 @@ def test_start_pause_step_resume_save_stop(runs_dir, workers):
 
     at.button(key="train_pause").click().run()
     paused_at, _, text = progress(at)
-    assert "paused" in text
+    assert en(TEXT, "status_paused") in text
     time.sleep(0.6)
     at.run()
     assert progress(at)[0] == paused_at  # paused means paused
@@ -71,7 +72,7 @@ def test_start_pause_step_resume_save_stop(runs_dir, workers):
     assert timeline[0].value == paused_at + 2  # a single step takes a snapshot, so the view shows its effect
     timeline[0].set_value(1).run()
     assert not at.exception
-    assert any(m.value.startswith("**Real points, generated points and D's opinion (step 1)") for m in at.markdown)
+    assert any(m.value.startswith("**" + en(TEXT, "points_title").format(step=1)) for m in at.markdown)
 
     at.button(key="train_resume").click().run()
     wait_until(at, lambda a: progress(a)[0] > paused_at + 2)
@@ -79,22 +80,22 @@ def test_start_pause_step_resume_save_stop(runs_dir, workers):
     at.text_input(key="train_save_name").input("lesson 1").run()
     at.button(key="train_save").click().run()
     assert not at.exception
-    assert any("Saved" in s.value for s in at.success)
+    assert any(shows(s.value, en(TEXT, "saved")) for s in at.success)
     saved = list(runs_dir.glob("*.pt"))
     assert [p.name for p in saved] == ["lesson-1.pt"]
     from gan_core.checkpoints import load_checkpoint
 
     assert load_checkpoint(saved[0]).step > paused_at
-    assert progress(at)[2].find("training") >= 0  # saving does not interrupt training
+    assert en(TEXT, "status_running") in progress(at)[2]  # saving does not interrupt training
 
     job_id = at.session_state["train_job_id"]  # the run survives a visit to another page
     at.switch_page("pages/home.py").run()
     at.switch_page("pages/train.py").run()
-    assert at.session_state["train_job_id"] == job_id and "training" in progress(at)[2]
+    assert at.session_state["train_job_id"] == job_id and en(TEXT, "status_running") in progress(at)[2]
 
     at.button(key="train_stop").click().run()
     step, _, text = progress(at)
-    assert "stopped" in text
+    assert en(TEXT, "status_stopped") in text
     assert at.button(key="train_stop").disabled and at.button(key="train_pause").disabled
     time.sleep(0.3)
     at.run()
@@ -138,17 +139,17 @@ def test_chinese_messages_and_warnings():
     at.number_input(key="train_pack").set_value(3).run()
     in_chinese(at)
     assert not at.exception
-    assert at.title[0].value == "训练 GAN 或 VAE"
+    assert at.title[0].value == zh(TEXT, "title")
     assert any("倍数" in e.value for e in at.error)  # the pack problem, explained in Chinese
 
     at = open_train()
     at.selectbox(key="train_loss").set_value("minimax").run()
-    assert any("saturating" in w.value for w in at.warning)
+    assert any(en(TEXT, "warn_minimax") in w.value for w in at.warning)
     assert not at.button(key="train_start").disabled  # a teaching warning, Start still allowed
     in_chinese(at)
     assert not at.exception
-    assert any("饱和" in w.value for w in at.warning)
-    assert any("我在看什么" in h.value for h in at.subheader)
+    assert any(zh(TEXT, "warn_minimax") in w.value for w in at.warning)
+    assert any(zh(TEXT, "explain_title") in h.value for h in at.subheader)
     # pickers keep their values across a language switch (their labels do not depend on the language)
     at.session_state["lang"] = "en"
     at.run()
@@ -162,7 +163,7 @@ def test_missing_dataset_files_are_one_sentence(tmp_path):
     at.selectbox(key="train_dataset").set_value("mnist").run()
     assert not at.exception
     assert at.button(key="train_start").disabled  # no data folder yet
-    assert any("data folder" in e.value.lower() or "files on this computer" in e.value for e in at.error)
+    assert any("data folder" in e.value.lower() or shows(e.value, en(TEXT, "data_root_missing")) for e in at.error)
     at.text_input(key="train_data_root").input(str(tmp_path / "nowhere")).run()
     assert not at.exception
     errors = [e.value for e in at.error]
@@ -188,7 +189,7 @@ def test_queue_position_run_picker_and_job_limit():
     at.button(key="train_start").click().run()  # one slot on this server: the second run waits
     assert not at.exception
     infos = [i.value for i in at.info]
-    assert any("position 1" in text for text in infos), infos
+    assert any(en(TEXT, "queued_behind").format(position=1) in text for text in infos), infos
     picker = at.selectbox(key="train_watch")
     assert len(picker.options) == 2
     at.button(key="train_start").click().run()
@@ -200,7 +201,7 @@ def test_queue_position_run_picker_and_job_limit():
     picker = at.selectbox(key="train_watch")
     picker.set_value(first.id).run()
     assert at.session_state["train_job_id"] == first.id
-    assert "training" in progress(at)[2] or "waiting" in progress(at)[2]
+    assert en(TEXT, "status_running") in progress(at)[2] or en(TEXT, "status_queued") in progress(at)[2]
 
 
 def test_failed_run_shows_its_error():
@@ -227,7 +228,7 @@ def test_failed_run_shows_its_error():
     assert not at.exception
     errors = [e.value for e in at.error]
     assert any("diverged at step 7" in e and "smaller learning rate" in e for e in errors), errors
-    assert "failed" in progress(at)[2]
+    assert en(TEXT, "status_failed") in progress(at)[2]
 
 
 def test_continue_from_a_checkpoint(runs_dir):
@@ -247,8 +248,8 @@ def test_continue_from_a_checkpoint(runs_dir):
     at.number_input(key="train_resume_steps").set_value(10).run()
     at.button(key="train_resume_start").click().run()
     assert not at.exception
-    assert any("Continuing tiny" in s.value for s in at.success)
-    wait_until(at, lambda a: "finished" in progress(a)[2])
+    assert any(en(TEXT, "resume_started").format(name="tiny", steps=10) in s.value for s in at.success)
+    wait_until(at, lambda a: en(TEXT, "status_finished") in progress(a)[2])
     step, target, _ = progress(at)
     assert (step, target) == (15, 15)
 
@@ -326,10 +327,10 @@ def test_every_kind_of_run_draws_its_live_panel(dataset, model, loss):
     assert charts
     titles = " ".join(m.value for m in at.markdown)
     if model == "vae":
-        assert "Where the encoder puts real data" in titles  # the latent-space map
+        assert shows(titles, en(TEXT, "codes_title"))  # the latent-space map
     if dataset == "digits":
         assert at.get("image"), "no sample grid"
     if loss in ("wgan-gp", "hinge"):
-        assert not any("0.5 = D cannot tell" in str(c.proto.spec) for c in at.get("plotly_chart"))
+        assert not any(en(TEXT, "equilibrium") in str(c.proto.spec) for c in at.get("plotly_chart"))
     at.button(key="train_stop").click().run()
     assert not at.exception

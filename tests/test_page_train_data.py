@@ -16,7 +16,9 @@ import numpy as np
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from tests.page_support import ROOT, STEP_PATTERN, runs_dir  # noqa: F401  (runs_dir: autouse)
+from app.train_text import USER_DATA_TEXT as TEXT
+from gan_core.data import MAX_DRAWN_POINTS, MIN_DRAWN_POINTS, SERVER_PATH_REFUSED
+from tests.page_support import ROOT, STEP_PATTERN, en, runs_dir, shows, zh  # noqa: F401  (runs_dir: autouse)
 from tests.page_support import open_train as open_train_page
 
 
@@ -80,13 +82,14 @@ def heart_strokes() -> list:
 def test_draw_mode_blocks_start_until_there_are_points_then_trains_on_them():
     at = open_train("points:drawn")
     assert at.button(key="train_start").disabled
-    assert "Draw at least 8 points first (you have 0)" in texts(at)
+    assert en(TEXT, "need_points").format(min=8, n=0) in texts(at)
     assert at.get("bidi_component") or [e for e in at.main if getattr(e, "key", None) == "train_user_canvas"]
 
     at.session_state["train_user_draw"] = {"version": 0, "strokes": heart_strokes()}  # what the canvas sends
     at.run()
     assert not at.exception
-    assert "**40** points drawn" in texts(at) and "σ =" in texts(at)
+    assert en(TEXT, "draw_count").format(n=40, min=MIN_DRAWN_POINTS, max=MAX_DRAWN_POINTS) in texts(at)
+    assert shows(texts(at), en(TEXT, "jitter_note"))
     assert not at.button(key="train_start").disabled
     at.button(key="train_start").click().run()
     assert not at.exception
@@ -113,7 +116,7 @@ def test_shapes_undo_and_clear_change_the_drawing():
     drawing = at.session_state["train_user_draw"]
     assert drawing["version"] == 1 and len(drawing["strokes"]) == 4  # face, two eyes, mouth
     total = sum(len(stroke) for stroke in drawing["strokes"])
-    assert f"**{total}** points drawn" in texts(at)
+    assert en(TEXT, "draw_count").format(n=total, min=MIN_DRAWN_POINTS, max=MAX_DRAWN_POINTS) in texts(at)
     assert not at.button(key="train_start").disabled
 
     at.button(key="train_user_undo").click().run()
@@ -126,7 +129,8 @@ def test_shapes_undo_and_clear_change_the_drawing():
     at.session_state["lang"] = "zh"  # the panel speaks Chinese too (the sidebar's radio sets this key)
     at.run()
     assert not at.exception
-    assert "请先画至少 8 个点（现在有 0 个）。" in texts(at) and at.button(key="train_user_clear").label == "清空"
+    assert zh(TEXT, "need_points").format(min=8, n=0) in texts(at)
+    assert at.button(key="train_user_clear").label == zh(TEXT, "clear")
 
 
 def _canvas_script():
@@ -159,7 +163,7 @@ def test_the_canvas_handler_takes_only_current_well_formed_drawings():
 def test_a_bad_csv_shows_one_error_and_a_good_one_trains():
     at = open_train("points:csv")
     assert at.button(key="train_start").disabled
-    assert "Choose a CSV file of points first" in texts(at)
+    assert en(TEXT, "csv_need") in texts(at)
     at.file_uploader(key="train_user_csv_file").set_value(("pts.csv", b"x,y\n1,2\n3,abc\n", "text/csv")).run()
     assert not at.exception
     assert any("Row 3 of the CSV file holds 'abc' where y should be a number" in e.value for e in at.error)
@@ -168,7 +172,7 @@ def test_a_bad_csv_shows_one_error_and_a_good_one_trains():
     rows = "\n".join(f"{np.cos(a):.3f};{np.sin(a):.3f}".replace(".", ",") for a in np.linspace(0, 6, 30))
     at.file_uploader(key="train_user_csv_file").set_value(("ring.csv", ("x;y\n" + rows).encode(), "text/csv")).run()
     assert not at.exception and not at.error
-    assert "**ring.csv**: 30 points" in texts(at)
+    assert shows(texts(at), en(TEXT, "csv_using")) and "**ring.csv**: 30 points" in texts(at)
     assert at.get("plotly_chart"), "no preview of the CSV's points"
     at.button(key="train_start").click().run()
     wait_for_steps(at, 5)
@@ -195,16 +199,16 @@ def test_an_uploaded_zip_shows_a_preview_with_its_classes_and_trains():
     at = open_train("upload:images")
     at.number_input(key="train_batch_size").set_value(8)
     at.selectbox(key="train_image_size").set_value(8).run()
-    assert "Upload some images first" in texts(at) and at.button(key="train_start").disabled
+    assert en(TEXT, "upload_need") in texts(at) and at.button(key="train_start").disabled
     colours = {"red": (220, 20, 20), "blue": (20, 20, 220)}
     pictures = {f"toys/{kind}/{i}.png": png(colour) for kind, colour in colours.items() for i in range(5)}
     pictures["toys/readme.txt"] = b"not a picture"
     at.file_uploader(key="train_user_images").set_value(("toys.zip", zipped(pictures), "application/zip")).run()
     assert not at.exception and not at.error
     shown = texts(at)
-    assert "**10 images** from toys.zip, resized to 8×8, in colour" in shown
-    assert "Class folders found: blue (5), red (5)" in shown
-    assert "Files that are not readable pictures were skipped: 1." in shown
+    assert shows(shown, en(TEXT, "upload_using")) and "**10 images** from toys.zip, resized to 8×8, in colour" in shown
+    assert en(TEXT, "classes").format(names="blue (5), red (5)") in shown
+    assert en(TEXT, "skipped").format(n=1) in shown
     assert at.get("image"), "no preview grid"
     at.button(key="train_start").click().run()
     wait_for_steps(at, 2)
@@ -222,7 +226,7 @@ def test_unsafe_and_mixed_uploads_are_refused_in_one_sentence():
     at.file_uploader(key="train_user_images").set_value(
         [("a.zip", zipped({"a.png": png((9, 9, 9))}), "application/zip"), ("b.png", png((1, 1, 1)), "image/png")]).run()
     assert not at.exception
-    assert any("either one zip file or several pictures" in e.value for e in at.error)
+    assert any(en(TEXT, "upload_mixed") in e.value for e in at.error)
 
 
 # -- the edge: no server paths ---------------------------------------------------------------------------------
@@ -274,11 +278,11 @@ def test_a_folder_dataset_is_refused_everywhere_with_one_sentence(tmp_path):
                              default_timeout=60).run()  # ... the app never
     assert not at.exception, at.exception
     lines = [m.value for m in at.markdown]
-    assert lines[0].startswith("form: The app trains only on data you draw or upload")
+    assert lines[0] == "form: " + en(TEXT, "refused_folder")
     assert lines[1:3] == ["start: refused", "continue: refused"]
-    assert lines[3].startswith("state: The app trains only on data you draw or upload")
+    assert lines[3] == "state: " + SERVER_PATH_REFUSED  # app.state raises gan_core's sentence
     errors = [e.value for e in at.error]
-    assert len(errors) == 2 and all("server's own disk" in e and "\n" not in e for e in errors)
+    assert len(errors) == 2 and all(en(TEXT, "refused_folder") in e and "\n" not in e for e in errors)
     from app.state import job_manager
 
     assert job_manager().jobs() == []

@@ -1,4 +1,7 @@
-"""bf16 mixed precision: validated, really on inside a step, fp32 weights and numbers, and fp32 for old checkpoints."""
+"""bf16 mixed precision: validated, really on inside a step, fp32 weights and numbers, and fp32 for old checkpoints.
+
+Every model family training in bf16 is part of test_family_contract.py (it imports `_all_fp32` from here).
+"""
 import math
 import warnings
 
@@ -44,22 +47,6 @@ def test_validate_refuses_other_precisions_in_one_sentence(bad):
     assert len(message.splitlines()) == 1 and message.endswith(".")
     for good in PRECISIONS:
         assert "precision" not in TrainConfig(precision=good).validate()
-
-
-@pytest.mark.parametrize("model", ["ddpm", "progan", "stylegan", "stackgan", "pix2pix", "cyclegan", "caption"])
-def test_every_family_trains_in_bf16(model):
-    """Each family's own step runs under autocast too (stylegan once mixed a bf16 w into its float32 average)."""
-    config = TrainConfig(dataset="shapes" if model in ("stackgan", "caption") else "digits", model=model,
-                         image_size=16 if model == "stackgan" else 8, hidden=8, latent_dim=4, batch_size=8, steps=3,
-                         sample_every=1000,
-                         metrics_every=0, precision="bf16")
-    from gan_core.training import Trainer
-
-    trainer = Trainer(config.check())
-    assert trainer.precision == "bf16"
-    values = _run(trainer, 3)
-    assert values and all(math.isfinite(v) for v in values.values())
-    assert _all_fp32(trainer)
 
 
 @pytest.mark.parametrize("overrides", [{}, TINY_DIGITS], ids=["ring8-gan", "digits-vae"])
@@ -201,14 +188,15 @@ def test_share_links_carry_precision_and_refuse_other_values():
 
 
 def test_train_page_shows_the_precision_choice(monkeypatch, tmp_path):
+    from app.train_text import TEXT
+    from tests.page_support import en
     from tests.test_page_train import open_train
 
     monkeypatch.setenv("LATENT_LAB_RUNS", str(tmp_path / "runs"))
     at = open_train()
     picker = at.selectbox(key="train_precision")
     assert picker.value == "fp32" and list(picker.options) == ["fp32", "bf16"]
-    assert "bf16 mixed precision" in picker.label and "faster" in picker.label
-    assert "bfloat16" in picker.help and "32-bit" in picker.help
+    assert picker.label == en(TEXT, "precision") and picker.help == en(TEXT, "precision_help")
     picker.set_value("bf16").run()
     assert not at.exception and not at.error
     assert any("bf16" in caption.value for caption in at.caption)  # the settings summary names it
@@ -254,6 +242,8 @@ def test_a_job_says_when_bf16_fell_back_and_the_page_tells_the_student(bf16_refu
 
 
 def test_train_page_says_when_a_run_fell_back_to_fp32(monkeypatch, tmp_path, bf16_refused):
+    from app.train_text import TEXT
+    from tests.page_support import en
     from tests.test_page_train import open_train, progress, tiny, wait_until
 
     monkeypatch.setenv("LATENT_LAB_RUNS", str(tmp_path / "runs"))
@@ -264,5 +254,5 @@ def test_train_page_says_when_a_run_fell_back_to_fp32(monkeypatch, tmp_path, bf1
         warnings.simplefilter("ignore", RuntimeWarning)
         at.button(key="train_start").click().run()
         wait_until(at, lambda a: progress(a)[0] >= 2)
-    assert any("cannot train in bf16" in info.value for info in at.info)
+    assert any(en(TEXT, "bf16_fallback") in info.value for info in at.info)
     at.button(key="train_stop").click().run()

@@ -1,11 +1,15 @@
-"""Progressive GAN family: the stage schedule, fade-in in both networks, buffers that resume, checkpoints."""
+"""Progressive GAN family: the stage schedule, fade-in in both networks, buffers that resume, checkpoints.
+
+What every family promises (a seed replays, checkpoints, resuming, GAN options, bf16) is tested once for all in
+test_family_contract.py; this file tests what only this family does.
+"""
 import pytest
 import torch
 import torch.nn.functional as F
 
-from gan_core.families import progressive
 from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_payload
 from gan_core.config import ConfigError, TrainConfig
+from gan_core.families import progressive
 from gan_core.latents import LatentModel
 from gan_core.training import Trainer
 
@@ -22,10 +26,6 @@ def _train(config, steps):
     for _ in range(steps):
         trainer.step()
     return trainer
-
-
-def _weights(trainer):
-    return torch.cat([p.detach().flatten() for p in trainer.models.parameters()])
 
 
 def test_schedule_fades_each_new_stage_in_over_its_first_half():
@@ -127,41 +127,19 @@ def test_discriminator_pools_full_size_inputs_to_its_resolution(config):
     assert critic(x).shape == (4,)
 
 
-def test_same_seed_same_run_and_other_seed_differs(config):
-    a, b = _train(config, 6), _train(config, 6)
-    assert torch.equal(_weights(a), _weights(b))
-    assert a.history.series == b.history.series
-    assert not torch.equal(_weights(a), _weights(_train(config.replace(seed=6), 6)))
-
-
-def test_checkpoint_keeps_stage_and_alpha_and_resumes_exactly(config, tmp_path):
-    straight = _train(config, 8)
+def test_checkpoint_taken_mid_fade_keeps_the_stage_and_alpha(config, tmp_path):
+    """At alpha 0 the new block is invisible, so samples alone cannot tell a lost stage; the stored buffers can."""
     half = _train(config, 5)  # mid-fade: stage 1, alpha 0.0 after step 5
     assert int(half.generator.stage) == 1 and float(half.generator.alpha) == 0.0
-    path = save_checkpoint(trainer_payload(half), tmp_path / "progan.pt")
-    checkpoint = load_checkpoint(path)
+    checkpoint = load_checkpoint(save_checkpoint(trainer_payload(half), tmp_path / "progan.pt"))
     assert int(checkpoint.state["models"]["generator.stage"]) == 1
     model = LatentModel(checkpoint)
-    z = torch.randn(6, model.latent_dim)
-    assert torch.allclose(model.decode(z), half.generate(z), atol=1e-6)
+    assert int(model.generator.stage) == 1 and float(model.generator.alpha) == 0.0
     assert model.sample(4, seed=1).shape == (4, 1, 8, 8)
     resumed = Trainer.from_checkpoint(checkpoint, device="cpu")
     for _ in range(3):
         resumed.step()
-    assert torch.equal(_weights(resumed), _weights(straight))
-    assert resumed.history.series["alpha"] == straight.history.series["alpha"]
-
-
-@pytest.mark.parametrize("overrides", [
-    {"loss": "wgan-gp", "n_critic": 2}, {"loss": "hinge", "pack": 2, "minibatch_std": True},
-    {"loss": "lsgan", "r1_gamma": 1.0, "spectral_norm": True},
-])
-def test_other_losses_and_tricks_train(config, overrides):
-    trainer = _train(config.replace(**overrides), 6)  # crosses into the 8x8 stage
-    values = trainer.history.series
-    assert all(v == v for v in values["loss_d"] + values["loss_g"])
-    if overrides.get("loss") == "wgan-gp" or overrides.get("r1_gamma"):
-        assert values["penalty"][-1] > 0
+    assert resumed.history.series["alpha"] == [1.0] * 4 + [0.0, 0.5, 1.0, 1.0]
 
 
 def test_impossible_combinations_are_explained():
@@ -170,6 +148,5 @@ def test_impossible_combinations_are_explained():
     assert "stage_steps" in problems and "16x16" in problems["stage_steps"]
     assert base.replace(stage_steps=100).validate() == {}
     assert "arch" in base.replace(arch="mlp").validate()
-    assert "image" in TrainConfig(dataset="ring8", model="progan").validate()["model"]
     with pytest.raises(ConfigError):
         Trainer(base.replace(stage_steps=200))

@@ -1,15 +1,19 @@
-"""Image-to-image translation (gan_core.families.translation): the toy tasks, pix2pix, CycleGAN and how they plug into the app."""
+"""Image-to-image translation (gan_core.families.translation): the toy tasks, pix2pix, CycleGAN and how they plug into the app.
+
+What every family promises (a seed replays, checkpoints, resuming, GAN options, bf16) is tested once for all in
+test_family_contract.py; this file tests what only this family does.
+"""
 import pytest
 import torch
 
-from gan_core.families import translation
 from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_payload
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.data import load_dataset
+from gan_core.families import translation
+from gan_core.families.translation import (BANK_SIZE, FIXED_SOURCES, bank_index, heldout_scores, latent_for_index,
+                                           make_source, translate_examples)
 from gan_core.latents import LatentModel
 from gan_core.training import Trainer
-from gan_core.families.translation import (BANK_SIZE, FIXED_SOURCES, bank_index, heldout_scores, latent_for_index,
-                                  make_source, translate_examples)
 
 SIZE = 8  # 8x8 digits keep every run here to a few milliseconds per step
 
@@ -25,10 +29,6 @@ def _train(config, steps):
     for _ in range(steps):
         trainer.step()
     return trainer
-
-
-def _weights(trainer):
-    return torch.cat([p.detach().flatten() for p in trainer.models.parameters()])
 
 
 @pytest.fixture(scope="module")
@@ -113,15 +113,6 @@ def test_pix2pix_generator_maps_a_latent_to_the_translation_of_its_bank_image():
     assert not torch.allclose(expected[0], expected[1])
 
 
-def test_same_seed_same_numbers():
-    a, b = _train(_config(), 6), _train(_config(), 6)
-    assert torch.equal(_weights(a), _weights(b))
-    assert a.history.series == b.history.series
-    assert not torch.equal(_weights(a), _weights(_train(_config(seed=4), 6)))
-    c, d = _train(_config("cyclegan"), 3), _train(_config("cyclegan"), 3)
-    assert torch.equal(_weights(c), _weights(d))
-
-
 def test_bank_is_held_out_from_training(digits):
     trainer = Trainer(_config())
     split = translation._split(trainer)
@@ -159,17 +150,6 @@ def test_pix2pix_learns_the_outline_task_and_the_l1_term_matters(monkeypatch):
     monkeypatch.setattr(translation, "L1_WEIGHT", 0.0)  # the adversarial loss alone is much slower to match pairs
     without_l1 = heldout_scores(_train(config, 40).generator)["l1"]
     assert after < 0.7 * without_l1
-
-
-@pytest.mark.parametrize("model", ["pix2pix", "cyclegan"])
-@pytest.mark.parametrize("overrides", [
-    dict(loss="wgan-gp"), dict(loss="hinge", spectral_norm=True), dict(loss="lsgan", r1_gamma=1.0, label_smoothing=0.1),
-    dict(loss="minimax", lr_decay=True),
-])
-def test_every_loss_and_penalty_runs(model, overrides):
-    values = _train(_config(model, **overrides), 2).history.series
-    assert all(abs(column[-1]) < 1e6 for column in values.values())
-    assert ("penalty" in values) == (overrides.get("loss") == "wgan-gp" or "r1_gamma" in overrides)
 
 
 # -- CycleGAN ----------------------------------------------------------------------------------------------
@@ -219,14 +199,11 @@ def test_cyclegan_cycle_term_makes_round_trips_return(monkeypatch):
 # -- checkpoints and the rest of the app ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("model", ["pix2pix", "cyclegan"])
-def test_checkpoint_round_trip_keeps_the_bank_and_the_translations(tmp_path, model):
+def test_a_loaded_checkpoint_translates_like_its_trainer(tmp_path, model):
     trainer = _train(_config(model), 3)
     path = save_checkpoint(trainer_payload(trainer), tmp_path / f"{model}.pt")
     loaded = LatentModel.load(load_checkpoint(path))
     assert loaded.latent_dim == 2
-    assert torch.equal(loaded.generator.bank, trainer.generator.bank.cpu())
-    z = torch.randn(6, 2, generator=torch.Generator().manual_seed(1))
-    assert torch.allclose(loaded.decode(z), trainer.generate(z).cpu(), atol=1e-6)
     assert loaded.sample(5, seed=7).shape == (5, 1, SIZE, SIZE)
     sources = trainer.generator.bank_sources()[:4]
     a, b = translate_examples(loaded.generator, sources), translate_examples(trainer.generator, sources)
@@ -251,7 +228,6 @@ def test_mask_task_on_colour_shapes():
 @pytest.mark.parametrize("overrides, field, words", [
     (dict(task="colourise"), "task", "outline, thicken, invert, mask"),
     (dict(task="mask"), "task", "shapes"),
-    (dict(dataset="ring8"), "model", "image dataset"),
     (dict(arch="mlp"), "arch", "conv"),
     (dict(pack=2), "pack", "pack to 1"),
     (dict(n_critic=2), "n_critic", "once"),

@@ -11,7 +11,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import url_state
+from app.sample_text import TEXT as SAMPLE_TEXT
 from app.url_state import BadValue, Param, encode, parse, read_sample, read_train, train_query
+from app.url_state_text import TEXT
+from tests.page_support import en, shows, zh
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -154,9 +157,9 @@ def test_bad_link_values_are_ignored_with_a_note():
     assert at.number_input(key="train_lr_g").value == pytest.approx(1e-3)
     assert at.selectbox(key="train_dataset").value == "grid25"
     notes = " ".join(link_notes(at))
-    assert "seed" in notes and "whole number" in notes
-    assert "lr_g" in notes and "between" in notes
-    assert "refused" in notes and "folder" in notes
+    assert "seed" in notes and shows(notes, en(TEXT, "note_not_integer"))
+    assert "lr_g" in notes and shows(notes, en(TEXT, "note_out_of_range"))
+    assert "folder" in notes and shows(notes, en(TEXT, "note_folder_refused"))
     assert "data_root" in notes
     assert not at.error  # a note, not an error
     # the URL is cleaned up: only what was applied stays
@@ -173,7 +176,7 @@ def test_unknown_preset_and_chinese_note():
     assert not at.exception
     assert at.selectbox(key="train_preset").value == "ring8-vanilla"
     notes = link_notes(at)
-    assert notes and "预设" in notes[0] and "nope" in notes[0]
+    assert notes and shows(notes[0], zh(TEXT, "note_unknown_preset")) and "nope" in notes[0]
     assert at.query_params.get("lang") == "zh"  # the link keeps the language for the next reader
 
 
@@ -198,7 +201,7 @@ def test_sample_link_opens_checkpoint_seed_and_tab(tiny_checkpoint):
     assert not at.error, [e.value for e in at.error]
     assert at.selectbox(key="sample_ckpt").value == tiny_checkpoint
     assert at.session_state["sample_seed"] == 7 and at.session_state["sample_psi"] == 0.5
-    assert "Interpolate" in at.session_state["sample_tab"]
+    assert at.session_state["sample_tab"] == en(SAMPLE_TEXT, "tab_interpolate")
     assert at.radio(key="interp_gif_mode").value == "lerp"
     assert at.number_input(key="interp_a_seed").value == 11
     query = at.query_params

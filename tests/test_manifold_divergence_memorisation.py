@@ -1,4 +1,4 @@
-"""Issue #9 in gan_core: the 2-D KL/JS estimate, the memorisation check, G's manifold in each 2-D snapshot, and
+"""gan_core's 2-D KL/JS estimate, the memorisation check, G's manifold in each 2-D snapshot, and
 KL/JS recorded for 2-D data without modes. Tiny models, fixed seeds; the file runs in a few seconds."""
 from __future__ import annotations
 

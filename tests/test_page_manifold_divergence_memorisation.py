@@ -1,4 +1,4 @@
-"""Issue #9 on the Train page, driven by AppTest: G's warped grid and the KL/JS curve in a ring8 run's figures,
+"""The Train page, driven by AppTest: G's warped grid and the KL/JS curve in a ring8 run's figures,
 a layer switched off disappears (and stays off), and the memorisation check on a tiny digits run.
 
 `run_every` never fires inside AppTest, so the tests call `at.run()` again to see progress. Networks are tiny
@@ -13,7 +13,11 @@ import math
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from tests.page_support import open_train, runs_dir, wait_until  # noqa: F401  (runs_dir: autouse)
+from app.train_text import DIVERGENCE_TEXT, LAYERS_TEXT, MEMORISATION_TEXT
+from app.train_text import TEXT
+from tests.page_support import en, fixed_parts, open_train, runs_dir, shows, wait_until, zh  # noqa: F401  (runs_dir: autouse)
+
+MEMORY_TEXT = {**LAYERS_TEXT, **DIVERGENCE_TEXT, **MEMORISATION_TEXT}  # the 2-D view's layers, KL/JS, memorisation
 
 
 def charts(at: AppTest) -> dict[str, dict]:
@@ -55,11 +59,11 @@ def test_ring8_run_shows_the_warped_grid_and_the_kl_js_curve_and_layers_switch_o
 
     divergence = figures["train_chart_divergence"]
     names = [trace["name"] for trace in divergence["data"]]
-    assert any(name.startswith("KL") for name in names) and any(name.startswith("JS") for name in names)
-    js = next(trace for trace in divergence["data"] if trace["name"].startswith("JS"))["y"]
+    assert en(MEMORY_TEXT, "div_kl") in names and en(MEMORY_TEXT, "div_js") in names
+    js = next(trace for trace in divergence["data"] if trace["name"] == en(MEMORY_TEXT, "div_js"))["y"]
     js = numbers(js)
     assert len(js) >= 1 and np.all((js >= 0.0) & (js <= math.log(2) + 1e-9))
-    assert any("ln 2" in str(shape_or_note) for shape_or_note in divergence["layout"].get("annotations", []))
+    assert any(en(MEMORY_TEXT, "div_ceiling") in str(note) for note in divergence["layout"].get("annotations", []))
 
     layers = at.pills(key="train_layers")
     assert set(layers.value) == {"heatmap", "manifold", "real", "fake"}  # arrows start hidden
@@ -72,7 +76,7 @@ def test_ring8_run_shows_the_warped_grid_and_the_kl_js_curve_and_layers_switch_o
     at.pills(key="train_layers").set_value(["manifold", "arrows"]).run()
     view = charts(at)["train_view_points"]
     assert len(manifold_traces(view)) == 2 and "heatmap" not in {trace["type"] for trace in view["data"]}
-    assert any(trace.get("name") == "push on G(z)" for trace in view["data"])  # the arrows
+    assert any(trace.get("name") == en(TEXT, "legend_arrows") for trace in view["data"])  # the arrows
 
     at.switch_page("pages/home.py").run()  # the choice survives a visit to another page
     at.switch_page("pages/train.py").run()
@@ -81,15 +85,15 @@ def test_ring8_run_shows_the_warped_grid_and_the_kl_js_curve_and_layers_switch_o
     at.session_state["lang"] = "zh"
     at.run()
     assert not at.exception
-    assert "JS(真实, 生成)，单位 nat" in [t["name"] for t in charts(at)["train_chart_divergence"]["data"]]
-    assert any("为什么 JS 会卡在 ln 2" in e.proto.label for e in at.expander)
+    assert zh(MEMORY_TEXT, "div_js") in [t["name"] for t in charts(at)["train_chart_divergence"]["data"]]
+    assert any(zh(MEMORY_TEXT, "div_explain_title") in e.proto.label for e in at.expander)
     at.button(key="train_stop").click().run()
 
 
 def memory_rows(at: AppTest) -> list[list[str]]:
     """The captions of each row of the memorisation check: [sample, neighbour 1, neighbour 2, ...]."""
     rows = [[image.caption for image in element.proto.imgs] for element in at.get("image")]
-    return [row for row in rows if row and row[0].startswith("sample ")]
+    return [row for row in rows if row and row[0].startswith(fixed_parts(en(MEMORY_TEXT, "mem_sample"))[0])]
 
 
 def test_memorisation_panel_on_a_tiny_digits_run():
@@ -101,7 +105,8 @@ def test_memorisation_panel_on_a_tiny_digits_run():
     at.run()
     assert not at.error, [e.value for e in at.error]
     at.button(key="train_start").click().run()
-    wait_until(at, lambda a: any("finished" in p.proto.text for p in a.get("progress")), timeout=60.0)
+    finished = en(TEXT, "status_finished")
+    wait_until(at, lambda a: any(finished in p.proto.text for p in a.get("progress")), timeout=60.0)
 
     assert not memory_rows(at)  # nothing computed until asked
     assert at.segmented_control(key="train_memory_feature").value == "classifier"
@@ -112,11 +117,13 @@ def test_memorisation_panel_on_a_tiny_digits_run():
     rows = memory_rows(at)
     assert len(rows) == 3  # one row per sample: the sample and its 2 nearest training images
     captions = rows[0]
-    assert captions[0].startswith("sample 1") and all(c.startswith("training #") for c in captions[1:])
+    sample, neighbour = fixed_parts(en(MEMORY_TEXT, "mem_sample"))[0], fixed_parts(en(MEMORY_TEXT, "mem_neighbour"))[0]
+    assert captions[0].startswith(sample + "1") and all(c.startswith(neighbour) for c in captions[1:])
     assert len(captions) == 3
     ratio = at.metric[0]
-    assert ratio.label == "Nearest-neighbour ratio" and float(ratio.value) > 0
-    assert any("digits-classifier features" in c.value for c in at.caption)
+    assert ratio.label == en(MEMORY_TEXT, "mem_ratio") and float(ratio.value) > 0
+    space = en(MEMORY_TEXT, "mem_space")  # the feature space's name comes from gan_core
+    assert any(shows(c.value, space) and "digits-classifier features" in c.value for c in at.caption)
 
     at.segmented_control(key="train_memory_feature").set_value("pixels").run()
     at.button(key="train_memory_run").click().run()

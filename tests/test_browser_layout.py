@@ -1,0 +1,146 @@
+"""The projector's first screen: after a Home one-click preset the live picture is on it, at 1280x720 and 1366x768;
+Sample & Blend and Mode Collapse show their pictures there too; no button label is cut at 1280 px in English or
+中文; presenter mode (?present=1 or the sidebar switch) makes type and markers larger and goes off again.
+
+One server for the module, with room for every run these sessions start (LATENT_LAB_MAX_JOBS) and a short grace,
+so no test waits in the queue behind another's run.
+"""
+import pytest
+from playwright.sync_api import expect
+
+from bench.browser import screenshot, serve_app
+
+pytestmark = pytest.mark.browser
+
+PRESETS = ("ring8-vanilla", "ring8-fixed", "digits-gan", "digits-vae")
+SIZES = ((1280, 720), (1366, 768))
+MIN_VISIBLE = 300  # px of the picture on the first screen
+
+# the live picture: the 2-D view (a plotly chart) or the sample grid (an image), in the main area; not the curves
+TRAIN_PICTURE = '.st-key-train_view_points [data-testid="stPlotlyChart"], [data-testid="stImage"] img'
+PICTURE_TOP = """(selector) => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const found = [...main.querySelectorAll(selector)].map(e => e.getBoundingClientRect()).filter(r => r.height > 100);
+  if (!found.length) return null;
+  const first = found.reduce((a, b) => (b.top < a.top ? b : a));
+  return {top: first.top, bottom: first.bottom};
+}"""
+CUT_LABELS = """() => [...document.querySelectorAll('button, [data-baseweb="tab"]')]
+  .filter(b => b.offsetParent !== null)
+  .flatMap(b => [b, ...b.querySelectorAll('p, span, div')])
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1 && (e.innerText || '').trim())
+  .map(e => e.innerText.trim())"""
+MARKER_SIZE = """() => {
+  const plot = document.querySelector('.st-key-train_view_points .js-plotly-plot');
+  if (!plot || !plot.data) return null;
+  const sizes = plot.data.map(trace => trace.marker && typeof trace.marker.size === 'number' ? trace.marker.size : 0);
+  return Math.max(...sizes);
+}"""
+
+
+@pytest.fixture(scope="module")
+def roomy_url(tmp_path_factory):
+    with serve_app(tmp_path_factory.mktemp("layout-runs"),
+                   env_extra={"LATENT_LAB_MAX_JOBS": "16", "LATENT_LAB_SESSION_GRACE": "2"}) as server:
+        yield server.url
+
+
+def _visible_picture(page, height: int, selector: str, timeout_ms: int = 90_000) -> float:
+    """Pixels of the first picture inside the viewport, once it has appeared."""
+    box = None
+    for _ in range(timeout_ms // 500):
+        box = page.evaluate(PICTURE_TOP, selector)
+        if box is not None:
+            break
+        page.wait_for_timeout(500)
+    assert box is not None, "no picture appeared"
+    return min(box["bottom"], height) - max(box["top"], 0)
+
+
+@pytest.mark.parametrize("width, height", SIZES, ids=["1280x720", "1366x768"])
+@pytest.mark.parametrize("preset", PRESETS)
+def test_a_one_click_preset_lands_with_the_live_picture_on_the_first_screen(browser, roomy_url, preset, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.goto(roomy_url)
+        page.locator(f".st-key-home_preset_{preset} button").click(timeout=120_000)
+        expect(page.locator(".st-key-train_stop").first).to_be_visible(timeout=60_000)
+        visible = _visible_picture(page, height, TRAIN_PICTURE)
+        screenshot(page, f"first-screen-{preset}-{width}x{height}")
+        assert visible >= MIN_VISIBLE, f"{visible:.0f} px of the picture on the first screen"
+        page.locator(".st-key-train_stop button").first.click()  # free the slot for the next test's run
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path, selector", [("sample_blend", '[data-testid="stImage"] img'),
+                                            ("mode_collapse", '[data-testid="stPlotlyChart"]')])
+@pytest.mark.parametrize("width, height", SIZES, ids=["1280x720", "1366x768"])
+def test_sample_and_collapse_pages_show_their_pictures_on_the_first_screen(browser, roomy_url, path, selector,
+                                                                            width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.goto(f"{roomy_url}/{path}")
+        visible = _visible_picture(page, height, selector)
+        screenshot(page, f"first-screen-{path}-{width}x{height}")
+        assert visible >= MIN_VISIBLE, f"{visible:.0f} px of the picture on the first screen"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_button_label_is_cut_at_1280_px(browser, roomy_url, lang):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        cut = {}
+        for path in ("", "train", "sample_blend", "mode_collapse"):
+            page.goto(f"{roomy_url}/{path}?lang={lang}")
+            expect(page.get_by_test_id("stSidebarNav")).to_be_visible(timeout=60_000)
+            page.wait_for_timeout(4000)  # widgets and charts settle
+            cut[path or "home"] = page.evaluate(CUT_LABELS)
+        # and the Train page while a run is live (its compact bar)
+        page.goto(f"{roomy_url}/?lang={lang}")
+        page.locator(".st-key-home_preset_ring8-fixed button").click(timeout=120_000)
+        expect(page.locator(".st-key-train_stop").first).to_be_visible(timeout=60_000)
+        page.wait_for_timeout(4000)
+        cut["train (live)"] = page.evaluate(CUT_LABELS)
+        screenshot(page, f"labels-train-live-{lang}")
+        page.locator(".st-key-train_stop button").first.click()
+        assert cut == {name: [] for name in cut}
+    finally:
+        context.close()
+
+
+def test_presenter_mode_makes_type_and_markers_larger_and_goes_off_again(browser, roomy_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        root_font = "() => parseFloat(getComputedStyle(document.documentElement).fontSize)"
+        page.goto(roomy_url)
+        expect(page.get_by_test_id("stSidebarNav")).to_be_visible(timeout=60_000)
+        usual_font = page.evaluate(root_font)
+        page.locator(".st-key-home_preset_ring8-fixed button").click(timeout=120_000)
+        expect(page.locator(".st-key-train_view_points .js-plotly-plot")).to_be_visible(timeout=90_000)
+        usual_marker = page.evaluate(MARKER_SIZE)
+        page.locator(".st-key-train_stop button").first.click()
+
+        page.goto(f"{roomy_url}/?present=1")  # a shared presenter link
+        expect(page.get_by_test_id("stSidebarNav")).to_be_visible(timeout=60_000)
+        page.locator(".st-key-home_preset_ring8-fixed button").click(timeout=120_000)
+        expect(page.locator(".st-key-train_view_points .js-plotly-plot")).to_be_visible(timeout=90_000)
+        page.wait_for_timeout(2500)  # a chart redraw after the page settles
+        assert page.evaluate(root_font) >= 1.25 * usual_font
+        assert page.evaluate(MARKER_SIZE) >= 1.5 * usual_marker
+        assert page.get_by_test_id("stExpander").filter(has_text="What am I looking at").count() == 1  # folded
+        screenshot(page, "presenter-on")
+        switch = page.get_by_test_id("stSidebar").get_by_text("Presenter mode")
+        switch.click()  # off again, from the sidebar
+        page.wait_for_timeout(3000)
+        assert page.evaluate(root_font) == usual_font
+        assert page.evaluate(MARKER_SIZE) == usual_marker
+        assert "present=1" not in page.url
+    finally:
+        context.close()
