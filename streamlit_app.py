@@ -1,7 +1,7 @@
 """Latent Lab: entry point. Declares the pages and draws the sidebar every page shares; nothing else."""
 import streamlit as st
 
-from app import warmup
+from app import presenter, warmup
 from app.i18n import LANGUAGES, lang, t
 from app.shell_text import TEXT
 from app.shell import follow_deep_link, mark_shell_ready
@@ -10,6 +10,8 @@ st.set_page_config(page_title="Latent Lab", page_icon=":material/science:", layo
 if "lang" not in st.session_state:
     st.session_state["lang"] = st.query_params.get("lang", "en") if st.query_params.get("lang") in LANGUAGES else "en"
 
+presenter.init_from_url()
+presenter.style()
 warmup.start()  # torch, pandas and plotly load in the background while Home's text paints
 home = st.Page("pages/home.py", title=t(TEXT, "home"), icon=":material/home:", default=True)
 pages = [

@@ -2,6 +2,8 @@
 or classes, and the metric curves recorded during training."""
 from __future__ import annotations
 
+from html import escape
+
 import streamlit as st
 
 from gan_core.evaluation import compare
@@ -12,6 +14,7 @@ from .collapse_plots import curves_figure, histogram_figure, points_outside, run
 from .collapse_table import metric_label, show_table
 from .collapse_text import TEXT
 from .i18n import t
+from .presenter import chart
 
 
 def describe_config(config: dict, step) -> str:
@@ -35,14 +38,13 @@ def describe_config(config: dict, step) -> str:
 
 
 def column_header(label: str, colour: str, result: dict) -> None:
-    st.markdown(f"<span style='color:{colour};font-size:1.4em;line-height:1'>●</span> **{label}**",
-                unsafe_allow_html=True)
-    if result.get("config"):
-        st.caption(describe_config(result["config"], result.get("step")))
+    """● name, and its config on the same line: the pictures below stay on the first screen."""
+    config = describe_config(result["config"], result.get("step")) if result.get("config") else ""
+    st.markdown(f"<span style='color:{colour};font-size:1.4em;line-height:1'>●</span> **{escape(label)}** "
+                f"<span style='color:#6b6f76;font-size:0.85em'>{escape(config)}</span>", unsafe_allow_html=True)
 
 
 def show_samples(results: list[dict], labels: list[str], colours: list[str]) -> None:
-    st.subheader(t(TEXT, "samples"), anchor=False)
     bounds = shared_bounds([r for r in results if r.get("kind") == "points" and not r.get("error")])
     names = {"real": t(TEXT, "real_data"), "generated": "", "covered": "", "missed": ""}
     # three rows of columns (headers, pictures, facts) so the pictures line up whatever the headers' length
@@ -58,7 +60,7 @@ def show_samples(results: list[dict], labels: list[str], colours: list[str]) -> 
                 st.info(result["waiting"])
             elif "points" in result["preview"]:
                 any_points = True
-                st.plotly_chart(scatter_figure(result, colour, bounds, dict(names, generated=label)),
+                chart(scatter_figure(result, colour, bounds, dict(names, generated=label)),
                                 key=f"collapse_scatter_{index}", config={"displayModeBar": False})
             else:
                 any_images = True
@@ -103,7 +105,7 @@ def show_histograms(results: list[dict], labels: list[str], colours: list[str]) 
         return
     names = {"real": t(TEXT, "real_data"), "share": t(TEXT, "share"), "mode": t(TEXT, "mode")}
     figure = histogram_figure([r for r, _, _ in chosen], [l for _, l, _ in chosen], [c for _, _, c in chosen], names)
-    st.plotly_chart(figure, key="collapse_hist", config={"displayModeBar": False})
+    chart(figure, key="collapse_hist", config={"displayModeBar": False})
     if first["what"] == "modes":
         st.caption(t(TEXT, "hist_modes", k=len(first["names"])))
     else:
@@ -124,7 +126,7 @@ def show_curves(results: list[dict], labels: list[str], colours: list[str]) -> N
     figure = curves_figure([r for r, _, _ in chosen], [l for _, l, _ in chosen], [c for _, _, c in chosen],
                            {k: metric_label(k) for k in keys}, t(TEXT, "step_axis"),
                            t(TEXT, "all_modes", k=n_modes) if n_modes else None, n_modes)
-    st.plotly_chart(figure, key="collapse_curves", config={"displayModeBar": False})
+    chart(figure, key="collapse_curves", config={"displayModeBar": False})
 
 
 def show_comparison(chosen: list, n: int, seed: int) -> None:

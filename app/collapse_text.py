@@ -46,7 +46,6 @@ TEXT = {
                   "仍在训练：按第 {step}/{target} 步评估；训练结束后页面会自动更新。"),
     "failed_note": ("Training failed: {error}", "训练失败：{error}"),
     # samples
-    "samples": ("Samples", "样本"),
     "samples_points": ("Coloured dots: {shown} of the generated points; grey: real data. Mode centres: "
                        "green ring = covered, red cross = missed; the number beside each is how many samples "
                        "landed within 3σ of it.",

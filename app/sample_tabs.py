@@ -20,6 +20,7 @@ from . import sample_compute as compute
 from . import sample_plots as plots
 from .sample_compute import GridSettings
 from .sample_widgets import choice, download, gif_image, int_input, multiselect, png_image, slider, toggle, tr
+from .presenter import chart
 
 MAX_SEED = compute.MAX_SEED
 PNG, NPY, GIF = "image/png", "application/octet-stream", "image/gif"
@@ -114,8 +115,8 @@ def samples_tab(ctx: Context) -> None:
         with seed_col:
             int_input(tr("seed"), "sample_seed", 0, 0, MAX_SEED, help=tr("seed_help"))
         with button_col:
-            st.button(tr("new_seed"), key="sample_new_seed", on_click=_new_seed, width="stretch",
-                      icon=":material/casino:")
+            st.button(":material/casino:", key="sample_new_seed", on_click=_new_seed, width="stretch",
+                      help=tr("new_seed"))  # an icon: the word does not fit beside the seed at 1280 px
         rows = False
         if model.n_classes:
             rows = toggle(tr("class_rows"), "sample_class_rows", True, help=tr("class_rows_help"))
@@ -157,8 +158,8 @@ def _samples_points(ctx: Context) -> None:
     with columns[0]:
         int_input(tr("seed"), "sample_seed", 0, 0, MAX_SEED, help=tr("seed_help"))
     with columns[1]:
-        st.button(tr("new_seed"), key="sample_new_seed", on_click=_new_seed, width="stretch",
-                  icon=":material/casino:")
+        st.button(":material/casino:", key="sample_new_seed", on_click=_new_seed, width="stretch",
+                  help=tr("new_seed"))
     with columns[2]:
         slider(tr("n_points"), "sample_points", 1000, 100, 5000, 100)
     with columns[3]:
@@ -175,9 +176,9 @@ def _samples_points(ctx: Context) -> None:
                                               _real_points(model), names, revision=ctx.key)
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(latent_fig, key="sample_latent_chart", width="stretch")
+        chart(latent_fig, key="sample_latent_chart", width="stretch")
     with right:
-        st.plotly_chart(data_fig, key="sample_data_chart", width="stretch")
+        chart(data_fig, key="sample_data_chart", width="stretch")
     st.caption(tr("points_caption", n=grid.outputs.shape[0]))
     if model.latent_dim > 2:
         st.caption(tr("other_dims_zero", n=model.latent_dim - 2))
@@ -225,10 +226,10 @@ def interpolate_tab(ctx: Context) -> None:
         figure = plots.points_figure(real, layers, tr("data_space"), ctx.key + "-walk", real_name=tr("real_data"))
         left, right = st.columns(2)
         with left:
-            st.plotly_chart(figure, key="interp_points_chart", width="stretch")
+            chart(figure, key="interp_points_chart", width="stretch")
             st.caption(tr("points_walk_caption"))
         with right:
-            st.plotly_chart(norm_fig, key="interp_norm_chart", width="stretch")
+            chart(norm_fig, key="interp_norm_chart", width="stretch")
             st.caption(tr("norm_caption", dim=model.latent_dim, radius=radius))
         download(tr("download_npy_latents"), compute.npy_bytes(latents), f"{stem}-latents.npy", NPY, "interp_dl_npy")
         return
@@ -252,7 +253,7 @@ def interpolate_tab(ctx: Context) -> None:
             download(tr("download_npy_latents"), compute.npy_bytes(latents), f"{stem}-latents.npy", NPY,
                      "interp_dl_npy")
     with right:
-        st.plotly_chart(norm_fig, key="interp_norm_chart", width="stretch")
+        chart(norm_fig, key="interp_norm_chart", width="stretch")
         st.caption(tr("norm_caption", dim=model.latent_dim, radius=radius))
 
 
@@ -285,7 +286,7 @@ def blend_tab(ctx: Context) -> None:
                        "size": 9, "text": [str(s) for s in seeds]}]
             figure = plots.points_figure(_real_points(model), layers, tr("data_space"), ctx.key + "-blend",
                                          real_name=tr("real_data"))
-            st.plotly_chart(figure, key="blend_points_chart", width="stretch")
+            chart(figure, key="blend_points_chart", width="stretch")
             st.caption(tr("blend_points_caption"))
         else:
             png = compute.picture_png(blend.outputs, size, target=420)
@@ -361,7 +362,7 @@ def arithmetic_tab(ctx: Context) -> None:
                    "text": ["a", "b", "c", "a − b + c"]}]
         figure = plots.points_figure(_real_points(model), layers, tr("data_space"), ctx.key + "-arith",
                                      real_name=tr("real_data"))
-        st.plotly_chart(figure, key="arith_points_chart", width="stretch")
+        chart(figure, key="arith_points_chart", width="stretch")
         st.caption(tr("points_arith_caption"))
     else:
         parts = st.columns([3, 1, 3, 1, 3, 1, 3], vertical_alignment="center")
@@ -429,7 +430,7 @@ def edit_tab(ctx: Context) -> None:
                         "colour": "black", "size": 11, "symbol": "star", "textposition": "bottom center"}]
             figure = plots.points_figure(_real_points(model), layers, tr("data_space"), ctx.key + "-edit",
                                          real_name=tr("real_data"), height=380)
-            st.plotly_chart(figure, key="edit_points_chart", width="stretch")
+            chart(figure, key="edit_points_chart", width="stretch")
             st.caption(tr("points_edit_caption"))
     else:
         with images:
@@ -452,7 +453,7 @@ def edit_tab(ctx: Context) -> None:
                                           max_width=560))
     with chart_col if not model.is_points else grid_col:
         names = {"title": tr("variance_title"), "direction": tr("direction_axis"), "share": tr("variance_axis")}
-        st.plotly_chart(plots.variance_figure(variance, names, ctx.key), key="edit_variance_chart", width="stretch")
+        chart(plots.variance_figure(variance, names, ctx.key), key="edit_variance_chart", width="stretch")
 
 
 # -- 🖼️ Encode real images (VAE) --------------------------------------------------------------------------------------
@@ -532,7 +533,7 @@ def real_tab(ctx: Context) -> None:
                                        list(model.data_info.get("class_names", [])),
                                        {"A": codes[0].numpy(), "B": codes[1].numpy()}, tr("manifold_title"),
                                        ctx.key + "-map")
-        st.plotly_chart(figure, key="real_map_chart", width="stretch")
+        chart(figure, key="real_map_chart", width="stretch")
         st.caption(tr("manifold_caption", n=0 if codes_real is None else len(codes_real)))
     with map_controls:
         download(tr("download_png"), map_png, _file_stem(ctx, "manifold.png"), PNG, "real_dl_map")
@@ -552,9 +553,9 @@ def _real_points_tab(ctx: Context, dataset, data_error: str | None) -> None:
         layers = [{"name": tr("reconstruction"), "points": recon.numpy(), "colour": plots.GENERATED, "size": 5}]
         figure = plots.points_figure(real.numpy(), layers, tr("data_space"), ctx.key + "-recon",
                                      real_name=tr("real_data"))
-        st.plotly_chart(figure, key="real_points_chart", width="stretch")
+        chart(figure, key="real_points_chart", width="stretch")
         st.caption(tr("points_recon_caption"))
     with right:
         layers = [{"name": tr("codes_label"), "points": compute.plane(codes), "colour": plots.LINE_X, "size": 5}]
         figure = plots.points_figure(None, layers, tr("latent_plane"), ctx.key + "-codes", view=compute.plane(codes))
-        st.plotly_chart(figure, key="real_codes_chart", width="stretch")
+        chart(figure, key="real_codes_chart", width="stretch")

@@ -5,6 +5,10 @@ TEXT = {
     "sample": ("Sample & Blend", "采样与混合"),
     "collapse": ("Mode Collapse", "模式崩溃"),
     "language": ("Language / 语言", "语言 / Language"),
+    "present": ("Presenter mode", "演示模式"),
+    "present_help": ("For the projector: larger type and markers, explanations folded, the live picture as wide as "
+                     "the page. Share links keep it on (present=1).",
+                     "用于投影：更大的字体和标记，说明折叠起来，实时画面占满页面宽度。分享链接会保留此模式（present=1）。"),
     "starting": ("Starting up: loading PyTorch and the charts (only on the server's first page)…",
                  "正在启动：加载 PyTorch 和图表库（仅在服务器打开第一个页面时）……"),
     "device": ("Device: **{device}**", "计算设备：**{device}**"),

@@ -5,6 +5,7 @@ import streamlit as st
 
 from gan_core.device import describe_device
 
+from . import presenter
 from .i18n import LANGUAGES, t
 from .shell_text import TEXT
 from .state import job_manager, session_id
@@ -21,6 +22,7 @@ def _device_label() -> str:
 def draw_sidebar() -> None:
     with st.sidebar:
         st.radio(t(TEXT, "language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True)
+        presenter.draw_switch()
         st.markdown(t(TEXT, "device", device=_device_label()))
         _runs_panel()
         _load_chart_library()

@@ -10,6 +10,7 @@ from .i18n import t
 from .train_plots import PLOT_CONFIG, divergence_figure
 from .train_text import DIVERGENCE_TEXT as TEXT
 from .train_text import TEXT as TRAIN_TEXT
+from .presenter import chart
 
 
 def draw_divergence(view: dict, config: TrainConfig, revision: str) -> None:
@@ -17,8 +18,8 @@ def draw_divergence(view: dict, config: TrainConfig, revision: str) -> None:
     metrics = view.get("metrics") or {}
     steps = metrics.get("steps") or []
     values = metrics.get("values") or {}
-    chart, words = st.columns([1.25, 1], gap="medium")
-    with chart:
+    chart_col, words = st.columns([1.25, 1], gap="medium")
+    with chart_col:
         if not config.metrics_every:
             st.caption(t(TEXT, "div_off"))
         elif not steps or "js" not in values:
@@ -28,7 +29,7 @@ def draw_divergence(view: dict, config: TrainConfig, revision: str) -> None:
                      "js": t(TEXT, "div_js"), "ceiling": t(TEXT, "div_ceiling")}
             figure = divergence_figure(steps, values.get("kl", []), values["js"], names, f"divergence-{revision}",
                                        x_title=t(TRAIN_TEXT, "axis_step"))
-            st.plotly_chart(figure, key="train_chart_divergence", config=PLOT_CONFIG, width="stretch")
+            chart(figure, key="train_chart_divergence", config=PLOT_CONFIG, width="stretch")
     with words:
         with st.expander(t(TEXT, "div_explain_title"), icon=":material/functions:", expanded=False):
             st.markdown(t(TEXT, "div_explain"))

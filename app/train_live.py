@@ -101,14 +101,13 @@ def draw_live_controls(job: TrainingJob | None) -> None:
     with st.container(border=True, key="train_live_box"):
         st.markdown(f"**:material/sensors: {t(TEXT, 'live_title')}** · :gray[{t(TEXT, 'live_scope')}]")
         can_step = job.status == PAUSED and job.trainer is not None
+        slow = st.container()  # first: the one control a class uses all through a run
         if split_steps(job):
-            step_d, step_g, slow = st.columns([1, 1, 3], vertical_alignment="bottom")
+            step_d, step_g = st.columns(2, vertical_alignment="bottom")
             step_d.button(t(TEXT, "step_d"), key="train_step_d", icon=":material/shield:", width="stretch",
                           disabled=not can_step, on_click=jobs.step, args=(job.id, "d"), help=t(TEXT, "step_d_help"))
             step_g.button(t(TEXT, "step_g"), key="train_step_g", icon=":material/brush:", width="stretch",
                           disabled=not can_step, on_click=jobs.step, args=(job.id, "g"), help=t(TEXT, "step_g_help"))
-        else:
-            slow = st.container()
         with slow:
             st.select_slider(t(TEXT, "slowmo"), options=list(SLOW_MOTION), key=SLOW_KEY, format_func=_slow_label,
                              on_change=_slow_changed, args=(job.id,), help=t(TEXT, "slowmo_help"))

@@ -16,13 +16,14 @@ from gan_core.images import display_scale, upscale
 from gan_core.runtime.job import FAILED, FINISHED, PAUSED, QUEUED, RUNNING, TrainingJob
 
 from . import train_jobs as jobs
-from . import train_divergence, train_layers, train_live, train_memorisation
+from . import train_divergence, train_form, train_layers, train_live, train_memorisation
 from .i18n import lang, t
 from .metrics_text import METRIC_INFO
 from .state import job_manager, session_id
 from .train_plots import (PLOT_CONFIG, SERIES_COLOURS, chain_picture, codes_figure, line_figure, metrics_figure,
                           points_figure)
 from .train_text import FAMILY_EXPLAIN, FAMILY_TRACE_TEXT, LATEX_DDPM, LATEX_ELBO, LATEX_LOSS, LATEX_MINIMAX, LATEX_NS, LOSS_DESCRIPTION, TEXT
+from .presenter import chart, presenting
 
 REFRESH_SECONDS = 1.0
 QUEUED_REFRESH_SECONDS = 3.0  # a queued run only shows its place in line: a class of 30 waiting pages costs less
@@ -79,23 +80,57 @@ def draw_run_picker(job: TrainingJob | None) -> None:
                  on_change=_on_watch_change, format_func=lambda job_id: _job_label(by_id[job_id]))
 
 
-def draw_buttons(cells: list, job: TrainingJob | None) -> None:
-    """Pause / Resume / Step / Stop and a Save popover for the watched run, in the given five cells."""
+def draw_bar(job: TrainingJob | None, blocked: bool) -> None:
+    """The preset, Start, and the run's own controls as icons (their words in tooltips): one compact row."""
+    bar = st.columns([2, 1.6, 0.5, 0.5, 0.5, 0.5, 0.6], vertical_alignment="bottom", gap="small")
+    with bar[0]:
+        train_form.draw_preset_picker()
+    with bar[1]:
+        train_form.draw_start(blocked=blocked)
+    draw_buttons(bar[2:], job, compact=True)
+
+
+def draw_beside(job: TrainingJob, config: TrainConfig, problems: dict, data_error: str | None) -> None:
+    """Beside the live picture: slow motion, Step D / Step G and the running job's settings, then the preset's
+    story and, with several runs, which one to watch."""
+    train_live.draw_live_controls(job)
+    train_form.draw_preset_notes(config, problems, data_error)
+    draw_run_picker(job)
+
+
+def draw_buttons(cells: list, job: TrainingJob | None, compact: bool = True) -> None:
+    """Pause / Resume / Step / Stop and a Save popover for the watched run, in the given five cells.
+
+    `compact`: icons only, each word in its tooltip (the bar above a live run, where words do not fit at 1280 px).
+    """
     status = job.status if job else None
     has_trainer = job is not None and job.trainer is not None
     job_args = (job.id,) if job else ("",)
-    cells[0].button(t(TEXT, "pause"), key="train_pause", icon=":material/pause:", width="stretch",
+
+    def label(key: str, icon: str) -> tuple[str, str | None]:  # (label, icon)
+        return (icon, None) if compact else (t(TEXT, key), icon)
+
+    def tip(key: str, more: str | None = None) -> str | None:
+        words = [t(TEXT, key)] if compact else []
+        return " · ".join(words + ([more] if more else [])) or None
+
+    text, icon = label("pause", ":material/pause:")
+    cells[0].button(text, key="train_pause", icon=icon, width="stretch", help=tip("pause"),
                     disabled=status not in (RUNNING, QUEUED), on_click=jobs.pause, args=job_args)
-    cells[1].button(t(TEXT, "resume"), key="train_resume", icon=":material/resume:", width="stretch",
+    text, icon = label("resume", ":material/resume:")
+    cells[1].button(text, key="train_resume", icon=icon, width="stretch", help=tip("resume"),
                     disabled=status != PAUSED, on_click=jobs.resume, args=job_args)
     both = train_live.split_steps(job)  # a GAN also gets Step D / Step G in the live box: this one is both
-    cells[2].button(t(TEXT, "step"), key="train_step", icon=":material/skip_next:", width="stretch",
+    text, icon = label("step", ":material/skip_next:")
+    cells[2].button(text, key="train_step", icon=icon, width="stretch",
                     disabled=status != PAUSED or not has_trainer, on_click=jobs.step, args=job_args,
-                    help=t(TEXT, "step_both_help" if both else "step_help"))
-    cells[3].button(t(TEXT, "stop"), key="train_stop", icon=":material/stop:", width="stretch",
+                    help=tip("step", t(TEXT, "step_both_help" if both else "step_help")))
+    text, icon = label("stop", ":material/stop:")
+    cells[3].button(text, key="train_stop", icon=icon, width="stretch", help=tip("stop"),
                     disabled=job is None or not job.is_active, on_click=jobs.stop, args=job_args)
-    with cells[4].popover(t(TEXT, "save_short"), icon=":material/save:", width="stretch", disabled=not has_trainer,
-                          help=t(TEXT, "save_help")):
+    text, icon = label("save_short", ":material/save:")
+    with cells[4].popover(text, icon=icon, width="stretch", disabled=not has_trainer,
+                          help=tip("save_short", t(TEXT, "save_help"))):
         st.text_input(t(TEXT, "save_name"), key="train_save_name", placeholder=job.name if job else "")
         st.button(t(TEXT, "save"), key="train_save", icon=":material/save:", type="primary", width="stretch",
                   disabled=not has_trainer, on_click=_save_clicked, args=job_args)
@@ -106,29 +141,46 @@ def _save_clicked(job_id: str) -> None:
 
 
 # -- live panel -------------------------------------------------------------------------------------------
-def draw_live_panel(job: TrainingJob | None, config: TrainConfig) -> None:
+def draw_live_panel(job: TrainingJob | None, config: TrainConfig, beside=None) -> None:
     """The live view of `job` (or the explanation for `config` when there is no run yet).
 
     Two fragments refresh on their own clocks while the run trains: the progress bar and the picture every
-    REFRESH_SECONDS, the charts every CHART_SECONDS. The explanation beside the picture only changes with the
-    run, so it is drawn once per page run, not resent every second.
+    REFRESH_SECONDS, the charts every CHART_SECONDS. Beside the picture: `beside()` (the run's own controls),
+    then the explanation, folded; it only changes with the run, so it is drawn once per page run, not resent
+    every second. In presenter mode the picture has the whole width and the rest follows the curves.
     """
     jobs.show_flash()
     if job is None:
         st.info(t(TEXT, "no_run"), icon=":material/info:")
-        _explain(config)
+        if presenting():  # the projector shows the picture; the words wait in their fold
+            with st.expander(t(TEXT, "explain_title"), icon=":material/school:"):
+                _explain(config, framed=False)
+        else:
+            _explain(config)
         return
     status = job.status
     every = {RUNNING: REFRESH_SECONDS, QUEUED: QUEUED_REFRESH_SECONDS}.get(status)
     # a queued run has no curves yet: its charts fragment waits; the picture fragment's full rerun at the start
     # of training gives it its clock
     chart_every = CHART_SECONDS if status == RUNNING else None
-    picture_col, explain_col = st.columns([1.25, 1], gap="medium")
+    if presenting():
+        st.fragment(run_every=every)(_live_picture)(job.id, status)
+        st.fragment(run_every=chart_every)(_live_charts)(job.id, status)
+        _beside(beside, job.config)
+        return
+    picture_col, side_col = st.columns([1.25, 1], gap="medium")
     with picture_col:
         st.fragment(run_every=every)(_live_picture)(job.id, status)
-    with explain_col:
-        _explain(job.config)
+    with side_col:
+        _beside(beside, job.config)
     st.fragment(run_every=chart_every)(_live_charts)(job.id, status)
+
+
+def _beside(beside, config: TrainConfig) -> None:
+    if beside is not None:
+        beside()
+    with st.expander(t(TEXT, "explain_title"), icon=":material/school:"):
+        _explain(config, framed=False)
 
 
 def keep_chart_view(kept: tuple | None, job_id: str, view: dict, now: float,
@@ -257,12 +309,12 @@ def _draw_frame(job: TrainingJob, frame: dict, config: TrainConfig, chart_frame:
         layers = train_layers.layer_choice(frame)  # which layers to draw: pills, remembered for the session
         figure = points_figure(frame, jobs.real_points_for(config), {**names, **train_layers.layer_names()},
                                uirevision=f"points-{job.id}", probabilities=probabilities, layers=layers)
-        st.plotly_chart(figure, key="train_view_points", config=PLOT_CONFIG, width="stretch")
+        chart(figure, key="train_view_points", config=PLOT_CONFIG, width="stretch")
     if chart_frame.get("codes") is not None:
         st.markdown(f"**{t(TEXT, 'codes_title')}**")
         figure = codes_figure(chart_frame["codes"], chart_frame.get("code_labels"), jobs.class_names_for(config),
                               uirevision=f"codes-{job.id}")
-        st.plotly_chart(figure, key="train_view_codes", config=PLOT_CONFIG, width="stretch")
+        chart(figure, key="train_view_codes", config=PLOT_CONFIG, width="stretch")
     if config.family is not None:
         _family_pictures(frame, config)
 
@@ -325,7 +377,8 @@ def _charts(job: TrainingJob, view: dict, config: TrainConfig) -> None:
         charts.append(("train_chart_metrics", metrics))
     for start in range(0, len(charts), 2):
         for cell, (key, figure) in zip(st.columns(2, gap="medium"), charts[start:start + 2]):
-            cell.plotly_chart(figure, key=key, config=PLOT_CONFIG, width="stretch")
+            with cell:
+                chart(figure, key=key, config=PLOT_CONFIG, width="stretch")
     st.caption(t(TEXT, "smoothing_note"))
 
 
@@ -393,9 +446,10 @@ def _metrics_figure(view: dict, config: TrainConfig, revision: str, x_title: str
 
 
 # -- what am I looking at -------------------------------------------------------------------------------------
-def _explain(config: TrainConfig) -> None:
-    with st.container(border=True):
-        st.subheader(t(TEXT, "explain_title"), anchor=False)
+def _explain(config: TrainConfig, framed: bool = True) -> None:
+    with st.container(border=framed):
+        if framed:
+            st.subheader(t(TEXT, "explain_title"), anchor=False)
         family_text = FAMILY_EXPLAIN.get(config.model)
         if family_text:
             st.markdown(family_text[1 if lang() == "zh" else 0])

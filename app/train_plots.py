@@ -47,6 +47,40 @@ def figure(traces: list[dict], layout: dict) -> go.Figure:
         return go.Figure(spec)
 
 
+def scale_figure(fig: go.Figure, markers: float, text: float) -> go.Figure:
+    """A copy of `fig` for a projector: marker sizes and line widths times `markers`, every font size times `text`
+    (plotly's default 12 px where a figure sets none)."""
+    spec = fig.to_plotly_json()
+    for trace in spec.get("data", []):
+        for part in ("marker", "line"):
+            style = trace.get(part)
+            if not isinstance(style, dict):
+                continue
+            for name in ("size", "width"):
+                value = style.get(name)
+                if isinstance(value, (int, float)):
+                    style[name] = value * markers
+                elif isinstance(value, (list, tuple)):
+                    style[name] = [v * markers for v in value]
+    _scale_fonts(spec.get("layout", {}), text)
+    spec["layout"].setdefault("font", {}).setdefault("size", 12 * text)
+    return figure(spec["data"], spec["layout"])
+
+
+def _scale_fonts(node, factor: float) -> None:
+    """Multiply every `font.size` found under a layout dict (titles, legends, axes, annotations) by `factor`."""
+    if isinstance(node, dict):
+        font = node.get("font")
+        if isinstance(font, dict) and isinstance(font.get("size"), (int, float)):
+            font["size"] = font["size"] * factor
+        for key, value in node.items():
+            if key != "font":
+                _scale_fonts(value, factor)
+    elif isinstance(node, list):
+        for item in node:
+            _scale_fonts(item, factor)
+
+
 # -- smoothing ----------------------------------------------------------------------------------------
 def ema(values: list[float], alpha: float) -> list[float | None]:
     """Exponential moving average that skips NaN/None (they stay gaps); alpha in (0, 1], 1 = no smoothing."""

@@ -27,6 +27,7 @@ TEXT = {
                   "要学习的玩具图像翻译任务；源图像由数据集本身生成。"),
     # -- page ---------------------------------------------------------------------------------------
     "title": ("Train a GAN or a VAE", "训练 GAN 或 VAE"),
+    "setup_title": ("Set up the next run", "设置下一次训练"),
     "intro": ("Pick a preset and press **Start**: the samples, the discriminator's view and the loss curves "
               "update about once a second while the model learns.",
               "选一个预设，按 **开始**：模型学习时，样本、判别器的视图和损失曲线大约每秒刷新一次。"),

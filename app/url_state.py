@@ -34,12 +34,13 @@ from gan_core.config import (ARCHS, IMAGE_DATASETS, IMAGE_SIZES, LOSSES, POINT_D
                              field_types, model_names)
 from gan_core.presets import PRESETS
 
+from . import presenter
 from .i18n import lang, t
 from .url_state_text import TEXT
 
 MAX_SHOWN = 40  # characters of a rejected value repeated in a note
 REFUSED = ("data_root",)  # a path on the server: a link must never choose which folder the server reads
-PASS_THROUGH = ("lang", "embed", "embed_options")  # read by the shell or by Streamlit itself, never noted
+PASS_THROUGH = ("lang", "present", "embed", "embed_options")  # read by the shell or by Streamlit itself, never noted
 _SAFE_TEXT = re.compile(r"[A-Za-z0-9_.+-]{1,40}")
 
 
@@ -321,8 +322,9 @@ def restore_sample(checkpoints: list[str]) -> None:
     keep_notes("sample", notes)
 
 
-def sync_sample(section_keys: list[str], table: dict[str, tuple[str, str]]) -> None:
-    """Called just before the tabs are drawn: open the tab a link asked for, write the URL, draw Share.
+def sync_sample(section_keys: list[str], table: dict[str, tuple[str, str]], share_slot=None) -> None:
+    """Called just before the tabs are drawn: open the tab a link asked for, write the URL, draw Share (in
+    `share_slot`, a container, when given).
 
     section_keys: the tabs this model has, as text keys ("tab_samples", ...); table: the page's text table, whose
     (english, chinese) labels recognise the open tab whatever the language.
@@ -342,10 +344,11 @@ def sync_sample(section_keys: list[str], table: dict[str, tuple[str, str]]) -> N
     query = sample_query(st.session_state, tab if tab != ids[0] else None)
     write_query("sample", query)
     draw_notes("sample", query)
-    if st.session_state.get("sample_ckpt") == UPLOAD_OPTION:
-        draw_share("sample_blend", None, t(TEXT, "share_upload"))
-    else:
-        draw_share("sample_blend", query, t(TEXT, "share_sample"))
+    with share_slot if share_slot is not None else st.container():
+        if st.session_state.get("sample_ckpt") == UPLOAD_OPTION:
+            draw_share("sample_blend", None, t(TEXT, "share_upload"))
+        else:
+            draw_share("sample_blend", query, t(TEXT, "share_sample"))
 
 
 # -- Streamlit glue shared by both pages ---------------------------------------------------------------------------
@@ -366,14 +369,18 @@ def new_link(page: str, names: set[str]) -> dict[str, str] | None:
     return {name: st.query_params[name] for name in st.query_params}
 
 
+def view_params() -> dict[str, str]:
+    """What every link carries besides a page's settings: the language (a Chinese class gets a Chinese page; the
+    shell reads it on a first visit) and presenter mode."""
+    return {**({"lang": lang()} if lang() != "en" else {}), **presenter.url_params()}
+
+
 def write_query(page: str, query: dict[str, str]) -> None:
     """Make the URL hold exactly `query` for this page's parameters (plus lang), touching nothing else."""
     previous = st.session_state.get(_written_key(page)) or {}
-    wanted = dict(query)
-    if lang() != "en":
-        wanted["lang"] = lang()  # a Chinese class gets a Chinese page (the shell reads it on a first visit)
+    wanted = {**query, **view_params()}
     # everything else goes too: a link's leftovers (a bad value, a misspelt name) are dropped once it is applied
-    owned = (set(previous) | set(wanted) | set(st.query_params) | {"lang"}) - {"embed", "embed_options"}
+    owned = (set(previous) | set(wanted) | set(st.query_params) | {"lang", "present"}) - {"embed", "embed_options"}
     for name in owned:
         if name in wanted:
             if st.query_params.get(name) != wanted[name]:
@@ -405,9 +412,7 @@ def share_url(path: str, query: dict[str, str] | None) -> str:
     """The full address of this page with `query` (relative when the browser's URL is unknown, as in tests)."""
     base = st.context.url or f"/{path}"
     base = base.split("?", 1)[0]
-    query = dict(query or {})
-    if lang() != "en":
-        query["lang"] = lang()
+    query = {**(query or {}), **view_params()}
     return f"{base}?{urlencode(query, safe=':,')}" if query else base
 
 

@@ -27,7 +27,6 @@ UPLOAD = "upload"
 PREFERRED = "demo:digits-gan"
 
 st.title(tr("title"))
-st.caption(tr("intro"))
 
 # -- which checkpoint -------------------------------------------------------------------------------------------------
 stored = {f"{c.source}:{c.name}": c for c in list_checkpoints()}
@@ -46,8 +45,10 @@ def _option_label(option: str) -> str:
     return f"{entry.name} ({TEXT[kind][0]} / {TEXT[kind][1]})"
 
 
-picked = choice(tr("checkpoint"), options, "sample_ckpt", PREFERRED if PREFERRED in stored else options[0],
-                format_func=_option_label, help=tr("checkpoint_help"))
+checkpoint_col, share_slot = st.columns([3.4, 1.6], vertical_alignment="bottom")  # Share: filled once the tabs are known
+with checkpoint_col:
+    picked = choice(tr("checkpoint"), options, "sample_ckpt", PREFERRED if PREFERRED in stored else options[0],
+                    format_func=_option_label, help=tr("checkpoint_help"))
 
 model = None
 try:
@@ -83,6 +84,7 @@ if model.n_classes:
     label = choice(tr("class"), list(range(model.n_classes)), "sample_class", 0,
                    format_func=lambda c: tabs.class_name(model, c), help=tr("class_help"))
 with st.expander(tr("learn_title")):
+    st.markdown(tr("intro"))
     st.markdown(tr("learn_body", dim=model.latent_dim, radius=math.sqrt(model.latent_dim)))
 
 context = tabs.Context(model=model, key=model_key, name=name, cli_path=cli_path, label=label)
@@ -94,7 +96,7 @@ if model.is_vae:
     sections.append(("tab_real_points" if model.is_points else "tab_real", tabs.real_tab))
 if sample_family_tab.family_available(model):  # diffusion, StyleGAN, translation, ...: what this family teaches
     sections.append(("tab_family", sample_family_tab.family_tab))
-url_state.sync_sample([key for key, _ in sections], TEXT)  # opens a link's tab, keeps the URL current, Share
+url_state.sync_sample([key for key, _ in sections], TEXT, share_slot)  # opens a link's tab, keeps the URL current, Share
 containers = st.tabs([tr(key) for key, _ in sections], key="sample_tab", on_change="rerun")
 for container, (_, draw) in zip(containers, sections):
     with container:

@@ -5,7 +5,7 @@ from app.shell import require_shell
 
 require_shell(__file__)  # a deep link opens inside the app shell
 
-from app import train_form, train_live, train_panel
+from app import train_form, train_panel
 from app.i18n import t
 from app.train_text import TEXT
 
@@ -13,22 +13,25 @@ train_form.restore_settings()
 train_form.handle_home_request()
 config, problems, warnings, data_error = train_form.form_state()
 job = train_panel.resolve_job()
+blocked = bool(problems or data_error)
 
 st.title(t(TEXT, "title"))
-st.caption(t(TEXT, "intro"))
-train_form.draw_share()  # notes about a link just opened, and "Share these settings"
-bar = st.columns([2, 1.5, 1, 1.1, 0.9, 0.9, 1.15], vertical_alignment="bottom", gap="small")
-with bar[0]:
-    train_form.draw_preset_picker()
-with bar[1]:
-    train_form.draw_start(blocked=bool(problems or data_error))
-train_panel.draw_buttons(bar[2:], job)
-notes, picker = st.columns([1.5, 1], vertical_alignment="top")
-with notes:
+if job is None:
+    # setting up: the explanation, the preset and its settings come first
+    st.caption(t(TEXT, "intro"))
+    train_form.draw_share()  # notes about a link just opened, and "Share these settings"
+    train_panel.draw_bar(job, blocked)
     train_form.draw_preset_notes(config, problems, data_error)
-with picker:
-    train_panel.draw_run_picker(job)
-train_live.draw_live_controls(job)  # Step D / Step G, slow motion, settings of the running job
-train_form.draw_settings(config, problems, warnings, data_error)
-train_form.draw_continue()
-train_panel.draw_live_panel(job, config)
+    train_form.draw_settings(config, problems, warnings, data_error)
+    train_form.draw_continue()
+    train_panel.draw_live_panel(job, config)
+else:
+    # watching: the run's controls in one compact bar, then the live picture on the first screen (beside it the
+    # run's live settings); what a class does not need while it watches follows the curves
+    train_panel.draw_bar(job, blocked)
+    train_panel.draw_live_panel(job, config, beside=lambda: train_panel.draw_beside(job, config, problems, data_error))
+    st.subheader(t(TEXT, "setup_title"), anchor=False, divider="gray")
+    st.caption(t(TEXT, "intro"))
+    train_form.draw_share()
+    train_form.draw_settings(config, problems, warnings, data_error)
+    train_form.draw_continue()

@@ -75,7 +75,7 @@ def test_a_one_click_preset_lands_with_the_live_picture_on_the_first_screen(brow
 
 
 @pytest.mark.parametrize("path, selector", [("sample_blend", '[data-testid="stImage"] img'),
-                                            ("mode_collapse", '[data-testid="stPlotlyChart"]')])
+                                            ("mode_collapse", '[class*="st-key-collapse_scatter"] [data-testid="stPlotlyChart"]')])
 @pytest.mark.parametrize("width, height", SIZES, ids=["1280x720", "1366x768"])
 def test_sample_and_collapse_pages_show_their_pictures_on_the_first_screen(browser, roomy_url, path, selector,
                                                                             width, height):
