@@ -13,7 +13,7 @@ from bench.browser import serve_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SERVERS = 3
+SERVERS = 2
 
 
 def _exceptions(*pages) -> list[str]:
