@@ -64,6 +64,7 @@ def pressed(page) -> list[str]:
 def expect_view_with_data(page, when: str) -> None:
     """The 2-D chart is on the page, holds points, and the default layers are selected."""
     expect(page.locator(f"{VIEW} .js-plotly-plot")).to_be_attached(timeout=TIMEOUT)
+    expect(page.locator(PILLS).first).to_be_visible(timeout=10_000)  # the pills' code loads on first use: a moment
     points, layers = wait_for_points(page), pressed(page)
     assert points > 0, f"{when}: the 2-D chart is empty axes (traces {page.locator(VIEW).evaluate(TRACES_JS)}), " \
                        f"selected pills {layers}"
