@@ -2,13 +2,12 @@
 import streamlit as st
 
 from app import presenter, warmup
-from app.i18n import LANGUAGES, lang, t
+from app.i18n import start_language, t
 from app.shell_text import TEXT
 from app.shell import follow_deep_link, mark_shell_ready
 
 st.set_page_config(page_title="Latent Lab", page_icon=":material/science:", layout="wide")
-if "lang" not in st.session_state:
-    st.session_state["lang"] = st.query_params.get("lang", "en") if st.query_params.get("lang") in LANGUAGES else "en"
+start_language()  # the session's language (from the URL on a first visit), kept in the address bar
 
 presenter.init_from_url()
 presenter.style()

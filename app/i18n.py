@@ -1,17 +1,26 @@
 """English / 中文 for every label and explanation.
 
-Each page keeps its own table `TEXT = {key: (english, chinese)}` and calls `t(TEXT, key, **values)`. The
-language lives in st.session_state["lang"] and is switched in the shared sidebar.
+Each page keeps its own table `TEXT = {key: (english, chinese)}` and calls `t(TEXT, key, **values)`.
+
+The language lives in st.session_state["lang"], a plain value that no widget owns. The sidebar's radio (its own key)
+only changes it, in its on_change. A widget's state does not outlive a page change made with st.switch_page: the
+rerun it asks for carries no widget states, so Streamlit drops every widget's value (Home's one-click presets lost
+中文 that way while the radio's key held the language). The URL's `lang` parameter carries the language to a new
+session (a reload, a Share link, a link opened in a new tab); the entry point keeps it in the address bar on every
+page.
 """
 from __future__ import annotations
 
 import streamlit as st
 
 LANGUAGES = {"en": "English", "zh": "中文"}
+LANG_KEY = "lang"  # the session's language
+CHOICE_KEY = "lang_choice"  # the sidebar's radio
+URL_PARAM = "lang"
 
 
 def lang() -> str:
-    return st.session_state.get("lang", "en")
+    return st.session_state.get(LANG_KEY, "en")
 
 
 def t(table: dict, key: str, **values) -> str:
@@ -21,3 +30,32 @@ def t(table: dict, key: str, **values) -> str:
         return key
     text = pair[1] if lang() == "zh" and len(pair) > 1 and pair[1] else pair[0]
     return text.format(**values) if values else text
+
+
+def start_language() -> None:
+    """Called by the entry point before any page: a new session takes the URL's language, and the address bar
+    shows this session's language (English leaves no parameter), so a reload or a copied address keeps it."""
+    if LANG_KEY not in st.session_state:
+        asked = st.query_params.get(URL_PARAM)
+        st.session_state[LANG_KEY] = asked if asked in LANGUAGES else "en"
+    current = lang()
+    if current == "en":
+        if URL_PARAM in st.query_params:
+            del st.query_params[URL_PARAM]
+    elif st.query_params.get(URL_PARAM) != current:
+        st.query_params[URL_PARAM] = current
+
+
+def language_query() -> dict[str, str]:
+    """The query parameters a link to another page needs to open in this language ({} for English)."""
+    return {} if lang() == "en" else {URL_PARAM: lang()}
+
+
+def draw_language_choice(label: str) -> None:
+    """The language radio: it starts from the session's language and changes it only when a person picks one."""
+    st.radio(label, list(LANGUAGES), index=list(LANGUAGES).index(lang()), format_func=LANGUAGES.get, key=CHOICE_KEY,
+             horizontal=True, on_change=_language_chosen)
+
+
+def _language_chosen() -> None:
+    st.session_state[LANG_KEY] = st.session_state[CHOICE_KEY]

@@ -24,9 +24,15 @@ _PRESENT = f"html {{ font-size: {100 * TYPE_SCALE:.0f}%; }}"
 
 
 def init_from_url() -> None:
-    """On a session's first run, take presenter mode from the link (`?present=1`)."""
+    """On a session's first run, take presenter mode from the link (`?present=1`); on every run, keep the address
+    bar saying so, so a reload or a copied address stays in presenter mode (as the language does)."""
     if PRESENT_KEY not in st.session_state:
         st.session_state[PRESENT_KEY] = st.query_params.get("present") == "1"
+    if presenting():
+        if st.query_params.get("present") != "1":
+            st.query_params["present"] = "1"
+    elif "present" in st.query_params:
+        del st.query_params["present"]
 
 
 def presenting() -> bool:

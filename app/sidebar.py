@@ -6,7 +6,7 @@ import streamlit as st
 from gan_core.device import describe_device
 
 from . import presenter
-from .i18n import LANGUAGES, t
+from .i18n import draw_language_choice, t
 from .shell_text import TEXT
 from .state import job_manager, session_id
 
@@ -21,7 +21,7 @@ def _device_label() -> str:
 
 def draw_sidebar() -> None:
     with st.sidebar:
-        st.radio(t(TEXT, "language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True)
+        draw_language_choice(t(TEXT, "language"))
         presenter.draw_switch()
         st.markdown(t(TEXT, "device", device=_device_label()))
         _runs_panel()

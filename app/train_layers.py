@@ -26,16 +26,27 @@ def chosen_layers() -> list[str]:
 
 
 def layer_choice(frame: dict) -> list[str]:
-    """Draw the layer picker for a 2-D snapshot and return the chosen layers (kept across reruns and pages)."""
+    """Draw the layer picker for a 2-D snapshot and return the chosen layers (kept across reruns and pages).
+
+    The remembered choice is the picker's `default`, sent with every redraw, and never written into the widget's
+    key: a browser that has no value of its own for the pills (they mounted after the one message that set their
+    value had been replaced by a later redraw, or the browser dropped them) starts from the element's default and
+    reports it back. With no default that was [], and the picture went blank. Only a person's change (on_change)
+    updates the remembered choice, so nothing else can empty it.
+    """
     key, options = _layer_options(frame)
-    if key not in st.session_state:  # first time here, or the picker was off screen: restore the last choice
-        st.session_state[key] = [layer for layer in chosen_layers() if layer in options]
-    chosen = st.pills(t(TEXT, "layers"), options, selection_mode="multi", key=key, help=t(TEXT, "layers_help"),
+    remembered = [layer for layer in chosen_layers() if layer in options]
+    chosen = st.pills(t(TEXT, "layers"), options, selection_mode="multi", default=remembered, key=key,
+                      on_change=_remember_choice, args=(key, options), help=t(TEXT, "layers_help"),
                       format_func=lambda layer: t(TEXT, f"layer_{layer}"))
-    chosen = list(chosen or [])
-    hidden_here = [layer for layer in chosen_layers() if layer not in options]  # e.g. arrows, kept for GAN views
-    st.session_state[CHOSEN_KEY] = chosen + hidden_here
-    return chosen
+    return list(chosen or [])
+
+
+def _remember_choice(key: str, options: list[str]) -> None:
+    """A person changed the pills: remember their choice (and the layers this picker does not offer, e.g. the
+    arrows while a VAE's view is on screen)."""
+    hidden_here = [layer for layer in chosen_layers() if layer not in options]
+    st.session_state[CHOSEN_KEY] = list(st.session_state.get(key) or []) + hidden_here
 
 
 def layer_names() -> dict:

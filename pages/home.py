@@ -6,8 +6,8 @@ from app.shell import require_shell
 require_shell(__file__)  # a deep link opens inside the app shell
 
 from app.home_text import TEXT
-from app.i18n import t
-from app import warmup
+from app import presenter, warmup
+from app.i18n import language_query, t
 from app.shell import HOME_REQUEST_KEY
 
 # (preset, text key, icon): the four experiments a teacher reaches for first
@@ -39,9 +39,11 @@ with learn_col:
         st.markdown(t(TEXT, key))
 with pages_col:
     st.subheader(t(TEXT, "pages_title"))
-    st.page_link("pages/train.py", label=t(TEXT, "page_train"), icon=":material/model_training:")
-    st.page_link("pages/sample_blend.py", label=t(TEXT, "page_sample"), icon=":material/tune:")
-    st.page_link("pages/mode_collapse.py", label=t(TEXT, "page_collapse"), icon=":material/scatter_plot:")
+    for script, key, icon in (("train", "page_train", "model_training"), ("sample_blend", "page_sample", "tune"),
+                              ("mode_collapse", "page_collapse", "scatter_plot")):
+        # the language in the link's address too, so one opened in a new tab opens in it
+        st.page_link(f"pages/{script}.py", label=t(TEXT, key), icon=f":material/{icon}:",
+                     query_params={**language_query(), **presenter.url_params()})  # a new tab keeps both
 
 st.subheader(t(TEXT, "checkpoints_title"))
 st.caption(t(TEXT, "checkpoints_caption"))

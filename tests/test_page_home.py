@@ -96,3 +96,19 @@ def test_preset_button_opens_train_with_it_selected_and_running():
     jobs = job_manager().jobs()
     assert len(jobs) == 1 and jobs[0].config == fixed  # one click: it runs, with exactly the preset's config
     assert at.session_state["train_job_id"] == jobs[0].id
+
+
+def test_chinese_chosen_on_home_survives_the_one_click_jump_to_train():
+    """st.switch_page drops every widget's state (its rerun carries none): the language is not a widget's."""
+    from app.state import job_manager
+
+    at = open_home()
+    at.radio(key="lang_choice").set_value("zh").run()
+    assert at.title[0].value.endswith("潜空间实验室")
+    at.button(key="home_preset_ring8-vanilla").click().run()
+    assert not at.exception
+    assert at.title[0].value == "训练 GAN 或 VAE"
+    assert at.session_state["lang"] == "zh"
+    at.switch_page("pages/mode_collapse.py").run()
+    assert at.title[0].value == "模式崩溃"
+    job_manager().shutdown(timeout=5)

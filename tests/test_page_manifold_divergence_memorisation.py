@@ -90,6 +90,34 @@ def test_ring8_run_shows_the_warped_grid_and_the_kl_js_curve_and_layers_switch_o
     at.button(key="train_stop").click().run()
 
 
+def test_layer_pills_carry_the_remembered_choice_as_their_default():
+    """The browser starts the pills from the element's `default` whenever it has no value of its own for them (they
+    mounted after the one message that set their value was replaced, or it dropped them); an empty default came back
+    as [] and blanked the 2-D view. The default is the remembered choice, and only a person's change moves it."""
+    at = open_train()
+    at.selectbox(key="train_preset").set_value("ring8-vanilla").run()
+    at.number_input(key="train_hidden").set_value(16)
+    at.number_input(key="train_steps").set_value(20_000).run()
+    at.button(key="train_start").click().run()
+    wait_until(at, lambda a: "train_view_points" in charts(a), timeout=60.0)
+
+    def default_layers():
+        pills = at.pills(key="train_layers")
+        return [pills.options[index] for index in pills.proto.default]
+
+    assert default_layers() == ["D's opinion", "G's grid", "real", "generated"]
+    assert "train_layers_chosen" not in at.session_state  # redraws alone remember nothing
+    at.run()
+    assert "train_layers_chosen" not in at.session_state
+    at.pills(key="train_layers").set_value(["manifold", "arrows"]).run()
+    assert at.session_state["train_layers_chosen"] == ["manifold", "arrows"]
+    assert default_layers() == ["G's grid", "arrows"]
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/train.py").run()
+    assert default_layers() == ["G's grid", "arrows"] and at.pills(key="train_layers").value == ["manifold", "arrows"]
+    at.button(key="train_stop").click().run()
+
+
 def memory_rows(at: AppTest) -> list[list[str]]:
     """The captions of each row of the memorisation check: [sample, neighbour 1, neighbour 2, ...]."""
     rows = [[image.caption for image in element.proto.imgs] for element in at.get("image")]
