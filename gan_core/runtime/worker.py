@@ -28,7 +28,7 @@ import sys
 import threading
 from multiprocessing import spawn
 
-from gan_core import settings
+from gan_core import budget, settings
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.data import dataset_names
 from gan_core.runtime.job import ACTIVE_STATES, FAILED, PAUSED, TrainingJob
@@ -45,7 +45,12 @@ def worker_mode() -> str:
 
 
 def new_job(config: TrainConfig, **options) -> TrainingJob:
-    """A job of the configured kind (see `worker_mode`); options as for TrainingJob."""
+    """A job of the configured kind (see `worker_mode`); options as for TrainingJob.
+
+    Raises ConfigError (one sentence) for a run that cannot fit the per-run memory budget (gan_core.budget): every
+    run the app starts comes through here, so none can fill the server's memory.
+    """
+    budget.check(config, options.get("dataset"))
     if worker_mode() == "process" and "trainer_factory" not in options:
         return ProcessTrainingJob(config, **options)
     return TrainingJob(config, **options)
