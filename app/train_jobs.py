@@ -13,7 +13,7 @@ import streamlit as st
 import torch
 
 from gan_core.checkpoints import CheckpointError, load_checkpoint
-from gan_core.config import TrainConfig
+from gan_core.config import ConfigError, TrainConfig
 from gan_core.data import DataError
 from gan_core.images import gif_bytes, make_grid
 from gan_core.runtime.jobs import JobLimitError
@@ -156,7 +156,11 @@ def start_run(config: TrainConfig, label: str) -> TrainingJob | None:
         else:
             st.session_state[DATA_ERROR_KEY] = str(error)
         return None
-    job = new_job(config, name=f"{label}-{time.strftime('%H%M%S')}", owner=session_id(), dataset=dataset)
+    try:
+        job = new_job(config, name=f"{label}-{time.strftime('%H%M%S')}", owner=session_id(), dataset=dataset)
+    except ConfigError as error:  # too big for this server (gan_core.budget): a link or a preset click got here
+        flash("error", error.message)
+        return None
     return _submit(job)
 
 
@@ -173,8 +177,12 @@ def continue_checkpoint(path: str, extra_steps: int) -> TrainingJob | None:
     except (DataError, CheckpointError) as error:
         flash("error", t(TEXT, "data_error", message=str(error)))
         return None
-    job = new_job(config, name=f"{checkpoint.name}-more", owner=session_id(), resume_state=checkpoint.state,
-                  extra_steps=int(extra_steps), dataset=dataset)
+    try:
+        job = new_job(config, name=f"{checkpoint.name}-more", owner=session_id(), resume_state=checkpoint.state,
+                      extra_steps=int(extra_steps), dataset=dataset)
+    except ConfigError as error:  # made on a server with a larger budget
+        flash("error", error.message)
+        return None
     if _submit(job):
         flash("success", t(TEXT, "resume_started", name=checkpoint.name, steps=int(extra_steps)))
     return job

@@ -334,3 +334,18 @@ def test_every_kind_of_run_draws_its_live_panel(dataset, model, loss):
         assert not any(en(TEXT, "equilibrium") in str(c.proto.spec) for c in at.get("plotly_chart"))
     at.button(key="train_stop").click().run()
     assert not at.exception
+
+
+def test_a_run_too_big_for_the_server_is_refused_beside_the_width_and_start_stays_off(monkeypatch):
+    """digits-gan at width 1024 and 32 pixels: every setting is in range, but it needs ~17 GB (gan_core.budget)."""
+    monkeypatch.delenv("LATENT_LAB_RUN_MEMORY_MB", raising=False)
+    at = open_train()
+    at.selectbox(key="train_preset").set_value("digits-gan").run()
+    assert not at.button(key="train_start").disabled
+    at.number_input(key="train_hidden").set_value(1024)
+    at.selectbox(key="train_image_size").set_value(32).run()
+    assert not at.exception
+    refusals = [e.value for e in at.error if "1.0 GB" in e.value]
+    assert len(refusals) == 1 and "network width" in refusals[0]
+    assert at.button(key="train_start").disabled
+    assert not my_jobs()
