@@ -19,7 +19,7 @@ from gan_core.images import gif_bytes, make_grid
 from gan_core.runtime.jobs import JobLimitError
 from gan_core.store import save_run
 from gan_core.runtime.job import TrainingJob
-from gan_core.runtime.worker import new_job
+from gan_core.runtime.worker import STOP_GRACE_SECONDS, new_job
 
 from . import train_data as user_data
 from .i18n import t
@@ -218,7 +218,7 @@ def stop(job_id: str) -> None:
     job = job_manager().get(job_id)
     if job is not None:
         job_manager().stop(job_id)
-        job.join(timeout=3)
+        job.join(timeout=STOP_GRACE_SECONDS + 2)  # a worker that does not answer is killed after the grace
 
 
 def save(job_id: str, name: str) -> None:
