@@ -321,3 +321,16 @@ def test_a_run_stopped_while_it_builds_ends_within_seconds(tiny_config):
     assert time.monotonic() - began < 8  # not the minute the build would take
     assert job.status == STOPPED and "was ended" in job.message
     wait_for(lambda: process_gone(job.worker_pid), timeout=5)
+
+
+def test_a_thread_run_stopped_while_it_builds_stops_when_the_build_returns(tiny_config):
+    def slow_build(config, dataset=None):
+        time.sleep(0.5)  # a thread cannot be killed: the stop waits for this
+        return Trainer(config, dataset=dataset)
+
+    job = TrainingJob(tiny_config.replace(steps=100_000), trainer_factory=slow_build)
+    job.start()
+    time.sleep(0.1)
+    job.stop()
+    job.join(10)
+    assert job.status == STOPPED and job.trainer.step_count == 0
