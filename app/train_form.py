@@ -173,6 +173,8 @@ def problem_text(field: str, message: str, config: TrainConfig) -> str:
     if field in RANGES and "between" in message:
         low, high = RANGES[field]
         return PROBLEM_ZH["range"].format(field=field, low=low, high=high)
+    if field == "model" and config.dataset == user_data.UPLOAD:  # images read, and no class folders among them
+        return PROBLEM_ZH["model_folders"]
     if field in PROBLEM_FIELDS:
         return PROBLEM_ZH[field].format(dataset=config.dataset, sizes=", ".join(map(str, IMAGE_SIZES)))
     return message
@@ -222,7 +224,7 @@ def _pair(table: dict, key: str) -> str:
 def form_state() -> tuple[TrainConfig, dict, dict, str | None]:
     """(config, problems, warnings, data_error) for the settings as they are now in session state."""
     config = config_from_state()
-    problems = config.validate() or budget_problems(config)
+    problems = config.validate() or user_data.data_problems(config) or budget_problems(config)
     warnings = warnings_for(config) if not problems else {}
     data_error = st.session_state.get(jobs.DATA_ERROR_KEY)
     refused = user_data.refusal(config)  # folder:PATH (the server's disk) or another session's data

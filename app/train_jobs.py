@@ -13,7 +13,7 @@ import streamlit as st
 import torch
 
 from gan_core.checkpoints import CheckpointError, load_checkpoint
-from gan_core.config import ConfigError, TrainConfig
+from gan_core.config import ConfigError, TrainConfig, validate_data
 from gan_core.data import DataError
 from gan_core.images import gif_bytes, make_grid
 from gan_core.runtime.jobs import JobLimitError
@@ -155,6 +155,10 @@ def start_run(config: TrainConfig, label: str) -> TrainingJob | None:
             flash("error", t(TEXT, "data_error", message=str(error)))  # the form re-checks it on every rerun
         else:
             st.session_state[DATA_ERROR_KEY] = str(error)
+        return None
+    unsuitable = validate_data(config, dataset)  # a conditional model on images without class folders
+    if unsuitable:
+        flash("error", next(iter(unsuitable.values())))
         return None
     try:
         job = new_job(config, name=f"{label}-{time.strftime('%H%M%S')}", owner=session_id(), dataset=dataset)

@@ -380,6 +380,7 @@ LOSS_DESCRIPTION = {name: (LOSS_DESCRIPTIONS[name], LOSS_DESCRIPTION_ZH[name]) f
 PROBLEM_FIELDS = ("model", "arch", "n_critic", "minibatch_std", "image_size")
 PROBLEM_ZH = {
     "model": "条件模型需要类别标签，而 {dataset} 没有：请选择 digits、shapes 等带标签的数据集，或使用非条件模型。",
+    "model_folders": "条件模型需要类别标签，而这些图片没有：请把它们按类别放进不同的文件夹（至少两个），或使用非条件模型。",
     "arch": "二维点需要 mlp 结构；conv 用于图像。",
     "n_critic": "n_critic 表示判别器的更新次数；VAE 没有判别器。请设为 1。",
     "minibatch_std": "小批量标准差需要每批至少 2 个样本。",
