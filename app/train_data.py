@@ -33,7 +33,7 @@ import streamlit as st
 from gan_core.checkpoints import Checkpoint
 from gan_core.training import checkpoint_dataset
 from gan_core.uploads import MAX_FILES
-from gan_core.config import TrainConfig
+from gan_core.config import TrainConfig, validate_data
 from gan_core.data import (MAX_CSV_BYTES, MAX_CSV_POINTS, MAX_DRAWN_POINTS, MIN_DRAWN_POINTS, Dataset,
                            DataError, is_server_path, load_folder_dataset, load_images_from_bytes, load_points_csv,
                            points_dataset)
@@ -114,6 +114,15 @@ def data_error(config: TrainConfig) -> str | None:
             return t(TEXT, "upload_need")
         return None if uploaded_dataset(config)[0] is not None else t(TEXT, "upload_bad")
     return None
+
+
+def data_problems(config: TrainConfig) -> dict[str, str]:
+    """{field: sentence} when the uploaded images, once read, do not suit the config (a conditional model on images
+    without class folders); the config alone cannot know, so `TrainConfig.validate` leaves it to this."""
+    if config.dataset != UPLOAD:
+        return {}
+    dataset, _ = uploaded_dataset(config)
+    return validate_data(config, dataset) if dataset is not None else {}
 
 
 # -- building the datasets (memoised per session, never in a server-wide cache) ----------------------

@@ -11,6 +11,7 @@ import os
 
 import streamlit as st
 
+from gan_core import budget
 from gan_core.config import (IMAGE_DATASETS, IMAGE_SIZES, LOSSES, POINT_DATASETS, PRECISIONS, RANGES,
                              TrainConfig, field_types, model_names)
 from gan_core.presets import PRESETS, preset_config
@@ -172,9 +173,21 @@ def problem_text(field: str, message: str, config: TrainConfig) -> str:
     if field in RANGES and "between" in message:
         low, high = RANGES[field]
         return PROBLEM_ZH["range"].format(field=field, low=low, high=high)
+    if field == "model" and config.dataset == user_data.UPLOAD:  # images read, and no class folders among them
+        return PROBLEM_ZH["model_folders"]
     if field in PROBLEM_FIELDS:
         return PROBLEM_ZH[field].format(dataset=config.dataset, sizes=", ".join(map(str, IMAGE_SIZES)))
     return message
+
+
+def budget_problems(config: TrainConfig) -> dict[str, str]:
+    """gan_core.budget's refusal of a run too big for this server, in the page's language, under the widget to lower."""
+    found = budget.problems(config)
+    if not found or lang() != "zh":
+        return found
+    estimate = budget.estimate(config)
+    return {estimate.cause: t(TEXT, "too_big", need=budget.format_bytes(estimate.total),
+                              params=estimate.parameters / 1e6, limit=budget.format_bytes(budget.limit_bytes()))}
 
 
 def warnings_for(config: TrainConfig) -> dict[str, list[str]]:
@@ -211,7 +224,7 @@ def _pair(table: dict, key: str) -> str:
 def form_state() -> tuple[TrainConfig, dict, dict, str | None]:
     """(config, problems, warnings, data_error) for the settings as they are now in session state."""
     config = config_from_state()
-    problems = config.validate()
+    problems = config.validate() or user_data.data_problems(config) or budget_problems(config)
     warnings = warnings_for(config) if not problems else {}
     data_error = st.session_state.get(jobs.DATA_ERROR_KEY)
     refused = user_data.refusal(config)  # folder:PATH (the server's disk) or another session's data
@@ -262,7 +275,11 @@ def settings_summary(config: TrainConfig) -> str:
     tricks = [name for name, on in (("pack", config.pack > 1), ("SN", config.spectral_norm),
                                     ("R1", config.r1_gamma > 0), ("mbstd", config.minibatch_std),
                                     ("lr→0", config.lr_decay), ("bf16", config.precision == "bf16")) if on]
-    return " · ".join(parts + tricks + [f"{config.steps:,} {t(TEXT, 'steps_unit')}"])
+    cost = ""
+    if not config.validate():
+        estimate = budget.estimate(config)
+        cost = t(TEXT, "cost", memory=budget.format_bytes(estimate.total), seconds=estimate.step_seconds)
+    return " · ".join(parts + tricks + [f"{config.steps:,} {t(TEXT, 'steps_unit')}"] + ([cost] if cost else []))
 
 
 def draw_settings(config: TrainConfig, problems: dict, warnings: dict, data_error: str | None) -> None:

@@ -13,13 +13,13 @@ import streamlit as st
 import torch
 
 from gan_core.checkpoints import CheckpointError, load_checkpoint
-from gan_core.config import TrainConfig
+from gan_core.config import ConfigError, TrainConfig, validate_data
 from gan_core.data import DataError
 from gan_core.images import gif_bytes, make_grid
 from gan_core.runtime.jobs import JobLimitError
 from gan_core.store import save_run
 from gan_core.runtime.job import TrainingJob
-from gan_core.runtime.worker import new_job
+from gan_core.runtime.worker import STOP_GRACE_SECONDS, new_job
 
 from . import train_data as user_data
 from .i18n import t
@@ -156,7 +156,15 @@ def start_run(config: TrainConfig, label: str) -> TrainingJob | None:
         else:
             st.session_state[DATA_ERROR_KEY] = str(error)
         return None
-    job = new_job(config, name=f"{label}-{time.strftime('%H%M%S')}", owner=session_id(), dataset=dataset)
+    unsuitable = validate_data(config, dataset)  # a conditional model on images without class folders
+    if unsuitable:
+        flash("error", next(iter(unsuitable.values())))
+        return None
+    try:
+        job = new_job(config, name=f"{label}-{time.strftime('%H%M%S')}", owner=session_id(), dataset=dataset)
+    except ConfigError as error:  # too big for this server (gan_core.budget): a link or a preset click got here
+        flash("error", error.message)
+        return None
     return _submit(job)
 
 
@@ -173,8 +181,12 @@ def continue_checkpoint(path: str, extra_steps: int) -> TrainingJob | None:
     except (DataError, CheckpointError) as error:
         flash("error", t(TEXT, "data_error", message=str(error)))
         return None
-    job = new_job(config, name=f"{checkpoint.name}-more", owner=session_id(), resume_state=checkpoint.state,
-                  extra_steps=int(extra_steps), dataset=dataset)
+    try:
+        job = new_job(config, name=f"{checkpoint.name}-more", owner=session_id(), resume_state=checkpoint.state,
+                      extra_steps=int(extra_steps), dataset=dataset)
+    except ConfigError as error:  # made on a server with a larger budget
+        flash("error", error.message)
+        return None
     if _submit(job):
         flash("success", t(TEXT, "resume_started", name=checkpoint.name, steps=int(extra_steps)))
     return job
@@ -210,7 +222,7 @@ def stop(job_id: str) -> None:
     job = job_manager().get(job_id)
     if job is not None:
         job_manager().stop(job_id)
-        job.join(timeout=3)
+        job.join(timeout=STOP_GRACE_SECONDS + 2)  # a worker that does not answer is killed after the grace
 
 
 def save(job_id: str, name: str) -> None:
@@ -220,14 +232,15 @@ def save(job_id: str, name: str) -> None:
         return
     try:
         payload = job.checkpoint_payload()
-        path = save_run(payload, name.strip() or job.name)
+        shown = " ".join(name.split()) or job.name  # kept as typed, in any script; the file gets a safe unique name
+        path = save_run(payload, shown)
     except CheckpointError as error:
         flash("error", t(TEXT, "save_failed", message=str(error)))
         return
     except RuntimeError as error:  # not started yet
         flash("warning", t(TEXT, "save_failed", message=str(error)))
         return
-    flash("success", t(TEXT, "saved", name=path.stem, path=str(path)))
+    flash("success", t(TEXT, "saved", name=shown, path=str(path)))
 
 
 # -- GIF ---------------------------------------------------------------------------------------------------

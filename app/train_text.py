@@ -38,6 +38,11 @@ TEXT = {
     "preset_modified": ("Settings changed from the preset.", "设置已在预设基础上修改。"),
     "start": ("Start training", "开始训练"),
     "start_help": ("Start a new run with these settings.", "用这些设置开始一次新的训练。"),
+    "too_big": ("This run would need about {need} of memory ({params:.1f}M parameters), more than the {limit} a run "
+                "may use on this server: make the network narrower, the images smaller or the batch smaller.",
+                "这个训练大约需要 {need} 内存（{params:.1f}M 个参数），超过了本服务器每个训练可用的 {limit}："
+                "请减小网络宽度、图像尺寸或批大小。"),
+    "cost": ("about {memory}, ~{seconds:.2g} s a step", "约 {memory}，每步约 {seconds:.2g} 秒"),
     "start_blocked": ("Fix the settings marked in red below to start.", "请先修正下面标红的设置，再开始训练。"),
     "replace": ("Stop my current run when I start a new one", "开始新训练时停止我当前的训练"),
     "replace_help": ("The server runs only a few trainings at once; a new run otherwise waits in the queue until "
@@ -375,6 +380,7 @@ LOSS_DESCRIPTION = {name: (LOSS_DESCRIPTIONS[name], LOSS_DESCRIPTION_ZH[name]) f
 PROBLEM_FIELDS = ("model", "arch", "n_critic", "minibatch_std", "image_size")
 PROBLEM_ZH = {
     "model": "条件模型需要类别标签，而 {dataset} 没有：请选择 digits、shapes 等带标签的数据集，或使用非条件模型。",
+    "model_folders": "条件模型需要类别标签，而这些图片没有：请把它们按类别放进不同的文件夹（至少两个），或使用非条件模型。",
     "arch": "二维点需要 mlp 结构；conv 用于图像。",
     "n_critic": "n_critic 表示判别器的更新次数；VAE 没有判别器。请设为 1。",
     "minibatch_std": "小批量标准差需要每批至少 2 个样本。",

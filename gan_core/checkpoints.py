@@ -33,6 +33,10 @@ class CheckpointError(ValueError):
     """A file that is not a usable Latent Lab checkpoint; the message is one sentence for the user."""
 
 
+class CheckpointExists(CheckpointError):
+    """save_checkpoint(..., overwrite=False) found a file already there (and left it untouched)."""
+
+
 @dataclass
 class Checkpoint:
     config: TrainConfig
@@ -133,10 +137,12 @@ def safe_name(name: str, default: str = "run") -> str:
     return cleaned or default
 
 
-def save_checkpoint(payload: dict, path: str | os.PathLike) -> Path:
+def save_checkpoint(payload: dict, path: str | os.PathLike, overwrite: bool = True) -> Path:
     """Write `payload` to `path` atomically: a temp file in the same folder, fsync, then os.replace.
 
     A crash (even SIGKILL) at any moment leaves either the old file or the complete new one, never half.
+    overwrite=False never replaces a file: the finished temp file is hard-linked to `path`, which fails if anything
+    is there, even a file another process made a moment ago (CheckpointExists, the other file untouched).
     Raises CheckpointError with a readable sentence when the folder is missing, read-only or full.
     """
     target = Path(path)
@@ -150,7 +156,13 @@ def save_checkpoint(payload: dict, path: str | os.PathLike) -> Path:
             torch.save(payload, stream)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temp_name, target)
+        if overwrite:
+            os.replace(temp_name, target)
+        else:
+            _create_exclusively(temp_name, target)
+    except FileExistsError:
+        _silent_unlink(temp_name)
+        raise CheckpointExists(f"{target.name} already exists, and saving never replaces a file.") from None
     except OSError as error:
         _silent_unlink(temp_name)
         raise CheckpointError(f"Could not save {target.name}: {error.strerror or error}. "
@@ -159,6 +171,19 @@ def save_checkpoint(payload: dict, path: str | os.PathLike) -> Path:
         _silent_unlink(temp_name)
         raise
     return target
+
+
+def _create_exclusively(temp_name: str, target: Path) -> None:
+    """Give the complete temp file the name `target` only if nothing has that name (FileExistsError otherwise)."""
+    try:
+        os.link(temp_name, target)  # atomic and exclusive; then the temp name goes
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: claim the name first, then fill it atomically
+        os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+        os.replace(temp_name, target)
+        return
+    _silent_unlink(temp_name)
 
 
 def _silent_unlink(name: str) -> None:

@@ -131,6 +131,7 @@ class _Progress:
 
 
 def cmd_train(args) -> int:
+    from gan_core import budget
     from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_payload
     from gan_core.config import ConfigError, TrainConfig
     from gan_core.evaluation.evaluate import quick_metrics
@@ -156,7 +157,7 @@ def cmd_train(args) -> int:
         except KeyError as error:
             raise UsageError(f"train: --preset: {error.args[0]}") from None
     try:
-        config.check()
+        budget.check(config.check())  # one that cannot fit the per-run memory is refused before anything is built
     except ConfigError as error:
         raise UsageError(f"train: {_config_error_line(error)}") from None
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from gan_core import families
 from gan_core.options import (  # noqa: F401  (re-exported: what a run is made of)
     POINT_DATASETS, IMAGE_DATASETS, LABELLED_DATASETS, MODELS, LOSSES, ARCHS, DEVICES,
-    PRECISIONS, IMAGE_SIZES, LOSS_DESCRIPTIONS, ConfigError, RANGES, IN_MEMORY_PREFIXES)
+    PRECISIONS, IMAGE_SIZES, LOSS_DESCRIPTIONS, ConfigError, RANGES, IN_MEMORY_PREFIXES, FOLDER_LABELLED_PREFIXES)
 
 
 @dataclass
@@ -150,7 +150,7 @@ def validate(cfg: TrainConfig) -> dict[str, str]:
         return problems
     if cfg.image_size not in IMAGE_SIZES and not cfg.is_points:
         problems["image_size"] = f"image_size must be one of {', '.join(map(str, IMAGE_SIZES))}."
-    if cfg.is_conditional and cfg.dataset not in LABELLED_DATASETS:
+    if cfg.is_conditional and not may_have_labels(cfg.dataset):
         problems["model"] = (f"A conditional model needs class labels, and {cfg.dataset} has none: "
                              "pick digits, shapes or another labelled dataset, or an unconditional model.")
     if cfg.is_points and cfg.arch == "conv":
@@ -174,6 +174,21 @@ def validate(cfg: TrainConfig) -> dict[str, str]:
             for name, message in family.validate(cfg).items():
                 problems.setdefault(name, message)
     return problems
+
+
+def may_have_labels(dataset: str) -> bool:
+    """True for the labelled built-in sets, and for image folders and uploads, whose class subfolders are labels
+    (whether they have any is known once they are read: see `validate_data`)."""
+    return dataset in LABELLED_DATASETS or (dataset.startswith(FOLDER_LABELLED_PREFIXES)
+                                            and dataset not in FOLDER_LABELLED_PREFIXES)
+
+
+def validate_data(cfg: TrainConfig, dataset) -> dict[str, str]:
+    """What `validate` cannot know before the data is read: {field: message}, empty when `dataset` suits `cfg`."""
+    if cfg.is_conditional and dataset.n_classes < 2:
+        return {"model": ("A conditional model needs class labels, and these images have none: put them in one "
+                          "folder per class (at least two), or pick an unconditional model.")}
+    return {}
 
 
 def model_names() -> tuple[str, ...]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 POINT_DATASETS = ("ring8", "grid25", "spiral", "moons")
 IMAGE_DATASETS = ("digits", "shapes", "stacked-digits", "mnist", "fashion-mnist", "cifar10")
 LABELLED_DATASETS = ("digits", "shapes", "stacked-digits", "mnist", "fashion-mnist", "cifar10")
+# image sets whose labels are their class subfolders (gan_core.uploads): only the loaded data knows if they have any
+FOLDER_LABELLED_PREFIXES = ("folder:", "upload:")
 MODELS = ("gan", "cgan", "vae", "cvae")  # the classic four; gan_core.families adds more (see model_names())
 LOSSES = ("ns", "minimax", "lsgan", "wgan-gp", "hinge")
 ARCHS = ("auto", "mlp", "conv")

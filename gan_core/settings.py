@@ -10,6 +10,7 @@ without reloading anything. A value that does not parse counts as unset.
 | LATENT_LAB_MAX_JOBS       | trainings running at once on this server                | one per spare core (at least 1) |
 | LATENT_LAB_THREADS        | torch threads per training                              | all cores but one, at most 4    |
 | LATENT_LAB_SESSION_GRACE  | seconds a closed tab's runs wait for it to come back    | 60                              |
+| LATENT_LAB_RUN_MEMORY_MB  | memory one run may need (gan_core.budget refuses more)  | 1024 (1 GiB)                    |
 | LATENT_LAB_DEBUG          | the CLI shows tracebacks instead of one line            | off                             |
 """
 from __future__ import annotations
@@ -53,6 +54,14 @@ def session_grace_seconds(default: float = 60.0) -> float:
     except ValueError:
         return default
     return value if value >= 0 else default
+
+
+DEFAULT_RUN_MEMORY_MB = 1024  # why 1 GiB: see gan_core/budget.py and docs/SECURITY.md
+
+
+def run_memory_mb() -> int:
+    """The memory one run may need, in MiB (LATENT_LAB_RUN_MEMORY_MB, else DEFAULT_RUN_MEMORY_MB)."""
+    return _positive_int("LATENT_LAB_RUN_MEMORY_MB") or DEFAULT_RUN_MEMORY_MB
 
 
 def debug() -> bool:

@@ -20,7 +20,7 @@ import torch
 from gan_core import losses, snapshots
 from gan_core.checkpoints import (Checkpoint, CheckpointError, snapshot_from_storable, snapshot_to_storable,
                                   trainer_payload)
-from gan_core.config import ConfigError, TrainConfig
+from gan_core.config import ConfigError, TrainConfig, validate_data
 from gan_core.data import Dataset, DataError, load_dataset, points_dataset_from_info
 from gan_core.device import configure_threads, pick_device
 from gan_core.models import build_models
@@ -131,8 +131,8 @@ class Trainer:
         base = dataset or load_dataset(config.dataset, image_size=config.image_size, data_root=config.data_root,
                                        n_points=config.n_points, seed=config.seed)
         self.dataset = base.to(self.device)
-        if config.is_conditional and self.dataset.n_classes == 0:
-            raise ValueError(f"{config.dataset} has no labels, so a conditional model cannot train on it.")
+        for name, message in validate_data(config, self.dataset).items():  # a folder or upload without classes
+            raise ConfigError(name, message)
         with _INIT_LOCK:
             torch.manual_seed(config.seed)
             self.models = build_models(config, self.dataset.sample_shape, self.dataset.n_classes).to(self.device)

@@ -29,7 +29,7 @@ PREFERRED = "demo:digits-gan"
 st.title(tr("title"))
 
 # -- which checkpoint -------------------------------------------------------------------------------------------------
-stored = {f"{c.source}:{c.name}": c for c in list_checkpoints()}
+stored = {f"{c.source}:{c.ref}": c for c in list_checkpoints()}
 options = list(stored) + [UPLOAD]
 url_state.restore_sample(options)  # a shared link (?ckpt=...&seed=...&tab=...) sets the widgets below
 if not stored:

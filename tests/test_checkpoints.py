@@ -118,3 +118,36 @@ def test_unwritable_folder_gives_a_readable_error(saved, tmp_path):
 def test_safe_name_cannot_escape_the_folder(name, expected):
     assert safe_name(name) == expected
     assert os.sep not in safe_name(name)
+
+
+def test_saved_runs_keep_their_names_in_any_script_and_never_replace_each_other(saved, tmp_path, monkeypatch):
+    from gan_core.store import list_checkpoints, save_run
+
+    runs = tmp_path / "runs"
+    monkeypatch.setenv("LATENT_LAB_RUNS", str(runs))
+    payload = torch.load(saved[1], weights_only=True)
+    first = save_run(payload, "我的模型")
+    second = save_run(payload, "小红的模型")
+    third = save_run(payload, "lesson 1")
+    again = save_run(payload, "lesson 1")  # the same name twice: two files, both listed
+    paths = {first, second, third, again}
+    assert len(paths) == 4 and all(p.is_file() and p.parent == runs for p in paths)
+    assert all(p.name.isascii() and os.sep not in p.stem for p in paths)
+    assert first.name.startswith("run-") and third.name.startswith("lesson-1-")
+    assert load_checkpoint(first).name == "我的模型" and load_checkpoint(second).name == "小红的模型"
+    listed = [c for c in list_checkpoints() if c.source == "saved"]
+    assert sorted(c.name for c in listed) == sorted(["我的模型", "小红的模型", "lesson 1", "lesson 1"])
+    assert len({c.ref for c in listed}) == 4  # what pickers and links call them stays unique
+
+
+def test_an_exclusive_save_never_replaces_a_file(saved, tmp_path):
+    from gan_core.checkpoints import CheckpointExists
+
+    target = tmp_path / "taken.pt"
+    target.write_bytes(b"someone else's file")
+    with pytest.raises(CheckpointExists, match="never replaces"):
+        save_checkpoint(torch.load(saved[1], weights_only=True), target, overwrite=False)
+    assert target.read_bytes() == b"someone else's file"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temp file left
+    fresh = save_checkpoint(torch.load(saved[1], weights_only=True), tmp_path / "fresh.pt", overwrite=False)
+    assert load_checkpoint(fresh).step == load_checkpoint(saved[1]).step

@@ -65,6 +65,7 @@ def test_interpolate_writes_a_strip(checkpoint, tmp_path):
     (["train", "--batch-size", "many", "--out", "x.pt"], "--batch-size"),
     (["train", "--model", "cgan", "--dataset", "ring8", "--out", "x.pt"], "--model"),
     (["train", "--dataset", "nowhere", "--out", "x.pt"], "--dataset"),
+    (["train", "--preset", "digits-gan", "--hidden", "1024", "--image-size", "32", "--out", "x.pt"], "--hidden"),
     (["train", "--preset", "nope", "--out", "x.pt"], "preset"),
     (["train", "--dataset", "mnist", "--data-root", "/nonexistent", "--out", "x.pt"], "MNIST"),
     (["sample", "/nonexistent.pt", "--out", "x.npy"], "No checkpoint"),

@@ -37,3 +37,39 @@ def test_impossible_combinations_are_explained(changes, field, words):
 def test_round_trip_ignores_unknown_keys():
     config = TrainConfig(dataset="digits", model="cvae", beta=2.0)
     assert TrainConfig.from_dict({**config.to_dict(), "from_the_future": 1}) == config
+
+
+def test_image_folders_and_uploads_take_their_labels_from_their_class_folders():
+    import io
+    import zipfile
+
+    import numpy as np
+    import pytest
+    from PIL import Image
+
+    from gan_core.config import ConfigError, TrainConfig, validate_data
+    from gan_core.data import load_folder_dataset
+    from gan_core.training import Trainer
+
+    def zipped(names):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for i, name in enumerate(names):
+                picture = io.BytesIO()
+                Image.fromarray(np.full((8, 8, 3), 20 * i, np.uint8)).save(picture, format="PNG")
+                archive.writestr(name, picture.getvalue())
+        return buffer.getvalue()
+
+    for model in ("cgan", "cvae"):
+        for dataset in ("upload:toys-3fa2c1", "folder:/data/toys"):
+            assert TrainConfig(dataset=dataset, model=model, image_size=8).validate() == {}
+        assert "model" in TrainConfig(dataset="points:drawn", model=model).validate()  # drawn points have no classes
+    config = TrainConfig(dataset="upload:toys-3fa2c1", model="cgan", image_size=8, hidden=8, batch_size=4)
+    classes = load_folder_dataset(zipped([f"{kind}/{i}.png" for kind in ("circles", "squares") for i in range(4)]), 8)
+    assert validate_data(config, classes) == {}
+    assert Trainer(config, dataset=classes).dataset.class_names == ["circles", "squares"]
+    flat = load_folder_dataset(zipped([f"{i}.png" for i in range(4)]), 8)
+    assert list(validate_data(config, flat)) == ["model"]
+    with pytest.raises(ConfigError, match="one folder per class"):
+        Trainer(config, dataset=flat)
+    assert validate_data(config.replace(model="gan"), flat) == {}

@@ -60,7 +60,7 @@ def test_checkpoint_table_lists_demos_and_saved_runs(runs_dir):
     rows = table_rows(at)
     name, source, model, steps = (en(TEXT, f"col_{column}") for column in ("name", "source", "model", "steps"))
     by_name = {row[name]: row for row in rows}
-    assert by_name["my-run"] == {name: "my-run", source: en(TEXT, "source_saved"), en(TEXT, "col_dataset"): "ring8",
+    assert by_name["my run"] == {name: "my run", source: en(TEXT, "source_saved"), en(TEXT, "col_dataset"): "ring8",
                                  model: "gan", en(TEXT, "col_loss"): "ns", steps: 3}
     demos = [c.name for c in list_checkpoints() if c.source == "demo"]
     assert len(demos) == len(list(DEMO_DIR.glob("*.pt")))

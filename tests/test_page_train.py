@@ -82,7 +82,7 @@ def test_start_pause_step_resume_save_stop(runs_dir, workers):
     assert not at.exception
     assert any(shows(s.value, en(TEXT, "saved")) for s in at.success)
     saved = list(runs_dir.glob("*.pt"))
-    assert [p.name for p in saved] == ["lesson-1.pt"]
+    assert len(saved) == 1 and saved[0].name.startswith("lesson-1-")  # a slug and a short id: never replaced
     from gan_core.checkpoints import load_checkpoint
 
     assert load_checkpoint(saved[0]).step > paused_at
@@ -334,3 +334,40 @@ def test_every_kind_of_run_draws_its_live_panel(dataset, model, loss):
         assert not any(en(TEXT, "equilibrium") in str(c.proto.spec) for c in at.get("plotly_chart"))
     at.button(key="train_stop").click().run()
     assert not at.exception
+
+
+def test_a_run_too_big_for_the_server_is_refused_beside_the_width_and_start_stays_off(monkeypatch):
+    """digits-gan at width 1024 and 32 pixels: every setting is in range, but it needs ~17 GB (gan_core.budget)."""
+    monkeypatch.delenv("LATENT_LAB_RUN_MEMORY_MB", raising=False)
+    at = open_train()
+    at.selectbox(key="train_preset").set_value("digits-gan").run()
+    assert not at.button(key="train_start").disabled
+    at.number_input(key="train_hidden").set_value(1024)
+    at.selectbox(key="train_image_size").set_value(32).run()
+    assert not at.exception
+    refusals = [e.value for e in at.error if "1.0 GB" in e.value]
+    assert len(refusals) == 1 and "network width" in refusals[0]
+    assert at.button(key="train_start").disabled
+    assert not my_jobs()
+
+
+def test_saves_named_in_any_script_keep_their_names_and_never_replace_each_other(runs_dir):
+    """"我的模型" then "小红的模型" from the Save popover: two files, each listed under the name it was given."""
+    from gan_core.checkpoints import load_checkpoint
+    from gan_core.store import list_checkpoints
+
+    at = open_train()
+    tiny(at)
+    at.button(key="train_start").click().run()
+    wait_until(at, lambda a: progress(a)[0] >= 5)
+    at.button(key="train_pause").click().run()
+    for name in ("我的模型", "小红的模型", "我的模型"):
+        at.text_input(key="train_save_name").input(name).run()
+        at.button(key="train_save").click().run()
+        assert not at.exception
+        assert any(en(TEXT, "saved").split("**")[0] in s.value and f"**{name}**" in s.value for s in at.success)
+    saved = sorted(runs_dir.glob("*.pt"))
+    assert len(saved) == 3 and all(p.name.isascii() for p in saved)
+    assert sorted(load_checkpoint(p).name for p in saved) == sorted(["我的模型", "小红的模型", "我的模型"])
+    assert sorted(c.name for c in list_checkpoints() if c.source == "saved") == sorted(["我的模型", "小红的模型", "我的模型"])
+    my_jobs()[0].stop()

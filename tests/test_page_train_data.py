@@ -13,6 +13,7 @@ import time
 import zipfile
 
 import numpy as np
+import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
@@ -355,3 +356,29 @@ def test_sample_and_blend_opens_drawn_and_uploaded_runs(runs_dir):
     lengths = [trace_length(trace["x"]) for chart in at.get("plotly_chart")
                for trace in json.loads(chart.proto.spec)["data"] if "x" in trace]
     assert 600 in lengths, f"the drawn pool is not drawn behind the samples ({lengths})"
+
+
+@pytest.mark.parametrize("model", ["cgan", "cvae"])
+def test_uploaded_class_folders_are_labels_for_a_conditional_model(model):
+    """circles/ and squares/ in a zip are two classes: a conditional model trains on them; unlabelled images are
+    refused in one sentence once they are read."""
+    at = open_train("upload:images")
+    at.number_input(key="train_batch_size").set_value(8)
+    at.selectbox(key="train_image_size").set_value(8)
+    at.selectbox(key="train_model").set_value(model).run()
+    colours = {"circles": (220, 20, 20), "squares": (20, 20, 220)}
+    pictures = {f"{kind}/{i}.png": png(colour) for kind, colour in colours.items() for i in range(20)}
+    at.file_uploader(key="train_user_images").set_value(("toys.zip", zipped(pictures), "application/zip")).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert en(TEXT, "classes").format(names="circles (20), squares (20)") in texts(at)
+    assert not at.button(key="train_start").disabled
+    at.button(key="train_start").click().run()
+    wait_for_steps(at, 2)
+    job = the_job()
+    assert job.config.model == model and job.trainer.dataset.class_names == ["circles", "squares"]
+    job.stop()
+
+    flat = {f"{i}.png": png((20 * i, 90, 200)) for i in range(10)}
+    at.file_uploader(key="train_user_images").set_value(("flat.zip", zipped(flat), "application/zip")).run()
+    assert not at.exception
+    assert any("needs class labels" in e.value for e in at.error) and at.button(key="train_start").disabled

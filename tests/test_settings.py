@@ -15,7 +15,7 @@ def test_only_the_settings_module_reads_latent_lab_variables():
                for path in (ROOT / folder).rglob("*.py") if reading.search(path.read_text(encoding="utf-8"))]
     assert readers == []
     source = (ROOT / "gan_core" / "settings.py").read_text(encoding="utf-8")
-    for name in ("RUNS", "WORKERS", "MAX_JOBS", "THREADS", "SESSION_GRACE", "DEBUG"):
+    for name in ("RUNS", "WORKERS", "MAX_JOBS", "THREADS", "SESSION_GRACE", "DEBUG", "RUN_MEMORY_MB"):
         assert f'_text("LATENT_LAB_{name}")' in source or f'_positive_int("LATENT_LAB_{name}")' in source, name
 
 
@@ -25,6 +25,7 @@ def test_only_the_settings_module_reads_latent_lab_variables():
     ("LATENT_LAB_WORKERS", settings.worker_mode, (" Thread ", "thread"), "fibre", None),
     ("LATENT_LAB_SESSION_GRACE", settings.session_grace_seconds, ("5.5", 5.5), "soon", 60.0),
     ("LATENT_LAB_DEBUG", settings.debug, ("1", True), "", False),
+    ("LATENT_LAB_RUN_MEMORY_MB", settings.run_memory_mb, ("4096", 4096), "lots", 1024),
 ])
 def test_each_setting_parses_and_ignores_what_does_not(monkeypatch, name, read, good, bad, unset):
     monkeypatch.delenv(name, raising=False)

@@ -2,6 +2,7 @@
 exactly, and no process or thread left behind when a run ends, dies or loses its server."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import signal
@@ -20,8 +21,9 @@ import gan_core.runtime.worker
 
 from bench import checkout_env
 from gan_core.config import ConfigError
+from gan_core.data import Dataset, points_dataset
 from gan_core.runtime.jobs import JobManager
-from gan_core.runtime.job import FAILED, FINISHED, PAUSED, QUEUED, STOPPED, TrainingJob
+from gan_core.runtime.job import FAILED, FINISHED, PAUSED, QUEUED, RUNNING, STOPPED, TrainingJob
 from gan_core.training import History, Trainer
 from gan_core.runtime.worker import ProcessTrainingJob, _Publisher, new_job, worker_mode
 
@@ -296,3 +298,39 @@ def test_settings_changed_while_a_run_builds_reach_its_trainer(tiny_config):
     job.stop()
     job.join(10)
     assert job.trainer.config.lr_g == 5e-4 and job.trainer.opt_g.param_groups[0]["lr"] == pytest.approx(5e-4)
+
+
+class BuildsForAMinute(Dataset):
+    """A dataset that takes a minute to reach the worker's device: a run stuck building (a huge model, huge data)."""
+
+    def to(self, device):
+        time.sleep(60)
+        return super().to(device)
+
+
+def test_a_run_stopped_while_it_builds_ends_within_seconds(tiny_config):
+    points = points_dataset([[0, 0], [1, 0], [0, 1], [1, 1], [2, 2], [2, 0], [0, 2], [1, 2]], name="slow", n_points=1000)
+    slow = BuildsForAMinute(**{f.name: getattr(points, f.name) for f in dataclasses.fields(points) if f.init})
+    job = ProcessTrainingJob(tiny_config.replace(dataset="points:slow", steps=100_000), dataset=slow)
+    job.start()
+    time.sleep(1.0)  # the worker has its run and is building it
+    assert job.status == RUNNING and job.trainer is None
+    began = time.monotonic()
+    job.stop()
+    job.join(15)
+    assert time.monotonic() - began < 8  # not the minute the build would take
+    assert job.status == STOPPED and "was ended" in job.message
+    wait_for(lambda: process_gone(job.worker_pid), timeout=5)
+
+
+def test_a_thread_run_stopped_while_it_builds_stops_when_the_build_returns(tiny_config):
+    def slow_build(config, dataset=None):
+        time.sleep(0.5)  # a thread cannot be killed: the stop waits for this
+        return Trainer(config, dataset=dataset)
+
+    job = TrainingJob(tiny_config.replace(steps=100_000), trainer_factory=slow_build)
+    job.start()
+    time.sleep(0.1)
+    job.stop()
+    job.join(10)
+    assert job.status == STOPPED and job.trainer.step_count == 0

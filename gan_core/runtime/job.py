@@ -120,6 +120,14 @@ class TrainingJob:
             return diff
 
     def stop(self) -> None:
+        """End the run between two steps (its weights stay for Save).
+
+        The thread checks between steps, so a stop asked for while the trainer is being built (data loading, networks
+        allocated) is honoured as soon as the build returns, before any step; one asked for inside a step, when that
+        step ends. A thread cannot be killed, so that is the limit here: the app runs each training in a worker
+        process instead (gan_core.runtime.worker), which is killed if it does not stop within a few seconds, and
+        gan_core.budget refuses the runs whose build alone would take minutes.
+        """
         with self._lock:
             self._stop_requested = True
             if self.status == QUEUED and self._thread is None:

@@ -28,14 +28,15 @@ import sys
 import threading
 from multiprocessing import spawn
 
-from gan_core import settings
+from gan_core import budget, settings
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.data import dataset_names
-from gan_core.runtime.job import ACTIVE_STATES, FAILED, PAUSED, TrainingJob
+from gan_core.runtime.job import ACTIVE_STATES, FAILED, PAUSED, STOPPED, TrainingJob
 from gan_core.training import History, check_step_part
 
 PUBLISH_SECONDS = 0.2  # how often a worker sends what changed (the page refreshes once a second)
 REPLY_SECONDS = 30.0  # how long a request (save, live settings) waits for the worker
+STOP_GRACE_SECONDS = 3.0  # how long a stopped run's worker may take to end by itself before it is killed
 DEFAULT_WORKERS = "process"
 
 
@@ -45,7 +46,12 @@ def worker_mode() -> str:
 
 
 def new_job(config: TrainConfig, **options) -> TrainingJob:
-    """A job of the configured kind (see `worker_mode`); options as for TrainingJob."""
+    """A job of the configured kind (see `worker_mode`); options as for TrainingJob.
+
+    Raises ConfigError (one sentence) for a run that cannot fit the per-run memory budget (gan_core.budget): every
+    run the app starts comes through here, so none can fill the server's memory.
+    """
+    budget.check(config, options.get("dataset"))
     if worker_mode() == "process" and "trainer_factory" not in options:
         return ProcessTrainingJob(config, **options)
     return TrainingJob(config, **options)
@@ -161,6 +167,8 @@ class ProcessTrainingJob(TrainingJob):
         self._final_payload: dict | None = None
         self._snapshot_keys: dict[int, dict] = {}  # the worker's key of each mirrored snapshot
         self._step_delay = float(step_delay)
+        self._stop_watched = False  # a thread waits for the run to end after Stop (see stop)
+        self._killed_on_stop = False
         super().__init__(config, name=name, owner=owner, resume_state=resume_state, extra_steps=extra_steps,
                          dataset=dataset, step_delay=step_delay)
 
@@ -230,8 +238,29 @@ class ProcessTrainingJob(TrainingJob):
             self._command("step", count=int(count), part=part)
 
     def stop(self) -> None:
+        """Ask the worker to stop; if its run has not ended STOP_GRACE_SECONDS later, kill the worker.
+
+        A worker ends a run between two steps. One still building its networks and data, or inside a step of a huge
+        model, cannot answer for minutes (the step holds the job's lock its commands need), and Stop must work then
+        too. The worker is our own child and holds nothing but this run, so killing it loses only the weights since
+        the last Save; the run is marked stopped with a sentence saying so.
+        """
         super().stop()
-        self._command("stop")
+        if self._command("stop") and not self._stop_watched:
+            self._stop_watched = True
+            threading.Thread(target=self._end_if_unanswered, name=f"latent-lab-{self.id}-stop", daemon=True).start()
+
+    def _end_if_unanswered(self) -> None:
+        with self._lock:
+            if self._wake.wait_for(lambda: self.status not in ACTIVE_STATES or not self.thread_alive,
+                                   timeout=STOP_GRACE_SECONDS):
+                return
+            self._killed_on_stop = True
+        process = self._process
+        try:
+            process.kill()  # SIGKILL: the watcher sees the pipe close and ends the run in _finish
+        except (AttributeError, ValueError):  # no process, or _finish has already closed it: the run has ended
+            pass
 
     def set_hparams(self, **changes) -> dict:
         with self._lock:  # not while start() is handing the run over
@@ -338,7 +367,13 @@ class ProcessTrainingJob(TrainingJob):
             for waiter in list(self._replies.values()):
                 waiter[0].set()
         with self._lock:
-            if self.status in ACTIVE_STATES:  # no end message: the worker died
+            if self.status in ACTIVE_STATES and self._killed_on_stop:
+                step = self.trainer.step_count if self.trainer is not None else 0
+                self.status = STOPPED
+                self.message = (f"Stopped at step {step}: its training process was still busy (building the "
+                                f"networks or inside one long step) {STOP_GRACE_SECONDS:g} s after Stop, so it was "
+                                "ended; checkpoints saved before are kept.")
+            elif self.status in ACTIVE_STATES:  # no end message: the worker died
                 how = f" (exit code {code})" if code not in (None, 0) else ""
                 self.status = FAILED
                 self.error = (f"The training process stopped unexpectedly{how}, perhaps for lack of memory. "

@@ -1,0 +1,68 @@
+"""A run's memory, estimated from its config before anything is allocated, and the refusal of one that cannot fit."""
+import time
+
+import pytest
+
+from gan_core import budget
+from gan_core.config import ConfigError, TrainConfig
+from gan_core.presets import PRESETS, preset_config
+
+ISSUE_CONFIG = dict(hidden=1024, image_size=32)  # digits-gan at the widest width: 12 GB of weights and Adam alone
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_preset_is_well_inside_the_default_budget(name, monkeypatch):
+    monkeypatch.delenv("LATENT_LAB_RUN_MEMORY_MB", raising=False)
+    found = budget.estimate(preset_config(name))
+    assert 0 < found.total < budget.limit_bytes() / 4, budget.format_bytes(found.total)
+    assert budget.problems(preset_config(name)) == {}
+
+
+def test_the_widest_digits_gan_is_refused_in_one_sentence_naming_the_width(monkeypatch):
+    monkeypatch.delenv("LATENT_LAB_RUN_MEMORY_MB", raising=False)
+    config = preset_config("digits-gan", **ISSUE_CONFIG)
+    assert config.validate() == {}  # every setting is within its range: only the whole is too big
+    began = time.perf_counter()
+    found = budget.estimate(config)
+    assert time.perf_counter() - began < 5  # built on the meta device: nothing allocated
+    assert found.parameters > 700e6 and found.total > 10 * 2**30
+    assert found.optimiser == 2 * found.weights == 2 * found.gradients
+    problems = budget.problems(config)
+    assert list(problems) == ["hidden"]
+    assert problems["hidden"].count(". ") == 0 and "1.0 GB" in problems["hidden"]
+    with pytest.raises(ConfigError) as raised:
+        budget.check(config)
+    assert raised.value.field == "hidden"
+
+
+def test_a_huge_batch_is_blamed_on_the_batch_size():
+    config = preset_config("digits-gan", batch_size=4096, image_size=32, hidden=128)
+    assert list(budget.problems(config)) == ["batch_size"]
+
+
+def test_the_server_owner_sets_the_budget(monkeypatch):
+    config = preset_config("digits-gan", hidden=256, image_size=32)  # about 1.8 GB
+    monkeypatch.setenv("LATENT_LAB_RUN_MEMORY_MB", "1024")
+    assert budget.problems(config)
+    monkeypatch.setenv("LATENT_LAB_RUN_MEMORY_MB", "4096")
+    assert budget.problems(config) == {}
+    monkeypatch.setenv("LATENT_LAB_RUN_MEMORY_MB", "64")
+    assert "64.0 MB" in budget.problems(preset_config("stacked-digits-gan"))["dataset"]  # 25,000 colour images
+
+
+def test_memory_grows_with_what_shapes_it():
+    small = budget.estimate(TrainConfig(dataset="digits", hidden=32, batch_size=64))
+    assert budget.estimate(TrainConfig(dataset="digits", hidden=64, batch_size=64)).weights > 3 * small.weights
+    assert budget.estimate(TrainConfig(dataset="digits", hidden=32, batch_size=128)).activations == 2 * small.activations
+    assert budget.estimate(TrainConfig(dataset="digits", hidden=32, batch_size=64, steps=9)).total == small.total
+    assert small.step_seconds > 0
+
+
+def test_no_job_is_made_for_a_run_that_cannot_fit(monkeypatch):
+    from gan_core.runtime import worker
+
+    monkeypatch.delenv("LATENT_LAB_RUN_MEMORY_MB", raising=False)
+    for mode in ("thread", "process"):
+        monkeypatch.setenv("LATENT_LAB_WORKERS", mode)
+        with pytest.raises(ConfigError, match="more than the 1.0 GB"):
+            worker.new_job(preset_config("digits-gan", **ISSUE_CONFIG))
