@@ -68,6 +68,7 @@ class TrainingJob:
         with self._lock:
             if self._thread is not None:
                 return
+            paused = paused or self._pause_requested  # a run paused while it waited in the queue starts paused
             self._pause_requested = paused
             self.status = PAUSED if paused else RUNNING
             self._thread = self._launch(paused)
