@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .i18n import t
+from .i18n import forget_other_languages, t
 from .train_plots import DEFAULT_LAYERS, POINT_LAYERS
 from .train_text import LAYERS_TEXT as TEXT
 
 LAYERS_KEY = "train_layers"  # the picker for a GAN's 2-D view (all five layers)
 DECODER_LAYERS_KEY = "train_layers_decoder"  # the picker for a 2-D view without D (a VAE's decoder)
-CHOSEN_KEY = "train_layers_chosen"  # the last choice, kept when the picker is not on screen (page switch)
+CHOSEN_KEY = "train_layers_chosen"  # the last choice, kept when the picker is not on screen (page switch, language)
 
 
 def _layer_options(frame: dict) -> tuple[str, list[str]]:
@@ -28,10 +28,11 @@ def chosen_layers() -> list[str]:
 def layer_choice(frame: dict) -> list[str]:
     """Draw the layer picker for a 2-D snapshot and return the chosen layers (kept across reruns and pages)."""
     key, options = _layer_options(frame)
-    if key not in st.session_state:  # first time here, or the picker was off screen: restore the last choice
+    key = forget_other_languages(key)  # the pills' values are their words: one picker per language (i18n)
+    if key not in st.session_state:  # first time here, the picker was off screen, or the language changed
         st.session_state[key] = [layer for layer in chosen_layers() if layer in options]
     chosen = st.pills(t(TEXT, "layers"), options, selection_mode="multi", key=key, help=t(TEXT, "layers_help"),
-                      format_func=lambda layer: t(TEXT, f"layer_{layer}"))
+                      format_func={layer: t(TEXT, f"layer_{layer}") for layer in options}.get)
     chosen = list(chosen or [])
     hidden_here = [layer for layer in chosen_layers() if layer not in options]  # e.g. arrows, kept for GAN views
     st.session_state[CHOSEN_KEY] = chosen + hidden_here
