@@ -23,7 +23,7 @@ from gan_core.runtime.worker import new_job
 
 from . import train_data as user_data
 from .i18n import t
-from .state import cached_dataset, data_key, dataset_for, job_manager, session_id
+from .state import browser_id, cached_dataset, data_key, dataset_for, job_manager
 from .train_plots import frame_picture
 from .train_text import TEXT
 
@@ -121,7 +121,7 @@ def check_data(config: TrainConfig) -> str | None:
 def _submit(job: TrainingJob) -> TrainingJob | None:
     manager = job_manager()
     if st.session_state.get(REPLACE_KEY, True):
-        mine = [j for j in manager.jobs(session_id()) if j.is_active]
+        mine = [j for j in manager.jobs(browser_id()) if j.is_active]
         for old in mine:
             old.stop()
         for old in mine:
@@ -156,7 +156,7 @@ def start_run(config: TrainConfig, label: str) -> TrainingJob | None:
         else:
             st.session_state[DATA_ERROR_KEY] = str(error)
         return None
-    job = new_job(config, name=f"{label}-{time.strftime('%H%M%S')}", owner=session_id(), dataset=dataset)
+    job = new_job(config, name=f"{label}-{time.strftime('%H%M%S')}", owner=browser_id(), dataset=dataset)
     return _submit(job)
 
 
@@ -173,7 +173,7 @@ def continue_checkpoint(path: str, extra_steps: int) -> TrainingJob | None:
     except (DataError, CheckpointError) as error:
         flash("error", t(TEXT, "data_error", message=str(error)))
         return None
-    job = new_job(config, name=f"{checkpoint.name}-more", owner=session_id(), resume_state=checkpoint.state,
+    job = new_job(config, name=f"{checkpoint.name}-more", owner=browser_id(), resume_state=checkpoint.state,
                   extra_steps=int(extra_steps), dataset=dataset)
     if _submit(job):
         flash("success", t(TEXT, "resume_started", name=checkpoint.name, steps=int(extra_steps)))
