@@ -70,8 +70,9 @@ def browser_id() -> str:
     """
     browser = st.session_state.get(BROWSER_KEY)
     if browser is None:
-        cookie = _request_cookies().get(BROWSER_COOKIE, "")
-        browser = cookie if _BROWSER_ID.fullmatch(cookie) else secrets.token_urlsafe(32)
+        cookie = _request_cookies().get(BROWSER_COOKIE)
+        valid = isinstance(cookie, str) and _BROWSER_ID.fullmatch(cookie)  # (AppTest's stand-in is no string)
+        browser = cookie if valid else secrets.token_urlsafe(32)
         st.session_state[BROWSER_KEY] = browser
     _session_handle(browser)
     return browser
