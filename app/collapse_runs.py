@@ -22,7 +22,7 @@ from gan_core.runtime.worker import new_job
 
 from .collapse_text import TEXT
 from .i18n import lang, t
-from .state import job_manager, load_model, session_id
+from .state import browser_id, job_manager, load_model
 
 SELECTION_KEY = "collapse_runs"
 LAB_KEY = "collapse_lab"  # the lab of this session: {"base", "seed", "arms": [...]}
@@ -41,7 +41,7 @@ class RunOption:
 def run_options() -> list[RunOption]:
     """Demo checkpoints, saved runs, then this session's jobs (oldest first)."""
     options = [RunOption(f"file:{c.path}", c.name, c.source) for c in list_checkpoints()]
-    options += [RunOption(f"job:{job.id}", job.name, "job") for job in job_manager().jobs(session_id())]
+    options += [RunOption(f"job:{job.id}", job.name, "job") for job in job_manager().jobs(browser_id())]
     return options
 
 
@@ -123,7 +123,7 @@ def submit_pending() -> int:
     lab = st.session_state.get(LAB_KEY)
     if not lab:
         return 0
-    manager, owner = job_manager(), session_id()
+    manager, owner = job_manager(), browser_id()
     submitted = 0
     for arm in lab["arms"]:
         if arm["job_id"] or arm["path"] or arm.get("cancelled"):

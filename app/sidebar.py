@@ -1,4 +1,4 @@
-"""The sidebar every page shares: language switch, device in use, this session's runs, server load."""
+"""The sidebar every page shares: language switch, device in use, this browser's runs, server load."""
 from __future__ import annotations
 
 import streamlit as st
@@ -8,7 +8,7 @@ from gan_core.device import describe_device
 from . import presenter
 from .i18n import draw_language_choice, t
 from .shell_text import TEXT
-from .state import job_manager, session_id
+from .state import browser_id, job_manager, remember_browser
 
 STATUS_ICON = {"queued": ":material/hourglass_empty:", "running": ":material/play_arrow:", "paused": ":material/pause:",
                "finished": ":material/check_circle:", "stopped": ":material/stop:", "failed": ":material/warning:"}
@@ -26,6 +26,7 @@ def draw_sidebar() -> None:
         st.markdown(t(TEXT, "device", device=_device_label()))
         _runs_panel()
         _load_chart_library()
+        remember_browser()
 
 
 PRELOAD_KEY = "chart_library_preload"
@@ -49,13 +50,13 @@ def _load_chart_library() -> None:
 
 def _runs_panel() -> None:
     manager = job_manager()
-    active = any(job.is_active for job in manager.jobs(session_id()))
+    active = any(job.is_active for job in manager.jobs(browser_id()))
     _runs_fragment(run_every=2.0 if active else None)
 
 
 def _draw_runs() -> None:
     manager = job_manager()
-    mine = manager.jobs(session_id())
+    mine = manager.jobs(browser_id())
     st.markdown(f"**{t(TEXT, 'jobs_title')}**")
     if not mine:
         st.caption(t(TEXT, "no_jobs"))

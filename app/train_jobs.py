@@ -23,7 +23,7 @@ from gan_core.runtime.worker import STOP_GRACE_SECONDS, new_job
 
 from . import train_data as user_data
 from .i18n import t
-from .state import cached_dataset, data_key, dataset_for, job_manager, session_id
+from .state import browser_id, cached_dataset, data_key, dataset_for, job_manager
 from .train_plots import frame_picture
 from .train_text import TEXT
 
@@ -121,7 +121,7 @@ def check_data(config: TrainConfig) -> str | None:
 def _submit(job: TrainingJob) -> TrainingJob | None:
     manager = job_manager()
     if st.session_state.get(REPLACE_KEY, True):
-        mine = [j for j in manager.jobs(session_id()) if j.is_active]
+        mine = [j for j in manager.jobs(browser_id()) if j.is_active]
         for old in mine:
             old.stop()
         for old in mine:
@@ -161,7 +161,7 @@ def start_run(config: TrainConfig, label: str) -> TrainingJob | None:
         flash("error", next(iter(unsuitable.values())))
         return None
     try:
-        job = new_job(config, name=f"{label}-{time.strftime('%H%M%S')}", owner=session_id(), dataset=dataset)
+        job = new_job(config, name=f"{label}-{time.strftime('%H%M%S')}", owner=browser_id(), dataset=dataset)
     except ConfigError as error:  # too big for this server (gan_core.budget): a link or a preset click got here
         flash("error", error.message)
         return None
@@ -182,7 +182,7 @@ def continue_checkpoint(path: str, extra_steps: int) -> TrainingJob | None:
         flash("error", t(TEXT, "data_error", message=str(error)))
         return None
     try:
-        job = new_job(config, name=f"{checkpoint.name}-more", owner=session_id(), resume_state=checkpoint.state,
+        job = new_job(config, name=f"{checkpoint.name}-more", owner=browser_id(), resume_state=checkpoint.state,
                       extra_steps=int(extra_steps), dataset=dataset)
     except ConfigError as error:  # made on a server with a larger budget
         flash("error", error.message)

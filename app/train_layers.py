@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .i18n import t
+from .i18n import forget_other_languages, t
 from .train_plots import DEFAULT_LAYERS, POINT_LAYERS
 from .train_text import LAYERS_TEXT as TEXT
 
 LAYERS_KEY = "train_layers"  # the picker for a GAN's 2-D view (all five layers)
 DECODER_LAYERS_KEY = "train_layers_decoder"  # the picker for a 2-D view without D (a VAE's decoder)
-CHOSEN_KEY = "train_layers_chosen"  # the last choice, kept when the picker is not on screen (page switch)
+CHOSEN_KEY = "train_layers_chosen"  # the last choice, kept when the picker is not on screen (page switch, language)
 
 
 def _layer_options(frame: dict) -> tuple[str, list[str]]:
@@ -35,10 +35,11 @@ def layer_choice(frame: dict) -> list[str]:
     updates the remembered choice, so nothing else can empty it.
     """
     key, options = _layer_options(frame)
+    key = forget_other_languages(key)  # the pills' values are their words: one picker per language (i18n)
     remembered = [layer for layer in chosen_layers() if layer in options]
     chosen = st.pills(t(TEXT, "layers"), options, selection_mode="multi", default=remembered, key=key,
                       on_change=_remember_choice, args=(key, options), help=t(TEXT, "layers_help"),
-                      format_func=lambda layer: t(TEXT, f"layer_{layer}"))
+                      format_func={layer: t(TEXT, f"layer_{layer}") for layer in options}.get)
     return list(chosen or [])
 
 

@@ -17,12 +17,12 @@ from gan_core.config import LOSSES, RANGES, ConfigError, TrainConfig
 from gan_core.runtime.job import PAUSED, TrainingJob
 
 from . import train_jobs as jobs
-from .i18n import lang, t
+from .i18n import forget_other_languages, lang, language_key, t
 from .state import job_manager
 from .train_text import TEXT
 
 SLOW_MOTION = (0.0, 0.1, 0.25, 0.5, 1.0)  # seconds between steps; 0 = full speed
-SLOW_KEY = "train_slowmo"
+SLOW_KEY = "train_slowmo"  # one widget per language (i18n.language_key): its options are words
 FIELD_PREFIX = "train_live_"  # widget keys: train_live_lr_g, ...
 APPLY_KEY = "train_live_apply"
 SYNCED_KEY = "train_live_job"  # the job whose settings the live widgets show
@@ -84,9 +84,10 @@ def _sync(job: TrainingJob) -> None:
     for field in GAN_FIELDS + VAE_FIELDS:
         if not same_job or _key(field) not in st.session_state:
             st.session_state[_key(field)] = getattr(job.config, field)
-    if not same_job or SLOW_KEY not in st.session_state:
-        delay = float(job.step_delay or 0.0)
-        st.session_state[SLOW_KEY] = min(SLOW_MOTION, key=lambda option: abs(option - delay))
+    # the job's own delay, every run: the slider of the language on screen shows it whatever language (or other tab
+    # of this browser) set it
+    delay = float(job.step_delay or 0.0)
+    st.session_state[forget_other_languages(SLOW_KEY)] = min(SLOW_MOTION, key=lambda option: abs(option - delay))
     if not same_job:
         st.session_state.pop(ERROR_KEY, None)
         st.session_state.pop(NOTICE_KEY, None)
@@ -108,9 +109,10 @@ def draw_live_controls(job: TrainingJob | None) -> None:
                           disabled=not can_step, on_click=jobs.step, args=(job.id, "d"), help=t(TEXT, "step_d_help"))
             step_g.button(t(TEXT, "step_g"), key="train_step_g", icon=":material/brush:", width="stretch",
                           disabled=not can_step, on_click=jobs.step, args=(job.id, "g"), help=t(TEXT, "step_g_help"))
-        with slow:
-            st.select_slider(t(TEXT, "slowmo"), options=list(SLOW_MOTION), key=SLOW_KEY, format_func=_slow_label,
-                             on_change=_slow_changed, args=(job.id,), help=t(TEXT, "slowmo_help"))
+        with slow:  # the labels are fixed when drawn: this language's widget always names its options in its words
+            key, labels = language_key(SLOW_KEY), {seconds: _slow_label(seconds) for seconds in SLOW_MOTION}
+            st.select_slider(t(TEXT, "slowmo"), options=list(SLOW_MOTION), key=key, format_func=labels.get,
+                             on_change=_slow_changed, args=(job.id, key), help=t(TEXT, "slowmo_help"))
         with st.expander(t(TEXT, "live_settings"), icon=":material/tune:"):
             _draw_settings(job)
 
@@ -119,10 +121,10 @@ def _slow_label(seconds: float) -> str:
     return t(TEXT, "slowmo_off") if not seconds else t(TEXT, "slowmo_seconds", seconds=seconds)
 
 
-def _slow_changed(job_id: str) -> None:
+def _slow_changed(job_id: str, key: str) -> None:
     job = job_manager().get(job_id)
     if job is not None:
-        job.step_delay = float(st.session_state.get(SLOW_KEY, 0.0))  # the thread reads it after every step
+        job.step_delay = float(st.session_state.get(key, 0.0))  # the thread reads it after every step
 
 
 def _draw_settings(job: TrainingJob) -> None:

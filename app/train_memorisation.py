@@ -15,11 +15,13 @@ from gan_core.images import to_uint8, upscale
 from gan_core.runtime.job import TrainingJob
 
 from . import train_data as user_data
-from .i18n import t
+from .i18n import forget_other_languages, t
 from .state import cached_dataset, data_key, dataset_for
 from .train_text import MEMORISATION_TEXT as TEXT
 
 MEMORY_RESULT_KEY = "train_memory_result"
+FEATURE_KEY = "train_memory_feature"  # one picker per language (its values are words, see i18n.language_key)
+FEATURE_CHOSEN_KEY = "train_memory_feature_chosen"  # the feature space last chosen, in either language
 INDEX_KEY = "train_memory_index"  # (key, FeatureIndex) of uploaded images, which no server cache may hold
 MEMORY_TILE_PIXELS = 64  # each image of the memorisation check is enlarged (crisp pixels) to about this size
 MEMORY_SHOWN_PIXELS = 110  # and shown this wide, room for a caption such as "training #1455 · d = 8.38"
@@ -73,9 +75,14 @@ def draw_memorisation(job: TrainingJob, frame: dict, config: TrainConfig) -> Non
     with st.expander(t(TEXT, "mem_title"), icon=":material/content_copy:"):
         st.markdown(t(TEXT, "mem_intro"))
         cells = st.columns([1.3, 1, 1], vertical_alignment="bottom")
-        feature = cells[0].segmented_control(t(TEXT, "mem_feature"), list(FEATURES), key="train_memory_feature",
-                                             default="classifier", help=t(TEXT, "mem_feature_help"),
-                                             format_func=lambda f: t(TEXT, f"mem_feature_{f}")) or "classifier"
+        key = forget_other_languages(FEATURE_KEY)
+        if key not in st.session_state:
+            st.session_state[key] = st.session_state.get(FEATURE_CHOSEN_KEY, "classifier")
+        feature = cells[0].segmented_control(t(TEXT, "mem_feature"), list(FEATURES), key=key,
+                                             help=t(TEXT, "mem_feature_help"),
+                                             format_func={f: t(TEXT, f"mem_feature_{f}") for f in FEATURES}.get
+                                             ) or "classifier"
+        st.session_state[FEATURE_CHOSEN_KEY] = feature
         count = cells[1].number_input(t(TEXT, "mem_count"), 1, MEMORY_MAX_SAMPLES, 8, key="train_memory_count")
         k = cells[2].number_input(t(TEXT, "mem_k"), 1, 8, 3, key="train_memory_k")
         if st.button(t(TEXT, "mem_run"), key="train_memory_run", icon=":material/search:"):

@@ -19,7 +19,7 @@ from . import train_jobs as jobs
 from . import train_divergence, train_form, train_layers, train_live, train_memorisation
 from .i18n import lang, t
 from .metrics_text import METRIC_INFO
-from .state import job_manager, session_id
+from .state import browser_id, job_manager
 from .train_plots import (PLOT_CONFIG, SERIES_COLOURS, chain_picture, codes_figure, line_figure, metrics_figure,
                           points_figure)
 from .train_text import FAMILY_EXPLAIN, FAMILY_TRACE_TEXT, LATEX_DDPM, LATEX_ELBO, LATEX_LOSS, LATEX_MINIMAX, LATEX_NS, LOSS_DESCRIPTION, TEXT
@@ -60,7 +60,7 @@ def _on_watch_change() -> None:
 
 def resolve_job() -> TrainingJob | None:
     """The run this session watches: the one it chose, else its newest, else None."""
-    mine = job_manager().jobs(session_id())
+    mine = job_manager().jobs(browser_id())
     ids = [job.id for job in mine]
     current = st.session_state.get(jobs.JOB_KEY)
     if current not in ids:
@@ -71,7 +71,7 @@ def resolve_job() -> TrainingJob | None:
 
 def draw_run_picker(job: TrainingJob | None) -> None:
     """A picker over this session's runs, shown only when there is more than one."""
-    mine = job_manager().jobs(session_id())
+    mine = job_manager().jobs(browser_id())
     if job is None or len(mine) < 2:
         return
     st.session_state[jobs.WATCH_KEY] = job.id

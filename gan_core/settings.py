@@ -9,7 +9,7 @@ without reloading anything. A value that does not parse counts as unset.
 | LATENT_LAB_WORKERS        | where runs train: "process" (worker processes), "thread" | process                         |
 | LATENT_LAB_MAX_JOBS       | trainings running at once on this server                | one per spare core (at least 1) |
 | LATENT_LAB_THREADS        | torch threads per training                              | all cores but one, at most 4    |
-| LATENT_LAB_SESSION_GRACE  | seconds a closed tab's runs wait for it to come back    | 60                              |
+| LATENT_LAB_SESSION_GRACE  | seconds a browser's runs wait after its last tab closed | 60                              |
 | LATENT_LAB_RUN_MEMORY_MB  | memory one run may need (gan_core.budget refuses more)  | 1024 (1 GiB)                    |
 | LATENT_LAB_DEBUG          | the CLI shows tracebacks instead of one line            | off                             |
 """

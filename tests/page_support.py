@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Widget
 
 from app.train_text import TEXT as TRAIN_TEXT
 
@@ -75,3 +76,26 @@ def wait_until(at: AppTest, condition, timeout: float = 30.0, pause: float = 0.3
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out; page says: {progress(at)[2] if at.get('progress') else 'no progress'}")
         time.sleep(pause)
+
+
+def widget_options(at: AppTest) -> dict[str, tuple[str, list[str]]]:
+    """{widget id: (key, the option texts it shows)} of every widget with options on the page."""
+    found = {}
+
+    def walk(node) -> None:
+        children = getattr(node, "children", None)
+        for child in (children.values() if isinstance(children, dict) else []):
+            walk(child)
+        if isinstance(node, Widget) and hasattr(node.proto, "options"):
+            found[node.proto.id] = (node.key, [str(option) for option in node.proto.options])
+
+    walk(at._tree)
+    return found
+
+
+def same_options_in_both_languages(english: dict, chinese: dict) -> list[str]:
+    """The keys of widgets that kept their identity across a language switch but changed their option texts.
+
+    Streamlit keeps such a widget's value as the text of its option, so the browser loses it (app/i18n.language_key).
+    """
+    return [english[wid][0] for wid in english if wid in chinese and english[wid][1] != chinese[wid][1]]

@@ -110,10 +110,50 @@ def test_a_session_that_comes_back_in_time_keeps_its_job(tiny_config):
     manager = JobManager(max_running=1)
     job = manager.submit(TrainingJob(tiny_config.replace(steps=1_000_000), owner="me"))
     manager.release_owner("me", grace_seconds=0.3)
-    manager.reclaim("me")
+    manager.attach("me")
     time.sleep(0.6)
     assert manager.get(job.id) is job and job.is_active
     manager.shutdown()
+
+
+def test_a_browsers_runs_wait_for_its_last_tab(tiny_config):
+    """The owner is a browser, with a session per tab: its runs stop only when no tab of it has been connected for
+    the grace period, and a tab that comes back in time (a reload) keeps them."""
+    manager = JobManager(max_running=2)
+    try:
+        job = manager.submit(TrainingJob(tiny_config.replace(steps=1_000_000), owner="browser"))
+        manager.attach("browser")  # the first tab
+        manager.attach("browser")  # a second tab, or the reloaded first one before the old session ends
+        manager.release_owner("browser", grace_seconds=0.2)  # one tab goes: the other still shows the run
+        time.sleep(0.5)
+        assert manager.get(job.id) is job and job.is_active
+        manager.release_owner("browser", grace_seconds=0.3)  # the last tab goes: the grace period starts
+        time.sleep(0.1)
+        manager.attach("browser")  # ... and a reload comes back in time
+        time.sleep(0.5)
+        assert manager.get(job.id) is job and job.is_active
+        manager.release_owner("browser", grace_seconds=0.2)  # gone for good
+        deadline = time.time() + 10
+        while (manager.jobs("browser") or job.is_active) and time.time() < deadline:  # forgotten, then stopped
+            time.sleep(0.05)
+        assert manager.jobs("browser") == [] and not job.is_active
+    finally:
+        manager.shutdown()
+
+
+def test_a_grace_period_cancelled_too_late_to_stop_its_timer_stops_nothing(tiny_config):
+    """A tab that attaches while the expiring timer waits for the manager's lock keeps its runs."""
+    manager = JobManager(max_running=1)
+    try:
+        job = manager.submit(TrainingJob(tiny_config.replace(steps=1_000_000), owner="browser"))
+        manager.release_owner("browser", grace_seconds=0.05)
+        with manager._lock:  # the timer fires and waits here
+            time.sleep(0.3)
+            manager.attach("browser")
+        time.sleep(0.3)
+        assert manager.get(job.id) is job and job.is_active
+    finally:
+        manager.shutdown()
 
 
 def test_queue_positions_and_limits(tiny_config):

@@ -140,6 +140,35 @@ def test_step_delay_slows_a_job_and_can_change_live(tiny_config):
     assert live.status == FINISHED and live.snapshot()["step_delay"] == 0.0
 
 
+@pytest.mark.parametrize("kind", ["thread", "process"])
+def test_slow_motion_shows_the_picture_of_every_step(tiny_config, kind):
+    from gan_core.runtime.worker import ProcessTrainingJob
+
+    config = tiny_config.replace(steps=1000, metrics_every=0, sample_every=500)
+    job = (TrainingJob if kind == "thread" else ProcessTrainingJob)(config, step_delay=0.05)
+    job.start()
+    try:
+        seen = set()
+        deadline = time.monotonic() + 30
+        while len(seen) < 5 and time.monotonic() < deadline:
+            view = job.snapshot()
+            if view["latest"] is not None and view["latest"]["step"] == view["step"] > 1:
+                seen.add(view["step"])  # the picture on screen is of the step on screen
+            time.sleep(0.02)
+        assert len(seen) >= 5, f"the picture stayed at step {view['latest'] and view['latest']['step']}"
+        # the timeline keeps its frames every sample_every steps: each slow-motion picture replaces the last one
+        assert [frame["step"] for frame in job.frames()][:-1] == [1]
+        job.step_delay = 0.0  # full speed again: pictures every sample_every steps only
+        deadline = time.monotonic() + 30
+        while job.snapshot()["step"] < 520 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        steps = [frame["step"] for frame in job.frames()]
+        assert steps[0] == 1 and 500 in steps and len(steps) == 3  # 1, the last slow one, 500
+    finally:
+        job.stop()
+        job.join(10)
+
+
 # -- UI helpers: labels for the dashed lines on the charts ----------------------------------------------------
 def test_change_labels_and_chart_marks():
     from app.train_live import describe_changes, event_marks, format_value, live_fields

@@ -14,7 +14,9 @@ import torch
 from streamlit.testing.v1 import AppTest
 
 from app.train_text import TEXT
-from tests.page_support import STEP_PATTERN, en, open_train, runs_dir, shows, wait_until  # noqa: F401  (runs_dir: autouse)
+from app.i18n import language_key
+from tests.page_support import (STEP_PATTERN, en, open_train, runs_dir, same_options_in_both_languages,  # noqa: F401
+                                shows, wait_until, widget_options)  # (runs_dir: autouse)
 
 
 def start_tiny(at: AppTest, model: str = "gan") -> None:
@@ -83,6 +85,34 @@ def test_step_d_step_g_and_slow_motion():
     series = job.snapshot()["history"]["series"]
     assert math.isnan(series["loss_g"][-2]) and math.isnan(series["loss_d"][-1])  # who moved at which step
 
+    at.button(key="train_stop").click().run()
+    assert not at.exception
+
+
+def test_slow_motion_keeps_its_value_and_the_runs_speed_across_a_language_switch():
+    """Streamlit keeps a select_slider's value as its option's text: the same widget drawn in Chinese lost 0.25 s
+    in the browser ("关") and set the run to full speed. AppTest keeps the value anyway, so the test also checks
+    that no widget keeps its identity while its option texts change language."""
+    at = open_train()
+    start_tiny(at)
+    at.select_slider(key="train_slowmo").set_value(0.25).run()
+    assert the_job().step_delay == 0.25
+    english = widget_options(at)
+    for language in ("zh", "en", "zh"):
+        at.session_state["lang"] = language  # the sidebar's radio (AppTest drops the sidebar after switch_page)
+        at.run()
+        assert not at.exception
+        assert the_job().step_delay == 0.25, language  # the run keeps its pace
+        slider = at.select_slider(key=language_key("train_slowmo", language))
+        assert slider.value == 0.25, language  # and the slider says so, in either language
+        assert slider.options[2] == TEXT["slowmo_seconds"][language == "zh"].format(seconds=0.25)
+        if language == "zh":
+            assert same_options_in_both_languages(english, widget_options(at)) == []
+    at.select_slider(key=language_key("train_slowmo", "zh")).set_value(0.5).run()  # a working control in Chinese
+    assert the_job().step_delay == 0.5
+    at.session_state["lang"] = "en"
+    at.run()
+    assert at.select_slider(key="train_slowmo").value == 0.5  # what was chosen in Chinese, back in English
     at.button(key="train_stop").click().run()
     assert not at.exception
 

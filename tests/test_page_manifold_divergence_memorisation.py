@@ -15,7 +15,9 @@ from streamlit.testing.v1 import AppTest
 
 from app.train_text import DIVERGENCE_TEXT, LAYERS_TEXT, MEMORISATION_TEXT
 from app.train_text import TEXT
-from tests.page_support import en, fixed_parts, open_train, runs_dir, shows, wait_until, zh  # noqa: F401  (runs_dir: autouse)
+from app.i18n import language_key
+from tests.page_support import (en, fixed_parts, open_train, runs_dir, same_options_in_both_languages,  # noqa: F401
+                                shows, wait_until, widget_options, zh)  # (runs_dir: autouse)
 
 MEMORY_TEXT = {**LAYERS_TEXT, **DIVERGENCE_TEXT, **MEMORISATION_TEXT}  # the 2-D view's layers, KL/JS, memorisation
 
@@ -82,9 +84,12 @@ def test_ring8_run_shows_the_warped_grid_and_the_kl_js_curve_and_layers_switch_o
     at.switch_page("pages/train.py").run()
     assert set(at.pills(key="train_layers").value) == {"manifold", "arrows"}
 
+    english = widget_options(at)
     at.session_state["lang"] = "zh"
     at.run()
     assert not at.exception
+    assert set(at.pills(key=language_key("train_layers", "zh")).value) == {"manifold", "arrows"}  # and a language
+    assert same_options_in_both_languages(english, widget_options(at)) == []
     assert zh(MEMORY_TEXT, "div_js") in [t["name"] for t in charts(at)["train_chart_divergence"]["data"]]
     assert any(zh(MEMORY_TEXT, "div_explain_title") in e.proto.label for e in at.expander)
     at.button(key="train_stop").click().run()
@@ -158,6 +163,13 @@ def test_memorisation_panel_on_a_tiny_digits_run():
     assert not at.exception
     assert any("raw pixels" in c.value for c in at.caption)
     assert len(memory_rows(at)) == 3
+
+    english = widget_options(at)
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    assert at.segmented_control(key=language_key("train_memory_feature", "zh")).value == "pixels"
+    assert same_options_in_both_languages(english, widget_options(at)) == []
 
 
 def test_figures_and_gif_follow_the_layer_choice():

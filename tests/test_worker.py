@@ -122,6 +122,25 @@ def test_a_queued_job_takes_settings_and_the_manager_runs_jobs_in_turn(tiny_conf
         manager.shutdown()
 
 
+@pytest.mark.parametrize("kind", [TrainingJob, ProcessTrainingJob], ids=["thread", "process"])
+def test_a_run_paused_while_queued_is_still_paused_when_its_turn_comes(tiny_config, kind):
+    manager = JobManager(max_running=1)
+    try:
+        first = manager.submit(kind(tiny_config.replace(steps=40), owner="a"))
+        second = manager.submit(kind(tiny_config.replace(steps=30), owner="a"))
+        assert second.status == QUEUED
+        second.pause()
+        wait_for(lambda: first.status == FINISHED and second.status != QUEUED, timeout=60)
+        wait_for(lambda: second.trainer is not None or not second.is_active)
+        time.sleep(0.5)  # time enough for steps, were it training
+        assert second.status == PAUSED and second.snapshot()["step"] == 0
+        second.resume()
+        wait_for(lambda: second.status == FINISHED, timeout=60)
+        assert second.snapshot()["step"] == 30
+    finally:
+        manager.shutdown()
+
+
 def test_a_worker_that_dies_fails_its_run_with_a_sentence(tiny_config):
     finished = threading.Event()
     job = ProcessTrainingJob(tiny_config.replace(steps=100_000))

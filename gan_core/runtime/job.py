@@ -61,6 +61,7 @@ class TrainingJob:
         self._pause_requested = False
         self._thread: threading.Thread | None = None
         self._rate_window: list[tuple[float, int]] = []
+        self._slow_frame: dict | None = None  # the last snapshot slow motion added (see _picture_of_this_step)
         self.on_done: Callable[["TrainingJob"], None] | None = None
 
     # -- control -----------------------------------------------------------------------------------------
@@ -68,6 +69,7 @@ class TrainingJob:
         with self._lock:
             if self._thread is not None:
                 return
+            paused = paused or self._pause_requested  # a run paused while it waited in the queue starts paused
             self._pause_requested = paused
             self.status = PAUSED if paused else RUNNING
             self._thread = self._launch(paused)
@@ -185,8 +187,8 @@ class TrainingJob:
                     part = self._pending_steps.pop(0) if single_step else "both"
                     trainer.step(part)
                     self._note_rate(trainer.step_count)
-                    if single_step and (not trainer.snapshots or trainer.snapshots[-1]["step"] != trainer.step_count):
-                        trainer.take_snapshot()  # a single step while paused: show what it changed
+                    if single_step or self.step_delay > 0:
+                        self._picture_of_this_step(trainer, single_step)
 
                 if self.step_delay:
                     time.sleep(self.step_delay)
@@ -203,6 +205,23 @@ class TrainingJob:
             callback = self.on_done
             if callback is not None:
                 callback(self)
+
+    def _picture_of_this_step(self, trainer: Trainer, single_step: bool) -> None:
+        """A snapshot of the step just taken, when the Trainer took none (it takes one every sample_every steps).
+
+        A single step while paused shows what it changed, and stays on the timeline. In slow motion every step gets
+        its picture (else a class at 0.5 s a step would watch one picture for 25 s), but each replaces the previous
+        slow-motion picture: the timeline keeps its frames every sample_every steps, thinned no faster than at
+        full speed.
+        """
+        if trainer.snapshots and trainer.snapshots[-1]["step"] == trainer.step_count:
+            return
+        if single_step:
+            trainer.take_snapshot()
+            return
+        if self._slow_frame is not None and trainer.snapshots and trainer.snapshots[-1] is self._slow_frame:
+            trainer.snapshots.pop()
+        self._slow_frame = trainer.take_snapshot()
 
     def _note_rate(self, step: int) -> None:
         now = time.perf_counter()

@@ -2,7 +2,9 @@
 
 One JobManager serves every browser session of a server (the app keeps it in st.cache_resource). Jobs
 beyond `max_running` wait in a first-come queue and start as slots free up. Each job belongs to an owner
-(a browser session); when a session goes away its jobs are stopped after a grace period.
+(in the app: a browser, whose tabs and reloads are sessions of it). The manager counts each owner's connected
+sessions (`attach`, `release_owner`); when the last one has gone, the owner's jobs are stopped after a grace
+period unless a session of it comes back in time.
 """
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ class JobManager:
         self._queue: list[str] = []
         self._lock = threading.RLock()
         self._release_timers: dict[str, threading.Timer] = {}
+        self._sessions: dict[str, int] = {}  # connected sessions per owner (a browser's open tabs)
 
     # -- submitting ---------------------------------------------------------------------------------------
     def submit(self, job: TrainingJob) -> TrainingJob:
@@ -105,29 +108,36 @@ class JobManager:
             job.stop()
         self._schedule()
 
-    def release_owner(self, owner: str, grace_seconds: float = 60.0) -> None:
-        """The owner's browser session has gone: stop and forget its jobs after a grace period.
-
-        A session that comes back in time (`reclaim`) keeps them.
-        """
+    def attach(self, owner: str) -> None:
+        """A session of `owner` has connected (a tab opened or reloaded): its jobs stay, a pending release is off."""
         with self._lock:
-            previous = self._release_timers.pop(owner, None)
-            if previous:
-                previous.cancel()
-            timer = threading.Timer(grace_seconds, self._expire_owner, args=(owner,))
-            timer.daemon = True
-            self._release_timers[owner] = timer
-            timer.start()
-
-    def reclaim(self, owner: str) -> None:
-        with self._lock:
+            self._sessions[owner] = self._sessions.get(owner, 0) + 1
             timer = self._release_timers.pop(owner, None)
         if timer:
             timer.cancel()
 
-    def _expire_owner(self, owner: str) -> None:
+    def release_owner(self, owner: str, grace_seconds: float = 60.0) -> None:
+        """A session of `owner` has ended. When it was the last one, stop and forget the owner's jobs after a grace
+        period, unless a session of it `attach`es in time (a reload, a tab opened again)."""
         with self._lock:
-            self._release_timers.pop(owner, None)
+            left = self._sessions.pop(owner, 0) - 1
+            if left > 0:
+                self._sessions[owner] = left
+                return
+            previous = self._release_timers.pop(owner, None)
+            if previous:
+                previous.cancel()
+            timer = threading.Timer(grace_seconds, self._expire_owner)
+            timer.args = (owner, timer)  # it expires only while it is still the owner's pending release
+            timer.daemon = True
+            self._release_timers[owner] = timer
+            timer.start()
+
+    def _expire_owner(self, owner: str, timer: threading.Timer) -> None:
+        with self._lock:
+            if self._release_timers.get(owner) is not timer:  # a session attached while this timer fired
+                return
+            self._release_timers.pop(owner)
             doomed = [j for j in self._jobs.values() if j.owner == owner]
             for job in doomed:
                 self._jobs.pop(job.id, None)
@@ -149,6 +159,7 @@ class JobManager:
             jobs = list(self._jobs.values())
             timers = list(self._release_timers.values())
             self._release_timers.clear()
+            self._sessions.clear()
             self._queue.clear()
         for timer in timers:
             timer.cancel()
