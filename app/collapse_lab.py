@@ -33,7 +33,7 @@ def lab_panel() -> None:
         st.caption(t(TEXT, "lab_intro"))
         base_col, seed_col, reuse_col, button_col = st.columns([2.6, 1.3, 2.5, 2.2], vertical_alignment="bottom")
         base = base_col.selectbox(t(TEXT, "lab_base"), compare.LAB_BASES, key="collapse_lab_base",
-                                  format_func=lambda b: t(TEXT, f"lab_base_{b}"))
+                                  format_func={b: t(TEXT, f"lab_base_{b}") for b in compare.LAB_BASES}.get)
         lab_seed = seed_col.number_input(t(TEXT, "lab_seed"), min_value=0, max_value=2**31 - 1, value=0, step=1,
                                          key="collapse_lab_seed", help=t(TEXT, "lab_seed_help"))
         reuse = reuse_col.checkbox(t(TEXT, "lab_reuse"), value=True, key="collapse_lab_reuse",

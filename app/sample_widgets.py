@@ -44,6 +44,9 @@ def choice(label: str, options: list, key: str, default=None, format_func=str, h
         last = st.session_state.get(f"_last_{key}")
         st.session_state[key] = last if last in options else default if default in options else options[0]
     st.session_state[f"_last_{key}"] = st.session_state[key]
+    # the labels as they are now: a function that reads the language when called (by Streamlit's test harness,
+    # between runs) would describe the options in another language than the one they were drawn in
+    format_func = {option: format_func(option) for option in options}.get
     if widget == "radio":
         return st.radio(label, options, key=key, format_func=format_func, help=help, horizontal=horizontal,
                         persist_state="session")

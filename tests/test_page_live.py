@@ -190,5 +190,7 @@ def test_a_diverged_run_is_explained_and_its_last_good_weights_can_be_saved(runs
     assert any(shows(s.value, en(TEXT, "saved")) for s in at.success)
     from gan_core.checkpoints import load_checkpoint
 
-    saved = load_checkpoint(runs_dir / "last-good.pt")
+    (path,) = runs_dir.glob("last-good-*.pt")  # the typed name, made safe, plus a short id
+    saved = load_checkpoint(path)
+    assert saved.name == "last good"
     assert all(torch.isfinite(v).all() for v in saved.state["models"].values() if v.is_floating_point())
