@@ -177,7 +177,7 @@ TEXT = {
     "settings_next_run": ("These settings are for the **next run** you start with *Start training*. A run that is "
                           "training is changed in the **This run, live** box above the settings.",
                           "这些设置用于你按“开始训练”后的**下一次训练**。正在进行的训练请在设置上方的"
-                          "**当前训练（实时）**框中修改。"),
+                          "**当前训练（实时）** 框中修改。"),
     "diverged_hint": ("The weights were rolled back to the last good snapshot, so **Save** still keeps a working "
                       "model. To try again, lower the learning rates (or turn on spectral norm or an R1 penalty) "
                       "and press Start.",
@@ -299,30 +299,30 @@ TEXT = {
     "explain_pictures_points": ("**Picture:** grey dots are real data, orange dots are G(z) for a fixed batch "
                                 "of z. The background is D's opinion: **green** where D says *real*, **purple** "
                                 "where it says *fake*. Arrows show where G's loss pushes each sample.",
-                                "**图：** 灰点是真实数据，橙点是固定一批 z 的 G(z)。背景是 D 的判断：**绿色**表示 D "
+                                "**图**： 灰点是真实数据，橙点是固定一批 z 的 G(z)。背景是 D 的判断：**绿色**表示 D "
                                 "认为是*真*，**紫色**表示认为是*假*。箭头表示 G 的损失把每个样本推向哪里。"),
     "explain_pictures_images": ("**Picture:** the same fixed batch of z at every snapshot, so you watch the "
-                                "same samples sharpen.", "**图：** 每个快照都使用同一批固定的 z，所以你看到的是同一批样本逐渐变清晰。"),
+                                "same samples sharpen.", "**图**： 每个快照都使用同一批固定的 z，所以你看到的是同一批样本逐渐变清晰。"),
     "explain_pictures_vae": ("**Pictures:** decoded samples of a fixed z, and the codes the encoder gives real "
                              "data, coloured by class: with a good VAE they fill a round blob around 0.",
-                             "**图：** 固定 z 的解码样本，以及编码器给真实数据的编码（按类别着色）：好的 VAE "
+                             "**图**： 固定 z 的解码样本，以及编码器给真实数据的编码（按类别着色）：好的 VAE "
                              "会让它们在 0 附近填满一个圆形区域。"),
     "explain_healthy": ("**Healthy:** D(x) ≈ D(G(z)) ≈ 0.5 and both losses hover around a level (D loss near "
                         "2·ln 2 ≈ 1.39, G loss near ln 2 ≈ 0.69, or −0.69 with 'minimax'); samples spread over all the modes.",
-                        "**健康：** D(x) ≈ D(G(z)) ≈ 0.5，两条损失曲线在某个水平附近波动（D 损失约 2·ln 2 ≈ 1.39，"
+                        "**健康**： D(x) ≈ D(G(z)) ≈ 0.5，两条损失曲线在某个水平附近波动（D 损失约 2·ln 2 ≈ 1.39，"
                         "G 损失约 ln 2 ≈ 0.69，“minimax” 下约 −0.69）；样本分布在所有模式上。"),
     "explain_healthy_scores": ("**Healthy:** the scores on real and fake stay close together and the losses "
                                "hover around a level; samples spread over all the modes.",
-                               "**健康：** 真假样本的分数彼此接近，损失在某个水平附近波动；样本分布在所有模式上。"),
+                               "**健康**： 真假样本的分数彼此接近，损失在某个水平附近波动；样本分布在所有模式上。"),
     "explain_collapse": ("**Trouble:** D loss falls towards 0 while G loss climbs (D wins and G's signal dies), "
                          "or the samples are all alike or hop from mode to mode: **mode collapse**. Calm curves "
                          "can hide collapse, so watch the samples and *modes covered*.",
-                         "**出问题：** D 损失趋向 0 而 G 损失上升（D 获胜，G 的信号消失），或者样本都一样、在模式之间"
+                         "**出问题**： D 损失趋向 0 而 G 损失上升（D 获胜，G 的信号消失），或者样本都一样、在模式之间"
                          "跳来跳去：这就是**模式崩溃**。平稳的曲线也可能掩盖崩溃，所以要看样本和“覆盖的模式数”。"),
     "explain_vae_healthy": ("**Healthy:** reconstruction falls quickly then flattens; KL rises a little and "
                             "settles. **Trouble:** KL near 0 means the decoder ignores z (posterior collapse), "
                             "often from a β that is too large; samples then all look like one blurry average.",
-                            "**健康：** 重建误差迅速下降后趋于平稳；KL 略有上升后稳定。**出问题：** KL 接近 0 表示"
+                            "**健康**： 重建误差迅速下降后趋于平稳；KL 略有上升后稳定。**出问题**： KL 接近 0 表示"
                             "解码器忽略了 z（后验崩溃），常因 β 过大；此时样本看起来都像同一个模糊的平均图像。"),
 }
 
@@ -461,38 +461,38 @@ FAMILY_EXPLAIN = {
              "fight, but each sample costs one network call per sampling step instead of a GAN's one.",
              "**扩散模型**没有判别器。训练时取一个真实样本 x₀，在随机的噪声级 t 上加入高斯噪声（前向过程：T 级之后只剩噪声），"
              "并让一个网络 ε_θ 预测加入的噪声。采样时反向进行：从纯噪声出发，每一步去掉一点预测的噪声。这里采样是确定性的（DDIM），"
-             "同一个种子总是对应同一个样本。**图：**去噪链展示固定噪声如何变成样本。**健康：**损失下降并趋于平稳；低噪声损失低于高噪声损失。"
+             "同一个种子总是对应同一个样本。**图**：去噪链展示固定噪声如何变成样本。**健康**：损失下降并趋于平稳；低噪声损失低于高噪声损失。"
              "它无需对抗就能覆盖所有模式，但每个样本在每个采样步都要调用一次网络，而 GAN 只需一次。"),
     "progan": ("**Progressive growing:** G and D start at 4×4 and gain a layer per stage (8×8, 16×16). A new layer is "
                "faded in: its output is blended with the enlarged old output by α going 0 → 1, so training never "
                "jumps. Coarse structure is learned first, detail later. Watch the resolution and α curves.",
-               "**渐进式增长：**G 和 D 从 4×4 开始，每个阶段增加一层（8×8、16×16）。新层淡入：其输出与放大的旧输出按 α 从 0 到 1 混合，"
+               "**渐进式增长**：G 和 D 从 4×4 开始，每个阶段增加一层（8×8、16×16）。新层淡入：其输出与放大的旧输出按 α 从 0 到 1 混合，"
                "训练不会突变。先学粗结构，后学细节。请看分辨率和 α 曲线。"),
     "stylegan": ("**Style-based generator:** z first goes through a mapping network to w; the image grows from a "
                  "learned constant, and w sets a *style* (a per-channel scale) at every layer, with a little random "
                  "noise per layer for fine detail. Early layers control coarse structure, late layers fine details, "
                  "which is why mixing the styles of two samples works (see the style-mixing picture).",
-                 "**基于风格的生成器：**z 先经映射网络变成 w；图像从一个学到的常量长出，w 在每一层设定*风格*（逐通道缩放），每层再加少量随机噪声"
+                 "**基于风格的生成器**：z 先经映射网络变成 w；图像从一个学到的常量长出，w 在每一层设定*风格*（逐通道缩放），每层再加少量随机噪声"
                  "负责细节。前面的层控制粗结构，后面的层控制细节，所以可以混合两个样本的风格（见风格混合图）。"),
     "stackgan": ("**Two stages:** stage I draws a small, rough image from z; stage II takes it (enlarged) and refines "
                  "it to full size. Each stage has its own discriminator, so the sketch and the detail are judged "
                  "separately.",
-                 "**两个阶段：**第一阶段由 z 画出一张小而粗糙的图；第二阶段把它放大并细化到全尺寸。每个阶段有自己的判别器，草图和细节分别受评判。"),
+                 "**两个阶段**：第一阶段由 z 画出一张小而粗糙的图；第二阶段把它放大并细化到全尺寸。每个阶段有自己的判别器，草图和细节分别受评判。"),
     "pix2pix": ("**Pix2Pix:** G translates a source image (here made from the digit itself, e.g. its outline) into a "
                 "target image; D judges (source, image) pairs patch by patch; an L1 term keeps the output close to "
                 "the paired target. The adversarial part adds sharpness the L1 term alone would blur.",
-                "**Pix2Pix：**G 把源图像（这里由数字本身生成，例如轮廓）翻译成目标图像；D 按小块评判（源图，图像）对；L1 项让输出接近配对的目标。"
+                "**Pix2Pix**：G 把源图像（这里由数字本身生成，例如轮廓）翻译成目标图像；D 按小块评判（源图，图像）对；L1 项让输出接近配对的目标。"
                 "对抗部分带来单靠 L1 会模糊掉的清晰度。"),
     "cyclegan": ("**CycleGAN:** no pairs. G maps domain A to B and F maps B back to A, each with its own "
                  "discriminator; the cycle loss asks F(G(a)) ≈ a, so G cannot invent an unrelated picture that merely "
                  "looks like B. The translation grid shows source, output and the cycle reconstruction.",
-                 "**CycleGAN：**没有配对。G 把 A 域映射到 B，F 把 B 映射回 A，各有判别器；循环损失要求 F(G(a)) ≈ a，"
+                 "**CycleGAN**：没有配对。G 把 A 域映射到 B，F 把 B 映射回 A，各有判别器；循环损失要求 F(G(a)) ≈ a，"
                  "所以 G 不能随便画一张只是看起来像 B 的图。翻译网格依次显示源图、输出和循环重建。"),
     "caption": ("**Caption to image (tiny):** a small text encoder turns the caption's words into a vector that "
                 "conditions the generator, trained on varied phrasings of 36 captions (colour × shape × position). "
                 "Real text-to-image systems learn from billions of image-text pairs with large pretrained text "
                 "encoders; this toy shows the idea, not the scale.",
-                "**文字生成图像（迷你）：**一个小文本编码器把描述中的词变成向量，作为生成器的条件；训练数据是 36 种描述（颜色 × 形状 × 位置）的多种说法。"
+                "**文字生成图像（迷你）**：一个小文本编码器把描述中的词变成向量，作为生成器的条件；训练数据是 36 种描述（颜色 × 形状 × 位置）的多种说法。"
                 "真正的文生图系统用数十亿图文对和大型预训练文本编码器；这个玩具展示的是思路，而不是规模。"),
 }
 LATEX_DDPM = (r"L(\theta) = \mathbb{E}_{x_0,\,t,\,\epsilon}\big\|\epsilon - \epsilon_\theta(\sqrt{\bar\alpha_t}\,x_0 + "
