@@ -224,3 +224,11 @@ def test_sample_link_with_bad_values(tiny_checkpoint):
     assert at.query_params["ckpt"] == at.selectbox(key="sample_ckpt").value != "saved:gone"
     at.run()  # the widgets drawn with their defaults join the link from now on
     assert at.query_params["psi"] == "1" and at.query_params["seed"] == "0"
+
+
+def test_a_range_note_writes_its_bounds_as_a_person_does():
+    for param, raw, bounds in ((Param("seed", "seed", int, 0, 2**31 - 1), "-5", ("0", "2,147,483,647")),
+                               (Param("lr", "lr", float, 1e-6, 1.0), "2", ("0.000001", "1"))):
+        with pytest.raises(BadValue) as error:
+            parse(param, raw)
+        assert (error.value.extra["low"], error.value.extra["high"]) == bounds  # not 2.14748e+09 or 1e-06
