@@ -20,7 +20,8 @@ TEXT_SCALE = 1.25  # presenter mode: chart fonts
 
 # Streamlit's main area starts ~6rem down; 2.5rem keeps it clear of the toolbar and gives the picture the room.
 _COMPACT = '[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }'
-_PRESENT = f"html {{ font-size: {100 * TYPE_SCALE:.0f}%; }}"
+_PRESENT = (f"html {{ font-size: {100 * TYPE_SCALE:.0f}%; }}"
+            '[data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }')  # clear of the toolbar at this size
 
 
 def init_from_url() -> None:

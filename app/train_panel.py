@@ -80,6 +80,9 @@ def draw_run_picker(job: TrainingJob | None) -> None:
                  on_change=_on_watch_change, format_func=lambda job_id: _job_label(by_id[job_id]))
 
 
+VIEW_HEIGHT, PRESENT_VIEW_HEIGHT = 430, 520  # the 2-D view; in presenter mode it has the page's whole width
+
+
 def draw_bar(job: TrainingJob | None, blocked: bool) -> None:
     """The preset, Start, and the run's own controls as icons (their words in tooltips): one compact row."""
     bar = st.columns([2, 1.6, 0.5, 0.5, 0.5, 0.5, 0.6], vertical_alignment="bottom", gap="small")
@@ -308,7 +311,8 @@ def _draw_frame(job: TrainingJob, frame: dict, config: TrainConfig, chart_frame:
         st.markdown(f"**{t(TEXT, title, step=step)}**")
         layers = train_layers.layer_choice(frame)  # which layers to draw: pills, remembered for the session
         figure = points_figure(frame, jobs.real_points_for(config), {**names, **train_layers.layer_names()},
-                               uirevision=f"points-{job.id}", probabilities=probabilities, layers=layers)
+                               uirevision=f"points-{job.id}", probabilities=probabilities, layers=layers,
+                               height=PRESENT_VIEW_HEIGHT if presenting() else VIEW_HEIGHT)
         chart(figure, key="train_view_points", config=PLOT_CONFIG, width="stretch")
     if chart_frame.get("codes") is not None:
         st.markdown(f"**{t(TEXT, 'codes_title')}**")

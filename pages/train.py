@@ -5,7 +5,7 @@ from app.shell import require_shell
 
 require_shell(__file__)  # a deep link opens inside the app shell
 
-from app import train_form, train_panel
+from app import presenter, train_form, train_panel
 from app.i18n import t
 from app.train_text import TEXT
 
@@ -15,7 +15,8 @@ config, problems, warnings, data_error = train_form.form_state()
 job = train_panel.resolve_job()
 blocked = bool(problems or data_error)
 
-st.title(t(TEXT, "title"))
+if job is None or not presenter.presenting():  # on the projector, the live run is the title
+    st.title(t(TEXT, "title"))
 if job is None:
     # setting up: the explanation, the preset and its settings come first
     st.caption(t(TEXT, "intro"))

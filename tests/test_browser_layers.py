@@ -21,7 +21,8 @@ pytestmark = pytest.mark.browser  # real chromium via Playwright: -m "not browse
 TIMEOUT = 60_000
 SESSIONS = 5  # fresh browser sessions per preset: the blank view came up in most, not all, fresh sessions
 TWO_D_PRESETS = ("ring8-vanilla", "ring8-fixed")  # Home's "See mode collapse" and "Fix it"
-VIEW = ".st-key-train_view_points"
+# the chart as it is now: while a rerun draws, Streamlit keeps the previous copy on the page, faded (data-stale)
+VIEW = '.st-key-train_view_points:not([data-stale="true"])'
 PILLS = ".st-key-train_layers [role=toolbar] button"
 
 # points drawn in the 2-D chart, over all its traces (-1 while the chart is not on the page); plotly keeps a typed
@@ -44,7 +45,7 @@ def button(page, key: str):
 
 
 def chart_points(page) -> int:
-    return page.locator(VIEW).evaluate(POINTS_JS)
+    return page.locator(VIEW).first.evaluate(POINTS_JS)
 
 
 def wait_for_points(page, timeout: int = 10_000) -> int:
@@ -63,10 +64,10 @@ def pressed(page) -> list[str]:
 
 def expect_view_with_data(page, when: str) -> None:
     """The 2-D chart is on the page, holds points, and the default layers are selected."""
-    expect(page.locator(f"{VIEW} .js-plotly-plot")).to_be_attached(timeout=TIMEOUT)
+    expect(page.locator(f"{VIEW} .js-plotly-plot").first).to_be_attached(timeout=TIMEOUT)
     expect(page.locator(PILLS).first).to_be_visible(timeout=10_000)  # the pills' code loads on first use: a moment
     points, layers = wait_for_points(page), pressed(page)
-    assert points > 0, f"{when}: the 2-D chart is empty axes (traces {page.locator(VIEW).evaluate(TRACES_JS)}), " \
+    assert points > 0, f"{when}: the 2-D chart is empty axes (traces {page.locator(VIEW).first.evaluate(TRACES_JS)}), " \
                        f"selected pills {layers}"
     assert set(layers) == {"D's opinion", "G's grid", "real", "generated"}, f"{when}: selected pills {layers}"
 
@@ -115,7 +116,7 @@ def test_a_person_empties_the_layers_and_they_stay_empty_until_chosen_again(page
     page.wait_for_timeout(3500)  # three redraws of the live picture
     expect(page.get_by_text(re.compile(r"· training"))).to_be_visible()
     assert pressed(page) == [], "a redraw brought back layers the person had switched off"
-    assert chart_points(page) == 0, page.locator(VIEW).evaluate(TRACES_JS)
+    assert chart_points(page) == 0, page.locator(VIEW).first.evaluate(TRACES_JS)
 
     for label in ("D's opinion", "real"):
         page.locator(PILLS).filter(has_text=label).click()
@@ -123,5 +124,5 @@ def test_a_person_empties_the_layers_and_they_stay_empty_until_chosen_again(page
     page.wait_for_timeout(2500)
     assert set(pressed(page)) == {"D's opinion", "real"}
     assert wait_for_points(page) > 0
-    assert set(page.locator(VIEW).evaluate(TRACES_JS)) == {"heatmap", "scatter"}
+    assert set(page.locator(VIEW).first.evaluate(TRACES_JS)) == {"heatmap", "scatter"}
     stop_run(page)

@@ -18,6 +18,8 @@ MIN_VISIBLE = 300  # px of the picture on the first screen
 
 # the live picture: the 2-D view (a plotly chart) or the sample grid (an image), in the main area; not the curves
 TRAIN_PICTURE = '.st-key-train_view_points [data-testid="stPlotlyChart"], [data-testid="stImage"] img'
+# the 2-D view as it is now (a faded copy from the previous run can stay on the page while a rerun draws)
+VIEW_PLOT = '.st-key-train_view_points:not([data-stale="true"]) .js-plotly-plot'
 PICTURE_TOP = """(selector) => {
   const main = document.querySelector('[data-testid="stMain"]');
   const found = [...main.querySelectorAll(selector)].map(e => e.getBoundingClientRect()).filter(r => r.height > 100);
@@ -31,7 +33,7 @@ CUT_LABELS = """() => [...document.querySelectorAll('button, [data-baseweb="tab"
   .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1 && (e.innerText || '').trim())
   .map(e => e.innerText.trim())"""
 MARKER_SIZE = """() => {
-  const plot = document.querySelector('.st-key-train_view_points .js-plotly-plot');
+  const plot = document.querySelector('.st-key-train_view_points:not([data-stale="true"]) .js-plotly-plot');
   if (!plot || !plot.data) return null;
   const sizes = plot.data.map(trace => trace.marker && typeof trace.marker.size === 'number' ? trace.marker.size : 0);
   return Math.max(...sizes);
@@ -127,22 +129,25 @@ def test_presenter_mode_makes_type_and_markers_larger_and_goes_off_again(browser
         expect(page.get_by_test_id("stSidebarNav")).to_be_visible(timeout=60_000)
         usual_font = page.evaluate(root_font)
         page.locator(".st-key-home_preset_ring8-fixed button").click(timeout=120_000)
-        expect(page.locator(".st-key-train_view_points .js-plotly-plot")).to_be_visible(timeout=90_000)
+        expect(page.locator(VIEW_PLOT).first).to_be_visible(timeout=90_000)
         usual_marker = page.evaluate(MARKER_SIZE)
         page.locator(".st-key-train_stop button").first.click()
 
         page.goto(f"{roomy_url}/?present=1")  # a shared presenter link
         expect(page.get_by_test_id("stSidebarNav")).to_be_visible(timeout=60_000)
         page.locator(".st-key-home_preset_ring8-fixed button").click(timeout=120_000)
-        expect(page.locator(".st-key-train_view_points .js-plotly-plot")).to_be_visible(timeout=90_000)
+        expect(page.locator(VIEW_PLOT).first).to_be_visible(timeout=90_000)
         page.wait_for_timeout(2500)  # a chart redraw after the page settles
         assert page.evaluate(root_font) >= 1.25 * usual_font
         assert page.evaluate(MARKER_SIZE) >= 1.5 * usual_marker
         assert page.get_by_test_id("stExpander").filter(has_text="What am I looking at").count() == 1  # folded
+        assert _visible_picture(page, 720, TRAIN_PICTURE) >= MIN_VISIBLE  # larger, and still on the first screen
         screenshot(page, "presenter-on")
         switch = page.get_by_test_id("stSidebar").get_by_text("Presenter mode")
         switch.click()  # off again, from the sidebar
-        page.wait_for_timeout(3000)
+        page.wait_for_function(f"() => parseFloat(getComputedStyle(document.documentElement).fontSize) == {usual_font}",
+                               timeout=15_000)
+        page.wait_for_timeout(2500)  # the chart's next redraw
         assert page.evaluate(root_font) == usual_font
         assert page.evaluate(MARKER_SIZE) == usual_marker
         assert "present=1" not in page.url
