@@ -544,3 +544,15 @@ def test_metrics_module_does_not_import_streamlit():
     code = "import sys, gan_core.evaluation.metrics; assert 'streamlit' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=str(
         __import__("pathlib").Path(__file__).resolve().parents[1]))
+
+
+def test_the_shipped_classifiers_are_the_ones_used(monkeypatch):
+    """The judges ship in checkpoints/classifiers; finding them must not depend on where the module sits (after
+    the move to gan_core/evaluation/ it looked in gan_core/checkpoints/ and silently trained a new one)."""
+    from gan_core.evaluation import classifier
+
+    monkeypatch.setattr(classifier, "_CACHE", {})
+    monkeypatch.setattr(classifier, "train_classifier", lambda *a, **k: pytest.fail("trained instead of loaded"))
+    for dataset in ("digits", "shapes"):
+        assert classifier.classifier_path(dataset, 16).is_file()
+        assert classifier.get_classifier(dataset, 16) is not None

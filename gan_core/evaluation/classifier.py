@@ -16,12 +16,13 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from gan_core import settings
 from gan_core.checkpoints import save_checkpoint
 from gan_core.data import Dataset, load_dataset
 from gan_core.device import configure_threads
 
 FEATURES = 64
-CLASSIFIER_DIR = Path(__file__).resolve().parent.parent / "checkpoints" / "classifiers"
+CLASSIFIER_DIR = settings.PROJECT_ROOT / "checkpoints" / "classifiers"  # shipped with the demos
 FORMAT = "latent-lab-classifier"
 _CACHE: dict[tuple, "Classifier"] = {}
 _CACHE_LOCK = threading.Lock()
