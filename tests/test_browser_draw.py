@@ -38,10 +38,14 @@ def open_settings_with(page, app_url, choice: str):
     page.get_by_role("option", name=re.compile(re.escape(choice))).click()
 
 
+def now(page):
+    """What the page shows now: not the faded copies of an earlier run's elements that stay on screen while a rerun
+    draws (under load the canvas's clicks, and the live panel's redraws, come faster than the runs)."""
+    return page.locator('[data-testid="stElementContainer"]:not([data-stale="true"])')
+
+
 def drawn(page):
-    """The count's caption as the page shows it now: not a faded copy from an earlier run still on screen while a
-    rerun draws (under load the canvas's clicks come faster than the runs)."""
-    return page.locator('[data-testid="stElementContainer"]:not([data-stale="true"])').get_by_text(DRAWN)
+    return now(page).get_by_text(DRAWN)
 
 
 def drawn_count(page) -> int:
@@ -49,7 +53,7 @@ def drawn_count(page) -> int:
 
 
 def steps_now(page) -> int:
-    return int(STEP_MOVED.search(page.get_by_text(STEP_MOVED).inner_text()).group(0).split()[1].replace(",", ""))
+    return int(STEP_MOVED.search(now(page).get_by_text(STEP_MOVED).first.inner_text()).group(0).split()[1].replace(",", ""))
 
 
 def test_draw_points_then_train_on_them(page, app_url):
@@ -89,7 +93,7 @@ def test_draw_points_then_train_on_them(page, app_url):
     assert canvas.locator("circle.ll-point").count() == 10
 
     button(page, "train_start").click()
-    expect(page.get_by_text(STEP_MOVED)).to_be_visible(timeout=30_000)
+    expect(now(page).get_by_text(STEP_MOVED).first).to_be_visible(timeout=30_000)
     first = steps_now(page)
     for _ in range(30):  # the live panel refreshes about once a second (slower on a busy machine)
         page.wait_for_timeout(500)
@@ -97,7 +101,7 @@ def test_draw_points_then_train_on_them(page, app_url):
             break
     assert steps_now(page) > first, "the step counter does not move while training on the drawing"
     page.get_by_test_id("stExpander").filter(has_text="Settings").get_by_text("Settings", exact=True).click()
-    expect(page.get_by_text(re.compile(r"Real points, generated points"))).to_be_visible(timeout=30_000)
+    expect(now(page).get_by_text(re.compile(r"Real points, generated points")).first).to_be_visible(timeout=30_000)
     page.mouse.move(5, 5)
     page.set_viewport_size(TALL)
     page.wait_for_timeout(1500)
@@ -107,7 +111,7 @@ def test_draw_points_then_train_on_them(page, app_url):
             button(page, "train_stop").click(timeout=3_000)
         except PlaywrightTimeout:  # it finished between the check and the click
             pass
-    expect(page.get_by_text(re.compile(r"· (stopped|finished)"))).to_be_visible(timeout=15_000)
+    expect(now(page).get_by_text(re.compile(r"· (stopped|finished)")).first).to_be_visible(timeout=15_000)
 
 
 def _zip_of_pictures() -> bytes:
