@@ -35,7 +35,7 @@ from gan_core.config import (ARCHS, IMAGE_DATASETS, IMAGE_SIZES, LOSSES, POINT_D
 from gan_core.presets import PRESETS
 
 from . import presenter
-from .i18n import lang, t
+from .i18n import language_query, t
 from .url_state_text import TEXT
 
 MAX_SHOWN = 40  # characters of a rejected value repeated in a note
@@ -379,7 +379,7 @@ def new_link(page: str, names: set[str]) -> dict[str, str] | None:
 def view_params() -> dict[str, str]:
     """What every link carries besides a page's settings: the language (a Chinese class gets a Chinese page; the
     shell reads it on a first visit) and presenter mode."""
-    return {**({"lang": lang()} if lang() != "en" else {}), **presenter.url_params()}
+    return {**language_query(), **presenter.url_params()}
 
 
 def write_query(page: str, query: dict[str, str]) -> None:

@@ -6,8 +6,8 @@ from app.shell import require_shell
 require_shell(__file__)  # a deep link opens inside the app shell
 
 from app.home_text import TEXT
-from app import presenter, warmup
-from app.i18n import language_query, t
+from app import url_state, warmup
+from app.i18n import t
 from app.shell import HOME_REQUEST_KEY
 
 # (preset, text key, icon): the four experiments a teacher reaches for first
@@ -43,7 +43,7 @@ with pages_col:
                               ("mode_collapse", "page_collapse", "scatter_plot")):
         # the language in the link's address too, so one opened in a new tab opens in it
         st.page_link(f"pages/{script}.py", label=t(TEXT, key), icon=f":material/{icon}:",
-                     query_params={**language_query(), **presenter.url_params()})  # a new tab keeps both
+                     query_params=url_state.view_params())  # a new tab keeps both
 
 st.subheader(t(TEXT, "checkpoints_title"))
 st.caption(t(TEXT, "checkpoints_caption"))
