@@ -6,6 +6,7 @@ import streamlit as st
 
 from gan_core.config import TrainConfig
 
+from . import expander
 from .i18n import t
 from .train_plots import PLOT_CONFIG, divergence_figure
 from .train_text import DIVERGENCE_TEXT as TEXT
@@ -31,5 +32,5 @@ def draw_divergence(view: dict, config: TrainConfig, revision: str) -> None:
                                        x_title=t(TRAIN_TEXT, "axis_step"))
             chart(figure, key="train_chart_divergence", config=PLOT_CONFIG, width="stretch")
     with words:
-        with st.expander(t(TEXT, "div_explain_title"), icon=":material/functions:", expanded=False):
+        with expander.remembered("train_divergence", t(TEXT, "div_explain_title"), icon=":material/functions:"):
             st.markdown(t(TEXT, "div_explain"))

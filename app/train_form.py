@@ -17,6 +17,7 @@ from gan_core.config import (IMAGE_DATASETS, IMAGE_SIZES, LOSSES, POINT_DATASETS
 from gan_core.presets import PRESETS, preset_config
 from gan_core.store import list_checkpoints
 
+from . import expander
 from . import train_data as user_data
 from . import train_jobs as jobs
 from . import url_state
@@ -29,7 +30,6 @@ from .url_state_text import TEXT as LINK_TEXT
 DEFAULT_PRESET = "ring8-vanilla"
 PRESET_KEY = "train_preset"
 SETTINGS_KEY = "train_settings"
-OPEN_KEY = "train_settings_open"
 LOCAL_DATASETS = ("mnist", "fashion-mnist", "cifar10")
 GAN_ONLY = ("loss", "spectral_norm", "r1_gamma", "pack", "minibatch_std", "n_critic", "label_smoothing")
 FIELDS = ("dataset", "model", "loss", "steps", "seed", "data_root", "image_size", "batch_size", "latent_dim",
@@ -289,8 +289,8 @@ def draw_settings(config: TrainConfig, problems: dict, warnings: dict, data_erro
     once something needed fixing the expander stays open for the rest of the session.
     """
     if problems or data_error:
-        st.session_state[OPEN_KEY] = True
-    with st.expander(t(TEXT, "settings"), expanded=st.session_state.get(OPEN_KEY, False), icon=":material/tune:"):
+        expander.keep_open("train_settings")
+    with expander.remembered("train_settings", t(TEXT, "settings"), icon=":material/tune:"):
         st.caption(t(TEXT, "settings_next_run"))  # the running job is changed in the live box, not here
         _draw_basic(config, problems, warnings, data_error)
         user_data.draw_panel(config)  # the canvas or uploader when the data is the student's own
@@ -418,7 +418,7 @@ def _number(field: str, low, high, step, help_key: str | None = None, disabled: 
 
 def draw_continue() -> None:
     """Continue a saved run (demo or yours) for more steps, as a new run."""
-    with st.expander(t(TEXT, "resume_title"), icon=":material/history:"):
+    with expander.remembered("train_resume", t(TEXT, "resume_title"), icon=":material/history:"):
         stored = list_checkpoints()
         if not stored:
             st.caption(t(TEXT, "resume_none"))

@@ -16,6 +16,7 @@ import streamlit as st
 from gan_core.config import LOSSES, RANGES, ConfigError, TrainConfig
 from gan_core.runtime.job import PAUSED, TrainingJob
 
+from . import expander
 from . import train_jobs as jobs
 from .i18n import forget_other_languages, lang, language_key, t
 from .state import job_manager
@@ -113,7 +114,7 @@ def draw_live_controls(job: TrainingJob | None) -> None:
             key, labels = language_key(SLOW_KEY), {seconds: _slow_label(seconds) for seconds in SLOW_MOTION}
             st.select_slider(t(TEXT, "slowmo"), options=list(SLOW_MOTION), key=key, format_func=labels.get,
                              on_change=_slow_changed, args=(job.id, key), help=t(TEXT, "slowmo_help"))
-        with st.expander(t(TEXT, "live_settings"), icon=":material/tune:"):
+        with expander.remembered("train_live_settings", t(TEXT, "live_settings"), icon=":material/tune:"):
             _draw_settings(job)
 
 

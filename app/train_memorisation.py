@@ -14,6 +14,7 @@ from gan_core.evaluation.memorisation import (COPY_RATIO, FEATURES, FeatureIndex
 from gan_core.images import to_uint8, upscale
 from gan_core.runtime.job import TrainingJob
 
+from . import expander
 from . import train_data as user_data
 from .i18n import forget_other_languages, t
 from .state import cached_dataset, data_key, dataset_for
@@ -72,7 +73,7 @@ def _rgb(image: np.ndarray) -> np.ndarray:
 
 def draw_memorisation(job: TrainingJob, frame: dict, config: TrainConfig) -> None:
     """The nearest-training-image check for the image snapshot on screen, computed when the button is pressed."""
-    with st.expander(t(TEXT, "mem_title"), icon=":material/content_copy:"):
+    with expander.remembered("train_memorisation", t(TEXT, "mem_title"), icon=":material/content_copy:"):
         st.markdown(t(TEXT, "mem_intro"))
         cells = st.columns([1.3, 1, 1], vertical_alignment="bottom")
         key = forget_other_languages(FEATURE_KEY)

@@ -15,6 +15,7 @@ from gan_core.config import TrainConfig
 from gan_core.images import display_scale, upscale
 from gan_core.runtime.job import FAILED, FINISHED, PAUSED, QUEUED, RUNNING, TrainingJob
 
+from . import expander
 from . import train_jobs as jobs
 from . import train_divergence, train_form, train_layers, train_live, train_memorisation
 from .i18n import lang, t
@@ -156,7 +157,7 @@ def draw_live_panel(job: TrainingJob | None, config: TrainConfig, beside=None) -
     if job is None:
         st.info(t(TEXT, "no_run"), icon=":material/info:")
         if presenting():  # the projector shows the picture; the words wait in their fold
-            with st.expander(t(TEXT, "explain_title"), icon=":material/school:"):
+            with expander.remembered("train_explain", t(TEXT, "explain_title"), icon=":material/school:"):
                 _explain(config, framed=False)
         else:
             _explain(config)
@@ -182,7 +183,7 @@ def draw_live_panel(job: TrainingJob | None, config: TrainConfig, beside=None) -
 def _beside(beside, config: TrainConfig) -> None:
     if beside is not None:
         beside()
-    with st.expander(t(TEXT, "explain_title"), icon=":material/school:"):
+    with expander.remembered("train_explain", t(TEXT, "explain_title"), icon=":material/school:"):
         _explain(config, framed=False)
 
 
@@ -302,7 +303,7 @@ def _draw_frame(job: TrainingJob, frame: dict, config: TrainConfig, chart_frame:
             st.caption(t(TEXT, "samples_cond", classes=", ".join(names[:10]) + (", …" if len(names) > 10 else "")))
         real = jobs.real_grid_for(config)
         if real is not None:
-            with st.expander(t(TEXT, "real_title"), icon=":material/compare:"):
+            with expander.remembered("train_real", t(TEXT, "real_title"), icon=":material/compare:"):
                 st.image(upscale(real, zoom), width="content")
     elif frame.get("points") is not None:
         probabilities = config.loss in ("ns", "minimax")
