@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from .data_error_text import DATA_ERROR_ZH, FILE_ZH
+
 LANGUAGES = {"en": "English", "zh": "中文"}
 LANG_KEY = "lang"  # the session's language
 CHOICE_KEY = "lang_choice"  # the sidebar's radio
@@ -30,6 +32,17 @@ def t(table: dict, key: str, **values) -> str:
         return key
     text = pair[1] if lang() == "zh" and len(pair) > 1 and pair[1] else pair[0]
     return text.format(**values) if values else text
+
+
+def error_text(error: Exception) -> str:
+    """A DataError's sentence in the current language: gan_core gives its key and values, the 中文 lives in
+    app/data_error_text.py; any other error (or a key without 中文) reads as it was raised."""
+    key = getattr(error, "key", None)
+    if lang() != "zh" or key not in DATA_ERROR_ZH:
+        return str(error)
+    values = {name: FILE_ZH.get(value, value) if isinstance(value, str) else value
+              for name, value in getattr(error, "values", {}).items()}
+    return DATA_ERROR_ZH[key].format(**values)
 
 
 def start_language() -> None:

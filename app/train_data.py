@@ -39,7 +39,7 @@ from gan_core.data import (MAX_CSV_BYTES, MAX_CSV_POINTS, MAX_DRAWN_POINTS, MIN_
                            points_dataset)
 from gan_core.images import display_scale, make_grid, upscale
 
-from .i18n import t
+from .i18n import error_text, t
 from .state import data_key, dataset_for
 from .train_text import USER_DATA_TEXT as TEXT
 
@@ -144,14 +144,13 @@ def _memo(kind: str, inputs: tuple, build) -> tuple[Dataset | None, str | None]:
     """(dataset, None) or (None, error sentence), rebuilt only when `inputs` change."""
     store = st.session_state.setdefault(BUILT_KEY, {})
     found = store.get(kind)
-    if found is not None and found[0] == inputs:
-        return found[1], found[2]
-    try:
-        result = (build(), None)
-    except DataError as error:
-        result = (None, str(error))
-    store[kind] = (inputs, *result)
-    return result
+    if found is None or found[0] != inputs:
+        try:
+            found = (inputs, build(), None)
+        except DataError as error:  # kept as raised: said in the language of each rerun
+            found = (inputs, None, error)
+        store[kind] = found
+    return found[1], error_text(found[2]) if found[2] is not None else None
 
 
 def drawn_points() -> list[list[float]]:

@@ -22,7 +22,7 @@ from gan_core.runtime.job import TrainingJob
 from gan_core.runtime.worker import STOP_GRACE_SECONDS, new_job
 
 from . import train_data as user_data
-from .i18n import t
+from .i18n import error_text, t
 from .state import browser_id, cached_dataset, data_key, dataset_for, job_manager
 from .train_plots import frame_picture
 from .train_text import TEXT
@@ -113,7 +113,7 @@ def check_data(config: TrainConfig) -> str | None:
     try:
         dataset_for(config)
     except DataError as error:
-        return str(error)
+        return error_text(error)
     return None
 
 
@@ -152,9 +152,9 @@ def start_run(config: TrainConfig, label: str) -> TrainingJob | None:
             dataset = dataset_for(config)
     except DataError as error:
         if user_data.is_user_data(config.dataset):
-            flash("error", t(TEXT, "data_error", message=str(error)))  # the form re-checks it on every rerun
+            flash("error", t(TEXT, "data_error", message=error_text(error)))  # the form re-checks it on every rerun
         else:
-            st.session_state[DATA_ERROR_KEY] = str(error)
+            st.session_state[DATA_ERROR_KEY] = error_text(error)
         return None
     unsuitable = validate_data(config, dataset)  # a conditional model on images without class folders
     if unsuitable:
@@ -179,7 +179,7 @@ def continue_checkpoint(path: str, extra_steps: int) -> TrainingJob | None:
     try:
         dataset = user_data.dataset_for_checkpoint(checkpoint)  # drawn points are rebuilt from the checkpoint
     except (DataError, CheckpointError) as error:
-        flash("error", t(TEXT, "data_error", message=str(error)))
+        flash("error", t(TEXT, "data_error", message=error_text(error)))
         return None
     try:
         job = new_job(config, name=f"{checkpoint.name}-more", owner=browser_id(), resume_state=checkpoint.state,

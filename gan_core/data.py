@@ -286,10 +286,9 @@ def load_points_csv(source: bytes | str | os.PathLike, name: str | None = None, 
             raise DataError(f"{label} is larger than the {MAX_CSV_BYTES // 2**20} MB limit for a CSV of points.")
         blob = path.read_bytes()
     if len(blob) > MAX_CSV_BYTES:
-        raise DataError(f"{_sentence_start(label)} is larger than the {MAX_CSV_BYTES // 2**20} MB limit for a CSV "
-                        "of points.")
+        raise DataError.of("csv_too_large", file=_sentence_start(label), mb=MAX_CSV_BYTES // 2**20)
     points = _parse_points_csv(blob, label)
-    return _points_pool(points, name, n_points, seed, None, MAX_CSV_POINTS, "in the file")
+    return _points_pool(points, name, n_points, seed, None, MAX_CSV_POINTS, "file")
 
 
 def points_dataset_from_info(info: dict, n_points: int = 10_000, seed: int = 0) -> Dataset:
@@ -328,29 +327,26 @@ def _points_pool(points, name: str, n_points: int, seed: int, jitter: float | No
     try:
         array = np.asarray(points, dtype=np.float64)
     except (TypeError, ValueError):
-        raise DataError("Points must be pairs of numbers (x, y).") from None
+        raise DataError.of("points_not_pairs") from None
     if array.size == 0:
-        raise DataError(f"There are no points yet: add at least {MIN_DRAWN_POINTS}.")
+        raise DataError.of("points_none", min=MIN_DRAWN_POINTS)
     if array.ndim != 2 or array.shape[1] != 2:
-        raise DataError(f"Points must be pairs of numbers (x, y), an array of shape (n, 2); got shape "
-                        f"{tuple(array.shape)}.")
+        raise DataError.of("points_shape", shape=tuple(array.shape))
     n = len(array)
     bad = np.flatnonzero(~np.isfinite(array).all(axis=1))
     if len(bad):
-        raise DataError(f"Point {bad[0] + 1} is not a finite number (NaN or infinity); every x and y must be a number.")
+        raise DataError.of("point_not_finite", index=f"{bad[0] + 1:,}")
     if n < MIN_DRAWN_POINTS:
-        raise DataError(f"Training needs at least {MIN_DRAWN_POINTS} points to learn a shape from; there "
-                        f"{'is' if n == 1 else 'are'} only {n}.")
+        raise DataError.of("points_too_few", min=MIN_DRAWN_POINTS, n=n)
     if n > limit:
-        raise DataError(f"There are {n:,} points {where}, more than the limit of {limit:,}.")
+        raise DataError.of(f"points_too_many_{where}", n=f"{n:,}", limit=f"{limit:,}")
     largest = float(np.abs(array).max())
     if largest > MAX_COORDINATE:
-        raise DataError(f"A coordinate of {largest:g} is too large (the limit is {MAX_COORDINATE:g} either way); "
-                        "rescale the points, e.g. divide them all by the same number.")
+        raise DataError.of("coordinate_too_large", value=f"{largest:g}", limit=f"{MAX_COORDINATE:g}")
     low, high = array.min(axis=0), array.max(axis=0)
     extent = float(max(high - low))
     if extent <= 0:
-        raise DataError(f"All {n} points are at the same place; spread them out so there is a shape to learn.")
+        raise DataError.of("points_same_place", n=f"{n:,}")
     if jitter is None:
         jitter = _auto_jitter(array, extent)
     if not isinstance(jitter, (int, float)) or isinstance(jitter, bool) or not math.isfinite(jitter) or jitter < 0:
@@ -388,7 +384,7 @@ def _parse_points_csv(blob: bytes, label: str) -> np.ndarray:
     """
     title = _sentence_start(label)
     if b"\x00" in blob:
-        raise DataError(f"{title} is not a text file; save your points as CSV (x,y on each line).")
+        raise DataError.of("csv_not_text", file=title)
     try:
         text = blob.decode("utf-8-sig")  # a BOM from Excel is not part of the first cell
     except UnicodeDecodeError:
@@ -406,31 +402,31 @@ def _parse_points_csv(blob: bytes, label: str) -> np.ndarray:
             cells = line.split()
         rows.append((number, [cell.strip().strip("\"'").strip() for cell in cells]))
         if len(rows) > MAX_CSV_POINTS + 1:  # + 1: the first row may be a header
-            raise DataError(f"{title} has more than {MAX_CSV_POINTS:,} rows, the limit for a CSV of points.")
+            raise DataError.of("csv_too_many_rows", file=title, limit=f"{MAX_CSV_POINTS:,}")
     if not rows:
-        raise DataError(f"{title} is empty: put one point per line, x and y separated by a comma.")
+        raise DataError.of("csv_empty", file=title)
     if not any(_is_number(cell) for cell in rows[0][1][:2]):
         rows = rows[1:]  # a header such as "x,y"
         if not rows:
-            raise DataError(f"{title} has a header but no points below it.")
+            raise DataError.of("csv_header_only", file=title)
     if len(rows) > MAX_CSV_POINTS:
-        raise DataError(f"{title} has more than {MAX_CSV_POINTS:,} rows, the limit for a CSV of points.")
+        raise DataError.of("csv_too_many_rows", file=title, limit=f"{MAX_CSV_POINTS:,}")
     if all(len(cells) < 2 for _, cells in rows[:3]):
-        raise DataError(f"{title} has only one column; it needs two, x and y (e.g. 0.5,1.2 on each line).")
+        raise DataError.of("csv_one_column", file=title)
     values = np.empty((len(rows), 2), dtype=np.float64)  # (n, 2)
     for index, (number, cells) in enumerate(rows):
         if len(cells) < 2:
-            raise DataError(f"Row {number} of {label} has only one value; each row needs x and y.")
+            raise DataError.of("csv_row_one_value", row=f"{number:,}", file=label)
         for column in range(2):
             cell = cells[column]
             if not _is_number(cell):
                 shown = "".join(c if c.isprintable() else "?" for c in cell)[:30]
-                what = f"'{shown}'" if shown else "an empty cell"
-                raise DataError(f"Row {number} of {label} holds {what} where {'xy'[column]} should be a number.")
+                if not shown:
+                    raise DataError.of("csv_row_empty_cell", row=f"{number:,}", file=label, axis="xy"[column])
+                raise DataError.of("csv_row_not_number", row=f"{number:,}", file=label, cell=shown, axis="xy"[column])
             values[index, column] = float(cell)
         if not np.isfinite(values[index]).all():
-            raise DataError(f"Row {number} of {label} holds {cells[0]}, {cells[1]}: every x and y must be a "
-                            "finite number (not NaN or infinity).")
+            raise DataError.of("csv_row_not_finite", row=f"{number:,}", file=label, x=cells[0], y=cells[1])
     return values
 
 

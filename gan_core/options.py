@@ -1,10 +1,13 @@
 """The choices a run is made of (dataset, loss and device names, allowed ranges) and the two errors a user's
 settings or data can cause, ConfigError and DataError.
 
-The bottom of gan_core: it imports nothing of the project and no heavy library, so every module (the config,
-the data, the losses, the model families) can name the choices without importing each other.
+The bottom of gan_core: it imports nothing of the project but the sentences of gan_core.messages, and no heavy
+library, so every module (the config, the data, the losses, the model families) can name the choices without
+importing each other.
 """
 from __future__ import annotations
+
+from gan_core.messages import DATA_MESSAGES
 
 POINT_DATASETS = ("ring8", "grid25", "spiral", "moons")
 IMAGE_DATASETS = ("digits", "shapes", "stacked-digits", "mnist", "fashion-mnist", "cifar10")
@@ -69,4 +72,23 @@ IN_MEMORY_PREFIXES = ("points:", "upload:")
 
 
 class DataError(ValueError):
-    """A dataset that cannot be loaded; the message is one sentence a student can act on."""
+    """A dataset that cannot be loaded; the message is one sentence a student can act on.
+
+    Made with `DataError.of(key, **values)`, it also carries the sentence's key in gan_core.messages and its
+    values, so the app can say it in the student's language; `key` is None for messages only the CLI can meet.
+    """
+
+    def __init__(self, message: str, key: str | None = None, values: dict | None = None):
+        super().__init__(message)
+        self.key = key
+        self.values = dict(values or {})
+
+    @classmethod
+    def of(cls, key: str, **values) -> "DataError":
+        message = DATA_MESSAGES[key].format(**values)
+        if message.startswith("the "):  # "the upload was refused: ..." starts a sentence
+            message = message[0].upper() + message[1:]
+        return cls(message, key, values)
+
+    def __reduce__(self):  # keep the key across a process boundary (a worker's error reaches the app)
+        return type(self), (str(self), self.key, self.values)

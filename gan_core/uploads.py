@@ -59,7 +59,7 @@ def read_images(source: str | os.PathLike | bytes, image_size: int = 16, name: s
         blob = bytes(source)
         label = name or "the upload"
         if len(blob) > MAX_TOTAL_BYTES:
-            raise DataError(f"{label} is {len(blob) / 2**20:.0f} MB, more than the {_limit_mb()} limit.")
+            raise DataError.of("upload_too_large", file=label, mb=f"{len(blob) / 2**20:.0f}", limit=_limit_mb())
         if zipfile.is_zipfile(io.BytesIO(blob)):
             return _from_zip(io.BytesIO(blob), label, image_size, name or "upload")
         return _build_image_dataset(iter([(label, blob)]), image_size, name or "upload", label)
@@ -85,12 +85,12 @@ def read_files(name_to_bytes: dict[str, bytes], image_size: int = 16, name: str 
     read_images(bytes) instead.
     """
     if not name_to_bytes:
-        raise DataError("No files were uploaded.")
+        raise DataError.of("upload_no_files")
     if len(name_to_bytes) > MAX_FILES:
-        raise DataError(f"The upload holds {len(name_to_bytes):,} files, more than the limit of {MAX_FILES:,}.")
+        raise DataError.of("upload_too_many_files", n=f"{len(name_to_bytes):,}", limit=f"{MAX_FILES:,}")
     total = sum(len(blob) for blob in name_to_bytes.values())
     if total > MAX_TOTAL_BYTES:
-        raise DataError(f"The upload holds {total / 2**20:.0f} MB, more than the {_limit_mb()} limit.")
+        raise DataError.of("upload_total_too_large", mb=f"{total / 2**20:.0f}", limit=_limit_mb())
     entries = sorted((_unsafe_name_check(key, "the upload"), blob) for key, blob in name_to_bytes.items())
     return _build_image_dataset(iter(entries), image_size, name, "the upload")
 
@@ -150,8 +150,7 @@ def _unsafe_name_check(member: str, label: str) -> str:
     """Refuse names that would escape the archive if extracted (zip slip); return the "/" form."""
     normal = member.replace("\\", "/")
     if normal.startswith("/") or _DRIVE.match(normal) or ".." in normal.split("/"):
-        raise DataError(f"{label} was refused: the entry '{_printable(member)}' points outside the archive "
-                        "(absolute path or '..'), which is how zip-slip attacks work.")
+        raise DataError.of("zip_slip", file=label, entry=_printable(member))
     return normal
 
 
@@ -159,7 +158,7 @@ def _from_zip(source: Path | io.BytesIO, label: str, image_size: int, name: str)
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise DataError(f"{label} is not a readable zip file.") from None
+        raise DataError.of("zip_unreadable", file=label) from None
     with archive:
         members = []
         for info in archive.infolist():
@@ -167,19 +166,18 @@ def _from_zip(source: Path | io.BytesIO, label: str, image_size: int, name: str)
             if not info.is_dir() and not _is_junk(relative):
                 members.append((relative, info))
         if not members:
-            raise DataError(f"{label} is an empty zip file (no files in it).")
+            raise DataError.of("zip_empty", file=label)
         if len(members) > MAX_FILES:
-            raise DataError(f"{label} holds {len(members):,} files, more than the limit of {MAX_FILES:,}.")
+            raise DataError.of("zip_too_many_files", file=label, n=f"{len(members):,}", limit=f"{MAX_FILES:,}")
         # zip bombs, part 1: what the headers declare, checked before anything is decompressed
         declared = sum(info.file_size for _, info in members)
         if declared > MAX_TOTAL_BYTES:
-            raise DataError(f"{label} unpacks to {declared / 2**20:.0f} MB, more than the "
-                            f"{_limit_mb()} limit.")
+            raise DataError.of("zip_unpacks_too_large", file=label, mb=f"{declared / 2**20:.0f}", limit=_limit_mb())
         for relative, info in members:
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size >= RATIO_CHECK_MIN_BYTES and ratio > MAX_RATIO:
-                raise DataError(f"{label} was refused: '{_printable(relative)}' expands {ratio:,.0f} times "
-                                f"(the limit is {MAX_RATIO}), which is what a zip bomb does.")
+                raise DataError.of("zip_bomb_ratio", file=label, entry=_printable(relative), ratio=f"{ratio:,.0f}",
+                                   limit=MAX_RATIO)
         entries = sorted(members, key=lambda item: item[0])
         return _build_image_dataset(_iter_zip(archive, entries, label), image_size, name, label)
 
@@ -196,8 +194,7 @@ def _iter_zip(archive: zipfile.ZipFile, members: list, label: str) -> Iterator[t
                 while chunk := handle.read(min(_READ_CHUNK, limit - total + 1)):
                     total += len(chunk)
                     if total > limit:
-                        raise DataError(f"{label} was refused: '{_printable(relative)}' unpacks to more bytes "
-                                        "than its header declares, which is how zip bombs hide.")
+                        raise DataError.of("zip_bomb_lies", file=label, entry=_printable(relative))
                     chunks.append(chunk)
         except DataError:
             raise
@@ -224,7 +221,7 @@ def _build_image_dataset(entries: Iterator[tuple[str, bytes]], image_size: int, 
         pictures.append(picture)
         coloured = coloured or int(np.ptp(picture.astype(np.int16), axis=2).max()) > _COLOUR_TOLERANCE
     if not pictures:
-        raise DataError(f"No readable images in {label} ({skipped} file{'s' if skipped != 1 else ''} skipped).")
+        raise DataError.of("images_none", file=label, skipped=f"{skipped:,}", files="file" if skipped == 1 else "files")
     stack = np.stack(pictures)  # (N, S, S, 3)
     if coloured:
         pixels = stack.transpose(0, 3, 1, 2)
@@ -261,7 +258,6 @@ def _decode_image(blob: bytes, image_size: int, relative: str, label: str) -> np
     """
     if not blob:
         return None
-    too_big = f"'{_printable(relative)}' in {label} is too large to decode safely"
     with warnings.catch_warnings():
         # Pillow only warns about very large images; here they are refused like any other bomb
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -269,8 +265,8 @@ def _decode_image(blob: bytes, image_size: int, relative: str, label: str) -> np
             image = Image.open(io.BytesIO(blob), formats=IMAGE_FORMATS)  # lazy: reads the header only
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS:
-                raise DataError(f"{too_big}: {width}x{height} pixels, more than the limit of "
-                                f"{MAX_IMAGE_PIXELS:,}; shrink it first.")
+                raise DataError.of("image_too_many_pixels", entry=_printable(relative), file=label, width=width,
+                                   height=height, limit=f"{MAX_IMAGE_PIXELS:,}")
             if image.format in ("JPEG", "MPO"):
                 image.draft(image.mode, (2 * image_size, 2 * image_size))  # the decoder shrinks big photos
             image.load()
@@ -285,7 +281,7 @@ def _decode_image(blob: bytes, image_size: int, relative: str, label: str) -> np
         except DataError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise DataError(f"{too_big}: Pillow flags it as a decompression bomb.") from None
+            raise DataError.of("image_bomb", entry=_printable(relative), file=label) from None
         except Exception:  # not an image, truncated, unsupported: skipped and counted
             return None
 

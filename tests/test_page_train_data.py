@@ -382,3 +382,28 @@ def test_uploaded_class_folders_are_labels_for_a_conditional_model(model):
     at.file_uploader(key="train_user_images").set_value(("flat.zip", zipped(flat), "application/zip")).run()
     assert not at.exception
     assert any("needs class labels" in e.value for e in at.error) and at.button(key="train_start").disabled
+
+
+def test_data_errors_read_in_chinese_under_a_chinese_headline():
+    """#24.9: the detail under the headline is in the student's language, for a CSV and for a zip."""
+    at = open_train("points:csv")
+    at.session_state["lang"] = "zh"
+    at.file_uploader(key="train_user_csv_file").set_value(("pts.csv", b"x,y\n1,2\n3,abc\n", "text/csv")).run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "这个 CSV 文件的第 3 行在 y 的位置是 'abc'" in errors, errors
+    assert "Row 3" not in errors and "should be a number" not in errors
+    at.session_state["lang"] = "en"  # the same stored error, said again in the language of this rerun
+    at.run()
+    assert any("Row 3 of the CSV file holds 'abc' where y should be a number" in e.value for e in at.error)
+
+    at = open_train("upload:images")
+    at.session_state["lang"] = "zh"
+    slip = zipped({"../../evil.txt": b"x"})
+    at.file_uploader(key="train_user_images").set_value(("evil.zip", slip, "application/zip")).run()
+    errors = " ".join(e.value for e in at.error)
+    assert "evil.zip被拒绝：其中的条目 '../../evil.txt' 指向压缩包之外" in errors, errors
+    assert "refused" not in errors
+    at.file_uploader(key="train_user_images").set_value(("notes.png", b"just words", "image/png")).run()
+    errors = " ".join(e.value for e in at.error)
+    assert "没有可读取的图片" in errors and "No readable" not in errors, errors

@@ -72,3 +72,22 @@ def test_no_string_shows_its_asterisks():
     strings = list(_strings())
     assert len(strings) > 500  # the tables were found
     assert [(where, text[:60]) for where, text in strings if stray_emphasis(text)] == []
+
+
+def test_every_data_error_has_chinese_with_the_same_values():
+    """Each sentence gan_core can say about a student's data (gan_core.messages) has its 中文, naming the same
+    values; a new message without one would reach a Chinese page in English (#24.9)."""
+    import string
+
+    from app.data_error_text import DATA_ERROR_ZH, FILE_ZH
+    from gan_core.messages import DATA_MESSAGES, GENERIC_FILES
+
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    assert set(DATA_ERROR_ZH) == set(DATA_MESSAGES)
+    for key, english in DATA_MESSAGES.items():
+        chinese = fields(DATA_ERROR_ZH[key])
+        assert chinese <= fields(english), (key, chinese - fields(english))
+        assert fields(english) - chinese <= {"files"}, (key, fields(english) - chinese)  # English plurals only
+    assert set(GENERIC_FILES) == set(FILE_ZH)
