@@ -73,6 +73,15 @@ def event_marks(events: list[dict]) -> list[tuple[int, str]]:
     return [(int(event["step"]), describe_changes(event["changes"])) for event in events if event.get("changes")]
 
 
+def loss_spans(events: list[dict], loss_now: str) -> list[tuple[int, str]]:
+    """[(first step, loss)]: the loss each stretch of the run's curves was trained with, from step 0 on."""
+    changes = [(int(event["step"]), *event["changes"]["loss"]) for event in events
+               if "loss" in (event.get("changes") or {})]
+    if not changes:
+        return [(0, loss_now)]
+    return [(0, changes[0][1])] + [(step, new) for step, _, new in changes]
+
+
 # -- drawing ---------------------------------------------------------------------------------------------
 def _key(field: str) -> str:
     return FIELD_PREFIX + field

@@ -7,6 +7,7 @@ failed), a fragment asks for one full rerun so the buttons, the other fragment a
 """
 from __future__ import annotations
 
+import math
 import time
 
 import streamlit as st
@@ -355,16 +356,8 @@ def _charts(job: TrainingJob, view: dict, config: TrainConfig) -> None:
         if "penalty" in series:
             losses.append((t(TEXT, "trace_penalty"), series["penalty"], SERIES_COLOURS["extra"]))
         figures.append(line_figure(steps, losses, t(TEXT, "chart_loss"), f"loss-{revision}", x_title, events=marks))
-        if config.loss in ("ns", "minimax"):
-            outputs = [(t(TEXT, "trace_d_real"), series.get("d_real", []), SERIES_COLOURS["real"]),
-                       (t(TEXT, "trace_d_fake"), series.get("d_fake", []), SERIES_COLOURS["fake"])]
-            figures.append(line_figure(steps, outputs, t(TEXT, "chart_d_prob"), f"d-{revision}", x_title,
-                                       y_range=(0.0, 1.0), hline=(0.5, t(TEXT, "equilibrium")), events=marks))
-        else:
-            outputs = [(t(TEXT, "trace_score_real"), series.get("d_real", []), SERIES_COLOURS["real"]),
-                       (t(TEXT, "trace_score_fake"), series.get("d_fake", []), SERIES_COLOURS["fake"])]
-            figures.append(line_figure(steps, outputs, t(TEXT, "chart_d_score", loss=config.loss), f"d-{revision}",
-                                       x_title, events=marks))
+        figures.append(_critic_figure(steps, series, train_live.loss_spans(view.get("events", []), config.loss),
+                                      f"d-{revision}", x_title, marks))
         grad = [(t(TEXT, "trace_grad_d"), series.get("grad_norm_d", []), SERIES_COLOURS["d"]),
                 (t(TEXT, "trace_grad_g"), series.get("grad_norm_g", []), SERIES_COLOURS["g"])]
     figures.append(line_figure(steps, grad, t(TEXT, "chart_grad"), f"grad-{revision}", x_title, log_y=True))
@@ -387,6 +380,40 @@ def _charts(job: TrainingJob, view: dict, config: TrainConfig) -> None:
     st.caption(t(TEXT, "smoothing_note"))
 
 
+def _critic_figure(steps: list[int], series: dict, spans: list[tuple[int, str]], revision: str, x_title: str,
+                   marks: list) -> object:
+    """D's outputs on real and fake. With ns or minimax they are probabilities (0 to 1), with the other losses raw
+    scores: after a live loss change between the two kinds, each stretch is its own pair of curves, named with
+    its loss, probabilities on the left axis and scores on the right, never one line through both."""
+    real, fake = series.get("d_real", []), series.get("d_fake", [])
+    kinds = {loss in PROBABILITY_LOSSES for _, loss in spans}
+    if kinds == {True}:
+        outputs = [(t(TEXT, "trace_d_real"), real, SERIES_COLOURS["real"]),
+                   (t(TEXT, "trace_d_fake"), fake, SERIES_COLOURS["fake"])]
+        return line_figure(steps, outputs, t(TEXT, "chart_d_prob"), revision, x_title, y_range=(0.0, 1.0),
+                           hline=(0.5, t(TEXT, "equilibrium")), events=marks)
+    if kinds == {False}:
+        outputs = [(t(TEXT, "trace_score_real"), real, SERIES_COLOURS["real"]),
+                   (t(TEXT, "trace_score_fake"), fake, SERIES_COLOURS["fake"])]
+        losses = ", ".join(dict.fromkeys(loss for _, loss in spans))
+        return line_figure(steps, outputs, t(TEXT, "chart_d_score", loss=losses), revision, x_title, events=marks)
+    outputs, right = [], set()
+    bounds = [start for start, _ in spans[1:]] + [math.inf]
+    for (start, loss), stop in zip(spans, bounds):
+        inside = [start <= step < stop for step in steps]
+        probability = loss in PROBABILITY_LOSSES
+        names = ("trace_d_real", "trace_d_fake") if probability else ("trace_score_real", "trace_score_fake")
+        for name, values, colour in zip(names, (real, fake), (SERIES_COLOURS["real"], SERIES_COLOURS["fake"])):
+            if not probability:
+                right.add(len(outputs))
+            outputs.append((f"{t(TEXT, name)} · {loss}", [v if keep else None for v, keep in zip(values, inside)],
+                            colour))
+    scores = ", ".join(dict.fromkeys(loss for _, loss in spans if loss not in PROBABILITY_LOSSES))
+    return line_figure(steps, outputs, t(TEXT, "chart_d_mixed", scores=scores), revision, x_title, y_range=(0.0, 1.0),
+                       hline=(0.5, t(TEXT, "equilibrium")), events=marks, right=(right, t(TEXT, "axis_score")))
+
+
+PROBABILITY_LOSSES = ("ns", "minimax")  # D ends in a sigmoid: its outputs read as probabilities
 CLASSIC_KEYS = {"loss_d", "loss_g", "d_real", "d_fake", "grad_norm_d", "grad_norm_g", "penalty", "loss", "recon", "kl"}
 _FAMILY_COLOURS = ("#ff7f0e", "#17becf", "#bcbd22", "#e377c2", "#7f7f7f", "#8c564b")
 

@@ -125,16 +125,20 @@ def _base_layout(title: str, uirevision: str, x_title: str, height: int = CHART_
 def line_figure(steps: list[int], series: list[tuple[str, list[float], str]], title: str, uirevision: str,
                 x_title: str = "step", log_y: bool = False, y_range: tuple[float, float] | None = None,
                 hline: tuple[float, str] | None = None, smooth: bool = True, markers: bool = False,
-                events: list[tuple[float, str]] | None = None) -> go.Figure:
+                events: list[tuple[float, str]] | None = None, right: tuple[set[int], str] | None = None
+                ) -> go.Figure:
     """Curves of `series` = [(name, values, colour)] against `steps`; each smoothed, the raw trace faint behind.
 
     `uirevision` keeps the user's zoom across refreshes (use one per chart and run). `events` = [(step, label)]
-    draws a dashed vertical line with a short label at each step where a setting was changed mid-run.
+    draws a dashed vertical line with a short label at each step where a setting was changed mid-run. `right` =
+    ({indexes into series}, title) puts those series on a second y axis at the right, for numbers of another kind.
     """
     traces = []
     alpha = smoothing_alpha(len(steps))
     steps = np.asarray(steps, dtype=np.float64)
-    for name, values, colour in series:
+    on_right = right[0] if right else set()
+    for index, (name, values, colour) in enumerate(series):
+        first = len(traces)
         raw = _clean(values)
         if log_y:
             raw = [v if v is not None and v > 0 else None for v in raw]
@@ -147,7 +151,14 @@ def line_figure(steps: list[int], series: list[tuple[str, list[float], str]], ti
             traces.append(dict(type="scatter", x=steps, y=_array(raw),
                                mode="lines+markers" if markers or len(steps) < 30 else "lines",
                                name=name, line=dict(color=colour, width=2.2), marker=dict(size=5)))
+        if index in on_right:
+            for trace in traces[first:]:
+                trace["yaxis"] = "y2"
     layout = _base_layout(title, uirevision, x_title)
+    if right:
+        layout["yaxis2"] = dict(overlaying="y", side="right", showgrid=False, zeroline=False,
+                                title=dict(text=right[1], font=dict(size=11)))
+        layout["margin"] = dict(layout["margin"], r=max(layout["margin"].get("r", 0), 56))
     if log_y:
         layout["yaxis"].update(type="log", exponentformat="power")
         positive = [v for _, values, _ in series for v in values if v is not None and math.isfinite(v) and v > 0]

@@ -192,3 +192,36 @@ def test_change_labels_and_chart_marks():
 
     assert live_fields(TrainConfig(model="vae")) == ("lr_g", "lr_d", "beta")
     assert "loss" in live_fields(TrainConfig()) and "beta" not in live_fields(TrainConfig())
+
+
+def test_the_d_chart_splits_probabilities_from_scores_at_a_live_loss_change():
+    """#24.11: after ns -> hinge at step 50 (and back to minimax at 80), no curve runs through both kinds of
+    number: each stretch is its own pair of curves named with its loss, scores on their own right-hand axis."""
+    from app.train_live import loss_spans
+    from app.train_panel import _critic_figure
+
+    events = [{"step": 50, "changes": {"loss": ["ns", "hinge"], "n_critic": [1, 2]}},
+              {"step": 65, "changes": {"lr_g": [2e-4, 1e-3]}},
+              {"step": 80, "changes": {"loss": ["hinge", "minimax"]}}]
+    spans = loss_spans(events, "minimax")
+    assert spans == [(0, "ns"), (50, "hinge"), (80, "minimax")]
+    assert loss_spans(events[1:2], "wgan-gp") == [(0, "wgan-gp")]
+    steps = list(range(0, 100))
+    series = {"d_real": [0.7] * 50 + [3.0] * 30 + [0.6] * 20, "d_fake": [0.3] * 50 + [-2.0] * 30 + [0.4] * 20}
+    figure = _critic_figure(steps, series, spans, "d-run", "step", [])
+    named = [trace for trace in figure.data if trace.showlegend is not False]
+    assert len(named) == 6  # real and fake, for each of the three stretches
+    for trace in figure.data:
+        shown = [x for x, y in zip(trace.x, trace.y) if y is not None and y == y]
+        assert shown, trace.name
+        stretch = {0 if x < 50 else 1 if x < 80 else 2 for x in shown}
+        assert len(stretch) == 1, f"{trace.name} runs across a loss change"
+        scores = stretch == {1}
+        assert (trace.yaxis == "y2") == scores, trace.name
+    assert {trace.name.split(" · ")[1] for trace in named} == {"ns", "hinge", "minimax"}
+    assert figure.layout.yaxis.range == (0.0, 1.0) and figure.layout.yaxis2.overlaying == "y"
+    assert "hinge" in figure.layout.title.text
+
+    one_kind = _critic_figure(steps, series, [(0, "hinge"), (50, "wgan-gp")], "d-run", "step", [])
+    assert len([trace for trace in one_kind.data if trace.showlegend is not False]) == 2  # no split: one kind
+    assert "hinge, wgan-gp" in one_kind.layout.title.text
