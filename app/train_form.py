@@ -360,7 +360,9 @@ def _draw_tricks(config: TrainConfig, problems: dict, warnings: dict) -> None:
 
 def _draw_optimiser(config: TrainConfig, problems: dict, warnings: dict) -> None:
     st.markdown(f"**{t(TEXT, 'optimisation')}**")
-    for field, low, high, step, fmt in (("lr_g", 1e-6, 1.0, 1e-4, "%.5f"), ("lr_d", 1e-6, 1.0, 1e-4, "%.5f"),
+    # learning rates accept 0 to 10 on purpose: typing 0 gets gan_core's sentence ("lr_g must be between 1e-06 and
+    # 1") under the widget, not the browser's "between 0.00000 and 1.00000", which its 5-decimal display rounds to
+    for field, low, high, step, fmt in (("lr_g", 0.0, 10.0, 1e-4, "%.5f"), ("lr_d", 0.0, 10.0, 1e-4, "%.5f"),
                                         ("batch_size", 2, 4096, 16, None)):
         _number(field, low, high, step, fmt=fmt)
         _notes(field, problems, warnings, config)

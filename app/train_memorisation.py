@@ -75,17 +75,18 @@ def draw_memorisation(job: TrainingJob, frame: dict, config: TrainConfig) -> Non
     """The nearest-training-image check for the image snapshot on screen, computed when the button is pressed."""
     with expander.remembered("train_memorisation", t(TEXT, "mem_title"), icon=":material/content_copy:"):
         st.markdown(t(TEXT, "mem_intro"))
-        cells = st.columns([1.3, 1, 1], vertical_alignment="bottom")
         key = forget_other_languages(FEATURE_KEY)
         if key not in st.session_state:
             st.session_state[key] = st.session_state.get(FEATURE_CHOSEN_KEY, "classifier")
-        feature = cells[0].segmented_control(t(TEXT, "mem_feature"), list(FEATURES), key=key,
+        # the choice on a row of its own: in a third of a half-page column its second option was cut to "raw"
+        feature = st.segmented_control(t(TEXT, "mem_feature"), list(FEATURES), key=key,
                                              help=t(TEXT, "mem_feature_help"),
                                              format_func={f: t(TEXT, f"mem_feature_{f}") for f in FEATURES}.get
                                              ) or "classifier"
         st.session_state[FEATURE_CHOSEN_KEY] = feature
-        count = cells[1].number_input(t(TEXT, "mem_count"), 1, MEMORY_MAX_SAMPLES, 8, key="train_memory_count")
-        k = cells[2].number_input(t(TEXT, "mem_k"), 1, 8, 3, key="train_memory_k")
+        cells = st.columns(2, vertical_alignment="bottom")
+        count = cells[0].number_input(t(TEXT, "mem_count"), 1, MEMORY_MAX_SAMPLES, 8, key="train_memory_count")
+        k = cells[1].number_input(t(TEXT, "mem_k"), 1, 8, 3, key="train_memory_k")
         if st.button(t(TEXT, "mem_run"), key="train_memory_run", icon=":material/search:"):
             try:
                 with st.spinner(t(TEXT, "mem_busy")):
@@ -105,7 +106,7 @@ def _draw_result(shown: dict, step_on_screen: int) -> None:
     if result["fell_back"]:
         st.info(t(TEXT, "mem_fell_back"), icon=":material/info:")
     ratio = result["ratio"]
-    summary, verdict = st.columns([1, 3], vertical_alignment="center")
+    summary, verdict = st.columns([1.4, 3], vertical_alignment="center")  # room for the ratio's whole label
     summary.metric(t(TEXT, "mem_ratio"), "—" if not math.isfinite(ratio) else f"{ratio:.2f}",
                    help=t(TEXT, "mem_ratio_help", limit=COPY_RATIO))
     with verdict:

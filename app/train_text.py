@@ -428,11 +428,14 @@ LATEX_NS = r"\max_G \; \mathbb{E}_{z \sim p(z)}\big[\log D(G(z))\big]"
 LATEX_ELBO = (r"\begin{aligned}\log p(x) \;\ge\;& \mathbb{E}_{q(z \mid x)}\big[\log p(x \mid z)\big] \\"
               r" -\, & \mathrm{KL}\big(q(z \mid x)\,\|\,p(z)\big)\end{aligned}")
 LATEX_LOSS = {
-    "lsgan": (r"\begin{aligned}&\min_D \tfrac12\mathbb{E}_x\big[(D(x)-1)^2\big] + \tfrac12\mathbb{E}_z\big[D(G(z))^2\big] \\"
+    "lsgan": (r"\begin{aligned}&\min_D \tfrac12\mathbb{E}_x\big[(D(x)-1)^2\big] \\"
+              r"&\qquad + \tfrac12\mathbb{E}_z\big[D(G(z))^2\big] \\"
               r"&\min_G \tfrac12\mathbb{E}_z\big[(D(G(z))-1)^2\big]\end{aligned}"),
     "wgan-gp": (r"\begin{aligned}\min_G \max_D \;& \mathbb{E}_x\big[D(x)\big] - \mathbb{E}_z\big[D(G(z))\big] \\"
                 r" -\,& \lambda\,\mathbb{E}_{\hat x}\big[(\lVert\nabla_{\hat x} D(\hat x)\rVert_2 - 1)^2\big]\end{aligned}"),
-    "hinge": (r"\begin{aligned}&\min_D \mathbb{E}_x\big[\max(0, 1 - D(x))\big] + \mathbb{E}_z\big[\max(0, 1 + D(G(z)))\big] \\"
+    # one short line each: the explanation sits in a column half the page wide, where KaTeX cuts a long line off
+    "hinge": (r"\begin{aligned}&\min_D \mathbb{E}_x\big[\max(0, 1 - D(x))\big] \\"
+              r"&\qquad + \mathbb{E}_z\big[\max(0, 1 + D(G(z)))\big] \\"
               r"&\min_G -\mathbb{E}_z\big[D(G(z))\big]\end{aligned}"),
 }
 # history keys and rows of the model families (gan_core.families), as chart legends

@@ -126,6 +126,20 @@ def test_invalid_settings_are_explained_next_to_the_widget():
     assert at.number_input(key="train_pack").disabled  # a GAN-only trick, greyed out for a VAE
 
 
+def test_a_learning_rate_of_zero_gets_the_true_limits_under_the_widget():
+    """#24.12: typing 0 as G's learning rate said "between 0.00000 and 1.00000" (the browser's message, at the
+    widget's 5 decimals); it gets gan_core's sentence with the real lower limit, in each language."""
+    at = open_train()
+    at.number_input(key="train_lr_g").set_value(0.0).run()
+    assert not at.exception
+    assert any("lr_g must be between 1e-06 and 1, got 0" in e.value for e in at.error), [e.value for e in at.error]
+    assert at.button(key="train_start").disabled
+    in_chinese(at)
+    assert any("1e-06" in e.value and "0.00000" not in e.value for e in at.error)
+    at.number_input(key="train_lr_g").set_value(2e-4).run()
+    assert not at.error and not at.button(key="train_start").disabled
+
+
 def in_chinese(at: AppTest) -> AppTest:
     """Switch the sidebar's language to Chinese and rerun (AppTest drops the sidebar from its tree after
     switch_page, so the radio's state is set directly)."""
