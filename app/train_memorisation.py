@@ -24,8 +24,8 @@ MEMORY_RESULT_KEY = "train_memory_result"
 FEATURE_KEY = "train_memory_feature"  # one picker per language (its values are words, see i18n.language_key)
 FEATURE_CHOSEN_KEY = "train_memory_feature_chosen"  # the feature space last chosen, in either language
 INDEX_KEY = "train_memory_index"  # (key, FeatureIndex) of uploaded images, which no server cache may hold
-MEMORY_TILE_PIXELS = 64  # each image of the memorisation check is enlarged (crisp pixels) to about this size
-MEMORY_SHOWN_PIXELS = 110  # and shown this wide, room for a caption such as "training #1455 · d = 8.38"
+MEMORY_TILE_PIXELS = 128  # each image of the memorisation check is enlarged (crisp pixels) to about this size,
+# then shown as wide as its column: shrunk by the browser, never stretched blurry
 MEMORY_MAX_SAMPLES = 16
 
 
@@ -106,18 +106,17 @@ def _draw_result(shown: dict, step_on_screen: int) -> None:
     if result["fell_back"]:
         st.info(t(TEXT, "mem_fell_back"), icon=":material/info:")
     ratio = result["ratio"]
-    summary, verdict = st.columns([1.4, 3], vertical_alignment="center")  # room for the ratio's whole label
-    summary.metric(t(TEXT, "mem_ratio"), "—" if not math.isfinite(ratio) else f"{ratio:.2f}",
-                   help=t(TEXT, "mem_ratio_help", limit=COPY_RATIO))
-    with verdict:
-        if not math.isfinite(ratio):
-            st.warning(t(TEXT, "mem_undefined"), icon=":material/help:")
-        elif ratio < COPY_RATIO:
-            st.warning(t(TEXT, "mem_copying", ratio=ratio), icon=":material/content_copy:")
-        else:
-            st.success(t(TEXT, "mem_fine", ratio=ratio), icon=":material/check_circle:")
-        st.caption(t(TEXT, "mem_space", step=shown["step"], space=result["feature_space"],
-                     typical=result["typical_distance"]))
+    # the number above its verdict: beside it, in half a page, its label was cut to "Nearest-neig…"
+    st.metric(t(TEXT, "mem_ratio"), "—" if not math.isfinite(ratio) else f"{ratio:.2f}",
+              help=t(TEXT, "mem_ratio_help", limit=COPY_RATIO))
+    if not math.isfinite(ratio):
+        st.warning(t(TEXT, "mem_undefined"), icon=":material/help:")
+    elif ratio < COPY_RATIO:
+        st.warning(t(TEXT, "mem_copying", ratio=ratio), icon=":material/content_copy:")
+    else:
+        st.success(t(TEXT, "mem_fine", ratio=ratio), icon=":material/check_circle:")
+    st.caption(t(TEXT, "mem_space", step=shown["step"], space=result["feature_space"],
+                 typical=result["typical_distance"]))
     k = result["indices"].shape[1]
     for row, sample in enumerate(shown["samples"]):
         sample_ratio = float(result["sample_ratios"][row])
@@ -125,5 +124,8 @@ def _draw_result(shown: dict, step_on_screen: int) -> None:
                       ratio="—" if not math.isfinite(sample_ratio) else f"{sample_ratio:.2f}")]
         captions += [t(TEXT, "mem_neighbour", index=int(result["indices"][row, j]),
                        distance=float(result["distances"][row, j])) for j in range(k)]
-        # one fixed width: a long caption would otherwise widen its own picture and break the row's rhythm
-        st.image([sample] + shown["neighbours"][row * k:(row + 1) * k], caption=captions, width=MEMORY_SHOWN_PIXELS)
+        # one column per picture: the row always fits the panel (a fixed width wrapped the last neighbour onto a
+        # line of its own in a half-page panel), and every picture of a row gets the same width
+        pictures = [sample] + shown["neighbours"][row * k:(row + 1) * k]
+        for cell, picture, caption in zip(st.columns(k + 1, gap="small"), pictures, captions):
+            cell.image(picture, caption=caption, width="stretch")

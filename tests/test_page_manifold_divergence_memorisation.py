@@ -125,8 +125,15 @@ def test_layer_pills_carry_the_remembered_choice_as_their_default():
 
 def memory_rows(at: AppTest) -> list[list[str]]:
     """The captions of each row of the memorisation check: [sample, neighbour 1, neighbour 2, ...]."""
-    rows = [[image.caption for image in element.proto.imgs] for element in at.get("image")]
-    return [row for row in rows if row and row[0].startswith(fixed_parts(en(MEMORY_TEXT, "mem_sample"))[0])]
+    sample = fixed_parts(en(MEMORY_TEXT, "mem_sample"))[0]
+    neighbour = fixed_parts(en(MEMORY_TEXT, "mem_neighbour"))[0]
+    rows: list[list[str]] = []
+    for caption in [image.caption for element in at.get("image") for image in element.proto.imgs]:
+        if caption.startswith(sample):
+            rows.append([caption])
+        elif rows and caption.startswith(neighbour):
+            rows[-1].append(caption)
+    return rows
 
 
 def test_memorisation_panel_on_a_tiny_digits_run():
