@@ -35,7 +35,7 @@ from gan_core.config import (ARCHS, IMAGE_DATASETS, IMAGE_SIZES, LOSSES, POINT_D
 from gan_core.presets import PRESETS
 
 from . import presenter
-from .i18n import language_query, t
+from .i18n import forget_other_languages, language_query, t
 from .url_state_text import TEXT
 
 MAX_SHOWN = 40  # characters of a rejected value repeated in a note
@@ -256,7 +256,8 @@ SAMPLE_PARAMS = (
     Param("real_b", "real_b", **_INDEX),
 )
 TAB_PARAM = "tab"
-TAB_KEY = "sample_tab"  # the st.tabs widget's key on the Sample & Blend page
+TAB_KEY = "sample_tab"  # the st.tabs widget's key on the Sample & Blend page (one per language: language_key)
+OPEN_TAB_KEY = "_sample_tab_open"  # the open tab's id ("blend"): a plain value, whatever the language or the model
 UPLOAD_OPTION = "upload"
 _PENDING_TAB = "_url_sample_tab"
 _NO_TAB = object()
@@ -322,25 +323,25 @@ def restore_sample(checkpoints: list[str]) -> None:
     keep_notes("sample", notes)
 
 
-def sync_sample(section_keys: list[str], table: dict[str, tuple[str, str]], share_slot=None) -> None:
+def sync_sample(section_keys: list[str], table: dict[str, tuple[str, str]], share_slot=None) -> tuple[str, str]:
     """Called just before the tabs are drawn: open the tab a link asked for, write the URL, draw Share (in
-    `share_slot`, a container, when given).
+    `share_slot`, a container, when given). -> (the tabs widget's key, the label of the tab to open).
 
-    section_keys: the tabs this model has, as text keys ("tab_samples", ...); table: the page's text table, whose
-    (english, chinese) labels recognise the open tab whatever the language.
+    section_keys: the tabs this model has, as text keys ("tab_samples", ...); table: the page's text table.
+    The open tab is kept by its id (OPEN_TAB_KEY), never by its label: the labels change with the language and
+    the set of tabs with the model, and a tab kept by label fell back to the first one on screen while the URL
+    and Share still named the old one. The tabs are drawn with the kept tab as their default under a key of the
+    language on screen, so what shows, the URL and Share always agree.
     """
     ids = [key.removeprefix("tab_") for key in section_keys]
     pending = st.session_state.pop(_PENDING_TAB, _NO_TAB)
     if pending is not _NO_TAB:
-        target = ids[0]
-        if pending in ids:
-            target = pending
-        elif pending is not None:
+        st.session_state[OPEN_TAB_KEY] = pending if pending in ids else ids[0]
+        if pending is not None and pending not in ids:
             notes = st.session_state.get(_notes_key("sample"), (None, []))[1]
             keep_notes("sample", notes + [note("unknown_tab", TAB_PARAM, pending)])
-        st.session_state[TAB_KEY] = t(table, section_keys[ids.index(target)])
-    open_label = st.session_state.get(TAB_KEY)
-    tab = next((tab_id for tab_id, key in zip(ids, section_keys) if open_label in table[key]), ids[0])
+    kept = st.session_state.get(OPEN_TAB_KEY)
+    tab = kept if kept in ids else ids[0]
     query = sample_query(st.session_state, tab if tab != ids[0] else None)
     write_query("sample", query)
     draw_notes("sample", query)
@@ -349,6 +350,14 @@ def sync_sample(section_keys: list[str], table: dict[str, tuple[str, str]], shar
             draw_share("sample_blend", None, t(TEXT, "share_upload"))
         else:
             draw_share("sample_blend", query, t(TEXT, "share_sample"))
+    return forget_other_languages(TAB_KEY), t(table, section_keys[ids.index(tab)])
+
+
+def sample_tab_opened(section_keys: list[str], table: dict[str, tuple[str, str]], widget_key: str) -> None:
+    """on_change of the tabs: keep the id of the tab the student opened."""
+    label = st.session_state.get(widget_key)
+    st.session_state[OPEN_TAB_KEY] = next((key.removeprefix("tab_") for key in section_keys if label in table[key]),
+                                          section_keys[0].removeprefix("tab_"))
 
 
 # -- Streamlit glue shared by both pages ---------------------------------------------------------------------------

@@ -96,8 +96,10 @@ if model.is_vae:
     sections.append(("tab_real_points" if model.is_points else "tab_real", tabs.real_tab))
 if sample_family_tab.family_available(model):  # diffusion, StyleGAN, translation, ...: what this family teaches
     sections.append(("tab_family", sample_family_tab.family_tab))
-url_state.sync_sample([key for key, _ in sections], TEXT, share_slot)  # opens a link's tab, keeps the URL current, Share
-containers = st.tabs([tr(key) for key, _ in sections], key="sample_tab", on_change="rerun")
+section_keys = [key for key, _ in sections]
+tab_key, open_label = url_state.sync_sample(section_keys, TEXT, share_slot)  # a link's tab, the URL, Share
+containers = st.tabs([tr(key) for key in section_keys], key=tab_key, default=open_label,
+                     on_change=url_state.sample_tab_opened, args=(section_keys, TEXT, tab_key))
 for container, (_, draw) in zip(containers, sections):
     with container:
         if container.open:

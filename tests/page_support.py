@@ -99,3 +99,14 @@ def same_options_in_both_languages(english: dict, chinese: dict) -> list[str]:
     Streamlit keeps such a widget's value as the text of its option, so the browser loses it (app/i18n.language_key).
     """
     return [english[wid][0] for wid in english if wid in chinese and english[wid][1] != chinese[wid][1]]
+
+
+def open_tab_labelled(at, label: str) -> None:
+    """Open the Sample & Blend tab shown as `label` (either language) at the next run, as a click on it does:
+    AppTest cannot click a tab, so this sets what the tabs' on_change keeps, the open tab's id."""
+    from app.sample_text import TEXT as SAMPLE_TEXT
+    from app.url_state import OPEN_TAB_KEY
+
+    keys = [key for key, pair in SAMPLE_TEXT.items() if key.startswith("tab_") and label in pair]
+    assert keys, f"no tab is labelled {label!r}"
+    at.session_state[OPEN_TAB_KEY] = keys[0].removeprefix("tab_")

@@ -12,7 +12,7 @@ from gan_core.cli import main
 from gan_core.config import TrainConfig
 from gan_core.latents import LatentModel
 from gan_core.training import Trainer
-from tests.page_support import en, shows, zh
+from tests.page_support import en, open_tab_labelled, shows, zh
 
 CONV = dict(dataset="digits", image_size=8, hidden=8, batch_size=16, steps=3, sample_every=100, metrics_every=0,
             seed=1)
@@ -61,7 +61,7 @@ def open_tab(at, key):
     """Open the tab labelled with TEXT[key]."""
     label = en(TEXT, key)
     assert label in [tab.label for tab in at.tabs], label
-    at.session_state["sample_tab"] = label
+    open_tab_labelled(at, label)
     return ok(at.run())
 
 
@@ -250,7 +250,7 @@ def test_every_tab_in_chinese(app):
     labels = [tab.label for tab in app.tabs]
     assert labels[-1] == zh(TEXT, "tab_real")
     for label in labels:
-        app.session_state["sample_tab"] = label
+        open_tab_labelled(app, label)
         ok(app.run())
         assert app.get("image") or app.get("plotly_chart")
 
@@ -261,3 +261,31 @@ def test_points_vae_with_a_one_dimensional_latent(app):
     for tab in ("tab_interpolate", "tab_blend", "tab_arithmetic", "tab_edit", "tab_real_points"):
         open_tab(app, tab)
         assert charts(app)
+
+
+def open_tab_id(at) -> str:
+    """The id of the tab whose contents are drawn (the page draws only the open tab)."""
+    drawn = [tab.label for tab in at.tabs if tab.children]
+    assert len(drawn) == 1, drawn
+    return next(key.removeprefix("tab_") for key, pair in TEXT.items() if key.startswith("tab_") and drawn[0] in pair)
+
+
+def test_the_open_tab_survives_a_language_switch_and_a_new_model_and_the_link_names_it(app):
+    """#23.3 and #23.4: the tab on screen, the URL's tab and Share agree through a language switch and a model
+    with another set of tabs (they used to fall back to the first tab while the URL kept naming the old one)."""
+    open_model(app, "t-gan")
+    open_tab(app, "tab_blend")
+    assert open_tab_id(app) == "blend" and app.query_params.get("tab") == "blend"
+    app.session_state["lang"] = "zh"
+    ok(app.run())
+    assert open_tab_id(app) == "blend" and app.query_params.get("tab") == "blend"
+    open_model(app, "t-vae")  # six tabs instead of five
+    assert open_tab_id(app) == "blend" and app.query_params.get("tab") == "blend"
+    open_tab_labelled(app, zh(TEXT, "tab_real"))
+    ok(app.run())
+    assert open_tab_id(app) == "real"
+    open_model(app, "t-gan")  # no such tab here: the first one, and the link says so
+    assert open_tab_id(app) == "samples" and "tab" not in app.query_params
+    app.session_state["lang"] = "en"
+    ok(app.run())
+    assert open_tab_id(app) == "samples"

@@ -14,6 +14,7 @@ from gan_core.checkpoints import save_checkpoint, trainer_payload
 from gan_core.config import TrainConfig
 from gan_core.latents import LatentModel
 from gan_core.training import Trainer
+from tests.page_support import open_tab_labelled
 
 TINY = dict(hidden=8, batch_size=8, steps=2, sample_every=100, metrics_every=0, seed=1)
 MODELS = {  # checkpoint name: (gan_core module, config)
@@ -67,7 +68,7 @@ def open_family_tab(at, name):
     labels = [tab.label for tab in ok(at).tabs]
     label = next((label for label in labels if "This model" in label), None)
     assert label is not None, labels
-    at.session_state["sample_tab"] = label
+    open_tab_labelled(at, label)
     return ok(at.run())
 
 
@@ -169,6 +170,6 @@ def test_tab_speaks_chinese(app, name):
     app.selectbox(key="sample_ckpt").set_value(f"saved:{name}").run()
     label = next((tab.label for tab in ok(app).tabs if "模型专属" in tab.label), None)
     assert label is not None, [tab.label for tab in app.tabs]
-    app.session_state["sample_tab"] = label
+    open_tab_labelled(app, label)
     ok(app.run())
     assert captions(app) and not any("This model" in c or "Pictures for" in c or "steps" in c for c in captions(app))
