@@ -141,14 +141,15 @@ def _draw_settings(job: TrainingJob) -> None:
     config = job.config
     fields = live_fields(config)
     st.caption(t(TEXT, "live_settings_intro"))
-    cells = st.columns(len(fields), vertical_alignment="bottom")
-    for cell, field in zip(cells, fields):
-        with cell:
-            _widget(field)
-    apply_col, message_col = st.columns([1, 3], vertical_alignment="center")
-    apply_col.button(t(TEXT, "live_apply"), key=APPLY_KEY, icon=":material/published_with_changes:", type="primary",
-                     width="stretch", on_click=_apply_clicked, args=(job.id,), help=t(TEXT, "live_apply_help"))
-    with message_col:  # the answer to Apply, right next to it
+    # two settings a row: the box sits beside the picture, in less than half the page, where one row of six
+    # columns broke each label into a letter or two per line
+    for start in range(0, len(fields), 2):
+        for cell, field in zip(st.columns(2, vertical_alignment="bottom"), fields[start:start + 2]):
+            with cell:
+                _widget(field)
+    st.button(t(TEXT, "live_apply"), key=APPLY_KEY, icon=":material/published_with_changes:", type="primary",
+              width="stretch", on_click=_apply_clicked, args=(job.id,), help=t(TEXT, "live_apply_help"))
+    with st.container():  # the answer to Apply, right under it
         error = st.session_state.get(ERROR_KEY)
         if error:
             st.error(_problem_text(*error), icon=":material/block:")
@@ -193,8 +194,13 @@ def _apply_clicked(job_id: str) -> None:
     except ConfigError as error:
         st.session_state[ERROR_KEY] = (error.field, error.message)
         return
-    step = (job.trainer.step_count if job.trainer is not None else 0) + 1
-    st.session_state[NOTICE_KEY] = ("success", t(TEXT, "live_applied", step=step, changes=describe_changes(applied)))
+    if not applied:  # the run already had these values (another tab of this browser applied them first)
+        st.session_state[NOTICE_KEY] = ("info", t(TEXT, "live_nothing"))
+        return
+    # the step the run itself recorded (the list of changes and the charts' dashed line use it too), not the
+    # page's mirror of the step counter, which trails the worker by a few steps
+    st.session_state[NOTICE_KEY] = ("success", t(TEXT, "live_applied", step=job.changed_at + 1,
+                                                 changes=describe_changes(applied)))
 
 
 def _problem_text(field: str, message: str) -> str:

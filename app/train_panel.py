@@ -402,15 +402,22 @@ def _critic_figure(steps: list[int], series: dict, spans: list[tuple[int, str]],
     for (start, loss), stop in zip(spans, bounds):
         inside = [start <= step < stop for step in steps]
         probability = loss in PROBABILITY_LOSSES
-        names = ("trace_d_real", "trace_d_fake") if probability else ("trace_score_real", "trace_score_fake")
-        for name, values, colour in zip(names, (real, fake), (SERIES_COLOURS["real"], SERIES_COLOURS["fake"])):
+        for name, values, colour in zip(("trace_real", "trace_fake"), (real, fake),
+                                        (SERIES_COLOURS["real"], SERIES_COLOURS["fake"])):
             if not probability:
                 right.add(len(outputs))
-            outputs.append((f"{t(TEXT, name)} · {loss}", [v if keep else None for v, keep in zip(values, inside)],
-                            colour))
+            outputs.append((t(TEXT, name), [v if keep else None for v, keep in zip(values, inside)], colour))
     scores = ", ".join(dict.fromkeys(loss for _, loss in spans if loss not in PROBABILITY_LOSSES))
-    return line_figure(steps, outputs, t(TEXT, "chart_d_mixed", scores=scores), revision, x_title, y_range=(0.0, 1.0),
-                       hline=(0.5, t(TEXT, "equilibrium")), events=marks, right=(right, t(TEXT, "axis_score")))
+    figure = line_figure(steps, outputs, t(TEXT, "chart_d_mixed"), revision, x_title, y_range=(0.0, 1.0),
+                         hline=(0.5, t(TEXT, "equilibrium")), events=marks,
+                         right=(right, t(TEXT, "axis_score", scores=scores)))
+    figure.layout.yaxis.title = dict(text=t(TEXT, "axis_probability"), font=dict(size=11))
+    named = set()  # one legend entry for real and one for fake (a colour each); the axes say which loss is which
+    for trace in figure.data:
+        if trace.showlegend is not False:
+            trace.showlegend = trace.name not in named
+            named.add(trace.name)
+    return figure
 
 
 PROBABILITY_LOSSES = ("ns", "minimax")  # D ends in a sigmoid: its outputs read as probabilities

@@ -113,7 +113,9 @@ def _array(values) -> np.ndarray:
 # -- line charts ----------------------------------------------------------------------------------------
 def _base_layout(title: str, uirevision: str, x_title: str, height: int = CHART_HEIGHT) -> dict:
     return dict(
-        title=dict(text=title, font=dict(size=14), x=0.0, xanchor="left"),
+        # the title at the very top, the legend under it: centred in the margin, a long title sat on the legend
+        title=dict(text=title, font=dict(size=14), x=0.0, xanchor="left", y=1.0, yref="container", yanchor="top",
+                   pad=dict(t=4)),
         height=height, margin=LINE_MARGIN, uirevision=uirevision,
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0, font=dict(size=11)),
         xaxis=dict(title=dict(text=x_title, font=dict(size=11)), showgrid=True, gridcolor="#eeeeee"),

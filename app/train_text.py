@@ -238,9 +238,11 @@ TEXT = {
     "waiting_curves": ("The curves appear after the first steps.", "训练开始几步后会出现曲线。"),
     "trace_loss_d": ("D loss", "D 损失"),
     "trace_loss_g": ("G loss", "G 损失"),
-    "chart_d_mixed": ("D on real and fake: probabilities with ns or minimax (left axis), raw scores with {scores} "
-                      "(right axis)", "D 对真实与生成样本的输出：ns 或 minimax 时是概率（左轴），{scores} 时是原始分数（右轴）"),
-    "axis_score": ("raw score", "原始分数"),
+    "chart_d_mixed": ("D on real and fake, across the loss change", "D 对真实与生成样本的输出（换损失前后）"),
+    "trace_real": ("real", "真实"),  # short: four of them share a legend in a half-page chart
+    "trace_fake": ("fake", "生成"),
+    "axis_probability": ("probability (ns, minimax)", "概率（ns、minimax）"),
+    "axis_score": ("raw score ({scores})", "原始分数（{scores}）"),
     "trace_d_real": ("D(x) on real", "D(x)（真实）"),
     "trace_d_fake": ("D(G(z)) on fake", "D(G(z))（生成）"),
     "trace_score_real": ("score on real", "真实样本分数"),

@@ -98,6 +98,9 @@ def test_pause_step_live_settings_save_and_stop_cross_the_pipe(tiny_config):
     job.step_delay = 0.05  # slow motion reaches the worker
     job.resume()
     wait_for(lambda: job.trainer.step_count > paused_at + 3, timeout=10)
+    assert job.set_hparams(lr_d=3e-4)  # while it trains: the step it applies from is the worker's, not the mirror's
+    wait_for(lambda: len(job.snapshot()["events"]) == 2, timeout=5)
+    assert job.changed_at == job.snapshot()["events"][-1]["step"] > paused_at  # "Applied from" = the dashed line
     payload = job.checkpoint_payload()  # asked of the running worker
     assert payload["step"] > paused_at and payload["config"]["lr_g"] == 5e-4
     assert payload["state"]["models"]

@@ -54,6 +54,7 @@ class TrainingJob:
         self._factory = trainer_factory
         self.step_delay = step_delay  # seconds between steps: a slow-motion mode for following updates
         self.target_steps = config.steps
+        self.changed_at = 0  # the step count when set_hparams last changed something (it applies from the next)
         self._lock = threading.RLock()
         self._wake = threading.Condition(self._lock)
         self._pending_steps: list[str] = []  # single steps asked for while paused: "both", "d" or "g"
@@ -119,6 +120,8 @@ class TrainingJob:
                 return diff
             diff = self.trainer.set_hparams(**changes)
             self.config = self.trainer.config
+            if diff:
+                self.changed_at = self.trainer.step_count
             return diff
 
     def stop(self) -> None:

@@ -273,6 +273,7 @@ class ProcessTrainingJob(TrainingJob):
             raise ConfigError(*reply["error"])
         with self._lock:
             self.config = TrainConfig.from_dict(reply["config"])
+            self.changed_at = reply["changed_at"]  # the worker's own step count, not the mirror's (a few behind)
             if self.trainer is not None:
                 self.trainer.config = self.config
         return reply["diff"]
@@ -502,7 +503,7 @@ def _handle(job: TrainingJob, command: dict, connection) -> None:
     elif kind == "set_hparams":
         try:
             diff = job.set_hparams(**command["changes"])
-            reply = {"diff": diff, "config": job.config.to_dict()}
+            reply = {"diff": diff, "config": job.config.to_dict(), "changed_at": job.changed_at}
         except ConfigError as error:
             reply = {"error": (error.field, error.message)}
         _send(connection, {"kind": "reply", "number": command["number"], **reply})
