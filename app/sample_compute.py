@@ -261,14 +261,15 @@ def npy_bytes(array: torch.Tensor | np.ndarray) -> bytes:
 # -- what a checkpoint is ---------------------------------------------------------------------------------------------
 
 def model_facts(model: LatentModel) -> dict:
-    """Plain facts about a checkpoint for the page header."""
+    """Plain facts about a checkpoint for the page header: the latent size and loss the model really has
+    ("—" when it has no discriminator), read as the Home table reads them."""
     config, info = model.config, model.data_info
     shape = info.get("sample_shape", [])
     return {
         "name": model.checkpoint.name, "dataset": config.dataset, "kind": info.get("kind", ""),
         "size": f"{shape[-1]}x{shape[-2]}" if len(shape) == 3 else "", "channels": shape[0] if len(shape) == 3 else 0,
-        "model": config.model, "arch": config.resolved_arch, "loss": "" if config.is_vae else config.loss,
-        "latent_dim": config.latent_dim, "steps": int(model.checkpoint.step),
+        "model": config.model, "arch": config.resolved_arch, "loss": config.adversarial_loss or "—",
+        "latent_dim": config.latent_size(shape), "steps": int(model.checkpoint.step),
         "seconds": float(model.checkpoint.wall_time), "n_classes": model.n_classes,
     }
 

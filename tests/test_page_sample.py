@@ -81,6 +81,20 @@ def test_page_opens_with_a_model_and_shows_its_facts(app):
     assert len(images(app)) == 1
 
 
+@pytest.mark.parametrize("demo, dim, loss", [("digits-ddpm", 256, "—"), ("ring8-ddpm", 2, "—"),
+                                             ("digits-pix2pix", 2, "ns"), ("digits-stylegan", 32, "ns")])
+def test_header_tells_the_real_latent_size_and_loss(app, demo, dim, loss):
+    """The header reads the family's own z (a diffusion model's is its starting noise, one value per pixel) and
+    shows "—" for a loss the model does not have (no discriminator)."""
+    from gan_core.latents import LatentModel
+    from gan_core.store import DEMO_DIR
+
+    app.selectbox(key="sample_ckpt").set_value(f"demo:{demo}").run()
+    facts = ok(app).markdown[0].value
+    assert LatentModel.load(DEMO_DIR / f"{demo}.pt").latent_dim == dim
+    assert f"**{dim}**" in facts and en(TEXT, "facts_loss").format(loss=loss) in facts, facts
+
+
 def test_page_without_any_checkpoint_offers_an_upload(runs, tmp_path, monkeypatch):
     import gan_core.store
 

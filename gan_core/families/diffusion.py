@@ -402,6 +402,7 @@ FAMILY = Family(
     snapshot=snapshot,
     validate=validate,
     loss_keys=("loss", "loss_t_low", "loss_t_high"),
+    latent_size=lambda config, sample_shape: math.prod(sample_shape),  # the starting noise: one value a coordinate
 )
 
 

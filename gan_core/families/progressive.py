@@ -314,6 +314,7 @@ FAMILY = Family(
     snapshot=add_to_snapshot,
     validate=validate,
     loss_keys=("loss_d", "loss_g", "d_real", "d_fake", "resolution", "alpha"),
+    truncation="",  # pixel norm gives every z the same length, and there is no average latent to pull toward
 )
 
 FAMILIES = (FAMILY,)
