@@ -49,9 +49,32 @@ def grid_settings(ctx: Context) -> GridSettings:
     model = ctx.model
     return GridSettings(seed=int(state.get("sample_seed", 0)), side=int(state.get("sample_side", 6)),
                         n_points=int(state.get("sample_points", 1000)),
-                        truncation=float(state.get("sample_psi", 1.0)) if not model.is_vae else 1.0,
+                        truncation=float(state.get("sample_psi", 1.0)) if truncates(model) else 1.0,
                         class_rows=bool(state.get("sample_class_rows", True)) and bool(model.n_classes),
                         label=ctx.label)
+
+
+def truncates(model: LatentModel) -> bool:
+    """Whether the Samples tab offers ψ: not for a VAE (its prior is the point), nor where the model cannot pull
+    toward an average (LatentModel.truncation_space)."""
+    return not model.is_vae and bool(model.truncation_space)
+
+
+def _psi_slider(model: LatentModel, disabled: bool = False) -> None:
+    """The ψ slider with the help that says where it acts, or (for a model that cannot truncate) one sentence why
+    there is none."""
+    if model.is_vae:
+        if disabled:  # the 2-D layout keeps its column: the slider stays, greyed out
+            slider(tr("psi"), "sample_psi", 1.0, 0.0, 1.0, 0.05, help=tr("psi_help"), disabled=True)
+        return
+    if not model.truncation_space:
+        st.caption(tr(NO_TRUNCATION.get(model.config.model, "psi_none")))
+        return
+    slider(tr("psi"), "sample_psi", 1.0, 0.0, 1.0, 0.05, help=tr("psi_help_w" if model.truncation_space == "w"
+                                                                 else "psi_help"))
+
+
+NO_TRUNCATION = {"progan": "psi_none_progan", "pix2pix": "psi_none_translation", "cyclegan": "psi_none_translation"}
 
 
 def _new_seed() -> None:
@@ -121,8 +144,7 @@ def samples_tab(ctx: Context) -> None:
         if model.n_classes:
             rows = toggle(tr("class_rows"), "sample_class_rows", True, help=tr("class_rows_help"))
         slider(tr("per_class") if rows else tr("side"), "sample_side", 6, 2, 10, 1)
-        if not model.is_vae:
-            slider(tr("psi"), "sample_psi", 1.0, 0.0, 1.0, 0.05, help=tr("psi_help"))
+        _psi_slider(model)
     settings = grid_settings(ctx)
     grid = compute.sample_grid(model, settings)
     png = compute.picture_png(grid.outputs, grid.nrow, target=420)
@@ -163,7 +185,7 @@ def _samples_points(ctx: Context) -> None:
     with columns[2]:
         slider(tr("n_points"), "sample_points", 1000, 100, 5000, 100)
     with columns[3]:
-        slider(tr("psi"), "sample_psi", 1.0, 0.0, 1.0, 0.05, help=tr("psi_help"), disabled=model.is_vae)
+        _psi_slider(model, disabled=True)
     with columns[4]:
         extent = slider(tr("extent"), "sample_extent", 2.5, 0.5, 4.0, 0.25, help=tr("extent_help"))
     settings = grid_settings(ctx)

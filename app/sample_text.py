@@ -76,6 +76,22 @@ TEXT = {
     "psi": ("Truncation ψ", "截断 ψ"),
     "psi_help": ("ψ < 1 pulls every latent toward the centre (z → ψ·z): more typical, cleaner samples, less variety.",
                  "ψ < 1 把每个潜在向量拉向中心（z → ψ·z）：样本更典型、更干净，但多样性更少。"),
+    "psi_help_w": ("ψ < 1 pulls every style w toward the average w this model tracked while training "
+                   "(w → w̄ + ψ·(w − w̄)): more typical, cleaner samples, less variety. StyleGAN truncates in w, not "
+                   "in z: its mapping network first scales every z to the same length, so shrinking z would change "
+                   "nothing.",
+                   "ψ < 1 把每个风格向量 w 拉向模型在训练中记录的平均 w（w → w̄ + ψ·(w − w̄)）：样本更典型、更干净，"
+                   "但多样性更少。StyleGAN 在 w 空间而不是 z 空间截断：映射网络会先把每个 z 缩放到同样的长度，"
+                   "所以缩小 z 不会带来任何变化。"),
+    "psi_none_progan": ("No truncation ψ here: a progressive GAN first scales every z to the same length (pixel "
+                        "norm), so shrinking z changes nothing, and it keeps no average latent to pull toward.",
+                        "这里没有截断 ψ：渐进式 GAN 会先把每个 z 缩放到同样的长度（像素归一化），所以缩小 z 不会带来"
+                        "任何变化，而且它没有记录可以拉向的平均潜在向量。"),
+    "psi_none_translation": ("No truncation ψ here: a translation model's z only picks which held-out picture to "
+                             "translate, so there is no average to pull toward.",
+                             "这里没有截断 ψ：翻译模型的 z 只是挑选要翻译的留出图像，没有可以拉向的平均值。"),
+    "psi_none": ("No truncation ψ here: this model has no average latent to pull toward.",
+                 "这里没有截断 ψ：这个模型没有可以拉向的平均潜在向量。"),
     "class_rows": ("One row per class", "每个类别一行"),
     "class_rows_help": ("Each column keeps the same z and each row asks for another class: what stays the same "
                         "down a column is what z controls.",

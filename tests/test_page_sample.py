@@ -95,6 +95,20 @@ def test_header_tells_the_real_latent_size_and_loss(app, demo, dim, loss):
     assert f"**{dim}**" in facts and en(TEXT, "facts_loss").format(loss=loss) in facts, facts
 
 
+def test_psi_changes_a_stylegan_grid_and_is_explained_where_it_cannot_act(app):
+    app.selectbox(key="sample_ckpt").set_value("demo:digits-stylegan").run()
+    assert shows(app.slider(key="sample_psi").help, en(TEXT, "psi_help_w"))
+    urls = []
+    for psi in (1.0, 0.7, 0.3):
+        app.slider(key="sample_psi").set_value(psi).run()
+        urls.append(ok(app).get("image")[0].proto.imgs[0].url)
+    assert len(set(urls)) == 3  # the grid was byte-identical for every psi when z was scaled before pixel norm
+    app.selectbox(key="sample_ckpt").set_value("demo:digits-progan").run()
+    assert "sample_psi" not in [slider.key for slider in ok(app).slider]
+    assert any(c.value == en(TEXT, "psi_none_progan") for c in app.caption)
+    assert not any("--truncation" in c.value for c in app.caption)  # psi was 0.3 for the model before
+
+
 def test_page_without_any_checkpoint_offers_an_upload(runs, tmp_path, monkeypatch):
     import gan_core.store
 
