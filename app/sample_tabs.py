@@ -330,6 +330,23 @@ def _means_possible(model: LatentModel) -> bool:
     return not model.is_points and model.config.dataset in LABELLED_DATASETS
 
 
+def _class_means_on_demand(ctx: Context):
+    """The class means once a student asked for them (a button; then kept for this model), else False.
+
+    Finding them decodes 2,000 samples (a diffusion model: each with all its denoising steps), seconds to half a
+    minute, so opening the tab never does it: only the button does, with a note of what is running."""
+    model = ctx.model
+    asked = st.session_state.setdefault("_arith_means_keys", [])
+    if ctx.key not in asked:
+        steps = int(getattr(model.generator, "sample_steps", 0) or 0) if model.config.model == "ddpm" else 0
+        st.info(tr("means_wait_ddpm", steps=steps) if steps else tr("means_wait"))
+        if not st.button(tr("means_button"), key="arith_means", icon=":material/functions:"):
+            return False
+        asked.append(ctx.key)
+    with st.spinner(tr("computing_means")):
+        return cache.class_means(ctx.key, model)
+
+
 def arithmetic_tab(ctx: Context) -> None:
     model = ctx.model
     st.caption(tr("arith_caption"))
@@ -357,8 +374,9 @@ def arithmetic_tab(ctx: Context) -> None:
             picks[term] = (source, value)
     means = None
     if any(source == "class" for source, _ in picks.values()):
-        with st.spinner(tr("computing_means")):
-            means = cache.class_means(ctx.key, model)
+        means = _class_means_on_demand(ctx)
+        if means is False:  # not asked for yet: the button and its note are all this tab draws
+            return
     latents, names, label = {}, {}, ctx.label
     for term, (source, value) in picks.items():
         if source == "class":

@@ -188,7 +188,18 @@ TEXT = {
     "class_missing": ("The generator made no '{name}' among 2,000 samples (a missing mode), so that class has no "
                       "mean; seed 0 is used instead.",
                       "生成器在 2000 个样本中一个“{name}”也没有生成（缺失的模式），所以这个类别没有平均值；改用种子 0。"),
-    "computing_means": ("Finding class means…", "正在计算类别平均…"),
+    "computing_means": ("Finding class means: drawing samples and sorting them by class…",
+                        "正在计算类别平均：生成样本并按类别分组…"),
+    "means_button": ("Find the class means", "计算类别平均"),
+    "means_wait": ("A class mean is the average latent of one class. Finding them draws 2,000 samples (a few "
+                   "seconds); press the button, or pick a seed or a grid sample for each term instead.",
+                   "类别平均是某一类别的平均潜在向量。计算它们需要生成 2000 个样本（几秒钟）；请按下按钮，"
+                   "或者给每一项改选一个种子或网格中的样本。"),
+    "means_wait_ddpm": ("A class mean is the average latent of one class. Finding them draws 2,000 samples, each "
+                        "with {steps} denoising steps (up to half a minute); press the button, or pick a seed or a "
+                        "grid sample for each term instead.",
+                        "类别平均是某一类别的平均潜在向量。计算它们需要生成 2000 个样本，每个都要去噪 {steps} 步"
+                        "（最多半分钟）；请按下按钮，或者给每一项改选一个种子或网格中的样本。"),
     "conditional_no_means": ("This model is told its class directly, so class means are not needed: change the "
                              "class above.",
                              "这个模型直接被告知类别，不需要类别平均：在上方更改类别即可。"),

@@ -181,7 +181,9 @@ def test_blend_arithmetic_and_edit_controls(app):
 
     open_tab(app, "tab_arithmetic")  # class means of a GAN: the digits classifier labels its samples
     assert [app.selectbox(key=f"arith_{t}_src").value for t in "abc"] == ["class", "class", "seed"]
-    assert len(images(app)) == 4
+    assert len(images(app)) == 0  # the means are found on demand
+    app.button(key="arith_means").click().run()
+    assert len(ok(app).get("image")) == 4
     app.selectbox(key="arith_a_class").set_value(3).run()
     app.selectbox(key="arith_b_src").set_value("grid").run()
     app.number_input(key="arith_b_index").set_value(2).run()
@@ -204,6 +206,29 @@ def test_blend_arithmetic_and_edit_controls(app):
     app.button(key="edit_reset").click().run()
     ok(app)
     assert app.slider(key="edit_dir_0").value == 0.0
+
+
+def test_opening_arithmetic_on_a_diffusion_model_does_not_find_the_class_means(app, monkeypatch):
+    """Finding the means of digits-ddpm took 31 s (2,000 samples x 20 denoising steps): only the button does it."""
+    from app import sample_cache
+
+    calls = []
+
+    def counted(model_key, model):
+        calls.append(model_key)
+        return {c: np.zeros(model.latent_dim, np.float32) for c in range(10)}
+
+    monkeypatch.setattr(sample_cache, "class_means", counted)
+    app.selectbox(key="sample_ckpt").set_value("demo:digits-ddpm").run()
+    open_tab(app, "tab_arithmetic")
+    assert app.selectbox(key="arith_a_src").value == "class" and calls == []
+    assert any(shows(i.value, en(TEXT, "means_wait_ddpm")) for i in app.info)
+    app.number_input(key="arith_c_seed").set_value(5).run()  # another interaction: still nothing computed
+    assert calls == [] and not ok(app).get("image")
+    app.button(key="arith_means").click().run()
+    assert len(calls) == 1 and len(ok(app).get("image")) == 4
+    app.number_input(key="arith_c_seed").set_value(6).run()  # asked once: the (cached) means stay in use
+    assert len(ok(app).get("image")) == 4
 
 
 def test_conditional_model_rows_and_class(app):
