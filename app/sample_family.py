@@ -28,6 +28,7 @@ STEP_CHOICES = (1, 2, 5, 10, 20, 50, 100)  # the sampling-steps slider of a diff
 COMPARE_STEPS = (1, 5, 20, 50)  # the same noise denoised with these many steps, side by side
 TRUNCATION_PSIS = (1.0, 0.75, 0.5, 0.25, 0.0)
 MAX_CAPTION_IMAGES = 16
+CAPTION_CHARS = 200  # a caption is cut to this many characters (the model reads its first few words anyway)
 
 
 def available(model: LatentModel) -> bool:

@@ -253,12 +253,27 @@ def _stackgan_section(ctx: Context) -> None:
         png_image(_fpng(result["picture"]), _ftr("stack_caption", low=result["low"], size=result["size"]))
 
 
+def _cut_caption() -> None:
+    """A caption longer than the limit (a paste) is cut to it, and the page says so until the next edit."""
+    text = str(st.session_state.get("family_caption_text", ""))
+    if len(text) > family.CAPTION_CHARS:
+        st.session_state["family_caption_text"] = text[:family.CAPTION_CHARS]
+        st.session_state["_family_caption_cut"] = len(text)
+    else:
+        st.session_state.pop("_family_caption_cut", None)
+
+
 def _caption_section(ctx: Context) -> None:
     st.caption(_ftr("intro_caption"))
     controls, view = st.columns([1, 2], gap="large")
     with controls:
         st.session_state.setdefault("family_caption_text", _ftr("caption_default"))
-        text = st.text_input(_ftr("caption"), key="family_caption_text", max_chars=200, persist_state="session")
+        # no max_chars: the browser drops a whole edit (a paste) that would pass it, silently; _cut_caption cuts it
+        text = st.text_input(_ftr("caption"), key="family_caption_text", on_change=_cut_caption,
+                             persist_state="session")[:family.CAPTION_CHARS]
+        pasted = st.session_state.get("_family_caption_cut")
+        if pasted:
+            st.info(_ftr("caption_cut", length=pasted, limit=family.CAPTION_CHARS), icon=":material/content_cut:")
         seed = int_input(_ftr("seed"), "family_caption_seed", 0, 0, MAX_SEED)
         n = slider(_ftr("caption_count"), "family_caption_n", 8, 1, family.MAX_CAPTION_IMAGES, 1)
         fill = toggle(_ftr("fill_missing"), "family_caption_fill", True, help=_ftr("fill_help"))

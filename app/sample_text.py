@@ -395,6 +395,8 @@ FAMILY_TEXT = {
                       "输入一句描述，模型就把它画出来。它只认识英文单词。"),
     "caption": ("Caption", "描述"),
     "caption_default": ("red circle top left", "red circle top left"),
+    "caption_cut": ("Your caption had {length:,} characters; only the first {limit} are kept.",
+                    "你的描述有 {length:,} 个字符；只保留前 {limit} 个。"),
     "caption_count": ("Pictures", "图片数量"),
     "fill_missing": ("Fill in what the caption leaves out at random", "随机补全描述里没说的属性"),
     "fill_help": ("Off: the model reads a partial caption as it is and z must choose the rest, often a faint blend.",

@@ -163,6 +163,21 @@ def test_caption_draws_words_lists_unknown_ones_and_is_honest(app):
     assert not has_image(ok(app), "purple dragon") and any("purple dragon" in w.value for w in app.warning)
 
 
+def test_a_pasted_long_caption_is_cut_and_the_page_says_so(app):
+    """The browser dropped a paste past the widget's max_chars without a word; now the page cuts it and says so."""
+    from app.sample_family import CAPTION_CHARS
+    from app.sample_text import FAMILY_TEXT
+
+    open_family_tab(app, "f-caption")
+    pasted = ("blue square bottom right " * 25)[:500]
+    app.text_input(key="family_caption_text").set_value(pasted).run()
+    assert app.text_input(key="family_caption_text").value == pasted[:CAPTION_CHARS]
+    assert any(i.value == FAMILY_TEXT["caption_cut"][0].format(length=500, limit=CAPTION_CHARS) for i in ok(app).info)
+    assert has_image(app, "Pictures for “blue square bottom right")
+    app.text_input(key="family_caption_text").set_value("red circle").run()  # the next edit clears the note
+    assert not any("only the first" in i.value for i in ok(app).info)
+
+
 @pytest.mark.parametrize("name", ["f-ddpm", "f-style", "f-caption"])
 def test_tab_speaks_chinese(app, name):
     app.session_state["lang"] = "zh"
