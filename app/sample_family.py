@@ -193,21 +193,13 @@ def progressive_facts(model: LatentModel) -> dict:
             "resolutions": [4 * 2 ** k for k in range(stages)]}
 
 
-def progressive_stages(model: LatentModel, seeds: list[int]) -> list[tuple[int, np.ndarray]] | None:
-    """[(resolution, picture)] of the same latents drawn at every stage, when gan_core.families.progressive offers it
-    (a `stage_images(generator, z)` helper returning {resolution: images}); None otherwise."""
-    helper = getattr(progressive, "stage_images", None)
-    if not callable(helper):
-        return None
+def progressive_stages(model: LatentModel, seeds: list[int]) -> list[tuple[int, np.ndarray]]:
+    """[(resolution, picture)] of the same latents drawn by each stage's to-RGB head, 4x4 up to the model's
+    current stage; every picture is enlarged to the same height, so the stages line up."""
     with _locked(model):
-        by_resolution = helper(model.generator, seed_latents(seeds, model.latent_dim))
+        by_resolution = progressive.stage_images(model.generator, seed_latents(seeds, model.latent_dim))
     return [(int(r), _tiles(images, len(seeds), target=110, max_width=700))
             for r, images in sorted(by_resolution.items())]
-
-
-def seed_samples(model: LatentModel, seeds: list[int]) -> np.ndarray:
-    """The model's samples for some seeds, in one row."""
-    return _tiles(model.decode(seed_latents(seeds, model.latent_dim)), len(seeds), target=110, max_width=700)
 
 
 # -- pix2pix / cyclegan ----------------------------------------------------------------------------------------------

@@ -189,19 +189,18 @@ def _stylegan_section(ctx: Context) -> None:
 def _progan_section(ctx: Context) -> None:
     model = ctx.model
     st.caption(_ftr("intro_progan"))
+    facts = family.progressive_facts(model)
+    fade = _ftr("progan_fade", alpha=facts["alpha"]) if facts["alpha"] < 1 else ""
+    enlarged = _ftr("progan_enlarged", size=facts["image_size"]) if facts["resolution"] < facts["image_size"] else ""
+    st.markdown(_ftr("progan_now", stage=facts["stage"] + 1, stages=facts["stages"], res=facts["resolution"],
+                     fade=fade, enlarged=enlarged, path=" → ".join(f"{r}×{r}" for r in facts["resolutions"])))
     seeds = _seed_list(_seed_text(_ftr("stack_seeds"), "family_progan_seeds", "1, 2, 3, 4, 5, 6"), [1, 2, 3, 4, 5, 6])
     stages = _shown("progressive_stages", ctx, tuple(seeds))
     if stages:
         st.caption(_ftr("progan_stages"))
         for resolution, picture in stages:
-            png_image(_fpng(picture), _ftr("stage_caption", res=resolution))
-        return
-    facts = family.progressive_facts(model)
-    fade = _ftr("progan_fade", alpha=facts["alpha"]) if facts["alpha"] < 1 else ""
-    png_image(_fpng(family.seed_samples(model, seeds)))
-    st.markdown(_ftr("progan_now", stage=facts["stage"] + 1, stages=facts["stages"], res=facts["resolution"],
-                     fade=fade, size=facts["image_size"], path=" → ".join(f"{r}×{r}" for r in facts["resolutions"])))
-    st.caption(_ftr("progan_no_stages"))
+            png_image(_fpng(picture), _ftr("stage_caption_now" if resolution == facts["resolution"] else
+                                           "stage_caption", res=resolution))
 
 
 def _translation_section(ctx: Context) -> None:

@@ -349,16 +349,21 @@ FAMILY_TEXT = {
     "intro_progan": ("A progressive GAN starts at 4×4 and grows a block at a time to full size, fading each new "
                      "block in so the trained layers are not disturbed.",
                      "渐进式 GAN 从 4×4 开始，一次长出一个模块直到全尺寸，每个新模块都逐渐淡入，以免打乱已训练好的层。"),
-    "progan_stages": ("The same latents drawn at each stage's resolution.", "同一组潜在向量在每个阶段分辨率下的样子。"),
+    "progan_stages": ("The same latents drawn at each stage, by that stage's own output head (its to-RGB layer) at "
+                      "its own resolution, all enlarged to one height. The earlier heads stopped learning when the "
+                      "next stage took over, while the layers under them kept training, so they show the coarse "
+                      "layout the early layers carry now.",
+                      "同一组潜在向量在每个阶段的样子：由该阶段自己的输出头（to-RGB 层）在它自己的分辨率下画出，"
+                      "再放大到同样的高度。下一阶段接手后，较早的输出头就停止了学习，而它们下面的层还在继续训练，"
+                      "所以它们显示的是早期层现在携带的粗略布局。"),
     "stage_caption": ("{res}×{res}", "{res}×{res}"),
-    "progan_now": ("This checkpoint is at stage {stage} of {stages}: {res}×{res} pixels{fade}, shown enlarged to "
-                   "{size}×{size}. It grew through {path}; each stage spent its first half fading the new block in.",
-                   "这个检查点处于第 {stage}/{stages} 阶段：{res}×{res} 像素{fade}，放大到 {size}×{size} 显示。"
+    "stage_caption_now": ("{res}×{res}: what the model draws now", "{res}×{res}：模型现在画出的样子"),
+    "progan_now": ("This checkpoint is at stage {stage} of {stages}: {res}×{res} pixels{fade}{enlarged}. It grew "
+                   "through {path}; each stage spent its first half fading the new block in.",
+                   "这个检查点处于第 {stage}/{stages} 阶段：{res}×{res} 像素{fade}{enlarged}。"
                    "它依次长过 {path}；每个阶段的前一半用来淡入新模块。"),
+    "progan_enlarged": (", drawn enlarged to {size}×{size}", "，放大到 {size}×{size} 输出"),
     "progan_fade": (" (new block faded in at {alpha:.0%})", "（新模块已淡入 {alpha:.0%}）"),
-    "progan_no_stages": ("This version of the progressive module cannot draw earlier stages of a finished model, "
-                         "so only the current resolution is shown.",
-                         "这个版本的渐进式模块无法画出已完成模型的早期阶段，所以只显示当前分辨率。"),
     "intro_translation": ("A translation model turns a source picture into a target picture. Its sources here are "
                           "held-out images it never trained on (task: {task}).",
                           "翻译模型把源图像变成目标图像。这里的源图像来自它训练时从未见过的留出图像（任务：{task}）。"),

@@ -115,11 +115,27 @@ def test_stylegan_shows_mixing_noise_and_truncation(app):
     assert any("whole numbers" in w.value for w in app.warning)
 
 
-def test_progan_shows_its_resolution(app):
-    open_family_tab(app, "f-pro")
+def test_progan_shows_its_resolution_and_every_stage(app):
+    from app.sample_text import FAMILY_TEXT
+
+    open_family_tab(app, "f-pro")  # 2 steps of an 8x8 run, one a stage: grown to 8x8
     text = " ".join(m.value for m in app.markdown)
-    assert "stage" in text and "8×8" in text and "4×4" in text
-    assert len(app.get("image")) >= 1
+    assert "stage 2 of 2" in text and "8×8 pixels" in text and "4×4" in text and "enlarged" not in text
+    assert captions(app) == ["4×4", FAMILY_TEXT["stage_caption_now"][0].format(res=8)]
+    assert not any("cannot draw earlier stages" in c.value for c in app.caption)
+
+
+def test_a_grown_progan_shows_4_8_16_and_never_enlarges_to_its_own_size(app):
+    from app.sample_text import FAMILY_TEXT
+
+    app.selectbox(key="sample_ckpt").set_value("demo:digits-progan").run()
+    label = next(tab.label for tab in ok(app).tabs if "This model" in tab.label)
+    app.session_state["sample_tab"] = label
+    ok(app.run())
+    assert captions(app) == ["4×4", "8×8", FAMILY_TEXT["stage_caption_now"][0].format(res=16)]
+    assert [image.proto.imgs[0].url for image in app.get("image")]  # three pictures
+    text = " ".join(m.value for m in app.markdown)
+    assert "16×16 pixels" in text and "enlarged" not in text
 
 
 @pytest.mark.parametrize("name, third", [("f-p2p", "real target"), ("f-cycle", "cycle reconstruction")])
