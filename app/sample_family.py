@@ -81,7 +81,8 @@ def step_choices(model: LatentModel) -> list[int]:
 
 def denoising_chain(model: LatentModel, seed: int, n: int, steps: int, keep: int = 8) -> dict:
     """The reverse process from seed's noise: {"frames": uint8 picture of x_t (one column per frame; 2-D data: one
-    cloud per frame), "predicted": the model's guess of the clean sample at each frame, "timesteps", "noise_std"}.
+    cloud per frame), "predicted": the model's guess of the clean sample at each frame, "timesteps", "noise_std",
+    "signal"}.
 
     Images: n rows (one per starting noise) x keep columns. 2-D data: n points per cloud."""
     z = sample_latents(n, model.latent_dim, seed)  # (n, latent_dim): the starting noise x_T
@@ -95,7 +96,7 @@ def denoising_chain(model: LatentModel, seed: int, n: int, steps: int, keep: int
         by_row = lambda array: torch.from_numpy(np.clip(array, -1, 1)).transpose(0, 1).flatten(0, 1)  # noqa: E731
         pictures = {"frames": _tiles(by_row(frames), count, target=220, max_width=640),
                     "predicted": _tiles(by_row(predicted), count, target=220, max_width=640)}
-    return {**pictures, "timesteps": chain["timesteps"], "noise_std": chain["noise_std"]}
+    return {**pictures, "timesteps": chain["timesteps"], "noise_std": chain["noise_std"], "signal": chain["signal"]}
 
 
 def samples_at_steps(model: LatentModel, seed: int, n: int, steps_list) -> dict[int, np.ndarray]:

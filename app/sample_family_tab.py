@@ -3,6 +3,8 @@ cyclegan, stackgan, caption): one section per family. The compute lives in app.s
 app.sample_text (FAMILY_TEXT); the heavier pictures are cached per checkpoint file (ctx.key), like app.sample_cache."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import streamlit as st
 
@@ -93,7 +95,12 @@ def _ddpm_section(ctx: Context) -> None:
     if chain is not None:
         stds = ", ".join(f"{v:.2f}" for v in chain["noise_std"])
         png_image(_fpng(chain["frames"]), _ftr("chain_caption", first=chain["timesteps"][0], stds=stds))
-        png_image(_fpng(chain["predicted"]), _ftr("guess_caption"))
+        signal = chain["signal"][0]
+        guess = _ftr("guess_caption", signal=signal, gain=math.sqrt(max(0.0, 1 - signal ** 2)) / max(signal, 1e-12),
+                     speckle=_ftr("speckle_points" if model.is_points else "speckle_image"))
+        # with 1 or 2 steps no frame after the first starts from anything but that first noisy guess
+        guess += _ftr("guess_few_steps", steps=steps) if steps <= 2 else _ftr("guess_later")
+        png_image(_fpng(chain["predicted"]), guess)
     st.markdown(f"**{_ftr('compare_title')}**")
     compare = [s for s in family.COMPARE_STEPS if s in options]
     shown = compare + ([steps] if steps not in compare else [])
@@ -102,8 +109,8 @@ def _ddpm_section(ctx: Context) -> None:
         columns = st.columns(len(shown))
         for column, s in zip(columns, shown):
             with column:
-                png_image(_fpng(pictures[s]), _ftr("picked_caption" if s == steps and s not in compare
-                                                   else "compare_caption", steps=s))
+                key = "picked_caption" if s == steps and s not in compare else "compare_caption"
+                png_image(_fpng(pictures[s]), _ftr("compare_caption_one" if s == 1 else key, steps=s))
     st.markdown(f"**{_ftr('noising_title', what=_ftr('what_points' if model.is_points else 'what_image'))}**")
     try:
         dataset, reason = cache.model_data(model), None

@@ -283,11 +283,25 @@ FAMILY_TEXT = {
     "chain_caption": ("Left to right: the noisy picture x_t from pure noise (noise level {first}) to the finished "
                       "sample. Noise left in each frame (σ): {stds}.",
                       "从左到右：带噪图像 x_t，从纯噪声（噪声级 {first}）到完成的样本。每一帧剩余的噪声（σ）：{stds}。"),
-    "guess_caption": ("The model's guess of the clean sample at each frame: early guesses are blurry averages, "
-                      "later ones sharpen as the noise goes.",
-                      "每一帧里模型对干净样本的猜测：早期的猜测是模糊的平均，随着噪声减少逐渐变清晰。"),
+    "guess_caption": ("The model's guess of the clean sample at each frame, x̂₀ = (x_t − √(1−ᾱ)·ε̂) / √ᾱ, clipped to "
+                      "the data's range. The first column guesses from pure noise: only √ᾱ = {signal:.4f} of the data "
+                      "is left in it, so the guess is the network's small error magnified {gain:,.0f} times and "
+                      "clipped: {speckle}, not a picture.",
+                      "每一帧里模型对干净样本的猜测：x̂₀ = (x_t − √(1−ᾱ)·ε̂) / √ᾱ，再截到数据的取值范围内。"
+                      "第一列是从纯噪声出发的猜测：其中只剩 √ᾱ = {signal:.4f} 的数据，所以这个猜测是网络的微小误差"
+                      "放大 {gain:,.0f} 倍后再截断的结果：{speckle}，而不是一张图。"),
+    "speckle_image": ("black-and-white speckle", "黑白斑点"),
+    "speckle_points": ("points piled on the edges of a box", "堆在一个方框边上的点"),
+    "guess_later": (" From the next column on, some data is left: the guess is a blurry average, and it sharpens as "
+                    "the noise goes.",
+                    " 从下一列开始，数据保留了一部分：猜测是模糊的平均，随着噪声减少逐渐变清晰。"),
+    "guess_few_steps": (" With {steps} sampling steps DDIM jumps from that first guess almost straight to the sample, "
+                        "so the sample is noise too: a model that predicts the noise needs a few steps.",
+                        " 只用 {steps} 步采样时，DDIM 几乎直接从第一次猜测跳到样本，所以样本也是噪声："
+                        "一个预测噪声的模型需要走几步才行。"),
     "compare_title": ("Same noise, different numbers of steps", "同一噪声，不同步数"),
     "compare_caption": ("{steps} steps", "{steps} 步"),
+    "compare_caption_one": ("1 step: the first guess from pure noise, as it is", "1 步：直接从纯噪声得到的第一次猜测"),
     "picked_caption": ("Your choice: {steps} steps", "你选的：{steps} 步"),
     "noising_title": ("The forward process: a real {what} dissolving into noise", "前向过程：一个真实{what}逐渐溶解成噪声"),
     "what_image": ("image", "图像"),

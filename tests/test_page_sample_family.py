@@ -87,7 +87,19 @@ def test_classic_gan_has_no_family_tab(app):
 def test_ddpm_shows_chain_steps_forward_process_and_cost(app):
     open_family_tab(app, "f-ddpm")
     assert has_image(app, "noisy picture x_t") and has_image(app, "guess of the clean sample")
-    assert has_image(app, "1 steps") and has_image(app, "5 steps") and has_image(app, "20 steps")
+    assert has_image(app, "1 step:") and has_image(app, "5 steps") and has_image(app, "20 steps")
+    assert not has_image(app, "1 steps")
+    guess = next(c for c in captions(app) if "guess of the clean sample" in c)
+    # the words say what the first column is (the guess from pure noise, whose level keeps almost no data: clipped
+    # speckle), not "early guesses are blurry averages"
+    from gan_core.families.diffusion import cosine_alphas_cumprod
+
+    signal = float(cosine_alphas_cumprod(MODELS["f-ddpm"][1]["diffusion_steps"])[-1].sqrt())
+    assert f"√ᾱ = {signal:.4f}" in guess and "speckle" in guess and "blurry average" in guess
+    app.select_slider(key="family_ddpm_steps").set_value(2).run()
+    guess = next(c for c in captions(ok(app)) if "guess of the clean sample" in c)
+    assert "needs a few steps" in guess and "blurry average" not in guess
+    app.select_slider(key="family_ddpm_steps").set_value(5).run()
     assert has_image(app, "Share of the data left")  # the forward process of a real digit
     app.button(key="family_ddpm_cost").click().run()
     table = ok(app).dataframe[0].value
