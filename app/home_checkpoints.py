@@ -22,7 +22,8 @@ def checkpoint_facts(path: str, modified: float) -> dict:
     except Exception as error:  # a table row must never take the page down
         return {"error": f"{os.path.basename(path)} could not be read ({type(error).__name__})."}
     config = checkpoint.config
-    return {"dataset": config.dataset, "model": config.model, "loss": "—" if config.is_vae else config.loss,
+    # the loss the model really trains with: "—" for one without a discriminator (VAE, diffusion, caption)
+    return {"dataset": config.dataset, "model": config.model, "loss": config.adversarial_loss or "—",
             "steps": int(checkpoint.step)}
 
 

@@ -16,7 +16,7 @@ import torch
 from gan_core.images import display_scale, gif_bytes, make_grid, png_bytes, scatter_image, upscale
 from gan_core.latents import (LatentModel, arithmetic, class_grid_latents, corner_blend, edit_latent, interpolate,
                               latent_grid, move_along, plane_grid_lines, sample_latents, seed_latents,
-                              sweep_dimension, truncate)
+                              sweep_dimension)
 
 MAX_SEED = 2**31 - 1
 EDIT_RANGE = 3.0  # sliders and sweeps move a coordinate or direction by at most this many standard deviations
@@ -60,13 +60,12 @@ class GridSettings:
     label: int | None = None
 
     def layout(self, model: LatentModel) -> tuple[torch.Tensor, torch.Tensor | None, int]:
-        """(latents, labels, pictures per row) without running the generator."""
+        """(latents z before truncation, labels, pictures per row) without running the generator."""
         if model.n_classes and self.class_rows and not model.is_points:
             latents, labels = class_grid_latents(model.n_classes, self.side, model.latent_dim, self.seed)
-            return truncate(latents, self.truncation), labels, self.side
+            return latents, labels, self.side
         n = self.n_points if model.is_points else self.side * self.side
-        latents = truncate(sample_latents(n, model.latent_dim, self.seed), self.truncation)
-        return latents, fixed_labels(model, n, self.label), self.side
+        return sample_latents(n, model.latent_dim, self.seed), fixed_labels(model, n, self.label), self.side
 
     def count(self, model: LatentModel) -> int:
         if model.n_classes and self.class_rows and not model.is_points:
@@ -78,14 +77,18 @@ def sample_grid(model: LatentModel, settings: GridSettings) -> Decoded:
     """The page's sample grid: for an unconditional model exactly `python -m gan_core sample CKPT --n N --seed S
     --truncation PSI` (N = side * side, or n_points for 2-D models); with a label, the same with --label."""
     latents, labels, nrow = settings.layout(model)
-    return decode(model, latents, labels, nrow)
+    outputs = model.decode(latents, labels, truncation=settings.truncation)  # psi where the model can use it
+    return Decoded(model.truncated(latents, settings.truncation), labels, outputs, nrow)
 
 
 def grid_pick(model: LatentModel, settings: GridSettings, index: int) -> tuple[torch.Tensor, int | None]:
-    """Sample number `index` of the grid (row-major from 0): its latent (dim,) and its label (or None)."""
+    """Sample number `index` of the grid (row-major from 0): its latent (dim,) and its label (or None).
+
+    Where truncation works in z the latent is the truncated one, so the other tabs draw the very sample of the
+    grid; a StyleGAN's truncation acts on w inside the generator, so its latent is the z the seed gave."""
     latents, labels, _ = settings.layout(model)
     index = int(np.clip(index, 0, latents.shape[0] - 1))
-    return latents[index], (None if labels is None else int(labels[index]))
+    return model.truncated(latents[index], settings.truncation), (None if labels is None else int(labels[index]))
 
 
 # -- interpolation, blends, arithmetic, edits --------------------------------------------------------------------
@@ -261,14 +264,15 @@ def npy_bytes(array: torch.Tensor | np.ndarray) -> bytes:
 # -- what a checkpoint is ---------------------------------------------------------------------------------------------
 
 def model_facts(model: LatentModel) -> dict:
-    """Plain facts about a checkpoint for the page header."""
+    """Plain facts about a checkpoint for the page header: the latent size and loss the model really has
+    ("—" when it has no discriminator), read as the Home table reads them."""
     config, info = model.config, model.data_info
     shape = info.get("sample_shape", [])
     return {
         "name": model.checkpoint.name, "dataset": config.dataset, "kind": info.get("kind", ""),
         "size": f"{shape[-1]}x{shape[-2]}" if len(shape) == 3 else "", "channels": shape[0] if len(shape) == 3 else 0,
-        "model": config.model, "arch": config.resolved_arch, "loss": "" if config.is_vae else config.loss,
-        "latent_dim": config.latent_dim, "steps": int(model.checkpoint.step),
+        "model": config.model, "arch": config.resolved_arch, "loss": config.adversarial_loss or "—",
+        "latent_dim": config.latent_size(shape), "steps": int(model.checkpoint.step),
         "seconds": float(model.checkpoint.wall_time), "n_classes": model.n_classes,
     }
 

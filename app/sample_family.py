@@ -28,6 +28,7 @@ STEP_CHOICES = (1, 2, 5, 10, 20, 50, 100)  # the sampling-steps slider of a diff
 COMPARE_STEPS = (1, 5, 20, 50)  # the same noise denoised with these many steps, side by side
 TRUNCATION_PSIS = (1.0, 0.75, 0.5, 0.25, 0.0)
 MAX_CAPTION_IMAGES = 16
+CAPTION_CHARS = 200  # a caption is cut to this many characters (the model reads its first few words anyway)
 
 
 def available(model: LatentModel) -> bool:
@@ -80,7 +81,8 @@ def step_choices(model: LatentModel) -> list[int]:
 
 def denoising_chain(model: LatentModel, seed: int, n: int, steps: int, keep: int = 8) -> dict:
     """The reverse process from seed's noise: {"frames": uint8 picture of x_t (one column per frame; 2-D data: one
-    cloud per frame), "predicted": the model's guess of the clean sample at each frame, "timesteps", "noise_std"}.
+    cloud per frame), "predicted": the model's guess of the clean sample at each frame, "timesteps", "noise_std",
+    "signal"}.
 
     Images: n rows (one per starting noise) x keep columns. 2-D data: n points per cloud."""
     z = sample_latents(n, model.latent_dim, seed)  # (n, latent_dim): the starting noise x_T
@@ -94,7 +96,7 @@ def denoising_chain(model: LatentModel, seed: int, n: int, steps: int, keep: int
         by_row = lambda array: torch.from_numpy(np.clip(array, -1, 1)).transpose(0, 1).flatten(0, 1)  # noqa: E731
         pictures = {"frames": _tiles(by_row(frames), count, target=220, max_width=640),
                     "predicted": _tiles(by_row(predicted), count, target=220, max_width=640)}
-    return {**pictures, "timesteps": chain["timesteps"], "noise_std": chain["noise_std"]}
+    return {**pictures, "timesteps": chain["timesteps"], "noise_std": chain["noise_std"], "signal": chain["signal"]}
 
 
 def samples_at_steps(model: LatentModel, seed: int, n: int, steps_list) -> dict[int, np.ndarray]:
@@ -192,21 +194,13 @@ def progressive_facts(model: LatentModel) -> dict:
             "resolutions": [4 * 2 ** k for k in range(stages)]}
 
 
-def progressive_stages(model: LatentModel, seeds: list[int]) -> list[tuple[int, np.ndarray]] | None:
-    """[(resolution, picture)] of the same latents drawn at every stage, when gan_core.families.progressive offers it
-    (a `stage_images(generator, z)` helper returning {resolution: images}); None otherwise."""
-    helper = getattr(progressive, "stage_images", None)
-    if not callable(helper):
-        return None
+def progressive_stages(model: LatentModel, seeds: list[int]) -> list[tuple[int, np.ndarray]]:
+    """[(resolution, picture)] of the same latents drawn by each stage's to-RGB head, 4x4 up to the model's
+    current stage; every picture is enlarged to the same height, so the stages line up."""
     with _locked(model):
-        by_resolution = helper(model.generator, seed_latents(seeds, model.latent_dim))
+        by_resolution = progressive.stage_images(model.generator, seed_latents(seeds, model.latent_dim))
     return [(int(r), _tiles(images, len(seeds), target=110, max_width=700))
             for r, images in sorted(by_resolution.items())]
-
-
-def seed_samples(model: LatentModel, seeds: list[int]) -> np.ndarray:
-    """The model's samples for some seeds, in one row."""
-    return _tiles(model.decode(seed_latents(seeds, model.latent_dim)), len(seeds), target=110, max_width=700)
 
 
 # -- pix2pix / cyclegan ----------------------------------------------------------------------------------------------

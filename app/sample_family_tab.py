@@ -3,6 +3,8 @@ cyclegan, stackgan, caption): one section per family. The compute lives in app.s
 app.sample_text (FAMILY_TEXT); the heavier pictures are cached per checkpoint file (ctx.key), like app.sample_cache."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import streamlit as st
 
@@ -93,7 +95,12 @@ def _ddpm_section(ctx: Context) -> None:
     if chain is not None:
         stds = ", ".join(f"{v:.2f}" for v in chain["noise_std"])
         png_image(_fpng(chain["frames"]), _ftr("chain_caption", first=chain["timesteps"][0], stds=stds))
-        png_image(_fpng(chain["predicted"]), _ftr("guess_caption"))
+        signal = chain["signal"][0]
+        guess = _ftr("guess_caption", signal=signal, gain=math.sqrt(max(0.0, 1 - signal ** 2)) / max(signal, 1e-12),
+                     speckle=_ftr("speckle_points" if model.is_points else "speckle_image"))
+        # with 1 or 2 steps no frame after the first starts from anything but that first noisy guess
+        guess += _ftr("guess_few_steps", steps=steps) if steps <= 2 else _ftr("guess_later")
+        png_image(_fpng(chain["predicted"]), guess)
     st.markdown(f"**{_ftr('compare_title')}**")
     compare = [s for s in family.COMPARE_STEPS if s in options]
     shown = compare + ([steps] if steps not in compare else [])
@@ -102,8 +109,8 @@ def _ddpm_section(ctx: Context) -> None:
         columns = st.columns(len(shown))
         for column, s in zip(columns, shown):
             with column:
-                png_image(_fpng(pictures[s]), _ftr("picked_caption" if s == steps and s not in compare
-                                                   else "compare_caption", steps=s))
+                key = "picked_caption" if s == steps and s not in compare else "compare_caption"
+                png_image(_fpng(pictures[s]), _ftr("compare_caption_one" if s == 1 else key, steps=s))
     st.markdown(f"**{_ftr('noising_title', what=_ftr('what_points' if model.is_points else 'what_image'))}**")
     try:
         dataset, reason = cache.model_data(model), None
@@ -189,19 +196,18 @@ def _stylegan_section(ctx: Context) -> None:
 def _progan_section(ctx: Context) -> None:
     model = ctx.model
     st.caption(_ftr("intro_progan"))
+    facts = family.progressive_facts(model)
+    fade = _ftr("progan_fade", alpha=facts["alpha"]) if facts["alpha"] < 1 else ""
+    enlarged = _ftr("progan_enlarged", size=facts["image_size"]) if facts["resolution"] < facts["image_size"] else ""
+    st.markdown(_ftr("progan_now", stage=facts["stage"] + 1, stages=facts["stages"], res=facts["resolution"],
+                     fade=fade, enlarged=enlarged, path=" → ".join(f"{r}×{r}" for r in facts["resolutions"])))
     seeds = _seed_list(_seed_text(_ftr("stack_seeds"), "family_progan_seeds", "1, 2, 3, 4, 5, 6"), [1, 2, 3, 4, 5, 6])
     stages = _shown("progressive_stages", ctx, tuple(seeds))
     if stages:
         st.caption(_ftr("progan_stages"))
         for resolution, picture in stages:
-            png_image(_fpng(picture), _ftr("stage_caption", res=resolution))
-        return
-    facts = family.progressive_facts(model)
-    fade = _ftr("progan_fade", alpha=facts["alpha"]) if facts["alpha"] < 1 else ""
-    png_image(_fpng(family.seed_samples(model, seeds)))
-    st.markdown(_ftr("progan_now", stage=facts["stage"] + 1, stages=facts["stages"], res=facts["resolution"],
-                     fade=fade, size=facts["image_size"], path=" → ".join(f"{r}×{r}" for r in facts["resolutions"])))
-    st.caption(_ftr("progan_no_stages"))
+            png_image(_fpng(picture), _ftr("stage_caption_now" if resolution == facts["resolution"] else
+                                           "stage_caption", res=resolution))
 
 
 def _translation_section(ctx: Context) -> None:
@@ -253,12 +259,27 @@ def _stackgan_section(ctx: Context) -> None:
         png_image(_fpng(result["picture"]), _ftr("stack_caption", low=result["low"], size=result["size"]))
 
 
+def _cut_caption() -> None:
+    """A caption longer than the limit (a paste) is cut to it, and the page says so until the next edit."""
+    text = str(st.session_state.get("family_caption_text", ""))
+    if len(text) > family.CAPTION_CHARS:
+        st.session_state["family_caption_text"] = text[:family.CAPTION_CHARS]
+        st.session_state["_family_caption_cut"] = len(text)
+    else:
+        st.session_state.pop("_family_caption_cut", None)
+
+
 def _caption_section(ctx: Context) -> None:
     st.caption(_ftr("intro_caption"))
     controls, view = st.columns([1, 2], gap="large")
     with controls:
         st.session_state.setdefault("family_caption_text", _ftr("caption_default"))
-        text = st.text_input(_ftr("caption"), key="family_caption_text", max_chars=200, persist_state="session")
+        # no max_chars: the browser drops a whole edit (a paste) that would pass it, silently; _cut_caption cuts it
+        text = st.text_input(_ftr("caption"), key="family_caption_text", on_change=_cut_caption,
+                             persist_state="session")[:family.CAPTION_CHARS]
+        pasted = st.session_state.get("_family_caption_cut")
+        if pasted:
+            st.info(_ftr("caption_cut", length=pasted, limit=family.CAPTION_CHARS), icon=":material/content_cut:")
         seed = int_input(_ftr("seed"), "family_caption_seed", 0, 0, MAX_SEED)
         n = slider(_ftr("caption_count"), "family_caption_n", 8, 1, family.MAX_CAPTION_IMAGES, 1)
         fill = toggle(_ftr("fill_missing"), "family_caption_fill", True, help=_ftr("fill_help"))

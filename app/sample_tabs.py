@@ -49,9 +49,32 @@ def grid_settings(ctx: Context) -> GridSettings:
     model = ctx.model
     return GridSettings(seed=int(state.get("sample_seed", 0)), side=int(state.get("sample_side", 6)),
                         n_points=int(state.get("sample_points", 1000)),
-                        truncation=float(state.get("sample_psi", 1.0)) if not model.is_vae else 1.0,
+                        truncation=float(state.get("sample_psi", 1.0)) if truncates(model) else 1.0,
                         class_rows=bool(state.get("sample_class_rows", True)) and bool(model.n_classes),
                         label=ctx.label)
+
+
+def truncates(model: LatentModel) -> bool:
+    """Whether the Samples tab offers ψ: not for a VAE (its prior is the point), nor where the model cannot pull
+    toward an average (LatentModel.truncation_space)."""
+    return not model.is_vae and bool(model.truncation_space)
+
+
+def _psi_slider(model: LatentModel, disabled: bool = False) -> None:
+    """The ψ slider with the help that says where it acts, or (for a model that cannot truncate) one sentence why
+    there is none."""
+    if model.is_vae:
+        if disabled:  # the 2-D layout keeps its column: the slider stays, greyed out
+            slider(tr("psi"), "sample_psi", 1.0, 0.0, 1.0, 0.05, help=tr("psi_help"), disabled=True)
+        return
+    if not model.truncation_space:
+        st.caption(tr(NO_TRUNCATION.get(model.config.model, "psi_none")))
+        return
+    slider(tr("psi"), "sample_psi", 1.0, 0.0, 1.0, 0.05, help=tr("psi_help_w" if model.truncation_space == "w"
+                                                                 else "psi_help"))
+
+
+NO_TRUNCATION = {"progan": "psi_none_progan", "pix2pix": "psi_none_translation", "cyclegan": "psi_none_translation"}
 
 
 def _new_seed() -> None:
@@ -121,8 +144,7 @@ def samples_tab(ctx: Context) -> None:
         if model.n_classes:
             rows = toggle(tr("class_rows"), "sample_class_rows", True, help=tr("class_rows_help"))
         slider(tr("per_class") if rows else tr("side"), "sample_side", 6, 2, 10, 1)
-        if not model.is_vae:
-            slider(tr("psi"), "sample_psi", 1.0, 0.0, 1.0, 0.05, help=tr("psi_help"))
+        _psi_slider(model)
     settings = grid_settings(ctx)
     grid = compute.sample_grid(model, settings)
     png = compute.picture_png(grid.outputs, grid.nrow, target=420)
@@ -163,7 +185,7 @@ def _samples_points(ctx: Context) -> None:
     with columns[2]:
         slider(tr("n_points"), "sample_points", 1000, 100, 5000, 100)
     with columns[3]:
-        slider(tr("psi"), "sample_psi", 1.0, 0.0, 1.0, 0.05, help=tr("psi_help"), disabled=model.is_vae)
+        _psi_slider(model, disabled=True)
     with columns[4]:
         extent = slider(tr("extent"), "sample_extent", 2.5, 0.5, 4.0, 0.25, help=tr("extent_help"))
     settings = grid_settings(ctx)
@@ -308,6 +330,23 @@ def _means_possible(model: LatentModel) -> bool:
     return not model.is_points and model.config.dataset in LABELLED_DATASETS
 
 
+def _class_means_on_demand(ctx: Context):
+    """The class means once a student asked for them (a button; then kept for this model), else False.
+
+    Finding them decodes 2,000 samples (a diffusion model: each with all its denoising steps), seconds to half a
+    minute, so opening the tab never does it: only the button does, with a note of what is running."""
+    model = ctx.model
+    asked = st.session_state.setdefault("_arith_means_keys", [])
+    if ctx.key not in asked:
+        steps = int(getattr(model.generator, "sample_steps", 0) or 0) if model.config.model == "ddpm" else 0
+        st.info(tr("means_wait_ddpm", steps=steps) if steps else tr("means_wait"))
+        if not st.button(tr("means_button"), key="arith_means", icon=":material/functions:"):
+            return False
+        asked.append(ctx.key)
+    with st.spinner(tr("computing_means")):
+        return cache.class_means(ctx.key, model)
+
+
 def arithmetic_tab(ctx: Context) -> None:
     model = ctx.model
     st.caption(tr("arith_caption"))
@@ -335,8 +374,9 @@ def arithmetic_tab(ctx: Context) -> None:
             picks[term] = (source, value)
     means = None
     if any(source == "class" for source, _ in picks.values()):
-        with st.spinner(tr("computing_means")):
-            means = cache.class_means(ctx.key, model)
+        means = _class_means_on_demand(ctx)
+        if means is False:  # not asked for yet: the button and its note are all this tab draws
+            return
     latents, names, label = {}, {}, ctx.label
     for term, (source, value) in picks.items():
         if source == "class":

@@ -76,6 +76,22 @@ TEXT = {
     "psi": ("Truncation ψ", "截断 ψ"),
     "psi_help": ("ψ < 1 pulls every latent toward the centre (z → ψ·z): more typical, cleaner samples, less variety.",
                  "ψ < 1 把每个潜在向量拉向中心（z → ψ·z）：样本更典型、更干净，但多样性更少。"),
+    "psi_help_w": ("ψ < 1 pulls every style w toward the average w this model tracked while training "
+                   "(w → w̄ + ψ·(w − w̄)): more typical, cleaner samples, less variety. StyleGAN truncates in w, not "
+                   "in z: its mapping network first scales every z to the same length, so shrinking z would change "
+                   "nothing.",
+                   "ψ < 1 把每个风格向量 w 拉向模型在训练中记录的平均 w（w → w̄ + ψ·(w − w̄)）：样本更典型、更干净，"
+                   "但多样性更少。StyleGAN 在 w 空间而不是 z 空间截断：映射网络会先把每个 z 缩放到同样的长度，"
+                   "所以缩小 z 不会带来任何变化。"),
+    "psi_none_progan": ("No truncation ψ here: a progressive GAN first scales every z to the same length (pixel "
+                        "norm), so shrinking z changes nothing, and it keeps no average latent to pull toward.",
+                        "这里没有截断 ψ：渐进式 GAN 会先把每个 z 缩放到同样的长度（像素归一化），所以缩小 z 不会带来"
+                        "任何变化，而且它没有记录可以拉向的平均潜在向量。"),
+    "psi_none_translation": ("No truncation ψ here: a translation model's z only picks which held-out picture to "
+                             "translate, so there is no average to pull toward.",
+                             "这里没有截断 ψ：翻译模型的 z 只是挑选要翻译的留出图像，没有可以拉向的平均值。"),
+    "psi_none": ("No truncation ψ here: this model has no average latent to pull toward.",
+                 "这里没有截断 ψ：这个模型没有可以拉向的平均潜在向量。"),
     "class_rows": ("One row per class", "每个类别一行"),
     "class_rows_help": ("Each column keeps the same z and each row asks for another class: what stays the same "
                         "down a column is what z controls.",
@@ -172,7 +188,18 @@ TEXT = {
     "class_missing": ("The generator made no '{name}' among 2,000 samples (a missing mode), so that class has no "
                       "mean; seed 0 is used instead.",
                       "生成器在 2000 个样本中一个“{name}”也没有生成（缺失的模式），所以这个类别没有平均值；改用种子 0。"),
-    "computing_means": ("Finding class means…", "正在计算类别平均…"),
+    "computing_means": ("Finding class means: drawing samples and sorting them by class…",
+                        "正在计算类别平均：生成样本并按类别分组…"),
+    "means_button": ("Find the class means", "计算类别平均"),
+    "means_wait": ("A class mean is the average latent of one class. Finding them draws 2,000 samples (a few "
+                   "seconds); press the button, or pick a seed or a grid sample for each term instead.",
+                   "类别平均是某一类别的平均潜在向量。计算它们需要生成 2000 个样本（几秒钟）；请按下按钮，"
+                   "或者给每一项改选一个种子或网格中的样本。"),
+    "means_wait_ddpm": ("A class mean is the average latent of one class. Finding them draws 2,000 samples, each "
+                        "with {steps} denoising steps (up to half a minute); press the button, or pick a seed or a "
+                        "grid sample for each term instead.",
+                        "类别平均是某一类别的平均潜在向量。计算它们需要生成 2000 个样本，每个都要去噪 {steps} 步"
+                        "（最多半分钟）；请按下按钮，或者给每一项改选一个种子或网格中的样本。"),
     "conditional_no_means": ("This model is told its class directly, so class means are not needed: change the "
                              "class above.",
                              "这个模型直接被告知类别，不需要类别平均：在上方更改类别即可。"),
@@ -256,11 +283,25 @@ FAMILY_TEXT = {
     "chain_caption": ("Left to right: the noisy picture x_t from pure noise (noise level {first}) to the finished "
                       "sample. Noise left in each frame (σ): {stds}.",
                       "从左到右：带噪图像 x_t，从纯噪声（噪声级 {first}）到完成的样本。每一帧剩余的噪声（σ）：{stds}。"),
-    "guess_caption": ("The model's guess of the clean sample at each frame: early guesses are blurry averages, "
-                      "later ones sharpen as the noise goes.",
-                      "每一帧里模型对干净样本的猜测：早期的猜测是模糊的平均，随着噪声减少逐渐变清晰。"),
+    "guess_caption": ("The model's guess of the clean sample at each frame, x̂₀ = (x_t − √(1−ᾱ)·ε̂) / √ᾱ, clipped to "
+                      "the data's range. The first column guesses from pure noise: only √ᾱ = {signal:.4f} of the data "
+                      "is left in it, so the guess is the network's small error magnified {gain:,.0f} times and "
+                      "clipped: {speckle}, not a picture.",
+                      "每一帧里模型对干净样本的猜测：x̂₀ = (x_t − √(1−ᾱ)·ε̂) / √ᾱ，再截到数据的取值范围内。"
+                      "第一列是从纯噪声出发的猜测：其中只剩 √ᾱ = {signal:.4f} 的数据，所以这个猜测是网络的微小误差"
+                      "放大 {gain:,.0f} 倍后再截断的结果：{speckle}，而不是一张图。"),
+    "speckle_image": ("black-and-white speckle", "黑白斑点"),
+    "speckle_points": ("points piled on the edges of a box", "堆在一个方框边上的点"),
+    "guess_later": (" From the next column on, some data is left: the guess is a blurry average, and it sharpens as "
+                    "the noise goes.",
+                    " 从下一列开始，数据保留了一部分：猜测是模糊的平均，随着噪声减少逐渐变清晰。"),
+    "guess_few_steps": (" With {steps} sampling steps DDIM jumps from that first guess almost straight to the sample, "
+                        "so the sample is noise too: a model that predicts the noise needs a few steps.",
+                        " 只用 {steps} 步采样时，DDIM 几乎直接从第一次猜测跳到样本，所以样本也是噪声："
+                        "一个预测噪声的模型需要走几步才行。"),
     "compare_title": ("Same noise, different numbers of steps", "同一噪声，不同步数"),
     "compare_caption": ("{steps} steps", "{steps} 步"),
+    "compare_caption_one": ("1 step: the first guess from pure noise, as it is", "1 步：直接从纯噪声得到的第一次猜测"),
     "picked_caption": ("Your choice: {steps} steps", "你选的：{steps} 步"),
     "noising_title": ("The forward process: a real {what} dissolving into noise", "前向过程：一个真实{what}逐渐溶解成噪声"),
     "what_image": ("image", "图像"),
@@ -322,16 +363,21 @@ FAMILY_TEXT = {
     "intro_progan": ("A progressive GAN starts at 4×4 and grows a block at a time to full size, fading each new "
                      "block in so the trained layers are not disturbed.",
                      "渐进式 GAN 从 4×4 开始，一次长出一个模块直到全尺寸，每个新模块都逐渐淡入，以免打乱已训练好的层。"),
-    "progan_stages": ("The same latents drawn at each stage's resolution.", "同一组潜在向量在每个阶段分辨率下的样子。"),
+    "progan_stages": ("The same latents drawn at each stage, by that stage's own output head (its to-RGB layer) at "
+                      "its own resolution, all enlarged to one height. The earlier heads stopped learning when the "
+                      "next stage took over, while the layers under them kept training, so they show the coarse "
+                      "layout the early layers carry now.",
+                      "同一组潜在向量在每个阶段的样子：由该阶段自己的输出头（to-RGB 层）在它自己的分辨率下画出，"
+                      "再放大到同样的高度。下一阶段接手后，较早的输出头就停止了学习，而它们下面的层还在继续训练，"
+                      "所以它们显示的是早期层现在携带的粗略布局。"),
     "stage_caption": ("{res}×{res}", "{res}×{res}"),
-    "progan_now": ("This checkpoint is at stage {stage} of {stages}: {res}×{res} pixels{fade}, shown enlarged to "
-                   "{size}×{size}. It grew through {path}; each stage spent its first half fading the new block in.",
-                   "这个检查点处于第 {stage}/{stages} 阶段：{res}×{res} 像素{fade}，放大到 {size}×{size} 显示。"
+    "stage_caption_now": ("{res}×{res}: what the model draws now", "{res}×{res}：模型现在画出的样子"),
+    "progan_now": ("This checkpoint is at stage {stage} of {stages}: {res}×{res} pixels{fade}{enlarged}. It grew "
+                   "through {path}; each stage spent its first half fading the new block in.",
+                   "这个检查点处于第 {stage}/{stages} 阶段：{res}×{res} 像素{fade}{enlarged}。"
                    "它依次长过 {path}；每个阶段的前一半用来淡入新模块。"),
+    "progan_enlarged": (", drawn enlarged to {size}×{size}", "，放大到 {size}×{size} 输出"),
     "progan_fade": (" (new block faded in at {alpha:.0%})", "（新模块已淡入 {alpha:.0%}）"),
-    "progan_no_stages": ("This version of the progressive module cannot draw earlier stages of a finished model, "
-                         "so only the current resolution is shown.",
-                         "这个版本的渐进式模块无法画出已完成模型的早期阶段，所以只显示当前分辨率。"),
     "intro_translation": ("A translation model turns a source picture into a target picture. Its sources here are "
                           "held-out images it never trained on (task: {task}).",
                           "翻译模型把源图像变成目标图像。这里的源图像来自它训练时从未见过的留出图像（任务：{task}）。"),
@@ -368,6 +414,8 @@ FAMILY_TEXT = {
                       "输入一句描述，模型就把它画出来。它只认识英文单词。"),
     "caption": ("Caption", "描述"),
     "caption_default": ("red circle top left", "red circle top left"),
+    "caption_cut": ("Your caption had {length:,} characters; only the first {limit} are kept.",
+                    "你的描述有 {length:,} 个字符；只保留前 {limit} 个。"),
     "caption_count": ("Pictures", "图片数量"),
     "fill_missing": ("Fill in what the caption leaves out at random", "随机补全描述里没说的属性"),
     "fill_help": ("Off: the model reads a partial caption as it is and z must choose the rest, often a faint blend.",

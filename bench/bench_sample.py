@@ -163,13 +163,13 @@ def interactions(model: LatentModel) -> tuple[list[tuple[str, callable]], list[t
 
     work = []
     if model.is_points:
-        work += [("samples 1000 + warped grid", samples()), ("samples 5000 + warped grid", samples(n_points=5000)),
-                 ("truncation ψ=0.5", samples(psi=0.5))]
+        work += [("samples 1000 + warped grid", samples()), ("samples 5000 + warped grid", samples(n_points=5000))]
     else:
-        work += [("sample grid 6x6", samples()), ("sample grid 10x10", samples(side=10)),
-                 ("truncation ψ=0.5", samples(psi=0.5))]
-        if model.n_classes:
-            work.append((f"one row per class ({model.n_classes}x6)", samples(rows=True)))
+        work += [("sample grid 6x6", samples()), ("sample grid 10x10", samples(side=10))]
+    if model.truncation_space:  # ProGAN and translation models have no average to truncate toward
+        work.append(("truncation ψ=0.5", samples(psi=0.5)))
+    if model.n_classes and not model.is_points:
+        work.append((f"one row per class ({model.n_classes}x6)", samples(rows=True)))
     work += [("interpolate 8 steps (lerp+slerp, GIF)", interpolate(8)), ("interpolate 16 steps", interpolate(16)),
              ("corner blend 5x5", blend(5)), ("corner blend 9x9", blend(9)), ("arithmetic a-b+c", arithmetic),
              ("edit: dimension / direction slider", edit)]

@@ -239,6 +239,9 @@ def cmd_sample(args) -> int:
         raise UsageError("sample: --n must be between 1 and 100000")
     if not 0.0 <= args.truncation <= 1.0:
         raise UsageError("sample: --truncation must be between 0 and 1")
+    if args.truncation != 1.0 and not model.truncation_space:
+        raise UsageError(f"sample: --truncation: a {model.config.model} model has no average latent to pull "
+                         "toward, so it cannot be truncated")
     labels = None
     if args.label is not None:
         if not model.n_classes:

@@ -82,6 +82,29 @@ class TrainConfig:
         return families.get(self.model)
 
     @property
+    def adversarial_loss(self) -> str | None:
+        """The GAN loss (`loss`) this model really trains with, or None when it has no discriminator to use it
+        (a VAE, a diffusion model, the caption model)."""
+        family = self.family
+        if self.is_vae or (family is not None and not family.adversarial):
+            return None
+        return self.loss
+
+    def latent_size(self, sample_shape) -> int:
+        """How many numbers the generator's z really holds: `latent_dim`, unless the family fixes it (a diffusion
+        model starts from one noise value per data coordinate, a translation model's z names a bank image)."""
+        family = self.family
+        if family is not None and family.latent_size is not None:
+            return int(family.latent_size(self, tuple(sample_shape)))
+        return int(self.latent_dim)
+
+    @property
+    def truncation_space(self) -> str:
+        """Where the truncation trick works for this model: "z", "w" (StyleGAN's mapped latent) or "" (nowhere)."""
+        family = self.family
+        return "z" if family is None else family.truncation
+
+    @property
     def resolved_arch(self) -> str:
         if self.arch != "auto":
             return self.arch

@@ -24,9 +24,15 @@ def latent_for_seed(seed: int, dim: int) -> torch.Tensor:
 def truncate(z: torch.Tensor, psi: float) -> torch.Tensor:
     """The truncation trick in its simplest form: pull latents toward the mean (0) by psi in [0, 1].
 
-    psi = 1 leaves samples unchanged; smaller psi trades variety for typical, cleaner samples.
+    psi = 1 leaves samples unchanged; smaller psi trades variety for typical, cleaner samples. This only works
+    where the generator reads z's length: `LatentModel.decode(z, truncation=psi)` picks the right place for
+    each family (z, StyleGAN's w, or nowhere).
     """
     return z * float(psi)
+
+
+class TruncationError(ValueError):
+    """The model has no average latent to pull toward (see TrainConfig.truncation_space)."""
 
 
 def lerp(a: torch.Tensor, b: torch.Tensor, t: float | torch.Tensor) -> torch.Tensor:
@@ -136,15 +142,35 @@ class LatentModel:
     def is_vae(self) -> bool:
         return self.config.is_vae
 
+    @property
+    def truncation_space(self) -> str:
+        """Where psi pulls toward the average: "z" (z -> psi z), "w" (StyleGAN: w -> w_avg + psi (w - w_avg)),
+        or "" when the model cannot truncate (ProGAN normalises z's length away; a translation's z names a
+        picture)."""
+        return self.config.truncation_space
+
+    def truncated(self, z: torch.Tensor, psi: float) -> torch.Tensor:
+        """The latents the generator is given for psi: psi z where truncation works in z, else z unchanged (a
+        StyleGAN's psi acts later, inside the generator)."""
+        return truncate(z, psi) if self.truncation_space == "z" else z
+
     def default_labels(self, n: int) -> torch.Tensor | None:
         """Labels cycling through the classes (0, 1, ..., K-1, 0, ...) for conditional models, else None."""
         return torch.arange(n) % self.n_classes if self.n_classes else None
 
     # -- forward passes ---------------------------------------------------------------------------------
     @torch.inference_mode()
-    def decode(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        """G(z) (a VAE's decoder): (n, dim) -> (n, 2) or (n, C, H, W) in [-1, 1], on the CPU, batched."""
-        z = z.reshape(-1, self.latent_dim).float()
+    def decode(self, z: torch.Tensor, labels: torch.Tensor | None = None, truncation: float = 1.0) -> torch.Tensor:
+        """G(z) (a VAE's decoder): (n, dim) -> (n, 2) or (n, C, H, W) in [-1, 1], on the CPU, batched.
+
+        truncation: psi in [0, 1], applied where this model's generator can use it (`truncation_space`); a model
+        that cannot truncate raises TruncationError for psi != 1 rather than ignoring it."""
+        psi = float(truncation)
+        if psi != 1.0 and not self.truncation_space:
+            raise TruncationError(f"A {self.config.model} model cannot be truncated: it has no average latent to "
+                                  "pull toward; leave truncation at 1.")
+        z = self.truncated(z.reshape(-1, self.latent_dim).float(), psi)
+        options = {"truncation_psi": psi} if self.truncation_space == "w" and psi != 1.0 else {}
         if self.n_classes and labels is None:
             labels = self.default_labels(z.shape[0])
         elif not self.n_classes:
@@ -154,13 +180,12 @@ class LatentModel:
             for start in range(0, z.shape[0], GENERATE_BATCH):
                 chunk = z[start:start + GENERATE_BATCH].to(self.device)
                 chunk_labels = None if labels is None else labels[start:start + GENERATE_BATCH].to(self.device)
-                outputs.append(self.generator(chunk, chunk_labels).float().cpu())
+                outputs.append(self.generator(chunk, chunk_labels, **options).float().cpu())
         return torch.cat(outputs) if outputs else torch.empty(0)
 
     def sample(self, n: int, seed: int = 0, labels: torch.Tensor | None = None, truncation: float = 1.0) -> torch.Tensor:
         """n samples from seed: exactly what `python -m gan_core sample CKPT --n n --seed seed` writes."""
-        z = truncate(sample_latents(n, self.latent_dim, seed), truncation)
-        return self.decode(z, labels)
+        return self.decode(sample_latents(n, self.latent_dim, seed), labels, truncation)
 
     @torch.inference_mode()
     def encode(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:

@@ -77,7 +77,7 @@ if st.session_state.get("sample_model_key") != model_key:  # a new model: its ed
 facts = compute.model_facts(model)
 st.markdown(tr("facts", name=facts["name"] or name, dataset=facts["dataset"],
                size=f" ({facts['size']})" if facts["size"] else "", model=facts["model"].upper(), arch=facts["arch"],
-               loss=tr("facts_loss", loss=facts["loss"]) if facts["loss"] else "", dim=facts["latent_dim"],
+               loss=tr("facts_loss", loss=facts["loss"]), dim=facts["latent_dim"],
                steps=facts["steps"], seconds=tr("seconds", value=facts["seconds"])))
 label = None
 if model.n_classes:

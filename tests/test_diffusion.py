@@ -296,3 +296,18 @@ def test_presets_are_valid_diffusion_runs(name):
     assert config.model == "ddpm" and config.sample_steps <= config.diffusion_steps
     trainer = Trainer(config)
     assert 0 < trainer.step()["loss"] < 10
+
+
+def test_the_first_guess_of_a_chain_is_clipped_noise_and_the_next_is_not():
+    """What the Sample & Blend caption says of the guesses, on the shipped digits model: from pure noise (the last
+    noise level keeps sqrt(abar) ~ 5e-4 of the data) the guess of x0 is the network's error magnified ~2000 times
+    and clipped to +-1; one step later it is a grey, blurry average, with few pixels at the limits."""
+    from gan_core.latents import LatentModel, sample_latents
+    from gan_core.store import DEMO_DIR
+
+    model = LatentModel.load(DEMO_DIR / "digits-ddpm.pt")
+    chain = diffusion.denoising_chain(model, sample_latents(4, model.latent_dim, 0), steps=20, keep=20)
+    assert chain["signal"][0] < 1e-3 and chain["signal"][-1] == 1.0
+    assert np.allclose(np.square(chain["signal"][:-1]) + np.square(chain["noise_std"][:-1]), 1.0, atol=1e-5)
+    at_limits = [float((np.abs(guess) > 0.99).mean()) for guess in chain["predicted"]]
+    assert at_limits[0] > 0.9 and max(at_limits[1:]) < 0.5, at_limits

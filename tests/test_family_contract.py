@@ -117,6 +117,24 @@ def _checkpoint(trainer: Trainer, folder):
     return load_checkpoint(save_checkpoint(trainer_payload(trainer), folder / "run.pt"))
 
 
+# -- what a checkpoint says it is ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_config_tells_the_real_latent_size_and_loss(name):
+    """The Sample & Blend header and Home's table read these: the generator's own z, and the GAN loss only where
+    a discriminator trains with it."""
+    config = _config(name)
+    trainer = Trainer(config)
+    assert config.latent_size(trainer.dataset.sample_shape) == trainer.generator.latent_dim
+    assert config.adversarial_loss == (config.loss if CASES[name].adversarial else None)
+
+
+def test_classic_models_keep_their_configured_latent_and_loss():
+    assert TrainConfig(model="gan", latent_dim=5).latent_size((2,)) == 5
+    assert TrainConfig(model="gan", loss="hinge").adversarial_loss == "hinge"
+    assert TrainConfig(model="vae").adversarial_loss is None
+
+
 # -- the table --------------------------------------------------------------------------------------------
 
 def test_the_table_covers_every_registered_family():

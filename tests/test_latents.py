@@ -90,6 +90,34 @@ def test_truncation_scales_latents():
     assert torch.count_nonzero(truncate(z, 0.0)) == 0
 
 
+@pytest.mark.parametrize("demo, space", [("digits-stylegan", "w"), ("digits-gan", "z"), ("digits-ddpm", "z")])
+def test_smaller_psi_gives_other_samples_with_less_spread(demo, space):
+    """psi does what the page's help promises for each family: a StyleGAN pulls w toward w_avg (its mapping
+    network pixel-normalises z, so scaling z alone changed nothing), the others scale z."""
+    from gan_core.store import DEMO_DIR
+
+    model = LatentModel.load(DEMO_DIR / f"{demo}.pt")
+    assert model.truncation_space == space
+    grids = [model.sample(36, seed=0, truncation=psi) for psi in (1.0, 0.7, 0.3, 0.05)]
+    assert all(not torch.equal(a, b) for i, a in enumerate(grids) for b in grids[i + 1:])
+    spread = [float(grid.std(dim=0).mean()) for grid in grids]
+    assert spread == sorted(spread, reverse=True) and spread[-1] < 0.5 * spread[0], spread
+
+
+@pytest.mark.parametrize("demo", ["digits-progan", "digits-pix2pix"])
+def test_a_model_that_cannot_truncate_says_so(demo, tmp_path):
+    from gan_core.latents import TruncationError
+    from gan_core.store import DEMO_DIR
+
+    model = LatentModel.load(DEMO_DIR / f"{demo}.pt")
+    assert model.truncation_space == ""
+    assert torch.equal(model.sample(4, seed=1, truncation=1.0), model.sample(4, seed=1))
+    with pytest.raises(TruncationError):
+        model.sample(4, seed=1, truncation=0.5)
+    assert main(["sample", str(DEMO_DIR / f"{demo}.pt"), "--n", "4", "--truncation", "0.5",
+                 "--out", str(tmp_path / "x.npy"), "--quiet"]) != 0
+
+
 def test_sweep_and_move_shapes_and_values():
     z = latent_for_seed(1, DIM)
     sweep = sweep_dimension(z, 3, [-1.0, 0.0, 2.0])

@@ -67,6 +67,12 @@ def test_checkpoint_table_lists_demos_and_saved_runs(runs_dir):
     assert [row[name] for row in rows if row[source] == en(TEXT, "source_demo")] == demos  # demo files read fine
     if "digits-vae" in by_name:
         assert by_name["digits-vae"][model] == "vae" and by_name["digits-vae"][steps] > 0
+    for demo in ("digits-vae", "digits-ddpm", "ring8-ddpm", "shapes-caption"):  # no discriminator, so no GAN loss
+        if demo in by_name:
+            assert by_name[demo][en(TEXT, "col_loss")] == "—", demo
+    for demo in ("digits-stylegan", "digits-progan", "digits-pix2pix"):
+        if demo in by_name:
+            assert by_name[demo][en(TEXT, "col_loss")] == "ns", demo
     notes = [c.value for c in at.caption if "broken" in c.value]
     assert len(notes) == 1 and "not a readable checkpoint" in notes[0]  # one line, no exception
 

@@ -81,6 +81,34 @@ def test_page_opens_with_a_model_and_shows_its_facts(app):
     assert len(images(app)) == 1
 
 
+@pytest.mark.parametrize("demo, dim, loss", [("digits-ddpm", 256, "—"), ("ring8-ddpm", 2, "—"),
+                                             ("digits-pix2pix", 2, "ns"), ("digits-stylegan", 32, "ns")])
+def test_header_tells_the_real_latent_size_and_loss(app, demo, dim, loss):
+    """The header reads the family's own z (a diffusion model's is its starting noise, one value per pixel) and
+    shows "—" for a loss the model does not have (no discriminator)."""
+    from gan_core.latents import LatentModel
+    from gan_core.store import DEMO_DIR
+
+    app.selectbox(key="sample_ckpt").set_value(f"demo:{demo}").run()
+    facts = ok(app).markdown[0].value
+    assert LatentModel.load(DEMO_DIR / f"{demo}.pt").latent_dim == dim
+    assert f"**{dim}**" in facts and en(TEXT, "facts_loss").format(loss=loss) in facts, facts
+
+
+def test_psi_changes_a_stylegan_grid_and_is_explained_where_it_cannot_act(app):
+    app.selectbox(key="sample_ckpt").set_value("demo:digits-stylegan").run()
+    assert shows(app.slider(key="sample_psi").help, en(TEXT, "psi_help_w"))
+    urls = []
+    for psi in (1.0, 0.7, 0.3):
+        app.slider(key="sample_psi").set_value(psi).run()
+        urls.append(ok(app).get("image")[0].proto.imgs[0].url)
+    assert len(set(urls)) == 3  # the grid was byte-identical for every psi when z was scaled before pixel norm
+    app.selectbox(key="sample_ckpt").set_value("demo:digits-progan").run()
+    assert "sample_psi" not in [slider.key for slider in ok(app).slider]
+    assert any(c.value == en(TEXT, "psi_none_progan") for c in app.caption)
+    assert not any("--truncation" in c.value for c in app.caption)  # psi was 0.3 for the model before
+
+
 def test_page_without_any_checkpoint_offers_an_upload(runs, tmp_path, monkeypatch):
     import gan_core.store
 
@@ -153,7 +181,9 @@ def test_blend_arithmetic_and_edit_controls(app):
 
     open_tab(app, "tab_arithmetic")  # class means of a GAN: the digits classifier labels its samples
     assert [app.selectbox(key=f"arith_{t}_src").value for t in "abc"] == ["class", "class", "seed"]
-    assert len(images(app)) == 4
+    assert len(images(app)) == 0  # the means are found on demand
+    app.button(key="arith_means").click().run()
+    assert len(ok(app).get("image")) == 4
     app.selectbox(key="arith_a_class").set_value(3).run()
     app.selectbox(key="arith_b_src").set_value("grid").run()
     app.number_input(key="arith_b_index").set_value(2).run()
@@ -176,6 +206,29 @@ def test_blend_arithmetic_and_edit_controls(app):
     app.button(key="edit_reset").click().run()
     ok(app)
     assert app.slider(key="edit_dir_0").value == 0.0
+
+
+def test_opening_arithmetic_on_a_diffusion_model_does_not_find_the_class_means(app, monkeypatch):
+    """Finding the means of digits-ddpm took 31 s (2,000 samples x 20 denoising steps): only the button does it."""
+    from app import sample_cache
+
+    calls = []
+
+    def counted(model_key, model):
+        calls.append(model_key)
+        return {c: np.zeros(model.latent_dim, np.float32) for c in range(10)}
+
+    monkeypatch.setattr(sample_cache, "class_means", counted)
+    app.selectbox(key="sample_ckpt").set_value("demo:digits-ddpm").run()
+    open_tab(app, "tab_arithmetic")
+    assert app.selectbox(key="arith_a_src").value == "class" and calls == []
+    assert any(shows(i.value, en(TEXT, "means_wait_ddpm")) for i in app.info)
+    app.number_input(key="arith_c_seed").set_value(5).run()  # another interaction: still nothing computed
+    assert calls == [] and not ok(app).get("image")
+    app.button(key="arith_means").click().run()
+    assert len(calls) == 1 and len(ok(app).get("image")) == 4
+    app.number_input(key="arith_c_seed").set_value(6).run()  # asked once: the (cached) means stay in use
+    assert len(ok(app).get("image")) == 4
 
 
 def test_conditional_model_rows_and_class(app):
@@ -252,6 +305,9 @@ def test_every_tab_in_chinese(app):
     for label in labels:
         open_tab_labelled(app, label)
         ok(app.run())
+        if label == zh(TEXT, "tab_arithmetic"):  # the class means are found on demand
+            assert app.button(key="arith_means").label == zh(TEXT, "means_button")
+            app.button(key="arith_means").click().run()
         assert app.get("image") or app.get("plotly_chart")
 
 
@@ -260,7 +316,9 @@ def test_points_vae_with_a_one_dimensional_latent(app):
     assert len(charts(app)) == 2
     for tab in ("tab_interpolate", "tab_blend", "tab_arithmetic", "tab_edit", "tab_real_points"):
         open_tab(app, tab)
-        assert charts(app)
+        if tab == "tab_arithmetic":  # the class means are found on demand
+            app.button(key="arith_means").click().run()
+        assert charts(ok(app))
 
 
 def open_tab_id(at) -> str:

@@ -88,7 +88,19 @@ def test_classic_gan_has_no_family_tab(app):
 def test_ddpm_shows_chain_steps_forward_process_and_cost(app):
     open_family_tab(app, "f-ddpm")
     assert has_image(app, "noisy picture x_t") and has_image(app, "guess of the clean sample")
-    assert has_image(app, "1 steps") and has_image(app, "5 steps") and has_image(app, "20 steps")
+    assert has_image(app, "1 step:") and has_image(app, "5 steps") and has_image(app, "20 steps")
+    assert not has_image(app, "1 steps")
+    guess = next(c for c in captions(app) if "guess of the clean sample" in c)
+    # the words say what the first column is (the guess from pure noise, whose level keeps almost no data: clipped
+    # speckle), not "early guesses are blurry averages"
+    from gan_core.families.diffusion import cosine_alphas_cumprod
+
+    signal = float(cosine_alphas_cumprod(MODELS["f-ddpm"][1]["diffusion_steps"])[-1].sqrt())
+    assert f"√ᾱ = {signal:.4f}" in guess and "speckle" in guess and "blurry average" in guess
+    app.select_slider(key="family_ddpm_steps").set_value(2).run()
+    guess = next(c for c in captions(ok(app)) if "guess of the clean sample" in c)
+    assert "needs a few steps" in guess and "blurry average" not in guess
+    app.select_slider(key="family_ddpm_steps").set_value(5).run()
     assert has_image(app, "Share of the data left")  # the forward process of a real digit
     app.button(key="family_ddpm_cost").click().run()
     table = ok(app).dataframe[0].value
@@ -116,11 +128,27 @@ def test_stylegan_shows_mixing_noise_and_truncation(app):
     assert any("whole numbers" in w.value for w in app.warning)
 
 
-def test_progan_shows_its_resolution(app):
-    open_family_tab(app, "f-pro")
+def test_progan_shows_its_resolution_and_every_stage(app):
+    from app.sample_text import FAMILY_TEXT
+
+    open_family_tab(app, "f-pro")  # 2 steps of an 8x8 run, one a stage: grown to 8x8
     text = " ".join(m.value for m in app.markdown)
-    assert "stage" in text and "8×8" in text and "4×4" in text
-    assert len(app.get("image")) >= 1
+    assert "stage 2 of 2" in text and "8×8 pixels" in text and "4×4" in text and "enlarged" not in text
+    assert captions(app) == ["4×4", FAMILY_TEXT["stage_caption_now"][0].format(res=8)]
+    assert not any("cannot draw earlier stages" in c.value for c in app.caption)
+
+
+def test_a_grown_progan_shows_4_8_16_and_never_enlarges_to_its_own_size(app):
+    from app.sample_text import FAMILY_TEXT
+
+    app.selectbox(key="sample_ckpt").set_value("demo:digits-progan").run()
+    label = next(tab.label for tab in ok(app).tabs if "This model" in tab.label)
+    app.session_state["sample_tab"] = label
+    ok(app.run())
+    assert captions(app) == ["4×4", "8×8", FAMILY_TEXT["stage_caption_now"][0].format(res=16)]
+    assert [image.proto.imgs[0].url for image in app.get("image")]  # three pictures
+    text = " ".join(m.value for m in app.markdown)
+    assert "16×16 pixels" in text and "enlarged" not in text
 
 
 @pytest.mark.parametrize("name, third", [("f-p2p", "real target"), ("f-cycle", "cycle reconstruction")])
@@ -162,6 +190,21 @@ def test_caption_draws_words_lists_unknown_ones_and_is_honest(app):
     assert any("“purple”" in i.value for i in app.info)
     app.text_input(key="family_caption_text").set_value("purple dragon").run()
     assert not has_image(ok(app), "purple dragon") and any("purple dragon" in w.value for w in app.warning)
+
+
+def test_a_pasted_long_caption_is_cut_and_the_page_says_so(app):
+    """The browser dropped a paste past the widget's max_chars without a word; now the page cuts it and says so."""
+    from app.sample_family import CAPTION_CHARS
+    from app.sample_text import FAMILY_TEXT
+
+    open_family_tab(app, "f-caption")
+    pasted = ("blue square bottom right " * 25)[:500]
+    app.text_input(key="family_caption_text").set_value(pasted).run()
+    assert app.text_input(key="family_caption_text").value == pasted[:CAPTION_CHARS]
+    assert any(i.value == FAMILY_TEXT["caption_cut"][0].format(length=500, limit=CAPTION_CHARS) for i in ok(app).info)
+    assert has_image(app, "Pictures for “blue square bottom right")
+    app.text_input(key="family_caption_text").set_value("red circle").run()  # the next edit clears the note
+    assert not any("only the first" in i.value for i in ok(app).info)
 
 
 @pytest.mark.parametrize("name", ["f-ddpm", "f-style", "f-caption"])

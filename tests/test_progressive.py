@@ -142,6 +142,22 @@ def test_checkpoint_taken_mid_fade_keeps_the_stage_and_alpha(config, tmp_path):
     assert resumed.history.series["alpha"] == [1.0] * 4 + [0.0, 0.5, 1.0, 1.0]
 
 
+def test_stage_images_draw_the_same_latents_at_every_grown_stage(config):
+    """What the Sample & Blend tab shows: each stage's to-RGB head at its own resolution; the last is the model's
+    own output once its fade is over."""
+    z = torch.randn(3, config.latent_dim, generator=torch.Generator().manual_seed(0))
+    early = _train(config, 2).generator  # still 4x4: there is nothing grown yet to show
+    assert {r: tuple(x.shape) for r, x in progressive.stage_images(early, z).items()} == {4: (3, 1, 4, 4)}
+    grown = _train(config, 8).generator  # 8x8 with the fade over
+    stages = progressive.stage_images(grown, z)
+    assert {r: tuple(x.shape) for r, x in stages.items()} == {4: (3, 1, 4, 4), 8: (3, 1, 8, 8)}
+    assert grown.training  # its mode comes back
+    with torch.no_grad():
+        assert torch.allclose(stages[8], grown.eval()(z), atol=1e-6)
+        assert torch.allclose(stages[4], torch.tanh(grown.to_rgb[0](grown.first(
+            grown.project(grown.normalise(z)).view(3, grown.base_width, 4, 4)))), atol=1e-6)
+
+
 def test_impossible_combinations_are_explained():
     base = TrainConfig(dataset="digits", model="progan", image_size=16, steps=300)
     problems = base.replace(stage_steps=200).validate()

@@ -22,3 +22,8 @@ class Family:
     fixed_batch: Callable | None = None
     loss_keys: tuple = field(default_factory=tuple)  # history keys worth plotting, in order
     description_zh: str = ""
+    # how many numbers the generator's z holds, when that is not config.latent_dim: (config, sample_shape) -> int
+    latent_size: Callable | None = None
+    # where the truncation trick pulls toward the average: "z" (scale z toward 0), "w" (the generator takes
+    # truncation_psi and pulls its own intermediate latent toward a tracked average), or "" (it cannot)
+    truncation: str = "z"

@@ -402,6 +402,7 @@ FAMILY = Family(
     snapshot=snapshot,
     validate=validate,
     loss_keys=("loss", "loss_t_low", "loss_t_high"),
+    latent_size=lambda config, sample_shape: math.prod(sample_shape),  # the starting noise: one value a coordinate
 )
 
 
@@ -451,6 +452,9 @@ def denoising_chain(generator, z, steps: int | None = None, keep: int = 8) -> di
       predicted  float32 (keep, n, *sample_shape): the model's guess of the clean sample at that moment
       timesteps  list[int]: the noise level of each frame (T-1 first, -1 for the finished sample)
       noise_std  list[float]: sqrt(1 - abar_t) of each frame, 0 for the finished sample
+      signal     list[float]: sqrt(abar_t) of each frame, 1 for the finished sample. The first frame keeps almost
+                 none of the data (the cosine schedule's last level: ~5e-4), so its guess of x0 divides the network's
+                 error by that and is clipped noise; a guess means something once a frame keeps some signal.
     """
     sampler = _sampler_of(generator)
     if keep < 2:
@@ -472,6 +476,7 @@ def denoising_chain(generator, z, steps: int | None = None, keep: int = 8) -> di
         "predicted": torch.stack([x0 for _, _, x0 in frames]).float().cpu().numpy(),
         "timesteps": [int(t) for t, _, _ in frames],
         "noise_std": [0.0 if t < 0 else float((1 - abar[t]).sqrt()) for t, _, _ in frames],
+        "signal": [1.0 if t < 0 else float(abar[t].sqrt()) for t, _, _ in frames],
     }
 
 

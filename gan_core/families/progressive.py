@@ -250,6 +250,31 @@ class ProgressiveDiscriminator(_Progress):
         return self.head(h).squeeze(1)
 
 
+def stage_images(generator: ProgressiveGenerator, z: torch.Tensor) -> dict[int, torch.Tensor]:
+    """The same latents drawn at every stage the generator has grown through, each at its own resolution.
+
+    z (B, latent_dim) -> {resolution: (B, C, r, r) in [-1, 1]} on the CPU, from 4x4 up to the current stage:
+    stage k's to-RGB head reads the features after k blocks, exactly the path the generator drew with while
+    stage k was the newest (no fade blending, no enlarging). The earlier heads stopped learning when the next
+    stage took over, while the layers under them kept training for the later stages, so an early head of a
+    finished model shows the coarse layout those shared layers carry now.
+    """
+    device = generator.project.weight.device
+    was_training = generator.training
+    generator.eval()
+    try:
+        with torch.no_grad():
+            z = torch.as_tensor(z, dtype=torch.float32).to(device)
+            h = generator.first(generator.project(generator.normalise(z)).view(z.shape[0], generator.base_width, 4, 4))
+            images = {resolution_of(0): torch.tanh(generator.to_rgb[0](h)).float().cpu()}  # (B, C, 4, 4)
+            for stage in range(1, generator.current_stage + 1):
+                h = generator.blocks[stage - 1](h)  # doubles the resolution
+                images[resolution_of(stage)] = torch.tanh(generator.to_rgb[stage](h)).float().cpu()
+    finally:
+        generator.train(was_training)
+    return images
+
+
 # -- the training step ------------------------------------------------------------------------------------
 def train_step(trainer) -> dict:
     """n_critic D updates then one G update at the stage and fade weight the schedule gives this step."""
@@ -314,6 +339,7 @@ FAMILY = Family(
     snapshot=add_to_snapshot,
     validate=validate,
     loss_keys=("loss_d", "loss_g", "d_real", "d_fake", "resolution", "alpha"),
+    truncation="",  # pixel norm gives every z the same length, and there is no average latent to pull toward
 )
 
 FAMILIES = (FAMILY,)

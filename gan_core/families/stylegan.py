@@ -374,6 +374,7 @@ FAMILY = Family(
     snapshot=add_to_snapshot,
     validate=validate,
     loss_keys=("loss_d", "loss_g", "d_real", "d_fake"),
+    truncation="w",  # toward w_avg in the mapped space; z is pixel-normalised, so scaling z would change nothing
 )
 
 FAMILIES = (FAMILY,)

@@ -544,7 +544,9 @@ def validate(config) -> dict[str, str]:
     return problems
 
 
-_FAMILY_OPTIONS = dict(images_only=True, snapshot=snapshot, validate=validate, fixed_batch=fixed_batch)
+# z only names a bank image (two numbers), so shrinking it toward 0 would pick the middle picture, not a typical one
+_FAMILY_OPTIONS = dict(images_only=True, snapshot=snapshot, validate=validate, fixed_batch=fixed_batch,
+                       latent_size=lambda config, sample_shape: LATENT_DIM, truncation="")
 
 PIX2PIX = Family(
     name="pix2pix",
