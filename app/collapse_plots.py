@@ -118,7 +118,7 @@ def curves_figure(results: list[dict], labels: list[str], colours: list[str], me
         for key in result["curves"]["values"]:
             if key not in keys:
                 keys.append(key)
-    order = ["modes_covered", "high_quality_fraction", "reverse_kl", "class_kl"]
+    order = ["modes_covered", "high_quality_fraction", "reverse_kl", "reverse_kl_all", "class_kl"]
     keys.sort(key=lambda k: order.index(k) if k in order else len(order))
     spacing = min(0.12, 0.3 / max(1, len(keys)))  # room for each panel's title above it
     figure = make_subplots(rows=len(keys), cols=1, shared_xaxes=True, vertical_spacing=spacing,

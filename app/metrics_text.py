@@ -20,11 +20,19 @@ EXPLAIN = {
         "距最近模式不超过 3 个标准差的样本所占比例；越高越好，但把所有样本都放在同一个模式上的生成器"
         "也能得到 1.0。"),
     "reverse_kl": (
-        "KL divergence from the generated mode histogram to the uniform one, in nats; "
-        "lower is better (0 means every mode gets an equal share, log K means one "
-        "mode gets everything), and it ignores how far samples are from their modes.",
-        "生成样本的模式直方图相对均匀分布的 KL 散度（单位 nat）；越低越好（0 表示各模式份额相同，"
-        "log K 表示全部落在一个模式），但它不关心样本离模式有多远。"),
+        "KL divergence from the mode histogram of the high-quality samples (those within 3 standard deviations "
+        "of a mode) to the uniform one, in nats, as PacGAN's code computes it; lower is better (0 means every "
+        "mode gets an equal share, log K means one mode gets everything). Samples far from every mode are left "
+        "out, so read it with the high-quality fraction; with no high-quality sample there is no value (—).",
+        "高质量样本（距某个模式 3 个标准差以内）的模式直方图相对均匀分布的 KL 散度（单位 nat），与 PacGAN 代码的算法"
+        "相同；越低越好（0 表示各模式份额相同，log K 表示全部落在一个模式）。远离所有模式的样本不计入，所以要和高质量"
+        "样本比例一起看；没有高质量样本时没有数值（—）。"),
+    "reverse_kl_all": (
+        "The same KL with every sample counted at its nearest mode, however far away it is; lower is better. It "
+        "sees what the high-quality version leaves out (a cloud of poor samples piling up beside one mode), but "
+        "it is not the number in the papers' tables.",
+        "同样的 KL，但每个样本都计入离它最近的模式，不管离得多远；越低越好。它能看到高质量版本漏掉的东西（一团质量差的"
+        "样本堆在某个模式旁边），但它不是论文表格里的那个数。"),
     "class_kl": (
         "KL divergence from the classifier's predicted class histogram of generated "
         "samples to the real class histogram; lower is better, but it only sees "

@@ -41,9 +41,9 @@ HISTORY_POINTS = 600  # points per curve: plenty for a 600-pixel-wide chart, che
 STATUS_ICON = {"queued": ":material/hourglass_top:", "running": ":material/play_circle:",
                "paused": ":material/pause_circle:", "finished": ":material/check_circle:",
                "stopped": ":material/stop_circle:", "failed": ":material/error:"}
-METRIC_ORDER = ("modes_covered", "high_quality_fraction", "reverse_kl", "class_kl")
+METRIC_ORDER = ("modes_covered", "high_quality_fraction", "reverse_kl", "reverse_kl_all", "class_kl")
 METRIC_COLOURS = {"modes_covered": "#2ca02c", "high_quality_fraction": "#1f77b4", "reverse_kl": "#d62728",
-                  "class_kl": "#9467bd"}
+                  "reverse_kl_all": "#ff9896", "class_kl": "#9467bd"}
 
 
 # -- run picker and buttons ------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from gan_core.config import ConfigError, TrainConfig
 from gan_core.models import build_models
 
 FORMAT = "latent-lab"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: "reverse_kl" counts high-quality samples only (PacGAN); format 1's curve is "reverse_kl_all"
 MAX_CHECKPOINT_BYTES = 64 * 1024 * 1024  # the demo models are well under 5 MB
 
 
@@ -229,6 +229,22 @@ def load_checkpoint(source: str | os.PathLike | bytes, label: str | None = None)
     return validate_payload(payload, label, path)
 
 
+def _upgraded(state, version: int):
+    """A format-1 state with its metric curves named as format 2 names them (a new dict; the payload is untouched).
+
+    Format 1 recorded under "reverse_kl" the KL of ALL samples' nearest-mode histogram; format 2 calls that
+    "reverse_kl_all" and keeps "reverse_kl" for PacGAN's high-quality-only definition, which a format-1 run
+    never measured: its curve stays absent rather than pretend.
+    """
+    if version >= 2 or not isinstance(state, dict) or not isinstance(state.get("metrics"), dict):
+        return state
+    values = state["metrics"].get("values")
+    if not isinstance(values, dict) or "reverse_kl" not in values:
+        return state
+    renamed = {("reverse_kl_all" if key == "reverse_kl" else key): column for key, column in values.items()}
+    return {**state, "metrics": {**state["metrics"], "values": renamed}}
+
+
 def validate_payload(payload, label: str, path: str = "") -> Checkpoint:
     """Check a loaded payload (from a file or a live job) and wrap it as a Checkpoint; CheckpointError if unusable."""
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
@@ -240,7 +256,7 @@ def validate_payload(payload, label: str, path: str = "") -> Checkpoint:
     try:
         config = TrainConfig.from_dict(payload["config"]).check()
         info = payload["data_info"]
-        state = payload["state"]
+        state = _upgraded(payload["state"], version)
         if not isinstance(state, dict) or "models" not in state or not isinstance(info, dict):
             raise KeyError("state")
         tuple(int(v) for v in info["sample_shape"])

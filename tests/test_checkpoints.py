@@ -151,3 +151,44 @@ def test_an_exclusive_save_never_replaces_a_file(saved, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temp file left
     fresh = save_checkpoint(torch.load(saved[1], weights_only=True), tmp_path / "fresh.pt", overwrite=False)
     assert load_checkpoint(fresh).step == load_checkpoint(saved[1]).step
+
+
+def test_format_1_reverse_kl_curves_load_as_reverse_kl_all(saved, tmp_path):
+    """Format 1 recorded the all-samples reverse KL under "reverse_kl"; format 2 gives that name to PacGAN's
+    high-quality-only definition, so an old curve loads as "reverse_kl_all" (the shipped demos are format 1)."""
+    payload = torch.load(saved[1], weights_only=True)
+    payload["format_version"] = 1
+    payload["state"]["metrics"] = {"steps": [100, 200], "values": {"modes_covered": [3.0, 5.0],
+                                                                   "reverse_kl": [0.9, 0.4]}}
+    old = tmp_path / "old.pt"
+    torch.save(payload, old)
+    values = load_checkpoint(old).metrics["values"]
+    assert values == {"modes_covered": [3.0, 5.0], "reverse_kl_all": [0.9, 0.4]}
+    assert FORMAT_VERSION == 2
+
+    payload["format_version"] = 2  # a format-2 file's reverse_kl is what it says
+    torch.save(payload, old)
+    assert load_checkpoint(old).metrics["values"]["reverse_kl"] == [0.9, 0.4]
+
+    demo = load_checkpoint(os.path.join(os.path.dirname(__file__), "..", "checkpoints", "ring8-fixed.pt"))
+    assert "reverse_kl_all" in demo.metrics["values"] and "reverse_kl" not in demo.metrics["values"]
+
+
+def test_the_cli_says_why_reverse_kl_has_no_value(tmp_path):
+    """A generator with no high-quality sample: reverse_kl is null with a reason in the JSON, "—" and the reason
+    in the table, never a made-up number; reverse_kl_all still has its value."""
+    import json
+
+    import numpy as np
+
+    from gan_core.evaluation.evaluate import format_table
+    from gan_core.evaluation.metrics import mixture_metrics
+
+    modes = np.array([[np.cos(a), np.sin(a)] for a in np.linspace(0, 2 * np.pi, 8, endpoint=False)])
+    result = {"dataset": "ring8", "model": "gan", "n_samples": 50,
+              **mixture_metrics(np.full((50, 2), 5.0), modes, 0.02)}
+    encoded = json.loads(json.dumps(result))
+    assert encoded["reverse_kl"] is None and encoded["reverse_kl_reason"] and encoded["reverse_kl_all"] > 2
+    table = format_table(result)
+    line = next(line for line in table.splitlines() if "high-quality samples)" in line)
+    assert "—" in line and "no sample is high quality" in line

@@ -92,8 +92,10 @@ def test_mixture_samples_far_away():
     assert result["high_quality_fraction"] == 0.0
     assert result["modes_covered"] == 0
     assert result["mode_counts"] == [0] * 8
-    # reverse KL uses ALL samples: they all share one nearest mode
-    assert result["reverse_kl"] == pytest.approx(math.log(8))
+    # PacGAN's reverse KL has no high-quality sample to count: no number, and a reason (the JSON gets null)
+    assert result["reverse_kl"] is None and "high quality" in result["reverse_kl_reason"]
+    # the all-samples version still sees them all at one nearest mode
+    assert result["reverse_kl_all"] == pytest.approx(math.log(8))
 
 
 def test_mixture_three_sigma_boundary_is_inclusive():
@@ -128,11 +130,16 @@ def test_mixture_min_count_rule_and_low_quality_samples():
         assert result["mode_counts"] == expected_counts
     result = mixture_metrics(samples, modes, sigma)
     assert result["high_quality_fraction"] == pytest.approx(8 / 12)
-    # the 4 low-quality samples still count in the nearest-mode histogram for reverse KL
-    p_gen = np.array([5, 2, 1, 4, 0, 0, 0, 0]) / 12
-    support = p_gen > 0
-    expected_kl = float(np.sum(p_gen[support] * np.log(p_gen[support] * 8)))
-    assert result["reverse_kl"] == pytest.approx(expected_kl, rel=1e-12)
+    # PacGAN's reverse KL: the histogram of the 8 high-quality samples only, normalised by their count
+    p_hq = np.array([5, 2, 1, 0, 0, 0, 0, 0]) / 8
+    support = p_hq > 0
+    assert result["reverse_kl"] == pytest.approx(float(np.sum(p_hq[support] * np.log(p_hq[support] * 8))), rel=1e-12)
+    # reverse_kl_all: the 4 low-quality samples count at their nearest mode too
+    p_all = np.array([5, 2, 1, 4, 0, 0, 0, 0]) / 12
+    support = p_all > 0
+    expected_kl = float(np.sum(p_all[support] * np.log(p_all[support] * 8)))
+    assert result["reverse_kl_all"] == pytest.approx(expected_kl, rel=1e-12)
+    assert "reverse_kl_reason" not in result
     with pytest.raises(ValueError):
         mixture_metrics(samples, modes, sigma, min_count=0)
 
@@ -526,7 +533,7 @@ def test_direction_as_a_generator_collapses():
 
 
 def test_metric_info_entries():
-    expected = {"modes_covered", "high_quality_fraction", "reverse_kl", "class_kl", "precision",
+    expected = {"modes_covered", "high_quality_fraction", "reverse_kl", "reverse_kl_all", "class_kl", "precision",
                 "recall", "density", "coverage", "fd", "kid", "ndb_k", "jsd", "diversity", "kl", "js", "sample_ms"}
     assert set(METRIC_INFO) == expected
     for key, info in METRIC_INFO.items():
@@ -536,7 +543,7 @@ def test_metric_info_entries():
         assert any("\u4e00" <= char <= "\u9fff" for char in info["label_zh"] + info["explain_zh"]), key
     assert "classifier" in METRIC_INFO["fd"]["label_en"].lower()
     assert "inception" not in METRIC_INFO["fd"]["label_en"].lower()
-    lower_is_better = {"reverse_kl", "class_kl", "fd", "kid", "ndb_k", "jsd", "kl", "js", "sample_ms"}
+    lower_is_better = {"reverse_kl", "reverse_kl_all", "class_kl", "fd", "kid", "ndb_k", "jsd", "kl", "js", "sample_ms"}
     assert {key for key, info in METRIC_INFO.items() if info["better"] == "lower"} == lower_is_better
 
 

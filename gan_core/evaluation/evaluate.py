@@ -41,7 +41,8 @@ def evaluate_samples(samples: torch.Tensor, config, data_info: dict, seed: int =
                      full: bool = True) -> dict:
     """Metrics for `samples` ((n, 2) points or (n, C, H, W) images in [-1, 1]).
 
-    2-D mixtures: modes_covered, n_modes, high_quality_fraction, reverse_kl, mode_counts.
+    2-D mixtures: modes_covered, n_modes, high_quality_fraction, reverse_kl (None with reverse_kl_reason when no
+    sample is high quality), reverse_kl_all, mode_counts.
     Labelled images: modes_covered, n_modes, class_kl, class_histogram and (full=True) precision, recall,
     density, coverage, fd, kid, ndb, ndb_k, jsd, diversity in the classifier's feature space.
     """
@@ -106,7 +107,7 @@ def quick_metrics(trainer) -> dict:
     values = {}
     if not data.is_points or data.modes is not None:  # points without modes have no mode metrics
         full = evaluate_samples(samples, config, data_info(data), full=False)
-        keep = ("modes_covered", "high_quality_fraction", "reverse_kl", "class_kl")
+        keep = ("modes_covered", "high_quality_fraction", "reverse_kl", "reverse_kl_all", "class_kl")
         values = {k: float(full[k]) for k in keep
                   if k in full and isinstance(full[k], (int, float)) and math.isfinite(full[k])}
     if data.is_points:
@@ -129,8 +130,8 @@ def _density_values(pool: torch.Tensor, samples: torch.Tensor) -> dict:
     return metrics.density_divergence(real, fake)
 
 
-METRIC_ORDER = ("modes_covered", "n_modes", "high_quality_fraction", "reverse_kl", "class_kl", "precision", "recall",
-          "density", "coverage", "fd", "kid", "kid_std", "ndb", "ndb_k", "jsd", "diversity")
+METRIC_ORDER = ("modes_covered", "n_modes", "high_quality_fraction", "reverse_kl", "reverse_kl_all", "class_kl",
+                "precision", "recall", "density", "coverage", "fd", "kid", "kid_std", "ndb", "ndb_k", "jsd", "diversity")
 
 
 def format_table(results: dict) -> str:
@@ -138,10 +139,13 @@ def format_table(results: dict) -> str:
     rows = []
     for key in METRIC_ORDER + tuple(k for k in results if k not in METRIC_ORDER):
         value = results.get(key)
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            continue
         label = metrics.LABELS.get(key, (key,))[0]
         arrow = {"higher": "(higher is better)", "lower": "(lower is better)"}.get(metrics.BETTER.get(key, ""), "")
+        if value is None and f"{key}_reason" in results:  # a number that does not exist: say why, never invent one
+            rows.append((label, "—", f"({results[f'{key}_reason']})"))
+            continue
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            continue
         shown = f"{value:d}" if isinstance(value, int) else f"{value:.4f}"
         rows.append((label, shown, arrow))
     width = max((len(r[0]) for r in rows), default=10)

@@ -11,7 +11,10 @@ Which metric for which data
   (Srivastava et al. 2017, Lin et al. 2018): a sample is *high quality* when it lies within 3 sigma of
   its nearest mode, a mode is *covered* when it is the nearest mode of at least ``min_count``
   high-quality samples (``min_count=1`` reproduces the papers), and ``reverse_kl`` is
-  KL(p_gen || uniform) over the modes, where p_gen is the nearest-mode histogram of *all* samples.
+  KL(p_gen || uniform) over the modes, where p_gen is the nearest-mode histogram of the *high-quality*
+  samples, normalised by their count: PacGAN's released code (MetricLogger in synthetic_data_experiments)
+  builds it that way, so our numbers read beside the paper's tables. ``reverse_kl_all`` counts *every*
+  sample at its nearest mode, however far: it also sees a generator's off-mode mass piling up near one mode.
 * Labelled image data: :func:`class_metrics` on a classifier's predicted labels.
 * Any feature space, shape (n, d): :func:`prdc` (Naeem et al. 2020), :func:`frechet_distance` (the FID
   formula, but on *the features you pass*, normally our own small classifier's; it is not Inception
@@ -156,9 +159,11 @@ def mixture_metrics(samples, modes, sigma: float, min_count: int = 1) -> dict:
     Returns a dict of plain Python numbers:
       modes_covered (int, higher is better, at most n_modes), n_modes (int, K),
       high_quality_fraction (float in [0, 1], higher is better),
-      reverse_kl (float >= 0, nats, lower is better): KL(p_gen || uniform) where p_gen is the histogram
-      of ALL samples over their nearest mode; 0 when every mode gets the same share, log(K) when all
-      samples share one mode,
+      reverse_kl (float >= 0 or None, nats, lower is better): KL(p_hq || uniform), p_hq the histogram of the
+      HIGH-QUALITY samples over their nearest mode (PacGAN's definition); 0 when every mode gets the same
+      share, log(K) when they all share one mode; None when no sample is high quality, with
+      reverse_kl_reason saying so (a histogram of nothing has no KL, and no number is made up),
+      reverse_kl_all (float >= 0): the same KL with ALL samples counted at their nearest mode,
       mode_counts (list[int], length K): high-quality samples per mode.
     """
     points = _features(samples, "samples", min_rows=1)
@@ -173,15 +178,21 @@ def mixture_metrics(samples, modes, sigma: float, min_count: int = 1) -> dict:
     nearest, distance = assign_modes(points, centres)
     high_quality = distance <= 3.0 * sigma * (1.0 + _HQ_RELATIVE_TOLERANCE)
     mode_counts = np.bincount(nearest[high_quality], minlength=n_modes)
-    p_gen = np.bincount(nearest, minlength=n_modes) / points.shape[0]
+    p_all = np.bincount(nearest, minlength=n_modes) / points.shape[0]
     p_true = np.full(n_modes, 1.0 / n_modes)
-    return {
+    result = {
         "modes_covered": int(np.count_nonzero(mode_counts >= int(min_count))),
         "n_modes": int(n_modes),
         "high_quality_fraction": float(high_quality.mean()),
-        "reverse_kl": max(0.0, _kl_divergence(p_gen, p_true)),
+        "reverse_kl": None,
+        "reverse_kl_all": max(0.0, _kl_divergence(p_all, p_true)),
         "mode_counts": [int(count) for count in mode_counts],
     }
+    if mode_counts.sum() > 0:
+        result["reverse_kl"] = max(0.0, _kl_divergence(mode_counts / mode_counts.sum(), p_true))
+    else:
+        result["reverse_kl_reason"] = "no sample is high quality (within 3 sigma of a mode)"
+    return result
 
 
 # --------------------------------------------------------------------------------------------------
@@ -594,6 +605,7 @@ BETTER: dict[str, str] = {
     "modes_covered": "higher",
     "high_quality_fraction": "higher",
     "reverse_kl": "lower",
+    "reverse_kl_all": "lower",
     "class_kl": "lower",
     "precision": "higher",
     "recall": "higher",
@@ -611,7 +623,8 @@ BETTER: dict[str, str] = {
 LABELS: dict[str, tuple[str, str]] = {
     "modes_covered": ("Modes covered", "覆盖的模式数"),
     "high_quality_fraction": ("High-quality fraction", "高质量样本比例"),
-    "reverse_kl": ("Reverse KL (modes)", "反向 KL（模式分布）"),
+    "reverse_kl": ("Reverse KL (modes, high-quality samples)", "反向 KL（模式分布，仅高质量样本）"),
+    "reverse_kl_all": ("Reverse KL (modes, all samples)", "反向 KL（模式分布，全部样本）"),
     "class_kl": ("Class KL", "类别 KL"),
     "precision": ("Precision", "精确率（Precision）"),
     "recall": ("Recall", "召回率（Recall）"),
