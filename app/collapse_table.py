@@ -20,20 +20,9 @@ def metric_label(key: str) -> str:
 
 
 def format_value(value, key: str = "", n_modes=None) -> str:
-    if value is None:
-        return "—"
-    if key == "modes_covered" and n_modes:
+    if value is not None and key == "modes_covered" and n_modes:
         return f"{value} / {n_modes}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    size = abs(value)
-    if size >= 1000:
-        return f"{value:,.0f}"
-    if size >= 10:
-        return f"{value:.1f}"
-    if size >= 0.001 or value == 0:
-        return f"{value:.3f}" if size >= 0.01 or value == 0 else f"{value:.4f}"
-    return f"{value:.1e}"  # tiny but not zero (KID of a good run): 0.0000 would hide it
+    return compare.display_number(value)  # the text ties are judged on
 
 
 def table_frame(table: dict) -> "pd.io.formats.style.Styler":

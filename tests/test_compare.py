@@ -36,6 +36,19 @@ def test_best_indices_follow_the_direction_and_share_ties():
     assert compare.best_indices([1, 2], "") == []
 
 
+
+def test_values_that_look_the_same_tie_in_every_row():
+    # one rule for every row: values equal as shown share the mark, and when everyone ties nobody gets it
+    assert compare.display_number(1.2551) == compare.display_number(1.2549) == "1.255"
+    assert compare.best_indices([1.2551, 1.2549], "higher") == []
+    assert compare.best_indices([0.0121, 0.0124], "lower") == []  # reverse KL 0.012 vs 0.012
+    assert compare.best_indices([0.0121, 0.0124, 0.5], "lower") == [0, 1]
+    assert compare.best_indices([1.2551, 1.2549, 1.1], "higher") == [0, 1]
+    assert compare.best_indices([0.0121, 0.0134], "lower") == [0]  # 0.012 vs 0.013: told apart
+    table = compare.comparison_table([_result("a", reverse_kl=0.0121, precision=0.9001),
+                                      _result("b", reverse_kl=0.0124, precision=0.8999)])
+    assert all(row["best"] == [] for row in table["rows"])
+
 def test_table_marks_best_value_per_row_using_metric_info():
     results = [
         _result("vanilla", modes_covered=3, high_quality_fraction=0.95, reverse_kl=1.2, precision=0.9),

@@ -189,18 +189,43 @@ def table_metrics(results: list[dict]) -> list[str]:
     return [k for k in ordered if k in present]
 
 
+def display_number(value) -> str:
+    """How the comparison shows a number: ints with thousands separators, floats to about 3 significant places.
+
+    Ties are judged on this text (`best_indices`), so two values that look the same are never told apart.
+    """
+    if value is None:
+        return "—"
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return f"{int(value):,}"
+    size = abs(value)
+    if size >= 1000:
+        return f"{value:,.0f}"
+    if size >= 10:
+        return f"{value:.1f}"
+    if size >= 0.01 or value == 0:
+        return f"{value:.3f}"
+    if size >= 0.001:
+        return f"{value:.4f}"
+    return f"{value:.1e}"  # tiny but not zero (KID of a good run): 0.0000 would hide it
+
+
+def _as_displayed(value) -> float:
+    return float(display_number(value).replace(",", ""))
+
+
 def best_indices(values: list, better: str) -> list[int]:
     """Indices of the best value(s) in `values` ("higher" or "lower" is better; None is skipped).
 
-    Ties share the mark. When every run has the same value there is nothing to point at, so [] is returned;
-    so it is with fewer than two numbers.
+    Values are compared as `display_number` shows them: 1.2551 and 1.2549 both read 1.255 and tie. Ties share
+    the mark; when every run ties there is nothing to point at, so [] is returned; so it is with fewer than two
+    numbers. One rule for every row: a value is starred when no shown value beats it and at least one is worse.
     """
-    numbers = [(i, v) for i, v in enumerate(values) if _number_or_none(v) is not None]
+    numbers = [(i, _as_displayed(v)) for i, v in enumerate(values) if _number_or_none(v) is not None]
     if len(numbers) < 2 or better not in ("higher", "lower"):
         return []
     target = max(v for _, v in numbers) if better == "higher" else min(v for _, v in numbers)
-    tolerance = 1e-12 * max(1.0, abs(target))
-    best = [i for i, v in numbers if abs(v - target) <= tolerance]
+    best = [i for i, v in numbers if v == target]
     return [] if len(best) == len(numbers) else best
 
 
@@ -399,6 +424,6 @@ def demo_stands_in(run: LabRun, path: str | Path) -> bool:
 
 __all__ = [
     "LAB_BASES", "LabRun", "MAX_RUNS", "MIN_RUNS", "best_indices", "checkpoint_from_payload", "collapse_lab_runs",
-    "comparison_table", "demo_stands_in", "evaluate_run", "friendly_error", "from_csv", "from_json",
+    "comparison_table", "demo_stands_in", "display_number", "evaluate_run", "friendly_error", "from_csv", "from_json",
     "safe_evaluate", "table_metrics", "to_csv", "to_json",
 ]
