@@ -27,10 +27,14 @@ def format_value(value, key: str = "", n_modes=None) -> str:
 
 def table_frame(table: dict) -> "pd.io.formats.style.Styler":
     labels = [run["label"] for run in table["runs"]]
-    arrows = {"higher": "↑", "lower": "↓"}
+    arrows = {"higher": "↑", "lower": "↓", "closest": "≈"}
     index, cells, best_mask = [], [], []
     for row in table["rows"]:
-        index.append(f"{metric_label(row['metric'])} {arrows.get(row['better'], '')}".strip())
+        reals = list(dict.fromkeys(compare.display_number(v) for v in row.get("real") or [] if v is not None))
+        if reals:  # the yardstick of a "closest" row, in the row itself
+            index.append(t(TEXT, "row_real", label=metric_label(row["metric"]), real=" / ".join(reals)))
+        else:
+            index.append(f"{metric_label(row['metric'])} {arrows.get(row['better'], '')}".strip())
         line, marks = [], []
         for position, value in enumerate(row["values"]):
             text = format_value(value, row["metric"], table["runs"][position].get("n_modes"))
@@ -60,7 +64,7 @@ def show_table(table: dict, results: list[dict]) -> None:
         for row in table["rows"]:
             info = METRIC_INFO[row["metric"]]
             st.markdown(t(TEXT, "explain_line", label=metric_label(row["metric"]),
-                          arrow=t(TEXT, row["better"]) if row["better"] in ("higher", "lower") else "",
+                          arrow=t(TEXT, row["better"]) if row["better"] in ("higher", "lower", "closest") else "",
                           text=info.get(f"explain_{suffix}", info.get("explain_en", ""))))
         spaces = sorted({r["metrics"].get("feature_space") for r in results
                          if not r.get("error") and r.get("metrics", {}).get("feature_space")})

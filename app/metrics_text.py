@@ -87,9 +87,10 @@ EXPLAIN = {
     "diversity": (
         "The mean distance between pairs of generated samples in feature space; higher "
         "means more varied and it drops when samples repeat, but pure noise also "
-        "scores high, so read it next to the real data's value.",
+        "scores high, so it is read next to the real data's own value (shown in its row): "
+        "the run closest to it is best.",
         "生成样本两两之间在特征空间中的平均距离；越高表示越多样，样本重复时会下降，但纯噪声也会得高分，"
-        "所以要和真实数据的数值对照着看。"),
+        "所以要和真实数据自身的数值（显示在该行中）对照着看：最接近它的训练最好。"),
     "kl": (
         "How badly the generated 2-D density explains the real points, from smoothed histograms on a "
         "grid. It grows without bound when the generator leaves real regions empty (missed modes).",

@@ -49,6 +49,22 @@ def test_values_that_look_the_same_tie_in_every_row():
                                       _result("b", reverse_kl=0.0124, precision=0.8999)])
     assert all(row["best"] == [] for row in table["rows"])
 
+
+def test_diversity_is_best_closest_to_the_real_datas_value_which_the_row_carries():
+    # the collapsed run is not the most diverse one here: a noisy run overshoots the real data's 1.25
+    results = [_result("noisy", diversity=1.90, diversity_real=1.25),
+               _result("good", diversity=1.22, diversity_real=1.25),
+               _result("collapsed", diversity=0.30, diversity_real=1.25)]
+    row = next(row for row in compare.comparison_table(results)["rows"] if row["metric"] == "diversity")
+    assert row["better"] == "closest" and row["real"] == [1.25, 1.25, 1.25]
+    assert row["best"] == [1]
+    # as displayed: 1.220 and 1.280 are both 0.030 from 1.250, a tie shared; everyone tied: no star
+    assert compare.best_indices([1.2201, 1.2799, 0.3], "closest", [1.25] * 3) == [0, 1]
+    assert compare.best_indices([1.2201, 1.2799], "closest", [1.25] * 2) == []
+    assert compare.best_indices([1.2, 1.3], "closest", [None, None]) == []  # no yardstick, no star
+    back = compare.from_csv(compare.to_csv(compare.comparison_table(results)))
+    assert next(r for r in back["rows"] if r["metric"] == "diversity")["real"] == [1.25, 1.25, 1.25]
+
 def test_table_marks_best_value_per_row_using_metric_info():
     results = [
         _result("vanilla", modes_covered=3, high_quality_fraction=0.95, reverse_kl=1.2, precision=0.9),
@@ -89,7 +105,7 @@ def _example_table():
 def test_csv_round_trip_keeps_exact_numbers_and_best_marks():
     table = _example_table()
     text = compare.to_csv(table)
-    assert text.splitlines()[0] == 'metric,label,better,"a, with comma",b,best'
+    assert text.splitlines()[0] == 'metric,label,better,"a, with comma",b,best,real data'
     back = compare.from_csv(text)
     assert [run["label"] for run in back["runs"]] == ["a, with comma", "b"]
     for original, read in zip(table["rows"], back["rows"]):
@@ -100,6 +116,8 @@ def test_csv_round_trip_keeps_exact_numbers_and_best_marks():
     assert kid["values"] == [-0.00012, None]
     with pytest.raises(ValueError, match="not a Latent Lab comparison CSV"):
         compare.from_csv("a,b\n1,2\n")
+    older = compare.from_csv("metric,label,better,a,b,best\nfd,FD,lower,0.5,0.25,b\n")  # before `real data`
+    assert older["rows"][0]["values"] == [0.5, 0.25] and older["rows"][0]["best"] == [1]
 
 
 def test_json_round_trip_and_strict_json():

@@ -53,6 +53,9 @@ def test_two_runs_render_table_and_charts_in_both_languages(saved_runs):
     assert list(frame.columns) == ["tiny-0", "tiny-1"]
     assert any(str(label).startswith("Modes covered") for label in frame.index)
     assert any("★" in str(cell) for cell in frame.to_numpy().ravel())  # a best value is marked
+    # diversity is judged against the real data's value, which its row shows
+    diversity = [label for label in frame.index if str(label).startswith("Diversity")]
+    assert len(diversity) == 1 and "real data's" in diversity[0], list(frame.index)
     charts = at.get("plotly_chart")
     assert len(charts) >= 4  # two scatters, the mode histogram, the curves
     assert not at.error
@@ -64,6 +67,7 @@ def test_two_runs_render_table_and_charts_in_both_languages(saved_runs):
     assert not at.exception
     assert at.title[0].value == zh(TEXT, "title")
     assert any(str(label).startswith("覆盖的模式数") for label in at.table[0].value.index)
+    assert any(str(label).startswith("多样性 ≈ 真实数据的") for label in at.table[0].value.index)
 
 
 def test_fewer_than_two_or_more_than_four_runs_show_a_message(saved_runs):

@@ -214,18 +214,29 @@ def _as_displayed(value) -> float:
     return float(display_number(value).replace(",", ""))
 
 
-def best_indices(values: list, better: str) -> list[int]:
+def best_indices(values: list, better: str, real: list | None = None) -> list[int]:
     """Indices of the best value(s) in `values` ("higher" or "lower" is better; None is skipped).
 
+    better="closest": the best value is the one nearest its run's real-data value (`real`, one per value; a
+    value without one is skipped).
     Values are compared as `display_number` shows them: 1.2551 and 1.2549 both read 1.255 and tie. Ties share
     the mark; when every run ties there is nothing to point at, so [] is returned; so it is with fewer than two
     numbers. One rule for every row: a value is starred when no shown value beats it and at least one is worse.
     """
-    numbers = [(i, _as_displayed(v)) for i, v in enumerate(values) if _number_or_none(v) is not None]
-    if len(numbers) < 2 or better not in ("higher", "lower"):
+    if better == "closest":
+        real = real or [None] * len(values)
+        numbers = [(i, -round(abs(_as_displayed(v) - _as_displayed(r)), 12))
+                   for i, (v, r) in enumerate(zip(values, real))
+                   if _number_or_none(v) is not None and _number_or_none(r) is not None]
+    elif better in ("higher", "lower"):
+        sign = 1.0 if better == "higher" else -1.0
+        numbers = [(i, sign * _as_displayed(v)) for i, v in enumerate(values) if _number_or_none(v) is not None]
+    else:
         return []
-    target = max(v for _, v in numbers) if better == "higher" else min(v for _, v in numbers)
-    best = [i for i, v in numbers if v == target]
+    if len(numbers) < 2:
+        return []
+    top = max(v for _, v in numbers)  # every direction turned into "higher is better"
+    best = [i for i, v in numbers if v == top]
     return [] if len(best) == len(numbers) else best
 
 
@@ -245,7 +256,8 @@ def comparison_table(results: list[dict]) -> dict:
     results: evaluate_run / safe_evaluate dicts (a run with "error" gets an empty column).
     Returns {"format", "format_version", "runs": [{"label", "step", "dataset", "model", "config", "error",
     "n_modes", "histogram"}], "rows": [{"metric", "label_en", "label_zh", "better", "values": [float | int |
-    None per run], "best": [run indices]}], "n_samples", "seed", "comparable"}. Best values are only marked
+    None per run], "best": [run indices], and for better="closest" "real": [the real data's value per run]}],
+    "n_samples", "seed", "comparable"}. Best values are only marked
     when every scored run used the same dataset ("comparable"); numbers of different data mean nothing side by
     side.
     """
@@ -267,8 +279,12 @@ def comparison_table(results: list[dict]) -> dict:
         label_en, label_zh = metrics.LABELS[key]
         better = metrics.BETTER[key]
         values = [None if r.get("error") else _number_or_none((r.get("metrics") or {}).get(key)) for r in results]
-        rows.append({"metric": key, "label_en": label_en, "label_zh": label_zh, "better": better, "values": values,
-                     "best": best_indices(values, better) if comparable else []})
+        row = {"metric": key, "label_en": label_en, "label_zh": label_zh, "better": better, "values": values}
+        if better == "closest":  # the real data's own value, the yardstick of this row
+            row["real"] = [None if r.get("error") else _number_or_none((r.get("metrics") or {}).get(key + "_real"))
+                           for r in results]
+        row["best"] = best_indices(values, better, row.get("real")) if comparable else []
+        rows.append(row)
     n_values = {r.get("n_samples") for r in scored}
     seeds = {r.get("seed") for r in scored}
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "runs": runs, "rows": rows,
@@ -280,40 +296,50 @@ def comparison_table(results: list[dict]) -> dict:
 # export
 # --------------------------------------------------------------------------------------------------
 CSV_FIXED = ("metric", "label", "better")
+CSV_REAL = "real data"  # last column: the real data's value where a row is judged by it ("closest")
 
 
 def to_csv(table: dict) -> str:
-    """The table as CSV: metric, label, better, one column per run, then `best` (run labels joined by '; ').
+    """The table as CSV: metric, label, better, one column per run, `best` (run labels joined by '; '), then
+    `real data` (the real data's value in a "closest" row, one per run joined by '; ', empty elsewhere).
 
     Floats are written with repr, so reading the file back gives exactly the same numbers.
     """
     labels = [run["label"] for run in table["runs"]]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*CSV_FIXED, *labels, "best"])
+    writer.writerow([*CSV_FIXED, *labels, "best", CSV_REAL])
     for row in table["rows"]:
         cells = ["" if v is None else repr(v) for v in row["values"]]
+        real = "; ".join("" if v is None else repr(v) for v in row["real"]) if "real" in row else ""
         writer.writerow([row["metric"], row["label_en"], row["better"], *cells,
-                         "; ".join(labels[i] for i in row["best"])])
+                         "; ".join(labels[i] for i in row["best"]), real])
     return buffer.getvalue()
 
 
 def from_csv(text: str) -> dict:
     """Read `to_csv` output back: {"runs": [{"label"}], "rows": [{"metric", "label_en", "better", "values",
-    "best"}]}. Raises ValueError with one sentence for a file that is not such a CSV."""
+    "best", and "real" where written}]}. Files without the `real data` column (older exports) read too.
+    Raises ValueError with one sentence for a file that is not such a CSV."""
     reader = list(csv.reader(io.StringIO(text)))
-    if not reader or tuple(reader[0][:3]) != CSV_FIXED or reader[0][-1] != "best":
+    header = reader[0] if reader else []
+    has_real = header[-2:] == ["best", CSV_REAL]
+    end = -2 if has_real else -1
+    if tuple(header[:3]) != CSV_FIXED or header[end] != "best":
         raise ValueError("This is not a Latent Lab comparison CSV (its header should start with metric, label, "
                          "better and end with best).")
-    labels = reader[0][3:-1]
+    labels = header[3:end]
     rows = []
     for line in reader[1:]:
-        if len(line) != len(reader[0]):
+        if len(line) != len(header):
             raise ValueError("This comparison CSV has a row with the wrong number of cells.")
-        best_labels = [b for b in line[-1].split("; ") if b]
-        rows.append({"metric": line[0], "label_en": line[1], "better": line[2],
-                     "values": [_parse_number(cell) for cell in line[3:-1]],
-                     "best": [labels.index(b) for b in best_labels if b in labels]})
+        best_labels = [b for b in line[end].split("; ") if b]
+        row = {"metric": line[0], "label_en": line[1], "better": line[2],
+               "values": [_parse_number(cell) for cell in line[3:end]],
+               "best": [labels.index(b) for b in best_labels if b in labels]}
+        if has_real and line[-1]:
+            row["real"] = [_parse_number(cell) for cell in line[-1].split("; ")]
+        rows.append(row)
     return {"runs": [{"label": label} for label in labels], "rows": rows}
 
 

@@ -43,7 +43,8 @@ def evaluate_samples(samples: torch.Tensor, config, data_info: dict, seed: int =
 
     2-D mixtures: modes_covered, n_modes, high_quality_fraction, reverse_kl, mode_counts.
     Labelled images: modes_covered, n_modes, class_kl, class_histogram and (full=True) precision, recall,
-    density, coverage, fd, kid, ndb, ndb_k, jsd, diversity in the classifier's feature space.
+    density, coverage, fd, kid, ndb, ndb_k, jsd, diversity (and the real data's, diversity_real) in the
+    classifier's feature space.
     """
     samples = samples.detach().float().cpu()
     n = samples.shape[0]
@@ -138,10 +139,14 @@ def format_table(results: dict) -> str:
     rows = []
     for key in METRIC_ORDER + tuple(k for k in results if k not in METRIC_ORDER):
         value = results.get(key)
+        if key.endswith("_real") and key[:-5] in metrics.BETTER:
+            continue  # shown with its metric
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             continue
         label = metrics.LABELS.get(key, (key,))[0]
         arrow = {"higher": "(higher is better)", "lower": "(lower is better)"}.get(metrics.BETTER.get(key, ""), "")
+        if metrics.BETTER.get(key) == "closest" and isinstance(results.get(key + "_real"), (int, float)):
+            arrow = f"(closest to the real data's {results[key + '_real']:.4f} is best)"
         shown = f"{value:d}" if isinstance(value, int) else f"{value:.4f}"
         rows.append((label, shown, arrow))
     width = max((len(r[0]) for r in rows), default=10)
