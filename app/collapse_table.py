@@ -36,8 +36,12 @@ def table_frame(table: dict) -> "pd.io.formats.style.Styler":
         else:
             index.append(f"{metric_label(row['metric'])} {arrows.get(row['better'], '')}".strip())
         line, marks = [], []
-        for position, value in enumerate(row["values"]):
+        spreads = row.get("spread") or [None] * len(row["values"])
+        for position, (value, spread) in enumerate(zip(row["values"], spreads)):
             text = format_value(value, row["metric"], table["runs"][position].get("n_modes"))
+            if value is not None and spread:  # a measurement with noise: its fastest and slowest beside it
+                text = t(TEXT, "spread", value=text, low=compare.display_number(spread[0]),
+                         high=compare.display_number(spread[1]))
             best = position in row["best"]
             line.append(f"★ {text}" if best else text)
             marks.append(best)

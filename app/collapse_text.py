@@ -87,6 +87,7 @@ TEXT = {
     "explain_line": ("**{label}** ({arrow}): {text}", "**{label}**（{arrow}）：{text}"),
     "higher": ("↑ higher is better", "↑ 越高越好"),
     "lower": ("↓ lower is better", "↓ 越低越好"),
+    "spread": ("{value} ({low}–{high})", "{value}（{low}–{high}）"),
     "closest": ("≈ closest to the real data's value is best", "≈ 越接近真实数据的数值越好"),
     "row_real": ("{label} ≈ real data's {real}", "{label} ≈ 真实数据的 {real}"),
     "feature_space": ("Feature space of the distance metrics: {space}.", "距离类指标所用的特征空间：{space}。"),

@@ -100,11 +100,14 @@ EXPLAIN = {
         "generated points do not overlap: the classic reason the original GAN's gradients vanish.",
         "KL 的对称有界版本（0 到 ln 2 ≈ 0.693）。真实点与生成点不重叠时它停在 ln 2：这正是原始 GAN 梯度消失的经典原因。"),
     "sample_ms": (
-        "Wall-clock milliseconds to draw one sample on this machine, batched. A GAN or VAE needs one "
+        "Wall-clock milliseconds to draw one sample on this machine, batched: after a warm-up call, the "
+        "median of up to 7 calls, with the fastest and slowest in brackets. A GAN or VAE needs one "
         "forward pass; a diffusion model runs its denoiser once per sampling step, which is the price "
-        "of covering every mode. Timings are noisy on a shared machine; compare orders of magnitude.",
-        "在本机上批量生成一个样本所需的毫秒数。GAN 或 VAE 只需一次前向计算；扩散模型每个采样步都要运行一次"
-        "去噪网络，这是它覆盖所有模式的代价。共享机器上计时有波动，请比较数量级。"),
+        "of covering every mode. Timings are noisy on a shared machine, so runs whose times overlap or "
+        "lie within a factor of 4 of each other get no ★: compare orders of magnitude.",
+        "在本机上批量生成一个样本所需的毫秒数：先预热一次，再取最多 7 次调用的中位数，括号里是最快和最慢的一次。"
+        "GAN 或 VAE 只需一次前向计算；扩散模型每个采样步都要运行一次去噪网络，这是它覆盖所有模式的代价。"
+        "共享机器上计时有波动，因此时间范围重叠或相差不到 4 倍的训练不标 ★：请比较数量级。"),
 }
 
 METRIC_INFO: dict[str, dict] = {

@@ -56,6 +56,8 @@ def test_two_runs_render_table_and_charts_in_both_languages(saved_runs):
     # diversity is judged against the real data's value, which its row shows
     diversity = [label for label in frame.index if str(label).startswith("Diversity")]
     assert len(diversity) == 1 and "real data's" in diversity[0], list(frame.index)
+    timing = [label for label in frame.index if str(label).startswith("Sampling time")]
+    assert len(timing) == 1 and all("–" in str(cell) for cell in frame.loc[timing[0]])  # median (fastest–slowest)
     charts = at.get("plotly_chart")
     assert len(charts) >= 4  # two scatters, the mode histogram, the curves
     assert not at.error
