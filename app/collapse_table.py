@@ -9,7 +9,7 @@ from gan_core.evaluation import compare
 
 from .collapse_text import TEXT
 from .i18n import lang, t
-from .metrics_text import METRIC_INFO
+from .metrics_text import METRIC_INFO, feature_space_label
 
 BEST_STYLE = "background-color: #e3f2e1; font-weight: 700"
 
@@ -70,8 +70,8 @@ def show_table(table: dict, results: list[dict]) -> None:
             st.markdown(t(TEXT, "explain_line", label=metric_label(row["metric"]),
                           arrow=t(TEXT, row["better"]) if row["better"] in ("higher", "lower", "closest") else "",
                           text=info.get(f"explain_{suffix}", info.get("explain_en", ""))))
-        spaces = sorted({r["metrics"].get("feature_space") for r in results
-                         if not r.get("error") and r.get("metrics", {}).get("feature_space")})
+        spaces = sorted({feature_space_label(r["metrics"].get("feature_space_id"), r["metrics"]["feature_space"])
+                         for r in results if not r.get("error") and r.get("metrics", {}).get("feature_space")})
         if spaces:
             st.caption(t(TEXT, "feature_space", space="; ".join(spaces)))
     buttons = st.container(horizontal=True)

@@ -5,6 +5,8 @@ come from gan_core.evaluation.metrics (LABELS, BETTER), the explanations are the
 """
 from gan_core.evaluation.metrics import BETTER, LABELS
 
+from .i18n import t
+
 # {metric: (english, chinese)}: what the number measures, which way is better, and what it misses
 EXPLAIN = {
     "modes_covered": (
@@ -115,3 +117,16 @@ METRIC_INFO: dict[str, dict] = {
           "explain_en": EXPLAIN[key][0], "explain_zh": EXPLAIN[key][1]}
     for key in BETTER
 }
+
+# the feature space a distance is measured in, by the id gan_core.evaluation gives it ("classifier:digits")
+FEATURE_SPACES = {
+    "coordinates": ("2-D coordinates", "二维坐标"),
+    "pixels": ("raw pixels", "原始像素"),
+    "classifier": ("{data}-classifier features", "{data} 分类器特征"),
+}
+
+
+def feature_space_label(space_id: str, fallback: str = "") -> str:
+    """The words for a feature space id ("coordinates", "pixels", "classifier:<data>") in the page's language."""
+    kind, _, data = (space_id or "").partition(":")
+    return t(FEATURE_SPACES, kind, data=data) if kind in FEATURE_SPACES else (fallback or space_id)

@@ -70,6 +70,9 @@ def test_two_runs_render_table_and_charts_in_both_languages(saved_runs):
     assert at.title[0].value == zh(TEXT, "title")
     assert any(str(label).startswith("覆盖的模式数") for label in at.table[0].value.index)
     assert any(str(label).startswith("多样性 ≈ 真实数据的") for label in at.table[0].value.index)
+    # words that came from gan_core are worded in 中文 too: the feature space
+    assert any(caption.value == zh(TEXT, "feature_space").format(space="二维坐标") for caption in at.caption), \
+        [caption.value for caption in at.caption]
 
 
 def test_fewer_than_two_or_more_than_four_runs_show_a_message(saved_runs):
