@@ -96,9 +96,10 @@ if model.is_vae:
     sections.append(("tab_real_points" if model.is_points else "tab_real", tabs.real_tab))
 if sample_family_tab.family_available(model):  # diffusion, StyleGAN, translation, ...: what this family teaches
     sections.append(("tab_family", sample_family_tab.family_tab))
-url_state.sync_sample([key for key, _ in sections], TEXT, share_slot)  # opens a link's tab, keeps the URL current, Share
+notes_slot = url_state.open_linked_tab([key for key, _ in sections], TEXT)  # the tab a link asked for
 containers = st.tabs([tr(key) for key, _ in sections], key="sample_tab", on_change="rerun")
 for container, (_, draw) in zip(containers, sections):
     with container:
         if container.open:
             draw(context)
+url_state.sync_sample([key for key, _ in sections], TEXT, share_slot, notes_slot)  # the URL says what is shown, Share
