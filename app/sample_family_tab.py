@@ -9,6 +9,7 @@ import streamlit as st
 from gan_core.data import DataError
 from gan_core.images import png_bytes
 from gan_core.latents import LatentModel
+from gan_core.uploads import MAX_TOTAL_MB as IMAGE_UPLOAD_MB
 
 from . import sample_cache as cache
 from . import sample_family as family
@@ -229,7 +230,8 @@ def _translation_section(ctx: Context) -> None:
     left, right = st.columns([1.4, 1], gap="large")
     with left:
         upload = st.file_uploader(_ftr("upload_image"), type=["png", "jpg", "jpeg", "gif", "bmp", "webp"],
-                                  key="family_tr_upload", help=_ftr("upload_help", size=size))
+                                  key="family_tr_upload", max_upload_size=IMAGE_UPLOAD_MB,
+                                  help=_ftr("upload_help", size=size, mb=IMAGE_UPLOAD_MB))
         mode = choice(_ftr("upload_mode"), ["target", "source"], "family_tr_mode", "target",
                       format_func=lambda v: _ftr("mode_" + v), widget="radio")
     if upload is not None:

@@ -20,10 +20,11 @@ from app import sample_tabs as tabs
 from app import url_state
 from app.sample_text import TEXT
 from app.sample_widgets import choice, tr
-from gan_core.checkpoints import CheckpointError
+from gan_core.checkpoints import MAX_CHECKPOINT_BYTES, CheckpointError
 from gan_core.store import ROOT, list_checkpoints
 
 UPLOAD = "upload"
+CHECKPOINT_MB = MAX_CHECKPOINT_BYTES // 2**20  # the uploader's hint and the browser's refusal say the real limit
 PREFERRED = "demo:digits-gan"
 
 st.title(tr("title"))
@@ -53,7 +54,8 @@ with checkpoint_col:
 model = None
 try:
     if picked == UPLOAD:
-        upload = st.file_uploader(tr("upload"), type=["pt"], key="sample_upload", help=tr("upload_help"))
+        upload = st.file_uploader(tr("upload"), type=["pt"], key="sample_upload", max_upload_size=CHECKPOINT_MB,
+                                  help=tr("upload_help", mb=CHECKPOINT_MB))
         if upload is None:
             st.info(tr("upload_wait"))
             st.stop()
