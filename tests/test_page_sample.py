@@ -284,3 +284,21 @@ def test_points_vae_with_a_one_dimensional_latent(app):
     for tab in ("tab_interpolate", "tab_blend", "tab_arithmetic", "tab_edit", "tab_real_points"):
         open_tab(app, tab)
         assert charts(app)
+
+
+def test_manifold_map_has_no_blank_band_above_it():
+    """The classes' legend hangs beside the plot from its top: anchored by its bottom it stood above the plot, and
+    plotly's automatic margin pushed the map ~180 px down (seen in chromium at 1280 px)."""
+    from app.sample_plots import manifold_figure
+    from gan_core.images import png_bytes
+
+    labels = np.arange(40) % 10
+    codes = np.random.default_rng(0).normal(size=(40, 2))
+    figure = manifold_figure(png_bytes(np.zeros((30, 30, 3), np.uint8)), 2.5, 15, codes, labels,
+                             [str(i) for i in range(10)], {"A": np.zeros(2)}, "map", "rev")
+    legend = figure.layout.legend
+    assert legend.orientation == "v" and legend.yanchor == "top" and legend.y == 1 and legend.x > 1
+    # the square plot shrinks to the picture instead of widening an axis past it
+    assert figure.layout.xaxis.constrain == figure.layout.yaxis.constrain == "domain"
+    assert figure.layout.yaxis.constraintoward == "top"
+    assert list(figure.layout.xaxis.range) == list(figure.layout.yaxis.range)
