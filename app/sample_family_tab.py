@@ -170,11 +170,15 @@ def _stylegan_section(ctx: Context) -> None:
     if variation is not None:
         with right:
             png_image(_fpng(variation["images"]), _ftr("noise_caption", n=6))
+            # both at their own size, 6 screen pixels a model pixel: a caption inside st.image widens the picture
+            # to the caption's width, which drew the 96-px spread map ~3x larger than the tile beside it
             pair = st.columns(2)
             with pair[0]:
-                png_image(_fpng(variation["spread"]), _ftr("spread_caption", top=variation["max_std"]))
+                png_image(_fpng(variation["spread"]))
+                st.caption(_ftr("spread_caption", top=variation["max_std"]))
             with pair[1]:
-                png_image(_fpng(variation["no_noise"]), _ftr("no_noise_caption"))
+                png_image(_fpng(variation["no_noise"]))
+                st.caption(_ftr("no_noise_caption"))
             st.caption(_ftr("noise_note"))
     st.markdown(f"**{_ftr('trunc_title')}**")
     left, right = st.columns([1, 3], gap="large")
