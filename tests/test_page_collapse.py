@@ -48,6 +48,8 @@ def _select(at, ids):
 
 def test_two_runs_render_table_and_charts_in_both_languages(saved_runs):
     at = _select(_open_page(), [saved_runs["tiny-0"], saved_runs["tiny-1"]])
+    # placed in a column, the picker's chips would scroll in one row and cut off the first names (chromium, 4 runs)
+    assert at.multiselect(key=SELECTION).proto.wrap is True
     assert len(at.table) == 1
     frame = at.table[0].value
     assert list(frame.columns) == ["tiny-0", "tiny-1"]
