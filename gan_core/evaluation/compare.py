@@ -50,7 +50,7 @@ TIMING_BUDGET_S = 1.0
 # cores the medians of ring8-vanilla and ring8-fixed (both ~0.0007 ms) came out up to 2.3x apart in calm
 # moments, and a burst of other work made one call in two 100x slower (the spreads then overlap). Timings whose
 # spreads overlap, or within this factor of each other, are within the noise and tie; a diffusion model's
-# 50-1000x is far outside it.
+# 30-300x (docs/BENCHMARKS.md: digits-ddpm ~30x digits-gan, ring8-ddpm ~80x ring8-fixed) is far outside it.
 TIMING_NOISE_FACTOR = 4.0
 NOISE_FACTORS = {"sample_ms": TIMING_NOISE_FACTOR}  # metric -> the factor within which two values tie
 
