@@ -9,7 +9,7 @@ from gan_core.evaluation import compare
 
 from .collapse_text import TEXT
 from .i18n import lang, t
-from .metrics_text import METRIC_INFO
+from .metrics_text import METRIC_INFO, feature_space_label
 
 BEST_STYLE = "background-color: #e3f2e1; font-weight: 700"
 
@@ -20,31 +20,28 @@ def metric_label(key: str) -> str:
 
 
 def format_value(value, key: str = "", n_modes=None) -> str:
-    if value is None:
-        return "—"
-    if key == "modes_covered" and n_modes:
+    if value is not None and key == "modes_covered" and n_modes:
         return f"{value} / {n_modes}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    size = abs(value)
-    if size >= 1000:
-        return f"{value:,.0f}"
-    if size >= 10:
-        return f"{value:.1f}"
-    if size >= 0.001 or value == 0:
-        return f"{value:.3f}" if size >= 0.01 or value == 0 else f"{value:.4f}"
-    return f"{value:.1e}"  # tiny but not zero (KID of a good run): 0.0000 would hide it
+    return compare.display_number(value)  # the text ties are judged on
 
 
 def table_frame(table: dict) -> "pd.io.formats.style.Styler":
     labels = [run["label"] for run in table["runs"]]
-    arrows = {"higher": "↑", "lower": "↓"}
+    arrows = {"higher": "↑", "lower": "↓", "closest": "≈"}
     index, cells, best_mask = [], [], []
     for row in table["rows"]:
-        index.append(f"{metric_label(row['metric'])} {arrows.get(row['better'], '')}".strip())
+        reals = list(dict.fromkeys(compare.display_number(v) for v in row.get("real") or [] if v is not None))
+        if reals:  # the yardstick of a "closest" row, in the row itself
+            index.append(t(TEXT, "row_real", label=metric_label(row["metric"]), real=" / ".join(reals)))
+        else:
+            index.append(f"{metric_label(row['metric'])} {arrows.get(row['better'], '')}".strip())
         line, marks = [], []
-        for position, value in enumerate(row["values"]):
+        spreads = row.get("spread") or [None] * len(row["values"])
+        for position, (value, spread) in enumerate(zip(row["values"], spreads)):
             text = format_value(value, row["metric"], table["runs"][position].get("n_modes"))
+            if value is not None and spread:  # a measurement with noise: its fastest and slowest beside it
+                text = t(TEXT, "spread", value=text, low=compare.display_number(spread[0]),
+                         high=compare.display_number(spread[1]))
             best = position in row["best"]
             line.append(f"★ {text}" if best else text)
             marks.append(best)
@@ -71,10 +68,10 @@ def show_table(table: dict, results: list[dict]) -> None:
         for row in table["rows"]:
             info = METRIC_INFO[row["metric"]]
             st.markdown(t(TEXT, "explain_line", label=metric_label(row["metric"]),
-                          arrow=t(TEXT, row["better"]) if row["better"] in ("higher", "lower") else "",
+                          arrow=t(TEXT, row["better"]) if row["better"] in ("higher", "lower", "closest") else "",
                           text=info.get(f"explain_{suffix}", info.get("explain_en", ""))))
-        spaces = sorted({r["metrics"].get("feature_space") for r in results
-                         if not r.get("error") and r.get("metrics", {}).get("feature_space")})
+        spaces = sorted({feature_space_label(r["metrics"].get("feature_space_id"), r["metrics"]["feature_space"])
+                         for r in results if not r.get("error") and r.get("metrics", {}).get("feature_space")})
         if spaces:
             st.caption(t(TEXT, "feature_space", space="; ".join(spaces)))
     buttons = st.container(horizontal=True)

@@ -72,9 +72,12 @@ TEXT = {
     # table
     "numbers": ("The numbers", "指标"),
     "numbers_caption": ("{n:,} samples per run from seed {seed}, scored against the same real data. "
-                        "★ marks the best value in each row (↑ higher is better, ↓ lower is better).",
+                        "★ marks the best value in each row (↑ higher is better, ↓ lower is better, ≈ closest to "
+                        "the real data's value is best); values that look the same share the ★, and a row where "
+                        "every run ties has none.",
                         "每个训练用种子 {seed} 生成 {n:,} 个样本，与同一份真实数据比较。"
-                        "★ 标出每一行的最佳值（↑ 越高越好，↓ 越低越好）。"),
+                        "★ 标出每一行的最佳值（↑ 越高越好，↓ 越低越好，≈ 越接近真实数据的数值越好）；"
+                        "显示相同的数值共享 ★，所有训练都相同的行不标 ★。"),
     "metric": ("Metric", "指标"),
     "not_comparable": ("These runs were trained on different data ({datasets}); their numbers cannot be "
                        "compared, so no best value is marked.",
@@ -84,6 +87,9 @@ TEXT = {
     "explain_line": ("**{label}** ({arrow}): {text}", "**{label}**（{arrow}）：{text}"),
     "higher": ("↑ higher is better", "↑ 越高越好"),
     "lower": ("↓ lower is better", "↓ 越低越好"),
+    "spread": ("{value} ({low}–{high})", "{value}（{low}–{high}）"),
+    "closest": ("≈ closest to the real data's value is best", "≈ 越接近真实数据的数值越好"),
+    "row_real": ("{label} ≈ real data's {real}", "{label} ≈ 真实数据的 {real}"),
     "feature_space": ("Feature space of the distance metrics: {space}.", "距离类指标所用的特征空间：{space}。"),
     "download_csv": ("Download CSV", "下载 CSV"),
     "download_json": ("Download JSON", "下载 JSON"),

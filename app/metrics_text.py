@@ -5,6 +5,8 @@ come from gan_core.evaluation.metrics (LABELS, BETTER), the explanations are the
 """
 from gan_core.evaluation.metrics import BETTER, LABELS
 
+from .i18n import t
+
 # {metric: (english, chinese)}: what the number measures, which way is better, and what it misses
 EXPLAIN = {
     "modes_covered": (
@@ -95,9 +97,10 @@ EXPLAIN = {
     "diversity": (
         "The mean distance between pairs of generated samples in feature space; higher "
         "means more varied and it drops when samples repeat, but pure noise also "
-        "scores high, so read it next to the real data's value.",
+        "scores high, so it is read next to the real data's own value (shown in its row): "
+        "the run closest to it is best.",
         "生成样本两两之间在特征空间中的平均距离；越高表示越多样，样本重复时会下降，但纯噪声也会得高分，"
-        "所以要和真实数据的数值对照着看。"),
+        "所以要和真实数据自身的数值（显示在该行中）对照着看：最接近它的训练最好。"),
     "kl": (
         "How badly the generated 2-D density explains the real points, from smoothed histograms on a "
         "grid. It grows without bound when the generator leaves real regions empty (missed modes).",
@@ -107,11 +110,14 @@ EXPLAIN = {
         "generated points do not overlap: the classic reason the original GAN's gradients vanish.",
         "KL 的对称有界版本（0 到 ln 2 ≈ 0.693）。真实点与生成点不重叠时它停在 ln 2：这正是原始 GAN 梯度消失的经典原因。"),
     "sample_ms": (
-        "Wall-clock milliseconds to draw one sample on this machine, batched. A GAN or VAE needs one "
+        "Wall-clock milliseconds to draw one sample on this machine, batched: after a warm-up call, the "
+        "median of up to 7 calls, with the fastest and slowest in brackets. A GAN or VAE needs one "
         "forward pass; a diffusion model runs its denoiser once per sampling step, which is the price "
-        "of covering every mode. Timings are noisy on a shared machine; compare orders of magnitude.",
-        "在本机上批量生成一个样本所需的毫秒数。GAN 或 VAE 只需一次前向计算；扩散模型每个采样步都要运行一次"
-        "去噪网络，这是它覆盖所有模式的代价。共享机器上计时有波动，请比较数量级。"),
+        "of covering every mode. Timings are noisy on a shared machine, so runs whose times overlap or "
+        "lie within a factor of 4 of each other get no ★: compare orders of magnitude.",
+        "在本机上批量生成一个样本所需的毫秒数：先预热一次，再取最多 7 次调用的中位数，括号里是最快和最慢的一次。"
+        "GAN 或 VAE 只需一次前向计算；扩散模型每个采样步都要运行一次去噪网络，这是它覆盖所有模式的代价。"
+        "共享机器上计时有波动，因此时间范围重叠或相差不到 4 倍的训练不标 ★：请比较数量级。"),
 }
 
 METRIC_INFO: dict[str, dict] = {
@@ -119,3 +125,16 @@ METRIC_INFO: dict[str, dict] = {
           "explain_en": EXPLAIN[key][0], "explain_zh": EXPLAIN[key][1]}
     for key in BETTER
 }
+
+# the feature space a distance is measured in, by the id gan_core.evaluation gives it ("classifier:digits")
+FEATURE_SPACES = {
+    "coordinates": ("2-D coordinates", "二维坐标"),
+    "pixels": ("raw pixels", "原始像素"),
+    "classifier": ("{data}-classifier features", "{data} 分类器特征"),
+}
+
+
+def feature_space_label(space_id: str, fallback: str = "") -> str:
+    """The words for a feature space id ("coordinates", "pixels", "classifier:<data>") in the page's language."""
+    kind, _, data = (space_id or "").partition(":")
+    return t(FEATURE_SPACES, kind, data=data) if kind in FEATURE_SPACES else (fallback or space_id)

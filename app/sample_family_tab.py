@@ -11,6 +11,7 @@ import streamlit as st
 from gan_core.data import DataError
 from gan_core.images import png_bytes
 from gan_core.latents import LatentModel
+from gan_core.uploads import MAX_TOTAL_MB as IMAGE_UPLOAD_MB
 
 from . import sample_cache as cache
 from . import sample_family as family
@@ -176,11 +177,15 @@ def _stylegan_section(ctx: Context) -> None:
     if variation is not None:
         with right:
             png_image(_fpng(variation["images"]), _ftr("noise_caption", n=6))
+            # both at their own size, 6 screen pixels a model pixel: a caption inside st.image widens the picture
+            # to the caption's width, which drew the 96-px spread map ~3x larger than the tile beside it
             pair = st.columns(2)
             with pair[0]:
-                png_image(_fpng(variation["spread"]), _ftr("spread_caption", top=variation["max_std"]))
+                png_image(_fpng(variation["spread"]))
+                st.caption(_ftr("spread_caption", top=variation["max_std"]))
             with pair[1]:
-                png_image(_fpng(variation["no_noise"]), _ftr("no_noise_caption"))
+                png_image(_fpng(variation["no_noise"]))
+                st.caption(_ftr("no_noise_caption"))
             st.caption(_ftr("noise_note"))
     st.markdown(f"**{_ftr('trunc_title')}**")
     left, right = st.columns([1, 3], gap="large")
@@ -235,7 +240,8 @@ def _translation_section(ctx: Context) -> None:
     left, right = st.columns([1.4, 1], gap="large")
     with left:
         upload = st.file_uploader(_ftr("upload_image"), type=["png", "jpg", "jpeg", "gif", "bmp", "webp"],
-                                  key="family_tr_upload", help=_ftr("upload_help", size=size))
+                                  key="family_tr_upload", max_upload_size=IMAGE_UPLOAD_MB,
+                                  help=_ftr("upload_help", size=size, mb=IMAGE_UPLOAD_MB))
         mode = choice(_ftr("upload_mode"), ["target", "source"], "family_tr_mode", "target",
                       format_func=lambda v: _ftr("mode_" + v), widget="radio")
     if upload is not None:

@@ -170,8 +170,11 @@ def manifold_figure(map_png: bytes, extent: float, size: int, codes: np.ndarray 
                                     textposition="top center", showlegend=False,
                                     textfont=dict(color="white", size=16),
                                     marker=dict(size=14, color="white", symbol="x", line=dict(color="black", width=1))))
-    _layout(figure, title, 600, revision, square=True)
-    figure.update_xaxes(range=[low, high], showgrid=False, title="z[0]")
-    figure.update_yaxes(range=[low, high], showgrid=False, title="z[1]")
-    figure.update_layout(legend=dict(orientation="v", y=1, x=1.02))
+    _layout(figure, title, 540, revision, square=True)  # 540: about square in the map's column at 1280 px
+    # the square plot shrinks to fit (constrain="domain"), pinned to the top, instead of widening a range past the
+    # picture; the classes' legend hangs from the plot's top right: anchored by its bottom (the _layout default
+    # for a legend above the plot) ten classes stood above the plot and pushed it ~180 px down
+    figure.update_xaxes(range=[low, high], showgrid=False, title="z[0]", constrain="domain")
+    figure.update_yaxes(range=[low, high], showgrid=False, title="z[1]", constrain="domain", constraintoward="top")
+    figure.update_layout(legend=dict(orientation="v", y=1, yanchor="top", x=1.02, xanchor="left"))
     return figure

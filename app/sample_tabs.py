@@ -14,6 +14,7 @@ import torch
 from gan_core.config import LABELLED_DATASETS
 from gan_core.data import DataError, load_folder_dataset
 from gan_core.latents import LatentModel, latent_for_seed
+from gan_core.uploads import MAX_TOTAL_MB as IMAGE_UPLOAD_MB
 
 from . import sample_cache as cache
 from . import sample_compute as compute
@@ -525,7 +526,8 @@ def real_tab(ctx: Context) -> None:
         st.info(tr("no_data", reason=data_error))
     with controls[2]:
         upload = st.file_uploader(tr("upload_image"), type=["png", "jpg", "jpeg", "gif", "bmp", "webp"],
-                                  key="real_upload", help=tr("upload_image_help", size=size))
+                                  key="real_upload", max_upload_size=IMAGE_UPLOAD_MB,
+                                  help=tr("upload_image_help", size=size, mb=IMAGE_UPLOAD_MB))
     if upload is not None:
         try:
             picture = load_folder_dataset(upload.getvalue(), image_size=size, name=upload.name).data[:1]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.device import describe_device
+from gan_core.device import device_facts
 
 from . import presenter
 from .i18n import draw_language_choice, t
@@ -15,8 +15,15 @@ STATUS_ICON = {"queued": ":material/hourglass_empty:", "running": ":material/pla
 
 
 @st.cache_resource(show_spinner=False)
+def _device_facts() -> dict:
+    return device_facts()
+
+
 def _device_label() -> str:
-    return describe_device()
+    facts = _device_facts()
+    if facts["type"] == "cpu":
+        return t(TEXT, "device_cpu_one" if facts["threads"] == 1 else "device_cpu", threads=facts["threads"])
+    return t(TEXT, "device_" + facts["type"], name=facts.get("name", ""))
 
 
 def draw_sidebar() -> None:

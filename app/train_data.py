@@ -32,7 +32,7 @@ import streamlit as st
 
 from gan_core.checkpoints import Checkpoint
 from gan_core.training import checkpoint_dataset
-from gan_core.uploads import MAX_FILES
+from gan_core.uploads import MAX_FILES, MAX_TOTAL_MB as IMAGE_UPLOAD_MB
 from gan_core.config import TrainConfig, validate_data
 from gan_core.data import (MAX_CSV_BYTES, MAX_CSV_POINTS, MAX_DRAWN_POINTS, MIN_DRAWN_POINTS, Dataset,
                            DataError, is_server_path, load_folder_dataset, load_images_from_bytes, load_points_csv,
@@ -429,7 +429,7 @@ def _csv_panel(config: TrainConfig) -> None:
     file_col, preview_col = st.columns([1, 1.15], gap="medium")
     with file_col:
         upload = st.file_uploader(t(TEXT, "csv_file"), type=["csv", "txt", "tsv"], key=CSV_UPLOADER_KEY,
-                                  on_change=_on_csv_change,
+                                  on_change=_on_csv_change, max_upload_size=max(1, MAX_CSV_BYTES // 2**20),
                                   help=t(TEXT, "csv_help", rows=MAX_CSV_POINTS, mb=MAX_CSV_BYTES // 2**20))
         stored = st.session_state.get(CSV_KEY)
         if stored and upload is None:  # kept from before a page switch; the uploader itself forgets
@@ -485,7 +485,8 @@ def _upload_panel(config: TrainConfig) -> None:
     with file_col:
         uploads = st.file_uploader(t(TEXT, "upload_files"), type=IMAGE_TYPES, accept_multiple_files=True,
                                    key=IMAGES_UPLOADER_KEY, on_change=_on_images_change,
-                                   help=t(TEXT, "upload_help", files=MAX_FILES))
+                                   max_upload_size=IMAGE_UPLOAD_MB,
+                                   help=t(TEXT, "upload_help", files=MAX_FILES, mb=IMAGE_UPLOAD_MB))
         stored = st.session_state.get(UPLOAD_KEY)
         if stored and not uploads:
             st.caption(t(TEXT, "earlier", name=stored["label"]))

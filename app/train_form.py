@@ -94,6 +94,7 @@ def _apply_link() -> None:
     if link is None:
         return
     preset, values, notes = url_state.read_train(link, FIELDS)
+    notes += url_state.repeat_notes(url_state.query_lists(), set(link) - set(url_state.PASS_THROUGH))
     preset = preset or DEFAULT_PRESET
     st.session_state[PRESET_KEY] = preset
     apply_preset(preset)

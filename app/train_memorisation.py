@@ -17,6 +17,7 @@ from gan_core.runtime.job import TrainingJob
 from . import expander
 from . import train_data as user_data
 from .i18n import forget_other_languages, t
+from .metrics_text import feature_space_label
 from .state import cached_dataset, data_key, dataset_for
 from .train_text import MEMORISATION_TEXT as TEXT
 
@@ -115,7 +116,8 @@ def _draw_result(shown: dict, step_on_screen: int) -> None:
         st.warning(t(TEXT, "mem_copying", ratio=ratio), icon=":material/content_copy:")
     else:
         st.success(t(TEXT, "mem_fine", ratio=ratio), icon=":material/check_circle:")
-    st.caption(t(TEXT, "mem_space", step=shown["step"], space=result["feature_space"],
+    st.caption(t(TEXT, "mem_space", step=shown["step"],
+                 space=feature_space_label(result.get("feature_space_id"), result["feature_space"]),
                  typical=result["typical_distance"]))
     k = result["indices"].shape[1]
     for row, sample in enumerate(shown["samples"]):

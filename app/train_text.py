@@ -543,10 +543,10 @@ USER_DATA_TEXT = {
     "upload_files": ("One .zip (its folders become class labels) or several pictures",
                      "一个 .zip（其中的文件夹成为类别标签）或多张图片"),
     "upload_help": ("PNG, JPEG, GIF, BMP, WebP or TIFF. Pictures are centre-cropped to squares and resized to the "
-                    "image size setting. At most {files:,} files; unsafe zips (paths leaving the archive, zip bombs) "
-                    "are refused.",
-                    "支持 PNG、JPEG、GIF、BMP、WebP、TIFF。图片会居中裁成正方形并缩放到“图像尺寸”设置。最多 {files:,} 个文件；"
-                    "不安全的 zip（路径跳出压缩包、压缩炸弹）会被拒绝。"),
+                    "image size setting. At most {files:,} files and {mb} MB in all; unsafe zips (paths leaving the "
+                    "archive, zip bombs) are refused.",
+                    "支持 PNG、JPEG、GIF、BMP、WebP、TIFF。图片会居中裁成正方形并缩放到“图像尺寸”设置。最多 {files:,} 个文件、"
+                    "总共 {mb} MB；不安全的 zip（路径跳出压缩包、压缩炸弹）会被拒绝。"),
     "reading": ("Reading your pictures…", "正在读取你的图片……"),
     "upload_need": ("Upload some images first.", "请先上传一些图片。"),
     "upload_bad": ("The upload cannot be used (see the message below the files).", "上传的文件无法使用（见文件下方的说明）。"),

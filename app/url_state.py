@@ -13,7 +13,10 @@ How it works, per page:
   the settings a student made survive a visit to another page. Applying a link sets every setting it covers;
   settings it leaves out go back to their defaults, so a link always means the same thing.
 - Checking. Each value is parsed and checked on its own (type, range, allowed choices); a bad one is dropped
-  with a one-sentence note above the page (never an exception) and the others still apply. A link may never
+  with a one-sentence note above the page (never an exception) and the others still apply. A value that fits the
+  parameter but not the model (class 999 of a 10-class model, grid number 99999 of a 36-image grid) is shown as
+  the widget can show it, with a note, and the URL then says what is shown. A parameter given twice
+  (seed=1&seed=2) takes its last value, with a note, and the URL keeps that one. A link may never
   make the server read a folder: `dataset=folder:...` and `data_root` are refused.
 
 The parsing and checking functions are plain Python (no Streamlit) so they can be tested on their own. The
@@ -121,6 +124,23 @@ def _shown(text: str) -> str:
     if len(text) > MAX_SHOWN:
         text = text[:MAX_SHOWN] + "…"
     return f"`{text}`"
+
+
+def repeat_notes(query_lists: dict[str, list[str]], names) -> list[tuple[str, dict]]:
+    """A note for each of `names` that the link gives more than once: the last value is the one used (as
+    st.query_params[name] reads it), and the URL is rewritten with that one only."""
+    return [note("repeated", name, values[-1], count=len(values))
+            for name, values in query_lists.items() if name in names and len(values) > 1]
+
+
+def adjusted_notes(applied: dict, shown: dict, params) -> list[tuple[str, dict]]:
+    """A note for each value a link set that the page could not show as it was: a class this model lacks, a grid
+    number past its end. applied / shown: {session key: value} as the link set it and as the widgets hold it."""
+    notes = []
+    for param in params:
+        if param.key in applied and param.key in shown and shown[param.key] != applied[param.key]:
+            notes.append(note("adjusted", param.name, encode(applied[param.key]), shown=_shown(encode(shown[param.key]))))
+    return notes
 
 
 def note_text(notes: list[tuple[str, dict]]) -> str:
@@ -260,6 +280,7 @@ TAB_KEY = "sample_tab"  # the st.tabs widget's key on the Sample & Blend page (o
 OPEN_TAB_KEY = "_sample_tab_open"  # the open tab's id ("blend"): a plain value, whatever the language or the model
 UPLOAD_OPTION = "upload"
 _PENDING_TAB = "_url_sample_tab"
+_APPLIED = "_url_sample_applied"
 _NO_TAB = object()
 
 
@@ -312,6 +333,8 @@ def restore_sample(checkpoints: list[str]) -> None:
     if link is None:
         return
     values, tab, notes = read_sample(link, checkpoints)
+    notes += repeat_notes(query_lists(), set(link) - set(PASS_THROUGH))
+    st.session_state[_APPLIED] = dict(values)  # checked against what the widgets show, once they are drawn
     for param in SAMPLE_PARAMS:
         # what the link leaves out goes back to the widget's default, so a link always shows the same thing
         st.session_state.pop(f"_last_{param.key}", None)  # the choice helper's fallback memory
@@ -323,15 +346,16 @@ def restore_sample(checkpoints: list[str]) -> None:
     keep_notes("sample", notes)
 
 
-def sync_sample(section_keys: list[str], table: dict[str, tuple[str, str]], share_slot=None) -> tuple[str, str]:
-    """Called just before the tabs are drawn: open the tab a link asked for, write the URL, draw Share (in
-    `share_slot`, a container, when given). -> (the tabs widget's key, the label of the tab to open).
+def open_linked_tab(section_keys: list[str], table: dict[str, tuple[str, str]]):
+    """Called just before the tabs are drawn: open the tab a link asked for.
+    -> (a container above the tabs for the link's notes, the tabs widget's key, the label of the tab to open).
 
     section_keys: the tabs this model has, as text keys ("tab_samples", ...); table: the page's text table.
     The open tab is kept by its id (OPEN_TAB_KEY), never by its label: the labels change with the language and
     the set of tabs with the model, and a tab kept by label fell back to the first one on screen while the URL
     and Share still named the old one. The tabs are drawn with the kept tab as their default under a key of the
-    language on screen, so what shows, the URL and Share always agree.
+    language on screen, so what shows, the URL and Share always agree. sync_sample fills the notes' container
+    once the widgets have shown what they could.
     """
     ids = [key.removeprefix("tab_") for key in section_keys]
     pending = st.session_state.pop(_PENDING_TAB, _NO_TAB)
@@ -340,17 +364,38 @@ def sync_sample(section_keys: list[str], table: dict[str, tuple[str, str]], shar
         if pending is not None and pending not in ids:
             notes = st.session_state.get(_notes_key("sample"), (None, []))[1]
             keep_notes("sample", notes + [note("unknown_tab", TAB_PARAM, pending)])
+    return st.container(), forget_other_languages(TAB_KEY), t(table, section_keys[ids.index(_open_tab(ids))])
+
+
+def _open_tab(ids: list[str]) -> str:
     kept = st.session_state.get(OPEN_TAB_KEY)
-    tab = kept if kept in ids else ids[0]
+    return kept if kept in ids else ids[0]
+
+
+def sync_sample(section_keys: list[str], table: dict[str, tuple[str, str]], share_slot=None,
+                notes_slot=None) -> None:
+    """Called after the open tab is drawn: note what a link set that the widgets could not show, write the URL
+    (what the page shows now: a grid number pulled into range goes into the link as shown), draw the notes (in
+    `notes_slot`) and Share (in `share_slot`, a container, when given).
+
+    section_keys: the tabs this model has, as text keys ("tab_samples", ...); table: the page's text table.
+    """
+    ids = [key.removeprefix("tab_") for key in section_keys]
+    applied = st.session_state.pop(_APPLIED, None)
+    if applied:
+        adjusted = adjusted_notes(applied, st.session_state, SAMPLE_PARAMS)
+        if adjusted:
+            keep_notes("sample", st.session_state.get(_notes_key("sample"), (None, []))[1] + adjusted)
+    tab = _open_tab(ids)
     query = sample_query(st.session_state, tab if tab != ids[0] else None)
     write_query("sample", query)
-    draw_notes("sample", query)
+    with notes_slot if notes_slot is not None else st.container():
+        draw_notes("sample", query)
     with share_slot if share_slot is not None else st.container():
         if st.session_state.get("sample_ckpt") == UPLOAD_OPTION:
             draw_share("sample_blend", None, t(TEXT, "share_upload"))
         else:
             draw_share("sample_blend", query, t(TEXT, "share_sample"))
-    return forget_other_languages(TAB_KEY), t(table, section_keys[ids.index(tab)])
 
 
 def sample_tab_opened(section_keys: list[str], table: dict[str, tuple[str, str]], widget_key: str) -> None:
@@ -385,6 +430,11 @@ def new_link(page: str, names: set[str]) -> dict[str, str] | None:
     return {name: st.query_params[name] for name in st.query_params}
 
 
+def query_lists() -> dict[str, list[str]]:
+    """Every parameter of the URL with all its values (a link may repeat one: seed=1&seed=2)."""
+    return {name: st.query_params.get_all(name) for name in st.query_params}
+
+
 def view_params() -> dict[str, str]:
     """What every link carries besides a page's settings: the language (a Chinese class gets a Chinese page; the
     shell reads it on a first visit) and presenter mode."""
@@ -399,7 +449,8 @@ def write_query(page: str, query: dict[str, str]) -> None:
     owned = (set(previous) | set(wanted) | set(st.query_params) | {"lang", "present"}) - {"embed", "embed_options"}
     for name in owned:
         if name in wanted:
-            if st.query_params.get(name) != wanted[name]:
+            # a repeated parameter (seed=1&seed=2) is rewritten even when its last value is the one wanted
+            if st.query_params.get(name) != wanted[name] or len(st.query_params.get_all(name)) > 1:
                 st.query_params[name] = wanted[name]
         elif name in st.query_params:
             del st.query_params[name]

@@ -38,6 +38,10 @@ TEXT = {
                           "链接中的 {name} 已忽略：这个页面没有这项设置。"),
     "note_unknown_checkpoint": ("The link's checkpoint {value} is not on this server, so another one is shown.",
                                 "链接中的检查点 {value} 不在这台服务器上，已改为显示其他检查点。"),
+    "note_adjusted": ("The link's {name} = {value} does not fit this model, so the page shows {shown}.",
+                      "链接中的 {name} = {value} 不适用于这个模型，因此页面显示 {shown}。"),
+    "note_repeated": ("The link gives {name} {count} times; the last one, {value}, is used.",
+                      "链接中 {name} 出现了 {count} 次；使用最后一个值 {value}。"),
     "note_unknown_tab": ("The link's tab {value} does not exist for this model, so the first tab is shown.",
                          "链接中的标签页 {value} 对这个模型不存在，已显示第一个标签页。"),
 }

@@ -30,15 +30,15 @@ def pick_device(name: str = "auto") -> torch.device:
     return torch.device(name)
 
 
-def describe_device(device: torch.device | str | None = None) -> str:
-    """A short human label, e.g. 'cpu (2 threads)' or 'cuda (NVIDIA H100)'."""
+def device_facts(device: torch.device | str | None = None) -> dict:
+    """What a label of the device says, as data the caller words in its language: {"type": "cpu", "threads": n}
+    (the threads every run configures for itself), {"type": "cuda", "name": "NVIDIA H100"} or {"type": "mps"}."""
     device = pick_device("auto") if device is None else torch.device(device)
     if device.type == "cuda":
-        return f"cuda ({torch.cuda.get_device_name(device)})"
+        return {"type": "cuda", "name": torch.cuda.get_device_name(device)}
     if device.type == "mps":
-        return "mps (Apple GPU)"
-    threads = default_threads()  # what every run configures for itself
-    return f"cpu ({threads} thread{'s' if threads != 1 else ''} per run)"
+        return {"type": "mps"}
+    return {"type": "cpu", "threads": default_threads()}
 
 
 def default_threads() -> int:

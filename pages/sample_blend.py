@@ -20,10 +20,11 @@ from app import sample_tabs as tabs
 from app import url_state
 from app.sample_text import TEXT
 from app.sample_widgets import choice, tr
-from gan_core.checkpoints import CheckpointError
+from gan_core.checkpoints import MAX_CHECKPOINT_BYTES, CheckpointError
 from gan_core.store import ROOT, list_checkpoints
 
 UPLOAD = "upload"
+CHECKPOINT_MB = MAX_CHECKPOINT_BYTES // 2**20  # the uploader's hint and the browser's refusal say the real limit
 PREFERRED = "demo:digits-gan"
 
 st.title(tr("title"))
@@ -53,7 +54,8 @@ with checkpoint_col:
 model = None
 try:
     if picked == UPLOAD:
-        upload = st.file_uploader(tr("upload"), type=["pt"], key="sample_upload", help=tr("upload_help"))
+        upload = st.file_uploader(tr("upload"), type=["pt"], key="sample_upload", max_upload_size=CHECKPOINT_MB,
+                                  help=tr("upload_help", mb=CHECKPOINT_MB))
         if upload is None:
             st.info(tr("upload_wait"))
             st.stop()
@@ -97,10 +99,11 @@ if model.is_vae:
 if sample_family_tab.family_available(model):  # diffusion, StyleGAN, translation, ...: what this family teaches
     sections.append(("tab_family", sample_family_tab.family_tab))
 section_keys = [key for key, _ in sections]
-tab_key, open_label = url_state.sync_sample(section_keys, TEXT, share_slot)  # a link's tab, the URL, Share
+notes_slot, tab_key, open_label = url_state.open_linked_tab(section_keys, TEXT)  # the tab a link asked for
 containers = st.tabs([tr(key) for key in section_keys], key=tab_key, default=open_label,
                      on_change=url_state.sample_tab_opened, args=(section_keys, TEXT, tab_key))
 for container, (_, draw) in zip(containers, sections):
     with container:
         if container.open:
             draw(context)
+url_state.sync_sample(section_keys, TEXT, share_slot, notes_slot)  # the URL says what is shown, Share

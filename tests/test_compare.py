@@ -36,6 +36,80 @@ def test_best_indices_follow_the_direction_and_share_ties():
     assert compare.best_indices([1, 2], "") == []
 
 
+
+def test_values_that_look_the_same_tie_in_every_row():
+    # one rule for every row: values equal as shown share the mark, and when everyone ties nobody gets it
+    assert compare.display_number(1.2551) == compare.display_number(1.2549) == "1.255"
+    assert compare.best_indices([1.2551, 1.2549], "higher") == []
+    assert compare.best_indices([0.0121, 0.0124], "lower") == []  # reverse KL 0.012 vs 0.012
+    assert compare.best_indices([0.0121, 0.0124, 0.5], "lower") == [0, 1]
+    assert compare.best_indices([1.2551, 1.2549, 1.1], "higher") == [0, 1]
+    assert compare.best_indices([0.0121, 0.0134], "lower") == [0]  # 0.012 vs 0.013: told apart
+    table = compare.comparison_table([_result("a", reverse_kl=0.0121, precision=0.9001),
+                                      _result("b", reverse_kl=0.0124, precision=0.8999)])
+    assert all(row["best"] == [] for row in table["rows"])
+
+
+def test_diversity_is_best_closest_to_the_real_datas_value_which_the_row_carries():
+    # the collapsed run is not the most diverse one here: a noisy run overshoots the real data's 1.25
+    results = [_result("noisy", diversity=1.90, diversity_real=1.25),
+               _result("good", diversity=1.22, diversity_real=1.25),
+               _result("collapsed", diversity=0.30, diversity_real=1.25)]
+    row = next(row for row in compare.comparison_table(results)["rows"] if row["metric"] == "diversity")
+    assert row["better"] == "closest" and row["real"] == [1.25, 1.25, 1.25]
+    assert row["best"] == [1]
+    # as displayed: 1.220 and 1.280 are both 0.030 from 1.250, a tie shared; everyone tied: no star
+    assert compare.best_indices([1.2201, 1.2799, 0.3], "closest", [1.25] * 3) == [0, 1]
+    assert compare.best_indices([1.2201, 1.2799], "closest", [1.25] * 2) == []
+    assert compare.best_indices([1.2, 1.3], "closest", [None, None]) == []  # no yardstick, no star
+    back = compare.from_csv(compare.to_csv(compare.comparison_table(results)))
+    assert next(r for r in back["rows"] if r["metric"] == "diversity")["real"] == [1.25, 1.25, 1.25]
+
+
+def test_sampling_time_gets_no_star_within_the_noise():
+    # seen on the page: ring8-vanilla and ring8-fixed swapped "winners" between seeds (both ~0.0007 ms)
+    def table(*timings):
+        return compare.comparison_table([_result(f"run{i}", sample_ms=median, sample_ms_spread=spread)
+                                         for i, (median, spread) in enumerate(timings)])
+
+    def timing_row(*timings):
+        return next(row for row in table(*timings)["rows"] if row["metric"] == "sample_ms")
+
+    burst = timing_row((0.060, [0.00066, 0.0736]), (0.00096, [0.00067, 0.0011]))  # spreads overlap
+    assert burst["best"] == [] and burst["spread"] == [[0.00066, 0.0736], [0.00067, 0.0011]]
+    calm = timing_row((0.00062, [0.00058, 0.00065]), (0.00141, [0.00075, 0.0028]))  # 2.3x apart, calm moments
+    assert calm["best"] == []
+    diffusion = timing_row((0.0007, [0.0006, 0.0009]), (0.21, [0.2, 0.25]), (0.0009, [0.0008, 0.001]))
+    assert diffusion["best"] == [0, 2]  # one pass against a denoiser run per step: both GANs share the ★
+    assert compare.best_indices([0.0007, 0.21], "lower", spread=[None, None],
+                                noise_factor=compare.TIMING_NOISE_FACTOR) == [0]
+
+
+class _TimedModel:
+    """Stands in for a LatentModel: sample() sleeps `first` seconds on its first call, `then` afterwards."""
+
+    def __init__(self, first, then):
+        self.first, self.then, self.calls = first, then, []
+
+    def sample(self, n, seed=0):
+        import time
+        time.sleep(self.first if not self.calls else self.then)
+        self.calls.append(n)
+        return torch.full((n, 2), float(seed))
+
+
+def test_sampling_is_timed_after_a_warm_up_as_the_median_of_repeats(monkeypatch):
+    model = _TimedModel(first=0.2, then=0.002)  # a cold first call must not be the number
+    samples, timing = compare.time_sampling(model, 1000, seed=3)
+    assert model.calls == [compare.TIMING_WARMUP] + [1000] * compare.TIMING_REPEATS
+    assert timing["repeats"] == compare.TIMING_REPEATS and torch.equal(samples, torch.full((1000, 2), 3.0))
+    assert timing["low_ms"] <= timing["median_ms"] <= timing["high_ms"]
+    assert timing["median_ms"] < 0.2 * 1000 / 1000 / 4  # far below the cold call's 0.2 ms per sample
+    monkeypatch.setattr(compare, "TIMING_BUDGET_S", 0.05)
+    slow = _TimedModel(first=0.0, then=0.03)  # a diffusion-like model: the repeats stop at the budget
+    _, timing = compare.time_sampling(slow, 10, seed=0)
+    assert slow.calls == [10, 10, 10] and timing["repeats"] == 2
+
 def test_table_marks_best_value_per_row_using_metric_info():
     results = [
         _result("vanilla", modes_covered=3, high_quality_fraction=0.95, reverse_kl=1.2, precision=0.9),
@@ -76,7 +150,7 @@ def _example_table():
 def test_csv_round_trip_keeps_exact_numbers_and_best_marks():
     table = _example_table()
     text = compare.to_csv(table)
-    assert text.splitlines()[0] == 'metric,label,better,"a, with comma",b,best'
+    assert text.splitlines()[0] == 'metric,label,better,"a, with comma",b,best,real data'
     back = compare.from_csv(text)
     assert [run["label"] for run in back["runs"]] == ["a, with comma", "b"]
     for original, read in zip(table["rows"], back["rows"]):
@@ -87,6 +161,8 @@ def test_csv_round_trip_keeps_exact_numbers_and_best_marks():
     assert kid["values"] == [-0.00012, None]
     with pytest.raises(ValueError, match="not a Latent Lab comparison CSV"):
         compare.from_csv("a,b\n1,2\n")
+    older = compare.from_csv("metric,label,better,a,b,best\nfd,FD,lower,0.5,0.25,b\n")  # before `real data`
+    assert older["rows"][0]["values"] == [0.5, 0.25] and older["rows"][0]["best"] == [1]
 
 
 def test_json_round_trip_and_strict_json():

@@ -505,7 +505,8 @@ def test_all_feature_metrics_keys_and_types():
     fake = torch.from_numpy(rng.normal(size=(300, 8)).astype(np.float32) + 0.3)
     result = all_feature_metrics(real, fake, k=5, seed=0)
     assert set(result) == {"precision", "recall", "density", "coverage", "fd", "kid", "kid_std",
-                           "ndb", "ndb_k", "jsd", "diversity"}
+                           "ndb", "ndb_k", "jsd", "diversity", "diversity_real"}
+    assert result["diversity_real"] == diversity(real, seed=0)  # the yardstick the comparison shows
     assert_plain_json(result)
     assert type(result["ndb"]) is int
     assert result == all_feature_metrics(real, fake, k=5, seed=0)
@@ -538,13 +539,15 @@ def test_metric_info_entries():
     assert set(METRIC_INFO) == expected
     for key, info in METRIC_INFO.items():
         assert set(info) == {"label_en", "label_zh", "better", "explain_en", "explain_zh"}, key
-        assert info["better"] in {"higher", "lower"}, key
+        assert info["better"] in {"higher", "lower", "closest"}, key
         assert all(isinstance(info[field], str) and info[field] for field in info), key
         assert any("\u4e00" <= char <= "\u9fff" for char in info["label_zh"] + info["explain_zh"]), key
     assert "classifier" in METRIC_INFO["fd"]["label_en"].lower()
     assert "inception" not in METRIC_INFO["fd"]["label_en"].lower()
     lower_is_better = {"reverse_kl", "reverse_kl_all", "class_kl", "fd", "kid", "ndb_k", "jsd", "kl", "js", "sample_ms"}
     assert {key for key, info in METRIC_INFO.items() if info["better"] == "lower"} == lower_is_better
+    # diversity: more than the real data has is noise, not a virtue
+    assert {key for key, info in METRIC_INFO.items() if info["better"] == "closest"} == {"diversity"}
 
 
 def test_metrics_module_does_not_import_streamlit():

@@ -48,11 +48,18 @@ def _select(at, ids):
 
 def test_two_runs_render_table_and_charts_in_both_languages(saved_runs):
     at = _select(_open_page(), [saved_runs["tiny-0"], saved_runs["tiny-1"]])
+    # placed in a column, the picker's chips would scroll in one row and cut off the first names (chromium, 4 runs)
+    assert at.multiselect(key=SELECTION).proto.wrap is True
     assert len(at.table) == 1
     frame = at.table[0].value
     assert list(frame.columns) == ["tiny-0", "tiny-1"]
     assert any(str(label).startswith("Modes covered") for label in frame.index)
     assert any("★" in str(cell) for cell in frame.to_numpy().ravel())  # a best value is marked
+    # diversity is judged against the real data's value, which its row shows
+    diversity = [label for label in frame.index if str(label).startswith("Diversity")]
+    assert len(diversity) == 1 and "real data's" in diversity[0], list(frame.index)
+    timing = [label for label in frame.index if str(label).startswith("Sampling time")]
+    assert len(timing) == 1 and all("–" in str(cell) for cell in frame.loc[timing[0]])  # median (fastest–slowest)
     charts = at.get("plotly_chart")
     assert len(charts) >= 4  # two scatters, the mode histogram, the curves
     assert not at.error
@@ -64,6 +71,10 @@ def test_two_runs_render_table_and_charts_in_both_languages(saved_runs):
     assert not at.exception
     assert at.title[0].value == zh(TEXT, "title")
     assert any(str(label).startswith("覆盖的模式数") for label in at.table[0].value.index)
+    assert any(str(label).startswith("多样性 ≈ 真实数据的") for label in at.table[0].value.index)
+    # words that came from gan_core are worded in 中文 too: the feature space
+    assert any(caption.value == zh(TEXT, "feature_space").format(space="二维坐标") for caption in at.caption), \
+        [caption.value for caption in at.caption]
 
 
 def test_fewer_than_two_or_more_than_four_runs_show_a_message(saved_runs):

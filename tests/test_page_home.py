@@ -118,3 +118,15 @@ def test_chinese_chosen_on_home_survives_the_one_click_jump_to_train():
     at.switch_page("pages/mode_collapse.py").run()
     assert at.title[0].value == "模式崩溃"
     job_manager().shutdown(timeout=5)
+
+
+@pytest.mark.parametrize("threads", ["1", "3"])
+def test_sidebar_device_is_worded_in_chinese_too(monkeypatch, threads):
+    monkeypatch.setenv("LATENT_LAB_THREADS", threads)  # the device's facts come from gan_core, the words from the app
+    english = [m.value for m in open_home().sidebar.markdown if m.value.startswith("Device")]
+    assert english and f"cpu ({threads} thread" in english[0], english
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.query_params["lang"] = "zh"  # a first visit in 中文 (AppTest drops the sidebar on a rerun of the same app)
+    at.run()
+    chinese = [m.value for m in at.sidebar.markdown if "计算设备" in m.value]
+    assert chinese and f"每个训练 {threads} 个线程" in chinese[0] and "thread" not in chinese[0], chinese

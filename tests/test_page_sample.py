@@ -12,7 +12,7 @@ from gan_core.cli import main
 from gan_core.config import TrainConfig
 from gan_core.latents import LatentModel
 from gan_core.training import Trainer
-from tests.page_support import en, open_tab_labelled, shows, zh
+from tests.page_support import ROOT, en, open_tab_labelled, shows, zh
 
 CONV = dict(dataset="digits", image_size=8, hidden=8, batch_size=16, steps=3, sample_every=100, metrics_every=0,
             seed=1)
@@ -286,6 +286,29 @@ def test_garbage_upload_shows_one_error_line(app):
     assert not app.tabs
 
 
+def test_checkpoint_uploader_states_its_real_limit_and_refuses_more_in_one_sentence(app):
+    import tomllib
+
+    from gan_core import checkpoints
+    from gan_core.data import MAX_CSV_BYTES
+    from gan_core.uploads import MAX_TOTAL_BYTES
+
+    app.selectbox(key="sample_ckpt").set_value("upload").run()
+    ok(app)
+    uploader = app.file_uploader(key="sample_upload")
+    assert uploader.proto.max_upload_size_mb == 64  # the hint under it reads "64MB per file", not 200MB
+    assert "64 MB" in uploader.help
+    # the server's own limit is the largest any uploader has; each uploader states its smaller one
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == max(MAX_TOTAL_BYTES, checkpoints.MAX_CHECKPOINT_BYTES,
+                                                    MAX_CSV_BYTES) // 2**20
+    # a file past the limit that reaches the server anyway (the browser refuses it first): one sentence
+    too_big = b"\0" * (checkpoints.MAX_CHECKPOINT_BYTES + 1)
+    app.file_uploader(key="sample_upload").upload("big.pt", too_big, "application/octet-stream").run()
+    assert len(app.error) == 1 and "\n" not in app.error[0].value and "big.pt" in app.error[0].value
+    assert "larger than" in app.error[0].value
+
+
 def test_upload_of_a_real_checkpoint_works(app, runs):
     app.selectbox(key="sample_ckpt").set_value("upload").run()
     app.file_uploader(key="sample_upload").upload("t-gan.pt", (runs / "t-gan.pt").read_bytes()).run()
@@ -347,3 +370,21 @@ def test_the_open_tab_survives_a_language_switch_and_a_new_model_and_the_link_na
     app.session_state["lang"] = "en"
     ok(app.run())
     assert open_tab_id(app) == "samples"
+
+
+def test_manifold_map_has_no_blank_band_above_it():
+    """The classes' legend hangs beside the plot from its top: anchored by its bottom it stood above the plot, and
+    plotly's automatic margin pushed the map ~180 px down (seen in chromium at 1280 px)."""
+    from app.sample_plots import manifold_figure
+    from gan_core.images import png_bytes
+
+    labels = np.arange(40) % 10
+    codes = np.random.default_rng(0).normal(size=(40, 2))
+    figure = manifold_figure(png_bytes(np.zeros((30, 30, 3), np.uint8)), 2.5, 15, codes, labels,
+                             [str(i) for i in range(10)], {"A": np.zeros(2)}, "map", "rev")
+    legend = figure.layout.legend
+    assert legend.orientation == "v" and legend.yanchor == "top" and legend.y == 1 and legend.x > 1
+    # the square plot shrinks to the picture instead of widening an axis past it
+    assert figure.layout.xaxis.constrain == figure.layout.yaxis.constrain == "domain"
+    assert figure.layout.yaxis.constraintoward == "top"
+    assert list(figure.layout.xaxis.range) == list(figure.layout.yaxis.range)

@@ -165,6 +165,7 @@ def test_a_bad_csv_shows_one_error_and_a_good_one_trains():
     at = open_train("points:csv")
     assert at.button(key="train_start").disabled
     assert en(TEXT, "csv_need") in texts(at)
+    assert at.file_uploader(key="train_user_csv_file").proto.max_upload_size_mb == 2  # its hint: "2MB per file"
     at.file_uploader(key="train_user_csv_file").set_value(("pts.csv", b"x,y\n1,2\n3,abc\n", "text/csv")).run()
     assert not at.exception
     assert any("Row 3 of the CSV file holds 'abc' where y should be a number" in e.value for e in at.error)

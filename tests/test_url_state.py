@@ -219,10 +219,11 @@ def test_sample_link_with_bad_values(tiny_checkpoint):
     notes = " ".join(link_notes(at))
     assert "gone" in notes and "seed" in notes and "psi" in notes and "nowhere" in notes
     assert at.session_state["sample_seed"] == 0 and at.session_state["sample_psi"] == 1.0  # the defaults
-    # the URL says what is shown now: no bad value and no tab that does not exist
-    assert "tab" not in at.query_params and "psi" not in at.query_params and "seed" not in at.query_params
+    # the URL says what is shown now (written after the widgets are drawn): the defaults in place of the bad
+    # values, and no tab that does not exist
+    assert "tab" not in at.query_params and at.query_params["psi"] == "1" and at.query_params["seed"] == "0"
     assert at.query_params["ckpt"] == at.selectbox(key="sample_ckpt").value != "saved:gone"
-    at.run()  # the widgets drawn with their defaults join the link from now on
+    at.run()
     assert at.query_params["psi"] == "1" and at.query_params["seed"] == "0"
 
 
@@ -232,3 +233,50 @@ def test_a_range_note_writes_its_bounds_as_a_person_does():
         with pytest.raises(BadValue) as error:
             parse(param, raw)
         assert (error.value.extra["low"], error.value.extra["high"]) == bounds  # not 2.14748e+09 or 1e-06
+
+
+# -- values that fit the parameter but not the model, and parameters given twice -----------------------------------
+@pytest.fixture
+def tiny_cgan(runs_dir):
+    from gan_core.checkpoints import save_checkpoint, trainer_payload
+    from gan_core.config import TrainConfig
+    from gan_core.training import Trainer
+
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    trainer = Trainer(TrainConfig(dataset="digits", model="cgan", image_size=8, hidden=8, batch_size=16, steps=2,
+                                  latent_dim=4, sample_every=100, metrics_every=0, seed=1))
+    trainer.step()
+    save_checkpoint(trainer_payload(trainer, name="t-cgan"), runs_dir / "t-cgan.pt")
+    return "saved:t-cgan"
+
+
+def test_a_class_the_model_lacks_gets_a_note_and_the_url_says_what_is_shown(tiny_cgan):
+    at = open_page("pages/sample_blend.py", ckpt=tiny_cgan, **{"class": "999"})
+    assert at.session_state["sample_class"] == 0
+    notes = " ".join(link_notes(at))
+    assert shows(notes, en(TEXT, "note_adjusted")) and "`class`" in notes and "`999`" in notes and "`0`" in notes
+    assert at.query_params["class"] == "0"
+
+
+def test_a_grid_number_past_the_end_is_rewritten_in_the_url_as_shown(tiny_checkpoint):
+    at = open_page("pages/sample_blend.py", ckpt=tiny_checkpoint, tab="interpolate", pick="grid", a="99999")
+    shown = at.number_input(key="interp_a_index").value
+    assert shown == 35  # the last of the 6 x 6 grid
+    assert at.query_params["a"] == str(shown)  # not 99999
+    notes = " ".join(link_notes(at))
+    assert shows(notes, en(TEXT, "note_adjusted")) and "`99999`" in notes and "`35`" in notes
+    at.run()
+    assert at.query_params["a"] == "35"
+
+
+@pytest.mark.parametrize("page, key", [("pages/sample_blend.py", "sample_seed"), ("pages/train.py", "train_seed")])
+def test_a_parameter_given_twice_keeps_its_last_value_and_says_so(tiny_checkpoint, page, key):
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.query_params.update({"seed": ["1", "2"], **({"ckpt": tiny_checkpoint} if "sample" in page else {})})
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception
+    assert at.session_state[key] == 2
+    assert at.query_params["seed"] == "2"  # one value left in the URL
+    notes = " ".join(link_notes(at))
+    assert shows(notes, en(TEXT, "note_repeated")) and "`seed`" in notes and "2 times" in notes

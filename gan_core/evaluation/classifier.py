@@ -59,8 +59,16 @@ class Classifier:
 
     @property
     def feature_name(self) -> str:
-        base = "digits" if self.per_channel else self.dataset
-        return f"{base}-classifier features"
+        return f"{self._feature_base}-classifier features"
+
+    @property
+    def feature_space_id(self) -> str:
+        """"classifier:<data>": what the app words in its language (feature_name is the English of it)."""
+        return f"classifier:{self._feature_base}"
+
+    @property
+    def _feature_base(self) -> str:
+        return "digits" if self.per_channel else self.dataset
 
     @torch.inference_mode()
     def _run(self, images: torch.Tensor, what: str) -> torch.Tensor:

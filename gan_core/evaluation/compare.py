@@ -40,6 +40,19 @@ PREVIEW_POINTS = 1500  # generated 2-D points kept for a scatter (more only slow
 REAL_POINTS = 1000  # real 2-D points drawn underneath
 PREVIEW_IMAGES = 64  # images in a preview grid (8 x 8)
 MIN_RUNS, MAX_RUNS = 2, 4
+# Sampling time: after a warm-up call (the first calls in a process pay for thread pools and memory), the n
+# samples are drawn up to TIMING_REPEATS times while the extra calls fit in TIMING_BUDGET_S (a diffusion model
+# that needs seconds a call is timed once); the median is the number, the fastest and slowest calls its spread.
+TIMING_WARMUP = 64
+TIMING_REPEATS = 7
+TIMING_BUDGET_S = 1.0
+# Runs are timed at different moments, each in its own cached scoring, on a machine other work shares. On 2 busy
+# cores the medians of ring8-vanilla and ring8-fixed (both ~0.0007 ms) came out up to 2.3x apart in calm
+# moments, and a burst of other work made one call in two 100x slower (the spreads then overlap). Timings whose
+# spreads overlap, or within this factor of each other, are within the noise and tie; a diffusion model's
+# 30-300x (docs/BENCHMARKS.md: digits-ddpm ~30x digits-gan, ring8-ddpm ~80x ring8-fixed) is far outside it.
+TIMING_NOISE_FACTOR = 4.0
+NOISE_FACTORS = {"sample_ms": TIMING_NOISE_FACTOR}  # metric -> the factor within which two values tie
 
 
 # --------------------------------------------------------------------------------------------------
@@ -90,14 +103,13 @@ def evaluate_run(source, n: int = 2500, seed: int = 0, label: str = "") -> dict:
     model = source if isinstance(source, LatentModel) else LatentModel.load(source)
     config = model.config
     label = label or model.checkpoint.name or "run"
-    started = time.perf_counter()
-    samples = model.sample(int(n), seed=int(seed))
-    sample_seconds = time.perf_counter() - started
+    samples, timing = time_sampling(model, int(n), int(seed))
     data, real_samples, real_labels = real_set(config, int(n), int(seed) + 1, model.data_info)  # as evaluate_checkpoint
     scores = evaluate_samples(samples, config, model.data_info, seed=int(seed),
                               real=(data, real_samples, real_labels))
     scores["step"] = model.checkpoint.step
-    scores["sample_ms"] = 1000.0 * sample_seconds / max(1, int(n))  # what a sample costs: diffusion vs one pass
+    scores["sample_ms"] = timing["median_ms"]  # what a sample costs: diffusion vs one pass
+    scores["sample_ms_spread"] = [timing["low_ms"], timing["high_ms"]]
     result = {
         "label": label, "step": int(model.checkpoint.step), "target_steps": int(config.steps),
         "dataset": config.dataset, "kind": model.data_info.get("kind", "image"), "config": config.to_dict(),
@@ -130,6 +142,25 @@ def evaluate_run(source, n: int = 2500, seed: int = 0, label: str = "") -> dict:
             result["histogram"] = {"names": names, "generated": list(scores["class_histogram"]),
                                    "real": (real / max(1.0, real.sum())).tolist(), "what": "classes"}
     return result
+
+
+def time_sampling(model: LatentModel, n: int, seed: int = 0) -> tuple:
+    """(model.sample(n, seed), {"median_ms", "low_ms", "high_ms", "repeats"}): milliseconds per sample.
+
+    A warm-up call of TIMING_WARMUP samples first, then the same n samples drawn up to TIMING_REPEATS times
+    while the extra calls fit in TIMING_BUDGET_S; the median call, and the fastest and slowest, per sample.
+    """
+    model.sample(min(int(n), TIMING_WARMUP), seed=int(seed))
+    seconds = []
+    samples = None
+    while not seconds or (len(seconds) < TIMING_REPEATS and sum(seconds[1:]) + seconds[-1] <= TIMING_BUDGET_S):
+        started = time.perf_counter()
+        drawn = model.sample(int(n), seed=int(seed))
+        seconds.append(time.perf_counter() - started)
+        samples = drawn if samples is None else samples  # every call draws the same seeded samples
+    per_sample = [1000.0 * s / max(1, int(n)) for s in seconds]
+    return samples, {"median_ms": float(np.median(per_sample)), "low_ms": min(per_sample),
+                     "high_ms": max(per_sample), "repeats": len(per_sample)}
 
 
 def safe_evaluate(load, label: str, n: int = 2500, seed: int = 0) -> dict:
@@ -189,19 +220,82 @@ def table_metrics(results: list[dict]) -> list[str]:
     return [k for k in ordered if k in present]
 
 
-def best_indices(values: list, better: str) -> list[int]:
+def display_number(value) -> str:
+    """How the comparison shows a number: ints with thousands separators, floats to about 3 significant places.
+
+    Ties are judged on this text (`best_indices`), so two values that look the same are never told apart.
+    """
+    if value is None:
+        return "—"
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return f"{int(value):,}"
+    size = abs(value)
+    if size >= 1000:
+        return f"{value:,.0f}"
+    if size >= 10:
+        return f"{value:.1f}"
+    if size >= 0.01 or value == 0:
+        return f"{value:.3f}"
+    if size >= 0.001:
+        return f"{value:.4f}"
+    return f"{value:.1e}"  # tiny but not zero (KID of a good run): 0.0000 would hide it
+
+
+def _as_displayed(value) -> float:
+    return float(display_number(value).replace(",", ""))
+
+
+def best_indices(values: list, better: str, real: list | None = None, spread: list | None = None,
+                 noise_factor: float = 1.0) -> list[int]:
     """Indices of the best value(s) in `values` ("higher" or "lower" is better; None is skipped).
 
-    Ties share the mark. When every run has the same value there is nothing to point at, so [] is returned;
-    so it is with fewer than two numbers.
+    better="closest": the best value is the one nearest its run's real-data value (`real`, one per value; a
+    value without one is skipped).
+    Values are compared as `display_number` shows them: 1.2551 and 1.2549 both read 1.255 and tie. A noisy
+    measurement (a timing) also ties with the best when their noise bands overlap: `spread` gives each value's
+    measured (low, high), widened to at least a factor `noise_factor` around the value.
+    Ties share the mark; when every run ties there is nothing to point at, so [] is returned; so it is with
+    fewer than two numbers. One rule for every row: a value is starred when no value beats it beyond the noise
+    and at least one is worse.
     """
-    numbers = [(i, v) for i, v in enumerate(values) if _number_or_none(v) is not None]
-    if len(numbers) < 2 or better not in ("higher", "lower"):
+    if better == "closest":
+        real = real or [None] * len(values)
+        numbers = [(i, -round(abs(_as_displayed(v) - _as_displayed(r)), 12))
+                   for i, (v, r) in enumerate(zip(values, real))
+                   if _number_or_none(v) is not None and _number_or_none(r) is not None]
+    elif better in ("higher", "lower"):
+        sign = 1.0 if better == "higher" else -1.0
+        numbers = [(i, sign * _as_displayed(v)) for i, v in enumerate(values) if _number_or_none(v) is not None]
+    else:
         return []
-    target = max(v for _, v in numbers) if better == "higher" else min(v for _, v in numbers)
-    tolerance = 1e-12 * max(1.0, abs(target))
-    best = [i for i, v in numbers if abs(v - target) <= tolerance]
+    if len(numbers) < 2:
+        return []
+    top = max(v for _, v in numbers)  # every direction turned into "higher is better"
+    leaders = [i for i, v in numbers if v == top]
+    best = list(leaders)
+    if spread is not None:
+        bands = {i: _noise_band(values[i], spread[i], noise_factor) for i, _ in numbers}
+        best = [i for i, _ in numbers
+                if i in leaders or any(_overlap(bands[i], bands[leader]) for leader in leaders)]
     return [] if len(best) == len(numbers) else best
+
+
+def _noise_band(value: float, spread, noise_factor: float) -> tuple[float, float]:
+    low, high = (float(spread[0]), float(spread[1])) if spread else (value, value)
+    if value > 0 and noise_factor > 1.0:
+        root = math.sqrt(noise_factor)  # values within noise_factor of each other overlap
+        low, high = min(low, value / root), max(high, value * root)
+    return min(low, value), max(high, value)
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def _spread_or_none(spread):
+    if isinstance(spread, (list, tuple)) and len(spread) == 2 and all(_number_or_none(v) is not None for v in spread):
+        return [float(spread[0]), float(spread[1])]
+    return None
 
 
 def _unique_labels(labels: list[str]) -> list[str]:
@@ -220,7 +314,9 @@ def comparison_table(results: list[dict]) -> dict:
     results: evaluate_run / safe_evaluate dicts (a run with "error" gets an empty column).
     Returns {"format", "format_version", "runs": [{"label", "step", "dataset", "model", "config", "error",
     "n_modes", "histogram"}], "rows": [{"metric", "label_en", "label_zh", "better", "values": [float | int |
-    None per run], "best": [run indices]}], "n_samples", "seed", "comparable"}. Best values are only marked
+    None per run], "best": [run indices], for better="closest" "real": [the real data's value per run], and
+    for a noisy measurement (sampling time) "spread": [[low, high] or None per run]}],
+    "n_samples", "seed", "comparable"}. Best values are only marked
     when every scored run used the same dataset ("comparable"); numbers of different data mean nothing side by
     side.
     """
@@ -242,8 +338,17 @@ def comparison_table(results: list[dict]) -> dict:
         label_en, label_zh = metrics.LABELS[key]
         better = metrics.BETTER[key]
         values = [None if r.get("error") else _number_or_none((r.get("metrics") or {}).get(key)) for r in results]
-        rows.append({"metric": key, "label_en": label_en, "label_zh": label_zh, "better": better, "values": values,
-                     "best": best_indices(values, better) if comparable else []})
+        row = {"metric": key, "label_en": label_en, "label_zh": label_zh, "better": better, "values": values}
+        if better == "closest":  # the real data's own value, the yardstick of this row
+            row["real"] = [None if r.get("error") else _number_or_none((r.get("metrics") or {}).get(key + "_real"))
+                           for r in results]
+        spreads = [None if r.get("error") else _spread_or_none((r.get("metrics") or {}).get(key + "_spread"))
+                   for r in results]
+        if any(spreads) or key in NOISE_FACTORS:  # a measurement with noise: its spread is shown and respected
+            row["spread"] = spreads
+        row["best"] = (best_indices(values, better, row.get("real"), row.get("spread"), NOISE_FACTORS.get(key, 1.0))
+                       if comparable else [])
+        rows.append(row)
     n_values = {r.get("n_samples") for r in scored}
     seeds = {r.get("seed") for r in scored}
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "runs": runs, "rows": rows,
@@ -255,40 +360,50 @@ def comparison_table(results: list[dict]) -> dict:
 # export
 # --------------------------------------------------------------------------------------------------
 CSV_FIXED = ("metric", "label", "better")
+CSV_REAL = "real data"  # last column: the real data's value where a row is judged by it ("closest")
 
 
 def to_csv(table: dict) -> str:
-    """The table as CSV: metric, label, better, one column per run, then `best` (run labels joined by '; ').
+    """The table as CSV: metric, label, better, one column per run, `best` (run labels joined by '; '), then
+    `real data` (the real data's value in a "closest" row, one per run joined by '; ', empty elsewhere).
 
     Floats are written with repr, so reading the file back gives exactly the same numbers.
     """
     labels = [run["label"] for run in table["runs"]]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*CSV_FIXED, *labels, "best"])
+    writer.writerow([*CSV_FIXED, *labels, "best", CSV_REAL])
     for row in table["rows"]:
         cells = ["" if v is None else repr(v) for v in row["values"]]
+        real = "; ".join("" if v is None else repr(v) for v in row["real"]) if "real" in row else ""
         writer.writerow([row["metric"], row["label_en"], row["better"], *cells,
-                         "; ".join(labels[i] for i in row["best"])])
+                         "; ".join(labels[i] for i in row["best"]), real])
     return buffer.getvalue()
 
 
 def from_csv(text: str) -> dict:
     """Read `to_csv` output back: {"runs": [{"label"}], "rows": [{"metric", "label_en", "better", "values",
-    "best"}]}. Raises ValueError with one sentence for a file that is not such a CSV."""
+    "best", and "real" where written}]}. Files without the `real data` column (older exports) read too.
+    Raises ValueError with one sentence for a file that is not such a CSV."""
     reader = list(csv.reader(io.StringIO(text)))
-    if not reader or tuple(reader[0][:3]) != CSV_FIXED or reader[0][-1] != "best":
+    header = reader[0] if reader else []
+    has_real = header[-2:] == ["best", CSV_REAL]
+    end = -2 if has_real else -1
+    if tuple(header[:3]) != CSV_FIXED or header[end] != "best":
         raise ValueError("This is not a Latent Lab comparison CSV (its header should start with metric, label, "
                          "better and end with best).")
-    labels = reader[0][3:-1]
+    labels = header[3:end]
     rows = []
     for line in reader[1:]:
-        if len(line) != len(reader[0]):
+        if len(line) != len(header):
             raise ValueError("This comparison CSV has a row with the wrong number of cells.")
-        best_labels = [b for b in line[-1].split("; ") if b]
-        rows.append({"metric": line[0], "label_en": line[1], "better": line[2],
-                     "values": [_parse_number(cell) for cell in line[3:-1]],
-                     "best": [labels.index(b) for b in best_labels if b in labels]})
+        best_labels = [b for b in line[end].split("; ") if b]
+        row = {"metric": line[0], "label_en": line[1], "better": line[2],
+               "values": [_parse_number(cell) for cell in line[3:end]],
+               "best": [labels.index(b) for b in best_labels if b in labels]}
+        if has_real and line[-1]:
+            row["real"] = [_parse_number(cell) for cell in line[-1].split("; ")]
+        rows.append(row)
     return {"runs": [{"label": label} for label in labels], "rows": rows}
 
 
@@ -399,6 +514,6 @@ def demo_stands_in(run: LabRun, path: str | Path) -> bool:
 
 __all__ = [
     "LAB_BASES", "LabRun", "MAX_RUNS", "MIN_RUNS", "best_indices", "checkpoint_from_payload", "collapse_lab_runs",
-    "comparison_table", "demo_stands_in", "evaluate_run", "friendly_error", "from_csv", "from_json",
+    "comparison_table", "demo_stands_in", "display_number", "evaluate_run", "friendly_error", "from_csv", "from_json",
     "safe_evaluate", "table_metrics", "to_csv", "to_json",
 ]

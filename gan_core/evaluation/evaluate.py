@@ -44,7 +44,8 @@ def evaluate_samples(samples: torch.Tensor, config, data_info: dict, seed: int =
     2-D mixtures: modes_covered, n_modes, high_quality_fraction, reverse_kl (None with reverse_kl_reason when no
     sample is high quality), reverse_kl_all, mode_counts.
     Labelled images: modes_covered, n_modes, class_kl, class_histogram and (full=True) precision, recall,
-    density, coverage, fd, kid, ndb, ndb_k, jsd, diversity in the classifier's feature space.
+    density, coverage, fd, kid, ndb, ndb_k, jsd, diversity (and the real data's, diversity_real) in the
+    classifier's feature space.
     """
     samples = samples.detach().float().cpu()
     n = samples.shape[0]
@@ -54,10 +55,11 @@ def evaluate_samples(samples: torch.Tensor, config, data_info: dict, seed: int =
         points = samples.numpy()
         if data_info.get("modes") is not None:
             result.update(metrics.mixture_metrics(points, np.asarray(data_info["modes"]), float(data_info["sigma"])))
-            result["feature_space"] = "2-D coordinates"
+            result["feature_space"], result["feature_space_id"] = "2-D coordinates", "coordinates"
         if full:
             _, real_points, _ = real if real is not None else real_set(config, n, seed + 1, data_info)
-            result.update(_feature_metrics(real_points.numpy(), points[finite.numpy()], seed, "2-D coordinates"))
+            result.update(_feature_metrics(real_points.numpy(), points[finite.numpy()], seed, "2-D coordinates",
+                                           "coordinates"))
         return result
     classifier = get_classifier(config.dataset, config.image_size, config.data_root)
     if classifier is not None:
@@ -71,17 +73,20 @@ def evaluate_samples(samples: torch.Tensor, config, data_info: dict, seed: int =
         _, real_images, _ = real if real is not None else real_set(config, n, seed + 1)
         if classifier is not None:
             real_features, fake_features = classifier.features(real_images).numpy(), classifier.features(samples).numpy()
-            space = classifier.feature_name
+            space, space_id = classifier.feature_name, classifier.feature_space_id
         else:  # unlabelled images: honest fallback to raw pixels
             real_features, fake_features = real_images.flatten(1).numpy(), samples.flatten(1).numpy()
-            space = "raw pixels"
-        result.update(_feature_metrics(real_features, fake_features, seed, space))
+            space, space_id = "raw pixels", "pixels"
+        result.update(_feature_metrics(real_features, fake_features, seed, space, space_id))
     return result
 
 
-def _feature_metrics(real_features: np.ndarray, fake_features: np.ndarray, seed: int, space: str) -> dict:
+def _feature_metrics(real_features: np.ndarray, fake_features: np.ndarray, seed: int, space: str,
+                     space_id: str) -> dict:
+    """The feature metrics, with the space they were computed in: "feature_space" in English (the CLI prints it)
+    and "feature_space_id" ("coordinates", "pixels", "classifier:<data>") for the app to word in its language."""
     values = metrics.all_feature_metrics(real_features, fake_features, k=5, seed=seed)
-    values["feature_space"] = space
+    values["feature_space"], values["feature_space_id"] = space, space_id
     return values
 
 
@@ -139,6 +144,8 @@ def format_table(results: dict) -> str:
     rows = []
     for key in METRIC_ORDER + tuple(k for k in results if k not in METRIC_ORDER):
         value = results.get(key)
+        if key.endswith("_real") and key[:-5] in metrics.BETTER:
+            continue  # shown with its metric
         label = metrics.LABELS.get(key, (key,))[0]
         arrow = {"higher": "(higher is better)", "lower": "(lower is better)"}.get(metrics.BETTER.get(key, ""), "")
         if value is None and f"{key}_reason" in results:  # a number that does not exist: say why, never invent one
@@ -146,6 +153,8 @@ def format_table(results: dict) -> str:
             continue
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             continue
+        if metrics.BETTER.get(key) == "closest" and isinstance(results.get(key + "_real"), (int, float)):
+            arrow = f"(closest to the real data's {results[key + '_real']:.4f} is best)"
         shown = f"{value:d}" if isinstance(value, int) else f"{value:.4f}"
         rows.append((label, shown, arrow))
     width = max((len(r[0]) for r in rows), default=10)

@@ -34,16 +34,18 @@ class FeatureIndex:
     """A training set in one feature space, ready for nearest-neighbour search.
 
     features (N, d) float32, one row per training image; feature "classifier" or "pixels"; feature_space a
-    readable name ("digits-classifier features", "raw pixels"); fell_back True when "classifier" was asked
+    readable name ("digits-classifier features", "raw pixels") and feature_space_id what the app words in its
+    language ("classifier:digits", "pixels"); fell_back True when "classifier" was asked
     for but the data has none; reference_distances (m,) leave-one-out nearest distances of real images;
     typical_distance their median.
     """
 
     def __init__(self, features: np.ndarray, feature: str, feature_space: str, fell_back: bool,
-                 embed, reference_distances: np.ndarray):
+                 embed, reference_distances: np.ndarray, feature_space_id: str = "pixels"):
         self.features = features
         self.feature = feature
         self.feature_space = feature_space
+        self.feature_space_id = feature_space_id
         self.fell_back = fell_back
         self._embed = embed  # images (n, C, H, W) -> (n, d) float32 numpy, the same map as the features
         self.reference_distances = reference_distances
@@ -91,8 +93,9 @@ def build_index(dataset: Dataset, feature: str = "classifier", data_root: str = 
     classifier = _pick_classifier(dataset, data_root) if feature == "classifier" else None
     if classifier is not None:
         embed, used, space = _classifier_embed(classifier), "classifier", classifier.feature_name
+        space_id = classifier.feature_space_id
     else:
-        embed, used, space = _pixel_embed, "pixels", "raw pixels"
+        embed, used, space, space_id = _pixel_embed, "pixels", "raw pixels", "pixels"
     features = embed(dataset.data)  # (N, d)
     count = min(int(reference_count), len(dataset))
     chosen = torch.randperm(len(dataset), generator=torch.Generator().manual_seed(seed))[:count].numpy()
@@ -100,7 +103,7 @@ def build_index(dataset: Dataset, feature: str = "classifier", data_root: str = 
     indices, distances = _search(features[chosen], features, k=2)
     leave_one_out = np.where(indices[:, 0] == chosen, distances[:, 1], distances[:, 0])
     return FeatureIndex(features, used, space, feature == "classifier" and classifier is None, embed,
-                        leave_one_out.astype(np.float32))
+                        leave_one_out.astype(np.float32), space_id)
 
 
 def _search(queries: np.ndarray, features: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -132,7 +135,8 @@ def nearest_training_images(samples: torch.Tensor, dataset: Dataset, k: int = 3,
     `index` from build_index to skip embedding the training set again (it decides the feature space).
 
     Returns {"indices": (n, k) int64 rows of dataset.data, nearest first; "distances": (n, k) float32;
-    "feature": "classifier" | "pixels"; "feature_space": readable name; "fell_back": bool;
+    "feature": "classifier" | "pixels"; "feature_space": readable name; "feature_space_id" (as build_index's);
+    "fell_back": bool;
     "typical_distance": median leave-one-out nearest distance of real training images;
     "sample_ratios": (n,) each sample's nearest distance / typical_distance;
     "ratio": median of sample_ratios (about 1 or more: no sign of copying; well below 1, e.g. under
@@ -157,7 +161,7 @@ def nearest_training_images(samples: torch.Tensor, dataset: Dataset, k: int = 3,
     reference = np.sort(index.reference_distances)
     closer_than = 1.0 - np.searchsorted(reference, nearest, side="right") / max(1, len(reference))
     return {"indices": indices, "distances": distances, "feature": index.feature,
-            "feature_space": index.feature_space, "fell_back": index.fell_back, "typical_distance": typical,
+            "feature_space": index.feature_space, "feature_space_id": index.feature_space_id, "fell_back": index.fell_back, "typical_distance": typical,
             "sample_ratios": ratios.astype(np.float32),
             "ratio": float(np.median(ratios)) if len(ratios) else float("nan"),
             "closer_than_real": closer_than.astype(np.float32)}

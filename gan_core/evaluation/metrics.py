@@ -511,8 +511,8 @@ def all_feature_metrics(real_features, fake_features, k: int = 5, seed: int = 0)
 
     real_features (N, d), fake_features (M, d) -> dict of floats (ndb is an int):
       precision, recall, density, coverage (higher is better), fd, kid, kid_std (lower is better),
-      ndb, ndb_k, jsd (lower is better), diversity (mean pairwise distance of the fake features;
-      compare with diversity(real_features)).
+      ndb, ndb_k, jsd (lower is better), diversity (mean pairwise distance of the fake features) and
+      diversity_real (the same for the real features: a good generator's diversity is close to it).
     """
     real = _features(real_features, "real_features", min_rows=2)
     fake = _features(fake_features, "fake_features", min_rows=2)
@@ -524,6 +524,7 @@ def all_feature_metrics(real_features, fake_features, k: int = 5, seed: int = 0)
     results["kid_std"] = kernel_distance["std"]
     results.update(ndb_jsd(real, fake, seed=seed))
     results["diversity"] = diversity(fake, seed=seed)
+    results["diversity_real"] = diversity(real, seed=seed)
     return results
 
 
@@ -599,7 +600,8 @@ def density_divergence(real, fake, bounds=None, bins: int = 32, blur: float = _D
 
 # --------------------------------------------------------------------------------------------------
 # each metric's name (English, Chinese) and which way is better; the CLI's table and the comparison
-# exports (compare.py) carry them. What each number means, and what it misses, is the app's to explain.
+# exports (compare.py) carry them. "closest": the best value is the one nearest the real data's own value,
+# which the results carry under KEY + "_real" (more diversity than the real data has is noise, not a virtue). What each number means, and what it misses, is the app's to explain.
 # --------------------------------------------------------------------------------------------------
 BETTER: dict[str, str] = {
     "modes_covered": "higher",
@@ -615,7 +617,7 @@ BETTER: dict[str, str] = {
     "kid": "lower",
     "ndb_k": "lower",
     "jsd": "lower",
-    "diversity": "higher",
+    "diversity": "closest",
     "kl": "lower",
     "js": "lower",
     "sample_ms": "lower",
