@@ -28,13 +28,14 @@ PILLS = ".st-key-train_layers [role=toolbar] button"
 # points drawn in the 2-D chart, over all its traces (-1 while the chart is not on the page); plotly keeps a typed
 # array sent as {dtype, bdata} in the trace with the decoded array beside it (_inputArray)
 POINTS_JS = """el => {
+    if (!el) return -1;  // between a rerun's stale copy and its fresh one there may be no chart at all
     const plot = el.querySelector('.js-plotly-plot');
     if (!plot || !plot.data) return -1;
     const size = a => !a ? 0 : (a.length ?? (a._inputArray ? a._inputArray.length : 0));
     return plot.data.reduce((n, trace) => n + (size(trace.x) || size(trace.z)), 0);
 }"""
 TRACES_JS = """el => {
-    const plot = el.querySelector('.js-plotly-plot');
+    const plot = el && el.querySelector('.js-plotly-plot');
     return plot && plot.data ? plot.data.map(trace => trace.type || 'scatter') : null;
 }"""
 
