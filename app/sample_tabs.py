@@ -330,19 +330,34 @@ def _means_possible(model: LatentModel) -> bool:
     return not model.is_points and model.config.dataset in LABELLED_DATASETS
 
 
+def _denoising_steps(model: LatentModel) -> int:
+    """How many generator passes one diffusion sample takes (0 for a model that draws in one pass)."""
+    return int(getattr(model.generator, "sample_steps", 0) or 0) if model.config.model == "ddpm" else 0
+
+
+def _asked(ctx: Context, memory_key: str, button_key: str, note: str, button: str, icon: str) -> bool:
+    """Whether the student asked for a slow result of this model: until a button press (then kept for this model
+    in `memory_key`) the note saying what it costs and the button are drawn instead, so opening a tab stays quick."""
+    asked = st.session_state.setdefault(memory_key, [])
+    if ctx.key in asked:
+        return True
+    st.info(note)
+    if not st.button(button, key=button_key, icon=icon):
+        return False
+    asked.append(ctx.key)
+    return True
+
+
 def _class_means_on_demand(ctx: Context):
     """The class means once a student asked for them (a button; then kept for this model), else False.
 
     Finding them decodes 2,000 samples (a diffusion model: each with all its denoising steps), seconds to half a
     minute, so opening the tab never does it: only the button does, with a note of what is running."""
     model = ctx.model
-    asked = st.session_state.setdefault("_arith_means_keys", [])
-    if ctx.key not in asked:
-        steps = int(getattr(model.generator, "sample_steps", 0) or 0) if model.config.model == "ddpm" else 0
-        st.info(tr("means_wait_ddpm", steps=steps) if steps else tr("means_wait"))
-        if not st.button(tr("means_button"), key="arith_means", icon=":material/functions:"):
-            return False
-        asked.append(ctx.key)
+    steps = _denoising_steps(model)
+    note = tr("means_wait_ddpm", steps=steps) if steps else tr("means_wait")
+    if not _asked(ctx, "_arith_means_keys", "arith_means", note, tr("means_button"), ":material/functions:"):
+        return False
     with st.spinner(tr("computing_means")):
         return cache.class_means(ctx.key, model)
 
@@ -433,10 +448,6 @@ def edit_tab(ctx: Context) -> None:
         pick_mode("edit_pick", one=True)
     with top[1]:
         z, label, _ = pick_latent(ctx, "edit", tr("edit_sample"), 3, 0, "edit_pick")
-    count = min(5, dim)
-    with st.spinner(tr("computing_directions")):
-        directions_np, variance = cache.principal_directions(ctx.key, model, count)
-    directions = cache.as_tensor(directions_np)
     images, dims_col, dirs_col = st.columns([1.8, 1.2, 1.2] if model.is_points else [1.1, 1.4, 1.4], gap="large")
     with dims_col:
         st.markdown(f"**{tr('dims_title')}**")
@@ -447,6 +458,7 @@ def edit_tab(ctx: Context) -> None:
         st.caption(tr("dims_note"))
     with dirs_col:
         st.markdown(f"**{tr('directions_title')}**")
+        directions, variance = _directions_on_demand(ctx)
         amounts = [slider(tr("direction", k=k + 1, pct=100 * variance[k]), f"edit_dir_{k}", 0.0, -compute.EDIT_RANGE,
                           compute.EDIT_RANGE, 0.1) for k in range(len(variance))]
         st.button(tr("reset"), key="edit_reset", on_click=reset_edits)
@@ -484,6 +496,9 @@ def edit_tab(ctx: Context) -> None:
         with strip_col:
             png_image(compute.picture_png(views.sweep.outputs, len(values), target=100, max_width=STRIP_WIDTH),
                       tr("sweep_caption", i=sweep_dim, low=values[0], high=values[-1]))
+    if directions is None:  # not asked for yet: the button and its note stand in their column
+        return
+    if not model.is_points:
         st.markdown(f"**{tr('directions_title')}**")
     st.caption(tr("directions_caption_points" if model.is_points else "directions_caption"))
     grid_col, chart_col = st.columns([1.4, 1], gap="large")
@@ -494,6 +509,23 @@ def edit_tab(ctx: Context) -> None:
     with chart_col if not model.is_points else grid_col:
         names = {"title": tr("variance_title"), "direction": tr("direction_axis"), "share": tr("variance_axis")}
         chart(plots.variance_figure(variance, names, ctx.key), key="edit_variance_chart", width="stretch")
+
+
+def _directions_on_demand(ctx: Context) -> tuple[torch.Tensor | None, list[float]]:
+    """(directions (count, dim), the output variance each explains) once a student asked for them, else (None, []).
+
+    They come from a PCA of DIRECTION_SAMPLES decoded samples: a second or more for the image models, most of a
+    minute for a diffusion model (each sample takes all its denoising steps), far past what opening a tab may cost,
+    so only the button finds them; once found they are kept for this model (and cached)."""
+    model = ctx.model
+    steps = _denoising_steps(model)
+    note = tr("directions_wait_ddpm" if steps else "directions_wait", n=compute.DIRECTION_SAMPLES, steps=steps)
+    if not _asked(ctx, "_edit_directions_keys", "edit_directions", note, tr("directions_button"),
+                  ":material/explore:"):
+        return None, []
+    with st.spinner(tr("computing_directions")):
+        directions, variance = cache.principal_directions(ctx.key, model, min(5, model.latent_dim))
+    return cache.as_tensor(directions), variance
 
 
 # -- 🖼️ Encode real images (VAE) --------------------------------------------------------------------------------------

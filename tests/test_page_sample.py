@@ -192,7 +192,9 @@ def test_blend_arithmetic_and_edit_controls(app):
     assert len(images(app)) == 4
 
     open_tab(app, "tab_edit")
-    assert len(charts(app)) == 1  # explained variance
+    assert len(charts(app)) == 0 and len(images(app)) == 3  # original, edited, sweep: the directions on demand
+    app.button(key="edit_directions").click().run()
+    assert len(ok(app).get("plotly_chart")) == 1  # explained variance
     first = images(app)[1].proto.imgs[0].url  # [original, edited, sweep, direction rows]
     app.slider(key="edit_dim_0").set_value(2.0).run()
     ok(app)
@@ -229,6 +231,30 @@ def test_opening_arithmetic_on_a_diffusion_model_does_not_find_the_class_means(a
     assert len(calls) == 1 and len(ok(app).get("image")) == 4
     app.number_input(key="arith_c_seed").set_value(6).run()  # asked once: the (cached) means stay in use
     assert len(ok(app).get("image")) == 4
+
+
+def test_opening_edit_on_a_diffusion_model_does_not_find_the_directions(app, monkeypatch):
+    """The directions of digits-ddpm took 25-46 s (1,000 samples x 20 denoising steps) each time the Edit tab
+    opened: only the button finds them, and once found they stay for that model."""
+    from app import sample_cache
+
+    calls = []
+
+    def counted(model_key, model, count=5):
+        calls.append(model_key)
+        return np.eye(count, model.latent_dim, dtype=np.float32), [0.2] * count
+
+    monkeypatch.setattr(sample_cache, "principal_directions", counted)
+    app.selectbox(key="sample_ckpt").set_value("demo:digits-ddpm").run()
+    open_tab(app, "tab_edit")
+    assert calls == [] and any(shows(i.value, en(TEXT, "directions_wait_ddpm")) for i in app.info)
+    assert len(app.get("image")) == 3 and "edit_dir_0" not in [s.key for s in app.slider]  # the rest is there
+    app.slider(key="edit_dim_0").set_value(1.0).run()  # another interaction: still nothing computed
+    assert calls == []
+    app.button(key="edit_directions").click().run()
+    assert len(calls) == 1 and "edit_dir_0" in [s.key for s in ok(app).slider] and len(app.get("plotly_chart")) == 1
+    app.slider(key="edit_dir_0").set_value(1.0).run()  # asked once: the directions stay for this model
+    assert len(ok(app).get("plotly_chart")) == 1 and not app.info
 
 
 def test_conditional_model_rows_and_class(app):
