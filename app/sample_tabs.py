@@ -55,23 +55,19 @@ def grid_settings(ctx: Context) -> GridSettings:
 
 
 def truncates(model: LatentModel) -> bool:
-    """Whether the Samples tab offers ψ: not for a VAE (its prior is the point), nor where the model cannot pull
-    toward an average (LatentModel.truncation_space)."""
-    return not model.is_vae and bool(model.truncation_space)
+    """Whether the Samples tab offers ψ: wherever the model can pull toward an average (LatentModel.truncation_space),
+    a VAE's decoder too (z → ψ·z toward the centre of its prior), as `python -m gan_core sample --truncation`."""
+    return bool(model.truncation_space)
 
 
-def _psi_slider(model: LatentModel, disabled: bool = False) -> None:
+def _psi_slider(model: LatentModel) -> None:
     """The ψ slider with the help that says where it acts, or (for a model that cannot truncate) one sentence why
     there is none."""
-    if model.is_vae:
-        if disabled:  # the 2-D layout keeps its column: the slider stays, greyed out
-            slider(tr("psi"), "sample_psi", 1.0, 0.0, 1.0, 0.05, help=tr("psi_help"), disabled=True)
-        return
     if not model.truncation_space:
         st.caption(tr(NO_TRUNCATION.get(model.config.model, "psi_none")))
         return
-    slider(tr("psi"), "sample_psi", 1.0, 0.0, 1.0, 0.05, help=tr("psi_help_w" if model.truncation_space == "w"
-                                                                 else "psi_help"))
+    help_key = "psi_help_w" if model.truncation_space == "w" else "psi_help_vae" if model.is_vae else "psi_help"
+    slider(tr("psi"), "sample_psi", 1.0, 0.0, 1.0, 0.05, help=tr(help_key))
 
 
 NO_TRUNCATION = {"progan": "psi_none_progan", "pix2pix": "psi_none_translation", "cyclegan": "psi_none_translation"}
@@ -185,7 +181,7 @@ def _samples_points(ctx: Context) -> None:
     with columns[2]:
         slider(tr("n_points"), "sample_points", 1000, 100, 5000, 100)
     with columns[3]:
-        _psi_slider(model, disabled=True)
+        _psi_slider(model)
     with columns[4]:
         extent = slider(tr("extent"), "sample_extent", 2.5, 0.5, 4.0, 0.25, help=tr("extent_help"))
     settings = grid_settings(ctx)

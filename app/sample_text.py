@@ -76,6 +76,11 @@ TEXT = {
     "psi": ("Truncation ψ", "截断 ψ"),
     "psi_help": ("ψ < 1 pulls every latent toward the centre (z → ψ·z): more typical, cleaner samples, less variety.",
                  "ψ < 1 把每个潜在向量拉向中心（z → ψ·z）：样本更典型、更干净，但多样性更少。"),
+    "psi_help_vae": ("ψ < 1 pulls every latent toward the centre of the prior (z → ψ·z), where the decoder saw the "
+                     "most codes: more typical, smoother samples, less variety; ψ = 0 draws the decoder's picture of "
+                     "z = 0.",
+                     "ψ < 1 把每个潜在向量拉向先验分布的中心（z → ψ·z），那里是解码器见过最多编码的地方：样本更典型、"
+                     "更平滑，但多样性更少；ψ = 0 画出的是解码器对 z = 0 的图像。"),
     "psi_help_w": ("ψ < 1 pulls every style w toward the average w this model tracked while training "
                    "(w → w̄ + ψ·(w − w̄)): more typical, cleaner samples, less variety. StyleGAN truncates in w, not "
                    "in z: its mapping network first scales every z to the same length, so shrinking z would change "

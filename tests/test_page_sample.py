@@ -109,6 +109,26 @@ def test_psi_changes_a_stylegan_grid_and_is_explained_where_it_cannot_act(app):
     assert not any("--truncation" in c.value for c in app.caption)  # psi was 0.3 for the model before
 
 
+def test_a_vae_offers_psi_as_the_command_line_does(app, runs, tmp_path):
+    """A VAE's decoder takes ψ·z like a GAN's generator (and `sample --truncation` always took it), yet the page hid
+    the slider, with no sentence why; the 2-D layout showed it greyed out."""
+    from app.sample_compute import GridSettings, sample_grid
+
+    open_model(app, "t-vae")
+    assert shows(app.slider(key="sample_psi").help, en(TEXT, "psi_help_vae"))
+    before = images(app)[0].proto.imgs[0].url
+    app.slider(key="sample_psi").set_value(0.5).run()
+    assert images(ok(app))[0].proto.imgs[0].url != before
+    out = tmp_path / "vae.npy"
+    assert main(["sample", str(runs / "t-vae.pt"), "--n", "36", "--seed", "0", "--truncation", "0.5",
+                 "--out", str(out), "--quiet"]) == 0
+    page_grid = sample_grid(LatentModel.load(runs / "t-vae.pt"), GridSettings(seed=0, side=6, truncation=0.5))
+    assert np.array_equal(np.load(out), page_grid.outputs.numpy())
+    assert any("--truncation 0.5" in c.value for c in app.caption)
+    open_model(app, "t-line")  # the 2-D layout: a working slider, not a greyed-out one
+    assert not app.slider(key="sample_psi").disabled and app.slider(key="sample_psi").value == 0.5
+
+
 def test_page_without_any_checkpoint_offers_an_upload(runs, tmp_path, monkeypatch):
     import gan_core.store
 
