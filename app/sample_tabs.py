@@ -70,6 +70,23 @@ def _psi_slider(model: LatentModel) -> None:
     slider(tr("psi"), "sample_psi", 1.0, 0.0, 1.0, 0.05, help=tr(help_key))
 
 
+def unused_settings(model: LatentModel) -> set[str]:
+    """The session keys of the page's settings that this model has no widget for, so no use for (the link leaves
+    them out): ψ where it cannot truncate, the class of an unconditional model, the image grid's size and rows for
+    a 2-D model and the 2-D view's for an image model, the real images of a model without an encoder."""
+    unused = set()
+    if not truncates(model):
+        unused.add("sample_psi")
+    if not model.n_classes:
+        unused.add("sample_class")
+    if model.is_points or not model.n_classes:
+        unused.add("sample_class_rows")
+    unused |= {"sample_side"} if model.is_points else {"sample_points", "sample_extent"}
+    if not model.is_vae or model.is_points:
+        unused |= {"real_a", "real_b"}
+    return unused
+
+
 NO_TRUNCATION = {"progan": "psi_none_progan", "pix2pix": "psi_none_translation", "cyclegan": "psi_none_translation"}
 
 

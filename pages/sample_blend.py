@@ -97,7 +97,8 @@ if model.is_vae:
 if sample_family_tab.family_available(model):  # diffusion, StyleGAN, translation, ...: what this family teaches
     sections.append(("tab_family", sample_family_tab.family_tab))
 section_keys = [key for key, _ in sections]
-tab_key, open_label = url_state.sync_sample(section_keys, TEXT, share_slot)  # a link's tab, the URL, Share
+# a link's tab, the URL and Share, with only the settings this model uses
+tab_key, open_label = url_state.sync_sample(section_keys, TEXT, share_slot, unused=tabs.unused_settings(model))
 containers = st.tabs([tr(key) for key in section_keys], key=tab_key, default=open_label,
                      on_change=url_state.sample_tab_opened, args=(section_keys, TEXT, tab_key))
 for container, (_, draw) in zip(containers, sections):
