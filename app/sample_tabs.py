@@ -119,7 +119,7 @@ def pick_latent(ctx: Context, prefix: str, title: str, default_seed: int, defaul
 def pick_mode(key: str, one: bool = False) -> str:
     return choice(tr("pick_one_by" if one else "pick_by"), ["grid", "seed"], key, "grid",
                   format_func=lambda v: tr("pick_grid" if v == "grid" else "pick_seed"), widget="radio",
-                  horizontal=True)
+                  horizontal=True, worded=True)
 
 
 def _file_stem(ctx: Context, what: str) -> str:
@@ -389,7 +389,7 @@ def arithmetic_tab(ctx: Context) -> None:
         with column:
             source_default, value_default = defaults[term]
             source = choice(tr("source", term=tr(f"term_{term}")), sources, f"arith_{term}_src", source_default,
-                            format_func=lambda s: tr(f"src_{s}"))
+                            format_func=lambda s: tr(f"src_{s}"), worded=True)
             if source == "class":
                 classes = list(range(n_classes))
                 value = choice(tr("class_mean_of"), classes, f"arith_{term}_class", min(value_default, n_classes - 1),
