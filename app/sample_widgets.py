@@ -7,11 +7,10 @@ from functools import partial
 
 import streamlit as st
 
-from .i18n import forget_other_languages, language_key, t
+from .i18n import draw_worded, t
 from .sample_text import TEXT
 
 tr = partial(t, TEXT)
-SHOWN = "_shown"  # a worded choice's widget key: its value's key + SHOWN (+ "_zh" in 中文), see `choice`
 
 
 def _clamped(key: str, default, low, high, kind=int):
@@ -44,37 +43,20 @@ def choice(label: str, options: list, key: str, default=None, format_func=str, h
 
     worded: the options are shown as words of the language on screen ("grid number", "网格中的编号"). Streamlit 1.67
     keeps such a widget's value as the text of the chosen option, so drawn again in the other language under the
-    same key it finds no such option, and the browser's old text came back as the value (the URL of an English
+    same key it found no such option, and the browser's old text came back as the value (the URL of an English
     page said edit_pick=网格中的编号). Then st.session_state[key] holds the option itself, which the URL codec reads,
-    and the widget is drawn under a key of the language on screen (`worded_key`, i18n.language_key), seeded from it
-    and copying a person's pick back in on_change."""
+    and each language draws its own widget (i18n.draw_worded, i18n.worded_key)."""
     if st.session_state.get(key) not in options:
         last = st.session_state.get(f"_last_{key}")
         st.session_state[key] = last if last in options else default if default in options else options[0]
     st.session_state[f"_last_{key}"] = st.session_state[key]
+    draw, extra = (st.radio, {"horizontal": horizontal}) if widget == "radio" else (st.selectbox, {})
+    if worded:
+        return draw_worded(draw, label, options, key, format_func=format_func, help=help, **extra)
     # the labels as they are now: a function that reads the language when called (by Streamlit's test harness,
     # between runs) would describe the options in another language than the one they were drawn in
     format_func = {option: format_func(option) for option in options}.get
-    draw, extra = (st.radio, {"horizontal": horizontal}) if widget == "radio" else (st.selectbox, {})
-    if not worded:
-        return draw(label, options, key=key, format_func=format_func, help=help, persist_state="session", **extra)
-    shown = forget_other_languages(key + SHOWN)
-    if st.session_state.get(shown) != st.session_state[key]:
-        st.session_state[shown] = st.session_state[key]
-    draw(label, options, key=shown, format_func=format_func, help=help, on_change=_picked, args=(shown, key, options),
-         **extra)
-    return st.session_state[key]
-
-
-def worded_key(key: str, language: str | None = None) -> str:
-    """The key of the widget that shows worded choice `key` in `language` (the one on screen by default)."""
-    return language_key(key + SHOWN, language)
-
-
-def _picked(shown: str, key: str, options: list) -> None:
-    value = st.session_state.get(shown)
-    if value in options:  # a person's pick; never a label of another language
-        st.session_state[key] = value
+    return draw(label, options, key=key, format_func=format_func, help=help, persist_state="session", **extra)
 
 
 def toggle(label: str, key: str, default: bool, help: str | None = None) -> bool:

@@ -6,8 +6,8 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from app.i18n import worded_key
 from app.sample_text import TEXT
-from app.sample_widgets import worded_key
 from gan_core.checkpoints import save_checkpoint, trainer_payload
 from gan_core.cli import main
 from gan_core.config import TrainConfig

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from app.sample_widgets import worded_key
+from app.i18n import worded_key
 from gan_core.checkpoints import save_checkpoint, trainer_payload
 from gan_core.config import TrainConfig
 from gan_core.latents import LatentModel
