@@ -8,7 +8,9 @@ from gan_core.evaluation import compare
 
 from . import collapse_runs as runs
 from .collapse_text import TEXT
-from .i18n import t
+from .i18n import draw_worded, t
+
+LAB_BASE_KEY = "collapse_lab_base"  # the dataset the lab trains on (a plain value; its selectbox is one per language)
 
 
 def lab_row_text(row: dict) -> str:
@@ -32,8 +34,10 @@ def lab_panel() -> None:
     with st.expander(t(TEXT, "lab"), expanded=bool(rows), icon=":material/science:"):
         st.caption(t(TEXT, "lab_intro"))
         base_col, seed_col, reuse_col, button_col = st.columns([2.6, 1.3, 2.5, 2.2], vertical_alignment="bottom")
-        base = base_col.selectbox(t(TEXT, "lab_base"), compare.LAB_BASES, key="collapse_lab_base",
-                                  format_func={b: t(TEXT, f"lab_base_{b}") for b in compare.LAB_BASES}.get)
+        if st.session_state.get(LAB_BASE_KEY) not in compare.LAB_BASES:
+            st.session_state[LAB_BASE_KEY] = compare.LAB_BASES[0]
+        base = draw_worded(base_col.selectbox, t(TEXT, "lab_base"), list(compare.LAB_BASES), LAB_BASE_KEY,
+                           format_func=lambda b: t(TEXT, f"lab_base_{b}"))  # worded options: one box per language
         lab_seed = seed_col.number_input(t(TEXT, "lab_seed"), min_value=0, max_value=2**31 - 1, value=0, step=1,
                                          key="collapse_lab_seed", help=t(TEXT, "lab_seed_help"))
         reuse = reuse_col.checkbox(t(TEXT, "lab_reuse"), value=True, key="collapse_lab_reuse",

@@ -82,7 +82,7 @@ def language_key(key: str, language: str | None = None) -> str:
     text, and the browser falls back to the default option (and calls on_change: slow motion set to 0.25 s in
     English became "关", full speed, in 中文). So each language gets its own widget: English keeps the bare key,
     another language adds its code. The value itself lives elsewhere (the job, a session key): the caller seeds
-    the widget from it when `key` is missing here, see `forget_other_languages`.
+    the widget from it when `key` is missing here, see `forget_other_languages` (or `draw_worded`, which does both).
     """
     language = language or lang()
     return key if language == "en" else f"{key}_{language}"
@@ -95,3 +95,39 @@ def forget_other_languages(key: str) -> str:
         if other != lang():
             st.session_state.pop(language_key(key, other), None)
     return language_key(key)
+
+
+SHOWN = "_shown"  # a worded widget's key: the key of its value + SHOWN (+ "_zh" in 中文), see `draw_worded`
+
+
+def worded_key(key: str, language: str | None = None) -> str:
+    """The key of the widget that shows the worded choice kept in st.session_state[key], in `language` (the one on
+    screen by default)."""
+    return language_key(key + SHOWN, language)
+
+
+def draw_worded(draw, label: str, options: list, key: str, format_func=str, **widget_options):
+    """Draw `draw` (st.selectbox, st.radio, st.multiselect, or a container's) over `options` shown as words of the
+    language on screen, and return its value: the option (or list of options) kept in st.session_state[key].
+
+    The widget is drawn under a key of the language on screen (`worded_key`, see `language_key`), seeded from
+    st.session_state[key] whenever they differ, and copies a person's pick back in on_change. So the value is
+    always a plain option, whatever text the browser holds, for the code that reads it (a URL codec, a caller
+    that sets the selection itself). The caller puts a valid value in st.session_state[key] first."""
+    shown = forget_other_languages(key + SHOWN)
+    if st.session_state.get(shown) != st.session_state[key]:
+        st.session_state[shown] = st.session_state[key]
+    # the labels as they are now: a function that reads the language when called (by Streamlit's test harness,
+    # between runs) would describe the options in another language than the one they were drawn in
+    labels = {option: format_func(option) for option in options}
+    draw(label, options, key=shown, format_func=labels.get, on_change=_picked, args=(shown, key, options),
+         **widget_options)
+    return st.session_state[key]
+
+
+def _picked(shown: str, key: str, options: list) -> None:
+    value = st.session_state.get(shown)
+    if isinstance(value, list):  # a multiselect
+        st.session_state[key] = [option for option in value if option in options]
+    elif value in options:  # a person's pick; never a label of another language
+        st.session_state[key] = value

@@ -41,7 +41,7 @@ def uploaded_model(data: bytes, name: str) -> tuple[str, LatentModel]:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def principal_directions(model_key: str, _model: LatentModel, count: int = 5) -> tuple[np.ndarray, list[float]]:
-    directions, variance = _model.principal_directions(count=count)
+    directions, variance = _model.principal_directions(count=count, n=sample_compute.DIRECTION_SAMPLES)
     return directions.numpy(), variance
 
 

@@ -20,6 +20,7 @@ from gan_core.latents import (LatentModel, arithmetic, class_grid_latents, corne
 
 MAX_SEED = 2**31 - 1
 EDIT_RANGE = 3.0  # sliders and sweeps move a coordinate or direction by at most this many standard deviations
+DIRECTION_SAMPLES = 1000  # decoded samples whose PCA gives the Edit tab's directions (LatentModel.principal_directions)
 
 
 @dataclass

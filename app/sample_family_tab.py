@@ -226,7 +226,7 @@ def _translation_section(ctx: Context) -> None:
         with controls[0]:
             by = choice(_ftr("pick_by"), ["index", "seed"], "family_tr_by", "index",
                         format_func=lambda v: _ftr("by_index" if v == "index" else "by_seed"), widget="radio",
-                        horizontal=True)
+                        horizontal=True, worded=True)
         with controls[1]:
             value = int_input(_ftr("first_index") if by == "index" else _ftr("seed"), f"family_tr_{by}", 0, 0,
                               count - 1 if by == "index" else MAX_SEED)
@@ -243,7 +243,7 @@ def _translation_section(ctx: Context) -> None:
                                   key="family_tr_upload", max_upload_size=IMAGE_UPLOAD_MB,
                                   help=_ftr("upload_help", size=size, mb=IMAGE_UPLOAD_MB))
         mode = choice(_ftr("upload_mode"), ["target", "source"], "family_tr_mode", "target",
-                      format_func=lambda v: _ftr("mode_" + v), widget="radio")
+                      format_func=lambda v: _ftr("mode_" + v), widget="radio", worded=True)
     if upload is not None:
         try:
             result = family.translate_upload(model, upload.getvalue(), upload.name, mode == "target")

@@ -56,23 +56,36 @@ def grid_settings(ctx: Context) -> GridSettings:
 
 
 def truncates(model: LatentModel) -> bool:
-    """Whether the Samples tab offers ψ: not for a VAE (its prior is the point), nor where the model cannot pull
-    toward an average (LatentModel.truncation_space)."""
-    return not model.is_vae and bool(model.truncation_space)
+    """Whether the Samples tab offers ψ: wherever the model can pull toward an average (LatentModel.truncation_space),
+    a VAE's decoder too (z → ψ·z toward the centre of its prior), as `python -m gan_core sample --truncation`."""
+    return bool(model.truncation_space)
 
 
-def _psi_slider(model: LatentModel, disabled: bool = False) -> None:
+def _psi_slider(model: LatentModel) -> None:
     """The ψ slider with the help that says where it acts, or (for a model that cannot truncate) one sentence why
     there is none."""
-    if model.is_vae:
-        if disabled:  # the 2-D layout keeps its column: the slider stays, greyed out
-            slider(tr("psi"), "sample_psi", 1.0, 0.0, 1.0, 0.05, help=tr("psi_help"), disabled=True)
-        return
     if not model.truncation_space:
         st.caption(tr(NO_TRUNCATION.get(model.config.model, "psi_none")))
         return
-    slider(tr("psi"), "sample_psi", 1.0, 0.0, 1.0, 0.05, help=tr("psi_help_w" if model.truncation_space == "w"
-                                                                 else "psi_help"))
+    help_key = "psi_help_w" if model.truncation_space == "w" else "psi_help_vae" if model.is_vae else "psi_help"
+    slider(tr("psi"), "sample_psi", 1.0, 0.0, 1.0, 0.05, help=tr(help_key))
+
+
+def unused_settings(model: LatentModel) -> set[str]:
+    """The session keys of the page's settings that this model has no widget for, so no use for (the link leaves
+    them out): ψ where it cannot truncate, the class of an unconditional model, the image grid's size and rows for
+    a 2-D model and the 2-D view's for an image model, the real images of a model without an encoder."""
+    unused = set()
+    if not truncates(model):
+        unused.add("sample_psi")
+    if not model.n_classes:
+        unused.add("sample_class")
+    if model.is_points or not model.n_classes:
+        unused.add("sample_class_rows")
+    unused |= {"sample_side"} if model.is_points else {"sample_points", "sample_extent"}
+    if not model.is_vae or model.is_points:
+        unused |= {"real_a", "real_b"}
+    return unused
 
 
 NO_TRUNCATION = {"progan": "psi_none_progan", "pix2pix": "psi_none_translation", "cyclegan": "psi_none_translation"}
@@ -107,7 +120,7 @@ def pick_latent(ctx: Context, prefix: str, title: str, default_seed: int, defaul
 def pick_mode(key: str, one: bool = False) -> str:
     return choice(tr("pick_one_by" if one else "pick_by"), ["grid", "seed"], key, "grid",
                   format_func=lambda v: tr("pick_grid" if v == "grid" else "pick_seed"), widget="radio",
-                  horizontal=True)
+                  horizontal=True, worded=True)
 
 
 def _file_stem(ctx: Context, what: str) -> str:
@@ -186,7 +199,7 @@ def _samples_points(ctx: Context) -> None:
     with columns[2]:
         slider(tr("n_points"), "sample_points", 1000, 100, 5000, 100)
     with columns[3]:
-        _psi_slider(model, disabled=True)
+        _psi_slider(model)
     with columns[4]:
         extent = slider(tr("extent"), "sample_extent", 2.5, 0.5, 4.0, 0.25, help=tr("extent_help"))
     settings = grid_settings(ctx)
@@ -331,19 +344,34 @@ def _means_possible(model: LatentModel) -> bool:
     return not model.is_points and model.config.dataset in LABELLED_DATASETS
 
 
+def _denoising_steps(model: LatentModel) -> int:
+    """How many generator passes one diffusion sample takes (0 for a model that draws in one pass)."""
+    return int(getattr(model.generator, "sample_steps", 0) or 0) if model.config.model == "ddpm" else 0
+
+
+def _asked(ctx: Context, memory_key: str, button_key: str, note: str, button: str, icon: str) -> bool:
+    """Whether the student asked for a slow result of this model: until a button press (then kept for this model
+    in `memory_key`) the note saying what it costs and the button are drawn instead, so opening a tab stays quick."""
+    asked = st.session_state.setdefault(memory_key, [])
+    if ctx.key in asked:
+        return True
+    st.info(note)
+    if not st.button(button, key=button_key, icon=icon):
+        return False
+    asked.append(ctx.key)
+    return True
+
+
 def _class_means_on_demand(ctx: Context):
     """The class means once a student asked for them (a button; then kept for this model), else False.
 
     Finding them decodes 2,000 samples (a diffusion model: each with all its denoising steps), seconds to half a
     minute, so opening the tab never does it: only the button does, with a note of what is running."""
     model = ctx.model
-    asked = st.session_state.setdefault("_arith_means_keys", [])
-    if ctx.key not in asked:
-        steps = int(getattr(model.generator, "sample_steps", 0) or 0) if model.config.model == "ddpm" else 0
-        st.info(tr("means_wait_ddpm", steps=steps) if steps else tr("means_wait"))
-        if not st.button(tr("means_button"), key="arith_means", icon=":material/functions:"):
-            return False
-        asked.append(ctx.key)
+    steps = _denoising_steps(model)
+    note = tr("means_wait_ddpm", steps=steps) if steps else tr("means_wait")
+    if not _asked(ctx, "_arith_means_keys", "arith_means", note, tr("means_button"), ":material/functions:"):
+        return False
     with st.spinner(tr("computing_means")):
         return cache.class_means(ctx.key, model)
 
@@ -362,7 +390,7 @@ def arithmetic_tab(ctx: Context) -> None:
         with column:
             source_default, value_default = defaults[term]
             source = choice(tr("source", term=tr(f"term_{term}")), sources, f"arith_{term}_src", source_default,
-                            format_func=lambda s: tr(f"src_{s}"))
+                            format_func=lambda s: tr(f"src_{s}"), worded=True)
             if source == "class":
                 classes = list(range(n_classes))
                 value = choice(tr("class_mean_of"), classes, f"arith_{term}_class", min(value_default, n_classes - 1),
@@ -434,10 +462,6 @@ def edit_tab(ctx: Context) -> None:
         pick_mode("edit_pick", one=True)
     with top[1]:
         z, label, _ = pick_latent(ctx, "edit", tr("edit_sample"), 3, 0, "edit_pick")
-    count = min(5, dim)
-    with st.spinner(tr("computing_directions")):
-        directions_np, variance = cache.principal_directions(ctx.key, model, count)
-    directions = cache.as_tensor(directions_np)
     images, dims_col, dirs_col = st.columns([1.8, 1.2, 1.2] if model.is_points else [1.1, 1.4, 1.4], gap="large")
     with dims_col:
         st.markdown(f"**{tr('dims_title')}**")
@@ -448,6 +472,7 @@ def edit_tab(ctx: Context) -> None:
         st.caption(tr("dims_note"))
     with dirs_col:
         st.markdown(f"**{tr('directions_title')}**")
+        directions, variance = _directions_on_demand(ctx)
         amounts = [slider(tr("direction", k=k + 1, pct=100 * variance[k]), f"edit_dir_{k}", 0.0, -compute.EDIT_RANGE,
                           compute.EDIT_RANGE, 0.1) for k in range(len(variance))]
         st.button(tr("reset"), key="edit_reset", on_click=reset_edits)
@@ -485,6 +510,9 @@ def edit_tab(ctx: Context) -> None:
         with strip_col:
             png_image(compute.picture_png(views.sweep.outputs, len(values), target=100, max_width=STRIP_WIDTH),
                       tr("sweep_caption", i=sweep_dim, low=values[0], high=values[-1]))
+    if directions is None:  # not asked for yet: the button and its note stand in their column
+        return
+    if not model.is_points:
         st.markdown(f"**{tr('directions_title')}**")
     st.caption(tr("directions_caption_points" if model.is_points else "directions_caption"))
     grid_col, chart_col = st.columns([1.4, 1], gap="large")
@@ -495,6 +523,23 @@ def edit_tab(ctx: Context) -> None:
     with chart_col if not model.is_points else grid_col:
         names = {"title": tr("variance_title"), "direction": tr("direction_axis"), "share": tr("variance_axis")}
         chart(plots.variance_figure(variance, names, ctx.key), key="edit_variance_chart", width="stretch")
+
+
+def _directions_on_demand(ctx: Context) -> tuple[torch.Tensor | None, list[float]]:
+    """(directions (count, dim), the output variance each explains) once a student asked for them, else (None, []).
+
+    They come from a PCA of DIRECTION_SAMPLES decoded samples: a second or more for the image models, most of a
+    minute for a diffusion model (each sample takes all its denoising steps), far past what opening a tab may cost,
+    so only the button finds them; once found they are kept for this model (and cached)."""
+    model = ctx.model
+    steps = _denoising_steps(model)
+    note = tr("directions_wait_ddpm" if steps else "directions_wait", n=compute.DIRECTION_SAMPLES, steps=steps)
+    if not _asked(ctx, "_edit_directions_keys", "edit_directions", note, tr("directions_button"),
+                  ":material/explore:"):
+        return None, []
+    with st.spinner(tr("computing_directions")):
+        directions, variance = cache.principal_directions(ctx.key, model, min(5, model.latent_dim))
+    return cache.as_tensor(directions), variance
 
 
 # -- 🖼️ Encode real images (VAE) --------------------------------------------------------------------------------------

@@ -76,6 +76,11 @@ TEXT = {
     "psi": ("Truncation ψ", "截断 ψ"),
     "psi_help": ("ψ < 1 pulls every latent toward the centre (z → ψ·z): more typical, cleaner samples, less variety.",
                  "ψ < 1 把每个潜在向量拉向中心（z → ψ·z）：样本更典型、更干净，但多样性更少。"),
+    "psi_help_vae": ("ψ < 1 pulls every latent toward the centre of the prior (z → ψ·z), where the decoder saw the "
+                     "most codes: more typical, smoother samples, less variety; ψ = 0 draws the decoder's picture of "
+                     "z = 0.",
+                     "ψ < 1 把每个潜在向量拉向先验分布的中心（z → ψ·z），那里是解码器见过最多编码的地方：样本更典型、"
+                     "更平滑，但多样性更少；ψ = 0 画出的是解码器对 z = 0 的图像。"),
     "psi_help_w": ("ψ < 1 pulls every style w toward the average w this model tracked while training "
                    "(w → w̄ + ψ·(w − w̄)): more typical, cleaner samples, less variety. StyleGAN truncates in w, not "
                    "in z: its mapping network first scales every z to the same length, so shrinking z would change "
@@ -233,6 +238,16 @@ TEXT = {
     "direction_axis": ("direction", "方向"),
     "reset": ("Reset sliders", "重置滑块"),
     "computing_directions": ("Finding the main directions…", "正在寻找主要方向…"),
+    "directions_button": ("Find the main directions", "寻找主要方向"),
+    "directions_wait": ("The directions that matter come from a PCA of {n:,} generated samples (up to several "
+                        "seconds); press the button to find them. The per-dimension sliders work without them.",
+                        "重要的方向来自对 {n} 个生成样本做 PCA（最多几秒钟）；按下按钮即可找出它们。"
+                        "逐维滑块不需要它们也能用。"),
+    "directions_wait_ddpm": ("The directions that matter come from a PCA of {n:,} generated samples, each with {steps} "
+                             "denoising steps (up to a minute); press the button to find them. The per-dimension "
+                             "sliders work without them.",
+                             "重要的方向来自对 {n} 个生成样本做 PCA，每个样本都要去噪 {steps} 步（最多一分钟）；"
+                             "按下按钮即可找出它们。逐维滑块不需要它们也能用。"),
     "points_edit_caption": ("Orange dot: the sample; black star: the sample after the sliders. Lines: the sweep "
                             "and each direction, mapped through G.",
                             "橙色圆点：原样本；黑色星号：滑块调整后的样本。线条：扫描路径和各个方向，经过 G 映射后的结果。"),

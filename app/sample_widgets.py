@@ -7,7 +7,7 @@ from functools import partial
 
 import streamlit as st
 
-from .i18n import t
+from .i18n import draw_worded, t
 from .sample_text import TEXT
 
 tr = partial(t, TEXT)
@@ -37,20 +37,26 @@ def slider(label: str, key: str, default, low, high, step, help: str | None = No
 
 
 def choice(label: str, options: list, key: str, default=None, format_func=str, help: str | None = None,
-           horizontal: bool = False, widget: str = "selectbox"):
+           horizontal: bool = False, widget: str = "selectbox", worded: bool = False):
     """A selectbox (or radio) over `options`. A stored value that is no longer an option (the model changed, or the
-    browser sent back a label in the previous language) falls back to the last valid choice, then `default`."""
+    browser sent back a label in the previous language) falls back to the last valid choice, then `default`.
+
+    worded: the options are shown as words of the language on screen ("grid number", "网格中的编号"). Streamlit 1.67
+    keeps such a widget's value as the text of the chosen option, so drawn again in the other language under the
+    same key it found no such option, and the browser's old text came back as the value (the URL of an English
+    page said edit_pick=网格中的编号). Then st.session_state[key] holds the option itself, which the URL codec reads,
+    and each language draws its own widget (i18n.draw_worded, i18n.worded_key)."""
     if st.session_state.get(key) not in options:
         last = st.session_state.get(f"_last_{key}")
         st.session_state[key] = last if last in options else default if default in options else options[0]
     st.session_state[f"_last_{key}"] = st.session_state[key]
+    draw, extra = (st.radio, {"horizontal": horizontal}) if widget == "radio" else (st.selectbox, {})
+    if worded:
+        return draw_worded(draw, label, options, key, format_func=format_func, help=help, **extra)
     # the labels as they are now: a function that reads the language when called (by Streamlit's test harness,
     # between runs) would describe the options in another language than the one they were drawn in
     format_func = {option: format_func(option) for option in options}.get
-    if widget == "radio":
-        return st.radio(label, options, key=key, format_func=format_func, help=help, horizontal=horizontal,
-                        persist_state="session")
-    return st.selectbox(label, options, key=key, format_func=format_func, help=help, persist_state="session")
+    return draw(label, options, key=key, format_func=format_func, help=help, persist_state="session", **extra)
 
 
 def toggle(label: str, key: str, default: bool, help: str | None = None) -> bool:

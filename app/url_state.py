@@ -311,11 +311,12 @@ def read_sample(query: dict[str, str], checkpoints: list[str]) -> tuple[dict, st
     return values, tab, notes
 
 
-def sample_query(state, tab: str | None) -> dict[str, str]:
-    """URL parameters for the Sample & Blend settings found in `state` (a mapping like st.session_state)."""
+def sample_query(state, tab: str | None, unused=frozenset()) -> dict[str, str]:
+    """URL parameters for the Sample & Blend settings found in `state` (a mapping like st.session_state), less the
+    session keys in `unused` (settings the model on screen has no use for: ψ of a model that cannot truncate)."""
     query = {}
     for param in SAMPLE_PARAMS:
-        if param.key not in state:
+        if param.key not in state or param.key in unused:
             continue
         value = state[param.key]
         if param.name == "ckpt" and value == UPLOAD_OPTION:
@@ -346,11 +347,14 @@ def restore_sample(checkpoints: list[str]) -> None:
     keep_notes("sample", notes)
 
 
-def open_linked_tab(section_keys: list[str], table: dict[str, tuple[str, str]]):
+def open_linked_tab(section_keys: list[str], table: dict[str, tuple[str, str]], unused=frozenset()):
     """Called just before the tabs are drawn: open the tab a link asked for.
     -> (a container above the tabs for the link's notes, the tabs widget's key, the label of the tab to open).
 
-    section_keys: the tabs this model has, as text keys ("tab_samples", ...); table: the page's text table.
+    section_keys: the tabs this model has, as text keys ("tab_samples", ...); table: the page's text table;
+    unused: the session keys of settings this model has no widget for. They stay out of the URL and Share (the
+    page does not use them); kept in the session they come back with a model that uses them, but a link's value
+    for one is dropped with a note, as any other value of a link that cannot be used.
     The open tab is kept by its id (OPEN_TAB_KEY), never by its label: the labels change with the language and
     the set of tabs with the model, and a tab kept by label fell back to the first one on screen while the URL
     and Share still named the old one. The tabs are drawn with the kept tab as their default under a key of the
@@ -359,11 +363,15 @@ def open_linked_tab(section_keys: list[str], table: dict[str, tuple[str, str]]):
     """
     ids = [key.removeprefix("tab_") for key in section_keys]
     pending = st.session_state.pop(_PENDING_TAB, _NO_TAB)
-    if pending is not _NO_TAB:
+    if pending is not _NO_TAB:  # a link was applied in this run
         st.session_state[OPEN_TAB_KEY] = pending if pending in ids else ids[0]
+        ignored = [note("not_used", param.name, encode(st.session_state.pop(param.key))) for param in SAMPLE_PARAMS
+                   if param.key in unused and param.key in st.session_state]
         if pending is not None and pending not in ids:
+            ignored.append(note("unknown_tab", TAB_PARAM, pending))
+        if ignored:
             notes = st.session_state.get(_notes_key("sample"), (None, []))[1]
-            keep_notes("sample", notes + [note("unknown_tab", TAB_PARAM, pending)])
+            keep_notes("sample", notes + ignored)
     return st.container(), forget_other_languages(TAB_KEY), t(table, section_keys[ids.index(_open_tab(ids))])
 
 
@@ -373,10 +381,10 @@ def _open_tab(ids: list[str]) -> str:
 
 
 def sync_sample(section_keys: list[str], table: dict[str, tuple[str, str]], share_slot=None,
-                notes_slot=None) -> None:
+                notes_slot=None, unused=frozenset()) -> None:
     """Called after the open tab is drawn: note what a link set that the widgets could not show, write the URL
-    (what the page shows now: a grid number pulled into range goes into the link as shown), draw the notes (in
-    `notes_slot`) and Share (in `share_slot`, a container, when given).
+    (what the page shows now: a grid number pulled into range goes into the link as shown, a setting this model
+    does not use stays out), draw the notes (in `notes_slot`) and Share (in `share_slot`, a container, when given).
 
     section_keys: the tabs this model has, as text keys ("tab_samples", ...); table: the page's text table.
     """
@@ -387,7 +395,7 @@ def sync_sample(section_keys: list[str], table: dict[str, tuple[str, str]], shar
         if adjusted:
             keep_notes("sample", st.session_state.get(_notes_key("sample"), (None, []))[1] + adjusted)
     tab = _open_tab(ids)
-    query = sample_query(st.session_state, tab if tab != ids[0] else None)
+    query = sample_query(st.session_state, tab if tab != ids[0] else None, unused)
     write_query("sample", query)
     with notes_slot if notes_slot is not None else st.container():
         draw_notes("sample", query)

@@ -34,6 +34,8 @@ TEXT = {
                             "its folders.", "链接中的数据集 {value} 已拒绝：链接不能让服务器读取它的文件夹。"),
     "note_not_shareable": ("The link's {name} was ignored: a folder on the server cannot be set from a link.",
                            "链接中的 {name} 已忽略：服务器上的文件夹不能通过链接设置。"),
+    "note_not_used": ("The link's {name} = {value} was ignored: this model does not use it.",
+                      "链接中的 {name} = {value} 已忽略：这个模型用不到它。"),
     "note_unknown_name": ("The link's {name} was ignored: this page has no such setting.",
                           "链接中的 {name} 已忽略：这个页面没有这项设置。"),
     "note_unknown_checkpoint": ("The link's checkpoint {value} is not on this server, so another one is shown.",

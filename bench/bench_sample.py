@@ -227,6 +227,9 @@ def page_timings(name: str, repeat: int) -> list[dict]:
     measure("change seed (Samples)", "Samples", lambda i: at.number_input(key="sample_seed").set_value(100 + i))
     measure("interpolation steps", "Interpolate", lambda i: at.slider(key="interp_steps").set_value(8 + i % 2))
     measure("corner seed", "Four-corner blend", lambda i: at.number_input(key="blend_tl").set_value(10 + i))
+    at.session_state["sample_tab"] = tabs["Edit & directions"]
+    at.run()
+    at.button(key="edit_directions").click().run()  # the directions are found on demand, once per model
     measure("direction slider", "Edit & directions",
             lambda i: at.slider(key="edit_dir_0").set_value(round(0.1 * i, 1)))
     return rows

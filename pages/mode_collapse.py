@@ -9,7 +9,7 @@ from app import collapse_runs as runs
 from app.collapse_compare import show_comparison
 from app.collapse_lab import lab_panel
 from app.collapse_text import TEXT
-from app.i18n import t
+from app.i18n import draw_worded, t
 from gan_core.evaluation import compare
 
 SAMPLE_SIZES = (500, 1000, 2500, 5000, 10000)
@@ -29,10 +29,11 @@ else:  # a deleted file or a forgotten job must not break the widget
     st.session_state[runs.SELECTION_KEY] = [i for i in st.session_state[runs.SELECTION_KEY] if i in by_id]
 
 pick_col, n_col, seed_col = st.columns([6, 2.2, 1.2], vertical_alignment="bottom")
-selected = pick_col.multiselect(t(TEXT, "runs"), [o.id for o in options], key=runs.SELECTION_KEY,
-                                format_func=lambda option_id: runs.option_label(by_id[option_id]),
-                                help=t(TEXT, "runs_help"), placeholder=t(TEXT, "runs_placeholder"),
-                                wrap=True)  # in a column the chips would scroll in one row, the first ones cut off
+# the runs' labels carry a word ("demo", "示例"): one picker per language, the chosen ids kept under SELECTION_KEY;
+# wrap: in a column the chips would scroll in one row, the first ones cut off
+selected = draw_worded(pick_col.multiselect, t(TEXT, "runs"), [o.id for o in options], runs.SELECTION_KEY,
+                       format_func=lambda option_id: runs.option_label(by_id[option_id]), help=t(TEXT, "runs_help"),
+                       placeholder=t(TEXT, "runs_placeholder"), wrap=True)
 sample_size = n_col.select_slider(t(TEXT, "n"), options=SAMPLE_SIZES, value=2500, key="collapse_n",
                                   format_func=lambda v: f"{v:,}", help=t(TEXT, "n_help"))
 eval_seed = seed_col.number_input(t(TEXT, "seed"), min_value=0, max_value=2**31 - 1, value=0, step=1,

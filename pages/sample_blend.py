@@ -99,11 +99,12 @@ if model.is_vae:
 if sample_family_tab.family_available(model):  # diffusion, StyleGAN, translation, ...: what this family teaches
     sections.append(("tab_family", sample_family_tab.family_tab))
 section_keys = [key for key, _ in sections]
-notes_slot, tab_key, open_label = url_state.open_linked_tab(section_keys, TEXT)  # the tab a link asked for
+unused = tabs.unused_settings(model)  # settings this model has no widget for: kept out of the URL and Share
+notes_slot, tab_key, open_label = url_state.open_linked_tab(section_keys, TEXT, unused)  # the tab a link asked for
 containers = st.tabs([tr(key) for key in section_keys], key=tab_key, default=open_label,
                      on_change=url_state.sample_tab_opened, args=(section_keys, TEXT, tab_key))
 for container, (_, draw) in zip(containers, sections):
     with container:
         if container.open:
             draw(context)
-url_state.sync_sample(section_keys, TEXT, share_slot, notes_slot)  # the URL says what is shown, Share
+url_state.sync_sample(section_keys, TEXT, share_slot, notes_slot, unused)  # the URL says what is shown, Share

@@ -72,3 +72,30 @@ def test_sample_link_opens_checkpoint_tab_and_mode(page, app_url):
     page.set_viewport_size(TALL)
     page.wait_for_timeout(1500)
     screenshot(page, "url-sample-link")
+
+
+def test_a_worded_choice_keeps_a_plain_value_in_the_url_through_a_language_switch(page, app_url):
+    """#23: Streamlit keeps a radio's value as the text of its option, and a browser sends that text back (AppTest
+    does not): after 中文 and back, the URL of an English page said edit_pick=number+in+the+grid, or 网格中的编号
+    once another model was picked. The value stays the plain option ("grid") whatever the language."""
+    from urllib.parse import parse_qs, urlsplit
+
+    def edit_pick() -> list[str]:
+        return parse_qs(urlsplit(page.url).query).get("edit_pick", [])
+
+    page.goto(f"{app_url}/sample_blend?ckpt=demo:digits-gan&tab=edit")
+    expect(page.get_by_text("Pick the sample by")).to_be_visible(timeout=TIMEOUT)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("中文").click()
+    expect(page.get_by_text("选择样本的方式")).to_be_visible(timeout=TIMEOUT)
+    sidebar.get_by_text("English").click()
+    expect(page.get_by_text("Pick the sample by")).to_be_visible(timeout=TIMEOUT)
+    expect(page).not_to_have_url(re.compile(r"[?&]lang=zh"), timeout=TIMEOUT)
+    page.wait_for_timeout(3000)  # the reruns the switch set off
+    assert edit_pick() == ["grid"], page.url
+    page.get_by_role("combobox", name="Checkpoint").click()
+    page.get_by_role("option", name=re.compile(r"^digits-stylegan")).click()
+    expect(page).to_have_url(re.compile(r"digits-stylegan"), timeout=TIMEOUT)
+    page.wait_for_timeout(3000)
+    assert edit_pick() == ["grid"], page.url
+    assert page.get_by_test_id("stException").count() == 0

@@ -5,12 +5,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.collapse_text import TEXT
+from app.i18n import worded_key
 from gan_core.checkpoints import save_checkpoint, trainer_payload
 from gan_core.evaluation.compare import collapse_lab_runs, demo_stands_in
 from gan_core.evaluation.evaluate import quick_metrics
 from gan_core.store import DEMO_DIR
 from gan_core.training import Trainer
-from tests.page_support import en, shows, zh
+from tests.page_support import en, same_options_in_both_languages, shows, widget_options, zh
 
 SELECTION = "collapse_runs"
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
@@ -41,7 +42,7 @@ def _open_page():
 
 
 def _select(at, ids):
-    at.multiselect(key=SELECTION).set_value(ids).run()
+    at.multiselect(key=worded_key(SELECTION)).set_value(ids).run()
     assert not at.exception, at.exception
     return at
 
@@ -49,7 +50,7 @@ def _select(at, ids):
 def test_two_runs_render_table_and_charts_in_both_languages(saved_runs):
     at = _select(_open_page(), [saved_runs["tiny-0"], saved_runs["tiny-1"]])
     # placed in a column, the picker's chips would scroll in one row and cut off the first names (chromium, 4 runs)
-    assert at.multiselect(key=SELECTION).proto.wrap is True
+    assert at.multiselect(key=worded_key(SELECTION)).proto.wrap is True
     assert len(at.table) == 1
     frame = at.table[0].value
     assert list(frame.columns) == ["tiny-0", "tiny-1"]
@@ -75,6 +76,27 @@ def test_two_runs_render_table_and_charts_in_both_languages(saved_runs):
     # words that came from gan_core are worded in 中文 too: the feature space
     assert any(caption.value == zh(TEXT, "feature_space").format(space="二维坐标") for caption in at.caption), \
         [caption.value for caption in at.caption]
+
+
+def test_the_chosen_runs_and_the_lab_data_survive_a_language_switch(saved_runs):
+    """The runs' labels ("tiny-0 (saved)", "tiny-0 (已保存)") and the lab's datasets are words: Streamlit keeps such
+    a widget's value as its option's text, so one widget under one key lost it in the other language. The values
+    live in plain session keys; each language draws its own widget seeded from them."""
+    chosen = [saved_runs["tiny-3"], saved_runs["tiny-1"]]
+    at = _select(_open_page(), chosen)
+    at.selectbox(key=worded_key("collapse_lab_base")).set_value("grid25-vanilla").run()
+    english = widget_options(at)
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key=worded_key(SELECTION, "zh")).value == chosen
+    assert at.selectbox(key=worded_key("collapse_lab_base", "zh")).value == "grid25-vanilla"
+    assert same_options_in_both_languages(english, widget_options(at)) == []
+    assert list(at.table[0].value.columns) == ["tiny-3", "tiny-1"]
+    at.session_state["lang"] = "en"
+    at.run()
+    assert at.multiselect(key=worded_key(SELECTION)).value == chosen
+    assert at.session_state["collapse_lab_base"] == "grid25-vanilla"
 
 
 def test_fewer_than_two_or_more_than_four_runs_show_a_message(saved_runs):
@@ -123,7 +145,7 @@ def test_collapse_lab_button_submits_jobs(saved_runs, reuse):
             assert not at.exception
             jobs = job_manager().jobs()
             assert "lab-ring8-vae-s0" in {job.name for job in jobs}
-        selected = at.multiselect(key=SELECTION).value
+        selected = at.multiselect(key=worded_key(SELECTION)).value
         assert {f"job:{job.id}" for job in jobs if job.is_active} <= set(selected)
         assert 2 <= len(selected) <= 4
         at.button(key="collapse_lab_stop").click().run()

@@ -6,13 +6,15 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from app.i18n import worded_key
 from app.sample_text import TEXT
 from gan_core.checkpoints import save_checkpoint, trainer_payload
 from gan_core.cli import main
 from gan_core.config import TrainConfig
 from gan_core.latents import LatentModel
 from gan_core.training import Trainer
-from tests.page_support import ROOT, en, open_tab_labelled, shows, zh
+from tests.page_support import (ROOT, en, open_tab_labelled, same_options_in_both_languages, shows,
+                                widget_options, zh)
 
 CONV = dict(dataset="digits", image_size=8, hidden=8, batch_size=16, steps=3, sample_every=100, metrics_every=0,
             seed=1)
@@ -109,6 +111,26 @@ def test_psi_changes_a_stylegan_grid_and_is_explained_where_it_cannot_act(app):
     assert not any("--truncation" in c.value for c in app.caption)  # psi was 0.3 for the model before
 
 
+def test_a_vae_offers_psi_as_the_command_line_does(app, runs, tmp_path):
+    """A VAE's decoder takes ψ·z like a GAN's generator (and `sample --truncation` always took it), yet the page hid
+    the slider, with no sentence why; the 2-D layout showed it greyed out."""
+    from app.sample_compute import GridSettings, sample_grid
+
+    open_model(app, "t-vae")
+    assert shows(app.slider(key="sample_psi").help, en(TEXT, "psi_help_vae"))
+    before = images(app)[0].proto.imgs[0].url
+    app.slider(key="sample_psi").set_value(0.5).run()
+    assert images(ok(app))[0].proto.imgs[0].url != before
+    out = tmp_path / "vae.npy"
+    assert main(["sample", str(runs / "t-vae.pt"), "--n", "36", "--seed", "0", "--truncation", "0.5",
+                 "--out", str(out), "--quiet"]) == 0
+    page_grid = sample_grid(LatentModel.load(runs / "t-vae.pt"), GridSettings(seed=0, side=6, truncation=0.5))
+    assert np.array_equal(np.load(out), page_grid.outputs.numpy())
+    assert any("--truncation 0.5" in c.value for c in app.caption)
+    open_model(app, "t-line")  # the 2-D layout: a working slider, not a greyed-out one
+    assert not app.slider(key="sample_psi").disabled and app.slider(key="sample_psi").value == 0.5
+
+
 def test_page_without_any_checkpoint_offers_an_upload(runs, tmp_path, monkeypatch):
     import gan_core.store
 
@@ -164,7 +186,7 @@ def test_interpolation_controls(app):
     app.slider(key="interp_steps").set_value(5).run()
     app.radio(key="interp_gif_mode").set_value("lerp").run()
     app.number_input(key="interp_a_index").set_value(3).run()
-    app.radio(key="interp_pick").set_value("seed").run()
+    app.radio(key=worded_key("interp_pick")).set_value("seed").run()
     app.number_input(key="interp_b_seed").set_value(42).run()
     ok(app)
     assert images(app)[2].proto.imgs[0].url.endswith(".gif")
@@ -180,19 +202,21 @@ def test_blend_arithmetic_and_edit_controls(app):
     assert len(images(app)) == 1
 
     open_tab(app, "tab_arithmetic")  # class means of a GAN: the digits classifier labels its samples
-    assert [app.selectbox(key=f"arith_{t}_src").value for t in "abc"] == ["class", "class", "seed"]
+    assert [app.selectbox(key=worded_key(f"arith_{t}_src")).value for t in "abc"] == ["class", "class", "seed"]
     assert len(images(app)) == 0  # the means are found on demand
     app.button(key="arith_means").click().run()
     assert len(ok(app).get("image")) == 4
     app.selectbox(key="arith_a_class").set_value(3).run()
-    app.selectbox(key="arith_b_src").set_value("grid").run()
+    app.selectbox(key=worded_key("arith_b_src")).set_value("grid").run()
     app.number_input(key="arith_b_index").set_value(2).run()
     app.number_input(key="arith_c_seed").set_value(8).run()
     ok(app)
     assert len(images(app)) == 4
 
     open_tab(app, "tab_edit")
-    assert len(charts(app)) == 1  # explained variance
+    assert len(charts(app)) == 0 and len(images(app)) == 3  # original, edited, sweep: the directions on demand
+    app.button(key="edit_directions").click().run()
+    assert len(ok(app).get("plotly_chart")) == 1  # explained variance
     first = images(app)[1].proto.imgs[0].url  # [original, edited, sweep, direction rows]
     app.slider(key="edit_dim_0").set_value(2.0).run()
     ok(app)
@@ -201,7 +225,7 @@ def test_blend_arithmetic_and_edit_controls(app):
     assert images(app)[1].proto.imgs[0].url != first
     app.multiselect(key="edit_dims").set_value([5]).run()
     app.selectbox(key="edit_sweep_dim").set_value(5).run()
-    app.radio(key="edit_pick").set_value("seed").run()
+    app.radio(key=worded_key("edit_pick")).set_value("seed").run()
     app.number_input(key="edit_seed").set_value(4).run()
     app.button(key="edit_reset").click().run()
     ok(app)
@@ -221,7 +245,7 @@ def test_opening_arithmetic_on_a_diffusion_model_does_not_find_the_class_means(a
     monkeypatch.setattr(sample_cache, "class_means", counted)
     app.selectbox(key="sample_ckpt").set_value("demo:digits-ddpm").run()
     open_tab(app, "tab_arithmetic")
-    assert app.selectbox(key="arith_a_src").value == "class" and calls == []
+    assert app.selectbox(key=worded_key("arith_a_src")).value == "class" and calls == []
     assert any(shows(i.value, en(TEXT, "means_wait_ddpm")) for i in app.info)
     app.number_input(key="arith_c_seed").set_value(5).run()  # another interaction: still nothing computed
     assert calls == [] and not ok(app).get("image")
@@ -229,6 +253,30 @@ def test_opening_arithmetic_on_a_diffusion_model_does_not_find_the_class_means(a
     assert len(calls) == 1 and len(ok(app).get("image")) == 4
     app.number_input(key="arith_c_seed").set_value(6).run()  # asked once: the (cached) means stay in use
     assert len(ok(app).get("image")) == 4
+
+
+def test_opening_edit_on_a_diffusion_model_does_not_find_the_directions(app, monkeypatch):
+    """The directions of digits-ddpm took 25-46 s (1,000 samples x 20 denoising steps) each time the Edit tab
+    opened: only the button finds them, and once found they stay for that model."""
+    from app import sample_cache
+
+    calls = []
+
+    def counted(model_key, model, count=5):
+        calls.append(model_key)
+        return np.eye(count, model.latent_dim, dtype=np.float32), [0.2] * count
+
+    monkeypatch.setattr(sample_cache, "principal_directions", counted)
+    app.selectbox(key="sample_ckpt").set_value("demo:digits-ddpm").run()
+    open_tab(app, "tab_edit")
+    assert calls == [] and any(shows(i.value, en(TEXT, "directions_wait_ddpm")) for i in app.info)
+    assert len(app.get("image")) == 3 and "edit_dir_0" not in [s.key for s in app.slider]  # the rest is there
+    app.slider(key="edit_dim_0").set_value(1.0).run()  # another interaction: still nothing computed
+    assert calls == []
+    app.button(key="edit_directions").click().run()
+    assert len(calls) == 1 and "edit_dir_0" in [s.key for s in ok(app).slider] and len(app.get("plotly_chart")) == 1
+    app.slider(key="edit_dir_0").set_value(1.0).run()  # asked once: the directions stay for this model
+    assert len(ok(app).get("plotly_chart")) == 1 and not app.info
 
 
 def test_conditional_model_rows_and_class(app):
@@ -241,7 +289,7 @@ def test_conditional_model_rows_and_class(app):
     assert any("--label 7" in c.value for c in app.caption)
     open_tab(app, "tab_interpolate")
     open_tab(app, "tab_arithmetic")
-    assert en(TEXT, "src_class") not in app.selectbox(key="arith_a_src").options
+    assert en(TEXT, "src_class") not in app.selectbox(key=worded_key("arith_a_src")).options
 
 
 def test_vae_encode_reconstruct_and_manifold(app):
@@ -388,3 +436,29 @@ def test_manifold_map_has_no_blank_band_above_it():
     assert figure.layout.xaxis.constrain == figure.layout.yaxis.constrain == "domain"
     assert figure.layout.yaxis.constraintoward == "top"
     assert list(figure.layout.xaxis.range) == list(figure.layout.yaxis.range)
+
+
+@pytest.mark.parametrize("tab, key, value", [("tab_edit", "edit_pick", "seed"), ("tab_interpolate", "interp_pick", "seed"),
+                                             ("tab_arithmetic", "arith_b_src", "grid")])
+def test_a_worded_choice_keeps_its_value_through_a_language_switch_and_a_new_model(app, tab, key, value):
+    """#23: Streamlit keeps a radio's or selectbox's value as the text of its option, so a choice drawn in 中文 under
+    the key it had in English found no such option: the URL of an English page said edit_pick=网格中的编号. The
+    value stays the plain option in the session and the URL; each language draws its own widget seeded from it."""
+    open_model(app, "t-gan")
+    open_tab(app, tab)
+    kind = "radio" if key.endswith("pick") else "selectbox"
+    widget = lambda key: getattr(app, kind)(key=key)  # noqa: E731  (the page's widgets as of the last run)
+    widget(worded_key(key)).set_value(value).run()
+    english = widget_options(ok(app))
+    name = {"edit_pick": "edit_pick", "interp_pick": "pick", "arith_b_src": "arith_b"}[key]  # in the URL
+    assert app.session_state[key] == value and app.query_params[name] == value
+    app.session_state["lang"] = "zh"
+    ok(app.run())
+    assert widget(worded_key(key, "zh")).value == value
+    assert app.session_state[key] == value and app.query_params[name] == value
+    assert same_options_in_both_languages(english, widget_options(app)) == []
+    app.session_state["lang"] = "en"
+    ok(app.run())
+    open_model(app, "t-vae")
+    assert widget(worded_key(key)).value == value
+    assert app.session_state[key] == value and app.query_params[name] == value

@@ -11,11 +11,12 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from app.sample_text import FAMILY_TEXT
+from app.i18n import worded_key
 from gan_core.checkpoints import save_checkpoint, trainer_payload
 from gan_core.config import TrainConfig
 from gan_core.latents import LatentModel
 from gan_core.training import Trainer
-from tests.page_support import en, open_tab_labelled
+from tests.page_support import en, open_tab_labelled, same_options_in_both_languages, widget_options
 
 TINY = dict(hidden=8, batch_size=8, steps=2, sample_every=100, metrics_every=0, seed=1)
 MODELS = {  # checkpoint name: (gan_core module, config)
@@ -162,9 +163,26 @@ def test_translation_shows_source_output_and_third_row(app, name, third):
     open_family_tab(app, name)
     assert has_image(app, "source | output |", third)
     before = app.get("image")[0].proto.imgs[0].url
-    app.radio(key="family_tr_by").set_value("seed").run()
+    app.radio(key=worded_key("family_tr_by")).set_value("seed").run()
     app.number_input(key="family_tr_seed").set_value(4).run()
     assert ok(app).get("image")[0].proto.imgs[0].url != before
+
+
+def test_the_translation_choices_keep_their_values_in_chinese(app):
+    """Their options are words: each language draws its own radio, seeded from the plain value (see
+    app.sample_widgets.choice), so a switch keeps "seed" and "source" where the old labels would not be found."""
+    open_family_tab(app, "f-p2p")
+    app.radio(key=worded_key("family_tr_by")).set_value("seed").run()
+    app.radio(key=worded_key("family_tr_mode")).set_value("source").run()
+    english = widget_options(ok(app))
+    app.session_state["lang"] = "zh"
+    ok(app.run())
+    assert app.radio(key=worded_key("family_tr_by", "zh")).value == "seed"
+    assert app.radio(key=worded_key("family_tr_mode", "zh")).value == "source"
+    assert same_options_in_both_languages(english, widget_options(app)) == []
+    app.session_state["lang"] = "en"
+    ok(app.run())
+    assert (app.session_state["family_tr_by"], app.session_state["family_tr_mode"]) == ("seed", "source")
 
 
 def test_translation_of_an_uploaded_picture_and_a_bad_file(runs):

@@ -280,3 +280,38 @@ def test_a_parameter_given_twice_keeps_its_last_value_and_says_so(tiny_checkpoin
     assert at.query_params["seed"] == "2"  # one value left in the URL
     notes = " ".join(link_notes(at))
     assert shows(notes, en(TEXT, "note_repeated")) and "`seed`" in notes and "2 times" in notes
+
+
+@pytest.mark.parametrize("demo", ["digits-progan", "digits-pix2pix"])
+def test_a_link_keeps_no_psi_for_a_model_that_cannot_truncate(demo):
+    """#23: a link with psi=0.5 to a model whose ψ the page hides (with a sentence why) kept psi in the URL and in
+    Share although nothing used it. The link's psi goes, with the note of any other value a link cannot use."""
+    at = open_page("pages/sample_blend.py", ckpt=f"demo:{demo}", psi="0.5", seed=3)
+    notes = " ".join(link_notes(at))
+    assert "psi" in notes and "0.5" in notes and shows(notes, en(TEXT, "note_not_used")), notes
+    assert "psi" not in at.query_params and at.query_params["seed"] == "3"
+    links = [c.value for c in at.code if "ckpt=" in c.value]
+    assert links and "psi" not in links[0] and "seed=3" in links[0]
+    at.selectbox(key="sample_ckpt").set_value("demo:digits-stylegan").run()  # dropped, not kept for later
+    assert at.slider(key="sample_psi").value == 1.0
+
+
+def test_the_url_carries_only_the_settings_the_model_on_screen_uses():
+    """ψ set on a StyleGAN leaves the URL for a ProGAN and comes back with the StyleGAN; a conditional model's class
+    and the 2-D view's settings leave it likewise for a model without them."""
+    at = open_page("pages/sample_blend.py", ckpt="demo:digits-stylegan")
+    at.slider(key="sample_psi").set_value(0.3).run()
+    assert at.query_params["psi"] == "0.3"
+    at.selectbox(key="sample_ckpt").set_value("demo:digits-progan").run()
+    assert "psi" not in at.query_params and not link_notes(at)
+    assert not any("psi=" in c.value for c in at.code)
+    at.selectbox(key="sample_ckpt").set_value("demo:digits-stylegan").run()
+    assert at.query_params["psi"] == "0.3"
+    at.selectbox(key="sample_ckpt").set_value("demo:digits-cgan").run()
+    at.selectbox(key="sample_class").set_value(7).run()
+    assert at.query_params["class"] == "7" and "rows" in at.query_params
+    at.selectbox(key="sample_ckpt").set_value("demo:ring8-vanilla").run()
+    assert "class" not in at.query_params and "rows" not in at.query_params and "side" not in at.query_params
+    assert "points" in at.run().query_params  # drawn for the first time: in the link from the next run
+    at.selectbox(key="sample_ckpt").set_value("demo:digits-gan").run()
+    assert "points" not in at.query_params and "extent" not in at.query_params and "class" not in at.query_params
