@@ -14,17 +14,18 @@ from gan_core.classroom import GOAL_METRICS, Challenge, leaderboard, sort_runs, 
 from . import class_state, collapse_runs, presenter
 from .class_join import plain
 from .class_text import TEXT
-from .i18n import t
+from .i18n import forget_other_languages, t
 from .state import job_manager
 from .train_text import TEXT as TRAIN_TEXT
 
 GALLERY_SECONDS = 3.0
 SHOW_SECONDS = 1.0
-COLUMNS = 5  # cards per row: 10 cards on the first screen at 1280 x 720
+COLUMNS = 4  # cards per row: at 1280 x 720 the first row is on the first screen, under the join code
 SORT_KEY = "class_sort"
 SHOW_KEY = "class_show"  # the run on the projector: (code, run id)
 PRESENT_BEFORE_KEY = "class_present_before"
 PICK_PREFIX = "class_pick_"
+SORT_OPTIONS = ("name", "modes_covered", "high_quality_fraction", "reverse_kl", "class_kl", "kl")
 
 
 def key_metric(run: dict, challenge: Challenge | None) -> str | None:
@@ -64,9 +65,6 @@ def _config_line(run: dict) -> str:
 # -- the gallery ----------------------------------------------------------------------------------------------
 def draw_gallery(code: str, teacher: bool) -> None:
     """Every run of the class as a card; a teacher also gets Show and the Compare ticks."""
-    sort_options = ["name"] + list(GOAL_METRICS)
-    st.segmented_control(t(TEXT, "sort_by"), sort_options, key=SORT_KEY, default="name",
-                         format_func=lambda m: t(TEXT, "sort_joined") if m == "name" else class_state.metric_label(m))
     st.fragment(_gallery_cards, run_every=GALLERY_SECONDS)(code, teacher)
 
 
@@ -79,11 +77,17 @@ def _gallery_cards(code: str, teacher: bool) -> None:
         store.touch(code)
     challenge = info.challenge_obj
     runs = store.runs(code)
-    metric = st.session_state.get(SORT_KEY) or "name"
+    sort_key = forget_other_languages(SORT_KEY)  # a selectbox keeps its option's text: one widget per language
+    metric = st.session_state.get(sort_key) or "name"
     if metric != "name":
         runs = sort_runs(runs, metric)
+    bar = st.columns([1.6, 1.4, 2], vertical_alignment="bottom", gap="small")
+    bar[0].selectbox(t(TEXT, "sort_by"), SORT_OPTIONS, key=sort_key, label_visibility="collapsed",
+                     format_func=lambda m: t(TEXT, "sort_joined") if m == "name" else class_state.metric_label(m))
+    bar[2].caption(t(TEXT, "students", count=len(store.members(code))))
     if teacher:
-        _compare_bar(code, runs)
+        with bar[1]:
+            _compare_bar(code, runs)
     if not runs:
         st.info(t(TEXT, "no_runs"), icon=":material/hourglass_empty:")
         return
@@ -100,10 +104,10 @@ def _card(code: str, run: dict, challenge: Challenge | None, teacher: bool) -> N
     lines = [_status_line(run), _metric_line(run, challenge), plain(_config_line(run))]
     st.caption("  \n".join(line for line in lines if line))
     if teacher:
-        left, right = st.columns(2, gap="small", vertical_alignment="center")
+        left, right = st.columns([1.6, 1], gap="small", vertical_alignment="center")
         left.checkbox(t(TEXT, "pick"), key=PICK_PREFIX + run["run"])
-        if right.button(t(TEXT, "show"), key=f"class_show_{run['run']}", icon=":material/fullscreen:",
-                        help=t(TEXT, "show_help")):
+        if right.button("", key=f"class_show_{run['run']}", icon=":material/fullscreen:",  # words in the tooltip
+                        help=f"{t(TEXT, 'show')}: {t(TEXT, 'show_help')}"):
             _show(code, run["run"])
             st.rerun(scope="app")  # the whole page becomes the shown run
 

@@ -3,7 +3,7 @@ link, the challenge and what students may see."""
 from __future__ import annotations
 
 import io
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import qrcode
 import streamlit as st
@@ -14,7 +14,7 @@ from gan_core.presets import PRESETS
 
 from . import class_state
 from .class_text import TEXT
-from .i18n import t
+from .i18n import language_key, t
 from .state import browser_id
 
 ERROR_KEY = "class_teacher_error"
@@ -22,9 +22,13 @@ FALLBACK_URL = "http://localhost:8501"  # AppTest has no browser address
 
 
 def base_url() -> str:
-    """The app's address for students: LATENT_LAB_PUBLIC_URL behind a proxy, else what the teacher's browser used."""
-    found = settings.public_url() or st.context.url or FALLBACK_URL
-    return found.rstrip("/")
+    """The app's address for students: LATENT_LAB_PUBLIC_URL behind a proxy, else the scheme and host the teacher's
+    browser used with the app's own base path (st.context.url may end with the page's path)."""
+    if settings.public_url():
+        return settings.public_url()
+    parts = urlsplit(st.context.url or FALLBACK_URL)
+    base_path = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{parts.scheme}://{parts.netloc}" + (f"/{base_path}" if base_path else "")
 
 
 def join_link(code: str) -> str:
@@ -70,16 +74,15 @@ def draw_header(code: str) -> None:
     End class: one row, so the gallery starts on the first screen."""
     store = class_state.class_store()
     info = store.get(code)
-    code_col, qr_col, controls_col = st.columns([2.2, 1, 2.2], gap="medium")
+    code_col, qr_col, controls_col = st.columns([2.4, 1, 2.2], gap="medium")
     with code_col:
         st.markdown(f"**{t(TEXT, 'join_code')}**")
         # the code is made of CODE_ALPHABET only: nothing in it can be markup
-        st.html(f'<div data-testid="class-join-code" style="font-size: 3.4rem; font-weight: 700; '
-                f'letter-spacing: 0.08em; line-height: 1.1; font-family: monospace;">{format_code(code)}</div>')
+        st.html(f'<div data-testid="class-join-code" style="font-size: 2.8rem; font-weight: 700; '
+                f'letter-spacing: 0.06em; line-height: 1.1; font-family: monospace; white-space: nowrap;">{format_code(code)}</div>')
         st.caption(t(TEXT, "join_link", link=join_link(code)))
-        st.caption(t(TEXT, "students", count=len(store.members(code))))
     with qr_col:
-        st.image(qr_png(join_link(code)), width=150, caption=t(TEXT, "qr_caption"))
+        st.image(qr_png(join_link(code)), width=130, caption=t(TEXT, "qr_caption"))
     with controls_col:
         st.toggle(t(TEXT, "share_gallery"), value=info.show_gallery, key="class_share_gallery",
                   on_change=_shared, args=(code,))
@@ -109,7 +112,7 @@ def draw_challenge(code: str) -> None:
     cells[0].selectbox(t(TEXT, "challenge_preset"), list(PRESETS), key="class_challenge_preset")
     cells[1].multiselect(t(TEXT, "challenge_allowed"), list(CHANGEABLE), key="class_challenge_allowed",
                          default=["lr_g", "lr_d", "n_critic"])
-    cells[2].selectbox(t(TEXT, "challenge_metric"), list(GOAL_METRICS), key="class_challenge_metric",
+    cells[2].selectbox(t(TEXT, "challenge_metric"), list(GOAL_METRICS), key=language_key("class_challenge_metric"),
                        format_func=class_state.metric_label)
     cells[3].number_input(t(TEXT, "challenge_target"), min_value=0.0, value=0.0, key="class_challenge_target")
     left, right, _ = st.columns([1, 1, 2])
@@ -124,7 +127,7 @@ def _set_challenge(code: str) -> None:
     try:
         challenge = Challenge(st.session_state.get("class_challenge_preset", ""),
                               tuple(st.session_state.get("class_challenge_allowed") or ()),
-                              st.session_state.get("class_challenge_metric", ""), target or None)
+                              st.session_state.get(language_key("class_challenge_metric"), ""), target or None)
     except ClassError as error:
         st.session_state[ERROR_KEY] = class_state.error_text(error)
         return

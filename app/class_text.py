@@ -25,7 +25,7 @@ TEXT = {
     "challenge": ("Challenge", "挑战"),
     "leaderboard": ("Leaderboard", "排行榜"),
     "sort_by": ("Sort by", "排序依据"),
-    "sort_joined": ("name", "名字"),
+    "sort_joined": ("Sort by name", "按名字排序"),
     "no_runs": ("No runs yet: students' runs appear here as soon as they press Start.",
                 "还没有训练：学生一按开始，他们的训练就会出现在这里。"),
     "status_line": ("{status} · step {step:,} / {target:,}", "{status} · 第 {step:,} / {target:,} 步"),

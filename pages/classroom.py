@@ -16,8 +16,7 @@ shown = class_gallery.showing()
 
 if teaching and shown and shown[0] == teaching:
     class_gallery.draw_show(*shown)  # one run on the projector
-elif teaching:
-    st.title(t(TEXT, "title"), anchor=False)
+elif teaching:  # no title: the join code heads the page, so the gallery starts on the first screen
     class_teacher.draw_header(teaching)
     gallery_tab, challenge_tab, board_tab = st.tabs([t(TEXT, "gallery"), t(TEXT, "challenge"), t(TEXT, "leaderboard")])
     with gallery_tab:

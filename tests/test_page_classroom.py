@@ -122,7 +122,7 @@ def test_caps_on_students_per_class_and_classes_per_server(monkeypatch):
 def _set_challenge(teacher: AppTest, preset: str, allowed: list[str], metric: str = "modes_covered") -> None:
     teacher.selectbox(key="class_challenge_preset").set_value(preset)
     teacher.multiselect(key="class_challenge_allowed").set_value(allowed)
-    teacher.selectbox(key="class_challenge_metric").set_value(metric)
+    teacher.selectbox(key="class_challenge_metric").set_value(metric)  # (English: the bare key)
     teacher.button(key="class_challenge_set").click().run()
     assert not teacher.exception
 
