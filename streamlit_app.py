@@ -2,6 +2,7 @@
 import streamlit as st
 
 from app import presenter, warmup
+from app.class_link import read_class_link
 from app.i18n import start_language, t
 from app.shell_text import TEXT
 from app.shell import follow_deep_link, mark_shell_ready
@@ -10,6 +11,7 @@ st.set_page_config(page_title="Latent Lab", page_icon=":material/science:", layo
 start_language()  # the session's language (from the URL on a first visit), kept in the address bar
 
 presenter.init_from_url()
+read_class_link()  # ?class=CODE and ?teach=TOKEN leave the address bar at once (it may be on the projector)
 presenter.style()
 warmup.start()  # torch, pandas and plotly load in the background while Home's text paints
 home = st.Page("pages/home.py", title=t(TEXT, "home"), icon=":material/home:", default=True)
@@ -18,6 +20,7 @@ pages = [
     st.Page("pages/train.py", title=t(TEXT, "train"), icon=":material/model_training:"),
     st.Page("pages/sample_blend.py", title=t(TEXT, "sample"), icon=":material/tune:"),
     st.Page("pages/mode_collapse.py", title=t(TEXT, "collapse"), icon=":material/trending_down:"),
+    st.Page("pages/classroom.py", title=t(TEXT, "classroom"), icon=":material/groups:"),
 ]
 page = st.navigation(pages)
 mark_shell_ready()

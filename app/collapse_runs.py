@@ -29,6 +29,8 @@ LAB_KEY = "collapse_lab"  # the lab of this session: {"base", "seed", "arms": [.
 LAB_SYNC_KEY = "collapse_lab_sync"  # set when the lab's runs should replace the selection on the next run
 LAB_SEEN_KEY = "collapse_lab_seen"  # lab job states at the last full run, to rerun once when one finishes
 DEFAULT_DEMOS = ("ring8-vanilla", "ring8-fixed")
+CLASS_RUNS_KEY = "collapse_class_runs"  # [(checkpoint path, label)]: class runs a teacher's Compare brought here
+CLASS_NOTE_KEY = "collapse_class_note"  # runs Compare had to leave out, in one sentence
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,10 @@ class RunOption:
 
 
 def run_options() -> list[RunOption]:
-    """Demo checkpoints, saved runs, then this session's jobs (oldest first)."""
+    """Demo checkpoints, saved runs, class runs a teacher's Compare brought, then this session's jobs (oldest first)."""
     options = [RunOption(f"file:{c.path}", c.name, c.source) for c in list_checkpoints()]
+    options += [RunOption(f"file:{path}", label, "class") for path, label in st.session_state.get(CLASS_RUNS_KEY, [])
+                if os.path.isfile(path)]
     options += [RunOption(f"job:{job.id}", job.name, "job") for job in job_manager().jobs(browser_id())]
     return options
 

@@ -16,6 +16,7 @@ TEXT = {
     "source_demo": ("demo", "示例"),
     "source_saved": ("saved", "已保存"),
     "source_job": ("this session", "本会话"),
+    "source_class": ("class", "课堂"),
     "status_queued": ("waiting", "排队中"),
     "status_running": ("training", "训练中"),
     "status_paused": ("paused", "已暂停"),

@@ -4,6 +4,7 @@ TEXT = {
     "train": ("Train", "训练"),
     "sample": ("Sample & Blend", "采样与混合"),
     "collapse": ("Mode Collapse", "模式崩溃"),
+    "classroom": ("Class", "课堂"),
     "language": ("Language / 语言", "语言 / Language"),
     "present": ("Presenter mode", "演示模式"),
     "present_help": ("For the projector: larger type and markers, explanations folded, the live picture as wide as "

@@ -6,6 +6,7 @@ import streamlit as st
 from gan_core.device import device_facts
 
 from . import presenter
+from .class_join import draw_class_box
 from .i18n import draw_language_choice, t
 from .shell_text import TEXT
 from .state import browser_id, job_manager, remember_browser
@@ -31,6 +32,7 @@ def draw_sidebar() -> None:
         draw_language_choice(t(TEXT, "language"))
         presenter.draw_switch()
         st.markdown(t(TEXT, "device", device=_device_label()))
+        draw_class_box()
         _runs_panel()
         _load_chart_library()
         remember_browser()

@@ -17,7 +17,7 @@ from gan_core.config import (IMAGE_DATASETS, IMAGE_SIZES, LOSSES, POINT_DATASETS
 from gan_core.presets import PRESETS, preset_config
 from gan_core.store import list_checkpoints
 
-from . import expander
+from . import class_state, expander
 from . import train_data as user_data
 from . import train_jobs as jobs
 from . import url_state
@@ -30,6 +30,7 @@ from .url_state_text import TEXT as LINK_TEXT
 DEFAULT_PRESET = "ring8-vanilla"
 PRESET_KEY = "train_preset"
 SETTINGS_KEY = "train_settings"
+CHALLENGE_KEY = "train_challenge"  # the class challenge this run of the page obeys (a dict), or None
 LOCAL_DATASETS = ("mnist", "fashion-mnist", "cifar10")
 GAN_ONLY = ("loss", "spectral_norm", "r1_gamma", "pack", "minibatch_std", "n_critic", "label_smoothing")
 FIELDS = ("dataset", "model", "loss", "steps", "seed", "data_root", "image_size", "batch_size", "latent_dim",
@@ -78,6 +79,32 @@ def restore_settings() -> None:
     for field in FIELDS:
         if widget_key(field) not in st.session_state:
             st.session_state[widget_key(field)] = settings[field]
+    _apply_challenge()
+
+
+def _apply_challenge() -> None:
+    """In a class challenge the preset and every locked setting are the challenge's, on every run of the page (the
+    widgets show it; the server enforces it again in start_run whatever they send)."""
+    challenge = class_state.challenge()
+    st.session_state[CHALLENGE_KEY] = challenge.to_dict() if challenge else None
+    if challenge is None:
+        return
+    values = preset_values(challenge.preset)
+    st.session_state[PRESET_KEY] = challenge.preset
+    for field in FIELDS:
+        if field not in challenge.allowed and st.session_state.get(widget_key(field)) != values[field]:
+            st.session_state[widget_key(field)] = values[field]
+
+
+def _locked(field: str) -> bool:
+    challenge = st.session_state.get(CHALLENGE_KEY)
+    return challenge is not None and field not in challenge["allowed"]
+
+
+def draw_challenge() -> None:
+    """The class challenge above the Train page's settings (nothing outside a challenge)."""
+    if st.session_state.get(CHALLENGE_KEY) is not None:
+        st.info(class_state.challenge_text(class_state.challenge()), icon=":material/flag:")
 
 
 def remember_settings() -> None:
@@ -142,6 +169,7 @@ def handle_home_request() -> None:
     name = request["preset"]
     st.session_state[PRESET_KEY] = name
     apply_preset(name)
+    _apply_challenge()  # a class challenge's lock wins over a one-click preset
     if request.get("autostart") and jobs.start_run(config_from_state(), name):
         st.rerun()  # the sidebar (drawn before this page) should list the new run at once
 
@@ -243,7 +271,7 @@ def form_state() -> tuple[TrainConfig, dict, dict, str | None]:
 
 def draw_preset_picker() -> None:
     st.selectbox(t(TEXT, "preset"), list(PRESETS), key=PRESET_KEY, on_change=_on_preset_change,
-                 help=t(TEXT, "preset_help"))
+                 help=t(TEXT, "preset_help"), disabled=st.session_state.get(CHALLENGE_KEY) is not None)
 
 
 def draw_start(blocked: bool) -> None:
@@ -311,21 +339,22 @@ def _draw_basic(config: TrainConfig, problems: dict, warnings: dict, data_error:
     cells = st.columns([1.6, 1.4, 1.4, 0.8, 0.8], gap="small")
     with cells[0]:
         st.selectbox(t(TEXT, "dataset"), list(POINT_DATASETS + IMAGE_DATASETS) + list(user_data.CHOICES),
-                     key=widget_key("dataset"), format_func=user_data.option_label)
+                     key=widget_key("dataset"), format_func=user_data.option_label,
+                     disabled=_locked("dataset"))
         st.caption(_pair(DATASET_TEXT, config.dataset))
         _notes("dataset", problems, warnings, config)
         if config.dataset in LOCAL_DATASETS:
-            st.text_input(t(TEXT, "data_root"), key=widget_key("data_root"), help=t(TEXT, "data_root_help"),
+            st.text_input(t(TEXT, "data_root"), key=widget_key("data_root"), disabled=_locked("data_root"), help=t(TEXT, "data_root_help"),
                           placeholder="/path/to/data")
             _notes("data_root", problems, warnings, config)
         if data_error and config.dataset != user_data.DRAW:  # the canvas says it; a box here would move it
             st.error(t(TEXT, "data_error", message=data_error), icon=":material/block:")
     with cells[1]:
-        st.selectbox(t(TEXT, "model"), list(model_names()), key=widget_key("model"))
+        st.selectbox(t(TEXT, "model"), list(model_names()), key=widget_key("model"), disabled=_locked("model"))
         st.caption(_pair(MODEL_TEXT, config.model))
         _notes("model", problems, warnings, config)
     with cells[2]:
-        st.selectbox(t(TEXT, "loss"), list(LOSSES), key=widget_key("loss"), disabled=config.is_vae)
+        st.selectbox(t(TEXT, "loss"), list(LOSSES), key=widget_key("loss"), disabled=config.is_vae or _locked("loss"))
         st.caption(t(TEXT, "loss_vae_note") if config.is_vae else _pair(LOSS_TEXT, config.loss))
         _notes("loss", problems, warnings, config)
     with cells[3]:
@@ -339,9 +368,9 @@ def _draw_basic(config: TrainConfig, problems: dict, warnings: dict, data_error:
 def _draw_tricks(config: TrainConfig, problems: dict, warnings: dict) -> None:
     st.markdown(f"**{t(TEXT, 'tricks')}**")
     off = {f: config.is_vae and f not in problems for f in GAN_ONLY}
-    st.checkbox(t(TEXT, "spectral_norm"), key=widget_key("spectral_norm"), disabled=off["spectral_norm"],
+    st.checkbox(t(TEXT, "spectral_norm"), key=widget_key("spectral_norm"), disabled=off["spectral_norm"] or _locked("spectral_norm"),
                 help=t(TEXT, "spectral_norm_help"))
-    st.checkbox(t(TEXT, "minibatch_std"), key=widget_key("minibatch_std"), disabled=off["minibatch_std"],
+    st.checkbox(t(TEXT, "minibatch_std"), key=widget_key("minibatch_std"), disabled=off["minibatch_std"] or _locked("minibatch_std"),
                 help=t(TEXT, "minibatch_std_help"))
     _notes("minibatch_std", problems, warnings, config)
     _number("pack", 1, 4, 1, help_key="pack_help", disabled=off["pack"])
@@ -351,7 +380,7 @@ def _draw_tricks(config: TrainConfig, problems: dict, warnings: dict) -> None:
     _number("r1_gamma", 0.0, 1000.0, 0.5, help_key="r1_help", disabled=off["r1_gamma"], fmt="%.2f")
     _notes("r1_gamma", problems, warnings, config)
     st.slider(t(TEXT, "label_smoothing"), 0.0, 0.5, step=0.05, key=widget_key("label_smoothing"),
-              disabled=off["label_smoothing"], help=t(TEXT, "label_smoothing_help"))
+              disabled=off["label_smoothing"] or _locked("label_smoothing"), help=t(TEXT, "label_smoothing_help"))
     _notes("label_smoothing", problems, warnings, config)
     _number("beta", 0.0, 100.0, 0.5, disabled=not config.is_vae and "beta" not in problems, fmt="%.2f")
     if not config.is_vae:
@@ -367,8 +396,9 @@ def _draw_optimiser(config: TrainConfig, problems: dict, warnings: dict) -> None
                                         ("batch_size", 2, 4096, 16, None)):
         _number(field, low, high, step, fmt=fmt)
         _notes(field, problems, warnings, config)
-    st.checkbox(t(TEXT, "lr_decay"), key=widget_key("lr_decay"), help=t(TEXT, "lr_decay_help"))
-    st.selectbox(t(TEXT, "precision"), list(PRECISIONS), key=widget_key("precision"), help=t(TEXT, "precision_help"))
+    st.checkbox(t(TEXT, "lr_decay"), key=widget_key("lr_decay"), disabled=_locked("lr_decay"), help=t(TEXT, "lr_decay_help"))
+    st.selectbox(t(TEXT, "precision"), list(PRECISIONS), key=widget_key("precision"), disabled=_locked("precision"),
+                 help=t(TEXT, "precision_help"))
     _notes("precision", problems, warnings, config)
 
 
@@ -380,10 +410,11 @@ def _draw_network(config: TrainConfig, problems: dict, warnings: dict) -> None:
     _notes("hidden", problems, warnings, config)
     _number("depth", 1, 6, 1)
     _notes("depth", problems, warnings, config)
-    st.selectbox(t(TEXT, "arch"), ["auto", "mlp", "conv"], key=widget_key("arch"), help=t(TEXT, "arch_help"))
+    st.selectbox(t(TEXT, "arch"), ["auto", "mlp", "conv"], key=widget_key("arch"), disabled=_locked("arch"),
+                 help=t(TEXT, "arch_help"))
     _notes("arch", problems, warnings, config)
     st.selectbox(t(TEXT, "image_size"), list(IMAGE_SIZES), key=widget_key("image_size"),
-                 disabled=config.is_points and "image_size" not in problems)
+                 disabled=(config.is_points and "image_size" not in problems) or _locked("image_size"))
     if config.is_points:
         st.caption(t(TEXT, "points_no_size"))
     _notes("image_size", problems, warnings, config)
@@ -406,7 +437,7 @@ def _draw_family_options(config: TrainConfig, problems: dict, warnings: dict) ->
 
             if st.session_state.get(widget_key("task")) not in TASKS:
                 st.session_state[widget_key("task")] = list(TASKS)[0]
-            st.selectbox(t(TEXT, "task"), list(TASKS), key=widget_key("task"), help=t(TEXT, "task_help"))
+            st.selectbox(t(TEXT, "task"), list(TASKS), key=widget_key("task"), disabled=_locked("task"), help=t(TEXT, "task_help"))
         else:
             low, high = RANGES[field]
             _number(field, int(low), int(high), 1 if field != "stage_steps" else 50, help_key=f"{field}_help")
@@ -416,7 +447,7 @@ def _draw_family_options(config: TrainConfig, problems: dict, warnings: dict) ->
 def _number(field: str, low, high, step, help_key: str | None = None, disabled: bool = False,
             fmt: str | None = None) -> None:
     st.number_input(t(TEXT, field), min_value=low, max_value=high, step=step, key=widget_key(field),
-                    help=t(TEXT, help_key) if help_key else None, disabled=disabled, format=fmt)
+                    help=t(TEXT, help_key) if help_key else None, disabled=disabled or _locked(field), format=fmt)
 
 
 def draw_continue() -> None:

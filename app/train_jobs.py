@@ -21,10 +21,12 @@ from gan_core.store import save_run
 from gan_core.runtime.job import TrainingJob
 from gan_core.runtime.worker import STOP_GRACE_SECONDS, new_job
 
+from . import class_state
 from . import train_data as user_data
 from .i18n import error_text, t
 from .state import browser_id, cached_dataset, data_key, dataset_for, job_manager
 from .train_plots import frame_picture
+from .class_text import TEXT as CLASS_TEXT
 from .train_text import TEXT
 
 JOB_KEY = "train_job_id"  # the job this session watches on the Train page (survives reruns and page switches)
@@ -137,8 +139,14 @@ def _submit(job: TrainingJob) -> TrainingJob | None:
 
 
 def start_run(config: TrainConfig, label: str) -> TrainingJob | None:
-    """Validate, load the data (once per server), and submit a new run owned by this session."""
+    """Validate, load the data (once per server), and submit a new run owned by this session.
+
+    In a class with a challenge, the locked settings are put back to the challenge's preset here, on the server,
+    whatever the form, a link or a preset click sent; the run then joins the class (its summary is published)."""
     st.session_state.pop(DATA_ERROR_KEY, None)
+    config, reset = class_state.enforce_challenge(config)
+    if reset:
+        flash("info", t(CLASS_TEXT, "challenge_reset", fields=", ".join(reset)))
     if config.validate():
         return None  # the form shows each problem beside its widget
     refused = user_data.refusal(config)  # folder:PATH, whatever route it came by (form, link, preset)
@@ -165,11 +173,18 @@ def start_run(config: TrainConfig, label: str) -> TrainingJob | None:
     except ConfigError as error:  # too big for this server (gan_core.budget): a link or a preset click got here
         flash("error", error.message)
         return None
-    return _submit(job)
+    submitted = _submit(job)
+    if submitted is not None:
+        class_state.follow(submitted)
+    return submitted
 
 
 def continue_checkpoint(path: str, extra_steps: int) -> TrainingJob | None:
-    """A new run that continues the checkpoint at `path` for `extra_steps` more steps."""
+    """A new run that continues the checkpoint at `path` for `extra_steps` more steps (not during a class challenge:
+    a checkpoint's settings would escape its lock)."""
+    if class_state.challenge() is not None:
+        flash("error", t(CLASS_TEXT, "challenge_no_continue"))
+        return None
     try:
         checkpoint = load_checkpoint(path)
     except CheckpointError as error:
@@ -188,6 +203,7 @@ def continue_checkpoint(path: str, extra_steps: int) -> TrainingJob | None:
         flash("error", error.message)
         return None
     if _submit(job):
+        class_state.follow(job)
         flash("success", t(TEXT, "resume_started", name=checkpoint.name, steps=int(extra_steps)))
     return job
 

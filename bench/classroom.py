@@ -2,6 +2,7 @@
 
     python bench/classroom.py [--sessions 30] [--hold 40] [--grace 5] [--clients protocol|browser] [--gap 0.25]
                               [--nice-browser] [--json out.json]
+    python bench/classroom.py --class [--sessions 30] [--hold 40]     (class mode: the teacher's gallery)
 
 On loopback: it serves the app, and `--sessions` students arrive, each in a session of its own, open Home and
 press a one-click preset, which starts a training run. Runs beyond the server's job limit queue and show their
@@ -402,6 +403,91 @@ def print_table(result: dict) -> None:
         print(f"{name:<{width}}  {value!s:<24} {note}")
 
 
+# -- --class: the teacher's gallery with a whole class in it -----------------------------------------------------------
+def class_gallery_run(students: int, hold: float) -> dict:
+    """A class of `students` in one class, each with a run whose summary and thumbnail are rewritten every
+    PUBLISH_SECONDS (as the server's ClassPublisher does for a training run), and the teacher's gallery open in
+    chromium through the teacher link. Reports the server's CPU (cores) over `hold` seconds without and then with the
+    gallery open, and /_stcore/health throughout.
+
+    The summaries are written by this process into the served runs folder, standing in for the students' trainings
+    (measured apart in run()): what is measured is the gallery's own cost on the server."""
+    import secrets
+
+    import numpy as np
+
+    from gan_core.classroom import PUBLISH_SECONDS, ClassStore, thumbnail
+
+    runs = Path(tempfile.mkdtemp(prefix="latent-lab-class-"))
+    result: dict = {"students": students, "hold_s": hold}
+    with serve_app(runs) as server, open_browser() as browser:
+        store = ClassStore(runs / "classes")
+        info, token = store.create(secrets.token_urlsafe(32))
+        members = [store.join(info.code, secrets.token_urlsafe(32), f"Student {i + 1}") for i in range(students)]
+        rng = np.random.default_rng(0)
+        halt = threading.Event()
+
+        def publish() -> None:
+            step = 0
+            while not halt.is_set():
+                step += 50
+                for index, member in enumerate(members):
+                    points = rng.normal(size=(512, 2)).astype(np.float32)
+                    record = {"run": f"{index:08x}", "name": f"ring8-fixed-{index}", "status": "running",
+                              "step": step, "target": 2500, "position": None,
+                              "metrics": {"modes_covered": float(index % 9), "high_quality_fraction": 0.5},
+                              "config": {"dataset": "ring8", "model": "gan", "loss": "ns"}}
+                    store.publish(info.code, member, record, thumbnail({"step": step, "points": points}))
+                halt.wait(PUBLISH_SECONDS)
+
+        writer = threading.Thread(target=publish, daemon=True)
+        writer.start()
+        poller = HealthPoller(server.url)
+        poller.start()
+        poller.phase = "class without the gallery"
+        time.sleep(2)
+        started_cpu = cpu_seconds(server.pid)
+        time.sleep(hold)
+        result["server_cores_without_gallery"] = round((cpu_seconds(server.pid) - started_cpu) / hold, 3)
+
+        poller.phase = "gallery open"
+        context = browser.new_context(viewport={"width": 1280, "height": 720})
+        page = context.new_page()
+        page.goto(f"{server.url}/classroom?class={info.code}&teach={token}")
+        page.locator('[class*="st-key-class_card_"]').nth(students - 1).wait_for(timeout=120_000)
+        result["cards_shown"] = page.locator('[class*="st-key-class_card_"]').count()
+        result["token_left_address_bar"] = "teach=" not in page.url
+        started_cpu = cpu_seconds(server.pid)
+        time.sleep(hold)
+        result["server_cores_with_gallery"] = round((cpu_seconds(server.pid) - started_cpu) / hold, 3)
+        context.close()
+        halt.set()
+        poller.stop()
+        writer.join(10)
+        ok_latencies = [x for x in poller.latencies if x is not None]
+        result["health"] = {**summary(ok_latencies), "failed": sum(x is None for x in poller.latencies)}
+        result["health_by_phase"] = {
+            phase: summary([x for x, p in zip(poller.latencies, poller.phases) if p == phase and x is not None])
+            for phase in dict.fromkeys(poller.phases)}
+    result["gallery_cores"] = round(result["server_cores_with_gallery"] - result["server_cores_without_gallery"], 3)
+    result["health_ok"] = bool(result["health"].get("max", 99) < HEALTH_TARGET_S and result["health"]["failed"] == 0)
+    return result
+
+
+def print_class_table(result: dict) -> None:
+    health = result["health"]
+    rows = [("students in the class", result["students"], f"{result['cards_shown']} cards in the teacher's gallery"),
+            ("server CPU without / with the gallery (cores)",
+             f"{result['server_cores_without_gallery']:.3f} / {result['server_cores_with_gallery']:.3f}",
+             f"the gallery: {result['gallery_cores']:.3f} cores, over {result['hold_s']:g} s each"),
+            ("/_stcore/health median / p95 / max (s)", f"{health['median']:.3f} / {health['p95']:.3f} / {health['max']:.3f}",
+             f"target max < {HEALTH_TARGET_S:g} s: {'ok' if result['health_ok'] else 'MISS'}"),
+            ("teacher token left the address bar", result["token_left_address_bar"], "")]
+    width = max(len(r[0]) for r in rows)
+    for name, value, note in rows:
+        print(f"{name:<{width}}  {value!s:<24} {note}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=30)
@@ -414,12 +500,21 @@ def main() -> int:
     parser.add_argument("--gap", type=float, default=0.25, help="seconds between two students' arrivals (protocol)")
     parser.add_argument("--nice-browser", action="store_true",
                         help="run chromium at the lowest CPU priority: stands in for browsers on the students' machines")
+    parser.add_argument("--class", dest="classroom", action="store_true",
+                        help="class mode: --sessions students in one class and the teacher's gallery open; reports the "
+                             "gallery's server CPU and health (--hold seconds without and with the gallery)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     if not 1 <= args.sessions <= 60 or not 0 <= args.hold <= 300 or not 0 <= args.grace <= 120 \
             or not 0 <= args.gap <= 10:
         print("classroom: sessions must be 1-60, hold 0-300 s, grace 0-120 s and gap 0-10 s.", file=sys.stderr)
         return 2
+    if args.classroom:
+        result = class_gallery_run(args.sessions, args.hold)
+        print_class_table(result)
+        if args.json:
+            args.json.write_text(json.dumps(result, indent=2))
+        return 0 if result["health_ok"] and result["cards_shown"] == args.sessions else 1
     result = run(args.sessions, args.hold, args.grace, nice=args.nice_browser, clients=args.clients, gap=args.gap)
     print_table(result)
     if args.json:

@@ -11,6 +11,10 @@ without reloading anything. A value that does not parse counts as unset.
 | LATENT_LAB_THREADS        | torch threads per training                              | all cores but one, at most 4    |
 | LATENT_LAB_SESSION_GRACE  | seconds a browser's runs wait after its last tab closed | 60                              |
 | LATENT_LAB_RUN_MEMORY_MB  | memory one run may need (gan_core.budget refuses more)  | 1024 (1 GiB)                    |
+| LATENT_LAB_PUBLIC_URL     | the address class join links and their QR codes use     | what the teacher's browser used |
+| LATENT_LAB_MAX_CLASSES    | classes open at once on this server (class mode)        | 10                              |
+| LATENT_LAB_CLASS_STUDENTS | students in one class                                   | 60                              |
+| LATENT_LAB_CLASS_IDLE     | seconds an unused class lasts before it is removed      | 10800 (3 hours)                 |
 | LATENT_LAB_DEBUG          | the CLI shows tracebacks instead of one line            | off                             |
 """
 from __future__ import annotations
@@ -66,3 +70,24 @@ def run_memory_mb() -> int:
 
 def debug() -> bool:
     return bool(_text("LATENT_LAB_DEBUG"))
+
+
+def public_url() -> str | None:
+    """LATENT_LAB_PUBLIC_URL (e.g. https://lab.school.example/latent), without a trailing slash, or None.
+
+    Set it when the server sits behind a proxy and the address the teacher's browser used is not the one students
+    can reach; class join links and their QR codes start with it."""
+    value = _text("LATENT_LAB_PUBLIC_URL").rstrip("/")
+    return value if value.startswith(("http://", "https://")) else None
+
+
+def max_classes() -> int:
+    return _positive_int("LATENT_LAB_MAX_CLASSES") or 10
+
+
+def class_students() -> int:
+    return _positive_int("LATENT_LAB_CLASS_STUDENTS") or 60
+
+
+def class_idle_seconds() -> int:
+    return _positive_int("LATENT_LAB_CLASS_IDLE") or 3 * 3600

@@ -18,6 +18,8 @@ st.title(t(TEXT, "title"), anchor=False)
 st.caption(t(TEXT, "intro"))
 
 lab_panel()
+if st.session_state.get(runs.CLASS_NOTE_KEY):
+    st.caption(f":material/info: {st.session_state[runs.CLASS_NOTE_KEY]}")
 
 options = runs.run_options()
 by_id = {option.id: option for option in options}

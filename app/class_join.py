@@ -1,0 +1,95 @@
+"""The sidebar's class box: join a class (code and name), the class this browser is in, and that it ended.
+
+A student's box reruns on its own every MEMBER_SECONDS (a fragment), so a class the teacher ends is noticed
+without a click; a browser in no class pays nothing.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from gan_core.classroom import MAX_NAME_CHARS, ClassError, format_code
+
+from . import class_state
+from .class_text import TEXT
+from .i18n import t
+from .state import browser_id
+
+MEMBER_SECONDS = 5.0
+CODE_KEY, NAME_KEY = "class_code_input", "class_name_input"
+ERROR_KEY = "class_join_error"
+ENDED_KEY = "class_ended"  # shown until this browser joins another class
+
+
+def plain(text: str) -> str:
+    """`text` for st.markdown as the characters typed: every ASCII punctuation escaped, so no markup, link, colour
+    directive (:red[...]) or icon (:material/...:) a student types is ever interpreted."""
+    return "".join(f"\\{c}" if c.isascii() and not c.isalnum() and not c.isspace() else c for c in str(text))
+
+
+def _joined() -> None:
+    store = class_state.class_store()
+    st.session_state.pop(ERROR_KEY, None)
+    try:
+        code = store.check_code(st.session_state.get(CODE_KEY, ""))
+        store.join(code, browser_id(), st.session_state.get(NAME_KEY, ""))
+    except ClassError as error:
+        st.session_state[ERROR_KEY] = class_state.error_text(error)
+        return
+    st.session_state.pop(class_state.LINK_CODE_KEY, None)
+    st.session_state.pop(ENDED_KEY, None)
+
+
+def _left(code: str) -> None:
+    class_state.class_store().leave(code, browser_id())
+    st.session_state.pop(class_state.SEEN_KEY, None)
+
+
+def draw_class_box() -> None:
+    """In the sidebar: the class this browser teaches or is in, else the join form (empty unless a link brought a
+    code or a class was joined here before: a student who never meets class mode sees one line at most)."""
+    class_state.claim_from_link()
+    teaching = class_state.taught_class()
+    if teaching:
+        st.markdown(t(TEXT, "teaching", code=format_code(teaching)))
+        st.page_link("pages/classroom.py", label=t(TEXT, "open_class"), icon=":material/groups:")
+        return
+    found = class_state.membership()
+    if found:
+        st.fragment(_member_box, run_every=MEMBER_SECONDS)()
+        return
+    _join_form()
+
+
+def class_ended() -> bool:
+    """Whether the class this browser was in has ended (then said once in the sidebar, and on the Class page),
+    until it joins another."""
+    if class_state.ended_notice():
+        st.session_state[ENDED_KEY] = True
+    return bool(st.session_state.get(ENDED_KEY))
+
+
+def _member_box() -> None:
+    found = class_state.membership()
+    if not found:  # the class ended (or this browser left): the whole page redraws without the class
+        class_ended()
+        st.rerun(scope="app")
+    code, member = found
+    st.markdown(t(TEXT, "joined", code=format_code(code), name=plain(member["name"])))
+    st.caption(t(TEXT, "joined_note"))
+    st.button(t(TEXT, "leave"), key="class_leave", icon=":material/logout:", on_click=_left, args=(code,))
+
+
+def _join_form() -> None:
+    if class_ended():
+        st.info(t(TEXT, "ended"), icon=":material/door_open:")
+    link_code = st.session_state.get(class_state.LINK_CODE_KEY)
+    if link_code and CODE_KEY not in st.session_state:
+        st.session_state[CODE_KEY] = link_code
+    with st.expander(t(TEXT, "class_title"), icon=":material/groups:", expanded=bool(link_code)):
+        with st.form("class_join_form", border=False):
+            st.text_input(t(TEXT, "code_input"), key=CODE_KEY, placeholder=t(TEXT, "code_placeholder"), max_chars=20)
+            st.text_input(t(TEXT, "your_name"), key=NAME_KEY, max_chars=MAX_NAME_CHARS, help=t(TEXT, "your_name_help"))
+            st.form_submit_button(t(TEXT, "join"), key="class_join", icon=":material/login:", type="primary", on_click=_joined,
+                                  width="stretch")
+        if st.session_state.get(ERROR_KEY):
+            st.error(st.session_state[ERROR_KEY], icon=":material/block:")

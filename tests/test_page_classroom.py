@@ -1,0 +1,209 @@
+"""The Class page and class mode in the other pages, driven by AppTest: one AppTest a browser (each gets its own
+browser id), all sharing the server's objects as the sessions of one server do.
+
+Covers: starting a class, joining by link with a hostile name, wrong codes and their server-wide limit, the caps on
+students and classes, the challenge lock (widgets, links and one-click presets cannot get past it), the leaderboard
+of real short runs, and ending a class."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.class_text import TEXT
+from tests.page_support import ROOT, en, runs_dir, shows  # noqa: F401  (runs_dir: autouse)
+
+HOSTILE = "*<i>E</i>*:red[x]\u202e[y](js:a)\x00"  # markup, a colour directive, a link, bidi override, NUL
+
+
+BROWSER_KEY = "_latent_lab_browser"
+
+
+def open_page(page: str = "pages/classroom.py", browser: str | None = None, **query) -> AppTest:
+    """A new session; `browser`: the id of a browser that had a session before (a reload, another tab)."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    if browser:
+        at.session_state[BROWSER_KEY] = browser
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def start_class() -> tuple[AppTest, str]:
+    from app.class_state import class_store
+
+    teacher = open_page()
+    teacher.button(key="class_start").click().run()
+    assert not teacher.exception
+    (code,) = class_store().codes()
+    return teacher, code
+
+
+def join(code: str, name: str, page: str | None = None) -> AppTest:
+    """A student who opened the join link (/?class=CODE) and typed a name in the sidebar, then opened `page`.
+
+    (AppTest shows no sidebar after a switch_page: the join happens on the page the link opened.)"""
+    student = open_page(None, **{"class": code})
+    assert student.text_input(key="class_code_input").value == code  # the link filled it in
+    student.text_input(key="class_name_input").input(name)
+    student.button(key="class_join").click().run()
+    assert not student.exception, student.exception
+    if page:
+        student.switch_page(page).run()
+    return student
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [e.value for e in at.error]
+                     + [i.value for i in at.info])
+
+
+def test_a_student_joins_by_link_with_a_hostile_name_shown_as_plain_text():
+    from app.class_join import plain
+    from app.class_state import class_publisher, class_store
+
+    teacher, code = start_class()
+    assert code in "".join(h.proto.body for h in teacher.get("html")).replace("-", "")  # the code, large
+    student = join(code, HOSTILE)
+    (member,) = class_store().members(code)
+    assert member["name"] == "*<i>E</i>*:red[x] [y](js:a)"  # controls gone, the rest as typed
+    # a reload (a new session of the same browser) is still in the class, and shows the name as typed
+    again = open_page(None, browser=student.session_state[BROWSER_KEY])
+    shown = texts(again)
+    assert shows(shown, en(TEXT, "joined")) and plain(member["name"]) in shown
+    # its run appears in the teacher's gallery under that name, as plain text
+    again.button(key="home_preset_ring8-vanilla").click().run()
+    assert not again.exception
+    class_publisher().publish_once()
+    teacher.run()
+    cards = [m.value for m in teacher.markdown if m.value.startswith("**")]
+    assert any(plain(member["name"]) in card for card in cards), cards
+    # a student never sees the teacher's link, Start a class's controls or the gallery unless shared
+    again.switch_page("pages/classroom.py").run()
+    assert all(code not in h.proto.body.replace("-", "") for h in again.get("html"))
+    assert en(TEXT, "student_gallery_off") in texts(again)
+    assert not any(b.key and b.key.startswith(("class_show_", "class_end", "class_start")) for b in again.button)
+
+
+def test_wrong_codes_get_one_sentence_and_are_limited_for_the_whole_server():
+    from app.class_state import class_store
+
+    teacher, code = start_class()
+    class_store().limiter.limit = 3
+    first = join("ZZZZ-ZZZZ", "Mallory")
+    assert first.session_state["class_join_error"] == en(TEXT, "no_such_class")  # (AppTest hides a rerun's sidebar)
+    for _ in range(2):
+        join("ZZZZ-ZZZZ", "Mallory")
+    other = join(code, "Honest")  # another browser, the right code: the server-wide limit holds it too
+    assert shows(other.session_state["class_join_error"], en(TEXT, "rate_limited"))
+    assert class_store().members(code) == []
+
+
+def test_caps_on_students_per_class_and_classes_per_server(monkeypatch):
+    from app.class_state import class_store
+
+    monkeypatch.setenv("LATENT_LAB_CLASS_STUDENTS", "1")
+    monkeypatch.setenv("LATENT_LAB_MAX_CLASSES", "1")
+    teacher, code = start_class()
+    join(code, "First")
+    second = join(code, "Second")
+    assert second.session_state["class_join_error"] == en(TEXT, "class_full").format(limit=1)
+    assert [m["name"] for m in class_store().members(code)] == ["First"]
+    other_teacher = open_page()
+    other_teacher.button(key="class_start").click().run()
+    assert en(TEXT, "too_many_classes").format(limit=1) in [e.value for e in other_teacher.error]
+
+
+def _set_challenge(teacher: AppTest, preset: str, allowed: list[str], metric: str = "modes_covered") -> None:
+    teacher.selectbox(key="class_challenge_preset").set_value(preset)
+    teacher.multiselect(key="class_challenge_allowed").set_value(allowed)
+    teacher.selectbox(key="class_challenge_metric").set_value(metric)  # (English: the bare key)
+    teacher.button(key="class_challenge_set").click().run()
+    assert not teacher.exception
+
+
+def test_the_challenge_lock_holds_whatever_a_widget_a_link_or_a_preset_click_sends():
+    from app.state import job_manager
+
+    teacher, code = start_class()
+    _set_challenge(teacher, "ring8-vanilla", ["lr_g", "steps"])
+    student = join(code, "Ann", page="pages/train.py")
+    student.run()
+    assert student.selectbox(key="train_preset").value == "ring8-vanilla"
+    assert student.selectbox(key="train_preset").disabled
+    assert student.number_input(key="train_hidden").disabled and not student.number_input(key="train_lr_g").disabled
+    assert any(shows(i.value, en(TEXT, "challenge_banner")) for i in student.info)
+    from gan_core.presets import preset_config
+
+    # the page puts a locked value back before drawing its widget
+    student.session_state["train_hidden"] = 512
+    student.run()
+    assert student.number_input(key="train_hidden").value == preset_config("ring8-vanilla").hidden
+    # a hostile browser sends values for locked (disabled) widgets with its Start click, beside allowed ones: the
+    # click's callback reads them before the page runs, and start_run enforces the lock on the server
+    student.number_input(key="train_lr_g").set_value(5e-4)
+    student.number_input(key="train_steps").set_value(30)
+    for field, value in (("hidden", 512), ("dataset", "grid25"), ("depth", 6)):
+        student.session_state[f"train_{field}"] = value
+    student.button(key="train_start").click().run()
+    assert any(shows(i.value, en(TEXT, "challenge_reset")) for i in student.info)
+    (job,) = job_manager().jobs()
+    base = preset_config("ring8-vanilla")
+    assert (job.config.hidden, job.config.dataset, job.config.depth) == (base.hidden, base.dataset, base.depth)
+    assert job.config.lr_g == 5e-4 and job.config.steps == 30
+    job_manager().stop(job.id)
+    # a link with locked settings, and a one-click preset of another experiment
+    browser = student.session_state[BROWSER_KEY]
+    linked = open_page("pages/train.py", browser=browser, hidden="512", preset="digits-gan")
+    assert linked.selectbox(key="train_preset").value == "ring8-vanilla"
+    assert linked.number_input(key="train_hidden").value == base.hidden
+    home = open_page(None, browser=browser)
+    home.button(key="home_preset_digits-gan").click().run()
+    newest = job_manager().jobs()[-1]
+    assert newest.config.dataset == "ring8" and newest.config.model == base.model
+
+def test_the_leaderboard_ranks_finished_runs_by_the_goals_metric():
+    from app.class_state import class_publisher, class_store
+
+    teacher, code = start_class()
+    _set_challenge(teacher, "ring8-vanilla", ["lr_g", "lr_d", "steps", "seed", "hidden", "depth"],
+                   metric="high_quality_fraction")
+    for name, seed in (("Ann", 1), ("Ben", 2), ("Cat", 3)):
+        student = join(code, name, page="pages/train.py")
+        for field, value in (("hidden", 16), ("depth", 2), ("steps", 200), ("seed", seed)):
+            student.number_input(key=f"train_{field}").set_value(value)
+        student.run()
+        student.button(key="train_start").click().run()
+        assert not student.exception
+    deadline = time.monotonic() + 120
+    while class_publisher().following() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    runs = class_store().runs(code)
+    assert len(runs) == 3 and all(r["status"] == "finished" for r in runs), [(r["student"], r["status"]) for r in runs]
+    teacher.run()
+    board = teacher.dataframe
+    assert board, "no leaderboard"
+    table = board[-1].value
+    metric_column = [c for c in table.columns if c not in {en(TEXT, "col_rank"), en(TEXT, "col_student"),
+                                                           en(TEXT, "col_run"), en(TEXT, "col_goal")}][0]
+    values = list(table[metric_column])
+    assert values == sorted(values, reverse=True)
+    by_student = {r["student"]: r["metrics"]["high_quality_fraction"] for r in runs}
+    assert [by_student[s] for s in table[en(TEXT, "col_student")]] == values
+
+
+def test_ending_a_class_removes_its_files_and_tells_its_students(runs_dir):
+    teacher, code = start_class()
+    student = join(code, "Ann", page="pages/classroom.py")
+    assert (runs_dir / "classes" / code).is_dir()
+    teacher.button(key="class_end").click().run()
+    assert not (runs_dir / "classes" / code).exists()
+    student.run()
+    assert en(TEXT, "ended") in [i.value for i in student.info]  # (and the sidebar: the browser test reads it)
+    teacher.run()
+    assert teacher.button(key="class_start")  # the teacher can start another
