@@ -11,7 +11,7 @@ TEXT = {
     "join_code": ("Join code", "课堂码"),
     "join_link": ("Join link: {link}", "加入链接：{link}"),
     "qr_caption": ("Scan to join", "扫码加入"),
-    "teacher_link": ("Teacher link (private)", "老师链接（保密）"),
+    "teacher_link": ("Teacher link", "老师链接"),  # short: it shares a third of the header; the help says it is private
     "teacher_link_help": ("Open it on another device to teach from there too. Never show it on the projector: "
                           "anyone holding it is a teacher of this class.",
                           "在另一台设备上打开它，也能以老师身份上课。不要投到屏幕上：拿到它的人都是这堂课的老师。"),
