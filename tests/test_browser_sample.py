@@ -44,6 +44,7 @@ def test_sample_blend_page_shows_the_digits_gan(page, app_url):
 
     _tab(page, "Edit & directions")
     expect(page.get_by_text("Directions that matter").first).to_be_visible(timeout=TIMEOUT)
+    page.locator(".st-key-edit_directions").get_by_role("button").click()  # found on demand: 1,000 decodes
     expect(page.get_by_test_id("stImage").locator("img").nth(3)).to_be_visible(timeout=TIMEOUT)
     _no_errors(page)
     screenshot(page, "sample-blend-edit")
