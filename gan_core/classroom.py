@@ -569,7 +569,11 @@ class ClassPublisher:
         with self._lock:
             entries = list(self._followed.values())
         for entry in entries:
-            if not self._publish(entry):
+            try:
+                following = self._publish(entry)
+            except Exception:  # one run's bad moment (a file it cannot write, a picture it cannot make) must not
+                following = False  # end the thread that publishes every other student's run
+            if not following:
                 with self._lock:
                     self._followed.pop(entry["job"].id, None)
         with self._lock:

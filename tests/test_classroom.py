@@ -212,3 +212,27 @@ def test_the_publisher_writes_a_runs_summary_thumbnail_and_checkpoint(store, tin
         assert runs["first"]["status"] == "stopped" and runs["first"]["checkpoint"] is None
     finally:
         manager.shutdown()
+
+
+def test_one_run_that_cannot_be_published_does_not_stop_the_others(store, tiny_config, monkeypatch):
+    """The publisher is one thread for every student: a run whose summary raises is dropped, and the next run is
+    still published (an exception used to end the thread, and with it every student's gallery card)."""
+    from gan_core.runtime.job import TrainingJob
+    from gan_core.runtime.jobs import JobManager
+
+    info, _ = store.create(TEACHER)
+    member = store.join(info.code, ALICE, "Alice")
+    manager = JobManager(max_running=2)
+    publisher = ClassPublisher(store, manager, interval=0.1)
+    try:
+        broken = manager.submit(TrainingJob(tiny_config.replace(steps=2000), name="broken", owner=ALICE))
+        fine = manager.submit(TrainingJob(tiny_config.replace(steps=2000), name="fine", owner=ALICE))
+        monkeypatch.setattr(broken, "snapshot", lambda **_: (_ for _ in ()).throw(OSError("disk went away")))
+        publisher.follow(broken, info.code, member)
+        publisher.follow(fine, info.code, member)
+        assert publisher.publish_once() == 1  # the broken run is dropped, the fine one still followed
+        assert [r["name"] for r in store.runs(info.code)] == ["fine"]
+    finally:
+        broken.stop()
+        fine.stop()
+        manager.shutdown()
