@@ -337,6 +337,7 @@ DATASET_TEXT = {
     "spiral": ("A two-arm spiral", "双臂螺旋"),
     "moons": ("Two half-moons", "两个半月形"),
     "digits": ("Handwritten digits (bundled)", "手写数字（自带）"),
+    "mnist5k": ("5,000 real MNIST digits, 28×28 (bundled)", "5000 张真实的 MNIST 数字，28×28（自带）"),
     "shapes": ("36 coloured shapes", "36 种彩色形状"),
     "stacked-digits": ("1,000 colour modes", "1000 个彩色模式"),
     "mnist": ("MNIST from your files", "本机文件中的 MNIST"),

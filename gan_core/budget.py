@@ -42,7 +42,7 @@ TRACE_BATCH = 2  # the meta forward's batch; activations scale linearly with the
 ASSUMED_FLOPS_PER_SECOND = 20e9  # a run's share of a server CPU (a few threads); only for the time guess
 
 # what the built-in data looks like: (channels, classes, images held); None = n_points images
-_IMAGE_DATA = {"digits": (1, 10, 1797), "shapes": (3, 36, 36 * 60), "stacked-digits": (3, 1000, 25_000),
+_IMAGE_DATA = {"digits": (1, 10, 1797), "mnist5k": (1, 10, 5000), "shapes": (3, 36, 36 * 60), "stacked-digits": (3, 1000, 25_000),
                "mnist": (1, 10, 60_000), "fashion-mnist": (1, 10, 60_000), "cifar10": (3, 10, 50_000)}
 _USER_IMAGES = (3, 16, 5000)  # folders and uploads: colour at most, gan_core.uploads.MAX_FILES at most
 

