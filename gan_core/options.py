@@ -10,8 +10,11 @@ from __future__ import annotations
 from gan_core.messages import DATA_MESSAGES
 
 POINT_DATASETS = ("ring8", "grid25", "spiral", "moons")
-IMAGE_DATASETS = ("digits", "mnist5k", "shapes", "stacked-digits", "mnist", "fashion-mnist", "cifar10")
-LABELLED_DATASETS = ("digits", "mnist5k", "shapes", "stacked-digits", "mnist", "fashion-mnist", "cifar10")
+IMAGE_DATASETS = ("digits", "mnist5k", "shapes", "stacked-digits", "stacked-mnist", "mnist", "fashion-mnist",
+                  "cifar10")
+LABELLED_DATASETS = IMAGE_DATASETS
+# the stacked sets: three digits as colour channels, 1,000 modes, each channel judged by one digit classifier
+STACKED_DATASETS = ("stacked-digits", "stacked-mnist")
 # image sets whose labels are their class subfolders (gan_core.uploads): only the loaded data knows if they have any
 FOLDER_LABELLED_PREFIXES = ("folder:", "upload:")
 MODELS = ("gan", "cgan", "vae", "cvae")  # the classic four; gan_core.families adds more (see model_names())

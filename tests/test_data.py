@@ -278,6 +278,17 @@ def test_stacked_digits_labels_match_the_channels():
     assert len(set(dataset.labels.tolist())) > 200  # many of the 1,000 modes present
 
 
+def test_stacked_mnist_is_three_real_digits_at_28_pixels():
+    dataset = load_dataset("stacked-mnist", image_size=28, n_points=300, seed=1)
+    _check_images(dataset, 300, 3, 28)
+    single = load_dataset("mnist5k", image_size=28)
+    assert dataset.n_classes == 1000 and dataset.class_names[7] == "007"
+    for image, label in zip(dataset.data[:5], dataset.labels[:5].tolist()):
+        for channel, digit in zip(image, (label // 100, label // 10 % 10, label % 10)):
+            # each channel is one of the 500 real images of its digit (the file is sorted by class)
+            assert (single.data[500 * digit:500 * digit + 500, 0] == channel).flatten(1).all(1).any()
+
+
 def test_stacked_digits_size_is_capped():
     assert len(load_dataset("stacked-digits", image_size=8, n_points=30_000).data) == 25_000
 

@@ -575,3 +575,7 @@ def test_one_mnist_judge_for_the_5k_and_for_local_mnist_files(monkeypatch):
     picked = torch.arange(0, 5000, 50)  # 10 of each digit (the file is sorted by class)
     assert (judge.predict(digits.data[picked]) == digits.labels[picked]).float().mean() >= 0.9
     assert judge.features(digits.data[picked]).shape == (100, 64)
+    stacked = load_dataset("stacked-mnist", image_size=28, n_points=200, seed=0)
+    per_channel = classifier.get_classifier("stacked-mnist", 28)
+    assert per_channel.per_channel and per_channel.feature_name == "mnist5k-classifier features"
+    assert (per_channel.predict(stacked.data) == stacked.labels).float().mean() >= 0.85  # all three digits right

@@ -28,8 +28,8 @@ CLASSIFIER_DIR = settings.PROJECT_ROOT / "checkpoints" / "classifiers"  # shippe
 FORMAT = "latent-lab-classifier"
 _CACHE: dict[tuple, "Classifier"] = {}
 # datasets scored by another dataset's classifier (stacked sets channel by channel)
-JUDGED_BY = {"stacked-digits": "digits", "mnist": "mnist5k"}
-PER_CHANNEL = ("stacked-digits",)
+JUDGED_BY = {"stacked-digits": "digits", "stacked-mnist": "mnist5k", "mnist": "mnist5k"}
+PER_CHANNEL = ("stacked-digits", "stacked-mnist")
 _CACHE_LOCK = threading.Lock()
 
 

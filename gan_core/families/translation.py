@@ -65,7 +65,7 @@ TASKS: dict[str, Task] = {task.name: task for task in (
 )}
 DEFAULT_TASK = "outline"  # what an empty `config.task` means
 # datasets whose pictures are grey digits or photos: a silhouette to colour in makes no sense for them
-_NO_MASK_DATASETS = ("digits", "mnist5k", "mnist", "fashion-mnist", "stacked-digits", "cifar10")
+_NO_MASK_DATASETS = ("digits", "mnist5k", "mnist", "fashion-mnist", "stacked-digits", "stacked-mnist", "cifar10")
 
 # -- the bank of held-out sources, and what a latent means ------------------------------------------------
 BANK_SIDE = 16
