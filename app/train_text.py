@@ -340,6 +340,7 @@ DATASET_TEXT = {
     "mnist5k": ("5,000 real MNIST digits, 28×28 (bundled)", "5000 张真实的 MNIST 数字，28×28（自带）"),
     "shapes": ("36 coloured shapes", "36 种彩色形状"),
     "stacked-digits": ("1,000 colour modes", "1000 个彩色模式"),
+    "stacked-mnist": ("1,000 colour modes of real MNIST digits, 28×28", "由真实 MNIST 数字组成的 1000 个彩色模式，28×28"),
     "mnist": ("MNIST from your files", "本机文件中的 MNIST"),
     "fashion-mnist": ("Fashion-MNIST from your files", "本机文件中的 Fashion-MNIST"),
     "cifar10": ("CIFAR-10 from your files", "本机文件中的 CIFAR-10"),
@@ -420,6 +421,12 @@ PRESET_ZH = {
                   "在 5000 张真实的 28x28 MNIST 数字上训练卷积 VAE：不到一分钟，十个数字都能认出来。"),
     "mnist-vae-2d": ("The same MNIST VAE with a 2-D latent space: map it and watch the ten digits find their places.",
                      "同样的 MNIST VAE，但潜空间是二维的：把它画成地图，看十个数字各自找到位置。"),
+    "mnist-gan": ("DCGAN on real 28x28 MNIST digits: strokes come fast, but the ten digits come unevenly (more 3s and 5s) "
+                  "for a long while; compare with mnist-cgan.",
+                  "在真实的 28x28 MNIST 数字上训练 DCGAN：笔画很快出现，但十个数字在很长一段时间里出现得不均匀（3 和 5 偏多）；"
+                  "可以和 mnist-cgan 对比。"),
+    "mnist-cgan": ("Class-conditional DCGAN on real 28x28 MNIST digits: ask for a 7 and get a 7.",
+                   "在真实的 28x28 MNIST 数字上训练类别条件 DCGAN：要 7 就得到 7。"),
     "shapes-gan": ("Least-squares GAN on 36 drawn shapes (shape x colour x position): count the modes it finds.",
                    "在 36 种绘制的形状（形状 × 颜色 × 位置）上训练最小二乘 GAN：数一数它找到了几个模式。"),
     "stacked-digits-gan": ("Three digits stacked as colour channels: 1,000 modes; how many does a small GAN find?",
