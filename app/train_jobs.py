@@ -15,6 +15,7 @@ import torch
 from gan_core.checkpoints import CheckpointError, load_checkpoint
 from gan_core.config import ConfigError, TrainConfig, validate_data
 from gan_core.data import DataError
+from gan_core.options import STACKED_DATASETS
 from gan_core.images import gif_bytes, make_grid
 from gan_core.runtime.jobs import JobLimitError
 from gan_core.store import save_run
@@ -101,7 +102,7 @@ def class_names_for(config: TrainConfig) -> list[str]:
 
 def mode_count_for(config: TrainConfig) -> int:
     """How many modes 'modes covered' counts: mixture components, else classes (1,000 for stacked digits)."""
-    if config.dataset == "stacked-digits":
+    if config.dataset in STACKED_DATASETS:
         return 1000
     try:
         data = user_data.run_dataset(config) or dataset_for(config)

@@ -17,6 +17,7 @@ BENCH = Path(__file__).resolve().parent
 SUITE = [
     ("trainer vs bare loop", "bench_trainer.py", [], ["--rounds", "3", "--steps", "30"]),
     ("time to result", "bench_presets.py", [], ["--presets", "ring8-fixed"]),
+    ("MNIST presets end to end, two judges", "bench_mnist.py", [], ["--presets", "mnist-vae"]),
     ("metrics on 10k samples", "bench_metrics.py", [], ["--repeats", "1"]),
     ("sample & blend latency", "bench_sample.py", [], []),
     ("app cold start, checkpoint I/O", "bench_app.py", [], ["--repeats", "1"]),

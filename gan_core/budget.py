@@ -42,7 +42,8 @@ TRACE_BATCH = 2  # the meta forward's batch; activations scale linearly with the
 ASSUMED_FLOPS_PER_SECOND = 20e9  # a run's share of a server CPU (a few threads); only for the time guess
 
 # what the built-in data looks like: (channels, classes, images held); None = n_points images
-_IMAGE_DATA = {"digits": (1, 10, 1797), "shapes": (3, 36, 36 * 60), "stacked-digits": (3, 1000, 25_000),
+_IMAGE_DATA = {"digits": (1, 10, 1797), "mnist5k": (1, 10, 5000), "shapes": (3, 36, 36 * 60), "stacked-digits": (3, 1000, 25_000),
+               "stacked-mnist": (3, 1000, 25_000),
                "mnist": (1, 10, 60_000), "fashion-mnist": (1, 10, 60_000), "cifar10": (3, 10, 50_000)}
 _USER_IMAGES = (3, 16, 5000)  # folders and uploads: colour at most, gan_core.uploads.MAX_FILES at most
 
@@ -77,7 +78,7 @@ def data_shape(config: TrainConfig) -> tuple[tuple, int, int]:
     if config.is_points:
         return (2,), 0, config.n_points
     channels, classes, held = _IMAGE_DATA.get(config.dataset, _USER_IMAGES)
-    if config.dataset in ("stacked-digits", "mnist", "fashion-mnist", "cifar10"):
+    if config.dataset in ("stacked-digits", "stacked-mnist", "mnist", "fashion-mnist", "cifar10"):
         held = min(held, config.n_points)
     return (channels, config.image_size, config.image_size), classes, held
 

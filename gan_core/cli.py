@@ -29,8 +29,8 @@ class _Parser(argparse.ArgumentParser):
 
 # -- config flags -------------------------------------------------------------------------------------------
 _FLAG_HELP = {
-    "dataset": "ring8, grid25, spiral, moons, digits, shapes, stacked-digits, mnist, fashion-mnist, cifar10 or folder:PATH",
-    "image_size": "image side in pixels for image datasets: 8, 16 or 32",
+    "dataset": "ring8, grid25, spiral, moons, digits, mnist5k, shapes, stacked-digits, stacked-mnist, mnist, fashion-mnist, cifar10 or folder:PATH",
+    "image_size": "image side in pixels for image datasets: 8, 16, 28 (MNIST's own; classic GAN/VAE and ddpm) or 32",
     "data_root": "folder holding mnist / fashion-mnist / cifar10 files (never downloaded)",
     "n_points": "size of the sampled pool for 2-D mixtures and generated image sets",
     "model": "gan, cgan (class-conditional GAN), vae or cvae (conditional VAE)",

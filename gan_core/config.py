@@ -21,7 +21,7 @@ class TrainConfig:
 
     # data
     dataset: str = "ring8"  # a name from POINT_DATASETS / IMAGE_DATASETS, or "folder:PATH"
-    image_size: int = 16  # image datasets are resized to image_size x image_size (8, 16 or 32)
+    image_size: int = 16  # image datasets are resized to image_size x image_size (8, 16, 28 or 32)
     data_root: str = ""  # where mnist / fashion-mnist / cifar10 files live (never downloaded)
     n_points: int = 10_000  # size of the sampled pool for 2-D mixtures and generated image sets
     # model

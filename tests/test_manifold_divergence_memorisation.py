@@ -118,6 +118,24 @@ def test_pixels_find_the_same_copies_and_noise_is_far_from_everything(digits, cl
     assert np.all(far["closer_than_real"] < 0.05)
 
 
+def test_mnist_copies_are_caught_and_the_vae_demo_draws_new_digits():
+    """On the 5,000 MNIST digits, with the 28x28 classifier's features: training images handed back as samples sit
+    at ratio 0 (memorisation), while the mnist-vae demo's samples are as far from the training set as real digits."""
+    from pathlib import Path
+
+    from gan_core.latents import LatentModel
+
+    digits = load_dataset("mnist5k", image_size=28)
+    index = build_index(digits)
+    assert index.feature_space == "mnist5k-classifier features"
+    copies = nearest_training_images(digits.data[::250], digits, index=index)
+    assert copies["ratio"] == 0 and (copies["indices"][:, 0] == np.arange(0, 5000, 250)).all()
+    demo = Path(__file__).resolve().parent.parent / "checkpoints" / "mnist-vae.pt"
+    samples = LatentModel.load(demo).sample(40, seed=0)
+    fresh = nearest_training_images(samples, digits, index=index)
+    assert fresh["ratio"] > 0.5  # COPY_RATIO: not copying
+
+
 def test_data_without_a_classifier_falls_back_to_pixels_and_says_so():
     pictures = torch.rand(40, 1, 8, 8, generator=torch.Generator().manual_seed(1)) * 2 - 1
     unlabelled = Dataset("folder:my-drawings", "image", pictures, None, [], None, None, "40 drawings")

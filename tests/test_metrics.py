@@ -566,3 +566,26 @@ def test_the_shipped_classifiers_are_the_ones_used(monkeypatch):
     for dataset in ("digits", "shapes"):
         assert classifier.classifier_path(dataset, 16).is_file()
         assert classifier.get_classifier(dataset, 16) is not None
+    assert classifier.classifier_path("mnist5k", 28).is_file()
+    assert classifier.get_classifier("mnist5k", 28) is not None
+
+
+def test_one_mnist_judge_for_the_5k_and_for_local_mnist_files(monkeypatch):
+    """mnist (the user's files) is scored by the classifier trained on mnist5k, so no --data-root is needed to score
+    it; its accuracy on the held-out fifth of the 5,000 digits ships with it."""
+    from gan_core.data import load_dataset
+    from gan_core.evaluation import classifier
+
+    monkeypatch.setattr(classifier, "_CACHE", {})
+    monkeypatch.setattr(classifier, "train_classifier", lambda *a, **k: pytest.fail("trained instead of loaded"))
+    judge = classifier.get_classifier("mnist5k", 28)
+    assert classifier.get_classifier("mnist", 28, data_root="/nowhere") is judge
+    assert judge.accuracy >= 0.95 and judge.feature_name == "mnist5k-classifier features"
+    digits = load_dataset("mnist5k", image_size=28)
+    picked = torch.arange(0, 5000, 50)  # 10 of each digit (the file is sorted by class)
+    assert (judge.predict(digits.data[picked]) == digits.labels[picked]).float().mean() >= 0.9
+    assert judge.features(digits.data[picked]).shape == (100, 64)
+    stacked = load_dataset("stacked-mnist", image_size=28, n_points=200, seed=0)
+    per_channel = classifier.get_classifier("stacked-mnist", 28)
+    assert per_channel.per_channel and per_channel.feature_name == "mnist5k-classifier features"
+    assert (per_channel.predict(stacked.data) == stacked.labels).float().mean() >= 0.85  # all three digits right

@@ -385,3 +385,17 @@ def test_saves_named_in_any_script_keep_their_names_and_never_replace_each_other
     assert sorted(load_checkpoint(p).name for p in saved) == sorted(["我的模型", "小红的模型", "我的模型"])
     assert sorted(c.name for c in list_checkpoints() if c.source == "saved") == sorted(["我的模型", "小红的模型", "我的模型"])
     my_jobs()[0].stop()
+
+
+def test_mnist_presets_pick_the_28_pixel_digits():
+    """The MNIST presets fill in the mnist5k dataset at its own 28 pixels, with the caption and story of each."""
+    from app.train_text import DATASET_TEXT, PRESET_ZH
+
+    at = open_train()
+    for preset in ("mnist-vae", "mnist-gan"):
+        at.selectbox(key="train_preset").set_value(preset).run()
+        assert not at.exception and not at.error, [e.value for e in at.error]
+        assert at.selectbox(key="train_dataset").value == "mnist5k"
+        assert at.selectbox(key="train_image_size").value == 28
+        shown = " ".join(c.value for c in at.caption) + " ".join(m.value for m in at.markdown)
+        assert shows(shown, DATASET_TEXT["mnist5k"][0]) and shows(shown, PRESET_ZH[preset][0])

@@ -46,6 +46,18 @@ def test_image_models_train_a_step(tiny_config):
         assert trainer.generate(trainer.fixed_noise[:4], None if trainer.fixed_labels is None else trainer.fixed_labels[:4]).shape == (4, 1, 8, 8)
 
 
+@pytest.mark.parametrize("model", ["gan", "cgan", "vae", "ddpm"])
+def test_mnist_at_its_own_28_pixels(tiny_config, model):
+    """28 px runs from a 7x7 start (two doublings) instead of 4x4; D, the encoder and the U-Net halve back to it."""
+    config = tiny_config.replace(dataset="mnist5k", image_size=28, model=model, hidden=8, latent_dim=4,
+                                 batch_size=8, metrics_every=0, sample_every=1)
+    trainer = _train(config, 2)
+    labels = None if trainer.fixed_labels is None else trainer.fixed_labels[:3]
+    images = trainer.generate(trainer.fixed_noise[:3], labels)
+    assert images.shape == (3, 1, 28, 28) and images.abs().max() <= 1
+    assert math.isfinite(trainer.history.series["loss_g" if model in ("gan", "cgan") else next(iter(trainer.history.series))][-1])
+
+
 def test_resume_continues_exactly_where_it_stopped(tiny_config, tmp_path):
     straight = _train(tiny_config, 20)
     first = _train(tiny_config, 10)

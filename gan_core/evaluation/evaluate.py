@@ -15,6 +15,7 @@ from gan_core.checkpoints import data_info
 from gan_core.evaluation.classifier import get_classifier
 from gan_core.data import load_dataset, points_dataset_from_info
 from gan_core.latents import LatentModel, sample_latents
+from gan_core.options import STACKED_DATASETS
 
 QUICK_SAMPLES = 1000  # samples scored at each training-time evaluation
 QUICK_SEED = 2024  # the same latents every time, so the curve shows the model changing, not the noise
@@ -64,7 +65,7 @@ def evaluate_samples(samples: torch.Tensor, config, data_info: dict, seed: int =
     classifier = get_classifier(config.dataset, config.image_size, config.data_root)
     if classifier is not None:
         predicted = classifier.predict(samples).numpy()
-        n_classes = 1000 if config.dataset == "stacked-digits" else int(data_info.get("n_classes", 0))
+        n_classes = 1000 if config.dataset in STACKED_DATASETS else int(data_info.get("n_classes", 0))
         result.update(metrics.class_metrics(predicted, n_classes))
         if n_classes > 50:
             result.pop("class_histogram", None)  # 1,000 bars help nobody; keep the summary numbers

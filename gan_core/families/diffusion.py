@@ -167,7 +167,7 @@ class ResBlock(nn.Module):
 
 
 class TinyUNet(nn.Module):
-    """A mini U-Net for 8/16/32 px images: x_t (B, C, S, S) and t (B,) -> eps (B, C, S, S).
+    """A mini U-Net for 8/16/28/32 px images: x_t (B, C, S, S) and t (B,) -> eps (B, C, S, S).
 
     Widths hidden, 2*hidden (, 2*hidden): one level down for 8 px, two for 16 and 32 px. The skip connections
     carry fine detail across the bottleneck, which matters at low noise where only small corrections are due.

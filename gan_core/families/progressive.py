@@ -318,7 +318,11 @@ def validate(config) -> dict[str, str]:
     problems: dict[str, str] = {}
     if config.arch == "mlp":
         problems["arch"] = "progan grows convolutional networks; set arch to auto or conv."
-    if config.image_size not in (8, 16, 32) or config.is_points:
+    if config.is_points:
+        return problems
+    if config.image_size not in (8, 16, 32):
+        problems["image_size"] = (f"progan grows from 4x4 by doubling, so it reaches 8, 16 or 32 pixels, not "
+                                  f"{config.image_size}.")
         return problems
     stages = n_stages(config.image_size)
     if config.stage_steps > 0 and config.stage_steps * (stages - 1) >= config.steps:

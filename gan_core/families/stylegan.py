@@ -361,6 +361,9 @@ def build(config, sample_shape: tuple, n_classes: int = 0) -> nn.ModuleDict:
 def validate(config) -> dict[str, str]:
     if config.arch == "mlp":
         return {"arch": "stylegan's synthesis network is convolutional; set arch to auto or conv."}
+    if config.image_size not in (8, 16, 32):
+        return {"image_size": (f"stylegan grows from a learned 4x4 block by doubling, so it draws 8, 16 or 32 pixel "
+                               f"images, not {config.image_size}.")}
     return {}
 
 

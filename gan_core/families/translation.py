@@ -65,7 +65,7 @@ TASKS: dict[str, Task] = {task.name: task for task in (
 )}
 DEFAULT_TASK = "outline"  # what an empty `config.task` means
 # datasets whose pictures are grey digits or photos: a silhouette to colour in makes no sense for them
-_NO_MASK_DATASETS = ("digits", "mnist", "fashion-mnist", "stacked-digits", "cifar10")
+_NO_MASK_DATASETS = ("digits", "mnist5k", "mnist", "fashion-mnist", "stacked-digits", "stacked-mnist", "cifar10")
 
 # -- the bank of held-out sources, and what a latent means ------------------------------------------------
 BANK_SIDE = 16
@@ -533,6 +533,9 @@ def validate(config) -> dict[str, str]:
     elif task == "mask" and config.dataset in _NO_MASK_DATASETS:
         problems["task"] = (f"The mask task colours in a grey silhouette, which suits the shapes dataset, not "
                             f"{config.dataset}: pick shapes, or the outline, thicken or invert task.")
+    if config.image_size not in (8, 16, 32):
+        problems["image_size"] = (f"Translation models halve the image down to 4x4, so they work on 8, 16 or 32 pixel "
+                                  f"images, not {config.image_size}.")
     if config.arch == "mlp":
         problems["arch"] = "Translation models are conv nets (a U-Net and a PatchGAN); set the architecture to auto or conv."
     if config.pack != 1:
