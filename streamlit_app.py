@@ -11,7 +11,6 @@ st.set_page_config(page_title="Latent Lab", page_icon=":material/science:", layo
 start_language()  # the session's language (from the URL on a first visit), kept in the address bar
 
 presenter.init_from_url()
-read_class_link()  # ?class=CODE and ?teach=TOKEN leave the address bar at once (it may be on the projector)
 presenter.style()
 warmup.start()  # torch, pandas and plotly load in the background while Home's text paints
 home = st.Page("pages/home.py", title=t(TEXT, "home"), icon=":material/home:", default=True)
@@ -23,6 +22,7 @@ pages = [
     st.Page("pages/classroom.py", title=t(TEXT, "classroom"), icon=":material/groups:"),
 ]
 page = st.navigation(pages)
+read_class_link(page.url_path)  # ?class=CODE and ?teach=TOKEN leave the address bar at once (it may be on the projector)
 mark_shell_ready()
 follow_deep_link()
 

@@ -12,7 +12,14 @@ LINK_CODE_KEY = "class_link_code"  # a code a link brought, waiting for the stud
 LINK_TOKEN_KEY = "class_link_token"  # a teacher token a link brought, checked on the same run by the sidebar or page
 
 
-def read_class_link() -> None:
+CLASS_PAGES = ("", "classroom")  # Home (the join link /?class=CODE) and the Class page (the teacher link)
+
+
+def read_class_link(url_path: str) -> None:
+    """Take a class link's parameters into the session, on the pages class links open (`url_path` of the page
+    about to run). Elsewhere `class` belongs to the page: Sample & Blend's ?class=3 is a conditional model's class."""
+    if url_path not in CLASS_PAGES:
+        return
     code = st.query_params.get("class")
     if code is not None:
         st.session_state[LINK_CODE_KEY] = str(code)[:40]

@@ -29,8 +29,8 @@ def runs_dir(tmp_path, monkeypatch):
 def open_page(page: str, **query) -> AppTest:
     """The app opened on `page` with `query` in the URL, as a shared link would open it."""
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
-    at.query_params.update({k: str(v) for k, v in query.items()})
-    at.run()
+    at.run()  # Home first (AppTest starts there), then the link's page with the link's query, as a browser opens it:
+    at.query_params.update({k: str(v) for k, v in query.items()})  # on Home, ?class= would be a class's join code
     at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
@@ -253,6 +253,7 @@ def tiny_cgan(runs_dir):
 def test_a_class_the_model_lacks_gets_a_note_and_the_url_says_what_is_shown(tiny_cgan):
     at = open_page("pages/sample_blend.py", ckpt=tiny_cgan, **{"class": "999"})
     assert at.session_state["sample_class"] == 0
+    assert "class_link_code" not in at.session_state  # on this page `class` is the model's, not a class's join code
     notes = " ".join(link_notes(at))
     assert shows(notes, en(TEXT, "note_adjusted")) and "`class`" in notes and "`999`" in notes and "`0`" in notes
     assert at.query_params["class"] == "0"
