@@ -25,7 +25,7 @@ SORT_KEY = "class_sort"
 SHOW_KEY = "class_show"  # the run on the projector: (code, run id)
 PRESENT_BEFORE_KEY = "class_present_before"
 PICK_PREFIX = "class_pick_"
-SORT_OPTIONS = ("name", "modes_covered", "high_quality_fraction", "reverse_kl", "class_kl", "kl")
+SORT_OPTIONS = ("name", "modes_covered", "high_quality_fraction", "reverse_kl", "class_kl", "fd", "kl")
 
 
 def key_metric(run: dict, challenge: Challenge | None) -> str | None:
@@ -153,6 +153,8 @@ def _show_panel(code: str, run_id: str) -> None:
             st.image(picture, width=480)
         elif run.get("thumbnail"):
             st.image(run["thumbnail"], width=480)
+        else:  # queued, or not a step yet: say so rather than leave half the projector blank
+            st.info(t(TEXT, "show_no_picture"), icon=":material/hourglass_empty:")
     with right:
         st.subheader(_status_line(run), anchor=False)
         for name, value in (run.get("metrics") or {}).items():

@@ -16,11 +16,12 @@ from gan_core.config import TrainConfig
 from gan_core.evaluation.metrics import LABELS
 
 from .class_link import LINK_CODE_KEY, LINK_TOKEN_KEY
-from .class_text import TEXT
+from .class_text import CLASS_LABELS, TEXT
 from .i18n import lang, t
 from .state import browser_id, job_manager
 
 SEEN_KEY = "class_seen"  # the class this session was last in, to say once that it ended
+ENDED_ASKED_KEY = "class_ended_asked"  # this session has asked the store whether a class of this browser ended
 TOKEN_SHOWN_KEY = "class_teacher_token"  # the token of the class this session started, shown to it only
 
 
@@ -64,11 +65,17 @@ def taught_class() -> str | None:
 
 
 def ended_notice() -> bool:
-    """True once, when the class this session was in has ended (the page then says so in one sentence)."""
+    """True once, when the class this browser was in has ended (the page then says so in one sentence): noticed by
+    this session, or, on a session's first run (a reload, a new tab), found in the store's record of ended classes."""
+    store = class_store()
     seen = st.session_state.get(SEEN_KEY)
-    if seen and class_store().get(seen) is None:
+    if seen and store.get(seen) is None:
         st.session_state.pop(SEEN_KEY, None)
+        store.ended_for(browser_id())  # told here: not again after a reload
         return True
+    if ENDED_ASKED_KEY not in st.session_state:
+        st.session_state[ENDED_ASKED_KEY] = True
+        return store.ended_for(browser_id()) is not None
     return False
 
 
@@ -99,7 +106,7 @@ def follow(job) -> None:
 
 
 def metric_label(metric: str) -> str:
-    pair = LABELS.get(metric, (metric, metric))
+    pair = CLASS_LABELS.get(metric) or LABELS.get(metric, (metric, metric))
     return pair[1] if lang() == "zh" else pair[0]
 
 

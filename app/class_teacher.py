@@ -74,6 +74,8 @@ def draw_header(code: str) -> None:
     End class: one row, so the gallery starts on the first screen."""
     store = class_state.class_store()
     info = store.get(code)
+    # the page has no title: move the header's first line out from under Streamlit's toolbar (60 px high)
+    st.html('<style>[data-testid="stMainBlockContainer"] { padding-top: 4rem; }</style>')
     code_col, qr_col, controls_col = st.columns([2.4, 1, 2.2], gap="medium")
     with code_col:
         st.markdown(f"**{t(TEXT, 'join_code')}**")
@@ -94,9 +96,19 @@ def draw_header(code: str) -> None:
             st.caption(t(TEXT, "teacher_link_help"))
             if shown and shown[0] == code:
                 st.code(teacher_link(code, shown[1]), language=None, wrap_lines=True)
-            st.caption(t(TEXT, "teacher_link_shown"))
+                st.caption(t(TEXT, "teacher_link_shown"))
+            else:  # shown to the session that started the class only: after a reload, a new one replaces it
+                st.caption(t(TEXT, "teacher_link_gone"))
+                st.button(t(TEXT, "teacher_link_new"), key="class_new_teacher_link", icon=":material/autorenew:",
+                          on_click=_new_teacher_link, args=(code,))
         right.button(t(TEXT, "end"), key="class_end", icon=":material/close:", help=t(TEXT, "end_help"),
                      on_click=_end, args=(code,), width="stretch")
+
+
+def _new_teacher_link(code: str) -> None:
+    token = class_state.class_store().new_teacher_token(code, browser_id())
+    if token:
+        st.session_state[class_state.TOKEN_SHOWN_KEY] = (code, token)
 
 
 def _shared(code: str) -> None:

@@ -17,6 +17,12 @@ TEXT = {
                           "在另一台设备上打开它，也能以老师身份上课。不要投到屏幕上：拿到它的人都是这堂课的老师。"),
     "teacher_link_shown": ("Shown once, here only; it is not kept in the address bar.",
                            "只在这里显示一次；它不会留在地址栏里。"),
+    "teacher_link_gone": ("The link was shown once, in the tab that started the class. A new one replaces it: the "
+                          "old link then stops working.",
+                          "链接只在开始上课的那个标签页里显示过一次。可以生成一个新链接来替换它：旧链接随即失效。"),
+    "show_no_picture": ("No picture yet: it appears here as soon as this run takes its first snapshot.",
+                        "还没有图片：这次训练拍下第一张快照后，图片就会出现在这里。"),
+    "teacher_link_new": ("New teacher link", "生成新的老师链接"),
     "end": ("End class", "结束课堂"),
     "end_help": ("Removes the class, its gallery and its students' class checkpoints; students see that it ended.",
                  "删除这堂课、它的画廊和学生在课堂里的检查点；学生会看到课堂已结束。"),
@@ -97,4 +103,9 @@ TEXT = {
     "student_view": ("Your class", "你的课堂"),
     "not_in_class": ("To join a class, type its code and your name in the sidebar, or open the link your teacher "
                      "gives you.", "要加入课堂，请在侧边栏输入课堂码和你的名字，或打开老师给你的链接。"),
+}
+
+# metric names where a class's runs mix 2-D mixtures and pictures (the rest are gan_core.evaluation.metrics.LABELS)
+CLASS_LABELS = {
+    "modes_covered": ("Modes or classes covered", "覆盖的模式数或类别数"),
 }

@@ -2,7 +2,7 @@
 
     python bench/classroom.py [--sessions 30] [--hold 40] [--grace 5] [--clients protocol|browser] [--gap 0.25]
                               [--nice-browser] [--json out.json]
-    python bench/classroom.py --class [--sessions 30] [--hold 40]     (class mode: the teacher's gallery)
+    python bench/classroom.py --class [--sessions 30] [--hold 40] [--stand-ins]   (class mode: the teacher's gallery)
 
 On loopback: it serves the app, and `--sessions` students arrive, each in a session of its own, open Home and
 press a one-click preset, which starts a training run. Runs beyond the server's job limit queue and show their
@@ -221,8 +221,8 @@ class WireClass:
     real browser fetched. A newcomer during the class is a real chromium page when `browser` is given (the
     teacher's browser, on the server's machine), else a protocol student."""
 
-    def __init__(self, url: str, gap: float, assets: list, browser=None):
-        self.url, self.gap, self.assets, self.browser = url, gap, assets, browser
+    def __init__(self, url: str, gap: float, assets: list, browser=None, cookies: tuple = ()):
+        self.url, self.gap, self.assets, self.browser, self.cookies = url, gap, assets, browser, tuple(cookies)
         self.process = None
 
     def arrive(self, sessions: int) -> dict:
@@ -233,7 +233,8 @@ class WireClass:
         context = multiprocessing.get_context("spawn")
         self.conn, child = context.Pipe()
         self.process = context.Process(target=serve_class, args=(child, self.url, sessions, f"home_preset_{PRESET}",
-                                                                 self.gap, tuple(self.assets)), daemon=True)
+                                                                 self.gap, tuple(self.assets), self.cookies),
+                                       daemon=True)
         self.process.start()
         child.close()
         report = self._answer(timeout=sessions * 10 + 120)
@@ -404,44 +405,61 @@ def print_table(result: dict) -> None:
 
 
 # -- --class: the teacher's gallery with a whole class in it -----------------------------------------------------------
-def class_gallery_run(students: int, hold: float) -> dict:
-    """A class of `students` in one class, each with a run whose summary and thumbnail are rewritten every
-    PUBLISH_SECONDS (as the server's ClassPublisher does for a training run), and the teacher's gallery open in
-    chromium through the teacher link. Reports the server's CPU (cores) over `hold` seconds without and then with the
-    gallery open, and /_stcore/health throughout.
+def class_gallery_run(students: int, hold: float, real: bool = True, gap: float = 0.25) -> dict:
+    """A class of `students` in one class and the teacher's gallery open in chromium through the teacher link.
+    Reports the server's CPU (cores) over `hold` seconds without and then with the gallery open, and
+    /_stcore/health throughout.
 
-    The summaries are written by this process into the served runs folder, standing in for the students' trainings
-    (measured apart in run()): what is measured is the gallery's own cost on the server."""
+    real=True (the default): every student is a `classroom_students.Student` whose browser the class knows (this
+    process joins their browser ids to the class, as the sidebar's Join does, and each student's websocket sends its
+    id as the app's cookie). Each opens Home and presses the one-click preset: real training runs, queued beyond the
+    server's limit, whose summaries the server's ClassPublisher writes. real=False: this process writes stand-in
+    summaries every PUBLISH_SECONDS instead (the gallery's own cost, with no training on the machine)."""
     import secrets
 
     import numpy as np
 
+    from app.state import BROWSER_COOKIE
     from gan_core.classroom import PUBLISH_SECONDS, ClassStore, thumbnail
 
     runs = Path(tempfile.mkdtemp(prefix="latent-lab-class-"))
-    result: dict = {"students": students, "hold_s": hold}
-    with serve_app(runs) as server, open_browser() as browser:
+    result: dict = {"students": students, "hold_s": hold, "real_runs": real, "preset": PRESET if real else None,
+                    "cpu_count": os.cpu_count()}
+    with serve_app(runs, threads=None) as server, open_browser() as browser, ExitStack() as stack:
         store = ClassStore(runs / "classes")
         info, token = store.create(secrets.token_urlsafe(32))
-        members = [store.join(info.code, secrets.token_urlsafe(32), f"Student {i + 1}") for i in range(students)]
-        rng = np.random.default_rng(0)
+        browsers = [secrets.token_urlsafe(32) for _ in range(students)]
+        members = [store.join(info.code, b, f"Student {i + 1}") for i, b in enumerate(browsers)]
         halt = threading.Event()
+        writer = None
+        if real:
+            klass = WireClass(server.url, gap, [], None, cookies=tuple(f"{BROWSER_COOKIE}={b}" for b in browsers))
+            stack.callback(klass.close)
+            arrived = klass.arrive(students)
+            result["students_failed_n"] = arrived["students_failed_n"]
+            result["press_to_train_page_s"] = arrived["press_to_train_page_s"]
+            deadline = time.monotonic() + 60
+            while len(store.runs(info.code)) < students and time.monotonic() < deadline:
+                time.sleep(1)  # the server's publisher writes a summary for each run within PUBLISH_SECONDS
+        else:
+            rng = np.random.default_rng(0)
 
-        def publish() -> None:
-            step = 0
-            while not halt.is_set():
-                step += 50
-                for index, member in enumerate(members):
-                    points = rng.normal(size=(512, 2)).astype(np.float32)
-                    record = {"run": f"{index:08x}", "name": f"ring8-fixed-{index}", "status": "running",
-                              "step": step, "target": 2500, "position": None,
-                              "metrics": {"modes_covered": float(index % 9), "high_quality_fraction": 0.5},
-                              "config": {"dataset": "ring8", "model": "gan", "loss": "ns"}}
-                    store.publish(info.code, member, record, thumbnail({"step": step, "points": points}))
-                halt.wait(PUBLISH_SECONDS)
+            def publish() -> None:
+                step = 0
+                while not halt.is_set():
+                    step += 50
+                    for index, member in enumerate(members):
+                        points = rng.normal(size=(512, 2)).astype(np.float32)
+                        record = {"run": f"{index:08x}", "name": f"ring8-fixed-{index}", "status": "running",
+                                  "step": step, "target": 2500, "position": None,
+                                  "metrics": {"modes_covered": float(index % 9), "high_quality_fraction": 0.5},
+                                  "config": {"dataset": "ring8", "model": "gan", "loss": "ns"}}
+                        store.publish(info.code, member, record, thumbnail({"step": step, "points": points}))
+                    halt.wait(PUBLISH_SECONDS)
 
-        writer = threading.Thread(target=publish, daemon=True)
-        writer.start()
+            writer = threading.Thread(target=publish, daemon=True)
+            writer.start()
+        result["runs_in_class"] = len(store.runs(info.code))
         poller = HealthPoller(server.url)
         poller.start()
         poller.phase = "class without the gallery"
@@ -454,16 +472,27 @@ def class_gallery_run(students: int, hold: float) -> dict:
         context = browser.new_context(viewport={"width": 1280, "height": 720})
         page = context.new_page()
         page.goto(f"{server.url}/classroom?class={info.code}&teach={token}")
-        page.locator('[class*="st-key-class_card_"]').nth(students - 1).wait_for(timeout=120_000)
-        result["cards_shown"] = page.locator('[class*="st-key-class_card_"]').count()
+        cards = page.locator('[class*="st-key-class_card_"]')
+        try:
+            cards.nth(students - 1).wait_for(timeout=120_000)
+        except Exception:  # noqa: BLE001 - fewer cards than students is reported, not raised
+            pass
+        result["cards_shown"] = cards.count()
         result["token_left_address_bar"] = "teach=" not in page.url
         started_cpu = cpu_seconds(server.pid)
         time.sleep(hold)
         result["server_cores_with_gallery"] = round((cpu_seconds(server.pid) - started_cpu) / hold, 3)
+        text = page.locator('[data-testid="stMain"]').inner_text(timeout=30_000)
+        result["cards_queued"] = text.count("in line")
+        statuses = [run.get("status") for run in store.runs(info.code)]
+        result["runs_by_status"] = {status: statuses.count(status) for status in sorted(set(map(str, statuses)))}
         context.close()
         halt.set()
         poller.stop()
-        writer.join(10)
+        if writer is not None:
+            writer.join(10)
+        if real:
+            result["students_left"] = klass.leave()
         ok_latencies = [x for x in poller.latencies if x is not None]
         result["health"] = {**summary(ok_latencies), "failed": sum(x is None for x in poller.latencies)}
         result["health_by_phase"] = {
@@ -476,7 +505,9 @@ def class_gallery_run(students: int, hold: float) -> dict:
 
 def print_class_table(result: dict) -> None:
     health = result["health"]
+    kind = f"real runs of {result['preset']}" if result.get("real_runs") else "stand-in summaries"
     rows = [("students in the class", result["students"], f"{result['cards_shown']} cards in the teacher's gallery"),
+            ("their runs", kind, str(result.get("runs_by_status", ""))),
             ("server CPU without / with the gallery (cores)",
              f"{result['server_cores_without_gallery']:.3f} / {result['server_cores_with_gallery']:.3f}",
              f"the gallery: {result['gallery_cores']:.3f} cores, over {result['hold_s']:g} s each"),
@@ -503,6 +534,8 @@ def main() -> int:
     parser.add_argument("--class", dest="classroom", action="store_true",
                         help="class mode: --sessions students in one class and the teacher's gallery open; reports the "
                              "gallery's server CPU and health (--hold seconds without and with the gallery)")
+    parser.add_argument("--stand-ins", action="store_true",
+                        help="with --class: stand-in run summaries written by the bench instead of real runs")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     if not 1 <= args.sessions <= 60 or not 0 <= args.hold <= 300 or not 0 <= args.grace <= 120 \
@@ -510,7 +543,7 @@ def main() -> int:
         print("classroom: sessions must be 1-60, hold 0-300 s, grace 0-120 s and gap 0-10 s.", file=sys.stderr)
         return 2
     if args.classroom:
-        result = class_gallery_run(args.sessions, args.hold)
+        result = class_gallery_run(args.sessions, args.hold, real=not args.stand_ins, gap=args.gap)
         print_class_table(result)
         if args.json:
             args.json.write_text(json.dumps(result, indent=2))

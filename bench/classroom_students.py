@@ -91,6 +91,7 @@ class Student:
     fetch_s: float = 0.0  # how long the last open() spent fetching the assets
     page_hash: str = ""
     query: str = ""
+    cookie: str = ""  # the Cookie header the websocket sends (the app's browser id: see app/state.py)
     buttons: dict = field(default_factory=dict)  # widget key suffix -> widget id
     texts: dict = field(default_factory=dict)  # position of an element in the page's main area -> its words
     intervals: dict = field(default_factory=dict)  # fragment id -> seconds between its reruns, as the server said
@@ -243,7 +244,8 @@ class Student:
         self.fetch_s = time.monotonic() - started
         ws_url = self.url.replace("http://", "ws://", 1) + "/_stcore/stream"
         self._ws = await connect(ws_url, subprotocols=["streamlit"], max_size=None,
-                                 open_timeout=max(1.0, deadline - time.monotonic()))
+                                 open_timeout=max(1.0, deadline - time.monotonic()),
+                                 additional_headers={"Cookie": self.cookie} if self.cookie else None)
         self._reader = asyncio.get_running_loop().create_task(self._read())
         self._finished.clear()
         await self._send(self._rerun_message())
@@ -274,18 +276,21 @@ class Student:
 
 
 # -- a whole class, in a process of its own ---------------------------------------------------------------------
-def serve_class(conn, url: str, sessions: int, button: str, gap: float, assets: tuple = ()) -> None:
+def serve_class(conn, url: str, sessions: int, button: str, gap: float, assets: tuple = (),
+                cookies: tuple = ()) -> None:
     """Entry point of the students' process: `sessions` students arrive `gap` seconds apart, each fetches `assets`,
     opens the app and presses `button`; then the process answers the bench's commands on `conn` ("newcomer",
-    "pages", "leave") until told to leave."""
-    asyncio.run(_serve_class(conn, url, sessions, button, gap, tuple(assets)))
+    "pages", "leave") until told to leave. `cookies`: one Cookie header per student (a browser the app knows)."""
+    asyncio.run(_serve_class(conn, url, sessions, button, gap, tuple(assets), tuple(cookies)))
 
 
-async def _serve_class(conn, url: str, sessions: int, button: str, gap: float, assets: tuple) -> None:
+async def _serve_class(conn, url: str, sessions: int, button: str, gap: float, assets: tuple,
+                       cookies: tuple = ()) -> None:
     loop = asyncio.get_running_loop()
     # every student has its own six connections, as every laptop would
     pools = [ThreadPoolExecutor(BROWSER_CONNECTIONS, thread_name_prefix=f"student{i}") for i in range(sessions)]
-    students = [Student(url, name=f"student {i + 1}", assets=assets, pool=pools[i]) for i in range(sessions)]
+    students = [Student(url, name=f"student {i + 1}", assets=assets, pool=pools[i],
+                        cookie=cookies[i] if i < len(cookies) else "") for i in range(sessions)]
 
     async def arrive(index: int, student: Student) -> tuple[float, float, float]:
         await asyncio.sleep(index * gap)

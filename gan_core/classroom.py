@@ -48,6 +48,8 @@ MAX_NAME_CHARS = 32
 PUBLISH_SECONDS = 2.0  # how often a class run's summary is rewritten while it trains
 THUMBNAIL_PIXELS = 96
 TOUCH_SECONDS = 60.0  # a class's last-used time is rewritten at most this often
+ENDED_KEEP_SECONDS = 86_400.0  # how long an ended class's member ids are kept, to tell a student who reloads later
+ENDED_FOLDER = ".ended"  # classes/.ended/<code>.json: {"ended": time, "members": [member ids not yet told]}
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32,128}")
 _RUN_ID = re.compile(r"[0-9a-f]{8,32}")
 _MEMBER_ID = re.compile(r"[0-9a-f]{24}")
@@ -57,7 +59,7 @@ CHANGEABLE = ("lr_g", "lr_d", "n_critic", "batch_size", "latent_dim", "hidden", 
               "spectral_norm", "r1_gamma", "pack", "minibatch_std", "label_smoothing", "lr_decay", "beta")
 # metric -> True when higher is better; the gallery sorts by these, a challenge's goal is one of them
 GOAL_METRICS = {"modes_covered": True, "high_quality_fraction": True, "reverse_kl": False, "reverse_kl_all": False,
-                "class_kl": False, "kl": False}
+                "class_kl": False, "fd": False, "kl": False}
 SUMMARY_CONFIG = ("dataset", "model", "loss", "steps", "lr_g", "lr_d", "n_critic", "batch_size", "hidden", "depth",
                   "latent_dim", "seed")
 
@@ -382,8 +384,14 @@ class ClassStore:
         return self.update(code, challenge=challenge.to_dict() if challenge else None)
 
     def end(self, code: str) -> None:
-        """Remove the class and everything in it (members, summaries, checkpoints)."""
+        """Remove the class and everything in it (members, summaries, checkpoints). Only its members' ids (hashes,
+        see member_id) stay behind for ENDED_KEEP_SECONDS, so a student who reloads later is told it ended."""
         folder = self._folder(code)
+        members = [m["id"] for m in self.members(code) if isinstance(m.get("id"), str)]
+        if members:
+            ended = self.root / ENDED_FOLDER
+            ended.mkdir(parents=True, exist_ok=True)
+            _write_atomic(ended / f"{code}.json", json.dumps({"ended": self.clock(), "members": members}).encode())
         for _ in range(5):  # a late summary may be landing in it; try again
             try:
                 shutil.rmtree(folder)
@@ -410,6 +418,18 @@ class ClassStore:
                 info.teachers.append(secret_hash(browser))
                 self._save(info)
             return True
+
+    def new_teacher_token(self, code: str, browser: str) -> str | None:
+        """A fresh teacher link's token for a teacher of `code` (the session that showed the old one is gone): the
+        old link stops working. None for anyone who does not teach the class."""
+        with self._lock:
+            info = self.get(code)
+            if info is None or secret_hash(browser) not in info.teachers:
+                return None
+            token = secrets.token_urlsafe(32)
+            info.teacher_token = secret_hash(token)
+            self._save(info)
+            return token
 
     def taught_by(self, browser: str) -> str | None:
         """The class this browser teaches (the newest), or None."""
@@ -470,6 +490,31 @@ class ClassStore:
             record = _read_json(self._folder(code) / "members" / f"{member_id(code, browser)}.json")
             if record:
                 return code, record
+        return None
+
+    def ended_for(self, browser: str) -> str | None:
+        """The code of a class this browser was a student of and that has ended since, told once: the browser's id
+        is then dropped from the record. Records older than ENDED_KEEP_SECONDS are removed."""
+        folder = self.root / ENDED_FOLDER
+        if not folder.is_dir():
+            return None
+        with self._lock:
+            for path in sorted(folder.glob("*.json")):
+                record = _read_json(path)
+                code = path.stem
+                if record is None or normalise_code(code) != code or \
+                        self.clock() - float(record.get("ended", 0)) > ENDED_KEEP_SECONDS:
+                    path.unlink(missing_ok=True)
+                    continue
+                members = [m for m in record.get("members", []) if isinstance(m, str)]
+                ident = member_id(code, browser)
+                if ident in members:
+                    members.remove(ident)
+                    if members:
+                        _write_atomic(path, json.dumps({**record, "members": members}).encode())
+                    else:
+                        path.unlink(missing_ok=True)
+                    return code
         return None
 
     # -- runs -------------------------------------------------------------------------------------------------

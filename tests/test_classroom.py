@@ -142,6 +142,32 @@ def test_an_idle_class_is_removed_and_an_ended_one_leaves_no_files(store, tmp_pa
         store.join(other.code, ALICE, "Alice")
 
 
+def test_a_student_of_an_ended_class_is_told_once_even_after_a_reload(store, tmp_path, clock):
+    info, _ = store.create(TEACHER)
+    store.join(info.code, ALICE, "Alice")
+    store.join(info.code, BOB, "Bob")
+    store.end(info.code)
+    left = list((tmp_path / "classes").rglob("*"))
+    assert [p.name for p in left if p.is_file()] == [f"{info.code}.json"]  # only the ended record: member hashes
+    assert ALICE not in (tmp_path / "classes" / ".ended" / f"{info.code}.json").read_text()
+    assert store.ended_for(TEACHER) is None  # the teacher was no student of it
+    assert store.ended_for(ALICE) == info.code
+    assert store.ended_for(ALICE) is None  # told once
+    clock.now += 86_401
+    assert store.ended_for(BOB) is None  # a day later the record is gone, untold or not
+    assert not list((tmp_path / "classes" / ".ended").glob("*.json"))
+    assert store.codes() == []  # the record's folder is never taken for a class
+
+
+def test_a_new_teacher_link_replaces_the_old_one(store):
+    info, old = store.create(TEACHER)
+    assert store.new_teacher_token(info.code, ALICE) is None  # a student cannot make one
+    new = store.new_teacher_token(info.code, TEACHER)
+    assert new and new != old
+    assert not store.claim_teacher(info.code, old, ALICE)
+    assert store.claim_teacher(info.code, new, BOB) and store.is_teacher(info.code, BOB)
+
+
 def test_the_challenge_lock_puts_back_every_locked_field():
     challenge = Challenge("ring8-vanilla", allowed=("lr_g", "n_critic"), metric="modes_covered", target=8)
     base = preset_config("ring8-vanilla")
@@ -173,6 +199,24 @@ def test_the_leaderboard_ranks_finished_runs_of_this_challenge_by_its_metric():
             for x, v in (("a", 0.5), ("b", 0.1), ("c", math.nan))]
     assert [r["run"] for r in leaderboard(runs, lower)] == ["b", "a"]
     assert [r["run"] for r in sort_runs(runs, "reverse_kl")] == ["b", "a", "c"]
+    runs = [{"run": x, "metrics": {"fd": v}} for x, v in (("a", 900.0), ("b", 40.0))] + [{"run": "c", "metrics": {}}]
+    assert [r["run"] for r in sort_runs(runs, "fd")] == ["b", "a", "c"]  # lower FD first, runs without it last
+
+
+def test_image_runs_record_a_quick_fd_that_tells_real_pictures_from_noise():
+    import torch
+
+    from gan_core.evaluation.evaluate import _quick_fd, quick_metrics
+    from gan_core.training import Trainer
+
+    trainer = Trainer(preset_config("digits-gan").replace(steps=2))
+    assert "fd" in quick_metrics(trainer)  # what the gallery's FD sort reads
+    real = trainer.dataset.data[torch.randperm(trainer.dataset.data.shape[0],
+                                               generator=torch.Generator().manual_seed(7))[:500]].float()
+    noise = torch.rand_like(real) * 2 - 1
+    assert _quick_fd(trainer, real)["fd"] * 5 < _quick_fd(trainer, noise)["fd"]
+    ring = Trainer(preset_config("ring8-vanilla").replace(steps=2))
+    assert "fd" not in quick_metrics(ring)  # 2-D runs have their modes, KL and JS instead
 
 
 def test_a_hostile_run_id_or_code_never_names_a_path_outside_the_class(store):

@@ -207,3 +207,29 @@ def test_ending_a_class_removes_its_files_and_tells_its_students(runs_dir):
     assert en(TEXT, "ended") in [i.value for i in student.info]  # (and the sidebar: the browser test reads it)
     teacher.run()
     assert teacher.button(key="class_start")  # the teacher can start another
+
+
+def test_after_a_reload_the_teacher_can_make_a_new_link_and_a_student_hears_the_class_ended():
+    from app.class_state import class_store
+
+    teacher, code = start_class()
+    assert code in texts_of_code(teacher)  # the session that started the class shows its link
+    reloaded = open_page(browser=teacher.session_state[BROWSER_KEY])
+    assert reloaded.button(key="class_end")  # still the teacher after a reload
+    assert reloaded.caption and en(TEXT, "teacher_link_gone") in texts(reloaded)
+    reloaded.button(key="class_new_teacher_link").click().run()
+    (link,) = [c.value for c in reloaded.code]
+    token = link.split("teach=")[1]
+    assert class_store().claim_teacher(code, token, "another-browser")
+
+    student = join(code, "Ann")
+    browser = student.session_state[BROWSER_KEY]
+    reloaded.button(key="class_end").click().run()
+    later = open_page(browser=browser)  # the student comes back after the class ended
+    assert en(TEXT, "ended") in [i.value for i in later.info]
+    again = open_page(browser=browser)
+    assert en(TEXT, "ended") not in [i.value for i in again.info]  # said once
+
+
+def texts_of_code(at: AppTest) -> str:
+    return "\n".join(c.value for c in at.code)

@@ -6,6 +6,7 @@ seed` writes. `quick_metrics(trainer)` is the cheap subset recorded during train
 from __future__ import annotations
 
 import math
+import weakref
 
 import numpy as np
 import torch
@@ -101,9 +102,10 @@ def evaluate_checkpoint(source, n: int = 2500, seed: int = 0, full: bool = True)
 
 
 def quick_metrics(trainer) -> dict:
-    """Cheap numbers recorded during training, on a fixed latent batch: mode coverage and its friends, and for
+    """Cheap numbers recorded during training, on a fixed latent batch: mode coverage and its friends; for
     every 2-D run (mixtures, spirals, drawn data with no modes) "kl" = KL(real || generated) and "js" between
-    the two smoothed 2-D densities (metrics.density_divergence)."""
+    the two smoothed 2-D densities (metrics.density_divergence); for images with a classifier "fd", the Fréchet
+    distance in its feature space (what a class's gallery sorts by)."""
     config, data = trainer.config, trainer.dataset
     z = sample_latents(QUICK_SAMPLES if data.is_points else 500, trainer.latent_dim, QUICK_SEED)
     labels = None
@@ -118,7 +120,32 @@ def quick_metrics(trainer) -> dict:
                   if k in full and isinstance(full[k], (int, float)) and math.isfinite(full[k])}
     if data.is_points:
         values.update(_density_values(data.data, samples))
+    else:
+        values.update(_quick_fd(trainer, samples))
     return values
+
+
+_real_features = weakref.WeakKeyDictionary()  # dataset -> classifier features of its fixed real subset
+
+
+def _quick_fd(trainer, samples: torch.Tensor) -> dict:
+    """{"fd"}: the Fréchet distance between the samples and a fixed seeded subset of the real images (as many),
+    in the classifier's feature space; {} for images without a classifier (raw pixels would cost far more than
+    the rest of the quick metrics) or when it is not finite. About 30-60 ms on a 2-core CPU for 500 samples."""
+    config, data = trainer.config, trainer.dataset
+    classifier = get_classifier(config.dataset, config.image_size, config.data_root)
+    if classifier is None:
+        return {}
+    real = _real_features.get(data)
+    if real is None:
+        order = torch.randperm(data.data.shape[0], generator=torch.Generator().manual_seed(QUICK_SEED))
+        real = classifier.features(data.data[order[:samples.shape[0]]].detach().float().cpu()).numpy()
+        _real_features[data] = real
+    fake = classifier.features(samples).numpy()
+    if not np.isfinite(fake).all():
+        return {}
+    value = metrics.frechet_distance(real, fake)
+    return {"fd": float(value)} if math.isfinite(value) else {}
 
 
 def _density_values(pool: torch.Tensor, samples: torch.Tensor) -> dict:
