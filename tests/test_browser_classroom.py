@@ -70,6 +70,18 @@ def test_a_class_of_three_in_the_gallery_show_compare_and_end(browser, served):
         expect(main.get_by_text(re.compile(r"training · step|finished · step")).first).to_be_visible(timeout=30_000)
         teacher.screenshot(path=str(runs.parent / "gallery.png"))
 
+        # the first screen at 1280x720, in both languages: the header clear of Streamlit's toolbar, cards under it
+        toolbar = teacher.get_by_test_id("stHeader").bounding_box()
+        for label, other in (("Join code", "中文"), ("课堂码", "English")):
+            expect(main.get_by_text(label, exact=True)).to_be_visible(timeout=30_000)
+            assert main.get_by_text(label, exact=True).bounding_box()["y"] >= toolbar["y"] + toolbar["height"]
+            card = main.locator('[class*="st-key-class_card_"]').first.bounding_box()
+            assert card["y"] + 150 < 720, card  # the first row of cards starts on the first screen
+            if label == "课堂码":
+                expect(main.get_by_text(re.compile(r"排队中：第 \d 位")).first).to_be_visible(timeout=30_000)
+            teacher.get_by_test_id("stSidebar").get_by_text(other, exact=True).click()
+        expect(main.get_by_text("Join code", exact=True)).to_be_visible(timeout=30_000)
+
         # Show: one run on the whole screen, in presenter mode, and back
         teacher.locator('[class*="st-key-class_show_"]').first.get_by_role("button").click()
         expect(teacher.get_by_role("button", name="Back to the gallery")).to_be_visible(timeout=30_000)
