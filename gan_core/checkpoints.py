@@ -25,7 +25,8 @@ from gan_core.config import ConfigError, TrainConfig
 from gan_core.models import build_models
 
 FORMAT = "latent-lab"
-FORMAT_VERSION = 2  # 2: "reverse_kl" counts high-quality samples only (PacGAN); format 1's curve is "reverse_kl_all"
+FORMAT_VERSION = 3  # 2: "reverse_kl" counts high-quality samples only (PacGAN); format 1's curve is "reverse_kl_all"
+#                    3: grey snapshot pictures are stored with one channel (a third of the bytes), read back as RGB
 MAX_CHECKPOINT_BYTES = 64 * 1024 * 1024  # the demo models are well under 5 MB
 
 
@@ -106,15 +107,34 @@ def trainer_payload(trainer, name: str = "") -> dict:
     }
 
 
+def _is_grey_picture(value: np.ndarray) -> bool:
+    """An (H, W, 3) uint8 picture whose three channels are the same (a grid of grey digits)."""
+    return (value.dtype == np.uint8 and value.ndim == 3 and value.shape[-1] == 3
+            and np.array_equal(value[..., 0], value[..., 1]) and np.array_equal(value[..., 0], value[..., 2]))
+
+
 def snapshot_to_storable(snapshot: dict) -> dict:
-    """numpy arrays -> tensors, so a checkpoint loads with weights_only=True."""
-    return {k: torch.from_numpy(np.ascontiguousarray(v)) if isinstance(v, np.ndarray) else v
-            for k, v in snapshot.items()}
+    """numpy arrays -> tensors, so a checkpoint loads with weights_only=True. A grey picture keeps one channel
+    (snapshot_from_storable gives it back its three): a third of the bytes of a grey dataset's snapshots."""
+    def storable(value: np.ndarray) -> torch.Tensor:
+        if _is_grey_picture(value):
+            value = value[..., :1]
+        return torch.from_numpy(np.ascontiguousarray(value))
+
+    return {k: storable(v) if isinstance(v, np.ndarray) else v for k, v in snapshot.items()}
+
+
+def _from_storable(value: torch.Tensor) -> np.ndarray:
+    array = value.numpy()
+    if array.dtype == np.uint8 and array.ndim == 3 and array.shape[-1] == 1:  # a grey picture, stored small
+        array = np.repeat(array, 3, axis=-1)
+    return array
 
 
 def snapshot_from_storable(snapshot: dict) -> dict:
-    """The other way: a stored snapshot's tensors back to numpy arrays, its bounds to a tuple."""
-    return {k: v.numpy() if isinstance(v, torch.Tensor) else (tuple(v) if k == "bounds" else v)
+    """The other way: a stored snapshot's tensors back to numpy arrays (grey pictures as RGB again), its bounds to
+    a tuple."""
+    return {k: _from_storable(v) if isinstance(v, torch.Tensor) else (tuple(v) if k == "bounds" else v)
             for k, v in snapshot.items()}
 
 
