@@ -27,7 +27,7 @@ Defaults and why (the whole suite has a 2 s budget for 10k real x 10k fake, d=64
 * PRDC: ``k=5`` (the paper's recommendation). Distances are computed in float32 with the
   ||x||^2 + ||y||^2 - 2 x.y identity (numpy matmul), one block of rows at a time (2^20 distances =
   4 MB per block), after centring both sets on the real mean to limit cancellation; k-NN radii come
-  from ``np.partition``. Memory stays bounded; no N x M matrix is ever held. Ball membership uses
+  from ``torch.topk`` (the k smallest per row). Memory stays bounded; no N x M matrix is ever held. Ball membership uses
   the strict ``<`` of the official ``prdc`` package (clovaai/generative-evaluation-prdc). For
   continuous features ``<`` and ``<=`` differ only on exact ties; on an exact copy of the real set
   ``<`` gives density 1 while ``<=`` would give (k + 1) / k.
@@ -282,7 +282,9 @@ def _kth_neighbour_sq_radii(x: np.ndarray, x_sq: np.ndarray, k: int) -> np.ndarr
         # exclude the point itself (an exact duplicate elsewhere still counts, as in the reference)
         rows = np.arange(stop - start)
         d2[rows, rows + start] = np.inf
-        radii[start:stop] = np.partition(d2, k - 1, axis=1)[:, k - 1]
+        # the k smallest per row by torch.topk: the same values as np.partition's k-th, 5-15x faster on a CPU
+        # (np.partition selects row by row in one thread; this is most of the cost of PRDC on 10,000 samples)
+        radii[start:stop] = torch.topk(torch.from_numpy(d2), k, dim=1, largest=False).values[:, k - 1].numpy()
     return np.maximum(radii, 0.0)
 
 
