@@ -18,9 +18,11 @@ from gan_core.evaluation.evaluate import quick_metrics
 from gan_core.training import Trainer
 
 DEMO_PRESETS = ("ring8-vanilla", "ring8-fixed", "digits-gan", "digits-gan-collapse", "digits-vae", "digits-cgan",
-                "mnist-vae", "mnist-vae-2d", "shapes-gan", "ring8-ddpm", "digits-ddpm", "digits-progan",
+                "mnist-vae", "mnist-vae-2d", "mnist-cgan", "shapes-gan", "ring8-ddpm", "digits-ddpm", "digits-progan",
                 "digits-stylegan", "digits-pix2pix", "digits-cyclegan", "shapes-stackgan", "shapes-caption")
 CLASSIFIERS = (("digits", 16), ("shapes", 16), ("mnist5k", 28))
+DEMO_MAX_BYTES = 8 * 2**20  # a demo larger than this is saved without the optimisers' state (Sample & Blend needs
+#                             the weights only; continuing it starts Adam afresh)
 
 
 def build_classifiers(log=print) -> None:
@@ -37,9 +39,15 @@ def build_demo(name: str, out_dir: Path, log=print) -> Path:
     trainer = Trainer(preset_config(name), metrics_fn=quick_metrics)
     while trainer.step_count < trainer.config.steps:
         trainer.step()
-    path = save_checkpoint(trainer_payload(trainer, name=name), out_dir / f"{name}.pt")
+    payload = trainer_payload(trainer, name=name)
+    path = save_checkpoint(payload, out_dir / f"{name}.pt")
+    note = ""
+    if path.stat().st_size > DEMO_MAX_BYTES:  # Adam keeps two numbers per weight: a demo is for sampling first
+        payload["state"]["optimizers"] = {}
+        path = save_checkpoint(payload, out_dir / f"{name}.pt")
+        note = " (without the optimisers' state, to stay under the size limit)"
     size = path.stat().st_size / 2**20
-    log(f"{path.name}: {trainer.step_count} steps in {time.perf_counter() - started:.1f} s, {size:.1f} MB")
+    log(f"{path.name}: {trainer.step_count} steps in {time.perf_counter() - started:.1f} s, {size:.1f} MB{note}")
     return path
 
 

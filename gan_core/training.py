@@ -459,10 +459,14 @@ class Trainer:
         }
 
     def load_state_dict(self, state: dict) -> None:
+        """Continue from `state`. A file saved without its optimisers' state (a demo kept small, see
+        gan_core.demos) continues with fresh Adam moments: the same weights, not bit for bit the same run."""
         self.models.load_state_dict(state["models"])
-        self.opt_g.load_state_dict(state["optimizers"]["generator"])
-        if self.opt_d is not None:
-            self.opt_d.load_state_dict(state["optimizers"]["critic"])
+        optimizers = state.get("optimizers") or {}
+        if "generator" in optimizers:
+            self.opt_g.load_state_dict(optimizers["generator"])
+        if self.opt_d is not None and "critic" in optimizers:
+            self.opt_d.load_state_dict(optimizers["critic"])
         rng_state = state.get("rng", {}).get("train")
         if rng_state is not None:
             self.rng.set_state(rng_state.to(torch.uint8).cpu() if self.device.type == "cpu" else rng_state)

@@ -51,7 +51,7 @@ def test_metrics_cli_scores_exactly_what_sample_writes(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("name", ["ring8-vanilla", "ring8-fixed", "digits-gan", "digits-gan-collapse", "digits-vae",
-                                  "digits-cgan", "shapes-gan", "mnist-vae", "mnist-vae-2d"])
+                                  "digits-cgan", "shapes-gan", "mnist-vae", "mnist-vae-2d", "mnist-cgan"])
 def test_every_demo_loads_carries_its_history_and_stays_small(name):
     path = DEMOS / f"{name}.pt"
     assert path.stat().st_size < 8 * 2**20
@@ -66,6 +66,18 @@ def test_mnist_vae_demo_draws_ten_recognisable_digits_at_28_pixels():
     scores = evaluate_checkpoint(DEMOS / "mnist-vae.pt", n=1000, seed=0, full=False)
     assert scores["modes_covered"] == 10 and scores["class_kl"] <= 0.1, scores
     assert LatentModel.load(DEMOS / "mnist-vae-2d.pt").config.latent_dim == 2  # the one whose manifold is a map
+
+
+def test_mnist_cgan_demo_draws_the_digit_it_is_asked_for():
+    """Ask for a 7, get a 7: the 28x28 classifier reads back the asked digit in most samples, every digit."""
+    from gan_core.evaluation.classifier import get_classifier
+
+    model = LatentModel.load(DEMOS / "mnist-cgan.pt")
+    labels = torch.arange(500) % 10
+    samples = model.sample(500, seed=0, labels=labels)
+    read = get_classifier("mnist5k", 28).predict(samples)
+    assert (read == labels).float().mean() >= 0.7
+    assert (read[labels == 7] == 7).float().mean() >= 0.7
 
 
 def test_ring8_diffusion_covers_every_mode_without_a_discriminator():

@@ -70,6 +70,18 @@ def test_resume_continues_exactly_where_it_stopped(tiny_config, tmp_path):
     assert straight.history.series["loss_d"] == pytest.approx(resumed.history.series["loss_d"])
 
 
+def test_a_file_without_optimiser_state_continues_from_its_weights_with_fresh_adam(tiny_config, tmp_path):
+    """What a demo saved small (gan_core.demos) does: the same weights, Adam's moments start again."""
+    first = _train(tiny_config, 10)
+    payload = trainer_payload(first)
+    payload["state"]["optimizers"] = {}
+    resumed = Trainer.from_checkpoint(load_checkpoint(save_checkpoint(payload, tmp_path / "small.pt")))
+    assert resumed.step_count == 10 and torch.equal(_weights(first), _weights(resumed))
+    assert not resumed.opt_g.state  # fresh moments
+    resumed.step()
+    assert resumed.step_count == 11 and resumed.opt_g.state
+
+
 def test_two_d_snapshots_have_points_heatmap_and_arrows(tiny_config):
     trainer = _train(tiny_config, 5)
     snap = trainer.snapshots[-1]
