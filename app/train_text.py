@@ -433,6 +433,9 @@ PRESET_ZH = {
                    "在 36 种绘制的形状（形状 × 颜色 × 位置）上训练最小二乘 GAN：数一数它找到了几个模式。"),
     "stacked-digits-gan": ("Three digits stacked as colour channels: 1,000 modes; how many does a small GAN find?",
                            "三个数字叠成三个颜色通道：共 1000 个模式，小 GAN 能找到多少个？"),
+    "stacked-mnist-gan": ("Three real 28x28 MNIST digits stacked as colour channels (Stacked-MNIST): 1,000 modes; "
+                          "how many does a small DCGAN find?",
+                          "三个真实的 28x28 MNIST 数字叠成三个颜色通道（Stacked-MNIST）：共 1000 个模式，小 DCGAN 能找到多少个？"),
 }
 
 # LaTeX; identical in both languages.
