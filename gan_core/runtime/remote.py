@@ -147,7 +147,8 @@ class RemoteTrainingJob(TrainingJob):
 
     def set_hparams(self, **changes) -> dict:
         with self._lock:  # not while start() is handing the run over
-            if not self._connected():  # still queued: the change goes into the config it will start with
+            if self.trainer is None and not self._connected():  # not handed over yet: the change goes into the
+                # config it will start with (an ended run has a mirror, and is told below that it has ended)
                 return super().set_hparams(**changes)
         reply = self._request("set_hparams", changes=changes)
         if reply is None:
