@@ -381,7 +381,7 @@ class RunHost:
         self.job.start(paused=spec["paused"])
 
     def where(self) -> dict:
-        """The node (its name and address) and the device this run trains on."""
+        """The node (its name and address), the device this run trains on, and the actor's process there."""
         import ray
         import torch
 
@@ -391,7 +391,7 @@ class RunHost:
         except ValueError:  # no such device here: the run fails with the Trainer's own sentence
             label = self.job.config.device
         return {"node": f"{socket.gethostname()} ({ray.util.get_node_ip_address()})", "device": label,
-                "node_id": ray.get_runtime_context().get_node_id()}
+                "node_id": ray.get_runtime_context().get_node_id(), "pid": os.getpid()}
 
     def command(self, command: dict) -> dict | None:
         try:
