@@ -65,15 +65,12 @@ def require_installed() -> None:
 
 # -- the connection ---------------------------------------------------------------------------------------------
 _connect_lock = threading.Lock()
-_connected = False
 _failure: tuple[float, str] | None = None  # when the last attempt failed, and its sentence
 _capacity: tuple[float, dict] | None = None
 
 
 def connected() -> bool:
     """Whether this process is connected to a Ray cluster (by `connect`, or by whoever called ray.init)."""
-    if _connected:
-        return True
     if "ray" not in sys.modules:  # nobody here has imported it, so nobody has connected
         return False
     import ray
@@ -88,26 +85,22 @@ def connect() -> None:
     Starts are refused for RETRY_SECONDS without trying again (each try may take seconds). A process already
     connected by its own ray.init (a test, a notebook) is used as it is.
     """
-    global _connected, _failure
-    if _connected:
+    global _failure
+    if connected():
         return
     with _connect_lock:
-        if _connected:
+        if connected():
             return
         if not installed():
             raise ClusterUnavailable(NOT_INSTALLED)
         if _failure is not None and time.monotonic() - _failure[0] < RETRY_SECONDS:
             raise ClusterUnavailable(_failure[1])
-        import ray
-
-        if not ray.is_initialized():
-            try:
-                _join(settings.ray_address())
-            except ClusterUnavailable as error:
-                _failure = (time.monotonic(), str(error))
-                raise
+        try:
+            _join(settings.ray_address())
+        except ClusterUnavailable as error:
+            _failure = (time.monotonic(), str(error))
+            raise
         _failure = None
-        _connected = True
 
 
 def _join(address: str | None) -> None:
