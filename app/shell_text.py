@@ -21,4 +21,7 @@ TEXT = {
     "no_jobs": ("No runs yet.", "还没有训练任务。"),
     "server_load": ("Server: {running} running, {queued} waiting (limit {limit} at once)",
                     "服务器：{running} 个运行中，{queued} 个排队（同时最多 {limit} 个）"),
+    "cluster_load": ("Ray cluster: {running} running from this server, {queued} waiting (the cluster holds {limit} at "
+                     "once)", "Ray 集群：本服务器 {running} 个运行中，{queued} 个排队（集群同时最多 {limit} 个）"),
+    "run_where": (" · on {node}, {device}", " · 运行于 {node}，{device}"),
 }

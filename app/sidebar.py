@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_core.device import device_facts
+from gan_core.runtime.worker import worker_mode
 
 from . import presenter
 from .class_join import draw_class_box
@@ -73,11 +74,14 @@ def _draw_runs() -> None:
         snap = job.snapshot(history_points=0)
         position = manager.queue_position(job)
         extra = f" · #{position}" if position else ""
+        if snap["where"]:  # a run on a Ray cluster: which node and device it trains on
+            extra += t(TEXT, "run_where", node=snap["where"]["node"], device=snap["where"]["device"])
         st.caption(f"{STATUS_ICON.get(snap['status'], '')} {snap['name']} — {snap['step']}/{snap['target_steps']}{extra}")
     all_jobs = manager.jobs()
     running = sum(1 for j in all_jobs if j.status in ("running", "paused"))
     queued = sum(1 for j in all_jobs if j.status == "queued")
-    st.caption(t(TEXT, "server_load", running=running, queued=queued, limit=manager.max_running))
+    load = "cluster_load" if worker_mode() == "ray" else "server_load"
+    st.caption(t(TEXT, load, running=running, queued=queued, limit=manager.max_running))
 
 
 def _runs_fragment(run_every: float | None) -> None:

@@ -285,6 +285,8 @@ def _status_block(job: TrainingJob, view: dict) -> None:
             text += t(TEXT, "eta", eta=_eta(view["eta_seconds"]))
     fraction = min(1.0, view["step"] / max(1, view["target_steps"]))
     st.progress(fraction, text=f"{STATUS_ICON.get(status, '')} {text}")
+    if view.get("where") and status in (RUNNING, PAUSED):  # a run on a Ray cluster: where it trains
+        st.caption(t(TEXT, "where", node=view["where"]["node"], device=view["where"]["device"]))
 
 
 def _draw_frame(job: TrainingJob, frame: dict, config: TrainConfig, chart_frame: dict | None = None) -> None:

@@ -196,6 +196,7 @@ TEXT = {
                       "a run ends (stop your other run to start this one now).",
                       "正在等待空闲名额：排在第 {position} 位。一旦有训练结束就会自动开始（停止你的其他训练可立即开始）。"),
     "preparing": ("Preparing the data and the networks…", "正在准备数据和网络……"),
+    "where": ("Training on the Ray cluster's node {node}, device {device}.", "在 Ray 集群的节点 {node} 上训练，设备：{device}。"),
     # -- status -------------------------------------------------------------------------------------------
     "status_queued": ("waiting", "排队中"),
     "status_running": ("training", "训练中"),

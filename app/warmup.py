@@ -53,13 +53,19 @@ def import_heavy() -> None:
         import torch
 
         torch.optim.Adam([torch.zeros(1, requires_grad=True)])  # its first use imports torch._dynamo (seconds)
+        from gan_core.runtime import ray_worker
+        from gan_core.runtime.worker import worker_mode
+
+        if worker_mode() == "ray" and ray_worker.installed():
+            importlib.import_module("ray")  # a second or so, and a tree of its own dependencies: here, once
         for name in _our_modules():
             importlib.import_module(name)
         _imported.set()
 
 
 def start() -> bool:
-    """Begin the imports (and the training workers' fork server) in a background thread, once per process."""
+    """Begin the imports (and the training workers' fork server, or the Ray connection) in a background thread, once
+    per process."""
     if _started.is_set():
         return False
     _started.set()
@@ -80,10 +86,13 @@ def wait() -> None:
 def _warm_up() -> None:
     try:
         import_heavy()
+        from gan_core.runtime import ray_worker
         from gan_core.runtime.worker import warm_up_workers, worker_mode
 
         if worker_mode() == "process":
             warm_up_workers()  # the fork server imports torch once, so each Start forks a ready worker
+        elif worker_mode() == "ray":
+            ray_worker.warm_up()  # joins RAY_ADDRESS's cluster, or starts the local one, before the first Start
     except Exception:  # a failed import shows on the page that needs it, through wait(); warming up is an optimisation
         pass
     # Everything imported so far (torch, streamlit, plotly: hundreds of thousands of objects) lives as long as the

@@ -1,7 +1,7 @@
 """A class of students on one server: many sessions each start a run at once.
 
     python bench/classroom.py [--sessions 30] [--hold 40] [--grace 5] [--clients protocol|browser] [--gap 0.25]
-                              [--nice-browser] [--json out.json]
+                              [--nice-browser] [--workers process|ray] [--json out.json]
     python bench/classroom.py --class [--sessions 30] [--hold 40] [--stand-ins]   (class mode: the teacher's gallery)
 
 On loopback: it serves the app, and `--sessions` students arrive, each in a session of its own, open Home and
@@ -23,6 +23,10 @@ While the class is connected it measures:
 - how long a newcomer waits for a fresh page (Home's title painted) while everyone else is training;
 - how many sessions see their run running, finished, or waiting in the queue;
 - the server's own CPU time (its training runs are in worker processes, not counted).
+
+`--workers ray` serves the app with LATENT_LAB_WORKERS=ray and no RAY_ADDRESS: the app starts a local Ray (on
+loopback) and each run is an actor of it; the table then also says how many actors were alive during the class and
+after it.
 
 Then every student closes the tab without stopping anything. The server must stop the abandoned runs after its
 grace period (LATENT_LAB_SESSION_GRACE, set here by --grace) and return to its baseline: the script reports the
@@ -272,13 +276,28 @@ class WireClass:
             self.process.kill()
 
 
+def ray_actors() -> int:
+    """Run actors alive under the app's local Ray (their processes are named `ray::RunHost` by Ray)."""
+    found = 0
+    for stat in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            found += stat.read_bytes().startswith(b"ray::RunHost")
+        except OSError:
+            pass
+    return found
+
+
 def run(sessions: int, hold: float, grace: float, nice: bool = False, clients: str = "protocol",
-        gap: float = 0.25) -> dict:
+        gap: float = 0.25, workers: str = "process") -> dict:
     result: dict = {"sessions": sessions, "hold_s": hold, "grace_s": grace, "preset": PRESET,
-                    "cpu_count": os.cpu_count(), "clients": clients, "browser_niced": nice and clients == "browser"}
+                    "cpu_count": os.cpu_count(), "clients": clients, "browser_niced": nice and clients == "browser",
+                    "workers": workers}
+    env = {"LATENT_LAB_SESSION_GRACE": str(grace)}
+    if workers == "ray":  # the app's own local Ray, on loopback (see bench/ray_cluster.py for a separate head)
+        env.update(LATENT_LAB_WORKERS="ray", RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER="0", RAY_ADDRESS="")
     with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
         # the app's own thread count (threads=None), as a class would be served
-        server = stack.enter_context(serve_app(Path(folder), {"LATENT_LAB_SESSION_GRACE": str(grace)}, threads=None))
+        server = stack.enter_context(serve_app(Path(folder), env, threads=None))
         url = server.url
         if clients == "browser":
             klass = BrowserClass(stack.enter_context(open_browser()), url, nice)
@@ -322,6 +341,8 @@ def run(sessions: int, hold: float, grace: float, nice: bool = False, clients: s
         result["connected_s"] = round(time.perf_counter() - started, 1)
         result["server_cores_while_training"] = round(held_cpu_s / max(1e-9, held_s), 3)
         result["during"] = proc_status(server.pid)
+        if workers == "ray":
+            result["ray_actors_during"] = ray_actors()
 
         # everyone closes the tab without pressing Stop
         poller.phase = "leaving"
@@ -335,6 +356,8 @@ def run(sessions: int, hold: float, grace: float, nice: bool = False, clients: s
         result["seconds_to_baseline_after_close"] = round(time.perf_counter() - closed_at, 1)
         time.sleep(2.0)
         result["after"] = proc_status(server.pid)
+        if workers == "ray":
+            result["ray_actors_after"] = ray_actors()
         poller.stop()
         ok_latencies = [x for x in poller.latencies if x is not None]
         result["health"] = {**summary(ok_latencies), "failed": sum(x is None for x in poller.latencies)}
@@ -352,6 +375,9 @@ def print_table(result: dict) -> None:
     wire = result.get("clients") == "protocol"
     newcomer = "newcomer page paint" if result.get("newcomer_in_chromium", True) else "newcomer's Home (protocol)"
     rows = [
+        *([("workers", "ray (a local Ray started by the app)",
+            f"run actors alive during / after the class: {result['ray_actors_during']} / {result['ray_actors_after']}")]
+          if result.get("workers") == "ray" else []),
         ("sessions (each starts a run)", result["sessions"],
          "students speak Streamlit's protocol from one process" if wire else
          "chromium at nice 19" if result.get("browser_niced") else "chromium at normal priority"),
@@ -536,6 +562,8 @@ def main() -> int:
                              "gallery's server CPU and health (--hold seconds without and with the gallery)")
     parser.add_argument("--stand-ins", action="store_true",
                         help="with --class: stand-in run summaries written by the bench instead of real runs")
+    parser.add_argument("--workers", choices=("process", "ray"), default="process",
+                        help="where runs train: worker processes (the app's default) or actors of a local Ray")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     if not 1 <= args.sessions <= 60 or not 0 <= args.hold <= 300 or not 0 <= args.grace <= 120 \
@@ -548,11 +576,12 @@ def main() -> int:
         if args.json:
             args.json.write_text(json.dumps(result, indent=2))
         return 0 if result["health_ok"] and result["cards_shown"] == args.sessions else 1
-    result = run(args.sessions, args.hold, args.grace, nice=args.nice_browser, clients=args.clients, gap=args.gap)
+    result = run(args.sessions, args.hold, args.grace, nice=args.nice_browser, clients=args.clients, gap=args.gap,
+                 workers=args.workers)
     print_table(result)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
-    return 0 if result["health_ok"] and result["threads_back"] else 1
+    return 0 if result["health_ok"] and result["threads_back"] and not result.get("ray_actors_after") else 1
 
 
 if __name__ == "__main__":

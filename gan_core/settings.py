@@ -1,4 +1,4 @@
-"""Every LATENT_LAB_* environment variable, read in this one place.
+"""Every LATENT_LAB_* environment variable, read in this one place (and Ray's RAY_ADDRESS, which the app reads too).
 
 Each is read when it is asked for, not at import, so a server owner's setting (or a test's) takes effect
 without reloading anything. A value that does not parse counts as unset.
@@ -6,8 +6,12 @@ without reloading anything. A value that does not parse counts as unset.
 | variable                  | what it sets                                            | default                         |
 |---------------------------|---------------------------------------------------------|---------------------------------|
 | LATENT_LAB_RUNS           | the folder saved runs go to                             | runs/ beside the app            |
-| LATENT_LAB_WORKERS        | where runs train: "process" (worker processes), "thread" | process                         |
-| LATENT_LAB_MAX_JOBS       | trainings running at once on this server                | one per spare core (at least 1) |
+| LATENT_LAB_WORKERS        | where runs train: "process" (worker processes), "thread", | process                         |
+|                           | "ray" (actors on a Ray cluster, see docs/SCALING.md)    |                                 |
+| LATENT_LAB_MAX_JOBS       | trainings running at once on this server (with Ray: a   | one per spare core (at least 1);|
+|                           | cap on what the cluster holds)                          | with Ray, what the cluster holds|
+| LATENT_LAB_RAY_GPU_FRACTION | the share of a GPU one run asks Ray for (0 < f <= 1)  | 0.1 (ten runs share a GPU)      |
+| RAY_ADDRESS               | Ray's own: the cluster LATENT_LAB_WORKERS=ray joins     | a local Ray started by the app  |
 | LATENT_LAB_THREADS        | torch threads per training                              | all cores but one, at most 4    |
 | LATENT_LAB_SESSION_GRACE  | seconds a browser's runs wait after its last tab closed | 60                              |
 | LATENT_LAB_RUN_MEMORY_MB  | memory one run may need (gan_core.budget refuses more)  | 1024 (1 GiB)                    |
@@ -39,13 +43,33 @@ def runs_dir() -> Path:
 
 
 def worker_mode() -> str | None:
-    """"process" or "thread" when LATENT_LAB_WORKERS says so, else None (the caller's default)."""
+    """"process", "thread" or "ray" when LATENT_LAB_WORKERS says so, else None (the caller's default)."""
     value = _text("LATENT_LAB_WORKERS").lower()
-    return value if value in ("process", "thread") else None
+    return value if value in ("process", "thread", "ray") else None
+
+
+DEFAULT_RAY_GPU_FRACTION = 0.1
+
+
+def ray_gpu_fraction() -> float:
+    """The share of one GPU a run on a GPU asks Ray for (LATENT_LAB_RAY_GPU_FRACTION, 0 < f <= 1), else 0.1."""
+    try:
+        value = float(_text("LATENT_LAB_RAY_GPU_FRACTION") or DEFAULT_RAY_GPU_FRACTION)
+    except ValueError:
+        return DEFAULT_RAY_GPU_FRACTION
+    return value if 0 < value <= 1 else DEFAULT_RAY_GPU_FRACTION
+
+
+def ray_address() -> str | None:
+    """RAY_ADDRESS (Ray's own variable: host:port of a cluster's head, or "auto"), else None: a local Ray."""
+    return _text("RAY_ADDRESS") or None
 
 
 def max_jobs() -> int | None:
     return _positive_int("LATENT_LAB_MAX_JOBS")
+
+
+THREADS_VARIABLE = "LATENT_LAB_THREADS"  # also set for each Ray actor: the cores its run asked for
 
 
 def threads() -> int | None:

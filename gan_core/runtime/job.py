@@ -48,6 +48,7 @@ class TrainingJob:
         self.message = ""
         self.error = ""
         self.trainer: Trainer | None = None
+        self.where: dict = {}  # a run on a cluster: {"node", "device"} once it is placed (gan_core.runtime.ray_worker)
         self._resume_state = resume_state
         self._extra_steps = extra_steps
         self._dataset = dataset
@@ -257,6 +258,7 @@ class TrainingJob:
                 "n_snapshots": len(trainer.snapshots) if trainer else 0,
                 "events": copy.deepcopy(trainer.events) if trainer else [],
                 "step_delay": self.step_delay,
+                "where": dict(self.where),
                 # what the steps really run in: "fp32" when bf16 was asked for but the device cannot run it
                 "precision": trainer.precision if trainer else self.config.precision,
             }

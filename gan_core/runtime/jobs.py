@@ -5,6 +5,10 @@ beyond `max_running` wait in a first-come queue and start as slots free up. Each
 (in the app: a browser, whose tabs and reloads are sessions of it). The manager counts each owner's connected
 sessions (`attach`, `release_owner`); when the last one has gone, the owner's jobs are stopped after a grace
 period unless a session of it comes back in time.
+
+With LATENT_LAB_WORKERS=ray the limit is the cluster's, shared by every app server connected to it: the default is
+what the cluster holds (gan_core.runtime.ray_worker.cluster_capacity), and the runs other servers have on it count
+as running here too. The queue stays this server's own: Ray's pending actors have no place in line to show.
 """
 from __future__ import annotations
 
@@ -13,11 +17,18 @@ import threading
 import time
 
 from gan_core import settings
+from gan_core.runtime import ray_worker
 from gan_core.runtime.job import QUEUED, TrainingJob
+from gan_core.runtime.worker import worker_mode
 
 
 def default_max_running() -> int:
-    """LATENT_LAB_MAX_JOBS, else one job per spare core (at least 1): 1 on a 2-core laptop."""
+    """LATENT_LAB_MAX_JOBS, else one job per spare core (at least 1): 1 on a 2-core laptop.
+
+    With Ray workers, once connected: what the cluster holds, capped by LATENT_LAB_MAX_JOBS when it is set."""
+    capacity = ray_worker.cluster_capacity() if worker_mode() == "ray" else None
+    if capacity is not None:
+        return min(capacity, settings.max_jobs() or capacity)
     return settings.max_jobs() or max(1, (os.cpu_count() or 2) - 1)
 
 
@@ -28,7 +39,7 @@ class JobLimitError(RuntimeError):
 class JobManager:
     def __init__(self, max_running: int | None = None, max_per_owner: int = 3, max_queued: int = 100,
                  keep_finished: int = 5):
-        self.max_running = max_running or default_max_running()
+        self._max_running = max_running  # None: default_max_running(), asked each time (a cluster grows and shrinks)
         self.max_per_owner = max_per_owner  # active (queued, running or paused) jobs per session
         self.max_queued = max_queued
         self.keep_finished = keep_finished  # finished jobs kept per owner, newest first
@@ -37,6 +48,14 @@ class JobManager:
         self._lock = threading.RLock()
         self._release_timers: dict[str, threading.Timer] = {}
         self._sessions: dict[str, int] = {}  # connected sessions per owner (a browser's open tabs)
+
+    @property
+    def max_running(self) -> int:
+        return self._max_running or default_max_running()
+
+    @max_running.setter
+    def max_running(self, value: int | None) -> None:
+        self._max_running = value
 
     # -- submitting ---------------------------------------------------------------------------------------
     def submit(self, job: TrainingJob) -> TrainingJob:
@@ -55,13 +74,17 @@ class JobManager:
         return job
 
     def _running_count(self) -> int:
-        return sum(1 for j in self._jobs.values() if j.status in ("running", "paused") and j.thread_alive)
+        """This server's running jobs, and with Ray workers every other server's runs on the same cluster."""
+        ours = sum(1 for j in self._jobs.values() if j.status in ("running", "paused") and j.thread_alive)
+        if worker_mode() == "ray":
+            ours += ray_worker.runs_on_cluster(excluding=set(self._jobs))
+        return ours
 
     def _schedule(self) -> None:
         with self._lock:
             self._queue = [i for i in self._queue if i in self._jobs and self._jobs[i].status == QUEUED
                            and not self._jobs[i].thread_alive]
-            while self._queue and self._running_count() < self.max_running:
+            while self._queue and self._running_count() < self.max_running:  # (the cluster asked only when one waits)
                 job = self._jobs[self._queue.pop(0)]
                 job.start()
 

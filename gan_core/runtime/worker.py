@@ -17,7 +17,13 @@ When the run ends, the worker sends its final weights (what Save needs) and exit
 
 Workers are forked from a small fork server that has imported torch once (`warm_up_workers`), so a Start
 costs milliseconds, not a fresh interpreter. `new_job` picks the kind: LATENT_LAB_WORKERS=thread keeps the
-old in-process thread (tests that reach into a Trainer, or platforms without processes).
+old in-process thread (tests that reach into a Trainer, or platforms without processes), and
+LATENT_LAB_WORKERS=ray puts each run in an actor on a Ray cluster (gan_core.runtime.ray_worker).
+
+Everything but the transport is shared. `RemoteTrainingJob` is the server's side of any run trained elsewhere:
+it numbers commands, waits for their answers, applies updates to the mirror and words the end of a run.
+`_Publisher` and `carry_out` are the other side, next to the worker's own TrainingJob. A subclass only says how a
+command travels, how the worker is started and ended: a pipe and a forked process here, an actor in ray_worker.
 """
 from __future__ import annotations
 
@@ -29,19 +35,17 @@ import threading
 from multiprocessing import spawn
 
 from gan_core import budget, settings
-from gan_core.config import ConfigError, TrainConfig
-from gan_core.data import dataset_names
-from gan_core.runtime.job import ACTIVE_STATES, FAILED, PAUSED, STOPPED, TrainingJob
-from gan_core.training import History, check_step_part
+from gan_core.config import TrainConfig
+from gan_core.runtime import ray_worker
+from gan_core.runtime.job import FAILED, TrainingJob
+from gan_core.runtime.remote import (PUBLISH_SECONDS, REPLY_SECONDS, STOP_GRACE_SECONDS, RemoteTrainingJob,  # noqa: F401
+                                     _Publisher, _TrainerMirror, carry_out, job_from_spec)
 
-PUBLISH_SECONDS = 0.2  # how often a worker sends what changed (the page refreshes once a second)
-REPLY_SECONDS = 30.0  # how long a request (save, live settings) waits for the worker
-STOP_GRACE_SECONDS = 3.0  # how long a stopped run's worker may take to end by itself before it is killed
 DEFAULT_WORKERS = "process"
 
 
 def worker_mode() -> str:
-    """LATENT_LAB_WORKERS ("process" or "thread"), else DEFAULT_WORKERS."""
+    """LATENT_LAB_WORKERS ("process", "thread" or "ray"), else DEFAULT_WORKERS."""
     return settings.worker_mode() or DEFAULT_WORKERS
 
 
@@ -49,10 +53,17 @@ def new_job(config: TrainConfig, **options) -> TrainingJob:
     """A job of the configured kind (see `worker_mode`); options as for TrainingJob.
 
     Raises ConfigError (one sentence) for a run that cannot fit the per-run memory budget (gan_core.budget): every
-    run the app starts comes through here, so none can fill the server's memory.
+    run the app starts comes through here, so none can fill the server's memory. With LATENT_LAB_WORKERS=ray and
+    Ray not installed, the ConfigError says so.
     """
     budget.check(config, options.get("dataset"))
-    if worker_mode() == "process" and "trainer_factory" not in options:
+    if "trainer_factory" in options:  # a Trainer of the caller's own lives in this process
+        return TrainingJob(config, **options)
+    mode = worker_mode()
+    if mode == "ray":
+        ray_worker.require_installed()
+        return ray_worker.RayTrainingJob(config, **options)
+    if mode == "process":
         return ProcessTrainingJob(config, **options)
     return TrainingJob(config, **options)
 
@@ -138,51 +149,17 @@ def _receive(connection) -> dict:
     return pickle.loads(connection.recv_bytes())
 
 
-class _TrainerMirror:
-    """What the server knows of a worker's Trainer: the fields `TrainingJob.snapshot()` and the pages read."""
-
-    def __init__(self, config: TrainConfig):
-        self.config = config
-        self.step_count = 0
-        self.elapsed = 0.0
-        self.precision = config.precision
-        self.history = History()
-        self.snapshots: list[dict] = []
-        self.metrics: dict = {"steps": [], "values": {}}
-        self.events: list[dict] = []
-
-
-class ProcessTrainingJob(TrainingJob):
-    """A TrainingJob whose Trainer runs in a worker process; `trainer` is a read-only mirror of it."""
+class ProcessTrainingJob(RemoteTrainingJob):
+    """A TrainingJob whose Trainer runs in a worker process, reached through a pipe."""
 
     def __init__(self, config: TrainConfig, name: str = "", owner: str = "", resume_state: dict | None = None,
                  extra_steps: int | None = None, dataset=None, step_delay: float = 0.0):
         self._connection = None
-        self._send_lock = threading.RLock()  # taken before the job's lock, never after it
         self.worker_pid: int | None = None
         self._process = None
-        self._sent = 0  # commands sent to the worker, numbered from 1
-        self._acked = 0  # the last command the worker has reported carrying out
-        self._replies: dict[int, list] = {}  # request number -> [event, reply]
-        self._final_payload: dict | None = None
-        self._snapshot_keys: dict[int, dict] = {}  # the worker's key of each mirrored snapshot
-        self._step_delay = float(step_delay)
-        self._stop_watched = False  # a thread waits for the run to end after Stop (see stop)
-        self._killed_on_stop = False
         super().__init__(config, name=name, owner=owner, resume_state=resume_state, extra_steps=extra_steps,
                          dataset=dataset, step_delay=step_delay)
 
-    # -- slow motion is read by the worker after every step ---------------------------------------------------
-    @property
-    def step_delay(self) -> float:
-        return self._step_delay
-
-    @step_delay.setter
-    def step_delay(self, seconds: float) -> None:
-        self._step_delay = float(seconds)
-        self._command("delay", seconds=float(seconds))
-
-    # -- control ---------------------------------------------------------------------------------------------
     def _launch(self, paused: bool) -> threading.Thread:
         """Fork a worker, hand it the run and return the thread that applies its updates.
 
@@ -191,12 +168,7 @@ class ProcessTrainingJob(TrainingJob):
         """
         process = ours = theirs = None
         try:
-            # a built-in dataset the worker loads itself (cheaper than copying MNIST through a pipe); data drawn or
-            # uploaded in a browser session exists only here and goes with the run
-            dataset = None if self.config.dataset in dataset_names() else self._dataset
-            spec = pickle.dumps({"config": self.config.to_dict(), "name": self.name, "resume_state": self._resume_state,
-                                 "extra_steps": self._extra_steps, "dataset": dataset,
-                                 "step_delay": self._step_delay, "paused": paused}, protocol=pickle.HIGHEST_PROTOCOL)
+            spec = pickle.dumps(self._run_spec(paused), protocol=pickle.HIGHEST_PROTOCOL)
             context, process_class = _mp_context()
             ours, theirs = context.Pipe()
             process = process_class(target=worker_main, args=(theirs,), name=f"latent-lab-{self.id}", daemon=True)
@@ -221,116 +193,23 @@ class ProcessTrainingJob(TrainingJob):
         thread.start()
         return thread
 
-    def pause(self) -> None:
-        with self._send_lock:  # the local status and the command's number change together (see _apply)
-            super().pause()
-            number = self._command("pause")
-        self._wait_for(number)  # so the step shown as paused is the step it paused at
+    # -- the pipe ---------------------------------------------------------------------------------------------
+    def _connected(self) -> bool:
+        return self._connection is not None and not self._connection.closed
 
-    def resume(self) -> None:
-        with self._send_lock:
-            super().resume()
-            self._command("resume")
+    def _transmit(self, message: dict) -> bool:
+        try:
+            _send(self._connection, message)
+        except (OSError, ValueError):  # the worker has gone; the watcher reports why
+            return False
+        return True
 
-    def step_once(self, count: int = 1, part: str = "both") -> None:
-        check_step_part(part)
-        if self.status == PAUSED:
-            self._command("step", count=int(count), part=part)
-
-    def stop(self) -> None:
-        """Ask the worker to stop; if its run has not ended STOP_GRACE_SECONDS later, kill the worker.
-
-        A worker ends a run between two steps. One still building its networks and data, or inside a step of a huge
-        model, cannot answer for minutes (the step holds the job's lock its commands need), and Stop must work then
-        too. The worker is our own child and holds nothing but this run, so killing it loses only the weights since
-        the last Save; the run is marked stopped with a sentence saying so.
-        """
-        super().stop()
-        if self._command("stop") and not self._stop_watched:
-            self._stop_watched = True
-            threading.Thread(target=self._end_if_unanswered, name=f"latent-lab-{self.id}-stop", daemon=True).start()
-
-    def _end_if_unanswered(self) -> None:
-        with self._lock:
-            if self._wake.wait_for(lambda: self.status not in ACTIVE_STATES or not self.thread_alive,
-                                   timeout=STOP_GRACE_SECONDS):
-                return
-            self._killed_on_stop = True
+    def _kill(self) -> None:
         process = self._process
         try:
             process.kill()  # SIGKILL: the watcher sees the pipe close and ends the run in _finish
         except (AttributeError, ValueError):  # no process, or _finish has already closed it: the run has ended
             pass
-
-    def set_hparams(self, **changes) -> dict:
-        with self._lock:  # not while start() is handing the run over
-            if self._connection is None:  # still queued: the change goes into the config it will start with
-                return super().set_hparams(**changes)
-        reply = self._request("set_hparams", changes=changes)
-        if reply is None:
-            raise ConfigError(next(iter(changes), "settings"), "This run has ended; its settings can no longer change.")
-        if "error" in reply:
-            raise ConfigError(*reply["error"])
-        with self._lock:
-            self.config = TrainConfig.from_dict(reply["config"])
-            self.changed_at = reply["changed_at"]  # the worker's own step count, not the mirror's (a few behind)
-            if self.trainer is not None:
-                self.trainer.config = self.config
-        return reply["diff"]
-
-    def checkpoint_payload(self) -> dict:
-        with self._lock:
-            if self.trainer is None:
-                raise RuntimeError("This run has not started yet, so there is nothing to save.")
-            final = self._final_payload
-        if final is None:
-            reply = self._request("payload")
-            if reply is not None and "payload" in reply:
-                return reply["payload"]
-            if reply is not None and "error" in reply:
-                raise RuntimeError(reply["error"])
-            final = self._final_payload  # the run ended while we asked: its last weights came with the end
-        if final is None:
-            raise RuntimeError("This run's training process has ended, and its weights went with it.")
-        return final
-
-    # -- talking to the worker ----------------------------------------------------------------------------
-    def _command(self, kind: str, waiter: list | None = None, **fields) -> int:
-        """Send a command; returns its number, 0 when there is no worker to send it to.
-
-        waiter: [event, reply] registered under the command's number before it is sent, for commands that answer.
-        """
-        with self._send_lock:
-            if self._connection is None or self._connection.closed:
-                return 0
-            self._sent += 1
-            number = self._sent
-            if waiter is not None:
-                self._replies[number] = waiter
-            try:
-                _send(self._connection, {"kind": kind, "number": number, **fields})
-            except (OSError, ValueError):  # the worker has gone; the watcher reports why
-                self._replies.pop(number, None)
-                return 0
-            return number
-
-    def _wait_for(self, number: int) -> None:
-        """Until the worker reports carrying out command `number` (a step at most), the run ends, or 2 s pass."""
-        if number:
-            with self._lock:
-                self._wake.wait_for(lambda: self._acked >= number or self.status not in ACTIVE_STATES
-                                    or not self.thread_alive, timeout=2.0)
-
-    def _request(self, kind: str, **fields) -> dict | None:
-        """Send a command that answers; its reply, or None when the worker ended before answering."""
-        waiter = [threading.Event(), None]
-        number = self._command(kind, waiter=waiter, **fields)
-        if not number:
-            return None
-        waiter[0].wait(REPLY_SECONDS)
-        with self._send_lock:
-            self._replies.pop(number, None)
-        return waiter[1]
 
     def _watch(self) -> None:
         """The server-side thread of a running job: applies the worker's updates until it ends."""
@@ -341,10 +220,7 @@ class ProcessTrainingJob(TrainingJob):
                 except (EOFError, OSError):
                     break
                 if message["kind"] == "reply":
-                    waiter = self._replies.get(message["number"])
-                    if waiter is not None:
-                        waiter[1] = message
-                        waiter[0].set()
+                    self._reply(message["number"], message)
                     continue
                 self._apply(message)
                 if message["kind"] == "end":
@@ -352,7 +228,7 @@ class ProcessTrainingJob(TrainingJob):
         finally:
             self._finish()
 
-    def _finish(self) -> None:
+    def _release(self):
         process, code = self._process, None
         if process is not None:
             process.join(timeout=10)
@@ -365,161 +241,19 @@ class ProcessTrainingJob(TrainingJob):
         with self._send_lock:
             if self._connection is not None:
                 self._connection.close()
-            for waiter in list(self._replies.values()):
-                waiter[0].set()
-        with self._lock:
-            if self.status in ACTIVE_STATES and self._killed_on_stop:
-                step = self.trainer.step_count if self.trainer is not None else 0
-                self.status = STOPPED
-                self.message = (f"Stopped at step {step}: its training process was still busy (building the "
-                                f"networks or inside one long step) {STOP_GRACE_SECONDS:g} s after Stop, so it was "
-                                "ended; checkpoints saved before are kept.")
-            elif self.status in ACTIVE_STATES:  # no end message: the worker died
-                how = f" (exit code {code})" if code not in (None, 0) else ""
-                self.status = FAILED
-                self.error = (f"The training process stopped unexpectedly{how}, perhaps for lack of memory. "
-                              "Start the run again; Save kept any checkpoint you made.")
-            self._wake.notify_all()
-        callback = self.on_done
-        if callback is not None:
-            callback(self)
+        return code
 
-    def _apply(self, update: dict) -> None:
-        with self._lock:
-            if update.get("built") and self.trainer is None:
-                self.trainer = _TrainerMirror(self.config)
-            mirror = self.trainer
-            # a status the worker sent before it saw our latest command (e.g. "running" just after Pause) is stale
-            if update["kind"] == "end" or update["acked"] >= self._sent:
-                self.status, self.message, self.error = update["status"], update["message"], update["error"]
-            self._acked = update["acked"]
-            self._wake.notify_all()
-            self.target_steps = update["target_steps"]
-            if "final_payload" in update:
-                self._final_payload = update["final_payload"]
-            if mirror is None:
-                return
-            if "config" in update:
-                self.config = mirror.config = TrainConfig.from_dict(update["config"])
-            mirror.step_count, mirror.elapsed, mirror.precision = update["step"], update["elapsed"], update["precision"]
-            if update["step"] != (self._rate_window[-1][1] if self._rate_window else None):
-                self._note_rate(update["step"])
-            history = update.get("history")
-            if history is not None:
-                if history["restart"]:
-                    mirror.history.steps, mirror.history.series = [], {}
-                mirror.history.stride = history["stride"]
-                mirror.history.steps.extend(history["steps"])
-                for key, values in history["series"].items():
-                    column = mirror.history.series.setdefault(key, [float("nan")] * (len(mirror.history.steps)
-                                                                                      - len(history["steps"])))
-                    column.extend(values)
-            if "snapshots" in update:
-                fresh = dict(update.get("new_snapshots", {}))
-                kept = {key: fresh.get(key) or self._snapshot_keys.get(key) for key in update["snapshots"]}
-                self._snapshot_keys = {key: snap for key, snap in kept.items() if snap is not None}
-                mirror.snapshots = list(self._snapshot_keys.values())
-            if "metrics" in update:
-                mirror.metrics = update["metrics"]
-            if "events" in update:
-                mirror.events = update["events"]
+    def _died_sentence(self, code) -> str:
+        how = f" (exit code {code})" if code not in (None, 0) else ""
+        return (f"The training process stopped unexpectedly{how}, perhaps for lack of memory. "
+                "Start the run again; Save kept any checkpoint you made.")
 
 
 # -- the worker process -------------------------------------------------------------------------------------
-class _Publisher:
-    """Builds each update from what changed since the last one (read under the job's lock, between steps)."""
-
-    def __init__(self, job: TrainingJob):
-        self.job = job
-        self.rows = 0  # history rows sent
-        self.stride = 1
-        self.sent_snapshots: dict[int, dict] = {}  # key -> the snapshot object sent under it
-        self.metrics_seen = None
-        self.events_seen = 0
-        self.config_seen = None
-        self.last = None
-
-    def update(self, acked: int, final: bool = False) -> bytes | None:
-        """The next message, pickled; None when nothing changed since the last one (final: always a message)."""
-        job = self.job
-        with job._lock:
-            trainer = job.trainer
-            message = {"kind": "end" if final else "update", "acked": acked, "status": job.status,
-                       "message": job.message, "error": job.error, "target_steps": job.target_steps,
-                       "built": trainer is not None}
-            if trainer is not None:
-                message.update(step=trainer.step_count, elapsed=trainer.elapsed, precision=trainer.precision)
-                self._add_changes(message, trainer)
-                if final:
-                    try:
-                        message["final_payload"] = trainer.checkpoint_payload(name=job.name)
-                    except Exception:  # the run's own end (finished, stopped) must still arrive; only Save is lost
-                        pass
-            steady = tuple(message.get(k) for k in ("acked", "status", "message", "error", "target_steps", "built",
-                                                    "step", "precision"))
-            news = any(key in message for key in ("config", "history", "snapshots", "metrics", "events"))
-            if not final and not news and steady == self.last:
-                return None
-            self.last = steady
-            # pickled under the lock: the lists it holds are the trainer's own, which the next step changes
-            return pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-
-    def _add_changes(self, message: dict, trainer) -> None:
-        config = trainer.config.to_dict()
-        if config != self.config_seen:
-            message["config"] = self.config_seen = config
-        history = trainer.history
-        restart = history.stride != self.stride or len(history.steps) < self.rows  # rows were merged in pairs
-        start = 0 if restart else self.rows
-        if restart or len(history.steps) > self.rows:
-            message["history"] = {"restart": restart, "stride": history.stride, "steps": history.steps[start:],
-                                  "series": {k: v[start:] for k, v in history.series.items()}}
-            self.rows, self.stride = len(history.steps), history.stride
-        current = {id(snap): snap for snap in trainer.snapshots}
-        if current.keys() != self.sent_snapshots.keys():
-            message["snapshots"] = list(current)
-            message["new_snapshots"] = {k: dict(s) for k, s in current.items() if k not in self.sent_snapshots}
-            self.sent_snapshots = current  # holding them keeps each id unique while it is in use
-        metrics_seen = (len(trainer.metrics.get("steps", [])), len(trainer.metrics.get("errors", [])))
-        if metrics_seen != self.metrics_seen:
-            message["metrics"], self.metrics_seen = trainer.metrics, metrics_seen
-        if len(trainer.events) != self.events_seen:
-            message["events"], self.events_seen = trainer.events, len(trainer.events)
-
-
-def _handle(job: TrainingJob, command: dict, connection) -> None:
-    """Carry out one command from the server (requests answer with a reply of the same number)."""
-    kind = command["kind"]
-    if kind == "pause":
-        job.pause()
-    elif kind == "resume":
-        job.resume()
-    elif kind == "stop":
-        job.stop()
-    elif kind == "step":
-        job.step_once(count=command["count"], part=command["part"])
-    elif kind == "delay":
-        job.step_delay = command["seconds"]
-    elif kind == "set_hparams":
-        try:
-            diff = job.set_hparams(**command["changes"])
-            reply = {"diff": diff, "config": job.config.to_dict(), "changed_at": job.changed_at}
-        except ConfigError as error:
-            reply = {"error": (error.field, error.message)}
-        _send(connection, {"kind": "reply", "number": command["number"], **reply})
-    elif kind == "payload":
-        try:
-            reply = {"payload": job.checkpoint_payload()}
-        except RuntimeError as error:
-            reply = {"error": str(error)}
-        _send(connection, {"kind": "reply", "number": command["number"], **reply})
-
-
 def worker_main(connection) -> None:
     """The worker process: receive the run, train it in a thread, relay commands in and updates out."""
     spec = _receive(connection)
-    job = TrainingJob(TrainConfig.from_dict(spec["config"]), name=spec["name"], resume_state=spec["resume_state"],
-                      extra_steps=spec["extra_steps"], dataset=spec["dataset"], step_delay=spec["step_delay"])
+    job = job_from_spec(spec)
     done = threading.Event()
     job.on_done = lambda _job: done.set()
     job.start(paused=spec["paused"])
@@ -531,11 +265,11 @@ def worker_main(connection) -> None:
                 while True:  # every command waiting, then an update at once: Pause shows its step without delay
                     command = _receive(connection)
                     try:
-                        _handle(job, command, connection)
-                    except (EOFError, OSError):
-                        raise
+                        reply = carry_out(job, command)
                     except Exception:  # a command that cannot be carried out changes nothing; training goes on
-                        pass
+                        reply = None
+                    if reply is not None:
+                        _send(connection, {"kind": "reply", "number": command["number"], **reply})
                     acked = command["number"]
                     if not connection.poll(0):
                         break

@@ -1,0 +1,75 @@
+"""A throw-away Ray head on loopback, for the browser test and the benches that need a cluster of their own.
+
+`ray start --head --block` runs in the background with its own temp folder and its own ports, so it never meets
+another Ray on the machine; stopping it is killing that one process (it takes the head's other processes with it).
+It listens on 127.0.0.1 only (RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0) and has no token authentication
+(RAY_AUTH_MODE=disabled): a real cluster keeps its token (docs/SCALING.md). `client_env()` is what an app that
+joins it needs in its environment.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from bench import checkout_env
+from bench.browser import free_port
+
+LOOPBACK_ENV = {"RAY_AUTH_MODE": "disabled", "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
+
+
+@dataclass(frozen=True)
+class RayHead:
+    address: str  # 127.0.0.1:<port>
+    pid: int  # the `ray start --block` process
+    log: Path
+
+    def client_env(self) -> dict:
+        """Environment variables for an app server that trains on this head (LATENT_LAB_WORKERS=ray)."""
+        return {**LOOPBACK_ENV, "LATENT_LAB_WORKERS": "ray", "RAY_ADDRESS": self.address}
+
+
+@contextmanager
+def ray_head(num_cpus: int = 1, timeout: float = 60.0) -> Iterator[RayHead]:
+    """Start a Ray head on loopback (its workers import this checkout), wait until it answers, stop it on exit."""
+    folder = Path(tempfile.mkdtemp(prefix="ray", dir="/tmp"))  # short: Ray's socket paths must fit 107 bytes
+    port = free_port()
+    command = [sys.executable, "-m", "ray.scripts.scripts", "start", "--head", "--block", "--node-ip-address",
+               "127.0.0.1", "--port", str(port), "--num-cpus", str(num_cpus), "--include-dashboard", "false",
+               "--ray-client-server-port", str(free_port()), "--dashboard-agent-listen-port", str(free_port()),
+               "--metrics-export-port", str(free_port()), "--object-store-memory", str(128 * 2**20),
+               "--temp-dir", str(folder), "--disable-usage-stats"]
+    log_path = folder / "head.log"
+    log = open(log_path, "w")
+    process = subprocess.Popen(command, env=checkout_env({**os.environ, **LOOPBACK_ENV}), stdout=log,
+                               stderr=subprocess.STDOUT)
+    head = RayHead(f"127.0.0.1:{port}", process.pid, log_path)
+    try:
+        deadline = time.time() + timeout
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if process.poll() is not None or time.time() > deadline:
+                    raise RuntimeError(f"the Ray head did not start; see {log_path}")
+                time.sleep(0.25)
+        yield head
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+        log.close()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,51 @@
+"""The app with LATENT_LAB_WORKERS=ray in a real browser: a Ray head that this test starts (`ray start --head` on
+loopback), an app server that joins it (RAY_ADDRESS), and a one-click preset that trains live on the cluster.
+
+A screenshot lands in test-artifacts/train-ray.png for a person to look at.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from bench.browser import screenshot, serve_app
+from gan_core.runtime import ray_worker
+from tests.test_browser_train import STEP_MOVED, TALL, button, open_app, stop_run
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+if not ray_worker.installed():
+    if os.environ.get("CI"):
+        pytest.fail("Ray is missing; .ci/run installs requirements-cluster.txt", pytrace=False)
+    pytest.skip("Ray is not installed (pip install -r requirements-cluster.txt)", allow_module_level=True)
+
+
+def test_a_one_click_preset_trains_live_on_a_ray_head(browser, tmp_path):
+    from bench.ray_cluster import ray_head
+
+    with ray_head(num_cpus=1) as head, serve_app(tmp_path, head.client_env()) as server:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        try:
+            open_app(page, server.url)
+            expect(page.get_by_text(re.compile(r"Ray cluster: \d+ running from this server"))).to_be_visible(
+                timeout=30_000)  # the sidebar says where runs go, and the cluster's limit
+            button(page, "home_preset_ring8-fixed").click()
+            expect(page.get_by_role("heading", name="Train a GAN or a VAE")).to_be_visible(timeout=30_000)
+            expect(page.get_by_text(STEP_MOVED)).to_be_visible(timeout=60_000)
+            expect(page.get_by_text(re.compile(r"Training on the Ray cluster's node .*127\.0\.0\.1.*, device cpu"))
+                   ).to_be_visible(timeout=15_000)
+            first = int(STEP_MOVED.search(page.get_by_text(STEP_MOVED).inner_text()).group(0).split()[1].replace(",", ""))
+            page.wait_for_timeout(2500)  # live refreshes
+            later = int(STEP_MOVED.search(page.get_by_text(STEP_MOVED).inner_text()).group(0).split()[1].replace(",", ""))
+            assert later > first, "the step counter does not move while the actor trains"
+            expect(page.get_by_test_id("stSidebar").get_by_text(re.compile(r"on .*127\.0\.0\.1.*, cpu"))).to_be_visible()
+            page.set_viewport_size(TALL)
+            page.wait_for_timeout(1000)
+            screenshot(page, "train-ray")
+            stop_run(page)
+        finally:
+            context.close()
