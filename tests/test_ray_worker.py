@@ -155,7 +155,8 @@ def test_abandoned_runs_leave_no_actor_behind(cluster, tiny_config):
         manager.release_owner(f"student{i}", grace_seconds=0.1)
     wait_for(lambda: not manager.jobs(), timeout=60)
     wait_for(lambda: not actors_left(), timeout=30)
-    assert all(j.status == STOPPED for j in jobs) and not any(j.thread_alive for j in jobs), [(j.status, j.error, j.message, j.thread_alive) for j in jobs]
+    ends = [(j.status, j.error, j.message, j.thread_alive) for j in jobs]
+    assert all(j.status == STOPPED for j in jobs) and not any(j.thread_alive for j in jobs), ends
 
 
 def test_a_run_on_the_second_node_streams_and_saves(cluster, tiny_config, tmp_path, monkeypatch):
