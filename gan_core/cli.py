@@ -47,6 +47,12 @@ _FLAG_HELP = {
     "n_critic": "discriminator updates per generator update",
     "label_smoothing": "one-sided label smoothing: real target becomes 1 - this",
     "beta": "VAE: weight of the KL term (beta-VAE when not 1)",
+    "top_k": "top-k training (Sinha et al. 2020): G learns only from this fraction of the fakes D rates most real, "
+             "reached by annealing from the whole batch (1 = off)",
+    "top_k_gamma": "top-k training: k shrinks by this factor each epoch (len(data) / batch_size steps)",
+    "latent_components": "DeLiGAN (Gurumurthy et al. 2017): a learned mixture of this many Gaussians as G's latent "
+                         "(0 = plain N(0, I))",
+    "latent_sigma_reg": "DeLiGAN: weight of the (1 - sigma)^2 penalty that keeps each component's spread",
     "lr_g": "generator (VAE decoder) learning rate",
     "lr_d": "discriminator (VAE encoder) learning rate",
     "beta1": "Adam beta1", "beta2": "Adam beta2",
