@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+import pandas as pd
 import streamlit as st
 
 from gan_core.evaluation import compare
@@ -129,6 +130,34 @@ def show_curves(results: list[dict], labels: list[str], colours: list[str]) -> N
     chart(figure, key="collapse_curves", config={"displayModeBar": False})
 
 
+def show_rejection(chosen: list, n: int, seed: int) -> None:
+    """POST-HOC: each GAN run's own numbers beside those after discriminator rejection sampling, on request, in
+    a table whose every column says which it is (a filter's numbers are never shown as a generator's quality)."""
+    if not st.toggle(t(TEXT, "rejection_toggle"), key=runs.REJECTION_KEY, help=t(TEXT, "rejection_help")):
+        return
+    st.subheader(t(TEXT, "rejection_title"), anchor=False)
+    st.caption(t(TEXT, "rejection_help"))
+    columns, notes = {}, []
+    for option in chosen:
+        with st.spinner(t(TEXT, "scoring", label=option.name, n=f"{n:,}")):
+            view = runs.rejection(option, n, seed)
+        if view.get("unavailable"):
+            notes.append(t(TEXT, "rejection_unavailable", label=option.name))
+        elif view.get("error"):
+            notes.append(view["error"])
+        else:
+            rate = f"{100 * view['acceptance_rate']:.0f} %"
+            columns[t(TEXT, "rejection_own", label=option.name)] = view["own"]
+            columns[t(TEXT, "rejection_kept", label=option.name, rate=rate)] = view["rejected"]
+    if columns:
+        keys = [k for k in ("modes_covered", "high_quality_fraction", "reverse_kl", "class_kl")
+                if any(k in values for values in columns.values())]
+        rows = {metric_label(k): [compare.display_number(values.get(k)) for values in columns.values()] for k in keys}
+        st.table(pd.DataFrame(rows, index=list(columns)).T)
+    for note in notes:
+        st.caption(note)
+
+
 def show_comparison(chosen: list, n: int, seed: int) -> None:
     results = []
     for option in chosen:
@@ -139,5 +168,6 @@ def show_comparison(chosen: list, n: int, seed: int) -> None:
     colours = [run_colour(i) for i in range(len(results))]
     show_samples(results, labels, colours)
     show_table(table, results)
+    show_rejection(chosen, n, seed)
     show_histograms(results, labels, colours)
     show_curves(results, labels, colours)

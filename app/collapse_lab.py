@@ -1,5 +1,6 @@
-"""The collapse lab on the Mode Collapse page: one click trains the same data with a plain GAN, PacGAN, WGAN-GP
-and a VAE (app.collapse_runs submits and follows the runs), with a live progress line per run."""
+"""The collapse lab on the Mode Collapse page: one click trains the same data with the recipes picked (a plain GAN,
+PacGAN, WGAN-GP and a VAE by default; top-k training and DeLiGAN on request, up to four at a time), with a live
+progress line per run (app.collapse_runs submits and follows the runs)."""
 from __future__ import annotations
 
 import streamlit as st
@@ -33,6 +34,11 @@ def lab_panel() -> None:
     rows = runs.lab_rows()
     with st.expander(t(TEXT, "lab"), expanded=bool(rows), icon=":material/science:"):
         st.caption(t(TEXT, "lab_intro"))
+        if not isinstance(st.session_state.get(runs.LAB_ARMS_KEY), list):
+            st.session_state[runs.LAB_ARMS_KEY] = list(compare.LAB_DEFAULT_ARMS)
+        arms = draw_worded(st.multiselect, t(TEXT, "lab_arms"), list(compare.LAB_ARMS), runs.LAB_ARMS_KEY,
+                           format_func=lambda key: t(TEXT, f"arm_{key}"), help=t(TEXT, "lab_arms_help"),
+                           max_selections=compare.MAX_RUNS, wrap=True)
         base_col, seed_col, reuse_col, button_col = st.columns([2.6, 1.3, 2.5, 2.2], vertical_alignment="bottom")
         if st.session_state.get(LAB_BASE_KEY) not in compare.LAB_BASES:
             st.session_state[LAB_BASE_KEY] = compare.LAB_BASES[0]
@@ -44,7 +50,8 @@ def lab_panel() -> None:
                                    help=t(TEXT, "lab_reuse_help"))
         active = any(row["active"] for row in rows)
         button_col.button(t(TEXT, "lab_start"), key="collapse_lab_start", type="primary", width="stretch",
-                          on_click=runs.start_lab, args=(base, int(lab_seed), bool(reuse)), disabled=active)
+                          on_click=runs.start_lab, args=(base, int(lab_seed), bool(reuse), list(arms)),
+                          disabled=active or not arms)
         if not rows:
             return
         # what the comparison below was drawn with; the fragment reruns the page once when this changes

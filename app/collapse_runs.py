@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from gan_core.evaluation.compare import checkpoint_from_payload, collapse_lab_runs, demo_stands_in, safe_evaluate
+from gan_core.evaluation.compare import (LAB_DEFAULT_ARMS, checkpoint_from_payload, collapse_lab_runs, demo_stands_in,
+                                        friendly_error, rejection_view, safe_evaluate)
 from gan_core.config import TrainConfig
 from gan_core.runtime.jobs import JobLimitError
 from gan_core.latents import LatentModel
@@ -28,6 +29,8 @@ SELECTION_KEY = "collapse_runs"
 LAB_KEY = "collapse_lab"  # the lab of this session: {"base", "seed", "arms": [...]}
 LAB_SYNC_KEY = "collapse_lab_sync"  # set when the lab's runs should replace the selection on the next run
 LAB_SEEN_KEY = "collapse_lab_seen"  # lab job states at the last full run, to rerun once when one finishes
+LAB_ARMS_KEY = "collapse_lab_arms"  # which of the lab's recipes to run (a plain list; its multiselect is per language)
+REJECTION_KEY = "collapse_rejection"  # show the post-hoc rejection-sampling view under the comparison
 DEFAULT_DEMOS = ("ring8-vanilla", "ring8-fixed")
 CLASS_RUNS_KEY = "collapse_class_runs"  # [(checkpoint path, label)]: class runs a teacher's Compare brought here
 CLASS_NOTE_KEY = "collapse_class_note"  # runs Compare had to leave out, in one sentence
@@ -79,6 +82,39 @@ def _score_job(job_id: str, step: int, n: int, seed: int, label: str) -> dict:
     return safe_evaluate(load, label, n=n, seed=seed)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _rejection_file(path: str, modified: float, n: int, seed: int, label: str) -> dict:
+    try:
+        model = load_model(path)
+    except Exception as error:  # one sentence, as the comparison says it
+        return {"label": label, "error": friendly_error(error, label)}
+    return rejection_view(model, n=n, seed=seed, label=label)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _rejection_job(job_id: str, step: int, n: int, seed: int, label: str) -> dict:
+    job = job_manager().get(job_id)
+    if job is None:
+        return {"label": label, "error": t(TEXT, "job_gone", label=label)}
+    return rejection_view(LatentModel(checkpoint_from_payload(job.checkpoint_payload(), label)), n=n, seed=seed,
+                          label=label)
+
+
+def rejection(option: RunOption, n: int, seed: int) -> dict:
+    """POST-HOC: compare.rejection_view of one run (its own numbers and those after rejection sampling)."""
+    if option.source != "job":
+        path = option.id[5:]
+        try:
+            modified = os.path.getmtime(path)
+        except OSError:
+            modified = -1.0
+        return _rejection_file(path, modified, int(n), int(seed), option.name)
+    job = job_manager().get(option.id[4:])
+    if job is None or job.trainer is None:
+        return {"label": option.name, "error": t(TEXT, "job_gone", label=option.name)}
+    return _rejection_job(job.id, int(job.snapshot(history_points=0)["step"]), int(n), int(seed), option.name)
+
+
 def score(option: RunOption, n: int, seed: int) -> dict:
     """The evaluate_run dict of one run, or {"label", "error"} / {"label", "waiting"} with one sentence."""
     if option.source != "job":
@@ -106,11 +142,12 @@ def score(option: RunOption, n: int, seed: int) -> dict:
 
 
 # -- the collapse lab ---------------------------------------------------------------------------------------
-def start_lab(base: str, seed: int, reuse_demos: bool) -> None:
-    """Plan the lab's four arms, let identical demos stand in, submit what fits and select the lab's runs."""
+def start_lab(base: str, seed: int, reuse_demos: bool, keys=LAB_DEFAULT_ARMS) -> None:
+    """Plan the chosen arms of the lab (`keys`, the classic four by default), let identical demos stand in, submit
+    what fits and select the lab's runs."""
     stop_lab()
     arms = []
-    for run in collapse_lab_runs(base, seed=int(seed)):
+    for run in collapse_lab_runs(base, seed=int(seed), keys=list(keys)):
         arm = {"key": run.key, "title_en": run.title_en, "title_zh": run.title_zh, "config": run.config.to_dict(),
                "name": run.job_name, "job_id": None, "path": None, "demo": ""}
         demo_path = DEMO_DIR / f"{run.demo}.pt" if run.demo else None

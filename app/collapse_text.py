@@ -124,20 +124,50 @@ TEXT = {
     "step_axis": ("training step", "训练步数"),
     "all_modes": ("all {k}", "全部 {k} 个"),
     # lab
-    "lab": ("Collapse lab: train a plain GAN, PacGAN, WGAN-GP and a VAE on the same data with one click",
-            "崩溃实验室：一键用普通 GAN、PacGAN、WGAN-GP 和 VAE 训练同一份数据"),
-    "lab_intro": ("One click trains the same data four ways (a plain GAN, PacGAN, WGAN-GP and a VAE) and fills "
-                  "this page with their comparison. Runs take turns on the server; on a laptop the whole lab takes "
-                  "a minute or two.",
-                  "一键用四种方式训练同一份数据（普通 GAN、PacGAN、WGAN-GP 和 VAE），并用它们的比较"
-                  "填满本页。训练会在服务器上轮流进行；在笔记本电脑上整个实验需要一两分钟。"),
+    "lab": ("Collapse lab: train a plain GAN, PacGAN, WGAN-GP, a VAE, top-k training or DeLiGAN on the same data with one click",
+            "崩溃实验室：一键用普通 GAN、PacGAN、WGAN-GP、VAE、Top-k 训练或 DeLiGAN 训练同一份数据"),
+    "lab_intro": ("One click trains the same data with up to four recipes (by default a plain GAN, PacGAN, WGAN-GP "
+                  "and a VAE) and fills this page with their comparison. Runs take turns on the server; on a laptop "
+                  "four runs take a minute or two.",
+                  "一键用最多四种方法训练同一份数据（默认是普通 GAN、PacGAN、WGAN-GP 和 VAE），并用它们的比较"
+                  "填满本页。训练会在服务器上轮流进行；在笔记本电脑上四个训练需要一两分钟。"),
+    "lab_arms": ("Recipes to train (up to 4 at a time)", "要训练的方法（一次最多 4 个）"),
+    "lab_arms_help": ("The plain GAN, PacGAN, WGAN-GP and a VAE tell the collapse story in about two minutes. Top-k "
+                      "training (Sinha et al. 2020) lets the generator learn only from the fakes the discriminator "
+                      "rates most real; DeLiGAN (Gurumurthy et al. 2017) gives it a learned mixture of Gaussians as its "
+                      "latent, so it can jump between modes instead of stretching across them. Run any of them alone "
+                      "and compare it with a run you already have.",
+                      "普通 GAN、PacGAN、WGAN-GP 和 VAE 大约两分钟就能讲完崩溃的故事。Top-k 训练（Sinha 等，2020）"
+                      "只让生成器从判别器认为最像真的假样本中学习；DeLiGAN（Gurumurthy 等，2017）给生成器一个可学习的"
+                      "高斯混合潜变量，让它在模式之间跳跃，而不是把自己拉伸着跨过它们。任何一个都可以单独运行，"
+                      "再与已有的训练比较。"),
+    "arm_vanilla": ("Plain GAN", "普通 GAN"),
+    "arm_pacgan": ("PacGAN", "PacGAN"),
+    "arm_wgan-gp": ("WGAN-GP", "WGAN-GP"),
+    "arm_vae": ("VAE", "VAE"),
+    "arm_topk": ("Top-k training", "Top-k 训练"),
+    "arm_deligan": ("DeLiGAN (mixture latent)", "DeLiGAN（混合潜变量）"),
+    # rejection sampling: post-hoc, always labelled so
+    "rejection_toggle": ("Show discriminator rejection sampling (post-hoc)", "显示判别器拒绝采样（事后筛选）"),
+    "rejection_help": ("Discriminator rejection sampling (Azadi et al. 2019) trains nothing: after training it draws "
+                       "many samples and keeps each with a probability that grows with how real the discriminator "
+                       "rates it. It is post-hoc: the numbers below describe a filter on the generator's samples, "
+                       "not the generator's own quality.",
+                       "判别器拒绝采样（Azadi 等，2019）不训练任何东西：训练结束后先生成大量样本，再按判别器认为它"
+                       "有多像真的来决定保留的概率。它是事后筛选：下面的数字描述的是对生成器样本的过滤，"
+                       "而不是生成器本身的质量。"),
+    "rejection_title": ("Post-hoc: discriminator rejection sampling", "事后筛选：判别器拒绝采样"),
+    "rejection_own": ("{label}: the generator's own samples", "{label}：生成器自己的样本"),
+    "rejection_kept": ("{label}: after rejection (post-hoc, {rate} accepted)", "{label}：拒绝采样之后（事后筛选，接受 {rate}）"),
+    "rejection_unavailable": ("{label} has no discriminator to ask (only an unconditional GAN has one).",
+                              "{label} 没有可以询问的判别器（只有无条件 GAN 才有）。"),
     "lab_base": ("Data", "数据"),
     "lab_base_ring8-vanilla": ("ring of 8 Gaussians", "8 个高斯组成的圆环"),
     "lab_base_grid25-vanilla": ("grid of 25 Gaussians", "25 个高斯组成的网格"),
     "lab_seed": ("Lab seed", "实验种子"),
-    "lab_seed_help": ("The training seed of all four runs. Another seed gives another collapse: does the plain "
+    "lab_seed_help": ("The training seed of every run of the lab. Another seed gives another collapse: does the plain "
                       "GAN always fail the same way?",
-                      "四个训练共用的训练种子。换一个种子，崩溃的方式也会不同：普通 GAN 每次都以同样方式失败吗？"),
+                      "实验中所有训练共用的训练种子。换一个种子，崩溃的方式也会不同：普通 GAN 每次都以同样方式失败吗？"),
     "lab_reuse": ("Reuse identical demos", "复用设置相同的示例"),
     "lab_reuse_help": ("A demo checkpoint trained with exactly the same settings and seed stands in for training "
                        "that run again (training is deterministic, so the result would be the same).",

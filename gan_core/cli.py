@@ -47,6 +47,12 @@ _FLAG_HELP = {
     "n_critic": "discriminator updates per generator update",
     "label_smoothing": "one-sided label smoothing: real target becomes 1 - this",
     "beta": "VAE: weight of the KL term (beta-VAE when not 1)",
+    "top_k": "top-k training (Sinha et al. 2020): G learns only from this fraction of the fakes D rates most real, "
+             "reached by annealing from the whole batch (1 = off)",
+    "top_k_gamma": "top-k training: k shrinks by this factor each epoch (len(data) / batch_size steps)",
+    "latent_components": "DeLiGAN (Gurumurthy et al. 2017): a learned mixture of this many Gaussians as G's latent "
+                         "(0 = plain N(0, I))",
+    "latent_sigma_reg": "DeLiGAN: weight of the (1 - sigma)^2 penalty that keeps each component's spread",
     "lr_g": "generator (VAE decoder) learning rate",
     "lr_d": "discriminator (VAE encoder) learning rate",
     "beta1": "Adam beta1", "beta2": "Adam beta2",
@@ -249,11 +255,27 @@ def cmd_sample(args) -> int:
         if not 0 <= args.label < model.n_classes:
             raise UsageError(f"sample: --label must be between 0 and {model.n_classes - 1}")
         labels = torch.full((args.n,), args.label, dtype=torch.long)
+    if args.rejection:
+        _check_rejection(model, "sample", labels is not None or args.truncation != 1.0)
+        samples, info = model.sample_rejection(args.n, seed=args.seed)
+        _write_output(samples, Path(args.out), model.is_points)
+        # said even with --quiet: these are not the generator's own samples
+        print(f"{info['label']}; D accepted {100 * info['acceptance_rate']:.1f} % of {info['candidates']} "
+              f"candidates; wrote {info['accepted']} to {args.out}")
+        return 0
     samples = model.sample(args.n, seed=args.seed, labels=labels, truncation=args.truncation)
     _write_output(samples, Path(args.out), model.is_points)
     if not args.quiet:
         print(f"wrote {args.n} samples to {args.out}")
     return 0
+
+
+def _check_rejection(model, command: str, other_options: bool = False) -> None:
+    if not model.can_reject:
+        raise UsageError(f"{command}: --rejection needs an unconditional GAN with its discriminator; "
+                         f"a {model.config.model} model has none to ask")
+    if other_options:
+        raise UsageError(f"{command}: --rejection draws its own candidates; leave --label and --truncation out")
 
 
 def cmd_interpolate(args) -> int:
@@ -286,8 +308,22 @@ def cmd_metrics(args) -> int:
 
     if args.n < 10 or args.n > 100_000:
         raise UsageError("metrics: --n must be between 10 and 100000")
-    results = evaluate_checkpoint(args.checkpoint, n=args.n, seed=args.seed)
-    print(json.dumps(results, sort_keys=True) if args.json else format_table(results))
+    if not args.rejection:
+        results = evaluate_checkpoint(args.checkpoint, n=args.n, seed=args.seed)
+        print(json.dumps(results, sort_keys=True) if args.json else format_table(results))
+        return 0
+    from gan_core.evaluation.evaluate import evaluate_rejection
+
+    model = _load_model(args.checkpoint)
+    _check_rejection(model, "metrics")
+    own = evaluate_checkpoint(model, n=args.n, seed=args.seed)
+    filtered = evaluate_rejection(model, n=args.n, seed=args.seed)
+    if args.json:  # the generator's own numbers stay the top level; the filter's sit apart, labelled
+        print(json.dumps({**own, "post_hoc_rejection": filtered}, sort_keys=True))
+    else:
+        print(format_table(own))
+        print()
+        print(format_table(filtered))
     return 0
 
 
@@ -327,6 +363,9 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", required=True,
                         help=".npy: float32 (n,2) for points or (n,C,H,W) in [-1,1] for images; .png: a picture")
     sample.add_argument("--quiet", action="store_true")
+    sample.add_argument("--rejection", action="store_true",
+                        help="POST-HOC discriminator rejection sampling (Azadi et al. 2019): keep the candidates D "
+                             "rates most real; not the generator's own samples (unconditional GANs)")
     sample.set_defaults(func=cmd_sample)
 
     interp = sub.add_parser("interpolate", help="walk between two seeds' latents (.png strip, .gif, .npy)")
@@ -344,6 +383,9 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.add_argument("--n", type=int, default=2500)
     metrics.add_argument("--seed", type=int, default=0)
     metrics.add_argument("--json", action="store_true", help="print one JSON object")
+    metrics.add_argument("--rejection", action="store_true",
+                         help="also score POST-HOC discriminator rejection sampling, labelled apart from the "
+                              "generator's own numbers (JSON: post_hoc_rejection)")
     metrics.set_defaults(func=cmd_metrics)
     demos = sub.add_parser("demos", help="rebuild the shipped demo checkpoints and metric classifiers")
     demos.add_argument("--out", default=None, help="folder (default: checkpoints/)")

@@ -40,6 +40,14 @@ class TrainConfig:
     n_critic: int = 1  # D updates per G update
     label_smoothing: float = 0.0  # one-sided: real targets become 1 - label_smoothing
     beta: float = 1.0  # VAE: weight of the KL term (beta-VAE when != 1)
+    # D-guided top-k (Sinha et al. 2020): G learns only from the k fakes D rates most real; k starts at the whole
+    # batch and shrinks by top_k_gamma each epoch (len(data) / batch_size steps) down to top_k * batch (1 = off)
+    top_k: float = 1.0
+    top_k_gamma: float = 0.99
+    # DeLiGAN (Gurumurthy et al. 2017): z = mu_c + sigma_c * eps with a learned mean and std per component c of
+    # latent_components (0 = off: plain N(0, I)); latent_sigma_reg weighs the paper's (1 - sigma_c)^2 penalty
+    latent_components: int = 0
+    latent_sigma_reg: float = 0.1
     # options of the families in gan_core.families (ignored by the classic gan / cgan / vae / cvae)
     diffusion_steps: int = 100  # diffusion: noise levels T of the forward (noising) process
     sample_steps: int = 20  # diffusion: denoising steps when sampling (DDIM; fewer = faster, rougher)
@@ -187,6 +195,11 @@ def validate(cfg: TrainConfig) -> dict[str, str]:
         problems["n_critic"] = "n_critic counts discriminator updates; a VAE has no discriminator. Set it to 1."
     if cfg.minibatch_std and cfg.batch_size // cfg.pack < 2:
         problems["minibatch_std"] = "Minibatch standard deviation needs at least 2 samples per batch."
+    if cfg.top_k < 1.0 and cfg.adversarial_loss is None:
+        problems["top_k"] = "Top-k training keeps the fakes a discriminator rates best; this model has none. Set top_k to 1."
+    if cfg.latent_components and (cfg.is_vae or cfg.family is not None):
+        problems["latent_components"] = ("A learned mixture latent (DeLiGAN) is for the classic gan and cgan; "
+                                         "set latent_components to 0 for this model.")
     family = families.get(cfg.model)
     if family is not None:
         if family.images_only and cfg.is_points:

@@ -7,6 +7,8 @@ Notation: real_logits = D(x), fake_logits = D(G(z)).
 """
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 
@@ -66,6 +68,27 @@ def generator_loss(kind: str, fake_logits: torch.Tensor) -> tuple[torch.Tensor, 
     else:
         loss = -fake_logits.mean()
     return loss, {"loss_g": loss.detach()}
+
+
+def top_k_count(batch: int, step: int, floor: float, gamma: float, epoch_steps: float) -> int:
+    """How many fakes G learns from at `step` in top-k training (Sinha et al. 2020): the whole batch at first,
+    times gamma per epoch (`epoch_steps` steps), never below floor * batch (the paper's nu) nor below 1."""
+    fraction = max(float(floor), float(gamma) ** (step / max(float(epoch_steps), 1.0)))
+    return max(1, min(batch, math.ceil(fraction * batch - 1e-9)))
+
+
+def top_k_logits(fake_logits: torch.Tensor, k: int) -> torch.Tensor:
+    """The k highest of D's logits on the fakes (B,) -> (k,): the samples D already rates most real. G's loss on
+    these alone stops the worst fakes (those between modes) from dragging the good ones off their modes."""
+    if k >= fake_logits.shape[0]:
+        return fake_logits
+    return torch.topk(fake_logits, k, sorted=False).values
+
+
+def sigma_penalty(sigma: torch.Tensor) -> torch.Tensor:
+    """DeLiGAN's regulariser on the mixture latent's standard deviations (K, d): mean over components of
+    sum_d (1 - sigma)^2, so no component shrinks to a point (a point gives one sample, however good)."""
+    return (1.0 - sigma).pow(2).sum(dim=-1).mean()
 
 
 def gradient_penalty(critic, real: torch.Tensor, fake: torch.Tensor, labels: torch.Tensor | None = None,

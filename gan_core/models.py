@@ -45,13 +45,45 @@ def minibatch_stddev(h: torch.Tensor) -> torch.Tensor:
     return torch.cat([h, extra], dim=1)
 
 
+class MixtureLatent(nn.Module):
+    """DeLiGAN's learned mixture latent (Gurumurthy et al. 2017): z = mu_c + sigma_c * eps, c uniform over K
+    components, with a learnable mean and standard deviation per component. G can then send each component to
+    its own mode and jump between modes instead of stretching one connected blob of latent space across them.
+
+    It takes the usual z ~ N(0, I) (B, d) and splits it exactly into (c, eps): u = Phi(z_0) is uniform, c = floor(K u)
+    is a uniform component, and K u - c is again uniform and independent of c, so Phi^-1 of it is a fresh N(0, 1)
+    first coordinate of eps. Every caller (the fixed batch, `sample`, interpolation) keeps passing N(0, I) latents.
+    """
+
+    def __init__(self, components: int, latent_dim: int):
+        super().__init__()
+        self.components = components
+        generator = torch.Generator().manual_seed(components * 1009 + latent_dim)
+        # the paper's start: means uniform in [-1, 1], standard deviations 0.2
+        self.mu = nn.Parameter(torch.rand(components, latent_dim, generator=generator) * 2 - 1)
+        self.sigma = nn.Parameter(torch.full((components, latent_dim), 0.2))
+
+    def split(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """z (B, d) ~ N(0, I) -> (component (B,) int64 uniform over K, eps (B, d) ~ N(0, I) independent of it)."""
+        normal = torch.distributions.Normal(0.0, 1.0)
+        scaled = normal.cdf(z[:, 0].double()) * self.components
+        component = scaled.floor().clamp(0, self.components - 1)
+        first = normal.icdf((scaled - component).clamp(1e-7, 1 - 1e-7)).to(z.dtype)
+        return component.long(), torch.cat([first[:, None], z[:, 1:]], dim=1)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        component, eps = self.split(z)
+        return self.mu[component] + self.sigma[component] * eps
+
+
 class MLPGenerator(nn.Module):
     """z (B, latent) [+ label] -> x (B, out_dim); out_dim = 2 for points or C*H*W (tanh) for images."""
 
     def __init__(self, latent_dim: int, sample_shape: tuple, hidden: int = 128, depth: int = 3,
-                 n_classes: int = 0):
+                 n_classes: int = 0, latent_components: int = 0):
         super().__init__()
         self.latent_dim, self.sample_shape, self.n_classes = latent_dim, tuple(sample_shape), n_classes
+        self.mixture = MixtureLatent(latent_components, latent_dim) if latent_components else None
         self.embed = nn.Embedding(n_classes, label_embedding_size(n_classes)) if n_classes else None
         width_in = latent_dim + (label_embedding_size(n_classes) if n_classes else 0)
         layers: list[nn.Module] = []
@@ -64,6 +96,8 @@ class MLPGenerator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        if self.mixture is not None:
+            z = self.mixture(z)
         if self.embed is not None:
             z = torch.cat([z, self.embed(y)], dim=1)
         return self.net(z).view(z.shape[0], *self.sample_shape)
@@ -122,10 +156,12 @@ def _kernel(small: int, large: int) -> int:
 class ConvGenerator(nn.Module):
     """DCGAN-style: z (B, latent) [+ label] -> image (B, C, S, S) in [-1, 1], S in {8, 16, 28, 32}."""
 
-    def __init__(self, latent_dim: int, sample_shape: tuple, hidden: int = 32, n_classes: int = 0):
+    def __init__(self, latent_dim: int, sample_shape: tuple, hidden: int = 32, n_classes: int = 0,
+                 latent_components: int = 0):
         super().__init__()
         channels, size = sample_shape[0], sample_shape[1]
         self.latent_dim, self.sample_shape, self.n_classes = latent_dim, tuple(sample_shape), n_classes
+        self.mixture = MixtureLatent(latent_components, latent_dim) if latent_components else None
         self.embed = nn.Embedding(n_classes, label_embedding_size(n_classes)) if n_classes else None
         width_in = latent_dim + (label_embedding_size(n_classes) if n_classes else 0)
         sides = conv_sizes(size)
@@ -142,6 +178,8 @@ class ConvGenerator(nn.Module):
         self.blocks = nn.Sequential(*blocks)
 
     def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        if self.mixture is not None:
+            z = self.mixture(z)
         if self.embed is not None:
             z = torch.cat([z, self.embed(y)], dim=1)
         h = self.project(z).view(z.shape[0], self.base, 4, 4)  # (base) x 4 x 4
@@ -206,10 +244,11 @@ def build_models(cfg: TrainConfig, sample_shape: tuple, n_classes: int = 0) -> n
     conv = cfg.resolved_arch == "conv"
     if conv and len(sample_shape) != 3:
         raise ValueError("conv models need images")
+    components = 0 if cfg.is_vae else cfg.latent_components  # a VAE's prior is fixed by its KL term
     if conv:
-        generator = ConvGenerator(cfg.latent_dim, sample_shape, cfg.hidden, classes)
+        generator = ConvGenerator(cfg.latent_dim, sample_shape, cfg.hidden, classes, components)
     else:
-        generator = MLPGenerator(cfg.latent_dim, sample_shape, cfg.hidden, cfg.depth, classes)
+        generator = MLPGenerator(cfg.latent_dim, sample_shape, cfg.hidden, cfg.depth, classes, components)
     if cfg.is_vae:
         critic_kwargs = dict(n_classes=classes, out_dim=2 * cfg.latent_dim)
         second_name = "encoder"

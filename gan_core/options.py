@@ -69,6 +69,10 @@ RANGES: dict[str, tuple[float, float]] = {
     "diffusion_steps": (2, 1000),
     "sample_steps": (1, 1000),
     "stage_steps": (0, 100_000),
+    "top_k": (0.05, 1.0),
+    "top_k_gamma": (0.5, 1.0),
+    "latent_components": (0, 256),
+    "latent_sigma_reg": (0.0, 100.0),
 }
 
 # datasets that live in the browser session only (drawn or CSV points, uploaded images), never loaded by name

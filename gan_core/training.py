@@ -249,10 +249,31 @@ class Trainer:
         return stats
 
     def train_generator(self, critic: torch.nn.Module, fake: torch.Tensor, condition: torch.Tensor | None = None) -> dict:
-        """update G: it wants `critic` to call `fake` (made with gradients) real. Returns loss_g, grad_norm_g."""
-        loss, stats = losses.generator_loss(self.config.loss, critic(fake, condition).float())
+        """update G: it wants `critic` to call `fake` (made with gradients) real. Returns loss_g, grad_norm_g (and
+        top_k, the fakes it learned from, in top-k training; sigma_penalty with a DeLiGAN mixture latent)."""
+        cfg = self.config
+        fake_logits = critic(fake, condition).float()
+        top_k = None
+        if cfg.top_k < 1.0:  # top-k training: only the k fakes D rates most real teach G
+            top_k = self.top_k_count(fake_logits.shape[0])
+            fake_logits = losses.top_k_logits(fake_logits, top_k)
+        loss, stats = losses.generator_loss(cfg.loss, fake_logits)
+        mixture = getattr(self.generator, "mixture", None)
+        if mixture is not None:  # DeLiGAN: keep every component's sigma from shrinking to a point
+            penalty = losses.sigma_penalty(mixture.sigma)
+            loss = loss + cfg.latent_sigma_reg * penalty
+            stats["sigma_penalty"] = penalty.detach()
+        if top_k is not None:
+            stats["top_k"] = torch.tensor(float(top_k))
         stats["grad_norm_g"] = self.update_generator(loss)
         return stats
+
+    def top_k_count(self, batch: int) -> int:
+        """k of top-k training at this step, for a batch of `batch` fakes (packed groups when packing): annealed by
+        top_k_gamma per epoch, one epoch being a pass over the data pool (len(data) / batch_size steps)."""
+        cfg = self.config
+        epoch_steps = len(self.dataset.data) / cfg.batch_size
+        return losses.top_k_count(batch, self.step_count, cfg.top_k, cfg.top_k_gamma, epoch_steps)
 
     def train_vae(self, encoded: torch.Tensor, decode: Callable[[torch.Tensor], torch.Tensor],
                   target: torch.Tensor) -> dict:

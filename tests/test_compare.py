@@ -271,7 +271,7 @@ SHAPE_FIELDS = ("dataset", "n_points", "latent_dim", "hidden", "depth", "arch", 
 @pytest.mark.parametrize("base", compare.LAB_BASES)
 def test_lab_configs_are_valid_and_differ_in_the_intended_way(base):
     arms = {run.key: run for run in compare.collapse_lab_runs(base)}
-    assert list(arms) == ["vanilla", "pacgan", "wgan-gp", "vae"]
+    assert list(arms) == ["vanilla", "pacgan", "wgan-gp", "vae", "topk", "deligan"] == list(compare.LAB_ARMS)
     for run in arms.values():
         run.config.check()
         for name in SHAPE_FIELDS:  # same data, same network size, same seed: a fair comparison
@@ -291,8 +291,30 @@ def test_lab_configs_are_valid_and_differ_in_the_intended_way(base):
     assert arms["wgan-gp"].config.loss == "wgan-gp" and arms["wgan-gp"].config.n_critic > 1
     assert "model" in changed("vae") and changed("vae") <= {"model", "beta"} | optimiser
     assert arms["vae"].config.model == "vae" and arms["vae"].config.pack == 1
+    assert {"top_k"} <= changed("topk") <= {"top_k", "top_k_gamma"} | optimiser
+    assert arms["topk"].config.top_k < 1
+    assert changed("deligan") <= {"latent_components", "latent_sigma_reg"} | optimiser
+    assert arms["deligan"].config.latent_components >= 8
     assert arms["vanilla"].demo == base  # the preset itself, so its demo can stand in
-    assert len({run.job_name for run in arms.values()}) == 4
+    assert len({run.job_name for run in arms.values()}) == 6
+
+
+def test_lab_arms_can_be_run_one_at_a_time():
+    assert [run.key for run in compare.collapse_lab_runs("ring8-vanilla", keys=["deligan"])] == ["deligan"]
+    picked = compare.collapse_lab_runs("grid25-vanilla", keys=["topk", "vanilla"])
+    assert [run.key for run in picked] == ["vanilla", "topk"]  # shown in the lab's order
+    assert [run.key for run in compare.collapse_lab_runs(keys=compare.LAB_DEFAULT_ARMS)] == list(compare.LAB_DEFAULT_ARMS)
+    with pytest.raises(KeyError, match="deligan"):
+        compare.collapse_lab_runs(keys=["magic"])
+
+
+def test_rejection_view_is_post_hoc_and_only_for_gans(tiny_config):
+    gan = LatentModel(compare.checkpoint_from_payload(trainer_payload(_trained(tiny_config)), "g"))
+    view = compare.rejection_view(gan, n=300, seed=0, label="g")
+    assert view["post_hoc"] is True and "post-hoc" in view["post_hoc_label"]
+    assert set(view["own"]) >= {"modes_covered", "high_quality_fraction"} and 0 < view["acceptance_rate"] <= 1
+    vae = LatentModel(compare.checkpoint_from_payload(trainer_payload(_trained(tiny_config.replace(model="vae"))), "v"))
+    assert compare.rejection_view(vae, n=100, label="v") == {"label": "v", "unavailable": True}
 
 
 def test_lab_seed_override_and_unknown_base():

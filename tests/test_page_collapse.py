@@ -157,3 +157,39 @@ def test_collapse_lab_button_submits_jobs(saved_runs, reuse):
         assert len(job_manager().jobs()) == len(jobs)
     finally:
         job_manager().shutdown(timeout=10)
+
+
+def test_a_lab_recipe_runs_on_its_own(saved_runs):
+    from app.state import job_manager
+
+    at = _open_page()
+    picker = at.multiselect(key=worded_key("collapse_lab_arms"))
+    assert picker.value == ["vanilla", "pacgan", "wgan-gp", "vae"]  # one click: the classic four
+    assert {"topk", "deligan"} <= set(picker.options) or len(picker.options) == 6
+    try:
+        picker.set_value(["deligan"]).run()
+        at.button(key="collapse_lab_start").click().run()
+        assert not at.exception, at.exception
+        assert [job.name for job in job_manager().jobs()] == ["lab-ring8-deligan-s0"]
+        at.button(key="collapse_lab_stop").click().run()
+    finally:
+        job_manager().shutdown(timeout=10)
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key=worded_key("collapse_lab_arms", "zh")).value == ["deligan"]
+
+
+def test_rejection_sampling_is_shown_as_post_hoc_in_both_languages(saved_runs):
+    at = _select(_open_page(), [saved_runs["tiny-0"], saved_runs["tiny-1"]])
+    tables = len(at.table)
+    at.toggle(key="collapse_rejection").set_value(True).run()
+    assert not at.exception, at.exception
+    assert len(at.table) == tables + 1
+    columns = list(at.table[-1].value.columns)
+    assert len(columns) == 4 and sum("post-hoc" in c for c in columns) == 2  # each filtered column says so
+    assert any(shows(sub.value, en(TEXT, "rejection_title")) for sub in at.subheader)
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    assert sum("事后筛选" in c for c in at.table[-1].value.columns) == 2

@@ -453,10 +453,13 @@ class LabRun:
 
 
 LAB_BASES = ("ring8-vanilla", "grid25-vanilla")
+LAB_ARMS = ("vanilla", "pacgan", "wgan-gp", "vae", "topk", "deligan")  # every arm, in the order they are shown
+LAB_DEFAULT_ARMS = ("vanilla", "pacgan", "wgan-gp", "vae")  # one click: the classic four (about 2 minutes)
 
 
-def collapse_lab_runs(base: str = "ring8-vanilla", seed: int | None = None) -> list[LabRun]:
-    """The collapse lab for preset `base`: one data set, four ways to train it, each valid for TrainConfig.
+def collapse_lab_runs(base: str = "ring8-vanilla", seed: int | None = None, keys=None) -> list[LabRun]:
+    """The collapse lab for preset `base`: one data set, six ways to train it, each valid for TrainConfig; `keys`
+    picks some of them (in LAB_ARMS' order), so a recipe can be run on its own.
 
     Every arm keeps the base's data, network size, batch size, step count and seed, and changes only what its
     idea needs; the optimiser settings are those that let the idea show within 1,500 CPU steps (a fix that
@@ -470,10 +473,17 @@ def collapse_lab_runs(base: str = "ring8-vanilla", seed: int | None = None) -> l
     * vae: a VAE of the same size (Adam beta1 0.9, learning rate 3e-3 annealed) with beta = 0.05: the loss sums
       squared errors as if the decoder's noise had variance 1, far wider than the ring, so beta = 1 blurs
       everything into a disc; 0.05 (a decoder noise of about 0.16) keeps the ring. A VAE cannot collapse the
-      way a GAN does, but it blurs.
+      way a GAN does, but it blurs;
+    * topk: D-guided top-k training (Sinha et al. 2020): G learns only from the fakes D rates most real, k
+      annealed (gamma 0.99 per epoch) from the whole batch to 3/4 of it (the paper's nu = 0.75), with PacGAN's
+      optimiser (1e-3 annealed) so that the two compare on the idea alone;
+    * deligan: DeLiGAN's learned mixture latent (Gurumurthy et al. 2017) with LAB_COMPONENTS components, same
+      optimiser: G can send each component to its own mode instead of stretching one Gaussian across them.
+    Discriminator rejection sampling is not an arm: it trains nothing. The page shows it as a post-hoc view of
+    any GAN run (`rejection_view`).
 
     CPU budget (2 cores, one run at a time, ring8): about 5-15 s per GAN or VAE arm and about 30-60 s for
-    WGAN-GP (5 critic updates per step); grid25 takes a little longer.
+    WGAN-GP (5 critic updates per step); grid25 takes a little longer. Measured in docs/BENCHMARKS.md.
     `seed` overrides the preset's seed (a different seed: a different collapse, and no demo stands in).
     """
     if base not in LAB_BASES:
@@ -488,8 +498,44 @@ def collapse_lab_runs(base: str = "ring8-vanilla", seed: int | None = None) -> l
                                beta2=0.9)),
         LabRun("vae", "VAE", "VAE",
                vanilla.replace(model="vae", beta=0.05, lr_g=3e-3, lr_d=3e-3, beta1=0.9, lr_decay=True)),
+        LabRun("topk", "Top-k training", "Top-k 训练",
+               vanilla.replace(top_k=0.75, top_k_gamma=0.99, lr_g=1e-3, lr_d=1e-3, lr_decay=True)),
+        LabRun("deligan", "DeLiGAN (mixture latent)", "DeLiGAN（混合潜变量）",
+               vanilla.replace(latent_components=LAB_COMPONENTS[base], lr_g=1e-3, lr_d=1e-3, lr_decay=True)),
     ]
+    if keys is not None:
+        unknown = [key for key in keys if key not in LAB_ARMS]
+        if unknown:
+            raise KeyError(f"Unknown collapse-lab arm {unknown[0]!r}; choose from: {', '.join(LAB_ARMS)}.")
+        arms = [a for a in arms if a.key in keys]
     return [LabRun(a.key, a.title_en, a.title_zh, a.config.check(), _matching_demo(a.config)) for a in arms]
+
+
+LAB_COMPONENTS = {"ring8-vanilla": 8, "grid25-vanilla": 25}  # DeLiGAN arm: one component per mode to start from
+
+
+def rejection_view(source, n: int = 2500, seed: int = 0, label: str = "") -> dict:
+    """POST-HOC: one GAN run's own numbers beside those of its samples after discriminator rejection sampling.
+
+    {"label", "post_hoc": True, "own": {...}, "rejected": {...}, "acceptance_rate"} with modes_covered, n_modes,
+    high_quality_fraction, reverse_kl (2-D mixtures) or modes_covered, class_kl (labelled images) in each; or
+    {"label", "unavailable": True} for a run with no discriminator to ask (a VAE, diffusion, a family, a cGAN);
+    {"label", "error": one sentence} when it cannot be loaded or scored.
+    """
+    keep = ("modes_covered", "n_modes", "high_quality_fraction", "reverse_kl", "class_kl")
+    try:
+        model = source if isinstance(source, LatentModel) else LatentModel.load(source)
+        if not model.can_reject:
+            return {"label": label, "unavailable": True}
+        own = evaluate_samples(model.sample(n, seed=seed), model.config, model.data_info, seed=seed, full=False)
+        samples, info = model.sample_rejection(n, seed=seed)
+        kept = evaluate_samples(samples, model.config, model.data_info, seed=seed, full=False)
+    except Exception as error:  # the page shows one sentence per run
+        return {"label": label, "error": friendly_error(error, label or "this run")}
+    return {"label": label, "post_hoc": True, "post_hoc_label": info["label"],
+            "own": _json_safe({k: own[k] for k in keep if k in own}),
+            "rejected": _json_safe({k: kept[k] for k in keep if k in kept}),
+            "acceptance_rate": float(info["acceptance_rate"])}
 
 
 def _matching_demo(config: TrainConfig) -> str:
@@ -513,7 +559,7 @@ def demo_stands_in(run: LabRun, path: str | Path) -> bool:
 
 
 __all__ = [
-    "LAB_BASES", "LabRun", "MAX_RUNS", "MIN_RUNS", "best_indices", "checkpoint_from_payload", "collapse_lab_runs",
+    "LAB_ARMS", "LAB_BASES", "LAB_DEFAULT_ARMS", "LabRun", "MAX_RUNS", "MIN_RUNS", "best_indices", "checkpoint_from_payload", "collapse_lab_runs",
     "comparison_table", "demo_stands_in", "display_number", "evaluate_run", "friendly_error", "from_csv", "from_json",
-    "safe_evaluate", "table_metrics", "to_csv", "to_json",
+    "rejection_view", "safe_evaluate", "table_metrics", "to_csv", "to_json",
 ]

@@ -1,0 +1,141 @@
+"""The "fix it" recipes of issue #20 on tiny seeded configs: top-k training, DeLiGAN's mixture latent and
+discriminator rejection sampling (post-hoc), each shown moving its number the right way."""
+import json
+
+import pytest
+import torch
+
+from gan_core import losses
+from gan_core.cli import main
+from gan_core.config import TrainConfig
+from gan_core.evaluation.compare import checkpoint_from_payload
+from gan_core.latents import LatentModel, rejection_acceptance
+from gan_core.models import MixtureLatent
+from gan_core.training import Trainer
+
+
+# -- top-k training (Sinha et al. 2020) ---------------------------------------------------------------------
+def test_top_k_logits_are_the_k_fakes_d_rates_most_real():
+    logits = torch.tensor([0.3, -2.0, 1.5, 0.9, -0.1, 2.2])
+    picked = losses.top_k_logits(logits, 3)
+    assert sorted(picked.tolist()) == pytest.approx([0.9, 1.5, 2.2])
+    assert torch.equal(losses.top_k_logits(logits, 6), logits)
+
+
+def test_top_k_count_anneals_from_the_batch_to_its_floor():
+    counts = [losses.top_k_count(100, step, floor=0.5, gamma=0.9, epoch_steps=10) for step in range(0, 200, 10)]
+    assert counts[0] == 100 and counts[1] == 90  # one epoch: times gamma
+    assert all(a >= b for a, b in zip(counts, counts[1:]))  # never grows
+    assert counts[-1] == 50  # the floor, nu * batch
+    assert losses.top_k_count(3, 10_000, floor=0.05, gamma=0.5, epoch_steps=1) == 1  # never below one sample
+
+
+def test_the_generator_learns_only_from_the_top_k(tiny_config):
+    config = tiny_config.replace(top_k=0.5, top_k_gamma=0.5, n_points=320)  # one epoch = 10 steps
+    trainer = Trainer(config)
+    ks = [trainer.step()["top_k"] for _ in range(25)]
+    assert ks[0] == 32 and ks[10] == 16 and ks[-1] == 16
+
+    # the G loss is the loss of the best-rated fakes only: a fake D rejects outright changes nothing
+    trainer.step_count = 1000
+    fake = trainer.generator(trainer.noise(32))
+    critic = lambda x, _=None: torch.cat([torch.full((16,), 3.0), torch.full((16,), -50.0)]) + 0 * x.sum()
+    stats = trainer.train_generator(critic, fake)
+    expected, _ = losses.generator_loss("ns", torch.full((16,), 3.0))
+    assert float(stats["loss_g"]) == pytest.approx(float(expected), rel=1e-6)
+
+
+def test_top_k_needs_a_discriminator():
+    problems = TrainConfig(model="vae", top_k=0.5).validate()
+    assert "top_k" in problems and "discriminator" in problems["top_k"]
+    assert len(problems["top_k"].splitlines()) == 1
+
+
+# -- DeLiGAN's learned mixture latent (Gurumurthy et al. 2017) ------------------------------------------------
+def test_mixture_latent_splits_a_normal_into_a_uniform_component_and_a_normal():
+    mixture = MixtureLatent(8, 2)
+    z = torch.randn(40_000, 2, generator=torch.Generator().manual_seed(0))
+    component, eps = mixture.split(z)
+    shares = torch.bincount(component, minlength=8).float() / len(z)
+    assert torch.allclose(shares, torch.full((8,), 1 / 8), atol=0.01)  # uniform choice of c
+    assert abs(float(eps[:, 0].mean())) < 0.02 and abs(float(eps[:, 0].std()) - 1) < 0.02  # eps_0 is N(0, 1) again
+    assert torch.equal(eps[:, 1], z[:, 1])
+    # samples come from the components: mu_c + sigma_c * eps
+    assert torch.allclose(mixture(z), mixture.mu[component] + mixture.sigma[component] * eps)
+
+
+def test_mixture_latent_parameters_learn_and_keep_sigma_from_collapsing(tiny_config):
+    config = tiny_config.replace(latent_components=4, latent_sigma_reg=1.0)
+    trainer = Trainer(config)
+    mixture = trainer.generator.mixture
+    mu, sigma = mixture.mu.detach().clone(), mixture.sigma.detach().clone()
+    values = [trainer.step() for _ in range(30)]
+    assert not torch.equal(mixture.mu.detach(), mu)
+    assert float((mixture.sigma.detach() - 1).abs().mean()) < float((sigma - 1).abs().mean())  # the paper's pull
+    assert all("sigma_penalty" in v for v in values)
+
+
+def test_mixture_latent_round_trips_through_a_checkpoint(tiny_config):
+    trainer = Trainer(tiny_config.replace(latent_components=3))
+    for _ in range(5):
+        trainer.step()
+    model = LatentModel(checkpoint_from_payload(trainer.checkpoint_payload(), "x"))
+    assert torch.equal(model.generator.mixture.mu, trainer.generator.mixture.mu)
+    z = torch.randn(6, 2)
+    assert torch.allclose(model.decode(z), trainer.generate(z))
+
+
+def test_mixture_latent_is_for_the_classic_gans():
+    problems = TrainConfig(model="vae", latent_components=4).validate()
+    assert "latent_components" in problems and "gan and cgan" in problems["latent_components"]
+    assert "latent_components" not in TrainConfig(latent_components=4).validate()
+
+
+# -- discriminator rejection sampling (Azadi et al. 2019): post-hoc -------------------------------------------
+def test_rejection_acceptance_grows_with_the_logit():
+    logits = torch.tensor([-4.0, -1.0, 0.0, 1.0, 2.0])
+    p = rejection_acceptance(logits, max_logit=2.0, gamma=0.0)
+    assert torch.all(p[1:] > p[:-1]) and float(p[-1]) > 0.99 and float(p[0]) < 0.05
+
+
+@pytest.fixture(scope="module")
+def trained_gan():
+    config = TrainConfig(dataset="ring8", latent_dim=2, hidden=32, depth=2, batch_size=64, steps=150, seed=1,
+                         sample_every=1000, metrics_every=0, n_points=1000)
+    trainer = Trainer(config)
+    for _ in range(config.steps):
+        trainer.step()
+    return LatentModel(checkpoint_from_payload(trainer.checkpoint_payload(), "tiny"))
+
+
+def test_rejection_sampling_keeps_more_of_what_d_rates_real(trained_gan):
+    own = trained_gan.sample(2000, seed=0)
+    kept, info = trained_gan.sample_rejection(2000, seed=0)
+    assert info["post_hoc"] and "post-hoc" in info["label"] and kept.shape == own.shape
+    assert 0 < info["acceptance_rate"] < 1
+    assert float(trained_gan.discriminate(kept).mean()) > float(trained_gan.discriminate(own).mean())
+    assert torch.equal(kept, trained_gan.sample_rejection(2000, seed=0)[0])  # seeded
+    assert torch.equal(trained_gan.sample(2000, seed=0, rejection=True), kept)
+
+
+def test_rejection_needs_an_unconditional_gan(tiny_config):
+    trainer = Trainer(tiny_config.replace(model="vae"))
+    with pytest.raises(ValueError, match="discriminator"):
+        LatentModel(checkpoint_from_payload(trainer.checkpoint_payload(), "v")).sample_rejection(10)
+
+
+def test_cli_labels_rejection_as_post_hoc(tmp_path, capsys):
+    out = tmp_path / "g.pt"
+    assert main(["train", "--dataset", "ring8", "--steps", "40", "--seed", "1", "--out", str(out), "--quiet",
+                 "--hidden", "16", "--depth", "2", "--batch-size", "32", "--latent-dim", "2", "--metrics-every", "0"]) == 0
+    capsys.readouterr()
+    assert main(["sample", str(out), "--n", "50", "--rejection", "--quiet", "--out", str(tmp_path / "s.npy")]) == 0
+    assert "post-hoc" in capsys.readouterr().out  # said even with --quiet
+    assert main(["metrics", str(out), "--n", "200", "--rejection", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert "post_hoc" not in result  # the top level is the generator's own samples
+    filtered = result["post_hoc_rejection"]
+    assert filtered["post_hoc"] is True and "post-hoc" in filtered["post_hoc_label"]
+    assert 0 < filtered["acceptance_rate"] <= 1
+    assert main(["metrics", str(out), "--n", "200", "--rejection"]) == 0
+    assert "POST-HOC, not the generator's own quality" in capsys.readouterr().out
