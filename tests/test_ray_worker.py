@@ -15,9 +15,7 @@ import textwrap
 import threading
 import time
 
-import numpy as np
 import pytest
-import torch
 
 from bench import checkout_env
 from bench.browser import free_port
@@ -29,7 +27,7 @@ from gan_core.runtime.job import FAILED, FINISHED, PAUSED, QUEUED, RUNNING, STOP
 from gan_core.runtime.jobs import JobManager, default_max_running
 from gan_core.runtime.ray_worker import RayTrainingJob
 from gan_core.runtime.worker import new_job
-from tests.test_worker import same_view, untimed, wait_for
+from tests.test_worker import same_run, wait_for
 
 if not ray_worker.installed():
     if os.environ.get("CI"):
@@ -83,12 +81,7 @@ def test_a_ray_actor_trains_exactly_what_a_thread_trains(cluster, tiny_config):
     in_thread.join(60)
     on_ray.join(60)
     assert on_ray.status == in_thread.status == FINISHED
-    same_view(in_thread.snapshot(), on_ray.snapshot())
-    np.testing.assert_equal(untimed(on_ray.frames()), untimed(in_thread.frames()))
-    ours, theirs = in_thread.checkpoint_payload(), on_ray.checkpoint_payload()  # the actor's last weights
-    assert theirs["step"] == 40
-    for name, tensor in ours["state"]["models"].items():
-        assert torch.equal(theirs["state"]["models"][name], tensor), name
+    same_run(in_thread, on_ray, steps=40)
     assert on_ray.snapshot()["where"]["device"] == "cpu" and "127.0.0.1" in on_ray.snapshot()["where"]["node"]
     wait_for(lambda: on_ray.actor_name not in actors_left(), timeout=10)  # its slot is free once its run is over
 

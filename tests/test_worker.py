@@ -35,6 +35,16 @@ def wait_for(predicate, timeout: float = 30.0) -> None:
         time.sleep(0.02)
 
 
+def same_run(in_thread, remote, steps: int) -> None:
+    """A remote job (worker process, Ray actor) showed and saved exactly what the same run in a thread did."""
+    same_view(in_thread.snapshot(), remote.snapshot())
+    np.testing.assert_equal(untimed(remote.frames()), untimed(in_thread.frames()))
+    ours, theirs = in_thread.checkpoint_payload(), remote.checkpoint_payload()  # the remote run's last weights
+    assert theirs["step"] == steps
+    for name, tensor in ours["state"]["models"].items():
+        assert torch.equal(theirs["state"]["models"][name], tensor), name
+
+
 def process_gone(pid: int) -> bool:
     """No such process, or only its zombie entry (a container's first process may never reap it)."""
     try:
@@ -63,12 +73,7 @@ def test_a_worker_trains_exactly_what_a_thread_trains(tiny_config):
     in_process.join(60)
     assert in_process.status == in_thread.status == FINISHED
     wait_for(lambda: process_gone(in_process.worker_pid), timeout=10)  # the worker left once its run was over
-    same_view(in_thread.snapshot(), in_process.snapshot())
-    np.testing.assert_equal(untimed(in_process.frames()), untimed(in_thread.frames()))
-    ours, theirs = in_thread.checkpoint_payload(), in_process.checkpoint_payload()  # the worker's last weights
-    assert theirs["step"] == 40
-    for name, tensor in ours["state"]["models"].items():
-        assert torch.equal(theirs["state"]["models"][name], tensor), name
+    same_run(in_thread, in_process, steps=40)
 
 
 def test_pause_step_live_settings_save_and_stop_cross_the_pipe(tiny_config):
