@@ -142,6 +142,6 @@ def test_upload_a_zip_and_see_what_will_be_trained(page, app_url):
     expect(page.get_by_text(re.compile(r"24 images from colours\.zip"))).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Class folders found: cool (12), warm (12).")).to_be_visible()
     expect(page.get_by_text(re.compile(r"What the model will train on"))).to_be_visible()
-    expect(button(page, "train_start")).to_be_enabled()
+    expect(button(page, "train_start")).to_be_enabled(timeout=30_000)  # after the rerun that checked the pictures
     page.mouse.move(5, 5)
     screenshot(page, "train-upload")
