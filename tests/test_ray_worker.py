@@ -13,7 +13,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 
 import pytest
 
@@ -23,11 +22,11 @@ from gan_core import store
 from gan_core.checkpoints import load_checkpoint
 from gan_core.config import ConfigError
 from gan_core.runtime import ray_worker
-from gan_core.runtime.job import FAILED, FINISHED, PAUSED, QUEUED, RUNNING, STOPPED, TrainingJob
+from gan_core.runtime.job import FAILED, FINISHED, QUEUED, RUNNING, STOPPED, TrainingJob
 from gan_core.runtime.jobs import JobManager, default_max_running
 from gan_core.runtime.ray_worker import RayTrainingJob
 from gan_core.runtime.worker import new_job
-from tests.test_worker import same_run, wait_for
+from tests.test_worker import controls_cross_the_wire, same_run, wait_for
 
 if not ray_worker.installed():
     if os.environ.get("CI"):
@@ -89,39 +88,7 @@ def test_a_ray_actor_trains_exactly_what_a_thread_trains(cluster, tiny_config):
 def test_pause_step_live_settings_save_and_stop_cross_the_wire(cluster, tiny_config):
     job = RayTrainingJob(tiny_config.replace(steps=100_000), name="controlled")
     job.start()
-    wait_for(lambda: job.trainer is not None and job.trainer.step_count > 10, timeout=60)
-    wait_for(lambda: job.snapshot()["steps_per_second"] > 0, timeout=5)
-
-    job.pause()
-    paused_at = job.trainer.step_count  # pause waits for the actor's answer: the step it stopped at
-    assert job.status == PAUSED
-    time.sleep(0.5)
-    assert job.trainer.step_count == paused_at and job.snapshot()["status"] == PAUSED
-
-    job.step_once(part="d")
-    wait_for(lambda: job.trainer.step_count == paused_at + 1, timeout=5)
-    assert job.frames()[-1]["step"] == paused_at + 1
-
-    assert job.set_hparams(lr_g=5e-4) == {"lr_g": [tiny_config.lr_g, 5e-4]}
-    assert job.config.lr_g == 5e-4
-    with pytest.raises(ConfigError) as refused:
-        job.set_hparams(lr_d=-1.0)
-    assert refused.value.field == "lr_d" and job.config.lr_d == tiny_config.lr_d
-    wait_for(lambda: job.snapshot()["events"], timeout=5)
-
-    job.step_delay = 0.05  # slow motion reaches the actor
-    job.resume()
-    wait_for(lambda: job.trainer.step_count > paused_at + 3, timeout=10)
-    assert job.set_hparams(lr_d=3e-4)
-    wait_for(lambda: len(job.snapshot()["events"]) == 2, timeout=5)
-    assert job.changed_at == job.snapshot()["events"][-1]["step"] > paused_at
-    payload = job.checkpoint_payload()  # pulled from the running actor
-    assert payload["step"] > paused_at and payload["config"]["lr_g"] == 5e-4 and payload["state"]["models"]
-
-    job.stop()
-    job.join(15)
-    assert job.status == STOPPED and not job.thread_alive
-    assert job.checkpoint_payload()["step"] == job.trainer.step_count  # Save still works after the end
+    controls_cross_the_wire(job, tiny_config, started_timeout=60, stop_timeout=15)
     wait_for(lambda: job.actor_name not in actors_left(), timeout=10)
 
 

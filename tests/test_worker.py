@@ -76,10 +76,10 @@ def test_a_worker_trains_exactly_what_a_thread_trains(tiny_config):
     same_run(in_thread, in_process, steps=40)
 
 
-def test_pause_step_live_settings_save_and_stop_cross_the_pipe(tiny_config):
-    job = ProcessTrainingJob(tiny_config.replace(steps=100_000), name="controlled")
-    job.start()
-    wait_for(lambda: job.trainer is not None and job.trainer.step_count > 10)
+def controls_cross_the_wire(job, tiny_config, started_timeout: float = 30.0, stop_timeout: float = 10.0) -> None:
+    """Pause, a single step, live settings (one refused), slow motion, a change while it trains, Save from the running
+    job, Stop and Save after the end, on a started remote job (worker process or Ray actor) of tiny_config."""
+    wait_for(lambda: job.trainer is not None and job.trainer.step_count > 10, timeout=started_timeout)
     wait_for(lambda: job.snapshot()["steps_per_second"] > 0, timeout=5)  # from the updates' steps and times
 
     job.pause()
@@ -111,10 +111,16 @@ def test_pause_step_live_settings_save_and_stop_cross_the_pipe(tiny_config):
     assert payload["state"]["models"]
 
     job.stop()
-    job.join(10)
+    job.join(stop_timeout)
     assert job.status == STOPPED and not job.thread_alive
-    wait_for(lambda: process_gone(job.worker_pid), timeout=10)
     assert job.checkpoint_payload()["step"] == job.trainer.step_count  # Save still works after the end
+
+
+def test_pause_step_live_settings_save_and_stop_cross_the_pipe(tiny_config):
+    job = ProcessTrainingJob(tiny_config.replace(steps=100_000), name="controlled")
+    job.start()
+    controls_cross_the_wire(job, tiny_config)
+    wait_for(lambda: process_gone(job.worker_pid), timeout=10)
 
 
 def test_a_queued_job_takes_settings_and_the_manager_runs_jobs_in_turn(tiny_config):
