@@ -5,6 +5,8 @@ Sample & Blend and Mode Collapse show their pictures there too; no button label 
 One server for the module, with room for every run these sessions start (LATENT_LAB_MAX_JOBS) and a short grace,
 so no test waits in the queue behind another's run.
 """
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -38,6 +40,16 @@ MARKER_SIZE = """() => {
   const sizes = plot.data.map(trace => trace.marker && typeof trace.marker.size === 'number' ? trace.marker.size : 0);
   return Math.max(...sizes);
 }"""
+
+
+def marker_size(page, timeout: float = 30.0) -> float:
+    """The 2-D view's largest marker size, once a settled copy of the chart is on the page (while a live redraw
+    replaces it, Streamlit marks the old copy stale and there is none to read for a moment)."""
+    deadline = time.monotonic() + timeout
+    while (size := page.evaluate(MARKER_SIZE)) is None:
+        assert time.monotonic() < deadline, "no settled 2-D chart on the page"
+        page.wait_for_timeout(100)
+    return size
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +142,7 @@ def test_presenter_mode_makes_type_and_markers_larger_and_goes_off_again(browser
         usual_font = page.evaluate(root_font)
         page.locator(".st-key-home_preset_ring8-fixed button").click(timeout=120_000)
         expect(page.locator(VIEW_PLOT).first).to_be_visible(timeout=90_000)
-        usual_marker = page.evaluate(MARKER_SIZE)
+        usual_marker = marker_size(page)
         page.locator(".st-key-train_stop button").first.click()
 
         page.goto(f"{roomy_url}/?present=1")  # a shared presenter link
@@ -139,7 +151,7 @@ def test_presenter_mode_makes_type_and_markers_larger_and_goes_off_again(browser
         expect(page.locator(VIEW_PLOT).first).to_be_visible(timeout=90_000)
         page.wait_for_timeout(2500)  # a chart redraw after the page settles
         assert page.evaluate(root_font) >= 1.25 * usual_font
-        assert page.evaluate(MARKER_SIZE) >= 1.5 * usual_marker
+        assert marker_size(page) >= 1.5 * usual_marker
         assert page.get_by_test_id("stExpander").filter(has_text="What am I looking at").count() == 1  # folded
         assert _visible_picture(page, 720, TRAIN_PICTURE) >= MIN_VISIBLE  # larger, and still on the first screen
         screenshot(page, "presenter-on")
@@ -149,7 +161,7 @@ def test_presenter_mode_makes_type_and_markers_larger_and_goes_off_again(browser
                                timeout=15_000)
         page.wait_for_timeout(2500)  # the chart's next redraw
         assert page.evaluate(root_font) == usual_font
-        assert page.evaluate(MARKER_SIZE) == usual_marker
+        assert marker_size(page) == usual_marker
         assert "present=1" not in page.url
     finally:
         context.close()
