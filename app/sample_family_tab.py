@@ -43,7 +43,7 @@ def _seed_list(text: str, fallback: list[int], limit: int = 8) -> list[int]:
 
 
 def _seed_text(label: str, key: str, default: str) -> str:
-    st.session_state.setdefault(key, default)
+    st.session_state[key] = st.session_state.get(key, default)  # sent with the widget on every run (sample_widgets)
     return st.text_input(label, key=key, persist_state="session")
 
 
@@ -87,8 +87,8 @@ def _ddpm_section(ctx: Context) -> None:
     with controls[2]:
         options = family.step_choices(model)
         default = min(options, key=lambda s: abs(s - int(getattr(model.generator, "sample_steps", 20))))
-        if st.session_state.get("family_ddpm_steps") not in options:
-            st.session_state["family_ddpm_steps"] = default
+        chosen = st.session_state.get("family_ddpm_steps")
+        st.session_state["family_ddpm_steps"] = chosen if chosen in options else default  # sent on every run
         steps = st.select_slider(_ftr("steps"), options, key="family_ddpm_steps", help=_ftr("steps_help"),
                                  persist_state="session")
     st.markdown(f"**{_ftr('chain_title')}**")
@@ -279,7 +279,7 @@ def _caption_section(ctx: Context) -> None:
     st.caption(_ftr("intro_caption"))
     controls, view = st.columns([1, 2], gap="large")
     with controls:
-        st.session_state.setdefault("family_caption_text", _ftr("caption_default"))
+        st.session_state["family_caption_text"] = st.session_state.get("family_caption_text", _ftr("caption_default"))
         # no max_chars: the browser drops a whole edit (a paste) that would pass it, silently; _cut_caption cuts it
         text = st.text_input(_ftr("caption"), key="family_caption_text", on_change=_cut_caption,
                              persist_state="session")[:family.CAPTION_CHARS]

@@ -1,6 +1,10 @@
 """Small widget helpers for the Sample & Blend page: a keyed widget keeps its value in st.session_state (also
 while its tab is hidden: persist_state="session"), and a stored value that no longer fits the current model
-(a grid number past the end, a class the model lacks) is pulled back into range before the widget is drawn."""
+(a grid number past the end, a class the model lacks) is pulled back into range before the widget is drawn.
+
+Each helper sets its key on every run, even to the value it already holds: a value set through session state is
+sent along with its widget, so a widget the browser had not mounted yet (a click while the page was still
+loading) shows the stored value, never its bare default (app/train_form.py tells how CI caught it)."""
 from __future__ import annotations
 
 from functools import partial
@@ -60,7 +64,7 @@ def choice(label: str, options: list, key: str, default=None, format_func=str, h
 
 
 def toggle(label: str, key: str, default: bool, help: str | None = None) -> bool:
-    st.session_state.setdefault(key, default)
+    st.session_state[key] = bool(st.session_state.get(key, default))  # set on every run: see the module's note
     return st.toggle(label, key=key, help=help, persist_state="session")
 
 

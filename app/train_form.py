@@ -74,11 +74,15 @@ def restore_settings() -> None:
     if settings is None:
         apply_preset(DEFAULT_PRESET)
         settings = st.session_state[SETTINGS_KEY]
-    if st.session_state.get(PRESET_KEY) not in PRESETS:
-        st.session_state[PRESET_KEY] = settings.get("_preset", DEFAULT_PRESET)
+    preset = st.session_state.get(PRESET_KEY)
+    st.session_state[PRESET_KEY] = preset if preset in PRESETS else settings.get("_preset", DEFAULT_PRESET)
     for field in FIELDS:
-        if widget_key(field) not in st.session_state:
-            st.session_state[widget_key(field)] = settings[field]
+        # Set on every run, even to the value it already holds: a value set through session state is sent along
+        # with its widget, which the browser then shows. Otherwise a widget the browser had not mounted yet
+        # (the settings of a page still loading when a student opens them) was mounted at its bare default, the
+        # minimum of each number and the first of each list, and sent back on the next click: every setting fell
+        # to its minimum at once (lr 0, so Start stayed disabled).
+        st.session_state[widget_key(field)] = st.session_state.get(widget_key(field), settings[field])
     _apply_challenge()
 
 

@@ -195,6 +195,24 @@ def test_settings_survive_a_visit_to_another_page():
     assert at.selectbox(key="train_preset").value == "ring8-vanilla"
 
 
+def test_every_run_sends_each_settings_value_with_its_widget():
+    """CI caught it: a student who opened Settings while the page was still loading had every number fall to its
+    minimum on the next click (lr 0, Start disabled), because the browser mounted widgets it had not seen yet at
+    their bare defaults. A value sent with the widget (set_value) is what the browser shows, on every run."""
+    from app.train_form import FIELDS, PRESET_KEY, widget_key
+
+    at = open_train()
+    at.number_input(key="train_hidden").set_value(24).run()
+    for _ in range(2):  # the run after a change, and a run where nothing changed
+        at.run()
+        assert not at.exception
+        keys = {PRESET_KEY} | {widget_key(field) for field in FIELDS}
+        drawn = [w for kind in (at.number_input, at.selectbox, at.checkbox, at.text_input, at.slider)
+                 for w in kind if w.key in keys]
+        assert len(drawn) >= 20, [w.key for w in drawn]
+        assert [w.key for w in drawn if not w.proto.set_value] == []  # each drawn with its value
+        assert at.number_input(key="train_hidden").proto.value == 24
+
 def test_queue_position_run_picker_and_job_limit():
     at = open_train()
     tiny(at)
