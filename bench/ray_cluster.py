@@ -22,9 +22,12 @@ from pathlib import Path
 from typing import Iterator
 
 from bench import checkout_env
-from bench.browser import free_port
+from bench.browser import free_ports
 
 LOOPBACK_ENV = {"RAY_AUTH_MODE": "disabled", "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
+
+
+READY = "will now block forever"  # what `ray start --block` prints once every process of the head is up
 
 
 @dataclass(frozen=True)
@@ -37,16 +40,36 @@ class RayHead:
         """Environment variables for an app server that trains on this head (LATENT_LAB_WORKERS=ray)."""
         return {**LOOPBACK_ENV, "LATENT_LAB_WORKERS": "ray", "RAY_ADDRESS": self.address}
 
+    def alive(self) -> bool:
+        try:
+            os.kill(self.pid, 0)
+        except OSError:
+            return False
+        return True
+
+    def report(self, lines: int = 25) -> str:
+        """Whether the head still runs, and the end of its log: what a failing test prints."""
+        try:
+            tail = self.log.read_text(errors="replace").splitlines()[-lines:]
+        except OSError as error:
+            tail = [f"(no log: {error})"]
+        state = "running" if self.alive() else "not running"
+        return f"the Ray head (pid {self.pid}) is {state}; the end of {self.log}:\n" + "\n".join(tail)
+
 
 @contextmanager
-def ray_head(num_cpus: int = 1, timeout: float = 60.0) -> Iterator[RayHead]:
-    """Start a Ray head on loopback (its workers import this checkout), wait until it answers, stop it on exit."""
+def ray_head(num_cpus: int = 1, timeout: float = 90.0) -> Iterator[RayHead]:
+    """Start a Ray head on loopback (its workers import this checkout), wait until all of it is up, stop it on exit.
+
+    Ready means `ray start` said so (READY in its log), not only that the GCS port answers: the port opens a few
+    seconds before the raylet, and a head whose raylet then fails exits with the port closed again.
+    """
     folder = Path(tempfile.mkdtemp(prefix="ray", dir="/tmp"))  # short: Ray's socket paths must fit 107 bytes
-    port = free_port()
+    port, client_port, agent_port, metrics_port = free_ports(4)
     command = [sys.executable, "-m", "ray.scripts.scripts", "start", "--head", "--block", "--node-ip-address",
                "127.0.0.1", "--port", str(port), "--num-cpus", str(num_cpus), "--include-dashboard", "false",
-               "--ray-client-server-port", str(free_port()), "--dashboard-agent-listen-port", str(free_port()),
-               "--metrics-export-port", str(free_port()), "--object-store-memory", str(128 * 2**20),
+               "--ray-client-server-port", str(client_port), "--dashboard-agent-listen-port", str(agent_port),
+               "--metrics-export-port", str(metrics_port), "--object-store-memory", str(128 * 2**20),
                "--temp-dir", str(folder), "--disable-usage-stats"]
     log_path = folder / "head.log"
     log = open(log_path, "w")
@@ -55,14 +78,10 @@ def ray_head(num_cpus: int = 1, timeout: float = 60.0) -> Iterator[RayHead]:
     head = RayHead(f"127.0.0.1:{port}", process.pid, log_path)
     try:
         deadline = time.time() + timeout
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(f"the Ray head did not start; see {log_path}")
-                time.sleep(0.25)
+        while not _ready(port, log_path):
+            if process.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"the Ray head did not start: {head.report()}")
+            time.sleep(0.25)
         yield head
     finally:
         process.send_signal(signal.SIGTERM)
@@ -73,3 +92,12 @@ def ray_head(num_cpus: int = 1, timeout: float = 60.0) -> Iterator[RayHead]:
             process.wait(10)
         log.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _ready(port: int, log_path: Path) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            pass
+    except OSError:
+        return False
+    return READY in log_path.read_text(errors="replace")

@@ -47,5 +47,7 @@ def test_a_one_click_preset_trains_live_on_a_ray_head(browser, tmp_path):
             page.wait_for_timeout(1000)
             screenshot(page, "train-ray")
             stop_run(page)
+        except AssertionError as error:  # say what the head was doing (CI once saw it refuse connections)
+            raise AssertionError(f"{error}\n{head.report()}") from error
         finally:
             context.close()
