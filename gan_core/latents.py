@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from gan_core.checkpoints import Checkpoint, load_checkpoint
-from gan_core.models import sample_latents  # noqa: F401  (re-exported: the latents every tool starts from)
+from gan_core.models import ConvGenerator, sample_latents  # noqa: F401  (sample_latents re-exported: the latents every tool starts from)
 
 GENERATE_BATCH = 1024
 
@@ -136,6 +136,11 @@ class LatentModel:
         self.device = torch.device(device)
         self.models = checkpoint.build_models(self.device)
         self.generator = self.models["generator"]
+        if self.device.type == "cpu" and isinstance(self.generator, ConvGenerator):
+            # channels_last: the same numbers (to float rounding, ~1e-7) about 1.5x faster through oneDNN's
+            # transposed convolutions on a CPU (10,000 digits: 0.64-0.82 s instead of 0.9-1.5 s on 2 cores).
+            # Only for drawing samples here; training keeps the default layout (bench_optim.py says why).
+            self.generator.to(memory_format=torch.channels_last)
         self.encoder = self.models["encoder"] if "encoder" in self.models else None
         self.discriminator = self.models["discriminator"] if "discriminator" in self.models else None
         self._lock = threading.Lock()
@@ -203,7 +208,7 @@ class LatentModel:
             for start in range(0, z.shape[0], GENERATE_BATCH):
                 chunk = z[start:start + GENERATE_BATCH].to(self.device)
                 chunk_labels = None if labels is None else labels[start:start + GENERATE_BATCH].to(self.device)
-                outputs.append(self.generator(chunk, chunk_labels, **options).float().cpu())
+                outputs.append(self.generator(chunk, chunk_labels, **options).float().cpu().contiguous())
         return torch.cat(outputs) if outputs else torch.empty(0)
 
     def sample(self, n: int, seed: int = 0, labels: torch.Tensor | None = None, truncation: float = 1.0,

@@ -589,3 +589,26 @@ def test_one_mnist_judge_for_the_5k_and_for_local_mnist_files(monkeypatch):
     per_channel = classifier.get_classifier("stacked-mnist", 28)
     assert per_channel.per_channel and per_channel.feature_name == "mnist5k-classifier features"
     assert (per_channel.predict(stacked.data) == stacked.labels).float().mean() >= 0.85  # all three digits right
+
+
+def test_one_pass_of_the_judge_gives_its_labels_and_its_features():
+    """Scoring samples reads labels and features from one pass of the classifier (it used to run it twice); both
+    must be what the network itself says, for a plain judge and for the per-channel stacked one."""
+    from gan_core.data import load_dataset
+    from gan_core.evaluation import classifier
+
+    for dataset, size in (("digits", 16), ("stacked-digits", 16)):
+        judge = classifier.get_classifier(dataset, size)
+        images = load_dataset(dataset, image_size=size, n_points=300, seed=0).data[:300]
+        labels, features = judge.predict_and_features(images)
+        with torch.no_grad():
+            if judge.per_channel:  # each colour channel is one digit: hundreds, tens, ones
+                digits = judge.net(images.reshape(900, 1, size, size)).argmax(1).reshape(300, 3)
+                expected = digits[:, 0] * 100 + digits[:, 1] * 10 + digits[:, 2]
+                expected_features = judge.net.features(images.reshape(900, 1, size, size)).reshape(300, -1)
+            else:
+                expected = judge.net(images).argmax(1)
+                expected_features = judge.net.features(images)
+        assert torch.equal(labels, expected) and torch.equal(labels, judge.predict(images))
+        assert torch.allclose(features, expected_features) and torch.equal(features, judge.features(images))
+        assert features.shape == (300, 192 if judge.per_channel else 64)

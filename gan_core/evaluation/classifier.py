@@ -76,27 +76,35 @@ class Classifier:
         return JUDGED_BY.get(self.dataset, self.dataset)
 
     @torch.inference_mode()
-    def _run(self, images: torch.Tensor, what: str) -> torch.Tensor:
-        outputs = []
+    def _run(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(labels (B,), features (B, F)) in one pass of the network over `images`, 1,024 at a time."""
+        labels, features = [], []
         with self._lock:
             for start in range(0, images.shape[0], 1024):
                 chunk = images[start:start + 1024].float()
+                b = chunk.shape[0]
                 if self.per_channel:  # (B, 3, S, S) -> (3B, 1, S, S), one digit per channel
-                    b = chunk.shape[0]
                     chunk = chunk.reshape(b * chunk.shape[1], 1, *chunk.shape[2:])
-                out = self.net.features(chunk) if what == "features" else self.net(chunk).argmax(dim=1)
+                found = self.net.features(chunk)
+                predicted = self.net.head(found).argmax(dim=1)
                 if self.per_channel:
-                    out = out.reshape(b, -1) if what == "features" else (out.reshape(b, 3) * torch.tensor([100, 10, 1])).sum(1)
-                outputs.append(out)
-        return torch.cat(outputs)
+                    found = found.reshape(b, -1)
+                    predicted = (predicted.reshape(b, 3) * torch.tensor([100, 10, 1])).sum(1)
+                labels.append(predicted)
+                features.append(found)
+        return torch.cat(labels), torch.cat(features)
 
     def predict(self, images: torch.Tensor) -> torch.Tensor:
         """(B, C, S, S) -> int64 labels (B,)."""
-        return self._run(images, "labels")
+        return self._run(images)[0]
 
     def features(self, images: torch.Tensor) -> torch.Tensor:
         """(B, C, S, S) -> float32 features (B, 64), or (B, 192) for stacked-digits."""
-        return self._run(images, "features")
+        return self._run(images)[1]
+
+    def predict_and_features(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Both at the cost of one: what scoring a set of samples needs."""
+        return self._run(images)
 
 
 def train_classifier(dataset: Dataset, steps: int = 1200, batch_size: int = 64, seed: int = 0) -> Classifier:

@@ -64,8 +64,10 @@ def evaluate_samples(samples: torch.Tensor, config, data_info: dict, seed: int =
                                            "coordinates"))
         return result
     classifier = get_classifier(config.dataset, config.image_size, config.data_root)
+    fake_features = None
     if classifier is not None:
-        predicted = classifier.predict(samples).numpy()
+        predicted, fake_features = classifier.predict_and_features(samples)  # one pass over the samples
+        predicted, fake_features = predicted.numpy(), fake_features.numpy()
         n_classes = 1000 if config.dataset in STACKED_DATASETS else int(data_info.get("n_classes", 0))
         result.update(metrics.class_metrics(predicted, n_classes))
         if n_classes > 50:
@@ -74,7 +76,7 @@ def evaluate_samples(samples: torch.Tensor, config, data_info: dict, seed: int =
     if full:
         _, real_images, _ = real if real is not None else real_set(config, n, seed + 1)
         if classifier is not None:
-            real_features, fake_features = classifier.features(real_images).numpy(), classifier.features(samples).numpy()
+            real_features = classifier.features(real_images).numpy()
             space, space_id = classifier.feature_name, classifier.feature_space_id
         else:  # unlabelled images: honest fallback to raw pixels
             real_features, fake_features = real_images.flatten(1).numpy(), samples.flatten(1).numpy()
