@@ -13,6 +13,8 @@ without reloading anything. A value that does not parse counts as unset.
 | LATENT_LAB_RAY_GPU_FRACTION | the share of a GPU one run asks Ray for (0 < f <= 1)  | 0.1 (ten runs share a GPU)      |
 | RAY_ADDRESS               | Ray's own: the cluster LATENT_LAB_WORKERS=ray joins     | a local Ray started by the app  |
 | LATENT_LAB_THREADS        | torch threads per training                              | all cores but one, at most 4    |
+| LATENT_LAB_MALLOC         | "keep": glibc keeps freed memory for the next step;     | keep                            |
+|                           | "glibc": glibc's own defaults (gan_core.device)         |                                 |
 | LATENT_LAB_SESSION_GRACE  | seconds a browser's runs wait after its last tab closed | 60                              |
 | LATENT_LAB_RUN_MEMORY_MB  | memory one run may need (gan_core.budget refuses more)  | 1024 (1 GiB)                    |
 | LATENT_LAB_PUBLIC_URL     | the address class join links and their QR codes use     | what the teacher's browser used |
@@ -85,6 +87,11 @@ def session_grace_seconds(default: float = 60.0) -> float:
 
 
 DEFAULT_RUN_MEMORY_MB = 1024  # why 1 GiB: see gan_core/budget.py and docs/SECURITY.md
+
+
+def malloc_mode() -> str:
+    """LATENT_LAB_MALLOC: "glibc" leaves glibc's allocator as it is; anything else (the default) is "keep"."""
+    return "glibc" if _text("LATENT_LAB_MALLOC").lower() == "glibc" else "keep"
 
 
 def run_memory_mb() -> int:

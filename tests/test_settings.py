@@ -1,5 +1,8 @@
 """The LATENT_LAB_* settings: read in gan_core/settings.py alone, at call time, a bad value counting as unset."""
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,8 @@ def test_only_the_settings_module_reads_latent_lab_variables():
                for path in (ROOT / folder).rglob("*.py") if reading.search(path.read_text(encoding="utf-8"))]
     assert readers == []
     source = (ROOT / "gan_core" / "settings.py").read_text(encoding="utf-8")
-    for name in ("RUNS", "WORKERS", "MAX_JOBS", "THREADS", "SESSION_GRACE", "DEBUG", "RUN_MEMORY_MB", "RAY_GPU_FRACTION"):
+    for name in ("RUNS", "WORKERS", "MAX_JOBS", "THREADS", "SESSION_GRACE", "DEBUG", "RUN_MEMORY_MB", "RAY_GPU_FRACTION",
+                 "MALLOC"):
         assert f'_text("LATENT_LAB_{name}")' in source or f'_positive_int("LATENT_LAB_{name}")' in source, name
 
 
@@ -28,6 +32,7 @@ def test_only_the_settings_module_reads_latent_lab_variables():
     ("RAY_ADDRESS", settings.ray_address, ("127.0.0.1:6379", "127.0.0.1:6379"), " ", None),
     ("LATENT_LAB_SESSION_GRACE", settings.session_grace_seconds, ("5.5", 5.5), "soon", 60.0),
     ("LATENT_LAB_DEBUG", settings.debug, ("1", True), "", False),
+    ("LATENT_LAB_MALLOC", settings.malloc_mode, (" GLIBC", "glibc"), "tcmalloc", "keep"),
     ("LATENT_LAB_RUN_MEMORY_MB", settings.run_memory_mb, ("4096", 4096), "lots", 1024),
 ])
 def test_each_setting_parses_and_ignores_what_does_not(monkeypatch, name, read, good, bad, unset):
@@ -46,3 +51,32 @@ def test_the_runs_folder_follows_its_variable(monkeypatch, tmp_path):
     assert store.runs_dir() == ROOT / "runs"
     monkeypatch.setenv("LATENT_LAB_RUNS", str(tmp_path))
     assert store.runs_dir() == tmp_path
+
+
+_FAULTS = """
+import resource, sys, torch
+from gan_core.device import configure_threads, tune_allocator
+configure_threads(1)
+size = 40 * 2**20 // 4  # 40 MB: above the largest mmap threshold glibc would pick by itself (32 MiB)
+torch.empty(size).fill_(1)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(30):
+    torch.empty(size).fill_(1)  # allocated, written, freed: what every training step does with its tensors
+print(tune_allocator(), resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator: Linux only")
+def test_the_allocator_keeps_freed_memory_unless_told_to_use_glibcs_defaults():
+    """With glibc's defaults a large tensor freed and allocated again is unmapped and mapped afresh, and each of its
+    pages faults in again (the Trainer's slow runs, docs/BENCHMARKS.md); tuned, the memory is reused."""
+    def faults(**env) -> tuple[str, int]:
+        done = subprocess.run([sys.executable, "-c", _FAULTS], capture_output=True, text=True, check=True, cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT), **env})
+        tuned, count = done.stdout.split()
+        return tuned, int(count)
+
+    kept, glibc = faults(), faults(LATENT_LAB_MALLOC="glibc")
+    assert kept[0] == "True" and glibc[0] == "False"
+    # glibc: 30 x 10,240 pages faulted in; kept: the first one to three rounds only (10,240-30,720 measured)
+    assert glibc[1] > 5 * max(kept[1], 1000), (kept, glibc)
