@@ -79,17 +79,28 @@ def trainer_loop(config, dataset, steps: int) -> float:
     return steps / (time.perf_counter() - start)
 
 
-def measure(preset: str, steps: int, rounds: int) -> dict:
-    config = preset_config(preset, metrics_every=0, loss="ns") if "vae" not in preset else preset_config(preset, metrics_every=0)
+def bench_setup(preset: str):
+    """(config, dataset) as both loops train them: no metrics, and the non-saturating loss the bare loop writes out."""
     from gan_core.data import load_dataset
 
-    dataset = load_dataset(config.dataset, image_size=config.image_size, n_points=config.n_points, seed=config.seed)
-    trainer_loop(config, dataset, 10)  # warm up allocators and kernels
-    bare_loop(config, dataset, 10)
+    config = preset_config(preset, metrics_every=0) if "vae" in preset else preset_config(preset, metrics_every=0, loss="ns")
+    return config, load_dataset(config.dataset, image_size=config.image_size, n_points=config.n_points, seed=config.seed)
+
+
+def interleaved(run_trainer, run_bare, config, dataset, steps: int, rounds: int) -> tuple[list, list]:
+    """Steps per second of each loop over `rounds` rounds, trainer and bare alternating, after a warm-up of each."""
+    run_trainer(config, dataset, 10)  # warm up allocators and kernels
+    run_bare(config, dataset, 10)
     ours, bare = [], []
     for _ in range(rounds):
-        ours.append(trainer_loop(config, dataset, steps))
-        bare.append(bare_loop(config, dataset, steps))
+        ours.append(run_trainer(config, dataset, steps))
+        bare.append(run_bare(config, dataset, steps))
+    return ours, bare
+
+
+def measure(preset: str, steps: int, rounds: int) -> dict:
+    config, dataset = bench_setup(preset)
+    ours, bare = interleaved(trainer_loop, bare_loop, config, dataset, steps, rounds)
     ours_median, bare_median = statistics.median(ours), statistics.median(bare)
     return {"preset": preset, "trainer_steps_per_s": round(ours_median, 1), "bare_steps_per_s": round(bare_median, 1),
             "ratio": round(ours_median / bare_median, 3), "samples_per_s": round(ours_median * config.batch_size),

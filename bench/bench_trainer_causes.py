@@ -102,10 +102,8 @@ def _bare_in_trainer_order(config, dataset, steps: int) -> float:
 def child(variant: str, preset: str, steps: int, rounds: int) -> dict:
     import torch
 
-    from bench.bench_trainer import bare_loop, trainer_loop
-    from gan_core.data import load_dataset
+    from bench.bench_trainer import bare_loop, bench_setup, interleaved, trainer_loop
     from gan_core.device import configure_threads
-    from gan_core.presets import preset_config
 
     if variant == "forked":
         read, write = os.pipe()
@@ -124,8 +122,7 @@ def child(variant: str, preset: str, steps: int, rounds: int) -> dict:
     if variant == "flush_denormal":
         torch.set_flush_denormal(True)
     is_vae = "vae" in preset
-    config = preset_config(preset, metrics_every=0) if is_vae else preset_config(preset, metrics_every=0, loss="ns")
-    dataset = load_dataset(config.dataset, image_size=config.image_size, n_points=config.n_points, seed=config.seed)
+    config, dataset = bench_setup(preset)
     batch, _ = dataset.sample_batch(config.batch_size, torch.Generator().manual_seed(0))
     layout = {"batch_contiguous": batch.is_contiguous(), "batch_strides": list(batch.stride()),
               "channels_last": batch.dim() == 4 and batch.is_contiguous(memory_format=torch.channels_last)
@@ -141,12 +138,7 @@ def child(variant: str, preset: str, steps: int, rounds: int) -> dict:
     bare = _bare_in_trainer_order if variant == "bare_in_trainer_order" and not is_vae else bare_loop
     run_trainer = (lambda *a: _on_thread(trainer_loop, *a)) if variant in ("thread", "thread_both") else trainer_loop
     run_bare = (lambda *a: _on_thread(bare, *a)) if variant == "thread_both" else bare
-    run_trainer(config, dataset, 10)  # warm up allocators and kernels
-    run_bare(config, dataset, 10)
-    ours, theirs = [], []
-    for _ in range(rounds):
-        ours.append(run_trainer(config, dataset, steps))
-        theirs.append(run_bare(config, dataset, steps))
+    ours, theirs = interleaved(run_trainer, run_bare, config, dataset, steps, rounds)
     return {"variant": variant, "preset": preset, "threads": threads, "torch_threads": torch.get_num_threads(),
             "trainer": statistics.median(ours), "bare": statistics.median(theirs),
             "ratio": statistics.median(ours) / statistics.median(theirs), **layout}

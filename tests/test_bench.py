@@ -38,6 +38,20 @@ def test_optimisation_bench_compares_variants_with_the_baseline(tmp_path):
     assert rows["sample-inference-mode"]["steps_per_s"] > 0
 
 
+def test_trainer_causes_bench_measures_each_variant_in_its_own_process(tmp_path):
+    out = tmp_path / "causes.json"
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_trainer_causes.py"), "--presets", "digits-gan",
+                           "--variants", "baseline", "glibc", "contiguous", "bare_in_trainer_order", "--processes", "1",
+                           "--steps", "2", "--rounds", "1", "--json", str(out)],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT, env=checkout_env())
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = {row["variant"]: row for row in json.loads(out.read_text())}
+    assert set(rows) == {"baseline", "glibc", "contiguous", "bare_in_trainer_order"}
+    assert all(row["trainer"] > 0 and row["bare"] > 0 and row["ratio"] > 0 for row in rows.values())
+    assert rows["baseline"]["batch_contiguous"] and rows["baseline"]["batch_strides"] == [256, 256, 16, 1]
+    assert rows["baseline"]["torch_threads"] == 1
+
+
 def test_live_bench_reads_a_rate_through_a_stale_counter():
     """The page's counter changes once a second, each change drawn up to a second late and seen up to 0.1 s after;
     the line through the changes still finds the true rate."""
@@ -62,6 +76,7 @@ def test_classroom_student_speaks_the_protocol_a_browser_speaks(tmp_path):
     server named, flagged as automatic reruns, as the browser's client does; the page's words are those of what
     the page shows now, and the page's own pressing of Stop ends the live reruns."""
     import asyncio
+    import concurrent.futures
     import time
 
     from bench.browser import serve_app
@@ -101,8 +116,9 @@ def test_classroom_student_speaks_the_protocol_a_browser_speaks(tmp_path):
             await student.close()
         return student
 
-    with serve_app(tmp_path) as server:
-        student = asyncio.run(visit(server.url))
+    with serve_app(tmp_path) as server, concurrent.futures.ThreadPoolExecutor(1) as pool:
+        # on a thread of its own: once a browser test has run, Playwright's event loop owns this one
+        student = pool.submit(asyncio.run, visit(server.url)).result()
     assert not student.errors
 
 
