@@ -41,8 +41,10 @@ def time_to_goal(name: str, check_every: int) -> dict:
         seconds += time.perf_counter() - started
         samples = trainer.generate(sample_latents(1000, config.latent_dim, 0))
         values = evaluate_samples(samples, config, info, full=False)
-        keep = {k: round(float(values[k]), 4) for k in ("modes_covered", "high_quality_fraction", "reverse_kl",
-                                                         "reverse_kl_all", "class_kl") if k in values}
+        # reverse_kl is None while no sample is high quality (its reason is in reverse_kl_reason): the curve says null
+        keep = {k: None if values[k] is None else round(float(values[k]), 4)
+                for k in ("modes_covered", "high_quality_fraction", "reverse_kl", "reverse_kl_all", "class_kl")
+                if k in values}
         curve.append({"step": trainer.step_count, "seconds": round(seconds, 2), **keep})
         if hit is None and reached(values):
             hit = {"step": trainer.step_count, "seconds": round(seconds, 2)}
