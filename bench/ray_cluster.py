@@ -58,12 +58,29 @@ class RayHead:
 
 
 @contextmanager
-def ray_head(num_cpus: int = 1, timeout: float = 90.0) -> Iterator[RayHead]:
+def ray_head(num_cpus: int = 1, timeout: float = 90.0, attempts: int = 2) -> Iterator[RayHead]:
     """Start a Ray head on loopback (its workers import this checkout), wait until all of it is up, stop it on exit.
 
     Ready means `ray start` said so (READY in its log), not only that the GCS port answers: the port opens a few
-    seconds before the raylet, and a head whose raylet then fails exits with the port closed again.
+    seconds before the raylet, and a head whose raylet then fails exits with the port closed again. A head that
+    exits before it is ready is started once more on fresh ports (its log goes to stderr first); one that fails
+    `attempts` times raises with the last log.
     """
+    for attempt in range(1, attempts + 1):
+        process, head, log = _start(num_cpus)
+        try:
+            failure = _wait_until_ready(process, head, time.time() + timeout)
+            if failure is None:
+                yield head
+                return
+            if attempt == attempts:
+                raise RuntimeError(failure)
+            print(f"{failure}\nstarting it once more", file=sys.stderr)
+        finally:
+            _stop(process, head, log)
+
+
+def _start(num_cpus: int):
     folder = Path(tempfile.mkdtemp(prefix="ray", dir="/tmp"))  # short: Ray's socket paths must fit 107 bytes
     port, client_port, agent_port, metrics_port = free_ports(4)
     command = [sys.executable, "-m", "ray.scripts.scripts", "start", "--head", "--block", "--node-ip-address",
@@ -75,23 +92,28 @@ def ray_head(num_cpus: int = 1, timeout: float = 90.0) -> Iterator[RayHead]:
     log = open(log_path, "w")
     process = subprocess.Popen(command, env=checkout_env({**os.environ, **LOOPBACK_ENV}), stdout=log,
                                stderr=subprocess.STDOUT)
-    head = RayHead(f"127.0.0.1:{port}", process.pid, log_path)
+    return process, RayHead(f"127.0.0.1:{port}", process.pid, log_path), log
+
+
+def _wait_until_ready(process: subprocess.Popen, head: RayHead, deadline: float) -> str | None:
+    """None once the head is up; else why not (it exited, or the deadline passed), with its log."""
+    port = int(head.address.rsplit(":", 1)[1])
+    while not _ready(port, head.log):
+        if process.poll() is not None or time.time() > deadline:
+            return f"the Ray head did not start: {head.report()}"
+        time.sleep(0.25)
+    return None
+
+
+def _stop(process: subprocess.Popen, head: RayHead, log) -> None:
+    process.send_signal(signal.SIGTERM)
     try:
-        deadline = time.time() + timeout
-        while not _ready(port, log_path):
-            if process.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"the Ray head did not start: {head.report()}")
-            time.sleep(0.25)
-        yield head
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
-        log.close()
-        shutil.rmtree(folder, ignore_errors=True)
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
+    log.close()
+    shutil.rmtree(head.log.parent, ignore_errors=True)
 
 
 def _ready(port: int, log_path: Path) -> bool:
