@@ -124,8 +124,9 @@ TEXT = {
     "step_axis": ("training step", "训练步数"),
     "all_modes": ("all {k}", "全部 {k} 个"),
     # lab
-    "lab": ("Collapse lab: train a plain GAN, PacGAN, WGAN-GP, a VAE, top-k training or DeLiGAN on the same data with one click",
-            "崩溃实验室：一键用普通 GAN、PacGAN、WGAN-GP、VAE、Top-k 训练或 DeLiGAN 训练同一份数据"),
+    "lab": ("Collapse lab: train a plain GAN, PacGAN, WGAN-GP, a VAE, top-k training, DeLiGAN or a fixed mixture "
+            "latent on the same data with one click",
+            "崩溃实验室：一键用普通 GAN、PacGAN、WGAN-GP、VAE、Top-k 训练、DeLiGAN 或固定混合潜变量训练同一份数据"),
     "lab_intro": ("One click trains the same data with up to four recipes (by default a plain GAN, PacGAN, WGAN-GP "
                   "and a VAE) and fills this page with their comparison. Runs take turns on the server; on a laptop "
                   "four runs take a minute or two.",
@@ -135,18 +136,22 @@ TEXT = {
     "lab_arms_help": ("The plain GAN, PacGAN, WGAN-GP and a VAE tell the collapse story in about two minutes. Top-k "
                       "training (Sinha et al. 2020) lets the generator learn only from the fakes the discriminator "
                       "rates most real; DeLiGAN (Gurumurthy et al. 2017) gives it a learned mixture of Gaussians as its "
-                      "latent, so it can jump between modes instead of stretching across them. Run any of them alone "
-                      "and compare it with a run you already have.",
+                      "latent, so it can jump between modes instead of stretching across them; the fixed mixture "
+                      "(GM-GAN, Ben-Yosef & Weinshall 2018) cuts its latent into separate islands that never move, "
+                      "so no samples are left on a bridge between two modes. Run any of them alone and compare it "
+                      "with a run you already have.",
                       "普通 GAN、PacGAN、WGAN-GP 和 VAE 大约两分钟就能讲完崩溃的故事。Top-k 训练（Sinha 等，2020）"
                       "只让生成器从判别器认为最像真的假样本中学习；DeLiGAN（Gurumurthy 等，2017）给生成器一个可学习的"
-                      "高斯混合潜变量，让它在模式之间跳跃，而不是把自己拉伸着跨过它们。任何一个都可以单独运行，"
-                      "再与已有的训练比较。"),
+                      "高斯混合潜变量，让它在模式之间跳跃，而不是把自己拉伸着跨过它们；固定混合潜变量（GM-GAN，"
+                      "Ben-Yosef 与 Weinshall，2018）把潜空间分成固定不动、互不相连的小岛，于是不会有样本留在两个模式"
+                      "之间的桥上。任何一个都可以单独运行，再与已有的训练比较。"),
     "arm_vanilla": ("Plain GAN", "普通 GAN"),
     "arm_pacgan": ("PacGAN", "PacGAN"),
     "arm_wgan-gp": ("WGAN-GP", "WGAN-GP"),
     "arm_vae": ("VAE", "VAE"),
     "arm_topk": ("Top-k training", "Top-k 训练"),
     "arm_deligan": ("DeLiGAN (mixture latent)", "DeLiGAN（混合潜变量）"),
+    "arm_islands": ("Fixed mixture latent (GM-GAN)", "固定混合潜变量（GM-GAN）"),
     # rejection sampling: post-hoc, always labelled so
     "rejection_toggle": ("Show discriminator rejection sampling (post-hoc)", "显示判别器拒绝采样（事后筛选）"),
     "rejection_help": ("Discriminator rejection sampling (Azadi et al. 2019) trains nothing: after training it draws "

@@ -218,6 +218,8 @@ def _samples_points(ctx: Context) -> None:
     st.caption(tr("points_caption", n=grid.outputs.shape[0]))
     if model.latent_dim > 2:
         st.caption(tr("other_dims_zero", n=model.latent_dim - 2))
+    if model.mixture_components:
+        st.caption(tr("mixture_lines", k=model.mixture_components))
     stem = _file_stem(ctx, f"seed{settings.seed}")
     with st.container(horizontal=True):
         download(tr("download_png"), compute.points_png(grid.outputs), f"{stem}.png", PNG, "sample_dl_png")

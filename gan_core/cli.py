@@ -50,9 +50,11 @@ _FLAG_HELP = {
     "top_k": "top-k training (Sinha et al. 2020): G learns only from this fraction of the fakes D rates most real, "
              "reached by annealing from the whole batch (1 = off)",
     "top_k_gamma": "top-k training: k shrinks by this factor each epoch (len(data) / batch_size steps)",
-    "latent_components": "DeLiGAN (Gurumurthy et al. 2017): a learned mixture of this many Gaussians as G's latent "
-                         "(0 = plain N(0, I))",
+    "latent_components": "a mixture of this many Gaussians as G's latent, learned (DeLiGAN) or fixed (GM-GAN); "
+                         "see --latent-mixture (0 = plain N(0, I))",
     "latent_sigma_reg": "DeLiGAN: weight of the (1 - sigma)^2 penalty that keeps each component's spread",
+    "latent_mixture": "learned: DeLiGAN's trained means and spreads (Gurumurthy et al. 2017); fixed: means laid "
+                      "out far apart and never trained, the static GM-GAN (Ben-Yosef & Weinshall 2018)",
     "lr_g": "generator (VAE decoder) learning rate",
     "lr_d": "discriminator (VAE encoder) learning rate",
     "beta1": "Adam beta1", "beta2": "Adam beta2",
@@ -398,11 +400,13 @@ def main(argv: list[str] | None = None) -> int:
     from gan_core.checkpoints import CheckpointError
     from gan_core.config import ConfigError
     from gan_core.data import DataError
+    from gan_core.device import every_core
 
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        return args.func(args)
+        with every_core():  # no web server beside the command line: its runs may take every core
+            return args.func(args)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE

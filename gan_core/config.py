@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from gan_core import families
 from gan_core.options import (  # noqa: F401  (re-exported: what a run is made of)
     POINT_DATASETS, IMAGE_DATASETS, LABELLED_DATASETS, MODELS, LOSSES, ARCHS, DEVICES,
-    PRECISIONS, IMAGE_SIZES, LOSS_DESCRIPTIONS, ConfigError, RANGES, IN_MEMORY_PREFIXES, FOLDER_LABELLED_PREFIXES)
+    PRECISIONS, LATENT_MIXTURES, IMAGE_SIZES, LOSS_DESCRIPTIONS, ConfigError, RANGES, IN_MEMORY_PREFIXES, FOLDER_LABELLED_PREFIXES)
 
 
 @dataclass
@@ -48,6 +48,9 @@ class TrainConfig:
     # latent_components (0 = off: plain N(0, I)); latent_sigma_reg weighs the paper's (1 - sigma_c)^2 penalty
     latent_components: int = 0
     latent_sigma_reg: float = 0.1
+    # "fixed" (static GM-GAN, Ben-Yosef & Weinshall 2018): the components' means are laid out apart from each other
+    # and never trained, with a small fixed spread, so G's latent is K separate islands; latent_sigma_reg is unused
+    latent_mixture: str = "learned"
     # options of the families in gan_core.families (ignored by the classic gan / cgan / vae / cvae)
     diffusion_steps: int = 100  # diffusion: noise levels T of the forward (noising) process
     sample_steps: int = 20  # diffusion: denoising steps when sampling (DDIM; fewer = faster, rougher)
@@ -170,7 +173,8 @@ def validate(cfg: TrainConfig) -> dict[str, str]:
             continue
         if value != value or not (low <= value <= high):  # value != value catches NaN
             problems[name] = f"{name} must be between {low:g} and {high:g}, got {value:g}."
-    choices = {"model": model_names(), "loss": LOSSES, "arch": ARCHS, "device": DEVICES, "precision": PRECISIONS}
+    choices = {"model": model_names(), "loss": LOSSES, "arch": ARCHS, "device": DEVICES, "precision": PRECISIONS,
+               "latent_mixture": LATENT_MIXTURES}
     for name, allowed in choices.items():
         if getattr(cfg, name) not in allowed:
             problems[name] = f"{name} must be one of {', '.join(allowed)}; got {getattr(cfg, name)!r}."
@@ -198,7 +202,7 @@ def validate(cfg: TrainConfig) -> dict[str, str]:
     if cfg.top_k < 1.0 and cfg.adversarial_loss is None:
         problems["top_k"] = "Top-k training keeps the fakes a discriminator rates best; this model has none. Set top_k to 1."
     if cfg.latent_components and (cfg.is_vae or cfg.family is not None):
-        problems["latent_components"] = ("A learned mixture latent (DeLiGAN) is for the classic gan and cgan; "
+        problems["latent_components"] = ("A mixture latent (DeLiGAN, GM-GAN) is for the classic gan and cgan; "
                                          "set latent_components to 0 for this model.")
     family = families.get(cfg.model)
     if family is not None:

@@ -1,6 +1,7 @@
 """One device idiom for the whole project: cuda, then mps, then cpu, unless the user names one."""
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import sys
@@ -11,6 +12,7 @@ from gan_core import settings
 
 _threads_configured = False
 _allocator_tuned = False
+_alone = False  # inside every_core(): no web server shares the machine
 
 # glibc's mallopt parameters (malloc.h) and what "keep" sets them to. With glibc's defaults, a block above the
 # mmap threshold (128 KiB, growing to at most 32 MiB as it meets freed ones) is mapped afresh and unmapped when
@@ -54,8 +56,24 @@ def device_facts(device: torch.device | str | None = None) -> dict:
 
 
 def default_threads() -> int:
-    """LATENT_LAB_THREADS, else all cores but one (at least 1), capped at 4."""
-    return settings.threads() or max(1, min(4, (os.cpu_count() or 1) - 1))
+    """LATENT_LAB_THREADS, else all cores but one (at least 1), capped at 4; inside every_core(), all cores."""
+    return settings.threads() or max(1, min(4, (os.cpu_count() or 1) - (0 if _alone else 1)))
+
+
+@contextlib.contextmanager
+def every_core():
+    """While it lasts, the default thread pool takes every core (capped at 4): for the command line, where no web
+    server waits for a core. ring8-fixed's 2,500 steps from the CLI on 2 cores: 34 s with one thread, 22 s with
+    two (docs/BENCHMARKS.md). LATENT_LAB_THREADS still wins. The pool is put back as it was afterwards."""
+    global _alone
+    before, was_alone = torch.get_num_threads(), _alone
+    _alone = True
+    try:
+        yield
+    finally:
+        _alone = was_alone
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)
 
 
 def tune_allocator() -> bool:

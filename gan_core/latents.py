@@ -155,6 +155,13 @@ class LatentModel:
         return int(getattr(self.generator, "latent_dim", self.config.latent_dim))
 
     @property
+    def mixture_components(self) -> int:
+        """K when G's latent is a mixture of K Gaussians (DeLiGAN's learned one or a fixed one), else 0. z[0]'s
+        quantile picks the component, so a straight line along z[0] crosses from one component to the next."""
+        mixture = getattr(self.generator, "mixture", None)
+        return int(mixture.components) if mixture is not None else 0
+
+    @property
     def n_classes(self) -> int:
         return int(self.data_info.get("n_classes", 0)) if self.config.is_conditional else 0
 

@@ -46,18 +46,33 @@ def minibatch_stddev(h: torch.Tensor) -> torch.Tensor:
 
 
 class MixtureLatent(nn.Module):
-    """DeLiGAN's learned mixture latent (Gurumurthy et al. 2017): z = mu_c + sigma_c * eps, c uniform over K
-    components, with a learnable mean and standard deviation per component. G can then send each component to
-    its own mode and jump between modes instead of stretching one connected blob of latent space across them.
+    """A mixture of K Gaussians as G's latent: z = mu_c + sigma_c * eps, c uniform over the K components.
+
+    learned (DeLiGAN, Gurumurthy et al. 2017): a learnable mean and standard deviation per component, started as
+    the paper does (means uniform in [-1, 1], standard deviations 0.2). G can send each component to its own mode
+    and jump between modes instead of stretching one connected blob of latent space across them.
+
+    fixed (the static GM-GAN of Ben-Yosef & Weinshall 2018): the means are laid out evenly and far apart and never
+    trained, each with the same small spread (FIXED_SIGMA), so the latent is K islands with empty sea between them.
+    A continuous G maps a connected latent onto connected outputs; islands let it put each one on a mode with no
+    bridge of samples between modes. The layout fills a disc in the first two coordinates (a sunflower spiral,
+    neighbours FIXED_SPACING apart) and is 0 in the others; with a 1-D latent the means sit on a line.
 
     It takes the usual z ~ N(0, I) (B, d) and splits it exactly into (c, eps): u = Phi(z_0) is uniform, c = floor(K u)
     is a uniform component, and K u - c is again uniform and independent of c, so Phi^-1 of it is a fresh N(0, 1)
     first coordinate of eps. Every caller (the fixed batch, `sample`, interpolation) keeps passing N(0, I) latents.
     """
 
-    def __init__(self, components: int, latent_dim: int):
+    FIXED_SPACING = 0.89  # distance between neighbouring means, about 18 spreads
+    FIXED_SIGMA = 0.05
+
+    def __init__(self, components: int, latent_dim: int, fixed: bool = False):
         super().__init__()
-        self.components = components
+        self.components, self.fixed = components, fixed
+        if fixed:  # buffers: saved with the model, never handed to an optimiser
+            self.register_buffer("mu", fixed_mixture_means(components, latent_dim, self.FIXED_SPACING))
+            self.register_buffer("sigma", torch.full((components, latent_dim), self.FIXED_SIGMA))
+            return
         generator = torch.Generator().manual_seed(components * 1009 + latent_dim)
         # the paper's start: means uniform in [-1, 1], standard deviations 0.2
         self.mu = nn.Parameter(torch.rand(components, latent_dim, generator=generator) * 2 - 1)
@@ -76,14 +91,29 @@ class MixtureLatent(nn.Module):
         return self.mu[component] + self.sigma[component] * eps
 
 
+def fixed_mixture_means(components: int, latent_dim: int, spacing: float) -> torch.Tensor:
+    """(K, d) means laid out evenly: a sunflower spiral (golden-angle turns, radius growing as sqrt(k)) in the first
+    two coordinates, which puts each mean about `spacing` from its neighbours; 0 in the rest. A 1-D latent: a line."""
+    k = torch.arange(components, dtype=torch.float64)
+    means = torch.zeros(components, latent_dim, dtype=torch.float64)
+    if latent_dim == 1:
+        means[:, 0] = (k - (components - 1) / 2) * spacing
+        return means.float()
+    radius = spacing * torch.sqrt((k + 0.5) / math.pi)  # pi r^2 = (k + 1/2) spacing^2: one spacing^2 per mean
+    angle = k * math.pi * (3 - math.sqrt(5))  # the golden angle
+    means[:, 0], means[:, 1] = radius * torch.cos(angle), radius * torch.sin(angle)
+    return means.float()
+
+
 class MLPGenerator(nn.Module):
     """z (B, latent) [+ label] -> x (B, out_dim); out_dim = 2 for points or C*H*W (tanh) for images."""
 
     def __init__(self, latent_dim: int, sample_shape: tuple, hidden: int = 128, depth: int = 3,
-                 n_classes: int = 0, latent_components: int = 0):
+                 n_classes: int = 0, latent_components: int = 0, fixed_mixture: bool = False):
         super().__init__()
         self.latent_dim, self.sample_shape, self.n_classes = latent_dim, tuple(sample_shape), n_classes
-        self.mixture = MixtureLatent(latent_components, latent_dim) if latent_components else None
+        self.mixture = (MixtureLatent(latent_components, latent_dim, fixed_mixture) if latent_components
+                        else None)
         self.embed = nn.Embedding(n_classes, label_embedding_size(n_classes)) if n_classes else None
         width_in = latent_dim + (label_embedding_size(n_classes) if n_classes else 0)
         layers: list[nn.Module] = []
@@ -157,11 +187,12 @@ class ConvGenerator(nn.Module):
     """DCGAN-style: z (B, latent) [+ label] -> image (B, C, S, S) in [-1, 1], S in {8, 16, 28, 32}."""
 
     def __init__(self, latent_dim: int, sample_shape: tuple, hidden: int = 32, n_classes: int = 0,
-                 latent_components: int = 0):
+                 latent_components: int = 0, fixed_mixture: bool = False):
         super().__init__()
         channels, size = sample_shape[0], sample_shape[1]
         self.latent_dim, self.sample_shape, self.n_classes = latent_dim, tuple(sample_shape), n_classes
-        self.mixture = MixtureLatent(latent_components, latent_dim) if latent_components else None
+        self.mixture = (MixtureLatent(latent_components, latent_dim, fixed_mixture) if latent_components
+                        else None)
         self.embed = nn.Embedding(n_classes, label_embedding_size(n_classes)) if n_classes else None
         width_in = latent_dim + (label_embedding_size(n_classes) if n_classes else 0)
         sides = conv_sizes(size)
@@ -245,10 +276,11 @@ def build_models(cfg: TrainConfig, sample_shape: tuple, n_classes: int = 0) -> n
     if conv and len(sample_shape) != 3:
         raise ValueError("conv models need images")
     components = 0 if cfg.is_vae else cfg.latent_components  # a VAE's prior is fixed by its KL term
+    fixed = cfg.latent_mixture == "fixed"
     if conv:
-        generator = ConvGenerator(cfg.latent_dim, sample_shape, cfg.hidden, classes, components)
+        generator = ConvGenerator(cfg.latent_dim, sample_shape, cfg.hidden, classes, components, fixed)
     else:
-        generator = MLPGenerator(cfg.latent_dim, sample_shape, cfg.hidden, cfg.depth, classes, components)
+        generator = MLPGenerator(cfg.latent_dim, sample_shape, cfg.hidden, cfg.depth, classes, components, fixed)
     if cfg.is_vae:
         critic_kwargs = dict(n_classes=classes, out_dim=2 * cfg.latent_dim)
         second_name = "encoder"

@@ -21,6 +21,8 @@ MODELS = ("gan", "cgan", "vae", "cvae")  # the classic four; gan_core.families a
 LOSSES = ("ns", "minimax", "lsgan", "wgan-gp", "hinge")
 ARCHS = ("auto", "mlp", "conv")
 DEVICES = ("auto", "cpu", "cuda", "mps")
+# the mixture latent's kind: DeLiGAN's learned means and spreads, or fixed ones set far apart (static GM-GAN)
+LATENT_MIXTURES = ("learned", "fixed")
 PRECISIONS = ("fp32", "bf16")  # bf16: mixed precision (autocast) for the training steps
 # 28: MNIST's own size, for the classic conv GAN / VAE and diffusion (7x7 -> 14 -> 28); the others grow from 4x4
 IMAGE_SIZES = (8, 16, 28, 32)

@@ -271,7 +271,7 @@ SHAPE_FIELDS = ("dataset", "n_points", "latent_dim", "hidden", "depth", "arch", 
 @pytest.mark.parametrize("base", compare.LAB_BASES)
 def test_lab_configs_are_valid_and_differ_in_the_intended_way(base):
     arms = {run.key: run for run in compare.collapse_lab_runs(base)}
-    assert list(arms) == ["vanilla", "pacgan", "wgan-gp", "vae", "topk", "deligan"] == list(compare.LAB_ARMS)
+    assert list(arms) == ["vanilla", "pacgan", "wgan-gp", "vae", "topk", "deligan", "islands"] == list(compare.LAB_ARMS)
     for run in arms.values():
         run.config.check()
         for name in SHAPE_FIELDS:  # same data, same network size, same seed: a fair comparison
@@ -295,8 +295,11 @@ def test_lab_configs_are_valid_and_differ_in_the_intended_way(base):
     assert arms["topk"].config.top_k < 1
     assert changed("deligan") <= {"latent_components", "latent_sigma_reg"} | optimiser
     assert arms["deligan"].config.latent_components >= 8
+    assert arms["deligan"].config.latent_mixture == "learned"
+    assert changed("islands") <= {"latent_components", "latent_mixture"} | optimiser
+    assert arms["islands"].config.latent_mixture == "fixed" and arms["islands"].config.latent_components >= 64
     assert arms["vanilla"].demo == base  # the preset itself, so its demo can stand in
-    assert len({run.job_name for run in arms.values()}) == 6
+    assert len({run.job_name for run in arms.values()}) == 7
 
 
 def test_lab_arms_can_be_run_one_at_a_time():

@@ -24,6 +24,9 @@ MODELS = {
     "t-vae": dict(CONV, model="vae", latent_dim=2, beta1=0.9),
     "t-ring": dict(dataset="ring8", model="gan", latent_dim=2, hidden=16, depth=2, batch_size=32, steps=5,
                    sample_every=100, metrics_every=0, n_points=500, seed=1),
+    "t-islands": dict(dataset="ring8", model="gan", latent_dim=2, hidden=16, depth=2, batch_size=32, steps=5,
+                      sample_every=100, metrics_every=0, n_points=500, seed=1, latent_components=8,
+                      latent_mixture="fixed"),
     "t-line": dict(dataset="ring8", model="vae", latent_dim=1, hidden=16, depth=2, batch_size=32, steps=3,
                    sample_every=100, metrics_every=0, n_points=500, seed=1),
 }
@@ -322,6 +325,15 @@ def test_points_model_scatter_and_warp(app):
     for tab in ("tab_interpolate", "tab_blend", "tab_arithmetic", "tab_edit"):
         open_tab(app, tab)
         assert charts(app)
+
+
+def test_a_mixture_latent_says_why_its_grid_lines_jump(app):
+    said = en(TEXT, "mixture_lines").split("{k}")[0]
+    open_model(app, "t-ring")
+    assert not [c for c in app.caption if c.value.startswith(said)]  # one Gaussian: a connected plane, no note
+    open_model(app, "t-islands")
+    notes = [c.value for c in app.caption if c.value.startswith(said)]
+    assert len(notes) == 1 and "mixture of 8 Gaussians" in notes[0]
 
 
 def test_garbage_upload_shows_one_error_line(app):

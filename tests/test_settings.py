@@ -80,3 +80,23 @@ def test_the_allocator_keeps_freed_memory_unless_told_to_use_glibcs_defaults():
     assert kept[0] == "True" and glibc[0] == "False"
     # glibc: 30 x 10,240 pages faulted in; kept: the first one to three rounds only (10,240-30,720 measured)
     assert glibc[1] > 5 * max(kept[1], 1000), (kept, glibc)
+
+
+def test_the_command_line_takes_every_core_and_gives_them_back(monkeypatch):
+    import torch
+
+    from gan_core import cli, device
+
+    monkeypatch.delenv("LATENT_LAB_THREADS", raising=False)
+    monkeypatch.setattr(device.os, "cpu_count", lambda: 2)
+    before = torch.get_num_threads()
+    assert device.default_threads() == 1  # the app: one core is left for the web server
+    seen = []
+    monkeypatch.setattr(cli, "cmd_presets", lambda args: seen.append((device.default_threads(), device.configure_threads(),
+                                                                      torch.get_num_threads())) or 0)
+    assert cli.main(["presets"]) == 0
+    assert seen == [(2, 2, 2)]  # the command line: no web server beside it
+    assert device.default_threads() == 1 and torch.get_num_threads() == before  # given back
+    monkeypatch.setenv("LATENT_LAB_THREADS", "1")
+    with device.every_core():
+        assert device.default_threads() == 1  # the variable still wins

@@ -453,12 +453,12 @@ class LabRun:
 
 
 LAB_BASES = ("ring8-vanilla", "grid25-vanilla")
-LAB_ARMS = ("vanilla", "pacgan", "wgan-gp", "vae", "topk", "deligan")  # every arm, in the order they are shown
+LAB_ARMS = ("vanilla", "pacgan", "wgan-gp", "vae", "topk", "deligan", "islands")  # every arm, in the order shown
 LAB_DEFAULT_ARMS = ("vanilla", "pacgan", "wgan-gp", "vae")  # one click: the classic four (about 2 minutes)
 
 
 def collapse_lab_runs(base: str = "ring8-vanilla", seed: int | None = None, keys=None) -> list[LabRun]:
-    """The collapse lab for preset `base`: one data set, six ways to train it, each valid for TrainConfig; `keys`
+    """The collapse lab for preset `base`: one data set, seven ways to train it, each valid for TrainConfig; `keys`
     picks some of them (in LAB_ARMS' order), so a recipe can be run on its own.
 
     Every arm keeps the base's data, network size, batch size, step count and seed, and changes only what its
@@ -478,7 +478,10 @@ def collapse_lab_runs(base: str = "ring8-vanilla", seed: int | None = None, keys
       annealed (gamma 0.99 per epoch) from the whole batch to 3/4 of it (the paper's nu = 0.75), with PacGAN's
       optimiser (1e-3 annealed) so that the two compare on the idea alone;
     * deligan: DeLiGAN's learned mixture latent (Gurumurthy et al. 2017) with LAB_COMPONENTS components, same
-      optimiser: G can send each component to its own mode instead of stretching one Gaussian across them.
+      optimiser: G can send each component to its own mode instead of stretching one Gaussian across them;
+    * islands: a fixed mixture latent (the static GM-GAN of Ben-Yosef & Weinshall 2018) of LAB_ISLANDS
+      components laid out far apart and never trained, same optimiser: G's latent is separate islands, so no
+      samples have to bridge two modes (the ring8-fixed and grid25-fixed presets use it).
     Discriminator rejection sampling is not an arm: it trains nothing. The page shows it as a post-hoc view of
     any GAN run (`rejection_view`).
 
@@ -502,6 +505,9 @@ def collapse_lab_runs(base: str = "ring8-vanilla", seed: int | None = None, keys
                vanilla.replace(top_k=0.75, top_k_gamma=0.99, lr_g=1e-3, lr_d=1e-3, lr_decay=True)),
         LabRun("deligan", "DeLiGAN (mixture latent)", "DeLiGAN（混合潜变量）",
                vanilla.replace(latent_components=LAB_COMPONENTS[base], lr_g=1e-3, lr_d=1e-3, lr_decay=True)),
+        LabRun("islands", "Fixed mixture latent (GM-GAN)", "固定混合潜变量（GM-GAN）",
+               vanilla.replace(latent_components=LAB_ISLANDS[base], latent_mixture="fixed", lr_g=1e-3, lr_d=1e-3,
+                               lr_decay=True)),
     ]
     if keys is not None:
         unknown = [key for key in keys if key not in LAB_ARMS]
@@ -512,6 +518,7 @@ def collapse_lab_runs(base: str = "ring8-vanilla", seed: int | None = None, keys
 
 
 LAB_COMPONENTS = {"ring8-vanilla": 8, "grid25-vanilla": 25}  # DeLiGAN arm: one component per mode to start from
+LAB_ISLANDS = {"ring8-vanilla": 64, "grid25-vanilla": 100}  # fixed-mixture arm: the fixed presets' islands
 
 
 def rejection_view(source, n: int = 2500, seed: int = 0, label: str = "") -> dict:
