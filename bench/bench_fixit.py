@@ -1,6 +1,11 @@
 """The "fix it" recipes on the 2-D mixtures (issue #20), over seeds: modes, high quality and reverse KL.
 
     python bench/bench_fixit.py --preset ring8-fixed --seeds 0 1 2 3 4 [--set top_k=0.75 steps=1500] [--drs] [--ema 0.999]
+    python bench/bench_fixit.py --cli --preset ring8-fixed --seeds 0 1 2 3 4   # the issue's own measurement
+
+--cli measures what a user meets: the wall time of `python -m gan_core train --preset NAME --seed S` end to end,
+then `python -m gan_core metrics CKPT --n 2500 --seed 0 --json` on what it saved, and marks each preset's targets
+(TARGETS) met or MISS.
 
 Each run trains the preset (with --set overrides) for its steps with the given seed, then scores the generator's
 own samples exactly as `python -m gan_core metrics CKPT --n 2500 --seed 0` does (LatentModel.sample + the mixture
@@ -14,7 +19,11 @@ import argparse
 import copy
 import json
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import torch
 
@@ -74,6 +83,47 @@ def run_one(preset: str, seed: int, overrides: dict, n: int, drs: bool, ema: flo
     return row
 
 
+# issue #20's targets for the fix-it presets over 5 seeds: every seed covers every mode; high quality on average and
+# on the worst seed; reverse KL (PacGAN's) on every seed; wall seconds of the whole CLI command on an idle machine
+TARGETS = {"ring8-fixed": dict(modes=8, hq_mean=0.97, hq_min=0.95, reverse_kl_max=0.05, wall_s=20.0),
+           "grid25-fixed": dict(modes=25, hq_mean=0.90, hq_min=0.85, reverse_kl_max=None, wall_s=60.0)}
+
+
+def run_cli(preset: str, seed: int, overrides: dict, n: int) -> dict:
+    """One seed as a user runs it: the CLI's train (timed end to end), then its metrics on the saved checkpoint."""
+    flags = [item for key, value in overrides.items() for item in (f"--{key.replace('_', '-')}", str(value))]
+    with tempfile.TemporaryDirectory() as folder:
+        checkpoint = Path(folder) / "run.pt"
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "gan_core", "train", "--preset", preset, "--seed", str(seed), "--quiet",
+                        "--out", str(checkpoint), *flags], check=True, capture_output=True)
+        wall = time.perf_counter() - started
+        done = subprocess.run([sys.executable, "-m", "gan_core", "metrics", str(checkpoint), "--n", str(n), "--seed", "0",
+                               "--json"], check=True, capture_output=True, text=True)
+    values = json.loads(done.stdout)
+    return {"seed": seed, "wall_s": round(wall, 1), **{k: values.get(k) for k in KEEP}}
+
+
+def verdicts(preset: str, rows: list[dict]) -> list[str]:
+    """One line per target of `preset` (none for a preset without targets), each ending in met or MISS."""
+    target = TARGETS.get(preset)
+    if target is None:
+        return []
+    result = summary(rows)
+    walls = [r["wall_s"] for r in rows if "wall_s" in r]
+    checks = [(f"modes on every seed: {result['modes_min']} of {target['modes']}", result["modes_min"] >= target["modes"]),
+              (f"high quality mean {result['hq_mean']:.1%} (target {target['hq_mean']:.0%})", result["hq_mean"] >= target["hq_mean"]),
+              (f"high quality worst seed {result['hq_min']:.1%} (target {target['hq_min']:.0%})", result["hq_min"] >= target["hq_min"])]
+    if target["reverse_kl_max"] is not None:
+        worst = result["reverse_kl_max"]
+        checks.append((f"reverse KL worst seed {worst} (target <= {target['reverse_kl_max']})",
+                       worst is not None and worst <= target["reverse_kl_max"]))
+    if walls:
+        checks.append((f"wall time end to end, slowest seed {max(walls):.1f} s (target {target['wall_s']:.0f} s)",
+                       max(walls) <= target["wall_s"]))
+    return [f"{preset}: {text}: {'met' if ok else 'MISS'}" for text, ok in checks]
+
+
 def summary(rows: list[dict], key: str | None = None) -> dict:
     picked = [r if key is None else r[key] for r in rows]
     hq = [r["high_quality_fraction"] for r in picked]
@@ -90,17 +140,25 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2500)
     parser.add_argument("--drs", action="store_true", help="also score discriminator rejection sampling (post-hoc)")
     parser.add_argument("--ema", type=float, default=0.0, help="also score an EMA of G with this decay")
+    parser.add_argument("--cli", action="store_true", help="time and score the command line itself (see above)")
     parser.add_argument("--json")
     args = parser.parse_args()
     torch.set_num_threads(1)
     overrides = _parse(args.set)
     rows = []
     for seed in args.seeds:
-        row = run_one(args.preset, seed, overrides, args.n, args.drs, args.ema)
+        row = (run_cli(args.preset, seed, overrides, args.n) if args.cli
+               else run_one(args.preset, seed, overrides, args.n, args.drs, args.ema))
         rows.append(row)
         print(json.dumps(row), flush=True)
-    result = {"preset": args.preset, "overrides": overrides, "rows": rows, "summary": summary(rows),
-              "steps_per_s_median": statistics.median(r["steps_per_s"] for r in rows)}
+    result = {"preset": args.preset, "overrides": overrides, "rows": rows, "summary": summary(rows)}
+    if args.cli:
+        result["wall_s_median"] = statistics.median(r["wall_s"] for r in rows)
+        result["verdicts"] = [] if overrides else verdicts(args.preset, rows)
+        for line in result["verdicts"]:
+            print(line, flush=True)
+    else:
+        result["steps_per_s_median"] = statistics.median(r["steps_per_s"] for r in rows)
     if args.drs:
         result["summary_drs_post_hoc"] = summary(rows, "drs_post_hoc")
     if args.ema:

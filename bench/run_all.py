@@ -15,8 +15,12 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 
 SUITE = [
-    ("trainer vs bare loop", "bench_trainer.py", [], ["--rounds", "3", "--steps", "30"]),
+    ("trainer vs bare loop", "bench_trainer.py", [], ["--rounds", "5", "--steps", "40"]),
     ("time to result", "bench_presets.py", [], ["--presets", "ring8-fixed"]),
+    ("ring8-fixed from the command line, 5 seeds (1 in quick mode)", "bench_fixit.py",
+     ["--cli", "--preset", "ring8-fixed"], ["--cli", "--preset", "ring8-fixed", "--seeds", "0"]),
+    ("grid25-fixed from the command line, 5 seeds (full mode only: about 4 minutes)", "bench_fixit.py",
+     ["--cli", "--preset", "grid25-fixed"], None),
     ("MNIST presets end to end, two judges", "bench_mnist.py", [], ["--presets", "mnist-vae"]),
     ("metrics on 10k samples", "bench_metrics.py", [], ["--repeats", "1"]),
     ("sample & blend latency", "bench_sample.py", [], []),
@@ -26,13 +30,13 @@ SUITE = [
      ["--steps", "60", "--rounds", "3"], ["--quick", "--variants", "baseline", "adam-fused", "channels-last",
                                           "bf16-autocast"]),
     ("training with the Train page open (needs chromium)", "bench_live.py", ["--repeats", "3"],
-     ["--repeats", "1", "--seconds", "5"]),
+     ["--repeats", "3", "--seconds", "4"]),  # one 5-s pair moved by +-0.1 between runs: a median of three
 ]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats: about 4 minutes instead of about 13 on 2 cores")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats: about 5 minutes instead of about 20 on 2 cores")
     parser.add_argument("--out", default=str(BENCH / "results"))
     args = parser.parse_args()
     out = Path(args.out)
@@ -40,13 +44,14 @@ def main() -> int:
     failures = 0
     for title, script, full_args, quick_args in SUITE:
         path = BENCH / script
-        if not path.exists():
-            print(f"\n== {title}: {script} not present, skipped")
+        extra = quick_args if args.quick else full_args
+        if not path.exists() or extra is None:
+            print(f"\n== {title}: {'skipped in quick mode' if path.exists() else script + ' not present, skipped'}")
             continue
         print(f"\n== {title} ({script})", flush=True)
         started = time.perf_counter()
-        extra = quick_args if args.quick else full_args
-        result = subprocess.run([sys.executable, str(path), *extra, "--json", str(out / f"{path.stem}.json")])
+        name = path.stem + "".join(f"-{a}" for a in extra if a.endswith("-fixed"))  # one JSON per preset
+        result = subprocess.run([sys.executable, str(path), *extra, "--json", str(out / f"{name}.json")])
         failures += result.returncode != 0
         print(f"   ({time.perf_counter() - started:.0f} s)")
     print("\nLines marked MISS did not meet their target on this machine.")

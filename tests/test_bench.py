@@ -135,3 +135,24 @@ def test_both_mnist_judges_read_real_digits_as_all_ten():
     assert our_reading(real)["recognisable"]
     reading = sklearn_reading(judge, real)
     assert reading["sklearn_pass"] and reading["sklearn_min_share"] >= 0.08
+
+
+def test_fixit_bench_runs_the_command_line_and_marks_each_target():
+    from bench.bench_fixit import run_cli, verdicts
+
+    row = run_cli("ring8-fixed", 1, {"steps": 20, "hidden": 16}, n=200)  # the user's commands, tiny
+    assert row["seed"] == 1 and row["wall_s"] > 0 and 0 <= row["high_quality_fraction"] <= 1
+    assert isinstance(row["modes_covered"], int)
+
+    def rows(*seeds):
+        return [dict(seed=i, wall_s=wall, modes_covered=modes, high_quality_fraction=hq, reverse_kl=kl)
+                for i, (wall, modes, hq, kl) in enumerate(seeds)]
+
+    good = verdicts("ring8-fixed", rows((18.0, 8, 0.98, 0.01), (19.0, 8, 0.96, 0.04)))
+    assert len(good) == 5 and all(line.endswith(": met") for line in good)
+    bad = verdicts("ring8-fixed", rows((18.0, 8, 0.98, 0.01), (21.0, 7, 0.94, 0.06)))
+    assert len(bad) == 5 and all(line.endswith(": MISS") for line in bad)  # 7 modes, 96 %, 94 %, 0.06, 21 s
+    slow = verdicts("ring8-fixed", rows((18.0, 8, 0.98, 0.01), (20.5, 8, 0.97, 0.02)))
+    assert [line.endswith(": met") for line in slow] == [True, True, True, True, False]
+    assert len(verdicts("grid25-fixed", rows((50.0, 25, 0.93, 0.5)))) == 4  # grid25 has no reverse-KL target
+    assert verdicts("ring8-vanilla", rows((5.0, 1, 0.01, 2.0))) == []
