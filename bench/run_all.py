@@ -36,7 +36,7 @@ SUITE = [
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats: about 5 minutes instead of about 20 on 2 cores")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats: about 7 minutes instead of about 25 on 2 cores")
     parser.add_argument("--out", default=str(BENCH / "results"))
     args = parser.parse_args()
     out = Path(args.out)
