@@ -13,7 +13,7 @@ import streamlit as st
 
 from gan_core import budget
 from gan_core.config import (IMAGE_DATASETS, IMAGE_SIZES, LOSSES, POINT_DATASETS, PRECISIONS, RANGES,
-                             TrainConfig, field_types, model_names)
+                             TrainConfig, field_types, model_names, without_unusable_mixture)
 from gan_core.presets import PRESETS, preset_config
 from gan_core.store import list_checkpoints
 
@@ -162,7 +162,7 @@ def config_from_state() -> TrainConfig:
     """The config the widgets describe: the chosen preset's config with every widget's value on top."""
     base = preset_config(st.session_state.get(PRESET_KEY, DEFAULT_PRESET))
     values = {f: st.session_state[widget_key(f)] for f in FIELDS if widget_key(f) in st.session_state}
-    return base.replace(**values)
+    return without_unusable_mixture(base.replace(**values))
 
 
 def handle_home_request() -> None:

@@ -216,6 +216,15 @@ def validate(cfg: TrainConfig) -> dict[str, str]:
     return problems
 
 
+def without_unusable_mixture(cfg: TrainConfig) -> TrainConfig:
+    """`cfg` with its mixture latent turned off when its model cannot use one (a VAE, a family). A GAN preset's
+    islands (ring8-fixed's 64) are a setting the Train page has no widget for: a student who picks that preset and
+    then another model should get that model, not a refusal naming a setting they cannot reach."""
+    if cfg.latent_components and (cfg.is_vae or cfg.family is not None):
+        return cfg.replace(latent_components=0)
+    return cfg
+
+
 def may_have_labels(dataset: str) -> bool:
     """True for the labelled built-in sets, and for image folders and uploads, whose class subfolders are labels
     (whether they have any is known once they are read: see `validate_data`)."""
