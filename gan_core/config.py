@@ -201,7 +201,7 @@ def validate(cfg: TrainConfig) -> dict[str, str]:
         problems["minibatch_std"] = "Minibatch standard deviation needs at least 2 samples per batch."
     if cfg.top_k < 1.0 and cfg.adversarial_loss is None:
         problems["top_k"] = "Top-k training keeps the fakes a discriminator rates best; this model has none. Set top_k to 1."
-    if cfg.latent_components and (cfg.is_vae or cfg.family is not None):
+    if _mixture_unusable(cfg):
         problems["latent_components"] = ("A mixture latent (DeLiGAN, GM-GAN) is for the classic gan and cgan; "
                                          "set latent_components to 0 for this model.")
     family = families.get(cfg.model)
@@ -216,13 +216,17 @@ def validate(cfg: TrainConfig) -> dict[str, str]:
     return problems
 
 
+def _mixture_unusable(cfg: TrainConfig) -> bool:
+    """A mixture latent asked of a model that has none to give it to: a VAE (its prior is fixed by its KL term) or
+    a family."""
+    return bool(cfg.latent_components) and (cfg.is_vae or cfg.family is not None)
+
+
 def without_unusable_mixture(cfg: TrainConfig) -> TrainConfig:
     """`cfg` with its mixture latent turned off when its model cannot use one (a VAE, a family). A GAN preset's
     islands (ring8-fixed's 64) are a setting the Train page has no widget for: a student who picks that preset and
     then another model should get that model, not a refusal naming a setting they cannot reach."""
-    if cfg.latent_components and (cfg.is_vae or cfg.family is not None):
-        return cfg.replace(latent_components=0)
-    return cfg
+    return cfg.replace(latent_components=0) if _mixture_unusable(cfg) else cfg
 
 
 def may_have_labels(dataset: str) -> bool:

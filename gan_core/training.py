@@ -292,18 +292,8 @@ class Trainer:
         return self._update(loss, self.opt_d, self._critic_params)
 
     def update_generator(self, loss: torch.Tensor) -> torch.Tensor:
-        """zero_grad, backward and step of the generator; returns its gradient norm before the step.
-
-        The gradient is taken for the generator's parameters only: G's loss runs through D, and `backward()` would
-        also fill D's weight gradients, which D's next update throws away (it zeroes them first). Skipping them
-        saves about a third of D's backward pass in every G step; G's gradients are the same numbers."""
-        self.opt_g.zero_grad(set_to_none=True)
-        grads = torch.autograd.grad(loss, self._generator_params, allow_unused=True)
-        for parameter, grad in zip(self._generator_params, grads):
-            parameter.grad = grad
-        norm = losses.grad_norm(self._generator_params)
-        self.opt_g.step()
-        return norm
+        """zero_grad, backward and step of the generator; returns its gradient norm before the step."""
+        return self._update(loss, self.opt_g, self._generator_params)
 
     def update_both(self, loss: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """One backward pass, then both optimisers step (a VAE's encoder and decoder share one loss).
@@ -318,8 +308,13 @@ class Trainer:
 
     @staticmethod
     def _update(loss: torch.Tensor, optimiser: torch.optim.Optimizer, parameters: list) -> torch.Tensor:
+        """The gradient is taken for `parameters` only. G's loss runs through D, and `backward()` would also fill
+        D's weight gradients, which D's next update throws away (it zeroes them first); skipping them saves about a
+        third of D's backward pass in every G step. The parameters' own gradients are the same numbers."""
         optimiser.zero_grad(set_to_none=True)
-        loss.backward()
+        grads = torch.autograd.grad(loss, parameters, allow_unused=True)
+        for parameter, grad in zip(parameters, grads):
+            parameter.grad = grad
         norm = losses.grad_norm(parameters)
         optimiser.step()
         return norm

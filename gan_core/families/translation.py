@@ -399,11 +399,7 @@ def step_pix2pix(trainer) -> dict:
     stats["grad_norm_d"] = trainer.update_critic(loss_d)
     # update G: fool the updated D on the pair, and stay close to the true target (L1 keeps the layout right,
     # the GAN term keeps the strokes crisp instead of the blurry average L1 alone prefers)
-    critics.requires_grad_(False)  # D's own gradients are not needed here
-    try:
-        loss_adv, g_stats = losses.generator_loss(cfg.loss, critic(fake, source))
-    finally:
-        critics.requires_grad_(True)
+    loss_adv, g_stats = losses.generator_loss(cfg.loss, critic(fake, source))  # G's step takes G's gradients only
     l1 = (fake - target).abs().mean()
     stats["grad_norm_g"] = trainer.update_generator(loss_adv + L1_WEIGHT * l1)
     return {**stats, **g_stats, "l1": l1.detach()}
@@ -430,12 +426,8 @@ def step_cyclegan(trainer) -> dict:
     stats["loss_d"] = (loss_d_b + loss_d_a).detach()
     stats["grad_norm_d"] = trainer.update_critic(loss_d_b + loss_d_a)
     # update G and F: fool both Ds, and come back to where you started after a round trip (cycle consistency)
-    critics.requires_grad_(False)
-    try:
-        loss_g_b, _ = losses.generator_loss(cfg.loss, critics.target_critic(fake_b))
-        loss_g_a, _ = losses.generator_loss(cfg.loss, critics.source_critic(fake_a))
-    finally:
-        critics.requires_grad_(True)
+    loss_g_b, _ = losses.generator_loss(cfg.loss, critics.target_critic(fake_b))
+    loss_g_a, _ = losses.generator_loss(cfg.loss, critics.source_critic(fake_a))
     cycle_a = (generator.back(fake_b) - real_a).abs().mean()  # a -> G -> F -> a
     cycle_b = (generator.translate(fake_a) - real_b).abs().mean()  # b -> F -> G -> b
     loss_g = loss_g_b + loss_g_a + CYCLE_WEIGHT * (cycle_a + cycle_b)
