@@ -39,6 +39,7 @@ from gan_core.models import build_models
 BYTES_PER_VALUE = 4  # float32: weights and optimiser state stay float32 even when bf16 runs the steps
 ADAM_MOMENTS = 2
 TRACE_BATCH = 2  # the meta forward's batch; activations scale linearly with the batch size
+CPU_TRACE_PARAMETERS = 4_000_000  # up to here (16 MB of weights) the trace runs on the CPU: see _estimate
 ASSUMED_FLOPS_PER_SECOND = 20e9  # a run's share of a server CPU (a few threads); only for the time guess
 
 # what the built-in data looks like: (channels, classes, images held); None = n_points images
@@ -104,9 +105,15 @@ def _estimate(key: tuple, shape: tuple, classes: int, held: int) -> Estimate:
     with torch.device("meta"):  # every tensor made here has a shape and no storage
         models = build_models(config, shape, classes)
     parameters = sum(p.numel() for p in models.parameters())
+    # A forward pass on the meta device runs torch's Python decompositions, and the first one imports torch._dynamo
+    # (about a second, once per process, paid by every CLI command). A small classic network is traced on the CPU
+    # instead; a family's networks may branch on their buffers (ProGAN's stage), so they keep the meta trace.
+    small = parameters <= CPU_TRACE_PARAMETERS and config.family is None
+    traced = _traced_on_cpu(config, shape, classes) if small else None
+    if traced is None:
+        traced = [_trace(network, name == "generator", config, shape, classes) for name, network in models.items()]
     saved = operations = 0
-    for name, network in models.items():
-        values, macs = _trace(network, name == "generator", config, shape, classes)
+    for name, (values, macs) in zip(models.keys(), traced):
         passes = 1 if name == "generator" else 2  # D sees a real and a fake batch
         saved += passes * values
         operations += passes * macs
@@ -117,12 +124,29 @@ def _estimate(key: tuple, shape: tuple, classes: int, held: int) -> Estimate:
                     ADAM_MOMENTS * parameters * BYTES_PER_VALUE, activations, data, step_seconds)
 
 
+def _traced_on_cpu(config: TrainConfig, shape: tuple, classes: int) -> list[tuple[int, int]] | None:
+    """`_trace` of each network, run on the CPU over zero-filled weights and buffers (no initialiser runs and no
+    random number is drawn); None where a pass fails, and the meta trace decides as before."""
+    with torch.device("meta"):
+        models = build_models(config, shape, classes).to_empty(device="cpu")
+    with torch.no_grad():
+        for tensor in [*models.parameters(), *models.buffers()]:
+            tensor.zero_()
+    try:
+        return [_trace(network, name == "generator", config, shape, classes, "cpu", fallback=False)
+                for name, network in models.items()]
+    except Exception:  # e.g. a family whose forward needs its real buffers
+        return None
+
+
 def _trace(network: nn.Module, is_generator: bool, config: TrainConfig, shape: tuple,
-           classes: int) -> tuple[int, int]:
-    """(values one sample leaves in the network's layers, multiply-adds per sample), from a meta forward pass.
+           classes: int, device: str = "meta", fallback: bool = True) -> tuple[int, int]:
+    """(values one sample leaves in the network's layers, multiply-adds per sample), from a forward pass on `device`
+    (where `network` lives: "meta", or "cpu" for a small one; only the shapes count).
 
     A layer is a module with parameters of its own or no children; each counts once (a diffusion sampler calls its
-    denoiser many times, but a training step runs it once). Falls back to `_bound` when the pass fails.
+    denoiser many times, but a training step runs it once). Falls back to `_bound` when the pass fails (or raises,
+    when not `fallback`).
     """
     outputs: dict[int, int] = {}
     macs: dict[int, int] = {}
@@ -140,14 +164,16 @@ def _trace(network: nn.Module, is_generator: bool, config: TrainConfig, shape: t
 
     layers = [m for m in network.modules() if m._parameters or not any(True for _ in m.children())]
     hooks = [m.register_forward_hook(record) for m in layers]
-    labels = torch.zeros(TRACE_BATCH, dtype=torch.long, device="meta") if classes else None
+    labels = torch.zeros(TRACE_BATCH, dtype=torch.long, device=device) if classes else None
     try:
         with torch.no_grad():
             if is_generator:
-                network(torch.zeros(TRACE_BATCH, int(network.latent_dim), device="meta"), labels)
+                network(torch.zeros(TRACE_BATCH, int(network.latent_dim), device=device), labels)
             else:
-                network(torch.zeros(TRACE_BATCH, *shape, device="meta"), labels)
+                network(torch.zeros(TRACE_BATCH, *shape, device=device), labels)
     except Exception:  # a family's own calling convention: count every layer at the full image size instead
+        if not fallback:
+            raise
         return _bound(layers, config, shape)
     finally:
         for hook in hooks:

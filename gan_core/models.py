@@ -80,10 +80,11 @@ class MixtureLatent(nn.Module):
 
     def split(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """z (B, d) ~ N(0, I) -> (component (B,) int64 uniform over K, eps (B, d) ~ N(0, I) independent of it)."""
-        normal = torch.distributions.Normal(0.0, 1.0)
-        scaled = normal.cdf(z[:, 0].double()) * self.components
+        # the standard normal's cdf and inverse cdf, written out as torch.distributions.Normal(0, 1) computes them
+        # (the same numbers) without building and validating a distribution object on every call
+        scaled = 0.5 * (1 + torch.erf(z[:, 0].double() / math.sqrt(2))) * self.components
         component = scaled.floor().clamp(0, self.components - 1)
-        first = normal.icdf((scaled - component).clamp(1e-7, 1 - 1e-7)).to(z.dtype)
+        first = (torch.erfinv(2 * (scaled - component).clamp(1e-7, 1 - 1e-7) - 1) * math.sqrt(2)).to(z.dtype)
         return component.long(), torch.cat([first[:, None], z[:, 1:]], dim=1)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
@@ -94,15 +95,17 @@ class MixtureLatent(nn.Module):
 def fixed_mixture_means(components: int, latent_dim: int, spacing: float) -> torch.Tensor:
     """(K, d) means laid out evenly: a sunflower spiral (golden-angle turns, radius growing as sqrt(k)) in the first
     two coordinates, which puts each mean about `spacing` from its neighbours; 0 in the rest. A 1-D latent: a line."""
-    k = torch.arange(components, dtype=torch.float64)
-    means = torch.zeros(components, latent_dim, dtype=torch.float64)
+    # worked out on the CPU (under budget's meta device, arange would load torch's decompositions: a second) and
+    # handed over on the device the model is being built on
+    k = torch.arange(components, dtype=torch.float64, device="cpu")
+    means = torch.zeros(components, latent_dim, dtype=torch.float64, device="cpu")
     if latent_dim == 1:
         means[:, 0] = (k - (components - 1) / 2) * spacing
-        return means.float()
-    radius = spacing * torch.sqrt((k + 0.5) / math.pi)  # pi r^2 = (k + 1/2) spacing^2: one spacing^2 per mean
-    angle = k * math.pi * (3 - math.sqrt(5))  # the golden angle
-    means[:, 0], means[:, 1] = radius * torch.cos(angle), radius * torch.sin(angle)
-    return means.float()
+    else:
+        radius = spacing * torch.sqrt((k + 0.5) / math.pi)  # pi r^2 = (k + 1/2) spacing^2: one spacing^2 per mean
+        angle = k * math.pi * (3 - math.sqrt(5))  # the golden angle
+        means[:, 0], means[:, 1] = radius * torch.cos(angle), radius * torch.sin(angle)
+    return means.float().to(torch.get_default_device())
 
 
 class MLPGenerator(nn.Module):

@@ -66,3 +66,31 @@ def test_no_job_is_made_for_a_run_that_cannot_fit(monkeypatch):
         monkeypatch.setenv("LATENT_LAB_WORKERS", mode)
         with pytest.raises(ConfigError, match="more than the 1.0 GB"):
             worker.new_job(preset_config("digits-gan", **ISSUE_CONFIG))
+
+
+def _estimate_traced_on(device: str, config: TrainConfig, monkeypatch) -> budget.Estimate:
+    monkeypatch.setattr(budget, "CPU_TRACE_PARAMETERS", float("inf") if device == "cpu" else -1)
+    budget._estimate.cache_clear()
+    try:
+        return budget.estimate(config)
+    finally:
+        budget._estimate.cache_clear()
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_a_small_network_traced_on_the_cpu_counts_what_the_meta_trace_counts(name, monkeypatch):
+    # the CPU trace runs over zero-filled weights (a classic model's; a family keeps the meta trace)
+    config = preset_config(name)
+    assert _estimate_traced_on("cpu", config, monkeypatch) == _estimate_traced_on("meta", config, monkeypatch)
+    if config.family is None:  # ... and it really ran, rather than handing over to the meta trace
+        assert budget._traced_on_cpu(config, *budget.data_shape(config)[:2]) is not None
+
+
+def test_the_cli_check_of_a_small_run_does_not_import_torch_dynamo():
+    # the meta trace's first decomposition imports torch._dynamo: about a second of every CLI command
+    import subprocess
+    import sys
+    code = ("import sys; from gan_core import budget; from gan_core.presets import preset_config; "
+            "budget.check(preset_config('ring8-fixed')); print('torch._dynamo' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.strip() == "False"
