@@ -70,6 +70,20 @@ def test_resume_continues_exactly_where_it_stopped(tiny_config, tmp_path):
     assert straight.history.series["loss_d"] == pytest.approx(resumed.history.series["loss_d"])
 
 
+def test_a_resumed_run_takes_this_machines_adam_not_the_saved_one(tiny_config, tmp_path):
+    # a file saved where fused Adam was off (an older version, another device) continues with this machine's choice
+    first = _train(tiny_config, 10)
+    assert first.opt_g.param_groups[0]["fused"] is True  # the CPU has torch's fused Adam
+    payload = trainer_payload(first)
+    for saved in payload["state"]["optimizers"].values():
+        for group in saved["param_groups"]:
+            group["fused"] = None
+    resumed = Trainer.from_checkpoint(load_checkpoint(save_checkpoint(payload, tmp_path / "old.pt")))
+    assert all(group["fused"] is True for opt in (resumed.opt_g, resumed.opt_d) for group in opt.param_groups)
+    resumed.step()
+    assert resumed.step_count == 11
+
+
 def test_a_file_without_optimiser_state_continues_from_its_weights_with_fresh_adam(tiny_config, tmp_path):
     """What a demo saved small (gan_core.demos) does: the same weights, Adam's moments start again."""
     first = _train(tiny_config, 10)
