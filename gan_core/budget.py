@@ -19,7 +19,10 @@ It also guesses a step's time from the same trace (about 6 floating-point operat
 position, forward and backward, at ASSUMED_FLOPS_PER_SECOND), for a caption, never for a refusal.
 
 `problems(config)` returns {field: sentence} when the estimate exceeds the budget (LATENT_LAB_RUN_MEMORY_MB,
-default 1 GiB: see docs/SECURITY.md for why), and `check(config)` raises it as a ConfigError. The CLI, `new_job`
+default 1 GiB: see docs/SECURITY.md for why), or when the run's checkpoint would be too large for Latent Lab to open
+again (its weights and Adam's moments, plus what else a checkpoint holds, over checkpoints.MAX_CHECKPOINT_BYTES: a
+run that trained for minutes and then cannot be loaded has lost its work), and `check(config)` raises it as a
+ConfigError. The CLI, `new_job`
 (every run the app starts) and the Train page's form call them; the Trainer itself does not, so tests and the
 demo builder can still build what they like.
 """
@@ -33,6 +36,7 @@ import torch
 from torch import nn
 
 from gan_core import settings
+from gan_core.checkpoints import MAX_CHECKPOINT_BYTES
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.models import build_models
 
@@ -40,6 +44,9 @@ BYTES_PER_VALUE = 4  # float32: weights and optimiser state stay float32 even wh
 ADAM_MOMENTS = 2
 TRACE_BATCH = 2  # the meta forward's batch; activations scale linearly with the batch size
 CPU_TRACE_PARAMETERS = 4_000_000  # up to here (16 MB of weights) the trace runs on the CPU: see _estimate
+# what a checkpoint holds besides weights and Adam's moments: at most 32 sample snapshots (a 32-pixel colour grid of
+# 64 samples is 200 KB each, 6 MB in all), the curves, the config; the demos hold 1-4 MB of it
+CHECKPOINT_EXTRA_BYTES = 16 * 2**20
 ASSUMED_FLOPS_PER_SECOND = 20e9  # a run's share of a server CPU (a few threads); only for the time guess
 
 # what the built-in data looks like: (channels, classes, images held); None = n_points images
@@ -64,6 +71,11 @@ class Estimate:
     @property
     def total(self) -> int:
         return self.weights + self.gradients + self.optimiser + self.activations + self.data
+
+    @property
+    def checkpoint(self) -> int:
+        """The bytes a checkpoint of this run holds at most: weights, Adam's moments and CHECKPOINT_EXTRA_BYTES."""
+        return self.weights + self.optimiser + CHECKPOINT_EXTRA_BYTES
 
     @property
     def cause(self) -> str:
@@ -224,7 +236,12 @@ def problems(config: TrainConfig, dataset=None) -> dict[str, str]:
     """{field: one sentence} when the run cannot fit the per-run budget, else {}. Call it on a config that validates."""
     found = estimate(config, dataset)
     if found.total <= limit_bytes():
-        return {}
+        if found.checkpoint <= MAX_CHECKPOINT_BYTES:
+            return {}
+        return {"hidden": (f"This run's checkpoint would hold about {format_bytes(found.weights + found.optimiser)} "
+                           f"({found.parameters / 1e6:.1f}M parameters and the optimiser's state), more than the "
+                           f"{MAX_CHECKPOINT_BYTES // 2**20} MB Latent Lab can open again: lower the network width "
+                           f"(hidden){' or its depth' if config.resolved_arch == 'mlp' else ''}.")}
     lower = {"hidden": "the network width (hidden)", "batch_size": "the batch size",
              "dataset": "the number of samples (n_points)"}[found.cause]
     size = "" if config.is_points else " or the image size"

@@ -15,6 +15,7 @@ def test_every_preset_is_well_inside_the_default_budget(name, monkeypatch):
     monkeypatch.delenv("LATENT_LAB_RUN_MEMORY_MB", raising=False)
     found = budget.estimate(preset_config(name))
     assert 0 < found.total < budget.limit_bytes() / 4, budget.format_bytes(found.total)
+    assert found.checkpoint < 32 * 2**20  # its checkpoint opens again, with room to spare
     assert budget.problems(preset_config(name)) == {}
 
 
@@ -35,13 +36,47 @@ def test_the_widest_digits_gan_is_refused_in_one_sentence_naming_the_width(monke
     assert raised.value.field == "hidden"
 
 
+LARGEST_2D = dict(hidden=1024, depth=6, batch_size=2048, latent_dim=256, latent_components=256)  # every field in range
+
+
+def test_a_run_whose_checkpoint_latent_lab_could_not_open_is_refused_before_it_trains(monkeypatch):
+    from gan_core.checkpoints import MAX_CHECKPOINT_BYTES
+
+    monkeypatch.delenv("LATENT_LAB_RUN_MEMORY_MB", raising=False)
+    config = preset_config("ring8-fixed", **LARGEST_2D)
+    assert config.validate() == {}
+    found = budget.estimate(config)
+    assert found.total <= budget.limit_bytes()  # its memory fits: only the file it would save is too big
+    assert found.weights + found.optimiser > MAX_CHECKPOINT_BYTES
+    problems = budget.problems(config)
+    assert list(problems) == ["hidden"] and "64 MB" in problems["hidden"] and "depth" in problems["hidden"]
+    with pytest.raises(ConfigError, match="checkpoint"):
+        budget.check(config)
+    assert budget.problems(preset_config("ring8-fixed", hidden=512, depth=6)) == {}  # 2.6M parameters: 32 MB
+
+
+def test_the_checkpoint_estimate_holds_a_saved_checkpoint(tmp_path):
+    """The refusal above is only as good as its estimate: a real file lands between weights + Adam and the bound."""
+    from gan_core.checkpoints import save_checkpoint, trainer_payload
+    from gan_core.training import Trainer
+
+    config = preset_config("ring8-fixed", hidden=256, steps=3, sample_every=1, metrics_every=1)
+    trainer = Trainer(config)
+    while trainer.step_count < config.steps:
+        trainer.step()
+    path = tmp_path / "run.pt"
+    save_checkpoint(trainer_payload(trainer, name="t"), path)
+    found = budget.estimate(config)
+    assert found.weights + found.optimiser <= path.stat().st_size <= found.checkpoint
+
+
 def test_a_huge_batch_is_blamed_on_the_batch_size():
     config = preset_config("digits-gan", batch_size=4096, image_size=32, hidden=128)
     assert list(budget.problems(config)) == ["batch_size"]
 
 
 def test_the_server_owner_sets_the_budget(monkeypatch):
-    config = preset_config("digits-gan", hidden=256, image_size=32)  # about 1.8 GB
+    config = preset_config("digits-gan", batch_size=1024, image_size=32)  # about 1.9 GB, a 27 MB checkpoint
     monkeypatch.setenv("LATENT_LAB_RUN_MEMORY_MB", "1024")
     assert budget.problems(config)
     monkeypatch.setenv("LATENT_LAB_RUN_MEMORY_MB", "4096")
