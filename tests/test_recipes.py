@@ -11,7 +11,7 @@ from gan_core import losses
 from gan_core.cli import main
 from gan_core.config import TrainConfig
 from gan_core.evaluation.compare import checkpoint_from_payload
-from gan_core.latents import LatentModel, rejection_acceptance
+from gan_core.latents import LatentModel, density_ratio_logits, rejection_acceptance
 from gan_core.models import MixtureLatent
 from gan_core.training import Trainer
 
@@ -149,6 +149,31 @@ def test_rejection_acceptance_grows_with_the_logit():
     logits = torch.tensor([-4.0, -1.0, 0.0, 1.0, 2.0])
     p = rejection_acceptance(logits, max_logit=2.0, gamma=0.0)
     assert torch.all(p[1:] > p[:-1]) and float(p[-1]) > 0.99 and float(p[0]) < 0.05
+
+
+def test_an_lsgan_score_becomes_the_log_density_ratio_drs_reads():
+    """An LSGAN's D tends to p / (p + q), not to a logit: DRS must read log(p / q) from it, or its acceptance is wrong."""
+    p, q = torch.tensor([1.0, 4.0, 1.0, 9.0]), torch.tensor([1.0, 1.0, 4.0, 1.0])
+    ratio = density_ratio_logits(p / (p + q), "lsgan")
+    assert torch.allclose(ratio, torch.log(p / q), atol=1e-5)
+    outside = density_ratio_logits(torch.tensor([-0.3, 1.4]), "lsgan")  # an LSGAN's D can step out of (0, 1)
+    assert torch.isfinite(outside).all() and outside[0] < -9 and outside[1] > 9
+    scores = torch.tensor([-2.0, 0.5, 3.0])
+    assert torch.equal(density_ratio_logits(scores, "ns"), scores)  # already the logit
+
+
+@pytest.mark.parametrize("loss", ["ns", "lsgan"])
+def test_rejection_sampling_keeps_what_d_rates_real_for_each_loss_it_reads(loss):
+    config = TrainConfig(dataset="ring8", latent_dim=2, hidden=32, depth=2, batch_size=64, steps=150, seed=1,
+                         sample_every=1000, metrics_every=0, n_points=1000, loss=loss)
+    trainer = Trainer(config)
+    for _ in range(config.steps):
+        trainer.step()
+    model = LatentModel(checkpoint_from_payload(trainer.checkpoint_payload(), "tiny"))
+    own = model.sample(2000, seed=0)
+    kept, info = model.sample_rejection(2000, seed=0)
+    assert 0.05 < info["acceptance_rate"] < 0.95
+    assert float(model.discriminate(kept).mean()) > float(model.discriminate(own).mean())
 
 
 @pytest.fixture(scope="module")
