@@ -224,7 +224,7 @@ def _mixture_unusable(cfg: TrainConfig) -> bool:
 
 def without_unusable_mixture(cfg: TrainConfig) -> TrainConfig:
     """`cfg` with its mixture latent turned off when its model cannot use one (a VAE, a family). A GAN preset's
-    islands (ring8-fixed's 64) are a setting the Train page has no widget for: a student who picks that preset and
+    islands (ring8-fixed's 256) are a setting the Train page has no widget for: a student who picks that preset and
     then another model should get that model, not a refusal naming a setting they cannot reach."""
     return cfg.replace(latent_components=0) if _mixture_unusable(cfg) else cfg
 

@@ -21,8 +21,9 @@ REJECTION_LABEL = ("post-hoc: discriminator rejection sampling (Azadi et al. 201
                    "real; these are not the generator's own samples")
 REJECTION_EPSILON = 1e-6  # the paper's epsilon: keeps log(1 - exp(...)) finite at the largest logit
 # gamma = this percentile of F(x) over the burn-in (the DRS reference code shifts by the 60th or 95th percentile of
-# each batch). Higher is pickier: on the ring8-fixed demo 50 gave 98.7 % high quality with reverse KL 0.012, 95 gave
-# 99.6 % but piled 77 % of the samples onto the one mode D rated best (reverse KL 1.13): see docs/BENCHMARKS.md
+# each batch). Higher is pickier: on the ring8-fixed demo (an LSGAN since session 12; its own samples 98.6 %, reverse
+# KL 0.005) 50 gives 99.0 % high quality with reverse KL 0.033, 95 gives 99.9 % but reverse KL 1.29, most samples on
+# the modes D rates best: see docs/BENCHMARKS.md
 REJECTION_PERCENTILE = 50.0
 LSGAN_SCORE_CLIP = 1e-4  # an LSGAN's D can step outside (0, 1); its ratio logit stays within about +-9.2
 REJECTION_BURN_IN = 10_000  # samples whose largest logit starts the estimate of D~*_M (the paper's burn-in)

@@ -518,7 +518,7 @@ def collapse_lab_runs(base: str = "ring8-vanilla", seed: int | None = None, keys
 
 
 LAB_COMPONENTS = {"ring8-vanilla": 8, "grid25-vanilla": 25}  # DeLiGAN arm: one component per mode to start from
-LAB_ISLANDS = {"ring8-vanilla": 64, "grid25-vanilla": 100}  # fixed-mixture arm: the fixed presets' islands
+LAB_ISLANDS = {"ring8-vanilla": 64, "grid25-vanilla": 100}  # fixed-mixture arm: islands enough for a non-saturating GAN
 
 
 def rejection_view(source, n: int = 2500, seed: int = 0, label: str = "") -> dict:
