@@ -50,9 +50,9 @@ TEXT = {
     "card_collapse_text": ("A plain GAN on a ring of 8 Gaussians: watch it settle on one mode, then hop to another.",
                            "普通 GAN 学习 8 个高斯组成的圆环：看它停在一个模式上，然后跳到另一个。"),
     "card_fix_title": ("Fix it", "修好它"),
-    "card_fix_text": ("The same ring with its latent cut into separate islands, a deeper generator and a learning "
-                      "rate annealed to zero: all 8 modes, sharp samples.",
-                      "同样的圆环，把潜空间分成互不相连的小岛，再加上更深的生成器和逐步降到零的学习率：覆盖全部 8 个模式，样本清晰。"),
+    "card_fix_text": ("The same ring with its latent cut into separate islands, a least-squares loss, a deeper "
+                      "generator and a learning rate annealed to zero: all 8 modes, sharp samples.",
+                      "同样的圆环，把潜空间分成互不相连的小岛，再加上最小二乘损失、更深的生成器和逐步降到零的学习率：覆盖全部 8 个模式，样本清晰。"),
     "card_digits_gan_title": ("Digits GAN", "数字 GAN"),
     "card_digits_gan_text": ("A small DCGAN on 16×16 handwritten digits: blobs become digits within a minute.",
                              "在 16×16 手写数字上训练小型 DCGAN：一分钟内模糊的斑点就会变成数字。"),
