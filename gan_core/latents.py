@@ -22,7 +22,7 @@ REJECTION_LABEL = ("post-hoc: discriminator rejection sampling (Azadi et al. 201
 REJECTION_EPSILON = 1e-6  # the paper's epsilon: keeps log(1 - exp(...)) finite at the largest logit
 # gamma = this percentile of F(x) over the burn-in (the DRS reference code shifts by the 60th or 95th percentile of
 # each batch). Higher is pickier: on the ring8-fixed demo (an LSGAN since session 12; its own samples 98.6 %, reverse
-# KL 0.005) 50 gives 99.0 % high quality with reverse KL 0.033, 95 gives 99.9 % but reverse KL 1.29, most samples on
+# KL 0.002) 50 gives 99.3 % high quality with reverse KL 0.026, 95 gives 99.6 % but reverse KL 0.32, more samples on
 # the modes D rates best: see docs/BENCHMARKS.md
 REJECTION_PERCENTILE = 50.0
 LSGAN_SCORE_CLIP = 1e-4  # an LSGAN's D can step outside (0, 1); its ratio logit stays within about +-9.2
