@@ -233,21 +233,22 @@ def format_bytes(count: float) -> str:
 
 
 def problems(config: TrainConfig, dataset=None) -> dict[str, str]:
-    """{field: one sentence} when the run cannot fit the per-run budget, else {}. Call it on a config that validates."""
+    """{field: one sentence} when the run cannot fit the per-run budget, or its checkpoint could not be opened again;
+    else {}. Call it on a config that validates."""
     found = estimate(config, dataset)
-    if found.total <= limit_bytes():
-        if found.checkpoint <= MAX_CHECKPOINT_BYTES:
-            return {}
+    if found.total > limit_bytes():
+        lower = {"hidden": "the network width (hidden)", "batch_size": "the batch size",
+                 "dataset": "the number of samples (n_points)"}[found.cause]
+        size = "" if config.is_points else " or the image size"
+        return {found.cause: (f"This run would need about {format_bytes(found.total)} of memory "
+                              f"({found.parameters / 1e6:.1f}M parameters, batch of {config.batch_size}), more than "
+                              f"the {format_bytes(limit_bytes())} a run may use on this server: lower {lower}{size}.")}
+    if found.checkpoint > MAX_CHECKPOINT_BYTES:
         return {"hidden": (f"This run's checkpoint would hold about {format_bytes(found.weights + found.optimiser)} "
                            f"({found.parameters / 1e6:.1f}M parameters and the optimiser's state), more than the "
                            f"{MAX_CHECKPOINT_BYTES // 2**20} MB Latent Lab can open again: lower the network width "
                            f"(hidden){' or its depth' if config.resolved_arch == 'mlp' else ''}.")}
-    lower = {"hidden": "the network width (hidden)", "batch_size": "the batch size",
-             "dataset": "the number of samples (n_points)"}[found.cause]
-    size = "" if config.is_points else " or the image size"
-    return {found.cause: (f"This run would need about {format_bytes(found.total)} of memory "
-                          f"({found.parameters / 1e6:.1f}M parameters, batch of {config.batch_size}), more than the "
-                          f"{format_bytes(limit_bytes())} a run may use on this server: lower {lower}{size}.")}
+    return {}
 
 
 def check(config: TrainConfig, dataset=None) -> TrainConfig:

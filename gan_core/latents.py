@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from gan_core.checkpoints import Checkpoint, load_checkpoint
+from gan_core.losses import density_ratio_logits
 from gan_core.models import ConvGenerator, sample_latents  # noqa: F401  (sample_latents re-exported: the latents every tool starts from)
 
 GENERATE_BATCH = 1024
@@ -25,7 +26,6 @@ REJECTION_EPSILON = 1e-6  # the paper's epsilon: keeps log(1 - exp(...)) finite 
 # KL 0.002) 50 gives 99.3 % high quality with reverse KL 0.026, 95 gives 99.6 % but reverse KL 0.32, more samples on
 # the modes D rates best: see docs/BENCHMARKS.md
 REJECTION_PERCENTILE = 50.0
-LSGAN_SCORE_CLIP = 1e-4  # an LSGAN's D can step outside (0, 1); its ratio logit stays within about +-9.2
 REJECTION_BURN_IN = 10_000  # samples whose largest logit starts the estimate of D~*_M (the paper's burn-in)
 REJECTION_MAX_CANDIDATES = 200  # at most this many candidates per sample asked for
 
@@ -39,17 +39,6 @@ def rejection_acceptance(logits: torch.Tensor, max_logit: float, gamma: float,
     sampler's acceptance, and F is its logit, shifted by gamma to set how picky the filter is."""
     delta = (logits.double() - float(max_logit)).clamp(max=0.0)
     return torch.sigmoid(delta - torch.log1p(-torch.exp(delta - epsilon)) - float(gamma)).float()
-
-
-def density_ratio_logits(scores: torch.Tensor, loss: str) -> torch.Tensor:
-    """D's raw scores (n,) -> the logits DRS reads as log(p_data / p_g) (up to a constant). For ns and minimax the
-    score is that logit already. An LSGAN's D (targets 1 for real, 0 for fake) tends to p_data / (p_data + p_g)
-    itself (Mao et al. 2017, Prop. 1 with a = 0, b = 1), so its logit is log(D / (1 - D)), clipped into (0, 1)
-    first. Other losses' scores are used as they are: only a ranking there, not the paper's ratio."""
-    if loss != "lsgan":
-        return scores
-    clipped = scores.double().clamp(LSGAN_SCORE_CLIP, 1.0 - LSGAN_SCORE_CLIP)
-    return torch.log(clipped / (1.0 - clipped)).float()
 
 
 def latent_for_seed(seed: int, dim: int) -> torch.Tensor:
@@ -264,14 +253,14 @@ class LatentModel:
         stream = torch.Generator().manual_seed(int(seed))
         chunk = max(GENERATE_BATCH, min(4 * int(n), 20_000))
         burn_in = self.decode(torch.randn(REJECTION_BURN_IN, self.latent_dim, generator=stream))
-        burn_logits = density_ratio_logits(self.discriminate(burn_in), self.config.loss)
+        burn_logits = density_ratio_logits(self.config.loss, self.discriminate(burn_in))
         max_logit = float(burn_logits.max())
         scores = torch.logit(rejection_acceptance(burn_logits, max_logit, 0.0).double().clamp(1e-12, 1 - 1e-12))
         gamma = float(torch.quantile(scores, float(percentile) / 100.0))
         kept, accepted, candidates = [], 0, 0
         while accepted < n and candidates < REJECTION_MAX_CANDIDATES * n:
             drawn = self.decode(torch.randn(chunk, self.latent_dim, generator=stream))
-            logits = density_ratio_logits(self.discriminate(drawn), self.config.loss)
+            logits = density_ratio_logits(self.config.loss, self.discriminate(drawn))
             max_logit = max(max_logit, float(logits.max()))
             keep = torch.rand(chunk, generator=stream) < rejection_acceptance(logits, max_logit, gamma)
             kept.append(drawn[keep])

@@ -28,6 +28,20 @@ def discriminator_scores(kind: str, real_logits: torch.Tensor, fake_logits: torc
     return {"d_real": real_logits.mean().detach(), "d_fake": fake_logits.mean().detach()}
 
 
+LSGAN_SCORE_CLIP = 1e-4  # an LSGAN's D can step outside (0, 1); its ratio logit stays within about +-9.2
+
+
+def density_ratio_logits(kind: str, scores: torch.Tensor) -> torch.Tensor:
+    """D's raw scores (n,) -> the logits rejection sampling reads as log(p_data / p_g) (up to a constant). For ns and
+    minimax the score is that logit already. An LSGAN's D (targets 1 for real, 0 for fake) tends to
+    p_data / (p_data + p_g) itself (Mao et al. 2017, Prop. 1 with a = 0, b = 1), so its logit is log(D / (1 - D)),
+    clipped into (0, 1) first. Other losses' scores are used as they are: only a ranking there, not the ratio."""
+    if kind != "lsgan":
+        return scores
+    clipped = scores.double().clamp(LSGAN_SCORE_CLIP, 1.0 - LSGAN_SCORE_CLIP)
+    return torch.log(clipped / (1.0 - clipped)).float()
+
+
 def discriminator_loss(kind: str, real_logits: torch.Tensor, fake_logits: torch.Tensor,
                        label_smoothing: float = 0.0) -> tuple[torch.Tensor, dict]:
     """The loss D minimises. real_logits, fake_logits: (B,) -> (scalar loss, stats).

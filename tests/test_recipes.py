@@ -11,7 +11,7 @@ from gan_core import losses
 from gan_core.cli import main
 from gan_core.config import TrainConfig
 from gan_core.evaluation.compare import checkpoint_from_payload
-from gan_core.latents import LatentModel, density_ratio_logits, rejection_acceptance
+from gan_core.latents import LatentModel, rejection_acceptance
 from gan_core.models import MixtureLatent
 from gan_core.training import Trainer
 
@@ -154,12 +154,12 @@ def test_rejection_acceptance_grows_with_the_logit():
 def test_an_lsgan_score_becomes_the_log_density_ratio_drs_reads():
     """An LSGAN's D tends to p / (p + q), not to a logit: DRS must read log(p / q) from it, or its acceptance is wrong."""
     p, q = torch.tensor([1.0, 4.0, 1.0, 9.0]), torch.tensor([1.0, 1.0, 4.0, 1.0])
-    ratio = density_ratio_logits(p / (p + q), "lsgan")
+    ratio = losses.density_ratio_logits("lsgan", p / (p + q))
     assert torch.allclose(ratio, torch.log(p / q), atol=1e-5)
-    outside = density_ratio_logits(torch.tensor([-0.3, 1.4]), "lsgan")  # an LSGAN's D can step out of (0, 1)
+    outside = losses.density_ratio_logits("lsgan", torch.tensor([-0.3, 1.4]))  # an LSGAN's D can step out of (0, 1)
     assert torch.isfinite(outside).all() and outside[0] < -9 and outside[1] > 9
     scores = torch.tensor([-2.0, 0.5, 3.0])
-    assert torch.equal(density_ratio_logits(scores, "ns"), scores)  # already the logit
+    assert torch.equal(losses.density_ratio_logits("ns", scores), scores)  # already the logit
 
 
 @pytest.mark.parametrize("loss", ["ns", "lsgan"])
