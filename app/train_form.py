@@ -7,6 +7,7 @@ each message right under the widget it is about.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import streamlit as st
@@ -23,6 +24,7 @@ from . import train_jobs as jobs
 from . import url_state
 from .home_checkpoints import checkpoint_facts
 from .i18n import lang, t
+from .state import browser_id, job_manager
 from .shell import HOME_REQUEST_KEY
 from .train_text import DATASET_TEXT, LOSS_TEXT, MODEL_TEXT, PRESET_ZH, PROBLEM_FIELDS, PROBLEM_ZH, TEXT
 from .url_state_text import TEXT as LINK_TEXT
@@ -63,6 +65,44 @@ def apply_preset(name: str) -> None:
     st.session_state.pop(jobs.DATA_ERROR_KEY, None)
 
 
+def _watched_run_settings() -> tuple[str, dict] | None:
+    """(preset, widget values) of the run a new session of this browser will watch (a second tab, or Train opened
+    again without a link), so that its settings describe the run on its screen rather than the default preset;
+    None when this browser has no run, or its run trains on drawn or uploaded data the widgets cannot hold.
+    The preset is the one the run's settings differ from least: the run's own when it was a preset unchanged."""
+    mine = job_manager().jobs(browser_id())
+    if not mine or user_data.is_user_data(mine[-1].config.dataset):
+        return None
+    job = mine[-1]  # the run resolve_job picks for a session that has chosen none
+    values = {field: _typed(field, getattr(job.config, field)) for field in FIELDS}
+    return _closest_preset(job.config, job.name), values
+
+
+def _closest_preset(config: TrainConfig, run_name: str) -> str:
+    """The preset `config` changes fewest settings of (the seed aside; every setting counts, also those without a
+    widget, such as ring8-fixed's mixture latent), the one the run is named after ("ring8-fixed-101502") on a tie."""
+    compared = [field.name for field in dataclasses.fields(config) if field.name != "seed"]
+
+    def distance(name: str) -> tuple[int, bool]:
+        preset = preset_config(name)
+        return sum(getattr(preset, f) != getattr(config, f) for f in compared), not run_name.startswith(name + "-")
+
+    return min(PRESETS, key=distance)
+
+
+def _start_from(watched: tuple[str, dict] | None) -> None:
+    """A session's first settings: those of the run it will watch, else the default preset."""
+    if watched is None:
+        apply_preset(DEFAULT_PRESET)
+        return
+    preset, values = watched
+    apply_preset(preset)
+    for field, value in values.items():
+        st.session_state[widget_key(field)] = value
+    st.session_state[PRESET_KEY] = preset
+    st.session_state[SETTINGS_KEY] = {"_preset": preset, **values}
+
+
 def _on_preset_change() -> None:
     apply_preset(st.session_state[PRESET_KEY])
 
@@ -72,7 +112,7 @@ def restore_settings() -> None:
     _apply_link()  # a shared link (?preset=...&seed=...) wins over what this session had
     settings = st.session_state.get(SETTINGS_KEY)
     if settings is None:
-        apply_preset(DEFAULT_PRESET)
+        _start_from(_watched_run_settings())
         settings = st.session_state[SETTINGS_KEY]
     preset = st.session_state.get(PRESET_KEY)
     st.session_state[PRESET_KEY] = preset if preset in PRESETS else settings.get("_preset", DEFAULT_PRESET)

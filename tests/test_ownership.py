@@ -61,6 +61,33 @@ def test_tabs_of_one_browser_share_their_runs_and_another_browser_sees_none(cook
     second.button(key="train_stop").click().run()
 
 
+def test_a_second_tab_shows_the_settings_of_the_run_it_watches(cookies):
+    """A second tab (or Train opened again without a link) watches the browser's run: its preset box and settings
+    are that run's, not the default preset's; a browser without a run still gets the default."""
+    cookies[BROWSER_COOKIE] = secrets.token_urlsafe(32)
+    first = open_train()
+    first.selectbox(key="train_preset").set_value("ring8-fixed").run()
+    changed = {"train_hidden": 16, "train_depth": 2, "train_steps": 20_000}
+    for key, value in changed.items():
+        first.number_input(key=key).set_value(value)
+    first.run()
+    first.button(key="train_start").click().run()
+    assert not first.exception and job_manager().jobs()[0].config.hidden == 16
+
+    second = open_train()
+    assert not second.exception and watching(second)
+    assert second.selectbox(key="train_preset").value == "ring8-fixed"  # was the default, ring8-vanilla
+    assert {key: second.number_input(key=key).value for key in changed} == changed
+    assert second.selectbox(key="train_loss").value == "lsgan"  # ring8-fixed's own, unchanged
+    assert not second.button(key="train_start").disabled  # the settings it shows are a valid run
+
+    cookies[BROWSER_COOKIE] = secrets.token_urlsafe(32)  # another student: no run, the default preset
+    other = open_train()
+    assert other.selectbox(key="train_preset").value == "ring8-vanilla"
+    assert other.number_input(key="train_hidden").value != 16
+    second.button(key="train_stop").click().run()
+
+
 def test_a_new_browser_gets_a_random_id_and_the_script_that_keeps_it(cookies):
     from streamlit.testing.v1 import AppTest
 
