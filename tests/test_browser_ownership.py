@@ -1,5 +1,6 @@
 """A run belongs to the student's browser (a cookie), not to one tab's session: after a reload, and in a second tab
-of the same browser, the run is listed and live with its controls; another browser does not see it.
+of the same browser, the run is listed and live with its controls, and the second tab's settings are the run's;
+another browser does not see it.
 (The ownership and grace logic without a browser: test_ownership.py.)"""
 from __future__ import annotations
 
@@ -20,6 +21,11 @@ def open_train(page, app_url):
     page.goto(f"{app_url}/train")
     page.wait_for_selector('[data-testid="stApp"]')
     expect(page.get_by_role("heading", name="Train a GAN or a VAE")).to_be_visible(timeout=60_000)
+
+
+def preset_box(page):
+    """The Preset box's text field, which holds the chosen preset's name."""
+    return page.get_by_test_id("stSelectbox").filter(has_text="Preset").locator("input").first
 
 
 def test_a_reload_and_a_second_tab_show_the_run_and_another_browser_does_not(browser, app_url):
@@ -50,12 +56,15 @@ def test_a_reload_and_a_second_tab_show_the_run_and_another_browser_does_not(bro
         open_train(second, app_url)
         expect(second.get_by_text(STEP_MOVED)).to_be_visible(timeout=30_000)
         expect(second.get_by_test_id("stSidebar").get_by_text(run)).to_be_visible(timeout=15_000)
+        # its settings are the run's, not the default preset's
+        expect(preset_box(second)).to_have_value("ring8-fixed")
 
         other = stranger.new_page()  # another student's browser
         open_train(other, app_url)
         expect(other.get_by_text("No run yet")).to_be_visible(timeout=30_000)
         expect(other.get_by_test_id("stSidebar").get_by_text("No runs yet.")).to_be_visible(timeout=15_000)
         expect(other.get_by_text(run)).to_have_count(0)
+        expect(preset_box(other)).to_have_value("ring8-vanilla")
         cookie = next(c["value"] for c in student.cookies() if c["name"] == "latent_lab_browser")
         assert cookie not in page.url and cookie not in page.locator("body").inner_text()
 
