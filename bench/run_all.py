@@ -15,7 +15,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 
 SUITE = [
-    ("trainer vs bare loop", "bench_trainer.py", [], ["--rounds", "5", "--steps", "40"]),
+    ("trainer vs bare loop", "bench_trainer.py", [], ["--rounds", "13", "--steps", "25"]),
     ("time to result", "bench_presets.py", [], ["--presets", "ring8-fixed"]),
     ("ring8-fixed from the command line, 5 seeds (1 in quick mode)", "bench_fixit.py",
      ["--cli", "--preset", "ring8-fixed"], ["--cli", "--preset", "ring8-fixed", "--seeds", "0"]),

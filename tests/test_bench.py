@@ -24,6 +24,21 @@ def test_scaling_point_trains_and_reports_its_memory():
     assert row["steps_per_s"] > 0 and row["samples_per_s"] > 0 and row["peak_mb"] > 50
 
 
+def test_trainer_bench_keeps_both_loops_going_from_round_to_round(tiny_config):
+    """The Trainer and the bare loop are built once and carry on: a round does not start a new run, so the Trainer's
+    first-step snapshot is not paid again in every round."""
+    from bench.bench_trainer import steady, trainer_runner
+    from gan_core.data import load_dataset
+
+    dataset = load_dataset("ring8", n_points=1000, seed=3)
+    run = trainer_runner(tiny_config, dataset)
+    run(3)
+    run(4)
+    assert run.trainer.step_count == 7 and len(run.trainer.snapshots) == 2  # steps 1 and 5 (sample_every 5)
+    ours, bare = steady(tiny_config, dataset, steps=3, rounds=4)
+    assert len(ours) == len(bare) == 4 and min(ours + bare) > 0
+
+
 def test_optimisation_bench_compares_variants_with_the_baseline(tmp_path):
     out = tmp_path / "optim.json"
     done = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_optim.py"), "--presets", "ring8-fixed",
