@@ -79,13 +79,17 @@ def _watched_run_settings() -> tuple[str, dict] | None:
 
 
 def _closest_preset(config: TrainConfig, run_name: str) -> str:
-    """The preset `config` changes fewest settings of (the seed aside; every setting counts, also those without a
-    widget, such as ring8-fixed's mixture latent), the one the run is named after ("ring8-fixed-101502") on a tie."""
-    compared = [field.name for field in dataclasses.fields(config) if field.name != "seed"]
+    """The preset the run on screen was most likely started from: first the one that agrees with `config` on the
+    most settings without a widget (such as ring8-fixed's mixture latent: the form can only take those from its
+    preset, so Start then trains what the run trained), then on the most settings of all (the seed aside), then
+    the one the run is named after ("ring8-fixed-101502")."""
+    hidden = [f.name for f in dataclasses.fields(config) if f.name not in FIELDS and f.name != "seed"]
+    shown = [field for field in FIELDS if field != "seed"]
 
-    def distance(name: str) -> tuple[int, bool]:
+    def distance(name: str) -> tuple[int, int, bool]:
         preset = preset_config(name)
-        return sum(getattr(preset, f) != getattr(config, f) for f in compared), not run_name.startswith(name + "-")
+        differ = [sum(getattr(preset, f) != getattr(config, f) for f in group) for group in (hidden, shown)]
+        return differ[0], differ[0] + differ[1], not run_name.startswith(name + "-")
 
     return min(PRESETS, key=distance)
 

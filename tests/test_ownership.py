@@ -88,6 +88,19 @@ def test_a_second_tab_shows_the_settings_of_the_run_it_watches(cookies):
     second.button(key="train_stop").click().run()
 
 
+def test_the_preset_a_run_came_from_is_found_by_its_settings_without_a_widget_first():
+    from app.train_form import _closest_preset
+    from gan_core.presets import PRESETS, preset_config
+
+    for name in PRESETS:  # an unchanged preset is itself, whatever the run is called
+        assert _closest_preset(preset_config(name), "anything-101502") == name
+    # stacked-mnist-gan moved to the stacked-digits data at 16 px: named like stacked-digits-gan and as many settings
+    # from it, but only stacked-mnist-gan has the run's n_points, which no widget holds: Start must train that again
+    run = preset_config("stacked-mnist-gan").replace(dataset="stacked-digits", image_size=16)
+    assert preset_config("stacked-digits-gan").n_points != run.n_points
+    assert _closest_preset(run, "stacked-digits-gan-101502") == "stacked-mnist-gan"
+
+
 def test_a_new_browser_gets_a_random_id_and_the_script_that_keeps_it(cookies):
     from streamlit.testing.v1 import AppTest
 
