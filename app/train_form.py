@@ -51,9 +51,13 @@ def _typed(field: str, value):
     return kind(value) if kind in (int, float, bool) else value
 
 
-def preset_values(name: str) -> dict:
-    config = preset_config(name)
+def _widget_values(config: TrainConfig) -> dict:
+    """What each setting widget shows for `config`."""
     return {field: _typed(field, getattr(config, field)) for field in FIELDS}
+
+
+def preset_values(name: str) -> dict:
+    return _widget_values(preset_config(name))
 
 
 def apply_preset(name: str) -> None:
@@ -68,14 +72,12 @@ def apply_preset(name: str) -> None:
 def _watched_run_settings() -> tuple[str, dict] | None:
     """(preset, widget values) of the run a new session of this browser will watch (a second tab, or Train opened
     again without a link), so that its settings describe the run on its screen rather than the default preset;
-    None when this browser has no run, or its run trains on drawn or uploaded data the widgets cannot hold.
-    The preset is the one the run's settings differ from least: the run's own when it was a preset unchanged."""
+    None when this browser has no run, or its run trains on drawn or uploaded data the widgets cannot hold."""
     mine = job_manager().jobs(browser_id())
     if not mine or user_data.is_user_data(mine[-1].config.dataset):
         return None
     job = mine[-1]  # the run resolve_job picks for a session that has chosen none
-    values = {field: _typed(field, getattr(job.config, field)) for field in FIELDS}
-    return _closest_preset(job.config, job.name), values
+    return _closest_preset(job.config, job.name), _widget_values(job.config)
 
 
 def _closest_preset(config: TrainConfig, run_name: str) -> str:
@@ -94,17 +96,13 @@ def _closest_preset(config: TrainConfig, run_name: str) -> str:
     return min(PRESETS, key=distance)
 
 
-def _start_from(watched: tuple[str, dict] | None) -> None:
-    """A session's first settings: those of the run it will watch, else the default preset."""
-    if watched is None:
-        apply_preset(DEFAULT_PRESET)
-        return
-    preset, values = watched
+def _apply_settings(preset: str, values: dict) -> None:
+    """Select `preset`, put `values` (some or all of FIELDS) into their widgets over it, and remember the result."""
+    st.session_state[PRESET_KEY] = preset
     apply_preset(preset)
     for field, value in values.items():
         st.session_state[widget_key(field)] = value
-    st.session_state[PRESET_KEY] = preset
-    st.session_state[SETTINGS_KEY] = {"_preset": preset, **values}
+    remember_settings()
 
 
 def _on_preset_change() -> None:
@@ -115,8 +113,12 @@ def restore_settings() -> None:
     """Put the remembered settings back into widgets Streamlit forgot (after a visit to another page)."""
     _apply_link()  # a shared link (?preset=...&seed=...) wins over what this session had
     settings = st.session_state.get(SETTINGS_KEY)
-    if settings is None:
-        _start_from(_watched_run_settings())
+    if settings is None:  # a new session: the run it will watch, else the default preset
+        watched = _watched_run_settings()
+        if watched is None:
+            apply_preset(DEFAULT_PRESET)
+        else:
+            _apply_settings(*watched)
         settings = st.session_state[SETTINGS_KEY]
     preset = st.session_state.get(PRESET_KEY)
     st.session_state[PRESET_KEY] = preset if preset in PRESETS else settings.get("_preset", DEFAULT_PRESET)
@@ -170,12 +172,7 @@ def _apply_link() -> None:
         return
     preset, values, notes = url_state.read_train(link, FIELDS)
     notes += url_state.repeat_notes(url_state.query_lists(), set(link) - set(url_state.PASS_THROUGH))
-    preset = preset or DEFAULT_PRESET
-    st.session_state[PRESET_KEY] = preset
-    apply_preset(preset)
-    for field, value in values.items():
-        st.session_state[widget_key(field)] = value
-    remember_settings()  # writes the canonical link (bad values gone) back into the URL
+    _apply_settings(preset or DEFAULT_PRESET, values)  # remembering writes the canonical link (bad values gone)
     url_state.keep_notes("train", notes)
 
 
