@@ -188,7 +188,8 @@ def _compare(code: str, run_ids: list[str]) -> None:
         label = f"{run.get('student', '')} · {run.get('name', '')}"
         path = run.get("checkpoint")
         job = job_manager().get(run_id)
-        if job is not None and job.trainer is not None and job.is_active:
+        # still training, or just finished and not yet written by the publisher (it writes within a few seconds)
+        if job is not None and job.trainer is not None and (job.is_active or not path):
             try:
                 path = store.save_run_checkpoint(code, run_id, job.checkpoint_payload(), label) or path
             except RuntimeError:

@@ -233,3 +233,39 @@ def test_after_a_reload_the_teacher_can_make_a_new_link_and_a_student_hears_the_
 
 def texts_of_code(at: AppTest) -> str:
     return "\n".join(c.value for c in at.code)
+
+
+def test_compare_takes_runs_that_just_finished_before_their_checkpoints_were_published():
+    """A run that finished on this server a moment ago has no checkpoint in the class's files until the publisher
+    writes it (every few seconds): Compare writes it from the job itself rather than leave it out."""
+    from pathlib import Path
+
+    from app import collapse_runs
+    from app.class_gallery import PICK_PREFIX
+    from app.class_state import class_publisher, class_store
+
+    teacher, code = start_class()
+    for name, seed in (("Ann", 1), ("Ben", 2)):
+        student = join(code, name, page="pages/train.py")
+        for field, value in (("hidden", 16), ("depth", 2), ("steps", 100), ("seed", seed)):
+            student.number_input(key=f"train_{field}").set_value(value)
+        student.run()
+        student.button(key="train_start").click().run()
+        assert not student.exception
+    deadline = time.monotonic() + 120
+    while class_publisher().following() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    runs = class_store().runs(code)
+    assert [r["status"] for r in runs] == ["finished", "finished"]
+    for run in runs:  # as if the publisher had not come round to them yet
+        Path(run["checkpoint"]).unlink()
+    assert not any(r["checkpoint"] for r in class_store().runs(code))
+    teacher.run()
+    for run in runs:
+        teacher.checkbox(key=PICK_PREFIX + run["run"]).check()
+    teacher.run()
+    teacher.button(key="class_compare").click().run()
+    assert not teacher.exception, teacher.exception
+    chosen = teacher.session_state[collapse_runs.CLASS_RUNS_KEY]
+    assert len(chosen) == 2 and all(Path(path).is_file() for path, _ in chosen), chosen
+    assert teacher.session_state[collapse_runs.CLASS_NOTE_KEY] == ""
