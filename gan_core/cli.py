@@ -55,6 +55,8 @@ _FLAG_HELP = {
     "latent_sigma_reg": "DeLiGAN: weight of the (1 - sigma)^2 penalty that keeps each component's spread",
     "latent_mixture": "learned: DeLiGAN's trained means and spreads (Gurumurthy et al. 2017); fixed: means laid "
                       "out far apart and never trained, the static GM-GAN (Ben-Yosef & Weinshall 2018)",
+    "latent_weight_lr": "a mixture latent's component weights, learned on G's own loss at this rate (0 = every "
+                        "component equally likely)",
     "lr_g": "generator (VAE decoder) learning rate",
     "lr_d": "discriminator (VAE encoder) learning rate",
     "beta1": "Adam beta1", "beta2": "Adam beta2",

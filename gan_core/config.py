@@ -51,6 +51,11 @@ class TrainConfig:
     # "fixed" (static GM-GAN, Ben-Yosef & Weinshall 2018): the components' means are laid out apart from each other
     # and never trained, with a small fixed spread, so G's latent is K separate islands; latent_sigma_reg is unused
     latent_mixture: str = "learned"
+    # learned weights over the components (0 = off: every component equally likely): after each G update, a
+    # component whose fakes G's loss rates worse than the batch's average loses weight, one that does better gains
+    # it, at this rate times G's (annealed) learning-rate factor (the score-function gradient of G's loss, normalised
+    # per component; gan_core.models.MixtureLatent). G samples from the weights it learned, with no discriminator.
+    latent_weight_lr: float = 0.0
     # options of the families in gan_core.families (ignored by the classic gan / cgan / vae / cvae)
     diffusion_steps: int = 100  # diffusion: noise levels T of the forward (noising) process
     sample_steps: int = 20  # diffusion: denoising steps when sampling (DDIM; fewer = faster, rougher)

@@ -42,6 +42,19 @@ def density_ratio_logits(kind: str, scores: torch.Tensor) -> torch.Tensor:
     return torch.log(clipped / (1.0 - clipped)).float()
 
 
+def generator_loss_per_sample(kind: str, fake_logits: torch.Tensor) -> torch.Tensor:
+    """(B,) G's loss on each fake (generator_loss is their mean), without gradients."""
+    _check(kind)
+    logits = fake_logits.detach().float()
+    if kind == "ns":
+        return F.softplus(-logits)
+    if kind == "minimax":
+        return -F.softplus(logits)
+    if kind == "lsgan":
+        return 0.5 * (logits - 1.0) ** 2
+    return -logits
+
+
 def discriminator_loss(kind: str, real_logits: torch.Tensor, fake_logits: torch.Tensor,
                        label_smoothing: float = 0.0) -> tuple[torch.Tensor, dict]:
     """The loss D minimises. real_logits, fake_logits: (B,) -> (scalar loss, stats).

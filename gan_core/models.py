@@ -61,14 +61,25 @@ class MixtureLatent(nn.Module):
     It takes the usual z ~ N(0, I) (B, d) and splits it exactly into (c, eps): u = Phi(z_0) is uniform, c = floor(K u)
     is a uniform component, and K u - c is again uniform and independent of c, so Phi^-1 of it is a fresh N(0, 1)
     first coordinate of eps. Every caller (the fixed batch, `sample`, interpolation) keeps passing N(0, I) latents.
+
+    learn_weights: the components are no longer equally likely. Their log-weights are learned during training on G's
+    own loss (`learn_weights`, called by the Trainer after each G update), and the same split then falls on
+    component c with its learned probability: u lands in c's share of [0, 1], and where it lands in that share is
+    again uniform. Sampling needs nothing but G; the weights are saved with its other buffers.
     """
 
     FIXED_SPACING = 0.89  # distance between neighbouring means, about 18 spreads
     FIXED_SIGMA = 0.05
+    WEIGHT_CLIP = 1.0  # learned log-weights stay within this of their mean: no component over e^2 times another's share
 
-    def __init__(self, components: int, latent_dim: int, fixed: bool = False):
+    def __init__(self, components: int, latent_dim: int, fixed: bool = False, learn_weights: bool = False):
         super().__init__()
         self.components, self.fixed = components, fixed
+        self.last_component: torch.Tensor | None = None  # the components of the last batch, for learn_weights
+        if learn_weights:  # a buffer: saved with the model and updated by learn_weights, not by an optimiser
+            self.register_buffer("log_weights", torch.zeros(components))
+        else:
+            self.log_weights = None
         if fixed:  # buffers: saved with the model, never handed to an optimiser
             self.register_buffer("mu", fixed_mixture_means(components, latent_dim, self.FIXED_SPACING))
             self.register_buffer("sigma", torch.full((components, latent_dim), self.FIXED_SIGMA))
@@ -82,14 +93,50 @@ class MixtureLatent(nn.Module):
         """z (B, d) ~ N(0, I) -> (component (B,) int64 uniform over K, eps (B, d) ~ N(0, I) independent of it)."""
         # the standard normal's cdf and inverse cdf, written out as torch.distributions.Normal(0, 1) computes them
         # (the same numbers) without building and validating a distribution object on every call
-        scaled = 0.5 * (1 + torch.erf(z[:, 0].double() / math.sqrt(2))) * self.components
-        component = scaled.floor().clamp(0, self.components - 1)
-        first = (torch.erfinv(2 * (scaled - component).clamp(1e-7, 1 - 1e-7) - 1) * math.sqrt(2)).to(z.dtype)
+        uniform = 0.5 * (1 + torch.erf(z[:, 0].double() / math.sqrt(2)))
+        if self.log_weights is None:  # equal weights: c = floor(K u), and K u - c is uniform again
+            scaled = uniform * self.components
+            component = scaled.floor().clamp(0, self.components - 1)
+            rest = scaled - component
+        else:  # learned weights: c where u falls among the weights' cumulative sums, and where in its share
+            weights = torch.softmax(self.log_weights.double(), 0)
+            ends = torch.cumsum(weights, 0)
+            index = torch.searchsorted(ends, uniform.contiguous(), right=True).clamp(0, self.components - 1)
+            component = index.double()
+            rest = (uniform - (ends[index] - weights[index])) / weights[index]
+        first = (torch.erfinv(2 * rest.clamp(1e-7, 1 - 1e-7) - 1) * math.sqrt(2)).to(z.dtype)
         return component.long(), torch.cat([first[:, None], z[:, 1:]], dim=1)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         component, eps = self.split(z)
+        if self.log_weights is not None:
+            self.last_component = component
         return self.mu[component] + self.sigma[component] * eps
+
+    def weights(self) -> torch.Tensor:
+        """(K,) each component's probability."""
+        if self.log_weights is None:
+            return torch.full((self.components,), 1.0 / self.components)
+        return torch.softmax(self.log_weights.float(), 0)
+
+    @torch.no_grad()
+    def learn_weights(self, component: torch.Tensor, loss: torch.Tensor, rate: float) -> None:
+        """One step on the log-weights from a batch's components (B,) and G's loss on each of their fakes (B,).
+
+        The score-function (REINFORCE) gradient of G's mean loss with respect to the log-weight of component k is
+        E[(loss - baseline) * (1[c = k] - p_k)]: with the batch's mean loss as the baseline, a component whose fakes
+        D rates worse than average (a crowded mode, or an island stranded between modes) loses weight. Here it is
+        taken per component seen in the batch (its mean loss against the batch's), so that components drawn rarely
+        move as fast as common ones; unseen components keep their weight."""
+        if self.log_weights is None or rate <= 0:
+            return
+        loss = loss.detach().float().to(self.log_weights.device)
+        component = component.to(self.log_weights.device)
+        sums = torch.zeros_like(self.log_weights).index_add_(0, component, loss)
+        counts = torch.zeros_like(self.log_weights).index_add_(0, component, torch.ones_like(loss))
+        seen = counts > 0
+        self.log_weights[seen] -= rate * (sums[seen] / counts[seen] - loss.mean())
+        self.log_weights.sub_(self.log_weights.mean()).clamp_(-self.WEIGHT_CLIP, self.WEIGHT_CLIP)
 
 
 def fixed_mixture_means(components: int, latent_dim: int, spacing: float) -> torch.Tensor:
@@ -112,10 +159,11 @@ class MLPGenerator(nn.Module):
     """z (B, latent) [+ label] -> x (B, out_dim); out_dim = 2 for points or C*H*W (tanh) for images."""
 
     def __init__(self, latent_dim: int, sample_shape: tuple, hidden: int = 128, depth: int = 3,
-                 n_classes: int = 0, latent_components: int = 0, fixed_mixture: bool = False):
+                 n_classes: int = 0, latent_components: int = 0, fixed_mixture: bool = False,
+                 learn_weights: bool = False):
         super().__init__()
         self.latent_dim, self.sample_shape, self.n_classes = latent_dim, tuple(sample_shape), n_classes
-        self.mixture = (MixtureLatent(latent_components, latent_dim, fixed_mixture) if latent_components
+        self.mixture = (MixtureLatent(latent_components, latent_dim, fixed_mixture, learn_weights) if latent_components
                         else None)
         self.embed = nn.Embedding(n_classes, label_embedding_size(n_classes)) if n_classes else None
         width_in = latent_dim + (label_embedding_size(n_classes) if n_classes else 0)
@@ -190,11 +238,11 @@ class ConvGenerator(nn.Module):
     """DCGAN-style: z (B, latent) [+ label] -> image (B, C, S, S) in [-1, 1], S in {8, 16, 28, 32}."""
 
     def __init__(self, latent_dim: int, sample_shape: tuple, hidden: int = 32, n_classes: int = 0,
-                 latent_components: int = 0, fixed_mixture: bool = False):
+                 latent_components: int = 0, fixed_mixture: bool = False, learn_weights: bool = False):
         super().__init__()
         channels, size = sample_shape[0], sample_shape[1]
         self.latent_dim, self.sample_shape, self.n_classes = latent_dim, tuple(sample_shape), n_classes
-        self.mixture = (MixtureLatent(latent_components, latent_dim, fixed_mixture) if latent_components
+        self.mixture = (MixtureLatent(latent_components, latent_dim, fixed_mixture, learn_weights) if latent_components
                         else None)
         self.embed = nn.Embedding(n_classes, label_embedding_size(n_classes)) if n_classes else None
         width_in = latent_dim + (label_embedding_size(n_classes) if n_classes else 0)
@@ -279,11 +327,12 @@ def build_models(cfg: TrainConfig, sample_shape: tuple, n_classes: int = 0) -> n
     if conv and len(sample_shape) != 3:
         raise ValueError("conv models need images")
     components = 0 if cfg.is_vae else cfg.latent_components  # a VAE's prior is fixed by its KL term
-    fixed = cfg.latent_mixture == "fixed"
+    fixed, weights = cfg.latent_mixture == "fixed", cfg.latent_weight_lr > 0
     if conv:
-        generator = ConvGenerator(cfg.latent_dim, sample_shape, cfg.hidden, classes, components, fixed)
+        generator = ConvGenerator(cfg.latent_dim, sample_shape, cfg.hidden, classes, components, fixed, weights)
     else:
-        generator = MLPGenerator(cfg.latent_dim, sample_shape, cfg.hidden, cfg.depth, classes, components, fixed)
+        generator = MLPGenerator(cfg.latent_dim, sample_shape, cfg.hidden, cfg.depth, classes, components, fixed,
+                                 weights)
     if cfg.is_vae:
         critic_kwargs = dict(n_classes=classes, out_dim=2 * cfg.latent_dim)
         second_name = "encoder"

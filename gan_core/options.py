@@ -75,6 +75,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "top_k_gamma": (0.5, 1.0),
     "latent_components": (0, 256),
     "latent_sigma_reg": (0.0, 100.0),
+    "latent_weight_lr": (0.0, 1.0),
 }
 
 # datasets that live in the browser session only (drawn or CSV points, uploaded images), never loaded by name

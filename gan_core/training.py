@@ -116,6 +116,11 @@ def _thin(items: list, limit: int) -> list:
     return items[len(items) % 2::2] if items else items
 
 
+# A mixture latent's learned weights (latent_weight_lr) start learning at this fraction of the run, once G has sent
+# its components to their modes: learned from the first step, they steered G while it was still finding the modes,
+# and on ring8-fixed G then left up to 4 of the 8 modes with no island at all on about one seed in 15 (BENCHMARKS).
+MIXTURE_WEIGHTS_FROM = 0.4
+
 # Adam's whole update in one kernel per optimiser where torch has one: the same update as the per-parameter loop
 # (to float rounding), 3-9 % more steps/s on the 2-D presets (docs/BENCHMARKS.md)
 FUSED_ADAM_DEVICES = ("cpu", "cuda")
@@ -260,12 +265,14 @@ class Trainer:
         top_k, the fakes it learned from, in top-k training; sigma_penalty with a DeLiGAN mixture latent)."""
         cfg = self.config
         fake_logits = critic(fake, condition).float()
+        mixture = getattr(self.generator, "mixture", None)
+        if mixture is not None and mixture.log_weights is not None and cfg.latent_weight_lr > 0:
+            self._learn_mixture_weights(mixture, fake_logits)
         top_k = None
         if cfg.top_k < 1.0:  # top-k training: only the k fakes D rates most real teach G
             top_k = self.top_k_count(fake_logits.shape[0])
             fake_logits = losses.top_k_logits(fake_logits, top_k)
         loss, stats = losses.generator_loss(cfg.loss, fake_logits)
-        mixture = getattr(self.generator, "mixture", None)
         if mixture is not None and not mixture.fixed:  # DeLiGAN: keep every component's sigma from shrinking to a point
             penalty = losses.sigma_penalty(mixture.sigma)
             loss = loss + cfg.latent_sigma_reg * penalty
@@ -274,6 +281,21 @@ class Trainer:
             stats["top_k"] = torch.tensor(float(top_k))
         stats["grad_norm_g"] = self.update_generator(loss)
         return stats
+
+    def _learn_mixture_weights(self, mixture, fake_logits: torch.Tensor) -> None:
+        """A step on the mixture latent's component weights from G's loss on each fake of this G update, at
+        latent_weight_lr times G's learning-rate factor (annealed with it, so the weights settle as G does), from
+        MIXTURE_WEIGHTS_FROM of the run on. A packed D scores groups of `pack` fakes: each fake gets its group's
+        loss."""
+        if self.step_count < MIXTURE_WEIGHTS_FROM * self.config.steps:
+            return
+        component = mixture.last_component
+        loss = losses.generator_loss_per_sample(self.config.loss, fake_logits)
+        if component is None or loss.shape[0] * self.config.pack != component.shape[0]:
+            return
+        loss = loss.repeat_interleave(self.config.pack)
+        factor = self.opt_g.param_groups[0]["lr"] / self.config.lr_g
+        mixture.learn_weights(component, loss, self.config.latent_weight_lr * factor)
 
     def top_k_count(self, batch: int) -> int:
         """k of top-k training at this step, for a batch of `batch` fakes (packed groups when packing): annealed by
