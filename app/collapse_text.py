@@ -125,8 +125,8 @@ TEXT = {
     "all_modes": ("all {k}", "全部 {k} 个"),
     # lab
     "lab": ("Collapse lab: train a plain GAN, PacGAN, WGAN-GP, a VAE, top-k training, DeLiGAN or a fixed mixture "
-            "latent on the same data with one click",
-            "崩溃实验室：一键用普通 GAN、PacGAN、WGAN-GP、VAE、Top-k 训练、DeLiGAN 或固定混合潜变量训练同一份数据"),
+            "latent (its islands weighted or not) on the same data with one click",
+            "崩溃实验室：一键用普通 GAN、PacGAN、WGAN-GP、VAE、Top-k 训练、DeLiGAN 或固定混合潜变量（小岛加不加权重）训练同一份数据"),
     "lab_intro": ("One click trains the same data with up to four recipes (by default a plain GAN, PacGAN, WGAN-GP "
                   "and a VAE) and fills this page with their comparison. Runs take turns on the server; on a laptop "
                   "four runs take a minute or two.",
@@ -138,13 +138,16 @@ TEXT = {
                       "rates most real; DeLiGAN (Gurumurthy et al. 2017) gives it a learned mixture of Gaussians as its "
                       "latent, so it can jump between modes instead of stretching across them; the fixed mixture "
                       "(GM-GAN, Ben-Yosef & Weinshall 2018) cuts its latent into separate islands that never move, "
-                      "so no samples are left on a bridge between two modes. Run any of them alone and compare it "
-                      "with a run you already have.",
+                      "so no samples are left on a bridge between two modes; with learned weights the generator "
+                      "also learns how often to draw each island, from its own loss: islands the discriminator rates "
+                      "worse than average (stranded between modes, or on a crowded mode) are drawn less often. Run "
+                      "any of them alone and compare it with a run you already have.",
                       "普通 GAN、PacGAN、WGAN-GP 和 VAE 大约两分钟就能讲完崩溃的故事。Top-k 训练（Sinha 等，2020）"
                       "只让生成器从判别器认为最像真的假样本中学习；DeLiGAN（Gurumurthy 等，2017）给生成器一个可学习的"
                       "高斯混合潜变量，让它在模式之间跳跃，而不是把自己拉伸着跨过它们；固定混合潜变量（GM-GAN，"
                       "Ben-Yosef 与 Weinshall，2018）把潜空间分成固定不动、互不相连的小岛，于是不会有样本留在两个模式"
-                      "之间的桥上。任何一个都可以单独运行，再与已有的训练比较。"),
+                      "之间的桥上；加上学习的权重后，生成器还会根据自己的损失学习每个小岛被抽到的频率：判别器评分低于平均的小岛"
+                      "（困在模式之间，或挤在样本过多的模式上）会更少被抽到。任何一个都可以单独运行，再与已有的训练比较。"),
     "arm_vanilla": ("Plain GAN", "普通 GAN"),
     "arm_pacgan": ("PacGAN", "PacGAN"),
     "arm_wgan-gp": ("WGAN-GP", "WGAN-GP"),
@@ -152,6 +155,7 @@ TEXT = {
     "arm_topk": ("Top-k training", "Top-k 训练"),
     "arm_deligan": ("DeLiGAN (mixture latent)", "DeLiGAN（混合潜变量）"),
     "arm_islands": ("Fixed mixture latent (GM-GAN)", "固定混合潜变量（GM-GAN）"),
+    "arm_weighted": ("Islands with learned weights", "学习权重的小岛"),
     # rejection sampling: post-hoc, always labelled so
     "rejection_toggle": ("Show discriminator rejection sampling (post-hoc)", "显示判别器拒绝采样（事后筛选）"),
     "rejection_help": ("Discriminator rejection sampling (Azadi et al. 2019) trains nothing: after training it draws "

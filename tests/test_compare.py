@@ -271,7 +271,8 @@ SHAPE_FIELDS = ("dataset", "n_points", "latent_dim", "hidden", "depth", "arch", 
 @pytest.mark.parametrize("base", compare.LAB_BASES)
 def test_lab_configs_are_valid_and_differ_in_the_intended_way(base):
     arms = {run.key: run for run in compare.collapse_lab_runs(base)}
-    assert list(arms) == ["vanilla", "pacgan", "wgan-gp", "vae", "topk", "deligan", "islands"] == list(compare.LAB_ARMS)
+    assert list(arms) == ["vanilla", "pacgan", "wgan-gp", "vae", "topk", "deligan", "islands",
+                          "weighted"] == list(compare.LAB_ARMS)
     for run in arms.values():
         run.config.check()
         for name in SHAPE_FIELDS:  # same data, same network size, same seed: a fair comparison
@@ -298,8 +299,10 @@ def test_lab_configs_are_valid_and_differ_in_the_intended_way(base):
     assert arms["deligan"].config.latent_mixture == "learned"
     assert changed("islands") <= {"latent_components", "latent_mixture"} | optimiser
     assert arms["islands"].config.latent_mixture == "fixed" and arms["islands"].config.latent_components >= 64
+    assert changed("weighted") == changed("islands") | {"latent_weight_lr"}  # the islands, and their weights
+    assert arms["weighted"].config.latent_weight_lr > 0 and arms["islands"].config.latent_weight_lr == 0
     assert arms["vanilla"].demo == base  # the preset itself, so its demo can stand in
-    assert len({run.job_name for run in arms.values()}) == 7
+    assert len({run.job_name for run in arms.values()}) == 8
 
 
 def test_lab_arms_can_be_run_one_at_a_time():

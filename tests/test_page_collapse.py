@@ -165,7 +165,7 @@ def test_a_lab_recipe_runs_on_its_own(saved_runs):
     at = _open_page()
     picker = at.multiselect(key=worded_key("collapse_lab_arms"))
     assert picker.value == ["vanilla", "pacgan", "wgan-gp", "vae"]  # one click: the classic four
-    assert {"topk", "deligan", "islands"} <= set(picker.options) or len(picker.options) == 7
+    assert {"topk", "deligan", "islands", "weighted"} <= set(picker.options) or len(picker.options) == 8
     try:
         picker.set_value(["deligan"]).run()
         at.button(key="collapse_lab_start").click().run()

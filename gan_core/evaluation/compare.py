@@ -453,12 +453,13 @@ class LabRun:
 
 
 LAB_BASES = ("ring8-vanilla", "grid25-vanilla")
-LAB_ARMS = ("vanilla", "pacgan", "wgan-gp", "vae", "topk", "deligan", "islands")  # every arm, in the order shown
+# every arm, in the order shown
+LAB_ARMS = ("vanilla", "pacgan", "wgan-gp", "vae", "topk", "deligan", "islands", "weighted")
 LAB_DEFAULT_ARMS = ("vanilla", "pacgan", "wgan-gp", "vae")  # one click: the classic four (about 2 minutes)
 
 
 def collapse_lab_runs(base: str = "ring8-vanilla", seed: int | None = None, keys=None) -> list[LabRun]:
-    """The collapse lab for preset `base`: one data set, seven ways to train it, each valid for TrainConfig; `keys`
+    """The collapse lab for preset `base`: one data set, eight ways to train it, each valid for TrainConfig; `keys`
     picks some of them (in LAB_ARMS' order), so a recipe can be run on its own.
 
     Every arm keeps the base's data, network size, batch size, step count and seed, and changes only what its
@@ -481,7 +482,10 @@ def collapse_lab_runs(base: str = "ring8-vanilla", seed: int | None = None, keys
       optimiser: G can send each component to its own mode instead of stretching one Gaussian across them;
     * islands: a fixed mixture latent (the static GM-GAN of Ben-Yosef & Weinshall 2018) of LAB_ISLANDS
       components laid out far apart and never trained, same optimiser: G's latent is separate islands, so no
-      samples have to bridge two modes (the ring8-fixed and grid25-fixed presets use it).
+      samples have to bridge two modes (the ring8-fixed and grid25-fixed presets use it);
+    * weighted: the same islands with weights G learns on its own loss (latent_weight_lr, from 40 % of the run
+      on): an island D rates worse than average (stranded between modes, or on a crowded mode) is drawn less
+      often, one on a mode short of samples more often (ring8-fixed uses it).
     Discriminator rejection sampling is not an arm: it trains nothing. The page shows it as a post-hoc view of
     any GAN run (`rejection_view`).
 
@@ -508,6 +512,9 @@ def collapse_lab_runs(base: str = "ring8-vanilla", seed: int | None = None, keys
         LabRun("islands", "Fixed mixture latent (GM-GAN)", "固定混合潜变量（GM-GAN）",
                vanilla.replace(latent_components=LAB_ISLANDS[base], latent_mixture="fixed", lr_g=1e-3, lr_d=1e-3,
                                lr_decay=True)),
+        LabRun("weighted", "Islands with learned weights", "学习权重的小岛",
+               vanilla.replace(latent_components=LAB_ISLANDS[base], latent_mixture="fixed", latent_weight_lr=0.05,
+                               lr_g=1e-3, lr_d=1e-3, lr_decay=True)),
     ]
     if keys is not None:
         unknown = [key for key in keys if key not in LAB_ARMS]
