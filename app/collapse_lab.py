@@ -1,6 +1,6 @@
 """The collapse lab on the Mode Collapse page: one click trains the same data with the recipes picked (a plain GAN,
-PacGAN, WGAN-GP and a VAE by default; top-k training and DeLiGAN on request, up to four at a time), with a live
-progress line per run (app.collapse_runs submits and follows the runs)."""
+PacGAN, WGAN-GP and a VAE by default; top-k training, DeLiGAN and the fixed islands, weighted or not, on request, up
+to four at a time), with a live progress line per run (app.collapse_runs submits and follows the runs)."""
 from __future__ import annotations
 
 import streamlit as st

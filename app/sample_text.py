@@ -121,10 +121,11 @@ TEXT = {
     "other_dims_zero": ("The grid lies in the plane of z[0] and z[1]; the other {n} coordinates are 0.",
                         "网格位于 z[0] 与 z[1] 张成的平面内；其余 {n} 个坐标为 0。"),
     "mixture_lines": ("This generator's latent is a mixture of {k} Gaussians: z[0] picks one of them (its quantile, "
-                      "cut into {k} equal slices) and lands the point on that component's island. So a green line "
+                      "cut into {k} slices, equal or sized by the weights G learned) and lands the point on that "
+                      "component's island. So a green line "
                       "(z[1] = const, running along z[0]) jumps from mode to mode as it crosses slices, on purpose: "
                       "no samples have to bridge two modes.",
-                      "这个生成器的潜变量是 {k} 个高斯的混合：z[0] 选出其中一个（按它的分位数切成 {k} 等份），"
+                      "这个生成器的潜变量是 {k} 个高斯的混合：z[0] 选出其中一个（按它的分位数切成 {k} 份，等分或按生成器学到的权重划分），"
                       "再把点放到那个分量的小岛上。所以绿线（z[1] = 常数，沿 z[0] 方向）每跨过一份就从一个模式跳到另一个模式，这是有意的："
                       "不需要有样本架在两个模式之间。"),
     "real_data": ("real data", "真实数据"),

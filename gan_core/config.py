@@ -51,8 +51,8 @@ class TrainConfig:
     # "fixed" (static GM-GAN, Ben-Yosef & Weinshall 2018): the components' means are laid out apart from each other
     # and never trained, with a small fixed spread, so G's latent is K separate islands; latent_sigma_reg is unused
     latent_mixture: str = "learned"
-    # learned weights over the components (0 = off: every component equally likely): after each G update, a
-    # component whose fakes G's loss rates worse than the batch's average loses weight, one that does better gains
+    # learned weights over the components (0 = off: every component equally likely): at each G update, on its fakes,
+    # a component whose fakes G's loss rates worse than the batch's average loses weight, one that does better gains
     # it, at this rate times G's (annealed) learning-rate factor (the score-function gradient of G's loss, normalised
     # per component; gan_core.models.MixtureLatent). G samples from the weights it learned, with no discriminator.
     latent_weight_lr: float = 0.0
@@ -206,6 +206,9 @@ def validate(cfg: TrainConfig) -> dict[str, str]:
         problems["minibatch_std"] = "Minibatch standard deviation needs at least 2 samples per batch."
     if cfg.top_k < 1.0 and cfg.adversarial_loss is None:
         problems["top_k"] = "Top-k training keeps the fakes a discriminator rates best; this model has none. Set top_k to 1."
+    if cfg.latent_weight_lr > 0 and not cfg.latent_components:
+        problems["latent_weight_lr"] = ("latent_weight_lr learns the weights of a mixture latent's components, and "
+                                        "there is none: set latent_components too, or latent_weight_lr to 0.")
     if _mixture_unusable(cfg):
         problems["latent_components"] = ("A mixture latent (DeLiGAN, GM-GAN) is for the classic gan and cgan; "
                                          "set latent_components to 0 for this model.")
@@ -231,7 +234,7 @@ def without_unusable_mixture(cfg: TrainConfig) -> TrainConfig:
     """`cfg` with its mixture latent turned off when its model cannot use one (a VAE, a family). A GAN preset's
     islands (ring8-fixed's 256) are a setting the Train page has no widget for: a student who picks that preset and
     then another model should get that model, not a refusal naming a setting they cannot reach."""
-    return cfg.replace(latent_components=0) if _mixture_unusable(cfg) else cfg
+    return cfg.replace(latent_components=0, latent_weight_lr=0.0) if _mixture_unusable(cfg) else cfg
 
 
 def may_have_labels(dataset: str) -> bool:

@@ -63,7 +63,7 @@ class MixtureLatent(nn.Module):
     first coordinate of eps. Every caller (the fixed batch, `sample`, interpolation) keeps passing N(0, I) latents.
 
     learn_weights: the components are no longer equally likely. Their log-weights are learned during training on G's
-    own loss (`learn_weights`, called by the Trainer after each G update), and the same split then falls on
+    own loss (`learn_weights`, called by the Trainer at each G update on that update's fakes), and the split falls on
     component c with its learned probability: u lands in c's share of [0, 1], and where it lands in that share is
     again uniform. Sampling needs nothing but G; the weights are saved with its other buffers.
     """
@@ -90,7 +90,8 @@ class MixtureLatent(nn.Module):
         self.sigma = nn.Parameter(torch.full((components, latent_dim), 0.2))
 
     def split(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """z (B, d) ~ N(0, I) -> (component (B,) int64 uniform over K, eps (B, d) ~ N(0, I) independent of it)."""
+        """z (B, d) ~ N(0, I) -> (component (B,) int64 drawn with the components' weights (uniform without
+        learn_weights), eps (B, d) ~ N(0, I) independent of it)."""
         # the standard normal's cdf and inverse cdf, written out as torch.distributions.Normal(0, 1) computes them
         # (the same numbers) without building and validating a distribution object on every call
         uniform = 0.5 * (1 + torch.erf(z[:, 0].double() / math.sqrt(2)))
@@ -109,7 +110,7 @@ class MixtureLatent(nn.Module):
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         component, eps = self.split(z)
-        if self.log_weights is not None:
+        if self.log_weights is not None and self.training:  # what the Trainer's next learn_weights reads
             self.last_component = component
         return self.mu[component] + self.sigma[component] * eps
 
@@ -126,16 +127,17 @@ class MixtureLatent(nn.Module):
         The score-function (REINFORCE) gradient of G's mean loss with respect to the log-weight of component k is
         E[(loss - baseline) * (1[c = k] - p_k)]: with the batch's mean loss as the baseline, a component whose fakes
         D rates worse than average (a crowded mode, or an island stranded between modes) loses weight. Here it is
-        taken per component seen in the batch (its mean loss against the batch's), so that components drawn rarely
-        move as fast as common ones; unseen components keep their weight."""
+        taken per component seen in the batch (its mean loss against the batch's), so that a rarely drawn component
+        moves as far as a common one each time it is seen; unseen components keep their weight. No boolean
+        indexing: on a GPU this step adds no wait for the host."""
         if self.log_weights is None or rate <= 0:
             return
         loss = loss.detach().float().to(self.log_weights.device)
         component = component.to(self.log_weights.device)
         sums = torch.zeros_like(self.log_weights).index_add_(0, component, loss)
         counts = torch.zeros_like(self.log_weights).index_add_(0, component, torch.ones_like(loss))
-        seen = counts > 0
-        self.log_weights[seen] -= rate * (sums[seen] / counts[seen] - loss.mean())
+        step = torch.where(counts > 0, sums / counts.clamp_min(1) - loss.mean(), torch.zeros_like(sums))
+        self.log_weights.sub_(rate * step)
         self.log_weights.sub_(self.log_weights.mean()).clamp_(-self.WEIGHT_CLIP, self.WEIGHT_CLIP)
 
 

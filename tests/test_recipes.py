@@ -2,6 +2,7 @@
 mixture latent (GM-GAN), its component weights learned on G's loss, and discriminator rejection sampling (post-hoc),
 each shown moving its number the right way."""
 import json
+from pathlib import Path
 
 import numpy as np
 
@@ -191,8 +192,51 @@ def test_learned_weights_train_with_g_and_come_back_from_a_checkpoint(tiny_confi
     z = torch.randn(64, 2)
     assert torch.allclose(model.decode(z), trainer.generate(z))
     plain = Trainer(tiny_config.replace(latent_components=16, latent_mixture="fixed"))
-    assert plain.generator.mixture.log_weights is None  # off by default: older checkpoints load as they were
-    assert "latent_weight_lr" in TrainConfig(latent_weight_lr=2.0).validate()
+    assert plain.generator.mixture.log_weights is None  # off by default: no buffer, as in files saved before it
+
+
+def test_a_run_with_learned_weights_resumes_exactly_and_older_files_still_load(tiny_config, tmp_path):
+    from gan_core.checkpoints import load_checkpoint, save_checkpoint
+
+    config = tiny_config.replace(latent_components=16, latent_mixture="fixed", latent_weight_lr=0.5, steps=20)
+    straight = Trainer(config)
+    for _ in range(16):
+        straight.step()
+    first = Trainer(config)
+    for _ in range(10):
+        first.step()
+    path = save_checkpoint(first.checkpoint_payload(), tmp_path / "run.pt")
+    resumed = Trainer.from_checkpoint(load_checkpoint(path))
+    for _ in range(6):
+        resumed.step()
+    assert torch.equal(resumed.generator.mixture.log_weights, straight.generator.mixture.log_weights)
+    z = torch.randn(8, 2)
+    assert torch.equal(resumed.generate(z), straight.generate(z))
+    demo = Path(__file__).resolve().parent.parent / "checkpoints" / "ring8-vanilla.pt"
+    assert "latent_weight_lr" not in torch.load(demo, weights_only=True)["config"]  # saved before the setting
+    old = LatentModel.load(demo)  # existed: it loads and samples as it did
+    assert old.config.latent_weight_lr == 0 and old.sample(4, seed=0).shape == (4, 2)
+
+
+def test_learned_weights_with_packing_and_top_k(tiny_config):
+    config = tiny_config.replace(latent_components=8, latent_mixture="fixed", latent_weight_lr=0.5, pack=2,
+                                 top_k=0.5, steps=20)
+    trainer = Trainer(config)
+    for _ in range(20):
+        trainer.step()
+    assert float(trainer.generator.mixture.log_weights.abs().max()) > 0  # each fake got its pair's loss
+
+
+def test_learned_weights_need_a_mixture_and_go_with_it():
+    from gan_core.config import without_unusable_mixture
+    from gan_core.presets import preset_config
+
+    problem = TrainConfig(latent_weight_lr=0.05).validate()["latent_weight_lr"]
+    assert "latent_components" in problem
+    assert "latent_weight_lr" not in TrainConfig(latent_weight_lr=0.05, latent_components=8).validate()
+    assert "latent_weight_lr" in TrainConfig(latent_weight_lr=2.0, latent_components=8).validate()
+    vae = without_unusable_mixture(preset_config("ring8-fixed").replace(model="vae"))
+    assert vae.latent_components == 0 and vae.latent_weight_lr == 0 and vae.validate() == {}
 
 
 @pytest.mark.slow
