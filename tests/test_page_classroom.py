@@ -58,6 +58,22 @@ def join(code: str, name: str, page: str | None = None) -> AppTest:
     return student
 
 
+def train_and_wait(code: str, seeds: dict[str, int], steps: int) -> None:
+    """Each student (name: seed) joins, starts a small ring8 run on the Train page, and all of them finish."""
+    from app.class_state import class_publisher
+
+    for name, seed in seeds.items():
+        student = join(code, name, page="pages/train.py")
+        for field, value in (("hidden", 16), ("depth", 2), ("steps", steps), ("seed", seed)):
+            student.number_input(key=f"train_{field}").set_value(value)
+        student.run()
+        student.button(key="train_start").click().run()
+        assert not student.exception
+    deadline = time.monotonic() + 120
+    while class_publisher().following() and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
 def texts(at: AppTest) -> str:
     return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [e.value for e in at.error]
                      + [i.value for i in at.info])
@@ -168,21 +184,12 @@ def test_the_challenge_lock_holds_whatever_a_widget_a_link_or_a_preset_click_sen
     assert newest.config.dataset == "ring8" and newest.config.model == base.model
 
 def test_the_leaderboard_ranks_finished_runs_by_the_goals_metric():
-    from app.class_state import class_publisher, class_store
+    from app.class_state import class_store
 
     teacher, code = start_class()
     _set_challenge(teacher, "ring8-vanilla", ["lr_g", "lr_d", "steps", "seed", "hidden", "depth"],
                    metric="high_quality_fraction")
-    for name, seed in (("Ann", 1), ("Ben", 2), ("Cat", 3)):
-        student = join(code, name, page="pages/train.py")
-        for field, value in (("hidden", 16), ("depth", 2), ("steps", 200), ("seed", seed)):
-            student.number_input(key=f"train_{field}").set_value(value)
-        student.run()
-        student.button(key="train_start").click().run()
-        assert not student.exception
-    deadline = time.monotonic() + 120
-    while class_publisher().following() and time.monotonic() < deadline:
-        time.sleep(0.2)
+    train_and_wait(code, {"Ann": 1, "Ben": 2, "Cat": 3}, steps=200)
     runs = class_store().runs(code)
     assert len(runs) == 3 and all(r["status"] == "finished" for r in runs), [(r["student"], r["status"]) for r in runs]
     teacher.run()
@@ -242,19 +249,10 @@ def test_compare_takes_runs_that_just_finished_before_their_checkpoints_were_pub
 
     from app import collapse_runs
     from app.class_gallery import PICK_PREFIX
-    from app.class_state import class_publisher, class_store
+    from app.class_state import class_store
 
     teacher, code = start_class()
-    for name, seed in (("Ann", 1), ("Ben", 2)):
-        student = join(code, name, page="pages/train.py")
-        for field, value in (("hidden", 16), ("depth", 2), ("steps", 100), ("seed", seed)):
-            student.number_input(key=f"train_{field}").set_value(value)
-        student.run()
-        student.button(key="train_start").click().run()
-        assert not student.exception
-    deadline = time.monotonic() + 120
-    while class_publisher().following() and time.monotonic() < deadline:
-        time.sleep(0.2)
+    train_and_wait(code, {"Ann": 1, "Ben": 2}, steps=100)
     runs = class_store().runs(code)
     assert [r["status"] for r in runs] == ["finished", "finished"]
     for run in runs:  # as if the publisher had not come round to them yet
