@@ -123,7 +123,7 @@ def draw_challenge(code: str) -> None:
     cells = st.columns([1.4, 2.4, 1.4, 1], vertical_alignment="bottom")
     cells[0].selectbox(t(TEXT, "challenge_preset"), list(PRESETS), key="class_challenge_preset")
     cells[1].multiselect(t(TEXT, "challenge_allowed"), list(CHANGEABLE), key="class_challenge_allowed",
-                         default=["lr_g", "lr_d", "n_critic"])
+                         default=["lr_g", "lr_d", "n_critic"], select_all=False)
     cells[2].selectbox(t(TEXT, "challenge_metric"), list(GOAL_METRICS), key=language_key("class_challenge_metric"),
                        format_func=class_state.metric_label)
     cells[3].number_input(t(TEXT, "challenge_target"), min_value=0.0, value=0.0, key="class_challenge_target")

@@ -38,7 +38,8 @@ def lab_panel() -> None:
             st.session_state[runs.LAB_ARMS_KEY] = list(compare.LAB_DEFAULT_ARMS)
         arms = draw_worded(st.multiselect, t(TEXT, "lab_arms"), list(compare.LAB_ARMS), runs.LAB_ARMS_KEY,
                            format_func=lambda key: t(TEXT, f"arm_{key}"), help=t(TEXT, "lab_arms_help"),
-                           max_selections=compare.MAX_RUNS, wrap=True)
+                           max_selections=compare.MAX_RUNS, wrap=True,
+                           select_all=False)  # Streamlit's "Select all" is in English only, and past the 4 allowed
         base_col, seed_col, reuse_col, button_col = st.columns([2.6, 1.3, 2.5, 2.2], vertical_alignment="bottom")
         if st.session_state.get(LAB_BASE_KEY) not in compare.LAB_BASES:
             st.session_state[LAB_BASE_KEY] = compare.LAB_BASES[0]

@@ -71,7 +71,8 @@ def toggle(label: str, key: str, default: bool, help: str | None = None) -> bool
 def multiselect(label: str, options: list, key: str, default: list, help: str | None = None, max_selections=None) -> list:
     current = st.session_state.get(key, default)
     st.session_state[key] = [v for v in current if v in options] if isinstance(current, list) else default
-    return st.multiselect(label, options, key=key, help=help, max_selections=max_selections, persist_state="session")
+    return st.multiselect(label, options, key=key, help=help, max_selections=max_selections, persist_state="session",
+                          select_all=False)  # (Streamlit's "Select all" is in English only)
 
 
 def download(label: str, data: bytes, file_name: str, mime: str, key: str) -> None:

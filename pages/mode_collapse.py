@@ -35,7 +35,7 @@ pick_col, n_col, seed_col = st.columns([6, 2.2, 1.2], vertical_alignment="bottom
 # wrap: in a column the chips would scroll in one row, the first ones cut off
 selected = draw_worded(pick_col.multiselect, t(TEXT, "runs"), [o.id for o in options], runs.SELECTION_KEY,
                        format_func=lambda option_id: runs.option_label(by_id[option_id]), help=t(TEXT, "runs_help"),
-                       placeholder=t(TEXT, "runs_placeholder"), wrap=True)
+                       placeholder=t(TEXT, "runs_placeholder"), wrap=True, select_all=False)
 sample_size = n_col.select_slider(t(TEXT, "n"), options=SAMPLE_SIZES, value=2500, key="collapse_n",
                                   format_func=lambda v: f"{v:,}", help=t(TEXT, "n_help"))
 eval_seed = seed_col.number_input(t(TEXT, "seed"), min_value=0, max_value=2**31 - 1, value=0, step=1,

@@ -159,6 +159,13 @@ def test_collapse_lab_button_submits_jobs(saved_runs, reuse):
         job_manager().shutdown(timeout=10)
 
 
+def test_no_multiselect_offers_streamlits_english_select_all():
+    """Streamlit's "Select all" speaks English only, and would pick more than the 4 runs or recipes allowed."""
+    at = _open_page()
+    boxes = list(at.multiselect)
+    assert len(boxes) >= 2 and all(box.proto.select_all == 0 for box in boxes), [b.proto.select_all for b in boxes]
+
+
 def test_a_lab_recipe_runs_on_its_own(saved_runs):
     from app.state import job_manager
 
