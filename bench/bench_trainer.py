@@ -112,10 +112,11 @@ def bench_setup(preset: str):
     return config, load_dataset(config.dataset, image_size=config.image_size, n_points=config.n_points, seed=config.seed)
 
 
-def interleaved(run_trainer, run_bare, config, dataset, steps: int, rounds: int) -> tuple[list, list]:
+def interleaved(run_trainer, run_bare, config, dataset, steps: int, rounds: int,
+                warm_up: int = 10) -> tuple[list, list]:
     """Steps per second of each loop over `rounds` rounds, trainer and bare alternating, after a warm-up of each."""
-    run_trainer(config, dataset, 10)  # warm up allocators and kernels
-    run_bare(config, dataset, 10)
+    run_trainer(config, dataset, warm_up)  # warm up allocators and kernels
+    run_bare(config, dataset, warm_up)
     ours, bare = [], []
     for _ in range(rounds):
         ours.append(run_trainer(config, dataset, steps))
@@ -126,14 +127,9 @@ def interleaved(run_trainer, run_bare, config, dataset, steps: int, rounds: int)
 def steady(config, dataset, steps: int, rounds: int) -> tuple[list, list]:
     """Steps per second of each loop over `rounds` rounds of `steps`, trainer and bare alternating, each loop built
     once and warmed up (its first snapshot and the allocator's first requests are behind it) before round one."""
-    run_trainer, run_bare = trainer_runner(config, dataset), bare_runner(config, dataset)
-    run_trainer(max(steps, config.sample_every + 1))
-    run_bare(max(steps, config.sample_every + 1))
-    ours, bare = [], []
-    for _ in range(rounds):
-        ours.append(run_trainer(steps))
-        bare.append(run_bare(steps))
-    return ours, bare
+    trainer, bare = trainer_runner(config, dataset), bare_runner(config, dataset)
+    return interleaved(lambda _config, _dataset, n: trainer(n), lambda _config, _dataset, n: bare(n), config, dataset,
+                       steps, rounds, warm_up=max(steps, config.sample_every + 1))
 
 
 def measure(preset: str, steps: int, rounds: int) -> dict:

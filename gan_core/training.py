@@ -266,7 +266,7 @@ class Trainer:
         cfg = self.config
         fake_logits = critic(fake, condition).float()
         mixture = getattr(self.generator, "mixture", None)
-        if mixture is not None and mixture.log_weights is not None and cfg.latent_weight_lr > 0:
+        if mixture is not None and mixture.log_weights is not None:  # (built when latent_weight_lr > 0)
             self._learn_mixture_weights(mixture, fake_logits)
         top_k = None
         if cfg.top_k < 1.0:  # top-k training: only the k fakes D rates most real teach G
