@@ -22,7 +22,7 @@ SUITE = [
     ("grid25-fixed from the command line, 5 seeds (full mode only: about 4 minutes)", "bench_fixit.py",
      ["--cli", "--preset", "grid25-fixed"], None),
     ("MNIST presets end to end, two judges", "bench_mnist.py", [], ["--presets", "mnist-vae"]),
-    ("metrics on 10k samples", "bench_metrics.py", [], ["--repeats", "1"]),
+    ("metrics on 10k samples", "bench_metrics.py", [], []),  # the median of 3 in quick mode too: one draw swung by 0.4 s
     ("sample & blend latency", "bench_sample.py", [], []),
     ("app cold start, checkpoint I/O", "bench_app.py", [], ["--repeats", "1"]),
     ("scaling", "bench_scaling.py", [], ["--steps", "15"]),

@@ -57,7 +57,12 @@ class Classifier:
     """A trained ClassifierNet with batched, thread-safe `predict` and `features` on numpy-friendly tensors."""
 
     def __init__(self, net: ClassifierNet, dataset: str, image_size: int, accuracy: float, per_channel: bool = False):
-        self.net = net.eval()
+        # channels_last on a CPU: oneDNN's convolutions run about 1.9x faster in this layout (10,000 16x16 digits:
+        # 0.20 s instead of 0.37 s on 2 cores), with the same features to float rounding (~1e-5 of values around
+        # 1-10). The per-channel judge shares its net, already converted.
+        cpu = next(net.parameters()).device.type == "cpu"
+        self._layout = torch.channels_last if cpu else torch.contiguous_format
+        self.net = net.eval().to(memory_format=self._layout)
         self.dataset, self.image_size, self.accuracy = dataset, image_size, accuracy
         self.per_channel = per_channel  # stacked-digits: apply the digits net to each colour channel
         self._lock = threading.Lock()
@@ -85,7 +90,7 @@ class Classifier:
                 b = chunk.shape[0]
                 if self.per_channel:  # (B, 3, S, S) -> (3B, 1, S, S), one digit per channel
                     chunk = chunk.reshape(b * chunk.shape[1], 1, *chunk.shape[2:])
-                found = self.net.features(chunk)
+                found = self.net.features(chunk.contiguous(memory_format=self._layout))
                 predicted = self.net.head(found).argmax(dim=1)
                 if self.per_channel:
                     found = found.reshape(b, -1)
@@ -147,7 +152,8 @@ def save_classifier(classifier: Classifier, path: str | os.PathLike) -> None:
     net = classifier.net
     save_checkpoint({"format": FORMAT, "dataset": classifier.dataset, "image_size": classifier.image_size,
                      "channels": net.body[0].in_channels, "n_classes": net.head.out_features,
-                     "accuracy": classifier.accuracy, "state": net.state_dict()}, path)
+                     "accuracy": classifier.accuracy,
+                     "state": {name: value.contiguous() for name, value in net.state_dict().items()}}, path)
 
 
 def load_classifier(path: str | os.PathLike) -> Classifier:
