@@ -137,10 +137,15 @@ def _estimate(key: tuple, shape: tuple, classes: int, held: int) -> Estimate:
 
 
 def _traced_on_cpu(config: TrainConfig, shape: tuple, classes: int) -> list[tuple[int, int]] | None:
-    """`_trace` of each network, run on the CPU over zero-filled weights and buffers (no initialiser runs and no
-    random number is drawn); None where a pass fails, and the meta trace decides as before."""
-    with torch.device("meta"):
-        models = build_models(config, shape, classes).to_empty(device="cpu")
+    """`_trace` of each network, run on the CPU over zero-filled weights and buffers; None where a pass fails, and
+    the meta trace decides as before.
+
+    The networks are built on the CPU, initialisers and all, under a forked random state, so the caller's random
+    stream is left as it was. (Moving the meta copy over with `to_empty` would route through torch's Python
+    references, whose first call imports sympy: half a second on a fresh server's first Train page.) Small networks
+    only (CPU_TRACE_PARAMETERS): the initialisers cost milliseconds."""
+    with torch.random.fork_rng(devices=[]):
+        models = build_models(config, shape, classes)
     with torch.no_grad():
         for tensor in [*models.parameters(), *models.buffers()]:
             tensor.zero_()
