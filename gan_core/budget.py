@@ -137,18 +137,21 @@ def _estimate(key: tuple, shape: tuple, classes: int, held: int) -> Estimate:
 
 
 def _traced_on_cpu(config: TrainConfig, shape: tuple, classes: int) -> list[tuple[int, int]] | None:
-    """`_trace` of each network, run on the CPU over zero-filled weights and buffers; None where a pass fails, and
-    the meta trace decides as before.
+    """`_trace` of each network, run on the CPU over zero-filled weights and buffers (no initialiser runs and no
+    random number is drawn: a Trainer in another thread may be building its seeded networks); None where a pass
+    fails, and the meta trace decides as before.
 
-    The networks are built on the CPU, initialisers and all, under a forked random state, so the caller's random
-    stream is left as it was. (Moving the meta copy over with `to_empty` would route through torch's Python
-    references, whose first call imports sympy: half a second on a fresh server's first Train page.) Small networks
-    only (CPU_TRACE_PARAMETERS): the initialisers cost milliseconds."""
-    with torch.random.fork_rng(devices=[]):
+    The networks are built on the meta device and each weight and buffer is then replaced by CPU zeros of its
+    shape. (`to_empty` would route through torch's Python references, whose first call imports sympy: half a
+    second on a fresh server's first Train page.)"""
+    with torch.device("meta"):
         models = build_models(config, shape, classes)
-    with torch.no_grad():
-        for tensor in [*models.parameters(), *models.buffers()]:
-            tensor.zero_()
+    for module in models.modules():
+        for name, parameter in list(module.named_parameters(recurse=False, remove_duplicate=False)):
+            setattr(module, name, nn.Parameter(torch.zeros(parameter.shape, dtype=parameter.dtype),
+                                               parameter.requires_grad))
+        for name, buffer in list(module.named_buffers(recurse=False, remove_duplicate=False)):
+            setattr(module, name, torch.zeros(buffer.shape, dtype=buffer.dtype))
     try:
         return [_trace(network, name == "generator", config, shape, classes, "cpu", fallback=False)
                 for name, network in models.items()]

@@ -18,6 +18,7 @@ import gzip
 import importlib.util
 import math
 import os
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -470,11 +471,11 @@ def _sklearn_digits() -> tuple[np.ndarray, np.ndarray]:
         try:
             with gzip.open(Path(list(spec.submodule_search_locations)[0]).joinpath(*DIGITS_FILE), "rt") as handle:
                 table = np.loadtxt(handle, delimiter=",")
-        except (OSError, EOFError, ValueError):
+        except (OSError, EOFError, ValueError, zlib.error):  # missing, cut short or corrupt
             table = None
     if table is not None and table.shape == (1797, 65) and 0 <= table.min() and table[:, :-1].max() <= 16 \
             and table[:, -1].max() <= 9:
-        images, targets = table[:, :-1].reshape(-1, 8, 8), table[:, -1].astype(np.int64)
+        images, targets = np.ascontiguousarray(table[:, :-1]).reshape(-1, 8, 8), table[:, -1].astype(np.int64)
     else:
         from sklearn.datasets import load_digits
 
@@ -535,7 +536,7 @@ def _mnist5k_pixels() -> tuple[np.ndarray, np.ndarray]:
     try:
         with gzip.open(path, "rt") as handle:
             table = np.loadtxt(handle, delimiter=",", dtype=np.int64)
-    except (OSError, EOFError, ValueError):
+    except (OSError, EOFError, ValueError, zlib.error):
         raise DataError.of("mnist5k_file_missing", file=str(path)) from None
     if table.ndim != 2 or table.shape[1] != 28 * 28 + 1 or table[:, :-1].min() < 0 or table[:, :-1].max() > 255 \
             or table[:, -1].min() < 0 or table[:, -1].max() > 9:

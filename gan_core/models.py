@@ -309,14 +309,13 @@ def init_weights(module: nn.Module) -> None:
     Networks built on the meta device (the memory check's: shapes, no storage) have nothing to initialise, and
     skip it: torch's meta `normal_` would import torch._dynamo, a second and a half on a fresh server's first
     Train page."""
-    if any(parameter.is_meta for parameter in module.parameters(recurse=False)):
-        return
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
         parametrized = nn.utils.parametrize.is_parametrized(module, "weight")
         weight = module.parametrizations.weight.original if parametrized else module.weight
-        with torch.no_grad():
-            nn.init.normal_(weight, 0.0, 0.02)
-    elif isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d)):
+        if not weight.is_meta:
+            with torch.no_grad():
+                nn.init.normal_(weight, 0.0, 0.02)
+    elif isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d)) and not module.weight.is_meta:
         nn.init.normal_(module.weight, 1.0, 0.02)
         nn.init.zeros_(module.bias)
 

@@ -191,11 +191,16 @@ def test_digits_are_read_from_sklearns_file_without_importing_sklearn():
 def test_digits_fall_back_to_load_digits_when_the_file_is_not_found(monkeypatch):
     from sklearn.datasets import load_digits
 
+    import sklearn.datasets
+
     bunch = load_digits()
+    calls = []
+    monkeypatch.setattr(sklearn.datasets, "load_digits", lambda: calls.append(1) or bunch)
     monkeypatch.setattr(data_module, "DIGITS_FILE", ("datasets", "data", "no-such-file.csv.gz"))
     data_module._sklearn_digits.cache_clear()
     try:
         images, targets = data_module._sklearn_digits()
+        assert calls == [1]
         assert np.array_equal(images, bunch.images) and np.array_equal(targets, bunch.target)
     finally:
         data_module._sklearn_digits.cache_clear()

@@ -630,7 +630,10 @@ def test_the_judge_runs_in_channels_last_on_the_cpu_with_the_same_numbers(tmp_pa
     plain = copy.deepcopy(judge.net).to(memory_format=torch.contiguous_format)
     with torch.no_grad():
         expected_features = plain.features(images.contiguous())
-    assert torch.equal(labels, plain.head(expected_features).argmax(1))
+        logits = plain.head(expected_features)
+    top_two = logits.topk(2, dim=1).values
+    clear = top_two[:, 0] - top_two[:, 1] > 1e-3  # a near-tie may fall either way on float rounding
+    assert clear.sum() > 450 and torch.equal(labels[clear], logits.argmax(1)[clear])
     assert torch.allclose(features, expected_features, rtol=1e-4, atol=1e-4)
     path = tmp_path / "judge.pt"
     classifier.save_classifier(judge, path)
