@@ -143,7 +143,7 @@ def _traced_on_cpu(config: TrainConfig, shape: tuple, classes: int) -> list[tupl
 
     The networks are built on the meta device and each weight and buffer is then replaced by CPU zeros of its
     shape. (`to_empty` would route through torch's Python references, whose first call imports sympy: half a
-    second on a fresh server's first Train page.)"""
+    second in a process that has not imported it yet.)"""
     with torch.device("meta"):
         models = build_models(config, shape, classes)
     for module in models.modules():

