@@ -2,6 +2,7 @@
 import streamlit as st
 
 from app import presenter, warmup
+from app.browser import remember_browser
 from app.class_link import read_class_link
 from app.i18n import start_language, t
 from app.shell_text import TEXT
@@ -9,6 +10,7 @@ from app.shell import follow_deep_link, mark_shell_ready
 
 st.set_page_config(page_title="Latent Lab", page_icon=":material/science:", layout="wide")
 start_language()  # the session's language (from the URL on a first visit), kept in the address bar
+remember_browser()  # the owner of this browser's runs, in a cookie before the heavy imports (app/browser.py)
 
 presenter.init_from_url()
 presenter.style()

@@ -10,7 +10,7 @@ from . import presenter
 from .class_join import draw_class_box
 from .i18n import draw_language_choice, t
 from .shell_text import TEXT
-from .state import browser_id, job_manager, remember_browser
+from .state import browser_id, job_manager
 
 STATUS_ICON = {"queued": ":material/hourglass_empty:", "running": ":material/play_arrow:", "paused": ":material/pause:",
                "finished": ":material/check_circle:", "stopped": ":material/stop:", "failed": ":material/warning:"}
@@ -36,7 +36,6 @@ def draw_sidebar() -> None:
         draw_class_box()
         _runs_panel()
         _load_chart_library()
-        remember_browser()
 
 
 PRELOAD_KEY = "chart_library_preload"

@@ -2,7 +2,7 @@
 
 - `job_manager()`: one JobManager for the whole server (st.cache_resource, global scope).
 - `browser_id()`: who owns runs: the student's browser, not one websocket session, so a reload or a second tab
-  shows the same runs. A random id (secrets), kept in a cookie the page sets the first time (`remember_browser`);
+  shows the same runs. The id and its cookie are app/browser.py's (light, set first thing on every page); here
   each session attaches to it, and when a session ends Streamlit calls `_release_session`: the browser's jobs
   stop after a grace period once none of its sessions is left.
 - `load_model(path, modified)`: a loaded checkpoint shared by all sessions (thread-safe LatentModel).
@@ -11,9 +11,6 @@
 from __future__ import annotations
 
 import os
-import re
-import secrets
-from collections.abc import Mapping
 
 import streamlit as st
 
@@ -23,21 +20,14 @@ from gan_core.data import SERVER_PATH_REFUSED, Dataset, DataError, is_server_pat
 from gan_core.runtime.jobs import JobManager
 from gan_core.latents import LatentModel
 
+from .browser import current_browser
+
 SESSION_GRACE_SECONDS = settings.session_grace_seconds()
-BROWSER_COOKIE = "latent_lab_browser"
-BROWSER_KEY = "_latent_lab_browser"  # session state: the id this session uses, before and after its cookie lands
-_BROWSER_ID = re.compile(r"[A-Za-z0-9_-]{32,128}")  # what secrets.token_urlsafe(32) makes; anything else is ignored
-COOKIE_BOX_KEY = "browser_cookie"
 
 
 @st.cache_resource(show_spinner=False)
 def job_manager() -> JobManager:
     return JobManager()
-
-
-def _request_cookies() -> Mapping[str, str]:
-    """The cookies of the request that opened this session (a function, so a test can play a browser)."""
-    return st.context.cookies
 
 
 class SessionHandle:
@@ -63,36 +53,11 @@ def _session_handle(browser: str) -> SessionHandle:
 
 
 def browser_id() -> str:
-    """The id of this student's browser: the owner of its runs, the same in every tab and after a reload.
-
-    Random and unguessable (secrets); never shown in the page or the URL. The id this session already uses wins
-    (its cookie may not have landed yet), then the one the browser sent, then a new one.
-    """
-    browser = st.session_state.get(BROWSER_KEY)
-    if browser is None:
-        cookie = _request_cookies().get(BROWSER_COOKIE)
-        valid = isinstance(cookie, str) and _BROWSER_ID.fullmatch(cookie)  # (AppTest's stand-in is no string)
-        browser = cookie if valid else secrets.token_urlsafe(32)
-        st.session_state[BROWSER_KEY] = browser
+    """The id of this student's browser (app/browser.py): the owner of its runs, the same in every tab and after a
+    reload. This session is attached to that browser's runs from its first call on."""
+    browser = current_browser()
     _session_handle(browser)
     return browser
-
-
-def remember_browser() -> None:
-    """Give this browser its id as a cookie, so its next session (a reload, another tab) finds the same runs.
-
-    Streamlit reads request cookies only; the page sets this one with a line of script run in the page itself
-    (st.html with JavaScript: no iframe, no extra package). The cookie lasts as long as the browser session, for
-    this origin only. Drawn in a hidden box on every page, until a session opens with the cookie.
-    """
-    browser = browser_id()
-    if _request_cookies().get(BROWSER_COOKIE) == browser:
-        return
-    cookie = f"{BROWSER_COOKIE}={browser}; Path=/; SameSite=Strict"
-    with st.container(key=COOKIE_BOX_KEY):
-        st.html(f"<style>.st-key-{COOKIE_BOX_KEY} {{display: none;}}</style>"
-                f"<script>document.cookie = {cookie!r} + (location.protocol === 'https:' ? '; Secure' : '');</script>",
-                unsafe_allow_javascript=True)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

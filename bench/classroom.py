@@ -445,7 +445,7 @@ def class_gallery_run(students: int, hold: float, real: bool = True, gap: float 
 
     import numpy as np
 
-    from app.state import BROWSER_COOKIE
+    from app.browser import BROWSER_COOKIE
     from gan_core.classroom import PUBLISH_SECONDS, ClassStore, thumbnail
 
     runs = Path(tempfile.mkdtemp(prefix="latent-lab-class-"))

@@ -2,7 +2,7 @@
 shows the same runs, with working controls; another browser sees none of them; the runs stop only when no tab of
 their browser has been connected for the grace period.
 
-AppTest cannot send cookies, so `app.state._request_cookies` plays the browser: each AppTest is one session (a tab),
+AppTest cannot send cookies, so `app.browser.request_cookies` plays the browser: each AppTest is one session (a tab),
 and the cookie it is opened with says which browser it belongs to. The chromium version is test_browser_ownership.py.
 """
 from __future__ import annotations
@@ -12,8 +12,10 @@ import time
 
 import pytest
 
+import app.browser
 import app.state
-from app.state import BROWSER_COOKIE, BROWSER_KEY, job_manager
+from app.browser import BROWSER_COOKIE, BROWSER_KEY
+from app.state import job_manager
 from app.train_text import TEXT
 from gan_core.runtime.job import PAUSED, RUNNING
 from tests.page_support import en, open_train, runs_dir  # noqa: F401  (runs_dir: autouse)
@@ -24,7 +26,7 @@ from tests.test_page_live import start_tiny
 def cookies(monkeypatch) -> dict:
     """The cookies the next AppTest session opens with (read once, when its session starts)."""
     jar: dict = {}
-    monkeypatch.setattr(app.state, "_request_cookies", lambda: jar)
+    monkeypatch.setattr(app.browser, "request_cookies", lambda: jar)
     return jar
 
 
