@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_core.device import device_facts
-from gan_core.runtime.worker import worker_mode
+from gan_core.runtime.launch import worker_mode
 
 from . import presenter
 from .class_join import draw_class_box

@@ -6,7 +6,8 @@ import packages that import each other's dependencies in different orders, one o
 is only half initialised ("partially initialized module 'pandas' has no attribute 'Series'"). So:
 
 - `start()` (every page run calls it, from streamlit_app.py) begins the imports in a background thread, once
-  per server process, so Home's text paints while they load;
+  per server process, so Home's text paints while they load; the training workers' fork server is started
+  first, so it imports torch in its own process at the same time;
 - `wait()` is called before anything that needs them (every page but Home's light part, the sidebar): it
   returns at once when they are loaded, and otherwise waits for whichever thread is importing them;
 - both go through `import_heavy()`, which holds one lock while it imports, so only one thread ever imports them.
@@ -54,7 +55,7 @@ def import_heavy() -> None:
 
         torch.optim.Adam([torch.zeros(1, requires_grad=True)])  # its first use imports torch._dynamo (seconds)
         from gan_core.runtime import ray_worker
-        from gan_core.runtime.worker import worker_mode
+        from gan_core.runtime.launch import worker_mode
 
         if worker_mode() == "ray" and ray_worker.installed():
             importlib.import_module("ray")  # a second or so, and a tree of its own dependencies: here, once
@@ -84,14 +85,20 @@ def wait() -> None:
 
 
 def _warm_up() -> None:
+    from gan_core.runtime.launch import warm_up_workers, worker_mode  # light: no torch here
+
+    try:
+        if worker_mode() == "process":
+            # First: the fork server is a process of its own and imports torch once, beside the imports below (on
+            # another core), so the first Start forks a ready worker instead of waiting 2-3 s for it
+            warm_up_workers()
+    except Exception:  # the first Start starts it, and says why if it cannot; warming up is an optimisation
+        pass
     try:
         import_heavy()
         from gan_core.runtime import ray_worker
-        from gan_core.runtime.worker import warm_up_workers, worker_mode
 
-        if worker_mode() == "process":
-            warm_up_workers()  # the fork server imports torch once, so each Start forks a ready worker
-        elif worker_mode() == "ray":
+        if worker_mode() == "ray":
             ray_worker.warm_up()  # joins RAY_ADDRESS's cluster, or starts the local one, before the first Start
     except Exception:  # a failed import shows on the page that needs it, through wait(); warming up is an optimisation
         pass

@@ -2,12 +2,15 @@
 
     python bench/bench_app.py [--json out.json]
 
-Cold start: from launching `streamlit run` to the Home page's title being visible in headless chromium.
+Cold start: from launching `streamlit run` to the Home page's title being visible in headless chromium. Then the
+same student presses a one-click preset (ring8-vanilla) at once: the time until its first steps show on Train
+(from the same launch) is reported too, with no target: it is what a class's first click waits for.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import tempfile
 import time
@@ -16,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 TARGET_COLD_START = 3.0
+FIRST_STEPS = re.compile(r"Step [1-9][\d,]* / [\d,]+")  # the Train page's status line, once the run has stepped
 
 
 def cold_start(repeats: int) -> dict:
@@ -23,7 +27,7 @@ def cold_start(repeats: int) -> dict:
 
     if not browser_available():
         return {"skipped": "chromium/playwright not installed"}
-    health, paint = [], []
+    health, paint, first_run = [], [], []
     with open_browser() as browser:
         for _ in range(repeats):
             with tempfile.TemporaryDirectory() as runs:
@@ -34,8 +38,13 @@ def cold_start(repeats: int) -> dict:
                     page.goto(server.url)
                     page.get_by_test_id("stHeading").first.wait_for(timeout=60_000)
                     paint.append(time.perf_counter() - started)
+                    # a student who presses a one-click preset at once: until the run's first steps show on Train
+                    page.locator(".st-key-home_preset_ring8-vanilla button").click(timeout=60_000)
+                    page.get_by_text(FIRST_STEPS).first.wait_for(timeout=120_000)
+                    first_run.append(time.perf_counter() - started)
                     page.close()
-    return {"server_healthy_s": round(statistics.median(health), 2), "home_painted_s": round(statistics.median(paint), 2)}
+    return {"server_healthy_s": round(statistics.median(health), 2), "home_painted_s": round(statistics.median(paint), 2),
+            "first_run_live_s": round(statistics.median(first_run), 2)}
 
 
 def checkpoint_io(repeats: int) -> dict:
@@ -72,7 +81,8 @@ def main() -> None:
     else:
         mark = "" if start["home_painted_s"] <= TARGET_COLD_START else "  MISS"
         print(f"cold start: server healthy {start['server_healthy_s']} s, Home painted {start['home_painted_s']} s "
-              f"(target <= {TARGET_COLD_START} s){mark}")
+              f"(target <= {TARGET_COLD_START} s){mark}; a one-click preset pressed at once is live on Train at "
+              f"{start['first_run_live_s']} s (no target)")
     for name, row in result["checkpoint_io"].items():
         print(f"checkpoint {name:<12} {row['mb']:>5} MB  save {row['save_ms']:>6} ms  load+build {row['load_and_build_ms']:>6} ms")
     if args.json:

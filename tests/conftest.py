@@ -63,9 +63,9 @@ def _jobs_in_threads(request, monkeypatch):
     marked `worker_process` and by the browser tests (their server runs the default). Setting
     LATENT_LAB_WORKERS runs everything in that mode."""
     if request.node.get_closest_marker("worker_process") is None and "LATENT_LAB_WORKERS" not in os.environ:
-        import gan_core.runtime.worker
+        import gan_core.runtime.launch
 
-        monkeypatch.setattr(gan_core.runtime.worker, "DEFAULT_WORKERS", "thread")
+        monkeypatch.setattr(gan_core.runtime.launch, "DEFAULT_WORKERS", "thread")
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 import torch
 
+import gan_core.runtime.launch
 import gan_core.runtime.worker
 
 from bench import checkout_env
@@ -249,7 +250,7 @@ def test_new_job_follows_the_setting(tiny_config, monkeypatch):
     monkeypatch.setenv("LATENT_LAB_WORKERS", "thread")
     assert type(new_job(tiny_config)) is TrainingJob
     monkeypatch.setenv("LATENT_LAB_WORKERS", "bogus")  # an unknown value means the default
-    monkeypatch.setattr(gan_core.runtime.worker, "DEFAULT_WORKERS", "process")
+    monkeypatch.setattr(gan_core.runtime.launch, "DEFAULT_WORKERS", "process")
     assert worker_mode() == "process"
 
 

@@ -19,7 +19,7 @@ import time
 from gan_core import settings
 from gan_core.runtime import ray_worker
 from gan_core.runtime.job import QUEUED, TrainingJob
-from gan_core.runtime.worker import worker_mode
+from gan_core.runtime.launch import worker_mode
 
 
 def default_max_running() -> int:

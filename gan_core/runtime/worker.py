@@ -15,8 +15,9 @@ When the run ends, the worker sends its final weights (what Save needs) and exit
 (killed, out of memory) fails its job with a sentence; a server that dies takes its workers with it
 (each notices the closed pipe).
 
-Workers are forked from a small fork server that has imported torch once (`warm_up_workers`), so a Start
-costs milliseconds, not a fresh interpreter. `new_job` picks the kind: LATENT_LAB_WORKERS=thread keeps the
+Workers are forked from a small fork server that has imported torch once (`warm_up_workers`, in
+gan_core.runtime.launch with the rest of how workers are launched), so a Start costs milliseconds, not a fresh
+interpreter. `new_job` picks the kind: LATENT_LAB_WORKERS=thread keeps the
 old in-process thread (tests that reach into a Trainer, or platforms without processes), and
 LATENT_LAB_WORKERS=ray puts each run in an actor on a Ray cluster (gan_core.runtime.ray_worker).
 
@@ -27,26 +28,16 @@ command travels, how the worker is started and ended: a pipe and a forked proces
 """
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
 import pickle
-import sys
 import threading
-from multiprocessing import spawn
 
-from gan_core import budget, settings
+from gan_core import budget
 from gan_core.config import TrainConfig
 from gan_core.runtime import ray_worker
+from gan_core.runtime.launch import worker_context, worker_mode
 from gan_core.runtime.job import FAILED, TrainingJob
 from gan_core.runtime.remote import (PUBLISH_SECONDS, REPLY_SECONDS, STOP_GRACE_SECONDS, RemoteTrainingJob,  # noqa: F401
                                      _Publisher, _TrainerMirror, carry_out, job_from_spec)
-
-DEFAULT_WORKERS = "process"
-
-
-def worker_mode() -> str:
-    """LATENT_LAB_WORKERS ("process", "thread" or "ray"), else DEFAULT_WORKERS."""
-    return settings.worker_mode() or DEFAULT_WORKERS
 
 
 def new_job(config: TrainConfig, **options) -> TrainingJob:
@@ -66,78 +57,6 @@ def new_job(config: TrainConfig, **options) -> TrainingJob:
     if mode == "process":
         return ProcessTrainingJob(config, **options)
     return TrainingJob(config, **options)
-
-
-_context_lock = threading.Lock()
-_context = None
-_process_class = None
-
-
-@contextlib.contextmanager
-def _main_left_alone():
-    """While a worker is launched, leave the server's main module out of what the child prepares.
-
-    multiprocessing re-runs the parent's main script in every child it starts this way (as `__mp_main__`), so
-    that functions defined there can be found. The worker needs nothing from it, and for the app the main
-    script is Streamlit's command line: re-running it costs every Start an import and would re-enter any
-    script that lacks a `__name__ == "__main__"` guard. The preparation data is built by one module-level
-    function, which is swapped for the launch only (the lock keeps launches one at a time).
-    """
-    original = spawn.get_preparation_data
-
-    def without_main(name):
-        data = original(name)
-        data.pop("init_main_from_path", None)
-        data.pop("init_main_from_name", None)
-        return data
-
-    spawn.get_preparation_data = without_main
-    try:
-        yield
-    finally:
-        spawn.get_preparation_data = original
-
-
-def _launcher(base):
-    """A Process class of `base` kind whose launch leaves the main module alone (module level: it is pickled)."""
-
-    class WorkerProcess(base):
-        @staticmethod
-        def _Popen(process_obj):
-            with _launch_lock, _main_left_alone():
-                return base._Popen(process_obj)
-
-    WorkerProcess.__qualname__ = WorkerProcess.__name__ = f"Worker{base.__name__}"
-    return WorkerProcess
-
-
-_launch_lock = threading.Lock()
-WorkerSpawnProcess = _launcher(multiprocessing.context.SpawnProcess)
-if hasattr(multiprocessing.context, "ForkServerProcess"):  # not on Windows
-    WorkerForkServerProcess = _launcher(multiprocessing.context.ForkServerProcess)
-
-
-def _mp_context():
-    """A fork server with torch and the trainer imported (forking it is fast and safe: it has no threads);
-    spawn where the platform has no fork server (Windows, and macOS by choice). Returns (context, Process class)."""
-    global _context, _process_class
-    with _context_lock:
-        if _context is None:
-            if "forkserver" in multiprocessing.get_all_start_methods() and sys.platform.startswith("linux"):
-                _context, _process_class = multiprocessing.get_context("forkserver"), WorkerForkServerProcess
-                _context.set_forkserver_preload(["gan_core.runtime.worker_preload"])
-            else:
-                _context, _process_class = multiprocessing.get_context("spawn"), WorkerSpawnProcess
-        return _context, _process_class
-
-
-def warm_up_workers() -> None:
-    """Start the fork server now (it imports torch, a second or two) rather than on the first Start."""
-    context, _ = _mp_context()
-    if context.get_start_method() == "forkserver":
-        from multiprocessing import forkserver
-
-        forkserver.ensure_running()
 
 
 def _send(connection, message: dict) -> None:
@@ -169,7 +88,7 @@ class ProcessTrainingJob(RemoteTrainingJob):
         process = ours = theirs = None
         try:
             spec = pickle.dumps(self._run_spec(paused), protocol=pickle.HIGHEST_PROTOCOL)
-            context, process_class = _mp_context()
+            context, process_class = worker_context()
             ours, theirs = context.Pipe()
             process = process_class(target=worker_main, args=(theirs,), name=f"latent-lab-{self.id}", daemon=True)
             process.start()

@@ -1,0 +1,46 @@
+"""A fresh server's warm-up (app/warmup.py): the training workers' fork server starts before the server imports torch,
+so the two import it side by side and the first Start finds a ready fork server. Each check runs in a fresh
+interpreter, where nothing is imported yet."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+WARM_UP = """
+import json, sys
+from multiprocessing import forkserver
+from app import warmup
+
+seen = {}
+def heavy_imports():  # what the warm-up does second; here it only records what was there before it
+    seen["fork_server_running"] = forkserver._forkserver._forkserver_pid is not None
+    seen["torch_imported"] = "torch" in sys.modules
+warmup.import_heavy = heavy_imports
+warmup._warm_up()
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server is used on Linux")
+def test_the_fork_server_starts_before_the_heavy_imports_and_without_torch():
+    env = {**os.environ, "LATENT_LAB_WORKERS": "process"}
+    done = subprocess.run([sys.executable, "-c", WARM_UP], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen == {"fork_server_running": True, "torch_imported": False}
+
+
+def test_thread_mode_starts_no_fork_server():
+    env = {**os.environ, "LATENT_LAB_WORKERS": "thread"}
+    done = subprocess.run([sys.executable, "-c", WARM_UP], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"fork_server_running": False, "torch_imported": False}
