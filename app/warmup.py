@@ -12,7 +12,7 @@ is only half initialised ("partially initialized module 'pandas' has no attribut
   returns at once when they are loaded, and otherwise waits for whichever thread is importing them;
 - both go through `import_heavy()`, which holds one lock while it imports, so only one thread ever imports them.
 
-This module imports nothing heavy itself.
+This module imports nothing heavy itself (gan_core.runtime.launch is the standard library and settings).
 """
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ import gc
 import importlib
 import pkgutil
 import threading
+
+from gan_core.runtime.launch import warm_up_workers, worker_mode  # light: the standard library and settings
 
 # What the pages import, directly or lazily: the libraries, then every module of gan_core and the app (which
 # imports the rest). Once these are loaded a page's imports only look them up.
@@ -55,7 +57,6 @@ def import_heavy() -> None:
 
         torch.optim.Adam([torch.zeros(1, requires_grad=True)])  # its first use imports torch._dynamo (seconds)
         from gan_core.runtime import ray_worker
-        from gan_core.runtime.launch import worker_mode
 
         if worker_mode() == "ray" and ray_worker.installed():
             importlib.import_module("ray")  # a second or so, and a tree of its own dependencies: here, once
@@ -85,8 +86,6 @@ def wait() -> None:
 
 
 def _warm_up() -> None:
-    from gan_core.runtime.launch import warm_up_workers, worker_mode  # light: no torch here
-
     try:
         if worker_mode() == "process":
             # First: the fork server is a process of its own and imports torch once, beside the imports below (on

@@ -112,7 +112,7 @@ def test_a_one_click_preset_lands_with_the_live_picture_on_the_first_screen(brow
             visible = _visible_picture(page, height, TRAIN_PICTURE)
             screenshot(page, f"first-screen-{preset}-{width}x{height}")
             assert visible >= MIN_VISIBLE, (f"{width}x{height}: {visible:.0f} px of the picture on the first screen; "
-                                            + _what_is_on_screen(page, f"short-{width}x{height}"))
+                                            + _what_is_on_screen(page, f"short-{preset}-{width}x{height}"))
         page.locator(".st-key-train_stop button").first.click()  # free the slot for the next test's run
     finally:
         context.close()
@@ -131,7 +131,7 @@ def test_sample_and_collapse_pages_show_their_pictures_on_the_first_screen(brows
             visible = _visible_picture(page, height, selector)
             screenshot(page, f"first-screen-{path}-{width}x{height}")
             assert visible >= MIN_VISIBLE, (f"{width}x{height}: {visible:.0f} px of the picture on the first screen; "
-                                            + _what_is_on_screen(page, f"short-{width}x{height}"))
+                                            + _what_is_on_screen(page, f"short-{path}-{width}x{height}"))
     finally:
         context.close()
 

@@ -1,6 +1,7 @@
 """A fresh server's warm-up (app/warmup.py): the training workers' fork server starts before the server imports torch,
 so the two import it side by side and the first Start finds a ready fork server. Each check runs in a fresh
-interpreter, where nothing is imported yet."""
+interpreter, where nothing is imported yet (it returns once the fork server it started has finished importing and
+seen its parent go: a few seconds)."""
 from __future__ import annotations
 
 import json

@@ -18,7 +18,6 @@ import pytest
 import torch
 
 import gan_core.runtime.launch
-import gan_core.runtime.worker
 
 from bench import checkout_env
 from gan_core.config import ConfigError

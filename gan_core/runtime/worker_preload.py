@@ -1,4 +1,5 @@
-"""Imported once by the fork server that starts training workers (see gan_core.runtime.worker).
+"""Imported once by the fork server that starts training workers (set up in gan_core.runtime.launch; the workers
+themselves are gan_core.runtime.worker's).
 
 Everything a worker would otherwise load on its first step is paid here, once per server: torch, the
 trainer, and the lazy imports of the first optimiser (torch._dynamo, seconds on a laptop). Only imports
