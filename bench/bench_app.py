@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import tempfile
 import time
@@ -19,11 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 TARGET_COLD_START = 3.0
-FIRST_STEPS = re.compile(r"Step [1-9][\d,]* / [\d,]+")  # the Train page's status line, once the run has stepped
 
 
 def cold_start(repeats: int) -> dict:
-    from bench.browser import browser_available, open_browser, serve_app
+    from bench.browser import STEP_MOVED, browser_available, open_browser, serve_app
 
     if not browser_available():
         return {"skipped": "chromium/playwright not installed"}
@@ -40,7 +38,7 @@ def cold_start(repeats: int) -> dict:
                     paint.append(time.perf_counter() - started)
                     # a student who presses a one-click preset at once: until the run's first steps show on Train
                     page.locator(".st-key-home_preset_ring8-vanilla button").click(timeout=60_000)
-                    page.get_by_text(FIRST_STEPS).first.wait_for(timeout=120_000)
+                    page.get_by_text(STEP_MOVED).first.wait_for(timeout=120_000)
                     first_run.append(time.perf_counter() - started)
                     page.close()
     return {"server_healthy_s": round(statistics.median(health), 2), "home_painted_s": round(statistics.median(paint), 2),

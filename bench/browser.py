@@ -7,6 +7,7 @@ pid. Screenshots go to test-artifacts/ (gitignored) so a person can look at them
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -20,6 +21,8 @@ from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
+# the Train page's status line once its run has taken a step ("Step 1,234 / 2,500 · training")
+STEP_MOVED = re.compile(r"Step [1-9][\d,]* / [\d,]+")
 CHROMIUM = os.environ.get("LATENT_LAB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]

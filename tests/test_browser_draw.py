@@ -13,14 +13,13 @@ import zipfile
 
 import numpy as np
 import pytest
-from bench.browser import screenshot
+from bench.browser import STEP_MOVED, screenshot
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser  # real chromium via Playwright: -m "not browser" leaves these out
 
-STEP_MOVED = re.compile(r"Step [1-9][\d,]* / [\d,]+")
 DRAWN = re.compile(r"(\d+) points drawn")
 TALL = {"width": 1400, "height": 2000}
 

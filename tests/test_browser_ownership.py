@@ -9,11 +9,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from bench.browser import STEP_MOVED
 from tests.test_browser_train import button
 
 pytestmark = pytest.mark.browser
 
-STEP_MOVED = re.compile(r"Step [1-9][\d,]* / [\d,]+")
 PAUSED = re.compile(r"Step [\d,]+ / [\d,]+ · paused")
 
 

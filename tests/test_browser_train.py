@@ -8,12 +8,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from bench.browser import screenshot
+from bench.browser import STEP_MOVED, screenshot
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser  # real chromium via Playwright: -m "not browser" leaves these out
 
-STEP_MOVED = re.compile(r"Step [1-9][\d,]* / [\d,]+")
 TALL = {"width": 1400, "height": 2000}  # the app scrolls inside its own container: a tall window shows it all
 
 

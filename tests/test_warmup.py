@@ -29,19 +29,15 @@ print(json.dumps(seen))
 """
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server is used on Linux")
-def test_the_fork_server_starts_before_the_heavy_imports_and_without_torch():
-    env = {**os.environ, "LATENT_LAB_WORKERS": "process"}
+@pytest.mark.parametrize("mode, fork_server", [
+    pytest.param("process", True, marks=pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                                            reason="the fork server is used on Linux")),
+    ("thread", False),  # runs train in the server's threads: no fork server at all
+])
+def test_the_fork_server_starts_before_the_heavy_imports_and_without_torch(mode, fork_server):
+    env = {**os.environ, "LATENT_LAB_WORKERS": mode}
     done = subprocess.run([sys.executable, "-c", WARM_UP], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     seen = json.loads(done.stdout.strip().splitlines()[-1])
-    assert seen == {"fork_server_running": True, "torch_imported": False}
-
-
-def test_thread_mode_starts_no_fork_server():
-    env = {**os.environ, "LATENT_LAB_WORKERS": "thread"}
-    done = subprocess.run([sys.executable, "-c", WARM_UP], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"fork_server_running": False, "torch_imported": False}
+    assert seen == {"fork_server_running": fork_server, "torch_imported": False}
