@@ -200,6 +200,8 @@ def cmd_train(args) -> int:
     if interrupted:
         print(f"{interrupted[0]} at step {trainer.step_count}; saving what was learned so far", file=sys.stderr)
         status = 130
+    if status != 1:  # (a diverged run was rolled back to older weights: no picture of them at this step)
+        trainer.snapshot_if_behind()  # the checkpoint's last picture is the model it holds
     save_checkpoint(trainer_payload(trainer, name=out.stem), out)
     if not args.quiet:
         print(f"saved {out} ({trainer.step_count} steps, {trainer.elapsed:.1f} s of training)")

@@ -460,6 +460,14 @@ class Trainer:
         self.snapshots = _thin(self.snapshots, MAX_SNAPSHOTS)
         return snapshot
 
+    def snapshot_if_behind(self) -> dict | None:
+        """A snapshot of the weights as they are now, when the last one is older: a run that ends (or is stopped)
+        between two sample_every steps would otherwise end on an older picture, and its timeline would lack the
+        model it finished with. Returns the new snapshot, or None when the last one is of this step already."""
+        if self.step_count == 0 or (self.snapshots and self.snapshots[-1]["step"] == self.step_count):
+            return None
+        return self.take_snapshot()
+
     def record_metrics(self) -> dict:
         """Evaluate `metrics_fn` now and append its numbers to `self.metrics` (no effect on training's RNG)."""
         if self.metrics_fn is None:

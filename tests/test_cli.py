@@ -50,6 +50,16 @@ def test_resume_matches_an_uninterrupted_run(checkpoint, tmp_path):
     assert np.array_equal(np.load(straight.with_suffix(".npy")), np.load(resumed.with_suffix(".npy")))
 
 
+def test_a_run_that_ends_between_two_snapshots_saves_a_picture_of_its_last_step(tmp_path):
+    out = tmp_path / "odd.pt"
+    assert main(["train", "--dataset", "ring8", "--steps", "23", "--sample-every", "5", "--out", str(out), "--quiet",
+                 *TINY]) == 0
+    from gan_core.checkpoints import load_checkpoint
+
+    saved = load_checkpoint(out)
+    assert saved.step == 23 and [s["step"] for s in saved.snapshots][-2:] == [20, 23]
+
+
 def test_interpolate_writes_a_strip(checkpoint, tmp_path):
     out = tmp_path / "walk.npy"
     assert main(["interpolate", str(checkpoint), "--seed-a", "1", "--seed-b", "2", "--steps", "6", "--mode", "lerp",

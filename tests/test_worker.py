@@ -76,6 +76,28 @@ def test_a_worker_trains_exactly_what_a_thread_trains(tiny_config):
     same_run(in_thread, in_process, steps=40)
 
 
+@pytest.mark.parametrize("kind", [TrainingJob, ProcessTrainingJob], ids=["thread", "process"])
+def test_a_run_ends_on_a_picture_of_the_model_it_ends_with(tiny_config, kind):
+    """A run that ends between two snapshots (23 steps, one every 5) and one stopped between two (a snapshot every
+    100,000 steps) each end on a snapshot of their last step: the page's picture, the last frame of the timeline
+    and the saved checkpoint's last picture all show the model the run ended with (they stayed at step 20, or 1)."""
+    finishing = kind(tiny_config.replace(steps=23), name="finishes")
+    stopped = kind(tiny_config.replace(steps=100_000, sample_every=100_000), name="stopped")
+    finishing.start()
+    stopped.start()
+    wait_for(lambda: stopped.trainer is not None and stopped.trainer.step_count > 3)
+    stopped.stop()
+    finishing.join(60)
+    stopped.join(60)
+    assert finishing.status == FINISHED and stopped.status == STOPPED
+    for job, earlier in ((finishing, 20), (stopped, 1)):
+        snap = job.snapshot()
+        assert snap["latest"]["step"] == snap["step"] == job.trainer.step_count > earlier
+        assert [frame["step"] for frame in job.trainer.snapshots][-2:] == [earlier, snap["step"]]
+        assert job.checkpoint_payload()["state"]["snapshots"][-1]["step"] == snap["step"]
+    assert finishing.trainer.step_count == 23
+
+
 def controls_cross_the_wire(job, tiny_config, started_timeout: float = 30.0, stop_timeout: float = 10.0) -> None:
     """Pause, a single step, live settings (one refused), slow motion, a change while it trains, Save from the running
     job, Stop and Save after the end, on a started remote job (worker process or Ray actor) of tiny_config."""

@@ -180,10 +180,12 @@ class TrainingJob:
                     while not self._stop_requested and self._pause_requested and not self._pending_steps:
                         self._wake.wait(timeout=0.5)
                     if self._stop_requested:
+                        trainer.snapshot_if_behind()  # the picture a run ends on is the model it ends with
                         self.status = STOPPED
                         self.message = f"Stopped at step {trainer.step_count}."
                         break
                     if trainer.step_count >= self.target_steps:
+                        trainer.snapshot_if_behind()
                         self.status = FINISHED
                         self.message = f"Finished {trainer.step_count} steps."
                         break
