@@ -267,14 +267,13 @@ def budget_problems(config: TrainConfig) -> dict[str, str]:
 def warnings_for(config: TrainConfig) -> dict[str, list[str]]:
     """Settings that run but teach something worth saying (never block Start)."""
     found: dict[str, list[str]] = {}
-    if config.is_vae:
-        return found
-    if config.loss == "minimax":
-        found.setdefault("loss", []).append(t(TEXT, "warn_minimax"))
-    if config.lr_d > 0 and config.lr_g / config.lr_d >= 5:
-        found.setdefault("lr_g", []).append(t(TEXT, "warn_lr_ratio", ratio=config.lr_g / config.lr_d))
-    if config.label_smoothing > 0 and config.loss in ("wgan-gp", "hinge"):
-        found.setdefault("label_smoothing", []).append(t(TEXT, "warn_smoothing_ignored", loss=config.loss))
+    if config.adversarial_loss is not None:  # G against D (a VAE, a diffusion model, the caption model have no D)
+        if config.loss == "minimax":
+            found.setdefault("loss", []).append(t(TEXT, "warn_minimax"))
+        if config.lr_d > 0 and config.lr_g / config.lr_d >= 5:
+            found.setdefault("lr_g", []).append(t(TEXT, "warn_lr_ratio", ratio=config.lr_g / config.lr_d))
+        if config.label_smoothing > 0 and config.loss in ("wgan-gp", "hinge"):
+            found.setdefault("label_smoothing", []).append(t(TEXT, "warn_smoothing_ignored", loss=config.loss))
     if config.steps > 20_000:
         found.setdefault("steps", []).append(t(TEXT, "warn_big_run", steps=config.steps))
     return found
@@ -345,7 +344,7 @@ def preset_description(name: str) -> str:
 
 
 def settings_summary(config: TrainConfig) -> str:
-    parts = [config.dataset, config.model] + ([] if config.is_vae else [config.loss])
+    parts = [config.dataset, config.model] + ([] if config.adversarial_loss is None else [config.loss])
     tricks = [name for name, on in (("pack", config.pack > 1), ("SN", config.spectral_norm),
                                     ("R1", config.r1_gamma > 0), ("mbstd", config.minibatch_std),
                                     ("lr→0", config.lr_decay), ("bf16", config.precision == "bf16")) if on]
@@ -399,8 +398,10 @@ def _draw_basic(config: TrainConfig, problems: dict, warnings: dict, data_error:
         st.caption(_pair(MODEL_TEXT, config.model))
         _notes("model", problems, warnings, config)
     with cells[2]:
-        st.selectbox(t(TEXT, "loss"), list(LOSSES), key=widget_key("loss"), disabled=config.is_vae or _locked("loss"))
-        st.caption(t(TEXT, "loss_vae_note") if config.is_vae else _pair(LOSS_TEXT, config.loss))
+        no_d = config.adversarial_loss is None
+        st.selectbox(t(TEXT, "loss"), list(LOSSES), key=widget_key("loss"), disabled=no_d or _locked("loss"))
+        st.caption(t(TEXT, "loss_vae_note" if config.is_vae else "loss_no_d_note") if no_d
+                   else _pair(LOSS_TEXT, config.loss))
         _notes("loss", problems, warnings, config)
     with cells[3]:
         _number("steps", 1, int(RANGES["steps"][1]), 100)
@@ -412,7 +413,7 @@ def _draw_basic(config: TrainConfig, problems: dict, warnings: dict, data_error:
 
 def _draw_tricks(config: TrainConfig, problems: dict, warnings: dict) -> None:
     st.markdown(f"**{t(TEXT, 'tricks')}**")
-    off = {f: config.is_vae and f not in problems for f in GAN_ONLY}
+    off = {f: config.adversarial_loss is None and f not in problems for f in GAN_ONLY}
     st.checkbox(t(TEXT, "spectral_norm"), key=widget_key("spectral_norm"), disabled=off["spectral_norm"] or _locked("spectral_norm"),
                 help=t(TEXT, "spectral_norm_help"))
     st.checkbox(t(TEXT, "minibatch_std"), key=widget_key("minibatch_std"), disabled=off["minibatch_std"] or _locked("minibatch_std"),

@@ -58,6 +58,8 @@ TEXT = {
     "loss": ("Loss", "损失函数"),
     "loss_vae_note": ("A VAE has no discriminator, so it ignores the GAN loss and the GAN tricks.",
                       "VAE 没有判别器，因此忽略 GAN 损失和 GAN 技巧。"),
+    "loss_no_d_note": ("This model has no discriminator, so it ignores the GAN loss and the GAN tricks.",
+                       "这个模型没有判别器，因此忽略 GAN 损失和 GAN 技巧。"),
     "steps": ("Training steps", "训练步数"),
     "seed": ("Random seed", "随机种子"),
     "seed_help": ("The same seed and settings give the same run.", "相同的种子和设置会得到相同的训练过程。"),

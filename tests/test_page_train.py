@@ -183,6 +183,24 @@ def test_chinese_messages_and_warnings():
     assert (at.selectbox(key="train_dataset").value, at.selectbox(key="train_loss").value) == ("ring8", "minimax")
 
 
+def test_a_model_without_a_discriminator_gets_no_gan_advice():
+    """digits-ddpm's G learns 10x faster than its (unused) lr_d: no "classic recipe for mode collapse" warning, the
+    loss is greyed out with the reason, and the summary line names no loss. The same rates on a GAN get the warning."""
+    at = open_train()
+    at.selectbox(key="train_preset").set_value("digits-ddpm").run()
+    assert not at.exception
+    ratio_warning = en(TEXT, "warn_lr_ratio").split("{")[0]  # "G learns "
+    assert not any(ratio_warning in w.value for w in at.warning)
+    assert at.selectbox(key="train_loss").disabled and at.checkbox(key="train_spectral_norm").disabled
+    assert any(en(TEXT, "loss_no_d_note") in c.value for c in at.caption)
+    assert any("digits · ddpm · lr→0 · 1,200 steps" in c.value for c in at.caption)  # no " · ns" after the model
+    at.selectbox(key="train_model").set_value("gan").run()
+    assert not at.exception
+    assert any(ratio_warning in w.value and "10×" in w.value for w in at.warning)
+    assert not at.selectbox(key="train_loss").disabled
+    assert any("digits · gan · ns · lr→0 · 1,200 steps" in c.value for c in at.caption)
+
+
 def test_missing_dataset_files_are_one_sentence(tmp_path):
     at = open_train()
     at.selectbox(key="train_dataset").set_value("mnist").run()
