@@ -92,8 +92,10 @@ with st.expander(tr("learn_title")):
 context = tabs.Context(model=model, key=model_key, name=name, cli_path=cli_path, label=label)
 
 # -- one lazy tab at a time ---------------------------------------------------------------------------------------------
-sections = [("tab_samples", tabs.samples_tab), ("tab_interpolate", tabs.interpolate_tab),
-            ("tab_blend", tabs.blend_tab), ("tab_arithmetic", tabs.arithmetic_tab), ("tab_edit", tabs.edit_tab)]
+sections = [("tab_samples", tabs.samples_tab)]
+if tabs.latent_walks(model):  # (a translation model's z only picks a held-out picture: nothing lies between two)
+    sections += [("tab_interpolate", tabs.interpolate_tab), ("tab_blend", tabs.blend_tab),
+                 ("tab_arithmetic", tabs.arithmetic_tab), ("tab_edit", tabs.edit_tab)]
 if model.is_vae:
     sections.append(("tab_real_points" if model.is_points else "tab_real", tabs.real_tab))
 if sample_family_tab.family_available(model):  # diffusion, StyleGAN, translation, ...: what this family teaches

@@ -297,6 +297,23 @@ def test_a_link_keeps_no_psi_for_a_model_that_cannot_truncate(demo):
     assert at.slider(key="sample_psi").value == 1.0
 
 
+@pytest.mark.parametrize("demo", ["digits-pix2pix", "digits-cyclegan"])
+def test_a_translation_model_offers_no_walks_or_blends_of_z(demo):
+    """A translation model's z only picks a held-out picture, so "Four-corner blend" showed unrelated digits as a
+    blend and "Interpolate" walked from a 3 to a 4 through 0, 7 and 8. Those tabs are left out for it (a link to one
+    says so and opens the first tab); a GAN keeps them."""
+    walks = [en(SAMPLE_TEXT, key) for key in ("tab_interpolate", "tab_blend", "tab_arithmetic", "tab_edit")]
+    at = open_page("pages/sample_blend.py", ckpt=f"demo:{demo}", tab="blend")
+    assert not at.exception
+    labels = " ".join(tab.label for tab in at.tabs)
+    assert en(SAMPLE_TEXT, "tab_samples") in labels and en(SAMPLE_TEXT, "tab_family") in labels
+    assert not [label for label in walks if label in labels]
+    assert "`blend`" in " ".join(link_notes(at)) and "tab" not in at.query_params
+    at.selectbox(key="sample_ckpt").set_value("demo:digits-gan").run()
+    assert not at.exception
+    assert all(label in " ".join(tab.label for tab in at.tabs) for label in walks)
+
+
 def test_the_url_carries_only_the_settings_the_model_on_screen_uses():
     """ψ set on a StyleGAN leaves the URL for a ProGAN and comes back with the StyleGAN; a conditional model's class
     and the 2-D view's settings leave it likewise for a model without them."""

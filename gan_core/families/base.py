@@ -27,3 +27,6 @@ class Family:
     # where the truncation trick pulls toward the average: "z" (scale z toward 0), "w" (the generator takes
     # truncation_psi and pulls its own intermediate latent toward a tracked average), or "" (it cannot)
     truncation: str = "z"
+    # False when z only names an example (a translation model's held-out picture): nothing lies between two z, so
+    # walking, blending or doing arithmetic on z shows unrelated pictures, and Sample & Blend leaves those tabs out
+    latent_walks: bool = True

@@ -539,9 +539,10 @@ def validate(config) -> dict[str, str]:
     return problems
 
 
-# z only names a bank image (two numbers), so shrinking it toward 0 would pick the middle picture, not a typical one
+# z only names a bank image (two numbers), so shrinking it toward 0 would pick the middle picture, not a typical one,
+# and the pictures named by two nearby z are unrelated: no walks or blends between them
 _FAMILY_OPTIONS = dict(images_only=True, snapshot=snapshot, validate=validate, fixed_batch=fixed_batch,
-                       latent_size=lambda config, sample_shape: LATENT_DIM, truncation="")
+                       latent_size=lambda config, sample_shape: LATENT_DIM, truncation="", latent_walks=False)
 
 PIX2PIX = Family(
     name="pix2pix",
