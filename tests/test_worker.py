@@ -98,6 +98,27 @@ def test_a_run_ends_on_a_picture_of_the_model_it_ends_with(tiny_config, kind):
     assert finishing.trainer.step_count == 23
 
 
+@pytest.mark.parametrize("kind", [TrainingJob, ProcessTrainingJob], ids=["thread", "process"])
+def test_the_speed_after_resume_does_not_count_the_pause(tiny_config, kind):
+    """Right after Resume the page read 14 steps/s for a run that went at 70: the rate's window spanned the pause."""
+    job = kind(tiny_config.replace(steps=100_000, sample_every=100_000), name="resumed", step_delay=0.01)
+    job.start()
+    try:
+        wait_for(lambda: job.trainer is not None and job.trainer.step_count > 20)
+        wait_for(lambda: job.snapshot()["steps_per_second"] > 0, timeout=5)
+        before = job.snapshot()["steps_per_second"]
+        job.pause()
+        paused_at = job.trainer.step_count
+        time.sleep(2.0)
+        job.resume()
+        wait_for(lambda: job.trainer.step_count > paused_at + 20 and job.snapshot()["steps_per_second"] > 0, timeout=10)
+        after = job.snapshot()["steps_per_second"]
+        assert after > 0.5 * before, (before, after)  # spanning 2 s of pause it read a third of the speed or less
+    finally:
+        job.stop()
+        job.join(30)
+
+
 def controls_cross_the_wire(job, tiny_config, started_timeout: float = 30.0, stop_timeout: float = 10.0) -> None:
     """Pause, a single step, live settings (one refused), slow motion, a change while it trains, Save from the running
     job, Stop and Save after the end, on a started remote job (worker process or Ray actor) of tiny_config."""

@@ -94,6 +94,7 @@ class TrainingJob:
             self._pause_requested = False
             if self.status == PAUSED:
                 self.status = RUNNING
+                self._rate_window.clear()  # the speed counts from here: a window spanning the pause reads far too low
             self._wake.notify_all()
 
     def step_once(self, count: int = 1, part: str = "both") -> None:
