@@ -61,14 +61,6 @@ def truncates(model: LatentModel) -> bool:
     return bool(model.truncation_space)
 
 
-def latent_walks(model: LatentModel) -> bool:
-    """Whether walks, blends, arithmetic and edits of z mean anything for this model: not for a translation model,
-    whose z only picks a held-out picture (gan_core.families.base.Family.latent_walks), so the page leaves those
-    tabs out rather than show unrelated pictures as a "blend"."""
-    family = model.config.family
-    return family is None or family.latent_walks
-
-
 def _psi_slider(model: LatentModel) -> None:
     """The ψ slider with the help that says where it acts, or (for a model that cannot truncate) one sentence why
     there is none."""

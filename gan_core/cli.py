@@ -288,6 +288,9 @@ def cmd_interpolate(args) -> int:
     from gan_core.latents import interpolate, latent_for_seed
 
     model = _load_model(args.checkpoint)
+    if not model.latent_walks:
+        raise UsageError(f"interpolate: a {model.config.model} model's z only picks a held-out picture to translate, "
+                         "so nothing lies between two seeds; use `sample` to see its translations")
     if not 2 <= args.steps <= 256:
         raise UsageError("interpolate: --steps must be between 2 and 256")
     a, b = latent_for_seed(args.seed_a, model.latent_dim), latent_for_seed(args.seed_b, model.latent_dim)

@@ -180,6 +180,14 @@ class LatentModel:
         return self.config.is_vae
 
     @property
+    def latent_walks(self) -> bool:
+        """Whether walks, blends, arithmetic and edits of z mean anything for this model: not for a translation model,
+        whose z only picks a held-out picture (gan_core.families.base.Family.latent_walks), so a walk from a 3 to a 4
+        would pass through unrelated pictures."""
+        family = self.config.family
+        return family is None or family.latent_walks
+
+    @property
     def truncation_space(self) -> str:
         """Where psi pulls toward the average: "z" (z -> psi z), "w" (StyleGAN: w -> w_avg + psi (w - w_avg)),
         or "" when the model cannot truncate (ProGAN normalises z's length away; a translation's z names a

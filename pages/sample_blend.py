@@ -93,7 +93,7 @@ context = tabs.Context(model=model, key=model_key, name=name, cli_path=cli_path,
 
 # -- one lazy tab at a time ---------------------------------------------------------------------------------------------
 sections = [("tab_samples", tabs.samples_tab)]
-if tabs.latent_walks(model):  # (a translation model's z only picks a held-out picture: nothing lies between two)
+if model.latent_walks:  # (a translation model's z only picks a held-out picture: nothing lies between two)
     sections += [("tab_interpolate", tabs.interpolate_tab), ("tab_blend", tabs.blend_tab),
                  ("tab_arithmetic", tabs.arithmetic_tab), ("tab_edit", tabs.edit_tab)]
 if model.is_vae:

@@ -67,6 +67,16 @@ def test_interpolate_writes_a_strip(checkpoint, tmp_path):
     assert np.load(out).shape == (6, 2)
 
 
+@pytest.mark.parametrize("name", ["digits-pix2pix", "digits-cyclegan"])
+def test_interpolate_refuses_a_translation_model_in_one_line(name, tmp_path, capsys):
+    """A translation model's z only picks a held-out picture: a 'walk' was a strip of unrelated translations."""
+    out = tmp_path / "walk.png"
+    assert main(["interpolate", str(ROOT / "checkpoints" / f"{name}.pt"), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "held-out picture" in err and "sample" in err
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("argv, needle", [
     (["train", "--pack", "3", "--out", "x.pt"], "--pack"),
     (["train", "--loss", "magic", "--out", "x.pt"], "--loss"),
