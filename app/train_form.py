@@ -440,7 +440,10 @@ def _draw_optimiser(config: TrainConfig, problems: dict, warnings: dict) -> None
     # 1") under the widget, not the browser's "between 0.00000 and 1.00000", which its 5-decimal display rounds to
     for field, low, high, step, fmt in (("lr_g", 0.0, 10.0, 1e-4, "%.5f"), ("lr_d", 0.0, 10.0, 1e-4, "%.5f"),
                                         ("batch_size", 2, 4096, 16, None)):
-        _number(field, low, high, step, fmt=fmt)
+        unused = field == "lr_d" and not config.uses_lr_d and field not in problems
+        _number(field, low, high, step, fmt=fmt, disabled=unused)
+        if unused:
+            st.caption(t(TEXT, "lr_d_unused_note"))
         _notes(field, problems, warnings, config)
     st.checkbox(t(TEXT, "lr_decay"), key=widget_key("lr_decay"), disabled=_locked("lr_decay"), help=t(TEXT, "lr_decay_help"))
     st.selectbox(t(TEXT, "precision"), list(PRECISIONS), key=widget_key("precision"), disabled=_locked("precision"),

@@ -47,8 +47,8 @@ def live_fields(config: TrainConfig) -> tuple[str, ...]:
     """The settings the live panel offers for this kind of run."""
     if config.is_vae:
         return VAE_FIELDS
-    if config.family is not None:
-        return FAMILY_FIELDS
+    if config.family is not None:  # (a diffusion model's denoiser is its only network: lr_d would change nothing)
+        return FAMILY_FIELDS if config.uses_lr_d else ("lr_g",)
     return GAN_FIELDS
 
 

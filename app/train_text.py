@@ -114,6 +114,8 @@ TEXT = {
                              "真实样本的目标变为 1 − 该值，使 D 永远不会完全确定。"),
     "beta": ("VAE β (weight of the KL term)", "VAE β（KL 项的权重）"),
     "beta_gan_note": ("β only matters for a VAE.", "β 只对 VAE 有效。"),
+    "lr_d_unused_note": ("This model trains one network, with the learning rate of G.",
+                         "这个模型只训练一个网络，使用 G 的学习率。"),
     "warn_minimax": ("The original saturating loss: while D easily spots fakes, G gets almost no gradient, so "
                      "early training can stall. That is why 'ns' is the usual choice.",
                      "原始的饱和损失：当 D 轻易识破假样本时，G 几乎得不到梯度，早期训练可能停滞。因此通常选择“ns”。"),

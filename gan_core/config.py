@@ -106,6 +106,13 @@ class TrainConfig:
             return None
         return self.loss
 
+    @property
+    def uses_lr_d(self) -> bool:
+        """Whether a second network (a discriminator, a VAE's encoder, the caption model's text encoder) trains with
+        `lr_d`; a diffusion model trains its denoiser alone, with `lr_g`."""
+        family = self.family
+        return family is None or not family.single_network
+
     def latent_size(self, sample_shape) -> int:
         """How many numbers the generator's z really holds: `latent_dim`, unless the family fixes it (a diffusion
         model starts from one noise value per data coordinate, a translation model's z names a bank image)."""

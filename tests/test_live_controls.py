@@ -191,6 +191,8 @@ def test_change_labels_and_chart_marks():
     assert not line_figure(steps, [("D", [0.5] * 100, "#000")], "t", "u").layout.shapes  # no events, no lines
 
     assert live_fields(TrainConfig(model="vae")) == ("lr_g", "lr_d", "beta")
+    assert live_fields(TrainConfig(dataset="digits", model="ddpm")) == ("lr_g",)  # its denoiser is its only network
+    assert live_fields(TrainConfig(dataset="digits", model="stylegan")) == ("lr_g", "lr_d")
     assert "loss" in live_fields(TrainConfig()) and "beta" not in live_fields(TrainConfig())
 
 

@@ -194,11 +194,17 @@ def test_a_model_without_a_discriminator_gets_no_gan_advice():
     assert at.selectbox(key="train_loss").disabled and at.checkbox(key="train_spectral_norm").disabled
     assert any(en(TEXT, "loss_no_d_note") in c.value for c in at.caption)
     assert any("digits · ddpm · lr→0 · 1,200 steps" in c.value for c in at.caption)  # no " · ns" after the model
+    assert at.number_input(key="train_lr_d").disabled  # the denoiser is its only network, trained with lr_g
+    assert any(en(TEXT, "lr_d_unused_note") in c.value for c in at.caption)
     at.selectbox(key="train_model").set_value("gan").run()
     assert not at.exception
     assert any(ratio_warning in w.value and "10×" in w.value for w in at.warning)
     assert not at.selectbox(key="train_loss").disabled
+    assert not at.number_input(key="train_lr_d").disabled
+    assert not any(en(TEXT, "lr_d_unused_note") in c.value for c in at.caption)
     assert any("digits · gan · ns · lr→0 · 1,200 steps" in c.value for c in at.caption)
+    at.selectbox(key="train_preset").set_value("shapes-caption").run()  # no D, but a text encoder trained with lr_d
+    assert not at.exception and not at.number_input(key="train_lr_d").disabled
 
 
 def test_missing_dataset_files_are_one_sentence(tmp_path):

@@ -30,3 +30,5 @@ class Family:
     # False when z only names an example (a translation model's held-out picture): nothing lies between two z, so
     # walking, blending or doing arithmetic on z shows unrelated pictures, and Sample & Blend leaves those tabs out
     latent_walks: bool = True
+    # True when the generator is the only network (diffusion's denoiser): nothing is trained with lr_d
+    single_network: bool = False

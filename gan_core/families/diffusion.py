@@ -399,6 +399,7 @@ FAMILY = Family(
     build=build,
     step=step,
     adversarial=False,
+    single_network=True,
     snapshot=snapshot,
     validate=validate,
     loss_keys=("loss", "loss_t_low", "loss_t_high"),
