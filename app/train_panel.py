@@ -25,7 +25,7 @@ from .state import browser_id, job_manager
 from .train_plots import (PLOT_CONFIG, SERIES_COLOURS, chain_picture, codes_figure, line_figure, metrics_figure,
                           points_figure)
 from .train_text import FAMILY_EXPLAIN, FAMILY_TRACE_TEXT, LATEX_DDPM, LATEX_ELBO, LATEX_LOSS, LATEX_MINIMAX, LATEX_NS, LOSS_DESCRIPTION, TEXT
-from .presenter import chart, presenting
+from .presenter import TEXT_SCALE, chart, presenting
 
 REFRESH_SECONDS = 1.0
 QUEUED_REFRESH_SECONDS = 3.0  # a queued run only shows its place in line: a class of 30 waiting pages costs less
@@ -83,6 +83,7 @@ def draw_run_picker(job: TrainingJob | None) -> None:
 
 
 VIEW_HEIGHT, PRESENT_VIEW_HEIGHT = 430, 520  # the 2-D view; in presenter mode it has the page's whole width
+PRESENT_LEGEND_WIDTH = 560  # px for a row of its legend then (its plot area is ~750 px wide at 1280 px)
 
 
 def draw_bar(job: TrainingJob | None, blocked: bool) -> None:
@@ -316,7 +317,9 @@ def _draw_frame(job: TrainingJob, frame: dict, config: TrainConfig, chart_frame:
         layers = train_layers.layer_choice(frame)  # which layers to draw: pills, remembered for the session
         figure = points_figure(frame, jobs.real_points_for(config), {**names, **train_layers.layer_names()},
                                uirevision=f"points-{job.id}", probabilities=probabilities, layers=layers,
-                               height=PRESENT_VIEW_HEIGHT if presenting() else VIEW_HEIGHT)
+                               height=PRESENT_VIEW_HEIGHT if presenting() else VIEW_HEIGHT,
+                               text_scale=TEXT_SCALE if presenting() else 1.0,
+                               legend_width=PRESENT_LEGEND_WIDTH if presenting() else 0)
         chart(figure, key="train_view_points", config=PLOT_CONFIG, width="stretch")
     if chart_frame.get("codes") is not None:
         st.markdown(f"**{t(TEXT, 'codes_title')}**")

@@ -242,13 +242,16 @@ MANIFOLD_COLOURS = ("#2b5c8a", "#8a2b5c")  # lines of constant z1, lines of cons
 
 def points_figure(frame: dict, real_points: list[list[float]], names: dict, uirevision: str,
                   probabilities: bool = True, show_arrows: bool = False, height: int = 430,
-                  layers=None) -> go.Figure:
+                  layers=None, text_scale: float = 1.0, legend_width: float = 0) -> go.Figure:
     """GAN Lab view: D's surface (heatmap), G's warped latent grid, real points, generated points, gradient arrows.
 
     frame: a snapshot with "points" (n, 2), "bounds" (x0, x1, y0, y1), optional "heatmap" (S, S) with row i = y,
     optional "manifold" (L, P, 2) polylines (the first half lines of constant z1, the rest constant z2),
     optional "arrows" (m, 4) rows (x, y, dx, dy). names: legend/colorbar labels. layers: which of POINT_LAYERS
     to draw (None: DEFAULT_LAYERS, plus the arrows when show_arrows); a layer the frame lacks is skipped.
+    text_scale: the factor presenter mode will scale the fonts by (app.presenter.chart), and legend_width the px a
+    row of the legend may take (0: LEGEND_ROW_WIDTH, the view's width beside the settings at 1280 px), for the
+    legend's room above the plot.
     """
     shown = set(DEFAULT_LAYERS) | ({"arrows"} if show_arrows else set()) if layers is None else set(layers)
     traces = []
@@ -288,14 +291,34 @@ def points_figure(frame: dict, real_points: list[list[float]], names: dict, uire
         xs, ys = _arrow_segments(np.asarray(arrows, dtype=np.float64), bounds)
         traces.append(dict(type="scatter", x=_array(xs), y=_array(ys), mode="lines", name=names.get("arrows", "push"),
                            hoverinfo="skip", line=dict(color="#222222", width=1.4)))
-    # four legend entries (arrows on) wrap to two rows in a narrow column: leave them room above the plot
-    margin = dict(SQUARE_MARGIN, t=56) if "arrows" in shown else SQUARE_MARGIN
+    # the legend sits above the plot, whose margins are fixed (a live chart must not jump): room for all its rows
+    entries = [trace["name"] for trace in traces if trace["type"] == "scatter" and trace.get("showlegend") is not False]
+    margin = dict(SQUARE_MARGIN, t=legend_room(entries, text_scale, legend_width or LEGEND_ROW_WIDTH))
     return figure(traces, dict(
         height=height, margin=margin, uirevision=uirevision, plot_bgcolor="white",
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0.0, font=dict(size=12)),
         xaxis=dict(range=x_range, showgrid=False, zeroline=False, constrain="domain"),
         yaxis=dict(range=y_range, showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1, constrain="domain"),
     ))
+
+
+LEGEND_ROW_WIDTH = 270  # px a row of legend entries may take: the 2-D view's plot area is ~290 px wide at 1280 px
+
+
+def legend_room(entries: list[str], text_scale: float = 1.0, width: float = LEGEND_ROW_WIDTH) -> int:
+    """The top margin (px) a horizontal legend of `entries` needs above a plot `width` px wide.
+
+    Plotly wraps the entries into rows; with the margin fixed, a row that does not fit is cut off above the chart (at
+    1280 px "G(latent grid)" and "real data" were, leaving only "generated G(z)"). An entry is its symbol (30 px),
+    a gap and its text, about 6.6 px a Latin character and 12.5 a Chinese one at 12 px.
+    """
+    rows, used = 1, 0.0
+    for name in entries:
+        size = 40 + text_scale * sum(12.5 if ord(c) >= 0x2E80 else 6.6 for c in name)
+        if used and used + size > width:
+            rows, used = rows + 1, 0.0
+        used += size
+    return round(8 + 27 * rows * text_scale)
 
 
 def _manifold_traces(lines: np.ndarray, name: str) -> list[dict]:

@@ -41,6 +41,19 @@ TRACES_JS = """el => {
 }"""
 
 
+# the legend's entries, each with whether it lies inside the chart's drawing (the margin above the plot is fixed:
+# an entry in a row that does not fit there is cut off, though it is in the page)
+LEGEND_JS = """el => {
+    const plot = el && el.querySelector('.js-plotly-plot');
+    if (!plot) return null;
+    const box = plot.querySelector('svg.main-svg').getBoundingClientRect();
+    return Array.from(plot.querySelectorAll('.legend .traces')).map(entry => {
+        const r = entry.getBoundingClientRect();
+        return [entry.textContent, r.top >= box.top - 1 && r.bottom <= box.bottom + 1];
+    });
+}"""
+
+
 def button(page, key: str):
     """The visible button of the widget with `key` (Streamlit also renders a hidden copy to measure it)."""
     return page.locator(f".st-key-{key}").get_by_role("button")
@@ -107,10 +120,21 @@ def test_one_click_2d_view_keeps_its_layers_in_fresh_sessions(browser, app_url, 
             context.close()
 
 
+def legend(page) -> list:
+    return page.locator(VIEW).first.evaluate(LEGEND_JS)
+
+
 def test_a_person_empties_the_layers_and_they_stay_empty_until_chosen_again(page, app_url):
+    page.set_viewport_size({"width": 1280, "height": 720})  # a projector: the 2-D view beside the settings is narrow
     page.goto(f"{app_url}/train?preset=ring8-fixed")  # 2,500 steps: still training when the test is done
     button(page, "train_start").click()
     expect_view_with_data(page, "before any click")
+    # every legend entry can be read: at 1280 px only "generated G(z)" showed, its row-mates cut off above the chart
+    assert legend(page) == [["G(latent grid)", True], ["real data", True], ["generated G(z)", True]], legend(page)
+    page.locator(PILLS).filter(has_text="arrows").click()
+    expect(page.get_by_text("push on G(z)")).to_be_attached(timeout=10_000)
+    page.wait_for_timeout(1200)  # the redraw has settled
+    assert all(inside for _, inside in legend(page)) and len(legend(page)) == 4, legend(page)
 
     for label in pressed(page):
         page.locator(PILLS).filter(has_text=label).click()
