@@ -326,9 +326,13 @@ def draw_start(blocked: bool) -> None:
 def draw_preset_notes(config: TrainConfig, problems: dict, data_error: str | None) -> None:
     """The preset's one-line story, and why Start is disabled when it is."""
     text = preset_description(st.session_state[PRESET_KEY])
-    if is_modified(config):
+    modified = is_modified(config)
+    if modified:
         text += f"   :violet[:material/edit: {t(TEXT, 'preset_modified')}]"
     st.caption(f"{text}  \n:gray[:material/tune: {settings_summary(config)}]")
+    if modified:  # picking the preset already selected changes nothing (no change, no callback): this is the way back
+        st.button(t(TEXT, "preset_reset", preset=st.session_state[PRESET_KEY]), key="train_preset_reset",
+                  type="tertiary", icon=":material/undo:", on_click=_on_preset_change)
     if problems or data_error:
         where = [t(TEXT, f) for f in problems] + ([t(TEXT, "dataset")] if data_error and not problems else [])
         st.caption(f":red[:material/block: {t(TEXT, 'start_blocked')}] ({', '.join(where)})")

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.train_text import TEXT
+from gan_core.presets import preset_config
 from tests.page_support import en, open_train, progress, runs_dir, shows, wait_until, zh  # noqa: F401  (runs_dir: autouse)
 
 
@@ -205,6 +206,27 @@ def test_a_model_without_a_discriminator_gets_no_gan_advice():
     assert any("digits · gan · ns · lr→0 · 1,200 steps" in c.value for c in at.caption)
     at.selectbox(key="train_preset").set_value("shapes-caption").run()  # no D, but a text encoder trained with lr_d
     assert not at.exception and not at.number_input(key="train_lr_d").disabled
+
+
+def test_a_changed_setting_can_go_back_to_the_preset_with_one_click():
+    """Picking the preset that is already selected changes nothing (a selectbox calls back only on a change), so a
+    class told "pick ring8-vanilla again" kept their edits: a button under the modified note restores the preset."""
+    at = open_train()
+    assert not _has_button(at, "train_preset_reset")  # nothing to go back to
+    at.number_input(key="train_hidden").set_value(24).run()
+    at.number_input(key="train_seed").set_value(7).run()
+    assert not at.exception and _has_button(at, "train_preset_reset")
+    assert any(en(TEXT, "preset_modified") in c.value for c in at.caption)
+    at.button(key="train_preset_reset").click().run()
+    assert not at.exception
+    preset = preset_config("ring8-vanilla")
+    assert at.number_input(key="train_hidden").value == preset.hidden and at.number_input(key="train_seed").value == preset.seed
+    assert not _has_button(at, "train_preset_reset")
+    assert not any(en(TEXT, "preset_modified") in c.value for c in at.caption)
+
+
+def _has_button(at, key: str) -> bool:
+    return any(button.key == key for button in at.button)
 
 
 def test_missing_dataset_files_are_one_sentence(tmp_path):
