@@ -358,10 +358,10 @@ def _asked(ctx: Context, memory_key: str, button_key: str, note: str, button: st
     if ctx.key in asked:
         return True
     st.info(note)
-    if not st.button(button, key=button_key, icon=icon):
-        return False
-    asked.append(ctx.key)
-    return True
+    # remembered in the click's callback, before the rerun: that rerun draws the result without the note and the
+    # button (pressed in the script instead, they stayed above the result until the next rerun)
+    st.button(button, key=button_key, icon=icon, on_click=asked.append, args=(ctx.key,))
+    return False
 
 
 def _class_means_on_demand(ctx: Context):

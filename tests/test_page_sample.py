@@ -220,6 +220,7 @@ def test_blend_arithmetic_and_edit_controls(app):
     assert len(charts(app)) == 0 and len(images(app)) == 3  # original, edited, sweep: the directions on demand
     app.button(key="edit_directions").click().run()
     assert len(ok(app).get("plotly_chart")) == 1  # explained variance
+    assert not any(button.key == "edit_directions" for button in app.button)  # the note and button give way at once
     first = images(app)[1].proto.imgs[0].url  # [original, edited, sweep, direction rows]
     app.slider(key="edit_dim_0").set_value(2.0).run()
     ok(app)
@@ -254,6 +255,9 @@ def test_opening_arithmetic_on_a_diffusion_model_does_not_find_the_class_means(a
     assert calls == [] and not ok(app).get("image")
     app.button(key="arith_means").click().run()
     assert len(calls) == 1 and len(ok(app).get("image")) == 4
+    # the result replaces the note and the button at once (they stayed above it until the next rerun)
+    assert not any(shows(i.value, en(TEXT, "means_wait_ddpm")) for i in app.info)
+    assert not any(button.key == "arith_means" for button in app.button)
     app.number_input(key="arith_c_seed").set_value(6).run()  # asked once: the (cached) means stay in use
     assert len(ok(app).get("image")) == 4
 
