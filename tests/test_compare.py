@@ -1,6 +1,7 @@
 """gan_core.evaluation.compare: best-per-row marks, CSV/JSON round trips, payload -> Checkpoint, the collapse-lab configs."""
 import json
 import math
+from pathlib import Path
 
 import pytest
 import torch
@@ -11,6 +12,8 @@ from gan_core.config import TrainConfig
 from gan_core.evaluation.evaluate import evaluate_checkpoint, quick_metrics
 from gan_core.latents import LatentModel
 from gan_core.training import Trainer
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _trained(config, steps=None):
@@ -340,3 +343,24 @@ def test_demo_stands_in_only_for_the_same_config(tiny_config, tmp_path):
     longer = compare.LabRun("vanilla", "Plain GAN", "普通 GAN", tiny_config.replace(steps=40))
     assert not compare.demo_stands_in(longer, path)
     assert not compare.demo_stands_in(same, tmp_path / "missing.pt")
+    recorded_otherwise = compare.LabRun("vanilla", "Plain GAN", "普通 GAN",
+                                        tiny_config.replace(sample_every=7, metrics_every=0))
+    assert compare.demo_stands_in(recorded_otherwise, path)  # the same weights, pictures taken at other steps
+
+
+def test_recording_settings_do_not_change_what_a_run_learns(tiny_config):
+    """demo_stands_in ignores sample_every and metrics_every: the weights must not depend on them."""
+    weights = []
+    for sample_every, metrics_every in ((5, 10), (25, 0), (7, 3)):
+        trainer = _trained(tiny_config.replace(sample_every=sample_every, metrics_every=metrics_every))
+        weights.append(trainer.models.state_dict())
+    for other in weights[1:]:
+        assert all(torch.equal(weights[0][k], other[k]) for k in weights[0])
+
+
+def test_the_shipped_demo_stands_in_for_the_labs_plain_gan():
+    """"Reuse identical demos" never reused one: the demo had other picture settings than the preset.
+    (ring8-vanilla is the one lab base with a shipped demo.)"""
+    plain = compare.collapse_lab_runs("ring8-vanilla", seed=0, keys=["vanilla"])[0]
+    assert plain.demo == "ring8-vanilla"
+    assert compare.demo_stands_in(plain, ROOT / "checkpoints" / "ring8-vanilla.pt")
