@@ -14,7 +14,7 @@ from gan_core.classroom import GOAL_METRICS, Challenge, leaderboard, sort_runs, 
 from . import class_state, collapse_runs, presenter
 from .class_join import plain
 from .class_text import TEXT
-from .i18n import forget_other_languages, t
+from .i18n import forget_other_languages, plural, t
 from .state import job_manager
 from .train_text import TEXT as TRAIN_TEXT
 
@@ -84,7 +84,8 @@ def _gallery_cards(code: str, teacher: bool) -> None:
     bar = st.columns([1.6, 1.4, 2], vertical_alignment="bottom", gap="small")
     bar[0].selectbox(t(TEXT, "sort_by"), SORT_OPTIONS, key=sort_key, label_visibility="collapsed",
                      format_func=lambda m: t(TEXT, "sort_joined") if m == "name" else class_state.metric_label(m))
-    bar[2].caption(t(TEXT, "students", count=len(store.members(code))))
+    members = len(store.members(code))
+    bar[2].caption(t(TEXT, plural("students", members), count=members))
     if teacher:
         with bar[1]:
             _compare_bar(code, runs)

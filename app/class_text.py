@@ -27,6 +27,7 @@ TEXT = {
     "end_help": ("Removes the class, its gallery and its students' class checkpoints; students see that it ended.",
                  "删除这堂课、它的画廊和学生在课堂里的检查点；学生会看到课堂已结束。"),
     "students": ("{count} students", "{count} 名学生"),
+    "students_one": ("1 student", "1 名学生"),
     "gallery": ("Gallery", "画廊"),
     "challenge": ("Challenge", "挑战"),
     "leaderboard": ("Leaderboard", "排行榜"),

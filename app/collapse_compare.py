@@ -14,7 +14,7 @@ from . import collapse_runs as runs
 from .collapse_plots import curves_figure, histogram_figure, points_outside, run_colour, scatter_figure, shared_bounds
 from .collapse_table import metric_label, show_table
 from .collapse_text import TEXT
-from .i18n import t
+from .i18n import plural, t
 from .presenter import chart
 
 
@@ -78,7 +78,7 @@ def show_samples(results: list[dict], labels: list[str], colours: list[str]) -> 
                                   hq=scores["high_quality_fraction"]))
                 outside = points_outside(result["preview"]["points"], bounds)
                 if outside:
-                    st.caption(t(TEXT, "outside", count=outside))
+                    st.caption(t(TEXT, plural("outside", outside), count=outside))
             elif "modes_covered" in scores and scores.get("n_modes"):
                 st.markdown(t(TEXT, "facts_classes", covered=scores["modes_covered"], modes=scores["n_modes"]))
             job = result.get("job")

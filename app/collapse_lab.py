@@ -9,7 +9,7 @@ from gan_core.evaluation import compare
 
 from . import collapse_runs as runs
 from .collapse_text import TEXT
-from .i18n import draw_worded, t
+from .i18n import draw_worded, plural, t
 
 LAB_BASE_KEY = "collapse_lab_base"  # the dataset the lab trains on (a plain value; its selectbox is one per language)
 
@@ -74,10 +74,10 @@ def lab_panel() -> None:
                     st.caption(lab_row_text(row))
             pending = sum(1 for row in current if row["kind"] == "pending")
             if pending:
-                st.info(t(TEXT, "lab_limit", count=pending, limit=runs.job_manager().max_per_owner))
+                st.info(t(TEXT, plural("lab_limit", pending), count=pending, limit=runs.job_manager().max_per_owner))
             if any(row["active"] for row in current):
                 st.button(t(TEXT, "lab_stop"), key="collapse_lab_stop", on_click=runs.stop_lab)
             else:
-                st.caption(t(TEXT, "lab_done"))
+                st.caption(t(TEXT, plural("lab_done", len(current))))
 
         progress()

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from gan_core.evaluation.compare import (LAB_DEFAULT_ARMS, checkpoint_from_payload, collapse_lab_runs, demo_stands_in,
-                                        friendly_error, rejection_view, safe_evaluate)
+from gan_core.evaluation.compare import (LAB_DEFAULT_ARMS, MAX_RUNS, MIN_RUNS, checkpoint_from_payload, collapse_lab_runs,
+                                        demo_stands_in, friendly_error, rejection_view, safe_evaluate)
 from gan_core.config import TrainConfig
 from gan_core.runtime.jobs import JobLimitError
 from gan_core.latents import LatentModel
@@ -229,6 +229,20 @@ def lab_option_ids() -> list[str]:
         elif arm["job_id"] and job_manager().get(arm["job_id"]) is not None:
             ids.append(f"job:{arm['job_id']}")
     return ids
+
+
+def lab_selection(before: list[str], available: list[str], fallback: list[str]) -> list[str]:
+    """What the comparison shows once the lab has runs: the lab's runs, and where that is fewer than two (a lab of
+    one recipe) the runs chosen before it (else `fallback`, the default demos) beside them, up to four. Alone, the
+    one run replaced the selection and the page said "Choose at least 2 runs" under "its runs are compared below"."""
+    chosen = [i for i in lab_option_ids() if i in available]
+    if len(chosen) >= MIN_RUNS:
+        return chosen
+    for candidates, enough in ((before, MAX_RUNS), (fallback, MIN_RUNS)):
+        for option_id in candidates:
+            if len(chosen) < enough and option_id in available and option_id not in chosen:
+                chosen.append(option_id)
+    return chosen
 
 
 def lab_signature() -> tuple:

@@ -57,6 +57,7 @@ TEXT = {
                      "覆盖 **{covered}/{modes}** 个模式 · 高质量 **{hq:.0%}**"),
     "facts_classes": ("**{covered} of {modes}** classes appear", "出现了 **{covered}/{modes}** 个类别"),
     "outside": ("{count} points lie outside this view.", "有 {count} 个点在视图之外。"),
+    "outside_one": ("1 point lies outside this view.", "有 1 个点在视图之外。"),
     "model_gan": ("GAN", "GAN"),
     "model_cgan": ("conditional GAN", "条件 GAN"),
     "model_vae": ("VAE", "VAE"),
@@ -188,7 +189,12 @@ TEXT = {
     "lab_limit": ("{count} lab runs wait for one of your {limit} training slots; they start as your other runs "
                   "finish (keep this page open).",
                   "有 {count} 个实验训练在等待你的 {limit} 个训练名额之一；其他训练结束后它们会开始（请保持本页打开）。"),
+    "lab_limit_one": ("1 lab run waits for one of your {limit} training slots; it starts as your other runs finish "
+                      "(keep this page open).",
+                      "有 1 个实验训练在等待你的 {limit} 个训练名额之一；其他训练结束后它会开始（请保持本页打开）。"),
     "lab_done": ("The lab has finished; its runs are compared below.", "实验已完成，下面是它们的比较。"),
+    "lab_done_one": ("The lab has finished; its run is compared below with the runs chosen before.",
+                     "实验已完成，下面把它的训练与之前选中的训练进行比较。"),
     "lab_row_demo": ("{title}: demo {demo}", "{title}：示例 {demo}"),
     "lab_row_pending": ("{title}: waiting for a free slot", "{title}：等待空闲名额"),
     "lab_row_queued": ("{title}: in the queue (position {position})", "{title}：排队中（第 {position} 位）"),

@@ -34,6 +34,12 @@ def t(table: dict, key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
+def plural(key: str, count: int) -> str:
+    """`key`, or `key + "_one"` for a count of 1: English says "1 student", not "1 students" (中文 has one form, so a
+    `_one` entry repeats it)."""
+    return f"{key}_one" if count == 1 else key
+
+
 def error_text(error: Exception) -> str:
     """A DataError's sentence in the current language: gan_core gives its key and values, the 中文 lives in
     app/data_error_text.py; any other error (or a key without 中文) reads as it was raised."""

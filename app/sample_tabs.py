@@ -21,6 +21,7 @@ from . import sample_compute as compute
 from . import sample_plots as plots
 from .sample_compute import GridSettings
 from .sample_widgets import choice, download, gif_image, int_input, multiselect, png_image, slider, toggle, tr
+from .i18n import plural
 from .presenter import chart
 
 MAX_SEED = compute.MAX_SEED
@@ -217,7 +218,7 @@ def _samples_points(ctx: Context) -> None:
         chart(data_fig, key="sample_data_chart", width="stretch")
     st.caption(tr("points_caption", n=grid.outputs.shape[0]))
     if model.latent_dim > 2:
-        st.caption(tr("other_dims_zero", n=model.latent_dim - 2))
+        st.caption(tr(plural("other_dims_zero", model.latent_dim - 2), n=model.latent_dim - 2))
     if model.mixture_components:
         st.caption(tr("mixture_lines", k=model.mixture_components))
     stem = _file_stem(ctx, f"seed{settings.seed}")

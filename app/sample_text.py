@@ -120,6 +120,8 @@ TEXT = {
     "data_space": ("Data space: G(z)", "数据空间：G(z)"),
     "other_dims_zero": ("The grid lies in the plane of z[0] and z[1]; the other {n} coordinates are 0.",
                         "网格位于 z[0] 与 z[1] 张成的平面内；其余 {n} 个坐标为 0。"),
+    "other_dims_zero_one": ("The grid lies in the plane of z[0] and z[1]; the other coordinate, z[2], is 0.",
+                            "网格位于 z[0] 与 z[1] 张成的平面内；另一个坐标 z[2] 为 0。"),
     "mixture_lines": ("This generator's latent is a mixture of {k} Gaussians: z[0] picks one of them (its quantile, "
                       "cut into {k} slices, equal or sized by the weights G learned) and lands the point on that "
                       "component's island. So a green line "

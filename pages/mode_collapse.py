@@ -24,7 +24,8 @@ if st.session_state.get(runs.CLASS_NOTE_KEY):
 options = runs.run_options()
 by_id = {option.id: option for option in options}
 if st.session_state.pop(runs.LAB_SYNC_KEY, False) and runs.lab_option_ids():
-    st.session_state[runs.SELECTION_KEY] = [i for i in runs.lab_option_ids() if i in by_id]
+    st.session_state[runs.SELECTION_KEY] = runs.lab_selection(st.session_state.get(runs.SELECTION_KEY, []), list(by_id),
+                                                              runs.default_selection(options))
 elif runs.SELECTION_KEY not in st.session_state:
     st.session_state[runs.SELECTION_KEY] = runs.default_selection(options)
 else:  # a deleted file or a forgotten job must not break the widget

@@ -138,7 +138,7 @@ def test_collapse_lab_button_submits_jobs(saved_runs, reuse):
             assert len(jobs) == min(limit, 4 - stand_ins)
         else:  # four runs, three slots: three submitted, one waits for a free slot
             assert len(jobs) == limit and "lab-ring8-vae-s0" not in names
-            assert any(shows(info.value, en(TEXT, "lab_limit")) for info in at.info)
+            assert any(shows(info.value, en(TEXT, "lab_limit_one")) for info in at.info)  # "1 lab run waits"
             job_manager().stop(jobs[0].id)  # a slot frees up: the next page run submits the waiting arm
             jobs[0].join(timeout=10)
             at.run()
@@ -173,12 +173,19 @@ def test_a_lab_recipe_runs_on_its_own(saved_runs):
     picker = at.multiselect(key=worded_key("collapse_lab_arms"))
     assert picker.value == ["vanilla", "pacgan", "wgan-gp", "vae"]  # one click: the classic four
     assert {"topk", "deligan", "islands", "weighted"} <= set(picker.options) or len(picker.options) == 8
+    before = [saved_runs["tiny-0"], saved_runs["tiny-1"]]
+    _select(at, before)
     try:
         picker.set_value(["deligan"]).run()
         at.button(key="collapse_lab_start").click().run()
         assert not at.exception, at.exception
-        assert [job.name for job in job_manager().jobs()] == ["lab-ring8-deligan-s0"]
+        jobs = job_manager().jobs()
+        assert [job.name for job in jobs] == ["lab-ring8-deligan-s0"]
+        # one recipe: compared with the runs chosen before, not left alone under "choose at least 2 runs"
+        assert at.multiselect(key=worded_key(SELECTION)).value == [f"job:{jobs[0].id}", *before]
+        assert not any(shows(info.value, en(TEXT, "too_few")) for info in at.info)
         at.button(key="collapse_lab_stop").click().run()
+        assert any(shows(c.value, en(TEXT, "lab_done_one")) for c in at.caption)
     finally:
         job_manager().shutdown(timeout=10)
     at.session_state["lang"] = "zh"
