@@ -69,17 +69,19 @@ EXPLAIN = {
         "但看不出各区域得到的样本份额是否正确。"),
     "fd": (
         "The Frechet distance between Gaussians fitted to real and generated features "
-        "of this project's small classifier (not Inception FID, so not comparable with "
-        "published FIDs); lower is better, but it only compares means and covariances "
-        "and is biased upward for small sample sizes.",
-        "在本项目小型分类器的特征上，对真实与生成特征各拟合一个高斯后计算的 Fréchet 距离"
-        "（不是 Inception FID，不能与论文中的 FID 比较）；越低越好，但它只比较均值和协方差，"
-        "且样本少时会偏大。"),
+        "(the feature space named under this list: this project's small classifier for "
+        "labelled images, raw pixels for other images, the coordinates themselves for "
+        "2-D points; not Inception FID, so not comparable with published FIDs); lower "
+        "is better, but it only compares means and covariances and is biased upward for "
+        "small sample sizes.",
+        "对真实与生成特征各拟合一个高斯后计算的 Fréchet 距离（特征空间见本列表下方：带标签的图像用本项目的"
+        "小型分类器特征，其他图像用原始像素，二维点直接用坐标；不是 Inception FID，不能与论文中的 FID 比较）；"
+        "越低越好，但它只比较均值和协方差，且样本少时会偏大。"),
     "kid": (
         "An unbiased kernel (MMD) distance with a cubic polynomial kernel between real "
-        "and generated classifier features; lower is better and about 0 for matching "
+        "and generated features (the same feature space as FD); lower is better and about 0 for matching "
         "distributions, but it can be slightly negative and is noisy on small samples.",
-        "用三次多项式核在真实与生成的分类器特征之间计算的无偏核距离（MMD）；越低越好，分布一致时约为 0，"
+        "用三次多项式核在真实与生成的特征（与 FD 相同的特征空间）之间计算的无偏核距离（MMD）；越低越好，分布一致时约为 0，"
         "但可能略小于 0，且样本少时波动较大。"),
     "ndb_k": (
         "The fraction of k-means bins of the real features whose share of generated "

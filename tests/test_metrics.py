@@ -542,8 +542,12 @@ def test_metric_info_entries():
         assert info["better"] in {"higher", "lower", "closest"}, key
         assert all(isinstance(info[field], str) and info[field] for field in info), key
         assert any("\u4e00" <= char <= "\u9fff" for char in info["label_zh"] + info["explain_zh"]), key
-    assert "classifier" in METRIC_INFO["fd"]["label_en"].lower()
-    assert "inception" not in METRIC_INFO["fd"]["label_en"].lower()
+    # the features depend on the data (on 2-D points the label said "classifier features" over a caption saying
+    # "2-D coordinates"): the labels name no feature space, the explanation names them all, and it is not FID
+    for key in ("fd", "kid"):
+        assert "classifier" not in METRIC_INFO[key]["label_en"].lower() and "分类器" not in METRIC_INFO[key]["label_zh"]
+    assert all(word in METRIC_INFO["fd"]["explain_en"] for word in ("classifier", "raw pixels", "coordinates"))
+    assert "inception" not in METRIC_INFO["fd"]["label_en"].lower() and "not Inception FID" in METRIC_INFO["fd"]["explain_en"]
     lower_is_better = {"reverse_kl", "reverse_kl_all", "class_kl", "fd", "kid", "ndb_k", "jsd", "kl", "js", "sample_ms"}
     assert {key for key, info in METRIC_INFO.items() if info["better"] == "lower"} == lower_is_better
     # diversity: more than the real data has is noise, not a virtue

@@ -635,8 +635,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "recall": ("Recall", "召回率（Recall）"),
     "density": ("Density", "密度（Density）"),
     "coverage": ("Coverage", "覆盖率（Coverage）"),
-    "fd": ("FD (classifier features)", "FD（分类器特征）"),
-    "kid": ("KID (classifier features)", "KID（分类器特征）"),
+    # the features differ by data (a classifier's for labelled images, raw pixels, 2-D coordinates): a result names
+    # its feature_space, so the label does not
+    "fd": ("FD (Fréchet distance)", "FD（Fréchet 距离）"),
+    "kid": ("KID (kernel distance)", "KID（核距离）"),
     "ndb_k": ("NDB/K", "NDB/K（显著不同的分箱比例）"),
     "jsd": ("JS divergence (bins)", "JS 散度（分箱）"),
     "diversity": ("Diversity", "多样性"),
