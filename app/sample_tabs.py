@@ -233,6 +233,17 @@ def _samples_points(ctx: Context) -> None:
 
 # -- ↔️ Interpolate ---------------------------------------------------------------------------------------------------
 
+FEW_LATENT_DIMS = 16  # below this |z| is not "close to √d": its spread (about 0.7) is over a sixth of √d
+
+
+def norm_caption(model: LatentModel, a: torch.Tensor, b: torch.Tensor) -> str:
+    """What the |z| chart shows: in many dimensions random latents all have length about √d and lerp dips mid-way;
+    with few (ring8-fixed's 2) the lengths differ by seed and the two walks stay close, which the chart shows."""
+    if model.latent_dim < FEW_LATENT_DIMS:
+        return tr("norm_caption_few", dim=model.latent_dim, a=float(a.norm()), b=float(b.norm()))
+    return tr("norm_caption", dim=model.latent_dim, radius=math.sqrt(model.latent_dim))
+
+
 def interpolate_tab(ctx: Context) -> None:
     model = ctx.model
     st.caption(tr("interp_caption_points" if model.is_points else "interp_caption"))
@@ -269,7 +280,7 @@ def interpolate_tab(ctx: Context) -> None:
             st.caption(tr("points_walk_caption"))
         with right:
             chart(norm_fig, key="interp_norm_chart", width="stretch")
-            st.caption(tr("norm_caption", dim=model.latent_dim, radius=radius))
+            st.caption(norm_caption(model, a, b))
         download(tr("download_npy_latents"), compute.npy_bytes(latents), f"{stem}-latents.npy", NPY, "interp_dl_npy")
         return
     pngs = {}
@@ -293,7 +304,7 @@ def interpolate_tab(ctx: Context) -> None:
                      "interp_dl_npy")
     with right:
         chart(norm_fig, key="interp_norm_chart", width="stretch")
-        st.caption(tr("norm_caption", dim=model.latent_dim, radius=radius))
+        st.caption(norm_caption(model, a, b))
 
 
 # -- 🔲 Four-corner blend --------------------------------------------------------------------------------------------

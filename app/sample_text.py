@@ -160,6 +160,12 @@ TEXT = {
     "norm_caption": ("Random latents have length close to √{dim} ≈ {radius:.1f}. Lerp dips toward the empty centre "
                      "mid-way; slerp keeps the length.",
                      "随机潜在向量的长度接近 √{dim} ≈ {radius:.1f}。lerp 在中途向空荡的中心下凹；slerp 保持长度不变。"),
+    "norm_caption_few": ("With only {dim} numbers in z, random latents have no typical length: |z| varies by about "
+                         "±0.7 from seed to seed (these two: {a:.1f} and {b:.1f}), so lerp and slerp stay close. The "
+                         "dip that makes slerp worth it needs many dimensions: try a digits model.",
+                         "z 只有 {dim} 个数时，随机潜在向量没有典型长度：|z| 在不同种子之间相差约 ±0.7（这两个是 "
+                         "{a:.1f} 和 {b:.1f}），所以 lerp 和 slerp 相差不大。让 slerp 值得使用的下凹需要很多维度："
+                         "试试数字模型。"),
     "gif_caption": ("The {mode} walk, there and back.", "{mode} 路径，来回播放。"),
     "points_walk_caption": ("Both walks drawn in data space: each dot is G(z) for one step.",
                             "两条路径画在数据空间里：每个点是某一步的 G(z)。"),

@@ -11,7 +11,7 @@ from app.sample_text import TEXT
 from gan_core.checkpoints import save_checkpoint, trainer_payload
 from gan_core.cli import main
 from gan_core.config import TrainConfig
-from gan_core.latents import LatentModel
+from gan_core.latents import LatentModel, latent_for_seed
 from gan_core.training import Trainer
 from tests.page_support import (ROOT, en, open_tab_labelled, same_options_in_both_languages, shows,
                                 widget_options, zh)
@@ -193,6 +193,12 @@ def test_interpolation_controls(app):
     app.number_input(key="interp_b_seed").set_value(42).run()
     ok(app)
     assert images(app)[2].proto.imgs[0].url.endswith(".gif")
+    # 6 numbers in z: no "close to √6" or "lerp dips" under a chart where both walks just climb from one length to
+    # the other (ring8-fixed's 2-D latent showed that); the two seeds' own lengths instead
+    z_b = float(latent_for_seed(42, 6).norm())
+    captions = [c.value for c in app.caption]
+    assert not any(shows(c, en(TEXT, "norm_caption")) for c in captions)
+    assert any(shows(c, en(TEXT, "norm_caption_few")) and f"{z_b:.1f}" in c for c in captions), captions
 
 
 def test_blend_arithmetic_and_edit_controls(app):
