@@ -128,6 +128,13 @@ def show_curves(results: list[dict], labels: list[str], colours: list[str]) -> N
                            {k: metric_label(k) for k in keys}, t(TEXT, "step_axis"),
                            t(TEXT, "all_modes", k=n_modes) if n_modes else None, n_modes)
     chart(figure, key="collapse_curves", config={"displayModeBar": False})
+    # a panel without a run's line must say why (an older checkpoint, the shipped ring8-vanilla demo among them,
+    # recorded fewer metrics): else it reads as a line lost or a value of nothing
+    missing = [t(TEXT, "curves_missing", run=label,
+                 metrics=", ".join(metric_label(k) for k in sorted(keys) if not r["curves"]["values"].get(k)))
+               for r, label, _ in chosen if any(not r["curves"]["values"].get(k) for k in keys)]
+    if missing:
+        st.caption("  \n".join(missing))
 
 
 def show_rejection(chosen: list, n: int, seed: int) -> None:

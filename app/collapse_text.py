@@ -122,6 +122,9 @@ TEXT = {
                        "训练时每隔几百步在一组固定潜变量上记录的快速指标。模式跳跃表现为锯齿：覆盖的模式数随生成器在"
                        "模式间跳动而忽高忽低。"),
     "no_curves": ("None of these runs recorded metrics during training.", "这些训练都没有在训练中记录指标。"),
+    "curves_missing": ("{run} has no line for {metrics}: it did not record them while it trained (runs saved by "
+                       "older versions record fewer).",
+                       "{run} 没有 {metrics} 的曲线：它训练时没有记录这些指标（旧版本保存的训练记录得较少）。"),
     "step_axis": ("training step", "训练步数"),
     "all_modes": ("all {k}", "全部 {k} 个"),
     # lab

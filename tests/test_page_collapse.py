@@ -207,3 +207,13 @@ def test_rejection_sampling_is_shown_as_post_hoc_in_both_languages(saved_runs):
     at.run()
     assert not at.exception
     assert sum("事后筛选" in c for c in at.table[-1].value.columns) == 2
+
+
+def test_a_run_that_did_not_record_a_curve_says_so(saved_runs):
+    """The shipped ring8-vanilla demo recorded no 2-D density KL or JS while it trained: beside ring8-fixed its
+    panels showed one line and no word why."""
+    vanilla, fixed = (f"file:{DEMO_DIR / f'{name}.pt'}" for name in ("ring8-vanilla", "ring8-fixed"))
+    at = _select(_open_page(), [vanilla, fixed])
+    notes = [c.value for c in at.caption if shows(c.value, en(TEXT, "curves_missing"))]
+    assert len(notes) == 1 and "ring8-vanilla" in notes[0] and "ring8-fixed" not in notes[0], notes
+    assert "KL(real ‖ generated), 2-D density" in notes[0] and "JS divergence, 2-D density" in notes[0]
