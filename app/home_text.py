@@ -40,9 +40,14 @@ TEXT = {
         "Latent Lab 从不下载权重，而它自己的分类器只在 16×16 的数字和形状上训练，没有值得迁移的纹理，做出来的结果不能正确地教任何东西。"
         "这里最接近的思想是采样与混合页上 StyleGAN 的风格混合：粗粒度风格取自一个样本，细粒度风格取自另一个。"),
     "pages_title": ("Pages", "页面"),
-    "page_train": ("Train: watch a model learn", "训练：观察模型学习"),
-    "page_sample": ("Sample & Blend: walk the latent space", "采样与混合：在潜空间中漫步"),
-    "page_collapse": ("Mode Collapse: measure it, fix it", "模式崩溃：度量并修复"),
+    # each link's name, and under it what the page is for (a link's label does not wrap: beside the text at
+    # 1280 px "Sample & Blend: walk the latent space" was cut at "latent")
+    "page_train": ("Train", "训练"),
+    "page_train_note": ("watch a model learn", "观察模型学习"),
+    "page_sample": ("Sample & Blend", "采样与混合"),
+    "page_sample_note": ("walk the latent space", "在潜空间中漫步"),
+    "page_collapse": ("Mode Collapse", "模式崩溃"),
+    "page_collapse_note": ("measure it, fix it", "度量并修复"),
     "presets_title": ("One click to start", "一键开始"),
     "presets_caption": ("Each button opens the Train page with the experiment selected and starts it.",
                         "每个按钮都会打开训练页面、选好实验并立即开始。"),

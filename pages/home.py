@@ -42,8 +42,10 @@ with pages_col:
     for script, key, icon in (("train", "page_train", "model_training"), ("sample_blend", "page_sample", "tune"),
                               ("mode_collapse", "page_collapse", "scatter_plot")):
         # the language in the link's address too, so one opened in a new tab opens in it
-        st.page_link(f"pages/{script}.py", label=t(TEXT, key), icon=f":material/{icon}:",
-                     query_params=url_state.view_params())  # a new tab keeps both
+        with st.container(gap=None):  # the note right under its link
+            st.page_link(f"pages/{script}.py", label=t(TEXT, key), icon=f":material/{icon}:",
+                         query_params=url_state.view_params())  # a new tab keeps both
+            st.caption(t(TEXT, f"{key}_note"))
 
 st.subheader(t(TEXT, "checkpoints_title"))
 st.caption(t(TEXT, "checkpoints_caption"))

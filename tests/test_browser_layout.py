@@ -29,7 +29,8 @@ PICTURE_TOP = """(selector) => {
   const first = found.reduce((a, b) => (b.top < a.top ? b : a));
   return {top: first.top, bottom: first.bottom};
 }"""
-CUT_LABELS = """() => [...document.querySelectorAll('button, [data-baseweb="tab"]')]
+# buttons, tabs and page links (Home's list of pages cut "Sample & Blend: walk the latent space" at "latent")
+CUT_LABELS = """() => [...document.querySelectorAll('button, [data-baseweb="tab"], [data-testid="stPageLink"] a')]
   .filter(b => b.offsetParent !== null)
   .flatMap(b => [b, ...b.querySelectorAll('p, span, div')])
   .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1 && (e.innerText || '').trim())
