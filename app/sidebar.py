@@ -57,10 +57,15 @@ def _load_chart_library() -> None:
         st.plotly_chart(empty, key="chart_library_preload_figure", config={"staticPlot": True})
 
 
+IDLE_REFRESH_SECONDS = 5.0  # the runs list of a browser with no active run of its own
+
+
 def _runs_panel() -> None:
     manager = job_manager()
     active = any(job.is_active for job in manager.jobs(browser_id()))
-    _runs_fragment(run_every=2.0 if active else None)
+    # the server's count changes with other people's runs too: a teacher with no run of their own read "0 running"
+    # while the class trained, so an idle browser redraws the list as well, less often
+    _runs_fragment(run_every=2.0 if active else IDLE_REFRESH_SECONDS)
 
 
 def _draw_runs() -> None:
@@ -84,5 +89,6 @@ def _draw_runs() -> None:
 
 
 def _runs_fragment(run_every: float | None) -> None:
-    # A fragment redraws only this list (every 2 s while a run is active), so the counts never go stale.
+    # A fragment redraws only this list (every 2 s while this browser has a run going, else every 5 s), so the
+    # counts never go stale.
     st.fragment(_draw_runs, run_every=run_every)()
