@@ -99,6 +99,23 @@ def test_a_run_ends_on_a_picture_of_the_model_it_ends_with(tiny_config, kind):
 
 
 @pytest.mark.parametrize("kind", [TrainingJob, ProcessTrainingJob], ids=["thread", "process"])
+def test_a_paused_run_shows_a_picture_of_the_step_it_paused_at(tiny_config, kind):
+    """Paused at "Step 245 · paused", the picture and the timeline's end were of step 225 (the last sample_every
+    step): the class discussed a model 20 steps older than the one on hold."""
+    job = kind(tiny_config.replace(steps=100_000, sample_every=100_000), name="paused")
+    job.start()
+    try:
+        wait_for(lambda: job.trainer is not None and job.trainer.step_count > 3)
+        job.pause()
+        paused_at = job.trainer.step_count
+        wait_for(lambda: (job.snapshot()["latest"] or {}).get("step") == paused_at, timeout=5)
+        assert job.frames()[-1]["step"] == paused_at and job.status == PAUSED
+    finally:
+        job.stop()
+        job.join(30)
+
+
+@pytest.mark.parametrize("kind", [TrainingJob, ProcessTrainingJob], ids=["thread", "process"])
 def test_the_speed_after_resume_does_not_count_the_pause(tiny_config, kind):
     """Right after Resume the page read 14 steps/s for a run that went at 70: the rate's window spanned the pause."""
     job = kind(tiny_config.replace(steps=100_000, sample_every=100_000), name="resumed", step_delay=0.01)

@@ -178,6 +178,8 @@ class TrainingJob:
                     self.config = trainer.config
             while True:
                 with self._lock:
+                    if not self._stop_requested and self._pause_requested and not self._pending_steps:
+                        trainer.snapshot_if_behind()  # a paused run shows the step it paused at, not an older one
                     while not self._stop_requested and self._pause_requested and not self._pending_steps:
                         self._wake.wait(timeout=0.5)
                     if self._stop_requested:
