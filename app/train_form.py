@@ -355,7 +355,10 @@ def settings_summary(config: TrainConfig) -> str:
     cost = ""
     if not config.validate():
         estimate = budget.estimate(config)
-        cost = t(TEXT, "cost", memory=budget.format_bytes(estimate.total), seconds=estimate.step_seconds)
+        # a family's step is counted at full image size for every layer (ProGAN's early stages, StackGAN's stage I
+        # are far smaller): 3-5x the measured time, beside a description saying "in about 90 s", so no seconds
+        cost = t(TEXT, "cost" if config.family is None else "cost_memory", memory=budget.format_bytes(estimate.total),
+                 seconds=estimate.step_seconds)
     return " · ".join(parts + tricks + [f"{config.steps:,} {t(TEXT, 'steps_unit')}"] + ([cost] if cost else []))
 
 

@@ -44,6 +44,7 @@ TEXT = {
                 "这个训练大约需要 {need} 内存（{params:.1f}M 个参数），超过了本服务器每个训练可用的 {limit}："
                 "请减小网络宽度、图像尺寸或批大小。"),
     "cost": ("about {memory}, ~{seconds:.2g} s a step", "约 {memory}，每步约 {seconds:.2g} 秒"),
+    "cost_memory": ("about {memory}", "约 {memory}"),
     "start_blocked": ("Fix the settings marked in red below to start.", "请先修正下面标红的设置，再开始训练。"),
     "replace": ("Stop my current run when I start a new one", "开始新训练时停止我当前的训练"),
     "replace_help": ("The server runs only a few trainings at once; a new run otherwise waits in the queue until "
