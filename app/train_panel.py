@@ -302,7 +302,9 @@ def _draw_frame(job: TrainingJob, frame: dict, config: TrainConfig, chart_frame:
         zoom = display_scale(max(grid.shape[:2]), 440)
         st.markdown(f"**{t(TEXT, 'samples_title', step=step)}**")
         st.image(upscale(grid, zoom), width="content")
-        if config.is_conditional:
+        if frame.get("row_captions"):  # the caption model: a row per colour and shape, its four places across
+            st.caption(t(TEXT, "samples_rows", rows=", ".join(frame["row_captions"])))
+        elif config.is_conditional:
             names = jobs.class_names_for(config)
             st.caption(t(TEXT, "samples_cond", classes=", ".join(names[:10]) + (", …" if len(names) > 10 else "")))
         real = jobs.real_grid_for(config)

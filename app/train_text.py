@@ -221,6 +221,10 @@ TEXT = {
     # -- live panel -----------------------------------------------------------------------------------
     "samples_title": ("Samples from the same fixed z (step {step:,})", "固定 z 生成的样本（第 {step:,} 步）"),
     "samples_cond": ("Each row asks for one class; from the top: {classes}.", "每一行指定一个类别，自上而下：{classes}。"),
+    "samples_rows": ("Each row asks for one colour and shape; from the top: {rows}. Across: top left, top right, "
+                     "bottom left, bottom right, then the same four places from a second latent.",
+                     "每一行指定一种颜色和形状，自上而下：{rows}。从左到右：左上、右上、左下、右下，"
+                     "然后用第二个潜在向量再画这四个位置。"),
     "real_title": ("Real data, to compare", "真实数据（用于对比）"),
     "points_title": ("Real points, generated points and D's opinion (step {step:,})",
                      "真实点、生成点与 D 的判断（第 {step:,} 步）"),

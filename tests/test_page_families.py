@@ -53,3 +53,13 @@ def test_translation_shows_held_out_translations_with_row_names():
     rows = " / ".join(en(FAMILY_TRACE_TEXT, f"row_{row}") for row in ("source", "output", "target"))
     assert rows in " ".join(c.value for c in at.caption)
     assert "train_chart_family" in chart_keys(at)  # the L1 term has its own curve
+
+
+def test_the_caption_models_grid_is_described_as_it_is_laid_out():
+    """Its rows are one colour and shape each, its columns the four places twice; the caption said each row was
+    one class and listed "red circle, top left, red circle, top right, ..." as the rows."""
+    at = start("shapes-caption", sample_every=4, hidden=8)
+    captions = [c.value for c in at.caption]
+    rows = [c for c in captions if shows(c, en(TEXT, "samples_rows"))]
+    assert len(rows) == 1 and "red circle, green circle, blue circle, red square" in rows[0], captions
+    assert not any(shows(c, en(TEXT, "samples_cond")) for c in captions)
