@@ -204,8 +204,13 @@ def _progan_section(ctx: Context) -> None:
     facts = family.progressive_facts(model)
     fade = _ftr("progan_fade", alpha=facts["alpha"]) if facts["alpha"] < 1 else ""
     enlarged = _ftr("progan_enlarged", size=facts["image_size"]) if facts["resolution"] < facts["image_size"] else ""
-    st.markdown(_ftr("progan_now", stage=facts["stage"] + 1, stages=facts["stages"], res=facts["resolution"],
-                     fade=fade, enlarged=enlarged, path=" → ".join(f"{r}×{r}" for r in facts["resolutions"])))
+    # the path it grew through so far: a checkpoint saved at stage 2 of 3 never reached the last resolution
+    grown, ahead = facts["resolutions"][:facts["stage"] + 1], facts["resolutions"][facts["stage"] + 1:]
+    text = _ftr("progan_now", stage=facts["stage"] + 1, stages=facts["stages"], res=facts["resolution"],
+                fade=fade, enlarged=enlarged, path=" → ".join(f"{r}×{r}" for r in grown))
+    if ahead:
+        text += _ftr("progan_ahead", path=" → ".join(f"{r}×{r}" for r in ahead))
+    st.markdown(text)
     seeds = _seed_list(_seed_text(_ftr("stack_seeds"), "family_progan_seeds", "1, 2, 3, 4, 5, 6"), [1, 2, 3, 4, 5, 6])
     stages = _shown("progressive_stages", ctx, tuple(seeds))
     if stages:

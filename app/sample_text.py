@@ -407,6 +407,7 @@ FAMILY_TEXT = {
                    "through {path}; each stage spent its first half fading the new block in.",
                    "这个检查点处于第 {stage}/{stages} 阶段：{res}×{res} 像素{fade}{enlarged}。"
                    "它依次长过 {path}；每个阶段的前一半用来淡入新模块。"),
+    "progan_ahead": (" It was saved before it grew on to {path}.", "它在继续长到 {path} 之前就被保存了。"),
     "progan_enlarged": (", drawn enlarged to {size}×{size}", "，放大到 {size}×{size} 输出"),
     "progan_fade": (" (new block faded in at {alpha:.0%})", "（新模块已淡入 {alpha:.0%}）"),
     "intro_translation": ("A translation model turns a source picture into a target picture. Its sources here are "

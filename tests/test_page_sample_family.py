@@ -31,7 +31,10 @@ MODELS = {  # checkpoint name: (gan_core module, config)
     "f-stack": ("stackgan", dict(TINY, dataset="shapes", model="stackgan", image_size=16, latent_dim=4)),
     "f-caption": ("captions", dict(TINY, dataset="shapes", model="caption", image_size=8, latent_dim=4)),
     "f-gan": (None, dict(TINY, dataset="digits", model="gan", image_size=8, latent_dim=4)),
+    "f-pro-mid": ("progressive", dict(TINY, dataset="digits", model="progan", image_size=16, latent_dim=4, steps=6,
+                                      stage_steps=2)),
 }
+STOPPED_AT = {"f-pro-mid": 3}  # saved mid-growth: stage 2 of 3, as a run stopped early is
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +42,7 @@ def runs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("family-runs")
     for name, (_, settings) in MODELS.items():
         trainer = Trainer(TrainConfig(**settings))
-        while trainer.step_count < trainer.config.steps:
+        while trainer.step_count < STOPPED_AT.get(name, trainer.config.steps):
             trainer.step()
         save_checkpoint(trainer_payload(trainer, name=name), folder / f"{name}.pt")
     return folder
@@ -143,6 +146,14 @@ def test_progan_shows_its_resolution_and_every_stage(app):
     assert "stage 2 of 2" in text and "8×8 pixels" in text and "4×4" in text and "enlarged" not in text
     assert captions(app) == ["4×4", FAMILY_TEXT["stage_caption_now"][0].format(res=8)]
     assert not any("cannot draw earlier stages" in c.value for c in app.caption)
+
+
+def test_a_progan_saved_mid_growth_says_where_it_stopped(app):
+    """Saved at stage 2 of 3 it said "It grew through 4×4 → 8×8 → 16×16", a size it never reached."""
+    open_family_tab(app, "f-pro-mid")
+    text = " ".join(m.value for m in app.markdown)
+    assert "stage 2 of 3" in text and "4×4 → 8×8;" in text and "4×4 → 8×8 → 16×16" not in text
+    assert "before it grew on to 16×16" in text
 
 
 def test_a_grown_progan_shows_4_8_16_and_never_enlarges_to_its_own_size(app):
