@@ -205,11 +205,11 @@ def _compare(code: str, run_ids: list[str]) -> None:
 
 
 # -- the leaderboard -----------------------------------------------------------------------------------------------
-def draw_leaderboard(code: str) -> None:
+def draw_leaderboard(code: str, teacher: bool = True) -> None:
     info = class_state.class_store().get(code)
     challenge = info.challenge_obj if info else None
-    if challenge is None:
-        st.caption(t(TEXT, "leaderboard_none"))
+    if challenge is None:  # only the teacher can set one: a student is told what to wait for
+        st.caption(t(TEXT, "leaderboard_none" if teacher else "leaderboard_none_student"))
         return
     rows = leaderboard(class_state.class_store().runs(code), challenge)
     if not rows:

@@ -69,6 +69,8 @@ TEXT = {
                               "checkpoint is off.", "课堂挑战期间，每个训练都从挑战的预设开始；不能继续已有的检查点。"),
     "leaderboard_empty": ("No finished run of this challenge yet.", "这个挑战还没有完成的训练。"),
     "leaderboard_none": ("Set a challenge to rank its finished runs.", "设置一个挑战后，这里会给完成的训练排名。"),
+    "leaderboard_none_student": ("No challenge yet: when your teacher sets one, its finished runs are ranked here.",
+                                 "还没有挑战：老师设置挑战后，完成的训练会在这里排名。"),
     "col_rank": ("#", "名次"),
     "col_student": ("Student", "学生"),
     "col_run": ("Run", "训练"),

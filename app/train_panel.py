@@ -300,7 +300,9 @@ def _draw_frame(job: TrainingJob, frame: dict, config: TrainConfig, chart_frame:
     if frame.get("grid") is not None:
         grid = frame["grid"]
         zoom = display_scale(max(grid.shape[:2]), 440)
-        st.markdown(f"**{t(TEXT, 'samples_title', step=step)}**")
+        # a translation model's z only picks a held-out source: its grid is of outputs for fixed sources
+        walks = config.family is None or config.family.latent_walks
+        st.markdown(f"**{t(TEXT, 'samples_title' if walks else 'samples_title_sources', step=step)}**")
         st.image(upscale(grid, zoom), width="content")
         if frame.get("row_captions"):  # the caption model: a row per colour and shape, its four places across
             st.caption(t(TEXT, "samples_rows", rows=", ".join(frame["row_captions"])))

@@ -220,6 +220,8 @@ TEXT = {
                       "完成。保存这次训练即可在其他页面中使用，或在下方回看训练过程。"),
     # -- live panel -----------------------------------------------------------------------------------
     "samples_title": ("Samples from the same fixed z (step {step:,})", "固定 z 生成的样本（第 {step:,} 步）"),
+    "samples_title_sources": ("Outputs for the same held-out sources (step {step:,})",
+                              "同一批留出源图像的输出（第 {step:,} 步）"),
     "samples_cond": ("Each row asks for one class; from the top: {classes}.", "每一行指定一个类别，自上而下：{classes}。"),
     "samples_rows": ("Each row asks for one colour and shape; from the top: {rows}. Across: top left, top right, "
                      "bottom left, bottom right, then the same four places from a second latent.",

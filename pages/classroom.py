@@ -35,7 +35,7 @@ else:
         st.markdown(class_state.challenge_text(info.challenge_obj if info else None))
         if info and info.show_leaderboard:
             st.subheader(t(TEXT, "leaderboard"), anchor=False)
-            class_gallery.draw_leaderboard(code)
+            class_gallery.draw_leaderboard(code, teacher=False)
         if info and info.show_gallery:
             st.subheader(t(TEXT, "gallery"), anchor=False)
             class_gallery.draw_gallery(code, teacher=False)

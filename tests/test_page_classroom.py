@@ -103,6 +103,10 @@ def test_a_student_joins_by_link_with_a_hostile_name_shown_as_plain_text():
     again.switch_page("pages/classroom.py").run()
     assert all(code not in h.proto.body.replace("-", "") for h in again.get("html"))
     assert en(TEXT, "student_gallery_off") in texts(again)
+    # the shared leaderboard with no challenge: a student is told what to wait for, not to set a challenge
+    teacher.toggle(key="class_share_leaderboard").set_value(True).run()
+    again.run()
+    assert en(TEXT, "leaderboard_none_student") in texts(again) and en(TEXT, "leaderboard_none") not in texts(again)
     assert not any(b.key and b.key.startswith(("class_show_", "class_end", "class_start")) for b in again.button)
 
 

@@ -50,6 +50,8 @@ def test_progressive_gan_plots_resolution_and_fade_in():
 def test_translation_shows_held_out_translations_with_row_names():
     at = start("digits-pix2pix", sample_every=4, hidden=8)
     assert en(TEXT, "family_translation") in markdown(at)
+    # its z only picks a held-out source: its grid is not "samples from the same fixed z"
+    assert shows(markdown(at), en(TEXT, "samples_title_sources")) and not shows(markdown(at), en(TEXT, "samples_title"))
     rows = " / ".join(en(FAMILY_TRACE_TEXT, f"row_{row}") for row in ("source", "output", "target"))
     assert rows in " ".join(c.value for c in at.caption)
     assert "train_chart_family" in chart_keys(at)  # the L1 term has its own curve

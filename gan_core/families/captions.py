@@ -63,14 +63,14 @@ PHRASING_SEED = 1234
 
 HONEST_NOTE_EN = (
     "This is a toy. It knows 36 captions about three shapes, three colours and four corners, a vocabulary of "
-    f"{len(VOCABULARY) - 1} words, and was trained for a minute on 2,160 pictures. Real text-to-image systems "
+    f"{len(VOCABULARY) - 1} words, and its preset trains for about a minute on 2,160 pictures. Real text-to-image systems "
     "learn from billions of image-text pairs collected from the web, read prompts with large pretrained text encoders "
     "(CLIP, T5) that understand grammar and words never seen with a picture, generate by diffusion in the "
     "latent space of an autoencoder rather than with a small VAE decoder, and have billions of parameters "
     "trained on thousands of GPUs. Ours ignores word order (a bag of words) and cannot draw two things at once.")
 HONEST_NOTE_ZH = (
     "这只是一个玩具模型。它只认识 36 种描述：三种形状、三种颜色、四个角落，"
-    f"词汇量只有 {len(VOCABULARY) - 1} 个英文单词，只在 2,160 张图片上训练了一分钟。真正的文本生成图像系统从网络上收集的数十亿图文对中学习，"
+    f"词汇量只有 {len(VOCABULARY) - 1} 个英文单词，它的预设只在 2,160 张图片上训练约一分钟。真正的文本生成图像系统从网络上收集的数十亿图文对中学习，"
     "用大型预训练文本编码器（CLIP、T5）理解提示词，能理解语法以及从未和图片一起出现过的词；"
     "它们在自编码器的潜空间中用扩散模型生成图像，而不是用一个小小的 VAE 解码器，参数多达数十亿，"
     "要在成千上万块 GPU 上训练。我们的模型忽略词序（词袋模型），也无法同时画出两个物体。")
