@@ -10,6 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_core.classroom import GOAL_METRICS, Challenge, leaderboard, sort_runs, thumbnail
+from gan_core.data import mixture_modes
+from gan_core.options import DataError
 
 from . import class_state, collapse_runs, presenter
 from .class_join import plain
@@ -147,7 +149,8 @@ def _show_panel(code: str, run_id: str) -> None:
     picture = None
     job = job_manager().get(run_id)
     if job is not None:  # on this server: the live picture at full size
-        picture = thumbnail(job.snapshot(history_points=0).get("latest"), size=480)
+        picture = thumbnail(job.snapshot(history_points=0).get("latest"), size=480,
+                            dataset=job.config.dataset)
     left, right = st.columns([3, 2], gap="large")
     with left:
         if picture is not None:
@@ -158,9 +161,26 @@ def _show_panel(code: str, run_id: str) -> None:
             st.info(t(TEXT, "show_no_picture"), icon=":material/hourglass_empty:")
     with right:
         st.subheader(_status_line(run), anchor=False)
+        # lines that wrap (st.metric cut "Reverse KL (modes, high-quality samples)" to "...high-quality sa…"), and
+        # modes out of how many: "1" alone did not tell the class that 1 of 8 is a collapse
+        modes = _mode_count((run.get("config") or {}).get("dataset", ""))
+        lines = []
         for name, value in (run.get("metrics") or {}).items():
-            st.metric(class_state.metric_label(name), f"{value:.0f}" if name == "modes_covered" else f"{value:.3g}")
+            shown = f"{value:.0f}" if name == "modes_covered" else f"{value:.3g}"
+            if name == "modes_covered" and modes:
+                shown += f" / {modes}"
+            lines.append(f"{class_state.metric_label(name)}: **{shown}**")
+        if lines:
+            st.markdown("  \n".join(lines))
         st.caption(plain(_config_line(run)))
+
+
+def _mode_count(dataset: str) -> int:
+    """How many modes a 2-D mixture has (ring8: 8, grid25: 25), else 0."""
+    try:
+        return len(mixture_modes(dataset)[0])
+    except DataError:
+        return 0
 
 
 # -- Compare --------------------------------------------------------------------------------------------------------

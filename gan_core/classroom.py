@@ -18,6 +18,7 @@ at most LATENT_LAB_MAX_CLASSES classes; a class nobody has used for LATENT_LAB_C
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -38,7 +39,9 @@ import numpy as np
 from gan_core import settings
 from gan_core.checkpoints import CheckpointError, save_checkpoint
 from gan_core.config import TrainConfig
+from gan_core.data import load_dataset
 from gan_core.images import png_bytes, scatter_image
+from gan_core.options import POINT_DATASETS
 from gan_core.presets import PRESETS, preset_config
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 letters: no 0/O or 1/I, which a projector blurs
@@ -217,12 +220,14 @@ def _finite(value) -> bool:
 
 
 # -- a run's summary and thumbnail --------------------------------------------------------------------------------
-def thumbnail(latest: dict | None, size: int = THUMBNAIL_PIXELS) -> bytes | None:
-    """A small PNG of a snapshot: the generated points, or the first 16 samples of the grid (None when empty)."""
+def thumbnail(latest: dict | None, size: int = THUMBNAIL_PIXELS, dataset: str = "") -> bytes | None:
+    """A small PNG of a snapshot: the generated points (over the real points of `dataset`, a 2-D one, in grey: a
+    collapsed run then shows the modes it missed), or the first 16 samples of the grid (None when empty)."""
     if not latest:
         return None
     if latest.get("points") is not None:
-        return png_bytes(scatter_image(np.asarray(latest["points"]), latest.get("bounds"), size=size))
+        return png_bytes(scatter_image(np.asarray(latest["points"]), latest.get("bounds"), size=size,
+                                       reference=_real_points(dataset)))
     grid = latest.get("grid")
     if grid is None:
         return None
@@ -234,6 +239,14 @@ def thumbnail(latest: dict | None, size: int = THUMBNAIL_PIXELS) -> bytes | None
         picture = np.repeat(picture, 3, axis=2)
     repeat = max(1, size // max(picture.shape[:2]))
     return png_bytes(np.ascontiguousarray(picture.repeat(repeat, 0).repeat(repeat, 1).astype(np.uint8)))
+
+
+@functools.lru_cache(maxsize=8)
+def _real_points(dataset: str) -> np.ndarray | None:
+    """1,000 real points of a built-in 2-D dataset (None for anything else): the grey under a class's pictures."""
+    if dataset not in POINT_DATASETS:
+        return None
+    return load_dataset(dataset, n_points=1000, seed=0).data.numpy()
 
 
 def summary(snap: dict, position: int | None) -> dict:
@@ -635,7 +648,7 @@ class ClassPublisher:
         latest = snap.get("latest")
         picture = None
         if latest and latest.get("step") != entry["picture_step"]:
-            picture = thumbnail(latest)
+            picture = thumbnail(latest, dataset=(snap.get("config") or {}).get("dataset", ""))
             entry["picture_step"] = latest.get("step")
         if seen != entry["seen"] or picture is not None:
             if not self.store.publish(entry["code"], entry["member"], record, picture, entry["challenge"]):

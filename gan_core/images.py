@@ -71,13 +71,19 @@ def gif_bytes(frames: list[np.ndarray], duration_ms: int = 120, loop: int = 0) -
 
 
 def scatter_image(points: np.ndarray, bounds: tuple[float, float, float, float] | None = None, size: int = 320,
-                  colour: tuple[int, int, int] = (230, 90, 40)) -> np.ndarray:
-    """Draw (n, 2) points as a (size, size, 3) uint8 picture on white (for PNG export of 2-D samples)."""
+                  colour: tuple[int, int, int] = (230, 90, 40), reference: np.ndarray | None = None,
+                  reference_colour: tuple[int, int, int] = (170, 170, 170)) -> np.ndarray:
+    """Draw (n, 2) points as a (size, size, 3) uint8 picture on white (for PNG export of 2-D samples).
+
+    `reference` (m, 2), when given, is drawn first in grey: the real data under the generated points, so that a
+    picture of a collapsed run shows the modes it missed. Dots grow with the picture (3 px, 5 px from 400 px)."""
     points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
     finite = points[np.isfinite(points).all(axis=1)]
     if bounds is None:
-        if len(finite):
-            low, high = finite.min(axis=0), finite.max(axis=0)
+        everything = finite if reference is None else np.concatenate([finite, np.asarray(reference).reshape(-1, 2)])
+        everything = everything[np.isfinite(everything).all(axis=1)]
+        if len(everything):
+            low, high = everything.min(axis=0), everything.max(axis=0)
             half = max(float((high - low).max()) / 2 * 1.15, 1e-3)
             centre = (high + low) / 2
             bounds = (centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half)
@@ -85,10 +91,15 @@ def scatter_image(points: np.ndarray, bounds: tuple[float, float, float, float] 
             bounds = (-1.0, 1.0, -1.0, 1.0)
     x0, x1, y0, y1 = bounds
     canvas = np.full((size, size, 3), 255, np.uint8)
-    cols = ((finite[:, 0] - x0) / (x1 - x0) * (size - 1)).round().astype(int)
-    rows = ((y1 - finite[:, 1]) / (y1 - y0) * (size - 1)).round().astype(int)
-    keep = (cols >= 0) & (cols < size) & (rows >= 0) & (rows < size)
-    for dr in (-1, 0, 1):  # 3x3 dots
-        for dc in (-1, 0, 1):
-            canvas[np.clip(rows[keep] + dr, 0, size - 1), np.clip(cols[keep] + dc, 0, size - 1)] = colour
+    reach = range(-2, 3) if size >= 400 else range(-1, 2)
+    layers = [(reference, reference_colour)] if reference is not None else []
+    for layer, paint in layers + [(finite, colour)]:
+        layer = np.asarray(layer, dtype=np.float64).reshape(-1, 2)
+        layer = layer[np.isfinite(layer).all(axis=1)]
+        cols = ((layer[:, 0] - x0) / (x1 - x0) * (size - 1)).round().astype(int)
+        rows = ((y1 - layer[:, 1]) / (y1 - y0) * (size - 1)).round().astype(int)
+        keep = (cols >= 0) & (cols < size) & (rows >= 0) & (rows < size)
+        for dr in reach:
+            for dc in reach:
+                canvas[np.clip(rows[keep] + dr, 0, size - 1), np.clip(cols[keep] + dc, 0, size - 1)] = paint
     return canvas

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -271,3 +272,23 @@ def test_compare_takes_runs_that_just_finished_before_their_checkpoints_were_pub
     chosen = teacher.session_state[collapse_runs.CLASS_RUNS_KEY]
     assert len(chosen) == 2 and all(Path(path).is_file() for path, _ in chosen), chosen
     assert teacher.session_state[collapse_runs.CLASS_NOTE_KEY] == ""
+
+
+def test_show_puts_a_2d_run_over_its_real_modes_with_readable_numbers():
+    """Show of a ring8 run was an orange blob with no ring to miss, "Modes covered: 1" (of how many?) and the reverse
+    KL's label cut at "high-quality sa…" by st.metric."""
+    from PIL import Image
+
+    from app.class_state import class_store
+
+    teacher, code = start_class()
+    train_and_wait(code, {"Ann": 1}, steps=120)
+    teacher.run()
+    show = [b for b in teacher.button if b.key and b.key.startswith("class_show_")]
+    assert len(show) == 1
+    show[0].click().run()
+    assert not teacher.exception
+    numbers = "\n".join(m.value for m in teacher.markdown)
+    assert "covered: **" in numbers and " / 8**" in numbers and not teacher.get("metric")
+    picture = np.asarray(Image.open(class_store().runs(code)[0]["thumbnail"]).convert("RGB"))  # (a path)
+    assert ((picture == (170, 170, 170)).all(axis=2)).sum() > 50  # the real ring, in grey, under the run's points
