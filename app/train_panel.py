@@ -376,9 +376,12 @@ def _charts(job: TrainingJob, view: dict, config: TrainConfig) -> None:
     if family is not None and family.adversarial:  # the family's own numbers: resolution and fade-in, L1, cycle...
         extra = [k for k in family.loss_keys if k in series and k not in CLASSIC_KEYS]
         if extra:
+            # a schedule (ProGAN's resolution and fade-in) is drawn as it is: smoothed, the resolution passed through
+            # "6 px" and the fade-in never went back to 0 when a new block came in
             charts.append(("train_chart_family", line_figure(steps, _family_traces(extra, series),
                                                              t(TEXT, "chart_family", model=config.model),
-                                                             f"family-{revision}", x_title, events=marks)))
+                                                             f"family-{revision}", x_title, events=marks,
+                                                             smooth=not set(extra) & SCHEDULE_KEYS)))
     metrics = _metrics_figure(view, config, revision, x_title)
     if metrics is not None:
         charts.append(("train_chart_metrics", metrics))
@@ -429,6 +432,7 @@ def _critic_figure(steps: list[int], series: dict, spans: list[tuple[int, str]],
     return figure
 
 
+SCHEDULE_KEYS = {"resolution", "alpha"}  # family series that follow a schedule, not a noisy estimate
 PROBABILITY_LOSSES = ("ns", "minimax")  # D ends in a sigmoid: its outputs read as probabilities
 CLASSIC_KEYS = {"loss_d", "loss_g", "d_real", "d_fake", "grad_norm_d", "grad_norm_g", "penalty", "loss", "recon", "kl"}
 _FAMILY_COLOURS = ("#ff7f0e", "#17becf", "#bcbd22", "#e377c2", "#7f7f7f", "#8c564b")

@@ -4,6 +4,11 @@ Tiny runs of the family presets (few steps, small nets) through the real page wi
 """
 from __future__ import annotations
 
+import base64
+import json
+
+import numpy as np
+
 from app.train_text import FAMILY_EXPLAIN, FAMILY_TRACE_TEXT, TEXT
 from tests.page_support import en, open_train, progress, runs_dir, shows, wait_until  # noqa: F401  (runs_dir: autouse)
 
@@ -18,6 +23,13 @@ def start(preset: str, **fields):
     at.button(key="train_start").click().run()
     wait_until(at, lambda a: en(TEXT, "status_finished") in progress(a)[2], timeout=60)
     return at
+
+
+def _values(array) -> list[float]:
+    """A plotly array from a chart's spec: a list, or {"dtype", "bdata"} (base64) as plotly sends numpy arrays."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"])).tolist()
+    return [float(v) for v in array if v is not None]
 
 
 def chart_keys(at) -> set[str]:
@@ -45,6 +57,12 @@ def test_progressive_gan_plots_resolution_and_fade_in():
     assert "train_chart_family" in chart_keys(at)
     captions = " ".join(c.value for c in at.caption)
     assert shows(captions, en(TEXT, "family_resolution"))
+    # the schedule as it is, not smoothed: the resolution only takes the stages' sizes (smoothed, it passed "6 px")
+    (family,) = [c for c in at.get("plotly_chart") if "train_chart_family" in str(c.proto.id)]
+    traces = json.loads(family.proto.spec)["data"]
+    resolution = [t for t in traces if t.get("name") == en(FAMILY_TRACE_TEXT, "resolution")]
+    assert len(resolution) == 1 and not any(t.get("opacity") == 0.25 for t in traces), [t.get("name") for t in traces]
+    assert set(_values(resolution[0]["y"])) <= {4.0, 8.0, 16.0}
 
 
 def test_translation_shows_held_out_translations_with_row_names():
