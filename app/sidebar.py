@@ -6,7 +6,7 @@ import streamlit as st
 from gan_core.device import device_facts
 from gan_core.runtime.launch import worker_mode
 
-from . import presenter
+from . import class_state, presenter
 from .class_join import draw_class_box
 from .i18n import draw_language_choice, t
 from .shell_text import TEXT
@@ -57,15 +57,17 @@ def _load_chart_library() -> None:
         st.plotly_chart(empty, key="chart_library_preload_figure", config={"staticPlot": True})
 
 
-IDLE_REFRESH_SECONDS = 5.0  # the runs list of a browser with no active run of its own
+IDLE_REFRESH_SECONDS = 5.0  # the runs list of a teacher's browser with no active run of its own
 
 
 def _runs_panel() -> None:
     manager = job_manager()
     active = any(job.is_active for job in manager.jobs(browser_id()))
     # the server's count changes with other people's runs too: a teacher with no run of their own read "0 running"
-    # while the class trained, so an idle browser redraws the list as well, less often
-    _runs_fragment(run_every=2.0 if active else IDLE_REFRESH_SECONDS)
+    # while the class trained, so a teacher's list is redrawn as well, less often (a student's browser with no run
+    # keeps no timer: thirty of them would rerun for a count nobody watches)
+    idle = IDLE_REFRESH_SECONDS if class_state.taught_class() else None
+    _runs_fragment(run_every=2.0 if active else idle)
 
 
 def _draw_runs() -> None:
@@ -89,6 +91,6 @@ def _draw_runs() -> None:
 
 
 def _runs_fragment(run_every: float | None) -> None:
-    # A fragment redraws only this list (every 2 s while this browser has a run going, else every 5 s), so the
-    # counts never go stale.
+    # A fragment redraws only this list (every 2 s while this browser has a run going, every 5 s for a teacher), so
+    # the counts never go stale where someone follows them.
     st.fragment(_draw_runs, run_every=run_every)()

@@ -292,3 +292,18 @@ def test_show_puts_a_2d_run_over_its_real_modes_with_readable_numbers():
     assert "covered: **" in numbers and " / 8**" in numbers and not teacher.get("metric")
     picture = np.asarray(Image.open(class_store().runs(code)[0]["thumbnail"]).convert("RGB"))  # (a path)
     assert ((picture == (170, 170, 170)).all(axis=2)).sum() > 50  # the real ring, in grey, under the run's points
+
+
+def test_a_teachers_sidebar_keeps_the_servers_count_current_without_a_run_of_their_own(monkeypatch):
+    """A teacher with no run of their own read "Server: 0 running" while the class trained: the runs list was
+    redrawn on a timer only while this browser had a run going. A student with no run keeps no timer."""
+    import app.sidebar as sidebar
+
+    timers = []
+    original = sidebar._runs_fragment
+    monkeypatch.setattr(sidebar, "_runs_fragment", lambda run_every: (timers.append(run_every), original(run_every)))
+    teacher, code = start_class()
+    open_page(None, browser=teacher.session_state[BROWSER_KEY])  # the teacher's next page (AppTest draws the
+    assert timers[-1] == sidebar.IDLE_REFRESH_SECONDS > 0          # sidebar on a session's first page only)
+    join(code, "Ann")
+    assert timers[-1] is None

@@ -131,14 +131,3 @@ def test_sidebar_device_is_worded_in_chinese_too(monkeypatch, threads):
     chinese = [m.value for m in at.sidebar.markdown if "计算设备" in m.value]
     assert chinese and f"每个训练 {threads} 个线程" in chinese[0] and "thread" not in chinese[0], chinese
 
-
-def test_the_sidebar_keeps_the_servers_count_current_without_a_run_of_ones_own(monkeypatch):
-    """A teacher with no run of their own read "Server: 0 running" while the class trained: the list was redrawn
-    on a timer only while this browser had a run going."""
-    import app.sidebar as sidebar
-
-    timers = []
-    original = sidebar._runs_fragment
-    monkeypatch.setattr(sidebar, "_runs_fragment", lambda run_every: (timers.append(run_every), original(run_every)))
-    open_home()
-    assert timers and timers[-1] == sidebar.IDLE_REFRESH_SECONDS > 0
