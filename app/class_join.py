@@ -44,20 +44,22 @@ def _left(code: str) -> None:
     st.session_state.pop(class_state.SEEN_KEY, None)
 
 
-def draw_class_box() -> None:
+def draw_class_box() -> str | None:
     """In the sidebar: the class this browser teaches or is in, else the join form (empty unless a link brought a
-    code or a class was joined here before: a student who never meets class mode sees one line at most)."""
+    code or a class was joined here before: a student who never meets class mode sees one line at most). Returns the
+    code of the class this browser teaches, or None."""
     class_state.claim_from_link()
     teaching = class_state.taught_class()
     if teaching:
         st.markdown(t(TEXT, "teaching", code=format_code(teaching)))
         st.page_link("pages/classroom.py", label=t(TEXT, "open_class"), icon=":material/groups:")
-        return
+        return teaching
     found = class_state.membership()
     if found:
         st.fragment(_member_box, run_every=MEMBER_SECONDS)()
-        return
+        return None
     _join_form()
+    return None
 
 
 def class_ended() -> bool:

@@ -130,9 +130,11 @@ def show_curves(results: list[dict], labels: list[str], colours: list[str]) -> N
     chart(figure, key="collapse_curves", config={"displayModeBar": False})
     # a panel without a run's line must say why (an older checkpoint, the shipped ring8-vanilla demo among them,
     # recorded fewer metrics): else it reads as a line lost or a value of nothing
-    missing = [t(TEXT, "curves_missing", run=label,
-                 metrics=", ".join(metric_label(k) for k in sorted(keys) if not r["curves"]["values"].get(k)))
-               for r, label, _ in chosen if any(not r["curves"]["values"].get(k) for k in keys)]
+    missing = []
+    for result, label, _ in chosen:
+        absent = [metric_label(k) for k in sorted(keys) if not result["curves"]["values"].get(k)]
+        if absent:
+            missing.append(t(TEXT, "curves_missing", run=label, metrics=", ".join(absent)))
     if missing:
         st.caption("  \n".join(missing))
 

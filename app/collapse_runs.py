@@ -231,11 +231,12 @@ def lab_option_ids() -> list[str]:
     return ids
 
 
-def lab_selection(before: list[str], available: list[str], fallback: list[str]) -> list[str]:
-    """What the comparison shows once the lab has runs: the lab's runs, and where that is fewer than two (a lab of
-    one recipe) the runs chosen before it (else `fallback`, the default demos) beside them, up to four. Alone, the
-    one run replaced the selection and the page said "Choose at least 2 runs" under "its runs are compared below"."""
-    chosen = [i for i in lab_option_ids() if i in available]
+def lab_selection(lab_ids: list[str], before: list[str], available: list[str], fallback: list[str]) -> list[str]:
+    """What the comparison shows once the lab has runs (`lab_ids`, from lab_option_ids): the lab's runs, and where
+    that is fewer than two (a lab of one recipe) the runs chosen before it (else `fallback`, the default demos)
+    beside them, up to four. Alone, the one run replaced the selection and the page said "Choose at least 2 runs"
+    under "its runs are compared below"."""
+    chosen = [i for i in lab_ids if i in available]
     if len(chosen) >= MIN_RUNS:
         return chosen
     for candidates, enough in ((before, MAX_RUNS), (fallback, MIN_RUNS)):

@@ -6,7 +6,7 @@ import streamlit as st
 from gan_core.device import device_facts
 from gan_core.runtime.launch import worker_mode
 
-from . import class_state, presenter
+from . import presenter
 from .class_join import draw_class_box
 from .i18n import draw_language_choice, t
 from .shell_text import TEXT
@@ -33,8 +33,8 @@ def draw_sidebar() -> None:
         draw_language_choice(t(TEXT, "language"))
         presenter.draw_switch()
         st.markdown(t(TEXT, "device", device=_device_label()))
-        draw_class_box()
-        _runs_panel()
+        teaching = draw_class_box()
+        _runs_panel(teaching=teaching is not None)
         _load_chart_library()
 
 
@@ -60,13 +60,13 @@ def _load_chart_library() -> None:
 IDLE_REFRESH_SECONDS = 5.0  # the runs list of a teacher's browser with no active run of its own
 
 
-def _runs_panel() -> None:
+def _runs_panel(teaching: bool) -> None:
     manager = job_manager()
     active = any(job.is_active for job in manager.jobs(browser_id()))
     # the server's count changes with other people's runs too: a teacher with no run of their own read "0 running"
     # while the class trained, so a teacher's list is redrawn as well, less often (a student's browser with no run
     # keeps no timer: thirty of them would rerun for a count nobody watches)
-    idle = IDLE_REFRESH_SECONDS if class_state.taught_class() else None
+    idle = IDLE_REFRESH_SECONDS if teaching else None
     _runs_fragment(run_every=2.0 if active else idle)
 
 

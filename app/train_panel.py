@@ -301,8 +301,8 @@ def _draw_frame(job: TrainingJob, frame: dict, config: TrainConfig, chart_frame:
         grid = frame["grid"]
         zoom = display_scale(max(grid.shape[:2]), 440)
         # a translation model's z only picks a held-out source: its grid is of outputs for fixed sources
-        walks = config.family is None or config.family.latent_walks
-        st.markdown(f"**{t(TEXT, 'samples_title' if walks else 'samples_title_sources', step=step)}**")
+        title = "samples_title" if config.latent_walks else "samples_title_sources"
+        st.markdown(f"**{t(TEXT, title, step=step)}**")
         st.image(upscale(grid, zoom), width="content")
         if frame.get("row_captions"):  # the caption model: a row per colour and shape, its four places across
             st.caption(t(TEXT, "samples_rows", rows=", ".join(frame["row_captions"])))

@@ -107,6 +107,13 @@ class TrainConfig:
         return self.loss
 
     @property
+    def latent_walks(self) -> bool:
+        """Whether walks, blends, arithmetic and edits of z mean anything for this model: not for a translation model,
+        whose z only picks a held-out picture (gan_core.families.base.Family.latent_walks)."""
+        family = self.family
+        return family is None or family.latent_walks
+
+    @property
     def uses_lr_d(self) -> bool:
         """Whether a second network (a discriminator, a VAE's encoder, the caption model's text encoder) trains with
         `lr_d`; a diffusion model trains its denoiser alone, with `lr_g`."""

@@ -70,6 +70,11 @@ def gif_bytes(frames: list[np.ndarray], duration_ms: int = 120, loop: int = 0) -
     return buffer.getvalue()
 
 
+def _finite_points(points) -> np.ndarray:
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    return points[np.isfinite(points).all(axis=1)]
+
+
 def scatter_image(points: np.ndarray, bounds: tuple[float, float, float, float] | None = None, size: int = 320,
                   colour: tuple[int, int, int] = (230, 90, 40), reference: np.ndarray | None = None,
                   reference_colour: tuple[int, int, int] = (170, 170, 170)) -> np.ndarray:
@@ -77,11 +82,10 @@ def scatter_image(points: np.ndarray, bounds: tuple[float, float, float, float] 
 
     `reference` (m, 2), when given, is drawn first in grey: the real data under the generated points, so that a
     picture of a collapsed run shows the modes it missed. Dots grow with the picture (3 px, 5 px from 400 px)."""
-    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-    finite = points[np.isfinite(points).all(axis=1)]
+    layers = [(reference, reference_colour)] if reference is not None else []
+    layers = [(_finite_points(layer), paint) for layer, paint in layers + [(points, colour)]]
     if bounds is None:
-        everything = finite if reference is None else np.concatenate([finite, np.asarray(reference).reshape(-1, 2)])
-        everything = everything[np.isfinite(everything).all(axis=1)]
+        everything = np.concatenate([layer for layer, _ in layers])
         if len(everything):
             low, high = everything.min(axis=0), everything.max(axis=0)
             half = max(float((high - low).max()) / 2 * 1.15, 1e-3)
@@ -92,10 +96,7 @@ def scatter_image(points: np.ndarray, bounds: tuple[float, float, float, float] 
     x0, x1, y0, y1 = bounds
     canvas = np.full((size, size, 3), 255, np.uint8)
     reach = range(-2, 3) if size >= 400 else range(-1, 2)
-    layers = [(reference, reference_colour)] if reference is not None else []
-    for layer, paint in layers + [(finite, colour)]:
-        layer = np.asarray(layer, dtype=np.float64).reshape(-1, 2)
-        layer = layer[np.isfinite(layer).all(axis=1)]
+    for layer, paint in layers:
         cols = ((layer[:, 0] - x0) / (x1 - x0) * (size - 1)).round().astype(int)
         rows = ((y1 - layer[:, 1]) / (y1 - y0) * (size - 1)).round().astype(int)
         keep = (cols >= 0) & (cols < size) & (rows >= 0) & (rows < size)

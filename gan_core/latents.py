@@ -184,8 +184,7 @@ class LatentModel:
         """Whether walks, blends, arithmetic and edits of z mean anything for this model: not for a translation model,
         whose z only picks a held-out picture (gan_core.families.base.Family.latent_walks), so a walk from a 3 to a 4
         would pass through unrelated pictures."""
-        family = self.config.family
-        return family is None or family.latent_walks
+        return self.config.latent_walks
 
     @property
     def truncation_space(self) -> str:

@@ -23,9 +23,9 @@ if st.session_state.get(runs.CLASS_NOTE_KEY):
 
 options = runs.run_options()
 by_id = {option.id: option for option in options}
-if st.session_state.pop(runs.LAB_SYNC_KEY, False) and runs.lab_option_ids():
-    st.session_state[runs.SELECTION_KEY] = runs.lab_selection(st.session_state.get(runs.SELECTION_KEY, []), list(by_id),
-                                                              runs.default_selection(options))
+if st.session_state.pop(runs.LAB_SYNC_KEY, False) and (lab_ids := runs.lab_option_ids()):
+    st.session_state[runs.SELECTION_KEY] = runs.lab_selection(lab_ids, st.session_state.get(runs.SELECTION_KEY, []),
+                                                              list(by_id), runs.default_selection(options))
 elif runs.SELECTION_KEY not in st.session_state:
     st.session_state[runs.SELECTION_KEY] = runs.default_selection(options)
 else:  # a deleted file or a forgotten job must not break the widget

@@ -178,9 +178,9 @@ class TrainingJob:
                     self.config = trainer.config
             while True:
                 with self._lock:
-                    if not self._stop_requested and self._pause_requested and not self._pending_steps:
+                    if self._on_hold():
                         trainer.snapshot_if_behind()  # a paused run shows the step it paused at, not an older one
-                    while not self._stop_requested and self._pause_requested and not self._pending_steps:
+                    while self._on_hold():
                         self._wake.wait(timeout=0.5)
                     if self._stop_requested:
                         trainer.snapshot_if_behind()  # the picture a run ends on is the model it ends with
@@ -214,6 +214,10 @@ class TrainingJob:
             callback = self.on_done
             if callback is not None:
                 callback(self)
+
+    def _on_hold(self) -> bool:
+        """Paused with nothing to do: no stop and no single step asked for (call under the lock)."""
+        return not self._stop_requested and self._pause_requested and not self._pending_steps
 
     def _picture_of_this_step(self, trainer: Trainer, single_step: bool) -> None:
         """A snapshot of the step just taken, when the Trainer took none (it takes one every sample_every steps).
