@@ -63,8 +63,8 @@ def default_threads() -> int:
 @contextlib.contextmanager
 def every_core():
     """While it lasts, the default thread pool takes every core (capped at 4): for the command line, where no web
-    server waits for a core. ring8-fixed's 2,500 steps from the CLI on 2 cores: 34 s with one thread, 22 s with
-    two (docs/BENCHMARKS.md). LATENT_LAB_THREADS still wins. The pool is put back as it was afterwards."""
+    server waits for a core. ring8-fixed's 2,500 steps from the CLI on 2 cores, at its former width 128: 34 s
+    with one thread, 22 s with two (docs/BENCHMARKS.md). LATENT_LAB_THREADS still wins. The pool is put back as it was afterwards."""
     global _alone
     before, was_alone = torch.get_num_threads(), _alone
     _alone = True

@@ -22,9 +22,9 @@ REJECTION_LABEL = ("post-hoc: discriminator rejection sampling (Azadi et al. 201
                    "real; these are not the generator's own samples")
 REJECTION_EPSILON = 1e-6  # the paper's epsilon: keeps log(1 - exp(...)) finite at the largest logit
 # gamma = this percentile of F(x) over the burn-in (the DRS reference code shifts by the 60th or 95th percentile of
-# each batch). Higher is pickier: on the ring8-fixed demo (learned island weights since session 14; its own samples
-# 98.8 %, reverse KL 0.001) 50 gives 99.5 % high quality with reverse KL 0.028, 95 gives 99.8 % but reverse KL 0.37,
-# more samples on the modes D rates best: see docs/BENCHMARKS.md
+# each batch). Higher is pickier: on the ring8-fixed demo (width 96 since session 19; its own samples 98.8 %, reverse
+# KL 0.002) 50 gives 99.4 % high quality with reverse KL 0.076, 95 gives 99.4 % but reverse KL 0.28, more samples on
+# the modes D rates best: see docs/BENCHMARKS.md
 REJECTION_PERCENTILE = 50.0
 REJECTION_BURN_IN = 10_000  # samples whose largest logit starts the estimate of D~*_M (the paper's burn-in)
 REJECTION_MAX_CANDIDATES = 200  # at most this many candidates per sample asked for

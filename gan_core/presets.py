@@ -13,7 +13,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in [
            dict(_TOY, dataset="ring8", loss="ns", latent_dim=64, depth=2, batch_size=512, lr_g=1e-4, lr_d=1e-4,
                 steps=1500, seed=0)),
     Preset("ring8-fixed", "Ring of 8 Gaussians fixed: a 2-D latent cut into 256 separate islands whose weights G learns, a least-squares loss, a deeper generator and a learning rate annealed to zero: all 8 modes, evenly filled, sharp samples, none left between them.",
-           dict(_TOY, dataset="ring8", loss="lsgan", depth=4, batch_size=512, lr_g=1e-3, lr_d=1.5e-3, lr_decay=True,
+           dict(_TOY, dataset="ring8", loss="lsgan", hidden=96, depth=4, batch_size=512, lr_g=1e-3, lr_d=1.5e-3, lr_decay=True,
                 latent_components=256, latent_mixture="fixed", latent_weight_lr=0.05, steps=2500, seed=0)),
     Preset("grid25-vanilla", "Grid of 25 Gaussians, plain GAN (same setting as ring8-vanilla): most modes are missed.",
            dict(_TOY, dataset="grid25", loss="ns", latent_dim=64, depth=2, batch_size=512, lr_g=1e-4, lr_d=1e-4,

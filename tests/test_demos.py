@@ -50,6 +50,22 @@ def test_metrics_cli_scores_exactly_what_sample_writes(tmp_path, capsys):
         assert from_cli[key] == pytest.approx(direct[key]), key
 
 
+def test_every_demo_was_trained_with_its_presets_settings():
+    """A preset changed without rebuilding its demo would show students a checkpoint the preset no longer makes (and
+    the collapse lab would stop reusing it). Where it trained and how often it took pictures do not change the weights."""
+    from gan_core.checkpoints import load_checkpoint
+    from gan_core.demos import DEMO_PRESETS
+    from gan_core.presets import preset_config
+
+    ignore = {"device", "sample_every", "metrics_every"}
+    for name in DEMO_PRESETS:
+        checkpoint = load_checkpoint(DEMOS / f"{name}.pt")
+        preset = {k: v for k, v in preset_config(name).to_dict().items() if k not in ignore}
+        shipped = {k: v for k, v in checkpoint.config.to_dict().items() if k not in ignore}
+        assert shipped == preset, (name, {k: (shipped.get(k), v) for k, v in preset.items() if shipped.get(k) != v})
+        assert checkpoint.step == preset["steps"], name
+
+
 @pytest.mark.parametrize("name", ["ring8-vanilla", "ring8-fixed", "digits-gan", "digits-gan-collapse", "digits-vae",
                                   "digits-cgan", "shapes-gan", "mnist-vae", "mnist-vae-2d", "mnist-cgan"])
 def test_every_demo_loads_carries_its_history_and_stays_small(name):
