@@ -13,7 +13,7 @@ import torch
 
 from gan_core.config import LABELLED_DATASETS
 from gan_core.data import DataError, load_folder_dataset
-from gan_core.latents import LatentModel, latent_for_seed
+from gan_core.latents import LatentModel, angle_degrees, latent_for_seed
 from gan_core.uploads import MAX_TOTAL_MB as IMAGE_UPLOAD_MB
 
 from . import sample_cache as cache
@@ -234,14 +234,20 @@ def _samples_points(ctx: Context) -> None:
 # -- ↔️ Interpolate ---------------------------------------------------------------------------------------------------
 
 FEW_LATENT_DIMS = 16  # below this |z| is not "close to √d": its spread (about 0.7) is over a sixth of √d
+DIP_SHARE = 0.8  # with few dimensions, "lerp dips" when its lowest |z| on the chart is under this share of A's or B's
 
 
-def norm_caption(model: LatentModel, a: torch.Tensor, b: torch.Tensor) -> str:
-    """What the |z| chart shows: in many dimensions random latents all have length about √d and lerp dips mid-way;
-    with few (ring8-fixed's 2) the lengths differ by seed and the two walks stay close, which the chart shows."""
-    if model.latent_dim < FEW_LATENT_DIMS:
-        return tr("norm_caption_few", dim=model.latent_dim, a=float(a.norm()), b=float(b.norm()))
-    return tr("norm_caption", dim=model.latent_dim, radius=math.sqrt(model.latent_dim))
+def norm_caption(model: LatentModel, a: torch.Tensor, b: torch.Tensor, norms: dict[str, list[float]]) -> str:
+    """What the |z| chart (`norms`: |z| at each step of each walk) shows: in many dimensions random latents all have
+    length about √d and lerp dips mid-way. With few (ring8-fixed's 2) the lengths differ by seed, and the dip
+    depends on the angle between A and B: the default 2-D walk crosses the centre and dips to almost nothing, two
+    latents pointing the same way barely dip. The caption says which of the two this walk is."""
+    if model.latent_dim >= FEW_LATENT_DIMS:
+        return tr("norm_caption", dim=model.latent_dim, radius=math.sqrt(model.latent_dim))
+    length_a, length_b, low = float(a.norm()), float(b.norm()), min(norms["lerp"])
+    dips = low < DIP_SHARE * min(length_a, length_b)
+    return tr("norm_caption_few_dip" if dips else "norm_caption_few_close", dim=model.latent_dim, a=length_a,
+              b=length_b, angle=angle_degrees(a, b), low=low)
 
 
 def interpolate_tab(ctx: Context) -> None:
@@ -264,7 +270,8 @@ def interpolate_tab(ctx: Context) -> None:
     radius = math.sqrt(model.latent_dim)
     norm_names = {"lerp": tr("lerp"), "slerp": tr("slerp"), "typical": tr("typical_norm", dim=model.latent_dim),
                   "title": tr("norm_title"), "step": tr("step_axis"), "norm": tr("norm_axis")}
-    norm_fig = plots.norm_figure(compute.path_norms(strips), radius, norm_names, revision=ctx.key)
+    norms = compute.path_norms(strips)
+    norm_fig = plots.norm_figure(norms, radius, norm_names, revision=ctx.key)
     stem = _file_stem(ctx, f"walk-{name_a}-{name_b}".replace(" ", "").replace("#", "n"))
     latents = torch.stack([strips["lerp"].latents, strips["slerp"].latents])
     if model.is_points:
@@ -280,7 +287,7 @@ def interpolate_tab(ctx: Context) -> None:
             st.caption(tr("points_walk_caption"))
         with right:
             chart(norm_fig, key="interp_norm_chart", width="stretch")
-            st.caption(norm_caption(model, a, b))
+            st.caption(norm_caption(model, a, b, norms))
         download(tr("download_npy_latents"), compute.npy_bytes(latents), f"{stem}-latents.npy", NPY, "interp_dl_npy")
         return
     pngs = {}
@@ -304,7 +311,7 @@ def interpolate_tab(ctx: Context) -> None:
                      "interp_dl_npy")
     with right:
         chart(norm_fig, key="interp_norm_chart", width="stretch")
-        st.caption(norm_caption(model, a, b))
+        st.caption(norm_caption(model, a, b, norms))
 
 
 # -- 🔲 Four-corner blend --------------------------------------------------------------------------------------------

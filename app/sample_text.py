@@ -160,12 +160,23 @@ TEXT = {
     "norm_caption": ("Random latents have length close to √{dim} ≈ {radius:.1f}. Lerp dips toward the empty centre "
                      "mid-way; slerp keeps the length.",
                      "随机潜在向量的长度接近 √{dim} ≈ {radius:.1f}。lerp 在中途向空荡的中心下凹；slerp 保持长度不变。"),
-    "norm_caption_few": ("With only {dim} numbers in z, random latents have no typical length: |z| varies by about "
-                         "±0.7 from seed to seed (these two: {a:.1f} and {b:.1f}), so lerp and slerp stay close. The "
-                         "dip that makes slerp worth it needs many dimensions: try a digits model.",
-                         "z 只有 {dim} 个数时，随机潜在向量没有典型长度：|z| 在不同种子之间相差约 ±0.7（这两个是 "
-                         "{a:.1f} 和 {b:.1f}），所以 lerp 和 slerp 相差不大。让 slerp 值得使用的下凹需要很多维度："
-                         "试试数字模型。"),
+    # fewer than 16 numbers in z: no typical length, and the dip depends on the angle between A and B
+    "norm_caption_few_dip": ("With only {dim} numbers in z, random latents have no typical length (these two: {a:.1f} "
+                             "and {b:.1f}), and how far lerp dips depends on the angle between them. These two are "
+                             "{angle:.0f}° apart, so lerp's length falls to {low:.1f} on the way while slerp's goes "
+                             "evenly from one length to the other. In many dimensions any two random latents are "
+                             "close to 90° apart, and lerp always dips, by about 30 %.",
+                             "z 只有 {dim} 个数时，随机潜在向量没有典型长度（这两个是 {a:.1f} 和 {b:.1f}），lerp "
+                             "下凹多少取决于它们之间的夹角。这两个相差 {angle:.0f}°，所以 lerp 的长度在途中降到 "
+                             "{low:.1f}，而 slerp 的长度从一端均匀地变到另一端。在很多维度里，任意两个随机潜在向量都"
+                             "接近相差 90°，lerp 总会下凹，约 30%。"),
+    "norm_caption_few_close": ("With only {dim} numbers in z, random latents have no typical length (these two: "
+                               "{a:.1f} and {b:.1f}), and how far lerp dips depends on the angle between them. These "
+                               "two are only {angle:.0f}° apart, so lerp and slerp stay close. In many dimensions any "
+                               "two random latents are close to 90° apart, and lerp always dips, by about 30 %.",
+                               "z 只有 {dim} 个数时，随机潜在向量没有典型长度（这两个是 {a:.1f} 和 {b:.1f}），lerp "
+                               "下凹多少取决于它们之间的夹角。这两个只相差 {angle:.0f}°，所以 lerp 和 slerp 相差不大。"
+                               "在很多维度里，任意两个随机潜在向量都接近相差 90°，lerp 总会下凹，约 30%。"),
     "gif_caption": ("The {mode} walk, there and back.", "{mode} 路径，来回播放。"),
     "points_walk_caption": ("Both walks drawn in data space: each dot is G(z) for one step.",
                             "两条路径画在数据空间里：每个点是某一步的 G(z)。"),

@@ -5,6 +5,7 @@ the pages and the tests all make the same images from the same seed.
 """
 from __future__ import annotations
 
+import math
 import threading
 
 import numpy as np
@@ -81,6 +82,13 @@ def slerp(a: torch.Tensor, b: torch.Tensor, t: float | torch.Tensor, eps: float 
         return lerp(a, b, t)
     direction = (torch.sin((1 - t) * omega) * a_unit + torch.sin(t * omega) * b_unit) / sin
     return direction * lerp(a_norm, b_norm, t)
+
+
+def angle_degrees(a: torch.Tensor, b: torch.Tensor, eps: float = 1e-7) -> float:
+    """The angle between two latents (1-D), in degrees: how far lerp dips between them depends on it. Two random
+    latents in many dimensions are close to 90 degrees apart; in 2 dimensions any angle is as likely as another."""
+    cos = float((a @ b) / (a.norm() * b.norm()).clamp_min(eps))
+    return math.degrees(math.acos(max(-1.0, min(1.0, cos))))
 
 
 def interpolate(a: torch.Tensor, b: torch.Tensor, steps: int, mode: str = "slerp") -> torch.Tensor:

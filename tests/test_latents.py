@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from gan_core.cli import main
-from gan_core.latents import (LatentModel, arithmetic, class_grid_latents, corner_blend, edit_latent, interpolate,
+from gan_core.latents import (LatentModel, angle_degrees, arithmetic, class_grid_latents, corner_blend, edit_latent, interpolate,
                               latent_for_seed, latent_grid, lerp, move_along, plane_grid_lines, sample_latents,
                               seed_latents, slerp, sweep_dimension, truncate)
 
@@ -17,6 +17,18 @@ def _pair(dim=DIM, seed=0):
 
 
 # -- interpolation ----------------------------------------------------------------------------------------------------
+def test_angle_between_latents_and_what_it_does_to_lerp():
+    east, north, west = torch.tensor([2.0, 0.0]), torch.tensor([0.0, 3.0]), torch.tensor([-1.0, 0.0])
+    assert angle_degrees(east, north) == pytest.approx(90.0)
+    assert angle_degrees(east, west) == pytest.approx(180.0)
+    assert angle_degrees(east, east * 5) == pytest.approx(0.0, abs=1e-3)
+    # opposite latents: lerp passes through the centre; a small angle: it barely dips
+    assert float(interpolate(east, west, 4, "lerp").norm(dim=1).min()) == pytest.approx(0.0, abs=1e-6)
+    nearby = torch.tensor([2.0, 0.3])
+    assert float(interpolate(east, nearby, 9, "lerp").norm(dim=1).min()) > 0.99 * 2.0
+    a, b = _pair(512)  # many dimensions: two random latents are close to 90 degrees apart
+    assert 80.0 < angle_degrees(a, b) < 100.0
+
 
 def test_slerp_keeps_the_norm_of_equal_norm_endpoints():
     a, b = _pair()
