@@ -60,6 +60,11 @@ def membership() -> tuple[str, dict] | None:
     return found
 
 
+def came_to_join() -> bool:
+    """Whether this session was opened by a class's join link (its code waits for the student's name)."""
+    return bool(st.session_state.get(LINK_CODE_KEY))
+
+
 def taught_class() -> str | None:
     return class_store().taught_by(browser_id())
 

@@ -62,8 +62,9 @@ def _end(code: str) -> None:
     st.session_state.pop(class_state.TOKEN_SHOWN_KEY, None)
 
 
-def draw_start() -> None:
-    st.button(t(TEXT, "start"), key="class_start", type="primary", icon=":material/groups:",
+def draw_start(primary: bool = True) -> None:
+    """The Start button: primary for a teacher's first visit, secondary where the visitor is a student (see the page)."""
+    st.button(t(TEXT, "start"), key="class_start", type="primary" if primary else "secondary", icon=":material/groups:",
               help=t(TEXT, "start_help"), on_click=_start)
     if st.session_state.get(ERROR_KEY):
         st.error(st.session_state[ERROR_KEY], icon=":material/block:")

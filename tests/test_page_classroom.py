@@ -217,8 +217,11 @@ def test_ending_a_class_removes_its_files_and_tells_its_students(runs_dir):
     assert not (runs_dir / "classes" / code).exists()
     student.run()
     assert en(TEXT, "ended") in [i.value for i in student.info]  # (and the sidebar: the browser test reads it)
+    # the student is not invited, in red, to become a teacher: joining comes first, Start is a plain button
+    assert student.button(key="class_start").proto.type == "secondary"
+    assert en(TEXT, "not_in_class") in [m.value for m in student.markdown]
     teacher.run()
-    assert teacher.button(key="class_start")  # the teacher can start another
+    assert teacher.button(key="class_start").proto.type == "primary"  # the teacher can start another
 
 
 def test_after_a_reload_the_teacher_can_make_a_new_link_and_a_student_hears_the_class_ended():
