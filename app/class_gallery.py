@@ -236,6 +236,6 @@ def draw_leaderboard(code: str, teacher: bool = True) -> None:
         st.caption(t(TEXT, "leaderboard_empty"))
         return
     st.dataframe([{t(TEXT, "col_rank"): row["rank"], t(TEXT, "col_student"): row.get("student", ""),
-                   t(TEXT, "col_run"): row.get("name", ""), class_state.metric_label(challenge.metric): row["value"],
+                   t(TEXT, "col_run"): row.get("name", ""), class_state.metric_label(challenge.metric, challenge.preset): row["value"],
                    t(TEXT, "col_goal"): "✓" if row["reached"] else ""} for row in rows],
                  hide_index=True, width="stretch", key="class_leaderboard")

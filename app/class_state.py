@@ -12,13 +12,16 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_core.classroom import GOAL_METRICS, Challenge, ClassError, ClassPublisher, ClassStore
-from gan_core.config import TrainConfig
+from gan_core.config import LABELLED_DATASETS, TrainConfig
 from gan_core.evaluation.metrics import LABELS
 
 from .class_link import LINK_CODE_KEY, LINK_TOKEN_KEY
+from gan_core.presets import PRESETS
+
 from .class_text import CLASS_LABELS, TEXT
 from .i18n import lang, t
 from .state import browser_id, job_manager
+from .train_text import TEXT as TRAIN_TEXT
 
 SEEN_KEY = "class_seen"  # the class this session was last in, to say once that it ended
 ENDED_ASKED_KEY = "class_ended_asked"  # this session has asked the store whether a class of this browser ended
@@ -110,19 +113,31 @@ def follow(job) -> None:
     class_publisher().follow(job, code, member, current.id if current else "")
 
 
-def metric_label(metric: str) -> str:
-    pair = CLASS_LABELS.get(metric) or LABELS.get(metric, (metric, metric))
+def metric_label(metric: str, preset: str | None = None) -> str:
+    """The metric's name; with the challenge's `preset`, "modes" for 2-D points and "classes" for labelled images
+    (without one, the gallery's runs may be either: "modes or classes")."""
+    pair = None
+    if metric == "modes_covered" and preset in PRESETS:
+        config = PRESETS[preset].config()
+        pair = (LABELS[metric] if config.is_points else
+                CLASS_LABELS["classes_covered"] if config.dataset in LABELLED_DATASETS else None)
+    pair = pair or CLASS_LABELS.get(metric) or LABELS.get(metric, (metric, metric))
     return pair[1] if lang() == "zh" else pair[0]
+
+
+def setting_label(field: str) -> str:
+    """A setting a challenge locks or frees, named as the Train page's widget names it."""
+    return t(TRAIN_TEXT, field) if field in TRAIN_TEXT else field
 
 
 def challenge_text(challenge: Challenge | None) -> str:
     if challenge is None:
         return t(TEXT, "challenge_none")
     higher = GOAL_METRICS[challenge.metric]
-    name = metric_label(challenge.metric)
+    name = metric_label(challenge.metric, challenge.preset)
     if challenge.target is None:
         goal = t(TEXT, "goal_higher" if higher else "goal_lower", metric=name)
     else:
         goal = t(TEXT, "goal_target_higher" if higher else "goal_target_lower", metric=name, target=challenge.target)
-    allowed = ", ".join(challenge.allowed) or t(TEXT, "challenge_nothing")
+    allowed = ", ".join(setting_label(field) for field in challenge.allowed) or t(TEXT, "challenge_nothing")
     return t(TEXT, "challenge_banner", preset=challenge.preset, allowed=allowed, goal=goal)

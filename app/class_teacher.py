@@ -124,9 +124,10 @@ def draw_challenge(code: str) -> None:
     cells = st.columns([1.4, 2.4, 1.4, 1], vertical_alignment="bottom")
     cells[0].selectbox(t(TEXT, "challenge_preset"), list(PRESETS), key="class_challenge_preset")
     cells[1].multiselect(t(TEXT, "challenge_allowed"), list(CHANGEABLE), key="class_challenge_allowed",
-                         default=["lr_g", "lr_d", "n_critic"], select_all=False)
+                         default=["lr_g", "lr_d", "n_critic"], select_all=False, format_func=class_state.setting_label)
+    preset = st.session_state.get("class_challenge_preset")
     cells[2].selectbox(t(TEXT, "challenge_metric"), list(GOAL_METRICS), key=language_key("class_challenge_metric"),
-                       format_func=class_state.metric_label)
+                       format_func=lambda metric: class_state.metric_label(metric, preset))
     cells[3].number_input(t(TEXT, "challenge_target"), min_value=0.0, value=0.0, key="class_challenge_target")
     left, right, _ = st.columns([1, 1, 2])
     left.button(t(TEXT, "challenge_set"), key="class_challenge_set", type="primary", on_click=_set_challenge,

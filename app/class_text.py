@@ -111,4 +111,5 @@ TEXT = {
 # metric names where a class's runs mix 2-D mixtures and pictures (the rest are gan_core.evaluation.metrics.LABELS)
 CLASS_LABELS = {
     "modes_covered": ("Modes or classes covered", "覆盖的模式数或类别数"),
+    "classes_covered": ("Classes covered", "覆盖的类别数"),  # modes_covered, for a challenge on labelled images
 }

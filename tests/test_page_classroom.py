@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.class_text import TEXT
+from app.class_text import CLASS_LABELS, TEXT
 from tests.page_support import ROOT, en, runs_dir, shows  # noqa: F401  (runs_dir: autouse)
 
 HOSTILE = "*<i>E</i>*:red[x]\u202e[y](js:a)\x00"  # markup, a colour directive, a link, bidi override, NUL
@@ -159,6 +159,11 @@ def test_the_challenge_lock_holds_whatever_a_widget_a_link_or_a_preset_click_sen
     assert student.selectbox(key="train_preset").disabled
     assert student.number_input(key="train_hidden").disabled and not student.number_input(key="train_lr_g").disabled
     assert any(shows(i.value, en(TEXT, "challenge_banner")) for i in student.info)
+    # the settings as the Train page names them, not the code's names; a ring's goal counts modes, not classes
+    from app.train_text import TEXT as TRAIN_TEXT
+    banner = next(i.value for i in student.info if shows(i.value, en(TEXT, "challenge_banner")))
+    assert en(TRAIN_TEXT, "lr_g") in banner and en(TRAIN_TEXT, "steps") in banner and "lr_g" not in banner, banner
+    assert "Modes covered" in banner and CLASS_LABELS["modes_covered"][0] not in banner, banner
     from gan_core.presets import preset_config
 
     # the page puts a locked value back before drawing its widget
@@ -187,6 +192,19 @@ def test_the_challenge_lock_holds_whatever_a_widget_a_link_or_a_preset_click_sen
     home.button(key="home_preset_digits-gan").click().run()
     newest = job_manager().jobs()[-1]
     assert newest.config.dataset == "ring8" and newest.config.model == base.model
+
+def test_a_challenge_on_digits_counts_classes_and_names_settings_as_the_train_page_does():
+    from app.train_text import TEXT as TRAIN_TEXT
+
+    teacher, _ = start_class()
+    _set_challenge(teacher, "digits-gan", ["batch_size", "spectral_norm"])
+    banner = next(m.value for m in teacher.markdown if shows(m.value, en(TEXT, "challenge_banner")))
+    assert CLASS_LABELS["classes_covered"][0] in banner and CLASS_LABELS["modes_covered"][0] not in banner, banner
+    assert en(TRAIN_TEXT, "batch_size") in banner and en(TRAIN_TEXT, "spectral_norm") in banner, banner
+    assert "batch_size" not in banner and "spectral_norm" not in banner, banner
+    allowed = teacher.multiselect(key="class_challenge_allowed")
+    assert en(TRAIN_TEXT, "lr_g") in allowed.options and "lr_g" not in allowed.options, allowed.options
+
 
 def test_the_leaderboard_ranks_finished_runs_by_the_goals_metric():
     from app.class_state import class_store
