@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_core.classroom import GOAL_METRICS, Challenge, leaderboard, sort_runs, thumbnail
+from gan_core.config import TrainConfig
 from gan_core.data import mixture_modes
 from gan_core.options import DataError
 
@@ -56,9 +57,23 @@ def _metric_line(run: dict, challenge: Challenge | None) -> str:
 
 
 def _config_line(run: dict) -> str:
+    """dataset · model · loss · learning rates, as far as they apply: no GAN loss for a model with no D (a VAE, a
+    diffusion model), no lr_d where one network trains alone, one "lr" where a VAE's two rates are the same."""
     config = run.get("config") or {}
-    parts = [str(config.get(name)) for name in ("dataset", "model", "loss") if config.get(name)]
-    parts += [f"{name} {config[name]:g}" for name in ("lr_g", "lr_d") if isinstance(config.get(name), (int, float))]
+    parts = [str(config.get(name)) for name in ("dataset", "model") if config.get(name)]
+    try:
+        known = TrainConfig(**{k: v for k, v in config.items() if k in TrainConfig.__dataclass_fields__ and v is not None})
+    except (TypeError, ValueError):  # a summary from another version: say what it says
+        known = None
+    if config.get("loss") and (known is None or known.adversarial_loss is not None):
+        parts.append(str(config["loss"]))
+    rates = [name for name in ("lr_g", "lr_d") if isinstance(config.get(name), (int, float))]
+    if known is not None and not known.uses_lr_d:
+        rates = [name for name in rates if name == "lr_g"]
+    if known is not None and known.is_vae and rates == ["lr_g", "lr_d"] and config["lr_g"] == config["lr_d"]:
+        parts.append(f"lr {config['lr_g']:g}")
+    else:
+        parts += [f"{name} {config[name]:g}" for name in rates]
     if config.get("n_critic", 1) != 1:
         parts.append(f"n_critic {config['n_critic']}")
     return " · ".join(parts)

@@ -206,6 +206,20 @@ def test_a_challenge_on_digits_counts_classes_and_names_settings_as_the_train_pa
     assert en(TRAIN_TEXT, "lr_g") in allowed.options and "lr_g" not in allowed.options, allowed.options
 
 
+def test_a_gallery_card_names_only_the_settings_its_model_has():
+    """A VAE's card said "digits · vae · ns · lr_g 0.002 · lr_d 0.002": a GAN loss it has no D for."""
+    from app.class_gallery import _config_line
+
+    def line(**config):
+        return _config_line({"config": {"dataset": "digits", "loss": "ns", "n_critic": 1, **config}})
+
+    assert line(model="vae", lr_g=2e-3, lr_d=2e-3) == "digits · vae · lr 0.002"
+    assert line(model="vae", lr_g=2e-3, lr_d=1e-3) == "digits · vae · lr_g 0.002 · lr_d 0.001"
+    assert line(model="ddpm", lr_g=1e-3, lr_d=2e-4) == "digits · ddpm · lr_g 0.001"  # one network, no D
+    assert line(model="gan", lr_g=2e-4, lr_d=1e-4, n_critic=5) == "digits · gan · ns · lr_g 0.0002 · lr_d 0.0001 · n_critic 5"
+    assert line(model="no-such-model", lr_g=2e-4) == "digits · no-such-model · ns · lr_g 0.0002"  # an odd summary: as is
+
+
 def test_the_leaderboard_ranks_finished_runs_by_the_goals_metric():
     from app.class_state import class_store
 
