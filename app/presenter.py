@@ -60,8 +60,10 @@ def _switched() -> None:
 
 
 def draw_switch() -> None:
-    """The sidebar's presenter-mode switch."""
-    st.toggle(t(TEXT, "present"), value=presenting(), key=SWITCH_KEY, on_change=_switched, help=t(TEXT, "present_help"))
+    """The sidebar's presenter-mode switch. It shows the session's choice, whoever made it: the Class page's Show
+    turns presenter mode on without touching the switch, which kept showing "off" beside the larger type."""
+    st.session_state[SWITCH_KEY] = presenting()
+    st.toggle(t(TEXT, "present"), key=SWITCH_KEY, on_change=_switched, help=t(TEXT, "present_help"))
 
 
 def chart(figure, **options) -> None:

@@ -131,3 +131,22 @@ def test_sidebar_device_is_worded_in_chinese_too(monkeypatch, threads):
     chinese = [m.value for m in at.sidebar.markdown if "计算设备" in m.value]
     assert chinese and f"每个训练 {threads} 个线程" in chinese[0] and "thread" not in chinese[0], chinese
 
+
+
+def test_the_presenter_switch_shows_presenter_mode_whoever_turned_it_on():
+    """The Class page's Show turns presenter mode on by the session's choice; the sidebar switch kept saying off."""
+    from app.presenter import PRESENT_KEY, SWITCH_KEY
+
+    def sidebar_switch():
+        from app import presenter
+
+        presenter.draw_switch()
+
+    at = AppTest.from_function(sidebar_switch, default_timeout=30).run()  # (AppTest drops the shell's sidebar on reruns)
+    assert at.toggle(key=SWITCH_KEY).value is False
+    at.session_state[PRESENT_KEY] = True  # what Show does
+    at.run()
+    assert at.toggle(key=SWITCH_KEY).value is True
+    at.toggle(key=SWITCH_KEY).set_value(False).run()  # and the switch still turns it off
+    assert at.session_state[PRESENT_KEY] is False and at.toggle(key=SWITCH_KEY).value is False
+    assert not at.exception
