@@ -250,7 +250,8 @@ def draw_leaderboard(code: str, teacher: bool = True) -> None:
     if not rows:
         st.caption(t(TEXT, "leaderboard_empty"))
         return
+    metric = class_state.metric_label(challenge.metric, challenge.preset)
     st.dataframe([{t(TEXT, "col_rank"): row["rank"], t(TEXT, "col_student"): row.get("student", ""),
-                   t(TEXT, "col_run"): row.get("name", ""), class_state.metric_label(challenge.metric, challenge.preset): row["value"],
+                   t(TEXT, "col_run"): row.get("name", ""), metric: row["value"],
                    t(TEXT, "col_goal"): "✓" if row["reached"] else ""} for row in rows],
                  hide_index=True, width="stretch", key="class_leaderboard")

@@ -14,10 +14,9 @@ import streamlit as st
 from gan_core.classroom import GOAL_METRICS, Challenge, ClassError, ClassPublisher, ClassStore
 from gan_core.config import LABELLED_DATASETS, TrainConfig
 from gan_core.evaluation.metrics import LABELS
-
-from .class_link import LINK_CODE_KEY, LINK_TOKEN_KEY
 from gan_core.presets import PRESETS
 
+from .class_link import LINK_CODE_KEY, LINK_TOKEN_KEY
 from .class_text import CLASS_LABELS, TEXT
 from .i18n import lang, t
 from .state import browser_id, job_manager

@@ -237,9 +237,12 @@ def picture_png(outputs: torch.Tensor, nrow: int, target: int = 320, max_width: 
 
 
 def manifold_png(latent_map: Decoded, target: int = 640) -> bytes:
-    """The manifold tiles edge to edge (no padding: they tile the plane), enlarged for a crisp chart background."""
+    """The manifold tiles edge to edge (no padding: they tile the plane), enlarged for a crisp chart background.
+
+    zlib level 1: the tiles leave no flat background, and level 6 spent 39-51 ms on digits-vae's 25x25 map (400 px
+    square) against 8 ms, and its file came out 6 % smaller (176 KB against 187 KB); the pixels are the same."""
     grid = make_grid(latent_map.outputs, nrow=latent_map.nrow, padding=0)
-    return png_bytes(upscale(grid, max(1, target // grid.shape[0])))
+    return png_bytes(upscale(grid, max(1, target // grid.shape[0])), compress_level=1)
 
 
 def points_png(points: torch.Tensor | np.ndarray) -> bytes:
