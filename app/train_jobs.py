@@ -250,14 +250,14 @@ def save(job_id: str, name: str) -> None:
     try:
         payload = job.checkpoint_payload()
         shown = " ".join(name.split()) or job.name  # kept as typed, in any script; the file gets a safe unique name
-        path = save_run(payload, shown)
+        save_run(payload, shown)
     except CheckpointError as error:
         flash("error", t(TEXT, "save_failed", message=str(error)))
         return
     except RuntimeError as error:  # not started yet
         flash("warning", t(TEXT, "save_failed", message=str(error)))
         return
-    flash("success", t(TEXT, "saved", name=shown, path=str(path)))
+    flash("success", t(TEXT, "saved", name=shown))
 
 
 # -- GIF ---------------------------------------------------------------------------------------------------

@@ -194,8 +194,9 @@ TEXT = {
     "save_short": ("Save", "保存"),
     "save_help": ("Save this run now (training goes on). It appears at once on the other pages.",
                   "立即保存这次训练（训练不会中断）。它会立刻出现在其他页面上。"),
-    "saved": ("Saved **{name}** ({path}). It is now listed on Sample & Blend and Mode Collapse.",
-              "已保存 **{name}**（{path}），现在可以在“采样与混合”和“模式崩溃”页面中找到它。"),
+    # no server path: it means nothing to a student, and the popover covered half of it
+    "saved": ("Saved **{name}**. It is now listed on Sample & Blend and Mode Collapse.",
+              "已保存 **{name}**，现在可以在“采样与混合”和“模式崩溃”页面中找到它。"),
     "save_failed": ("Could not save: {message}", "保存失败：{message}"),
     "job_limit": ("{message}", "{message}"),
     "queued_behind": ("Waiting for a free slot: position {position} in the queue. It starts by itself as soon as "
@@ -244,8 +245,8 @@ TEXT = {
     "chart_loss": ("Losses", "损失"),
     "chart_vae_loss": ("VAE losses (per sample)", "VAE 损失（每个样本）"),
     "chart_d_prob": ("D(x) and D(G(z)): D's probability of 'real'", "D(x) 与 D(G(z))：D 判为“真”的概率"),
-    "chart_d_score": ("Critic scores on real and fake (raw numbers for {loss}, not probabilities)",
-                      "真假样本的评判分数（{loss} 下是原始分数，不是概率）"),
+    # short enough for half the page at 1280 px: the longer title was cut after "not probab"
+    "chart_d_score": ("Critic scores on real and fake (not probabilities)", "真假样本的评判分数（不是概率）"),
     "chart_grad": ("Gradient norms (log scale)", "梯度范数（对数坐标）"),
     "chart_metrics": ("Sample quality (measured every {every} steps)", "样本质量（每 {every} 步测一次）"),
     "waiting_curves": ("The curves appear after the first steps.", "训练开始几步后会出现曲线。"),

@@ -84,6 +84,7 @@ def test_start_pause_step_resume_save_stop(runs_dir, workers):
     assert any(shows(s.value, en(TEXT, "saved")) for s in at.success)
     saved = list(runs_dir.glob("*.pt"))
     assert len(saved) == 1 and saved[0].name.startswith("lesson-1-")  # a slug and a short id: never replaced
+    assert not any(str(runs_dir) in s.value or saved[0].name in s.value for s in at.success)  # no server path
     from gan_core.checkpoints import load_checkpoint
 
     assert load_checkpoint(saved[0]).step > paused_at
@@ -487,3 +488,12 @@ def test_mnist_presets_pick_the_28_pixel_digits():
         assert at.selectbox(key="train_image_size").value == 28
         shown = " ".join(c.value for c in at.caption) + " ".join(m.value for m in at.markdown)
         assert shows(shown, DATASET_TEXT["mnist5k"][0]) and shows(shown, PRESET_ZH[preset][0])
+
+
+def test_chart_titles_fit_half_the_page_at_1280_px():
+    """A browser walk-through at 1280x720 saw "Critic scores on real and fake (raw numbers for lsgan, not probal":
+    a chart in half the page shows about 60 characters of its title. The longest filled-in title stays well inside."""
+    fills = {"model": "StyleGAN", "every": 1000, "loss": "lsgan"}
+    for key, (english, _) in TEXT.items():
+        if key.startswith("chart_"):
+            assert len(english.format(**fills)) <= 52, (key, english)
