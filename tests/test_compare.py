@@ -53,6 +53,19 @@ def test_values_that_look_the_same_tie_in_every_row():
     assert all(row["best"] == [] for row in table["rows"])
 
 
+def test_kid_below_zero_is_about_zero_and_earns_no_star_over_another_such_value():
+    """The collapse lab's table starred wgan-gp's KID of -2.5e-04 over pacgan's -4.6e-05: both are 0 within KID's
+    noise (it is unbiased, so a good run scatters around 0). They tie now; a run clearly above 0 is still beaten."""
+    def kid_row(*kids):
+        table = compare.comparison_table([_result(f"run{i}", kid=kid) for i, kid in enumerate(kids)])
+        return next(row for row in table["rows"] if row["metric"] == "kid")
+
+    row = kid_row(-4.6e-05, -2.5e-04, 0.02)
+    assert row["best"] == [0, 1] and row["values"] == [-4.6e-05, -2.5e-04, 0.02]  # shown as measured
+    assert kid_row(-4.6e-05, -2.5e-04)["best"] == []  # everyone about 0: nothing to point at
+    assert kid_row(0.001, 0.02)["best"] == [0]
+
+
 def test_diversity_is_best_closest_to_the_real_datas_value_which_the_row_carries():
     # the collapsed run is not the most diverse one here: a noisy run overshoots the real data's 1.25
     results = [_result("noisy", diversity=1.90, diversity_real=1.25),
