@@ -6,7 +6,7 @@ from app.browser import remember_browser
 from app.class_link import read_class_link
 from app.i18n import start_language, t
 from app.shell_text import TEXT
-from app.shell import follow_deep_link, mark_shell_ready
+from app.shell import PAGES, follow_deep_link, mark_shell_ready
 
 st.set_page_config(page_title="Latent Lab", page_icon=":material/science:", layout="wide")
 start_language()  # the session's language (from the URL on a first visit), kept in the address bar
@@ -16,13 +16,7 @@ presenter.init_from_url()
 presenter.style()
 warmup.start()  # torch, pandas and plotly load in the background while Home's text paints
 home = st.Page("pages/home.py", title=t(TEXT, "home"), icon=":material/home:", default=True)
-pages = [
-    home,
-    st.Page("pages/train.py", title=t(TEXT, "train"), icon=":material/model_training:"),
-    st.Page("pages/sample_blend.py", title=t(TEXT, "sample"), icon=":material/tune:"),
-    st.Page("pages/mode_collapse.py", title=t(TEXT, "collapse"), icon=":material/trending_down:"),
-    st.Page("pages/classroom.py", title=t(TEXT, "classroom"), icon=":material/groups:"),
-]
+pages = [home] + [st.Page(script, title=t(TEXT, key), icon=icon) for script, key, icon in PAGES]
 page = st.navigation(pages)
 read_class_link(page.url_path)  # ?class=CODE and ?teach=TOKEN leave the address bar at once (it may be on the projector)
 mark_shell_ready()

@@ -42,12 +42,11 @@ TEXT = {
     "pages_title": ("Pages", "页面"),
     # each link's name, and under it what the page is for (a link's label does not wrap: beside the text at
     # 1280 px "Sample & Blend: walk the latent space" was cut at "latent")
-    "page_train": ("Train", "训练"),
+    # one note under each page's link (app.shell.PAGES, named as the sidebar names them)
     "page_train_note": ("watch a model learn", "观察模型学习"),
-    "page_sample": ("Sample & Blend", "采样与混合"),
     "page_sample_note": ("walk the latent space", "在潜空间中漫步"),
-    "page_collapse": ("Mode Collapse", "模式崩溃"),
     "page_collapse_note": ("measure it, fix it", "度量并修复"),
+    "page_classroom_note": ("a whole class in one gallery", "全班的训练在一个画廊里"),
     "presets_title": ("One click to start", "一键开始"),
     "presets_caption": ("Each button opens the Train page with the experiment selected and starts it.",
                         "每个按钮都会打开训练页面、选好实验并立即开始。"),

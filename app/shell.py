@@ -10,6 +10,11 @@ from pathlib import Path
 
 import streamlit as st
 
+# the pages after Home, as the sidebar lists them and Home's "Pages" box links them: (script, shell_text key, icon)
+PAGES = (("pages/train.py", "train", ":material/model_training:"),
+         ("pages/sample_blend.py", "sample", ":material/tune:"),
+         ("pages/mode_collapse.py", "collapse", ":material/trending_down:"),
+         ("pages/classroom.py", "classroom", ":material/groups:"))
 SHELL_FLAG = "_shell_ready"
 HOME_REQUEST_KEY = "train_request"  # Home puts {"preset": name, "autostart": bool} here before switching pages
 DEEP_LINK = "_deep_link"

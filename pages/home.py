@@ -8,7 +8,8 @@ require_shell(__file__)  # a deep link opens inside the app shell
 from app.home_text import TEXT
 from app import url_state, warmup
 from app.i18n import t
-from app.shell import HOME_REQUEST_KEY
+from app.shell import HOME_REQUEST_KEY, PAGES
+from app.shell_text import TEXT as SHELL_TEXT
 
 # (preset, text key, icon): the four experiments a teacher reaches for first
 ONE_CLICK = (("ring8-vanilla", "card_collapse", ":material/trending_down:"),
@@ -39,13 +40,12 @@ with learn_col:
         st.markdown(t(TEXT, key))
 with pages_col:
     st.subheader(t(TEXT, "pages_title"))
-    for script, key, icon in (("train", "page_train", "model_training"), ("sample_blend", "page_sample", "tune"),
-                              ("mode_collapse", "page_collapse", "scatter_plot")):
+    for script, key, icon in PAGES:  # every page of the sidebar, with its icon there
         # the language in the link's address too, so one opened in a new tab opens in it
         with st.container(gap=None):  # the note right under its link
-            st.page_link(f"pages/{script}.py", label=t(TEXT, key), icon=f":material/{icon}:",
+            st.page_link(script, label=t(SHELL_TEXT, key), icon=icon,
                          query_params=url_state.view_params())  # a new tab keeps both
-            st.caption(t(TEXT, f"{key}_note"))
+            st.caption(t(TEXT, f"page_{key}_note"))
 
 st.subheader(t(TEXT, "checkpoints_title"))
 st.caption(t(TEXT, "checkpoints_caption"))

@@ -150,3 +150,16 @@ def test_the_presenter_switch_shows_presenter_mode_whoever_turned_it_on():
     at.toggle(key=SWITCH_KEY).set_value(False).run()  # and the switch still turns it off
     assert at.session_state[PRESENT_KEY] is False and at.toggle(key=SWITCH_KEY).value is False
     assert not at.exception
+
+
+def test_the_pages_box_links_every_page_of_the_sidebar_with_its_icon():
+    """Home listed three pages of four (no Class), and drew Mode Collapse with another icon than the sidebar's."""
+    from app.shell import PAGES
+    from app.shell_text import TEXT as SHELL_TEXT
+
+    at = open_home()
+    links = [(link.proto.page, link.proto.label, link.proto.icon) for link in at.get("page_link")]
+    expected = [(script.removeprefix("pages/").removesuffix(".py"), en(SHELL_TEXT, key), icon) for script, key, icon in PAGES]
+    assert links == expected
+    notes = [c.value for c in at.caption]
+    assert all(en(TEXT, f"page_{key}_note") in notes for _, key, _ in PAGES)
