@@ -11,6 +11,8 @@ next run), so a student can always tell which panel touches the running job.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from gan_core.config import LOSSES, RANGES, ConfigError, TrainConfig
@@ -63,9 +65,21 @@ def format_value(value) -> str:
     return f"{value:g}"
 
 
-def describe_changes(changes: dict) -> str:
-    """{field: [old, new]} -> "lr_g 2e-4 → 1e-3, loss ns → hinge"."""
-    return ", ".join(f"{field} {format_value(old)} → {format_value(new)}" for field, (old, new) in changes.items())
+def describe_changes(changes: dict, name: Callable[[str], str] = str) -> str:
+    """{field: [old, new]} -> "lr_g 2e-4 → 1e-3, loss ns → hinge" (the charts' marks, where room is short), or with
+    `name` (live_label) the settings as the panel's widgets name them."""
+    return ", ".join(f"{name(field)} {format_value(old)} → {format_value(new)}" for field, (old, new) in changes.items())
+
+
+def live_label(field: str, config: TrainConfig) -> str:
+    """A live setting's label for this run's model: the form's learning-rate labels cover every model at once
+    ("Learning rate of G (decoder for a VAE)"), a running model is one of them, and a diffusion model has no G."""
+    if field not in ("lr_g", "lr_d"):
+        return t(TEXT, field)
+    if not config.uses_lr_d:
+        return t(TEXT, "live_lr_single")
+    kind = "vae" if config.adversarial_loss is None else "gan"  # no D: a VAE (or the caption model) has an encoder
+    return t(TEXT, f"live_{field}_{kind}")
 
 
 def event_marks(events: list[dict]) -> list[tuple[int, str]]:
@@ -140,13 +154,13 @@ def _slow_changed(job_id: str, key: str) -> None:
 def _draw_settings(job: TrainingJob) -> None:
     config = job.config
     fields = live_fields(config)
-    st.caption(t(TEXT, "live_settings_intro"))
+    st.caption(t(TEXT, "live_settings_intro" if config.adversarial_loss is not None else "live_settings_intro_no_d"))
     # two settings a row: the box sits beside the picture, in less than half the page, where one row of six
     # columns broke each label into a letter or two per line
     for start in range(0, len(fields), 2):
         for cell, field in zip(st.columns(2, vertical_alignment="bottom"), fields[start:start + 2]):
             with cell:
-                _widget(field)
+                _widget(field, live_label(field, config))
     st.button(t(TEXT, "live_apply"), key=APPLY_KEY, icon=":material/published_with_changes:", type="primary",
               width="stretch", on_click=_apply_clicked, args=(job.id,), help=t(TEXT, "live_apply_help"))
     with st.container():  # the answer to Apply, right under it
@@ -156,15 +170,16 @@ def _draw_settings(job: TrainingJob) -> None:
         notice = st.session_state.pop(NOTICE_KEY, None)
         if notice:
             getattr(st, notice[0])(notice[1])
-    events = event_marks(job.snapshot(history_points=0)["events"])
+    events = [(int(event["step"]), describe_changes(event["changes"], lambda field: live_label(field, config)))
+              for event in job.snapshot(history_points=0)["events"] if event.get("changes")]
     if events:  # an event at step n (n steps done) applies from step n + 1
         lines = [f"- {t(TEXT, 'live_event', step=step + 1, changes=label)}" for step, label in events]
         st.caption(t(TEXT, "live_history") + "\n" + "\n".join(lines))
 
 
-def _widget(field: str) -> None:
+def _widget(field: str, label: str) -> None:
     """One live setting. Learning rates accept 0 to 10 on purpose: gan_core's check explains what is allowed."""
-    label, key = t(TEXT, field), _key(field)
+    key = _key(field)
     if field == "loss":
         st.selectbox(label, list(LOSSES), key=key)
     elif field in ("lr_g", "lr_d"):
@@ -200,7 +215,7 @@ def _apply_clicked(job_id: str) -> None:
     # the step the run itself recorded (the list of changes and the charts' dashed line use it too), not the
     # page's mirror of the step counter, which trails the worker by a few steps
     st.session_state[NOTICE_KEY] = ("success", t(TEXT, "live_applied", step=job.changed_at + 1,
-                                                 changes=describe_changes(applied)))
+                                                 changes=describe_changes(applied, lambda field: live_label(field, job.config))))
 
 
 def _problem_text(field: str, message: str) -> str:

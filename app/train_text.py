@@ -172,6 +172,15 @@ TEXT = {
     "live_settings_intro": ("The network stays as it is; these take effect from the next step and are marked on "
                             "the loss and D charts with a dashed line.",
                             "网络结构保持不变；这些设置从下一步开始生效，并在损失图和 D 图上用虚线标出。"),
+    "live_settings_intro_no_d": ("The network stays as it is; these take effect from the next step and are marked "
+                                 "on the charts with a dashed line.",
+                                 "网络结构保持不变；这些设置从下一步开始生效，并在图中用虚线标出。"),
+    # the learning rates as the running model has them (the form's labels cover every model at once)
+    "live_lr_g_gan": ("Learning rate of G", "G 的学习率"),
+    "live_lr_d_gan": ("Learning rate of D", "D 的学习率"),
+    "live_lr_g_vae": ("Learning rate of the decoder", "解码器的学习率"),
+    "live_lr_d_vae": ("Learning rate of the encoder", "编码器的学习率"),
+    "live_lr_single": ("Learning rate", "学习率"),
     "live_apply": ("Apply to this run", "应用到当前训练"),
     "live_apply_help": ("Change the running job now; the form under Settings is not changed.",
                         "立即修改正在进行的训练；“设置”中的表单不会改变。"),

@@ -13,6 +13,7 @@ import torch
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.runtime.job import FINISHED, PAUSED, TrainingJob
 from gan_core.training import Trainer
+from tests.page_support import en
 
 
 def weights(module: torch.nn.Module) -> list[torch.Tensor]:
@@ -194,6 +195,25 @@ def test_change_labels_and_chart_marks():
     assert live_fields(TrainConfig(dataset="digits", model="ddpm")) == ("lr_g",)  # its denoiser is its only network
     assert live_fields(TrainConfig(dataset="digits", model="stylegan")) == ("lr_g", "lr_d")
     assert "loss" in live_fields(TrainConfig()) and "beta" not in live_fields(TrainConfig())
+
+
+def test_live_learning_rates_are_named_for_the_running_model():
+    """The live panel named a diffusion model's rate "Learning rate of G (decoder for a VAE)", and pix2pix's "…of D
+    (encoder for a VAE)"; its notice said "lr_g 2e-3 → 5e-4". A running model is one kind: its own words."""
+    from app.train_live import describe_changes, live_label
+    from app.train_text import TEXT
+
+    def label(field, **config):
+        return live_label(field, TrainConfig(**config))
+
+    assert label("lr_g", dataset="digits", model="ddpm") == en(TEXT, "live_lr_single")
+    assert (label("lr_g", model="vae"), label("lr_d", model="vae")) == (en(TEXT, "live_lr_g_vae"), en(TEXT, "live_lr_d_vae"))
+    for model in ("gan", "stylegan", "pix2pix"):
+        assert (label("lr_g", dataset="digits", model=model), label("lr_d", dataset="digits", model=model)) == \
+            (en(TEXT, "live_lr_g_gan"), en(TEXT, "live_lr_d_gan")), model
+    assert label("n_critic") == en(TEXT, "n_critic")
+    named = describe_changes({"lr_g": [2e-3, 5e-4]}, lambda field: label(field, dataset="digits", model="ddpm"))
+    assert named == "Learning rate 2e-3 → 5e-4"
 
 
 def test_the_d_chart_splits_probabilities_from_scores_at_a_live_loss_change():
