@@ -462,6 +462,22 @@ PRESET_ZH = {
     "stacked-mnist-gan": ("Three real 28x28 MNIST digits stacked as colour channels (Stacked-MNIST): 1,000 modes; "
                           "how many does a small DCGAN find?",
                           "三个真实的 28x28 MNIST 数字叠成三个颜色通道（Stacked-MNIST）：共 1000 个模式，小 DCGAN 能找到多少个？"),
+    "digits-pix2pix": ("pix2pix on 16x16 digits: fill in a digit from its outline (paired training, U-Net + patch D + L1); recognisable in about 15 s, done in about 40 s.",
+        "在 16x16 数字上的 pix2pix：根据轮廓补全数字（成对训练，U-Net + 局部判别器 + L1）；约 15 秒可以辨认，约 40 秒完成。"),
+    "digits-cyclegan": ("CycleGAN on 16x16 digits: undo inverted colours from UNPAIRED batches, with a cycle back.",
+        "在 16x16 数字上的 CycleGAN：从不成对的批次中学会把反色的数字还原，并带一个循环回到原样。"),
+    "ring8-ddpm": ("Ring of 8 Gaussians, diffusion (DDPM): no discriminator, nothing to collapse: all 8 modes and sharp samples; each sample costs 30 denoising steps instead of one forward pass.",
+        "8 个高斯组成的圆环，扩散模型（DDPM）：没有判别器，也就没有什么可塌缩：8 个模式全部出现，样本清晰；每个样本要经过 30 步去噪，而不是一次前向计算。"),
+    "digits-ddpm": ("Diffusion (DDPM) on 16x16 digits with a mini U-Net: all ten digits, recognisable by the end of its 1,200 steps; watch the denoising chain turn noise into a digit.",
+        "在 16x16 数字上的扩散模型（DDPM），用一个迷你 U-Net：1,200 步结束时十个数字都能辨认；看去噪链怎样把噪声变成数字。"),
+    "digits-progan": ("Progressive GAN on digits: 4x4, then 8x8, then 16x16, each new layer faded in; all ten digits by the end.",
+        "数字上的渐进式 GAN：先 4x4，再 8x8，再 16x16，每个新层逐渐淡入；结束时十个数字都会出现。"),
+    "digits-stylegan": ("Style-based GAN on 16x16 digits: all ten digits by the end; mix styles to keep a digit's identity (coarse layers) and change its stroke (fine layers).",
+        "在 16x16 数字上的风格化 GAN：结束时十个数字都会出现；混合风格，保留一个数字的身份（粗层），改变它的笔画（细层）。"),
+    "shapes-stackgan": ("StackGAN on 16x16 shapes: stage I draws blocky 8x8 blobs, stage II rounds them into shapes; like shapes-gan it settles on one colour.",
+        "在 16x16 形状上的 StackGAN：第一阶段画出块状的 8x8 色块，第二阶段把它们修圆成形状；和 shapes-gan 一样，它最后只用一种颜色。"),
+    "shapes-caption": ('Caption to image on shapes: type "a blue square in the top left"; about 96% of the 36 captions come out right.',
+        '形状上的文字生成图像：输入“a blue square in the top left”；36 种描述中约 96% 能画对。'),
 }
 
 # LaTeX; identical in both languages.
