@@ -255,7 +255,7 @@ TEXT = {
     "chart_vae_loss": ("VAE losses (per sample)", "VAE 损失（每个样本）"),
     "chart_d_prob": ("D(x) and D(G(z)): D's probability of 'real'", "D(x) 与 D(G(z))：D 判为“真”的概率"),
     # short enough for half the page at 1280 px: the longer title was cut after "not probab"
-    "chart_d_score": ("Critic scores on real and fake (not probabilities)", "真假样本的评判分数（不是概率）"),
+    "chart_d_score": ("Critic scores ({loss}: not probabilities)", "评判分数（{loss}：不是概率）"),
     "chart_grad": ("Gradient norms (log scale)", "梯度范数（对数坐标）"),
     "chart_metrics": ("Sample quality (measured every {every} steps)", "样本质量（每 {every} 步测一次）"),
     "waiting_curves": ("The curves appear after the first steps.", "训练开始几步后会出现曲线。"),
