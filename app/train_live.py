@@ -11,6 +11,7 @@ next run), so a student can always tell which panel touches the running job.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import streamlit as st
@@ -82,9 +83,9 @@ def live_label(field: str, config: TrainConfig) -> str:
     return t(TEXT, f"live_{field}_{kind}")
 
 
-def event_marks(events: list[dict]) -> list[tuple[int, str]]:
-    """job.snapshot()["events"] -> [(step, label)] for the dashed lines on the charts."""
-    return [(int(event["step"]), describe_changes(event["changes"])) for event in events if event.get("changes")]
+def event_marks(events: list[dict], name: Callable[[str], str] = str) -> list[tuple[int, str]]:
+    """job.snapshot()["events"] -> [(step, label)] for the dashed lines on the charts (`name`: see describe_changes)."""
+    return [(int(event["step"]), describe_changes(event["changes"], name)) for event in events if event.get("changes")]
 
 
 def loss_spans(events: list[dict], loss_now: str) -> list[tuple[int, str]]:
@@ -170,8 +171,7 @@ def _draw_settings(job: TrainingJob) -> None:
         notice = st.session_state.pop(NOTICE_KEY, None)
         if notice:
             getattr(st, notice[0])(notice[1])
-    events = [(int(event["step"]), describe_changes(event["changes"], lambda field: live_label(field, config)))
-              for event in job.snapshot(history_points=0)["events"] if event.get("changes")]
+    events = event_marks(job.snapshot(history_points=0)["events"], functools.partial(live_label, config=config))
     if events:  # an event at step n (n steps done) applies from step n + 1
         lines = [f"- {t(TEXT, 'live_event', step=step + 1, changes=label)}" for step, label in events]
         st.caption(t(TEXT, "live_history") + "\n" + "\n".join(lines))
@@ -215,7 +215,7 @@ def _apply_clicked(job_id: str) -> None:
     # the step the run itself recorded (the list of changes and the charts' dashed line use it too), not the
     # page's mirror of the step counter, which trails the worker by a few steps
     st.session_state[NOTICE_KEY] = ("success", t(TEXT, "live_applied", step=job.changed_at + 1,
-                                                 changes=describe_changes(applied, lambda field: live_label(field, job.config))))
+                                                 changes=describe_changes(applied, functools.partial(live_label, config=job.config))))
 
 
 def _problem_text(field: str, message: str) -> str:

@@ -41,10 +41,10 @@ else:
             class_gallery.draw_gallery(code, teacher=False)
         elif info:
             st.caption(t(TEXT, "student_gallery_off"))
-    elif class_join.class_ended() or class_state.came_to_join():
+    elif (ended := class_join.class_ended()) or class_state.came_to_join():
         # a student whose class just ended, or who came by a join link: joining first, and no red button that
         # makes them a teacher (a helper's walk-through saw "Start a class" as the student's most prominent control)
-        if class_join.class_ended():
+        if ended:
             st.info(t(TEXT, "ended"), icon=":material/door_open:")
         st.markdown(t(TEXT, "not_in_class"))
         st.caption(t(TEXT, "intro"))
