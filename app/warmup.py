@@ -53,9 +53,6 @@ def import_heavy() -> None:
             return
         for name in HEAVY_LIBRARIES:
             importlib.import_module(name)
-        import torch
-
-        torch.optim.Adam([torch.zeros(1, requires_grad=True)])  # its first use imports torch._dynamo (seconds)
         from gan_core.runtime import ray_worker
 
         if worker_mode() == "ray" and ray_worker.installed():

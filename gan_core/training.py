@@ -24,6 +24,7 @@ from gan_core.config import ConfigError, TrainConfig, validate_data
 from gan_core.data import Dataset, DataError, load_dataset, points_dataset_from_info
 from gan_core.device import configure_threads, pick_device
 from gan_core.models import build_models
+from gan_core.optim import Adam
 
 # Model initialisation draws from torch's global generator; a lock keeps two jobs that start at once from
 # interleaving their draws, so the same seed always builds the same networks.
@@ -157,8 +158,8 @@ class Trainer:
         self._critic_params = list(self.critic.parameters())
         betas = (config.beta1, config.beta2)
         self._fused = self.device.type in FUSED_ADAM_DEVICES
-        self.opt_g = torch.optim.Adam(self._generator_params, lr=config.lr_g, betas=betas, fused=self._fused)
-        self.opt_d = (torch.optim.Adam(self._critic_params, lr=config.lr_d, betas=betas, fused=self._fused)
+        self.opt_g = Adam(self._generator_params, lr=config.lr_g, betas=betas, fused=self._fused)
+        self.opt_d = (Adam(self._critic_params, lr=config.lr_d, betas=betas, fused=self._fused)
                       if self._critic_params else None)
         # All randomness of training (batches, noise, penalties) comes from this one stream.
         self.rng = torch.Generator(device=self.device).manual_seed(config.seed + 1)
@@ -336,7 +337,7 @@ class Trainer:
         return norms
 
     @staticmethod
-    def _update(loss: torch.Tensor, optimiser: torch.optim.Optimizer, parameters: list) -> torch.Tensor:
+    def _update(loss: torch.Tensor, optimiser: Adam, parameters: list) -> torch.Tensor:
         """The gradient is taken for `parameters` only. G's loss runs through D, and `backward()` would also fill
         D's weight gradients, which D's next update throws away (it zeroes them first); skipping them saves about a
         third of D's backward pass in every G step. The parameters' own gradients are the same numbers."""

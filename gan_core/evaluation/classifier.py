@@ -22,6 +22,7 @@ from gan_core import settings
 from gan_core.checkpoints import save_checkpoint
 from gan_core.data import Dataset, load_dataset
 from gan_core.device import configure_threads
+from gan_core.optim import Adam
 
 FEATURES = 64
 CLASSIFIER_DIR = settings.PROJECT_ROOT / "checkpoints" / "classifiers"  # shipped with the demos
@@ -129,7 +130,7 @@ def train_classifier(dataset: Dataset, steps: int = 1200, batch_size: int = 64, 
     order = torch.randperm(n, generator=generator)
     held_out, train_index = order[: n // 5], order[n // 5:]
     net = ClassifierNet(dataset.channels, dataset.image_size, dataset.n_classes)
-    optimiser = torch.optim.Adam(net.parameters(), lr=3e-3)
+    optimiser = Adam(net.parameters(), lr=3e-3)
     data, labels = dataset.data.cpu(), dataset.labels.cpu()
     for _ in range(steps):
         batch = train_index[torch.randint(len(train_index), (batch_size,), generator=generator)]
