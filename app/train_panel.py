@@ -300,8 +300,10 @@ def _draw_frame(job: TrainingJob, frame: dict, config: TrainConfig, chart_frame:
     if frame.get("grid") is not None:
         grid = frame["grid"]
         zoom = display_scale(max(grid.shape[:2]), 440)
-        # a translation model's z only picks a held-out source: its grid is of outputs for fixed sources
-        title = "samples_title" if config.latent_walks else "samples_title_sources"
+        # a translation model's z only picks a held-out source: its grid is of outputs for fixed sources; a
+        # diffusion model's "z" is the noise its sampler starts from
+        title = ("samples_title_sources" if not config.latent_walks
+                 else "samples_title_noise" if config.model == "ddpm" else "samples_title")
         st.markdown(f"**{t(TEXT, title, step=step)}**")
         st.image(upscale(grid, zoom), width="content")
         if frame.get("row_captions"):  # the caption model: a row per colour and shape, its four places across

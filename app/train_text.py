@@ -26,11 +26,10 @@ TEXT = {
     "task_help": ("Which toy image-to-image task to learn; the source images are made from the dataset itself.",
                   "要学习的玩具图像翻译任务；源图像由数据集本身生成。"),
     # -- page ---------------------------------------------------------------------------------------
-    "title": ("Train a GAN or a VAE", "训练 GAN 或 VAE"),
+    "title": ("Train a generative model", "训练生成模型"),
     "setup_title": ("Set up the next run", "设置下一次训练"),
-    "intro": ("Pick a preset and press **Start**: the samples, the discriminator's view and the loss curves "
-              "update about once a second while the model learns.",
-              "选一个预设，按 **开始**：模型学习时，样本、判别器的视图和损失曲线大约每秒刷新一次。"),
+    "intro": ("Pick a preset and press **Start**: watch the samples and the curves change while the model learns.",
+              "选一个预设，按 **开始**：模型学习时，看样本和曲线如何变化。"),
     # -- settings -------------------------------------------------------------------------------------
     "preset": ("Preset", "预设"),
     "preset_help": ("A ready-made experiment. Choosing one fills in every setting below; you can still change them.",
@@ -230,6 +229,8 @@ TEXT = {
                       "完成。保存这次训练即可在其他页面中使用，或在下方回看训练过程。"),
     # -- live panel -----------------------------------------------------------------------------------
     "samples_title": ("Samples from the same fixed z (step {step:,})", "固定 z 生成的样本（第 {step:,} 步）"),
+    "samples_title_noise": ("Samples from the same starting noise (step {step:,})",
+                            "从同一批起始噪声去噪得到的样本（第 {step:,} 步）"),
     "samples_title_sources": ("Outputs for the same held-out sources (step {step:,})",
                               "同一批留出源图像的输出（第 {step:,} 步）"),
     "samples_cond": ("Each row asks for one class; from the top: {classes}.", "每一行指定一个类别，自上而下：{classes}。"),

@@ -15,7 +15,7 @@ def test_no_asterisks_on_the_chinese_train_page(page, app_url):
     seen = {}
     for preset in PRESETS:
         page.goto(f"{app_url}/train?lang=zh&preset={preset}")
-        expect(page.get_by_test_id("stHeading").filter(has_text="训练 GAN 或 VAE")).to_be_visible(timeout=60_000)
+        expect(page.get_by_test_id("stHeading").filter(has_text="训练生成模型")).to_be_visible(timeout=60_000)
         expect(page.get_by_text("我在看什么", exact=False).first).to_be_visible(timeout=30_000)
         settings = page.get_by_test_id("stExpander").filter(has_text="设置").first
         settings.locator("summary").first.click()

@@ -31,7 +31,7 @@ def button(page, key: str):
 def open_settings_with(page, app_url, choice: str):
     page.goto(f"{app_url}/train")
     page.wait_for_selector('[data-testid="stApp"]')
-    expect(page.get_by_role("heading", name="Train a GAN or a VAE")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Train a generative model")).to_be_visible(timeout=30_000)
     page.get_by_test_id("stExpander").filter(has_text="Settings").get_by_text("Settings", exact=True).click()
     page.get_by_test_id("stSelectbox").filter(has_text="Dataset").click()
     page.get_by_role("option", name=re.compile(re.escape(choice))).click()

@@ -34,10 +34,10 @@ def test_what_a_student_opened_stays_open(browser, app_url):
         expect_open(page, "train_settings", "opening it")
 
         page.get_by_test_id("stSidebar").get_by_text("中文").click()
-        expect(page.get_by_role("heading", name="训练 GAN 或 VAE")).to_be_visible(timeout=TIMEOUT)
+        expect(page.get_by_role("heading", name="训练生成模型")).to_be_visible(timeout=TIMEOUT)
         expect_open(page, "train_settings", "a language switch")
         page.get_by_test_id("stSidebar").get_by_text("English").click()
-        expect(page.get_by_role("heading", name="Train a GAN or a VAE")).to_be_visible(timeout=TIMEOUT)
+        expect(page.get_by_role("heading", name="Train a generative model")).to_be_visible(timeout=TIMEOUT)
 
         button(page, "train_start").click()
         expect(button(page, "train_stop")).to_be_visible(timeout=TIMEOUT)

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser  # real chromium via Playwright: -m "not browser" leaves these out
 
 TIMEOUT = 60_000
-TITLES = {"home": "Latent Lab 潜空间实验室", "train": "训练 GAN 或 VAE", "collapse": "模式崩溃", "sample": "采样与混合"}
+TITLES = {"home": "Latent Lab 潜空间实验室", "train": "训练生成模型", "collapse": "模式崩溃", "sample": "采样与混合"}
 LANG_IN_URL = re.compile(r"[?&]lang=zh(&|$)")
 
 

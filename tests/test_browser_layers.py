@@ -105,7 +105,7 @@ def test_one_click_2d_view_keeps_its_layers_in_fresh_sessions(browser, app_url, 
         try:
             page.goto(app_url)
             button(page, f"home_preset_{preset}").click(timeout=TIMEOUT)  # as soon as it shows, as a teacher does
-            expect(page.get_by_role("heading", name="Train a GAN or a VAE")).to_be_visible(timeout=TIMEOUT)
+            expect(page.get_by_role("heading", name="Train a generative model")).to_be_visible(timeout=TIMEOUT)
             expect_view_with_data(page, f"session {session}, first look mid-run")
             page.wait_for_timeout(2500)  # the live picture redraws every second
             expect(page.get_by_text(re.compile(r"· training"))).to_be_visible()

@@ -20,7 +20,7 @@ PAUSED = re.compile(r"Step [\d,]+ / [\d,]+ · paused")
 def open_train(page, app_url):
     page.goto(f"{app_url}/train")
     page.wait_for_selector('[data-testid="stApp"]')
-    expect(page.get_by_role("heading", name="Train a GAN or a VAE")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("heading", name="Train a generative model")).to_be_visible(timeout=60_000)
 
 
 def preset_box(page):

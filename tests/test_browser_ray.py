@@ -34,7 +34,7 @@ def test_a_one_click_preset_trains_live_on_a_ray_head(browser, tmp_path):
             expect(page.get_by_text(re.compile(r"Ray cluster: \d+ running from this server"))).to_be_visible(
                 timeout=30_000)  # the sidebar says where runs go, and the cluster's limit
             button(page, "home_preset_ring8-fixed").click()
-            expect(page.get_by_role("heading", name="Train a GAN or a VAE")).to_be_visible(timeout=30_000)
+            expect(page.get_by_role("heading", name="Train a generative model")).to_be_visible(timeout=30_000)
             expect(page.get_by_text(STEP_MOVED)).to_be_visible(timeout=60_000)
             expect(page.get_by_text(re.compile(r"Training on the Ray cluster's node .*127\.0\.0\.1.*, device cpu"))
                    ).to_be_visible(timeout=15_000)

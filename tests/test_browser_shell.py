@@ -7,7 +7,7 @@ from bench.browser import screenshot
 pytestmark = pytest.mark.browser  # real chromium via Playwright: -m "not browser" leaves these out
 
 
-@pytest.mark.parametrize("path, heading", [("train", "Train a GAN or a VAE"), ("mode_collapse", "Mode collapse"),
+@pytest.mark.parametrize("path, heading", [("train", "Train a generative model"), ("mode_collapse", "Mode collapse"),
                                            ("sample_blend", "Sample & Blend")])
 def test_deep_link_opens_the_page_inside_the_shell(page, app_url, path, heading):
     page.goto(f"{app_url}/{path}")

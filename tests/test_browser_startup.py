@@ -44,11 +44,11 @@ def test_the_first_click_on_a_cold_server_lands_on_train(browser, tmp_path, serv
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline and not _exceptions(reader, clicker):
                 readings.append(reader.evaluate(COOKIE_AND_SIDEBAR))
-                if clicker.get_by_test_id("stHeading").filter(has_text="Train a GAN or a VAE").count():
+                if clicker.get_by_test_id("stHeading").filter(has_text="Train a generative model").count():
                     break
                 clicker.wait_for_timeout(250)
             assert _exceptions(reader, clicker) == []
-            assert clicker.get_by_test_id("stHeading").filter(has_text="Train a GAN or a VAE").count() == 1
+            assert clicker.get_by_test_id("stHeading").filter(has_text="Train a generative model").count() == 1
             # the browser's id was kept before the sidebar (which waits for the imports) was drawn
             assert [True, False] in readings, f"the cookie came with the sidebar or later: {readings[-3:]}"
 

@@ -43,7 +43,7 @@ def test_home_then_train_ring8_live(page, app_url):
 
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Train").click()
-    expect(page.get_by_role("heading", name="Train a GAN or a VAE")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Train a generative model")).to_be_visible(timeout=30_000)
     page.get_by_test_id("stSelectbox").filter(has_text="Preset").click()
     page.get_by_role("option", name="ring8-fixed", exact=True).click()  # 2,500 steps: still running when paused
     expect(page.get_by_text("Ring of 8 Gaussians fixed")).to_be_visible(timeout=10_000)
@@ -83,7 +83,7 @@ def test_home_then_train_ring8_live(page, app_url):
 def test_home_one_click_starts_digits_gan(page, app_url):
     open_app(page, app_url)
     button(page, "home_preset_digits-gan").click()
-    expect(page.get_by_role("heading", name="Train a GAN or a VAE")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Train a generative model")).to_be_visible(timeout=30_000)
     expect(page.get_by_text(STEP_MOVED)).to_be_visible(timeout=60_000)
     expect(page.get_by_text(re.compile(r"Samples from the same fixed z"))).to_be_visible(timeout=60_000)
     page.set_viewport_size(TALL)

@@ -20,7 +20,7 @@ TALL = {"width": 1400, "height": 1800}
 
 def test_train_link_opens_preset_and_seed(page, app_url):
     page.goto(f"{app_url}/train?preset=ring8-fixed&seed=3")
-    expect(page.get_by_role("heading", name="Train a GAN or a VAE")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("heading", name="Train a generative model")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_role("combobox", name="Preset")).to_have_value("ring8-fixed", timeout=TIMEOUT)
     expect(page.get_by_text("Ring of 8 Gaussians fixed")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_test_id("stSidebarNav")).to_be_visible()  # opened inside the app shell
@@ -49,7 +49,7 @@ def test_train_link_opens_preset_and_seed(page, app_url):
 
 def test_bad_train_link_is_explained(page, app_url):
     page.goto(f"{app_url}/train?preset=grid25-fixed&seed=abc&dataset=folder:/etc")
-    expect(page.get_by_role("heading", name="Train a GAN or a VAE")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("heading", name="Train a generative model")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("it is not a whole number")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("a link cannot make the server read one of its folders")).to_be_visible()
     expect(page.get_by_role("combobox", name="Preset")).to_have_value("grid25-fixed")

@@ -52,6 +52,13 @@ def test_diffusion_on_points_has_its_loss_chain_and_no_discriminator():
     assert FAMILY_EXPLAIN["ddpm"][0] in text and en(TEXT, "explain_gan_game") not in text
 
 
+def test_diffusion_on_images_names_its_grid_by_the_noise_it_starts_from():
+    # a diffusion model has no z to fix: its grid is the same starting noise, denoised by the model of each step
+    at = start("digits-ddpm", sample_every=4, hidden=8, sample_steps=4)
+    text = markdown(at)
+    assert shows(text, en(TEXT, "samples_title_noise")) and not shows(text, en(TEXT, "samples_title"))
+
+
 def test_progressive_gan_plots_resolution_and_fade_in():
     at = start("digits-progan", stage_steps=4, hidden=8, sample_every=4)
     assert "train_chart_family" in chart_keys(at)

@@ -113,7 +113,7 @@ def test_chinese_chosen_on_home_survives_the_one_click_jump_to_train():
     assert at.title[0].value.endswith("潜空间实验室")
     at.button(key="home_preset_ring8-vanilla").click().run()
     assert not at.exception
-    assert at.title[0].value == "训练 GAN 或 VAE"
+    assert at.title[0].value == "训练生成模型"
     assert at.session_state["lang"] == "zh"
     at.switch_page("pages/mode_collapse.py").run()
     assert at.title[0].value == "模式崩溃"
