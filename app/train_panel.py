@@ -23,7 +23,7 @@ from .i18n import lang, t
 from .metrics_text import METRIC_INFO
 from .state import browser_id, job_manager
 from .train_plots import (PLOT_CONFIG, SERIES_COLOURS, chain_picture, codes_figure, line_figure, metrics_figure,
-                          points_figure)
+                          points_figure, same_height)
 from .train_text import FAMILY_EXPLAIN, FAMILY_TRACE_TEXT, LATEX_DDPM, LATEX_ELBO, LATEX_LOSS, LATEX_MINIMAX, LATEX_NS, LOSS_DESCRIPTION, TEXT
 from .presenter import TEXT_SCALE, chart, presenting
 
@@ -388,7 +388,9 @@ def _charts(job: TrainingJob, view: dict, config: TrainConfig) -> None:
     if metrics is not None:
         charts.append(("train_chart_metrics", metrics))
     for start in range(0, len(charts), 2):
-        for cell, (key, figure) in zip(st.columns(2, gap="medium"), charts[start:start + 2]):
+        row = charts[start:start + 2]
+        same_height([figure for _, figure in row])
+        for cell, (key, figure) in zip(st.columns(2, gap="medium"), row):
             with cell:
                 chart(figure, key=key, config=PLOT_CONFIG, width="stretch")
     st.caption(t(TEXT, "smoothing_note"))

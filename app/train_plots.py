@@ -195,6 +195,14 @@ def event_lines(events: list[tuple[float, str]]) -> tuple[list[dict], list[dict]
     return shapes, notes
 
 
+def same_height(figures: list[go.Figure]) -> None:
+    """Charts drawn side by side take the tallest one's height. A 270-px gradient chart beside the metrics' small
+    multiples (120 px a metric) left a tall empty block under it."""
+    tallest = max(fig.layout.height or CHART_HEIGHT for fig in figures)
+    for fig in figures:
+        fig.layout.height = tallest
+
+
 def metrics_figure(steps: list[int], series: list[tuple[str, list[float], str, str, float | None]], title: str,
                    uirevision: str, x_title: str = "step") -> go.Figure:
     """Small multiples, one row per metric: series = [(label, values, colour, note, y_max or None)]."""

@@ -512,3 +512,22 @@ def test_every_preset_story_has_its_chinese_and_families_promise_no_seconds():
         assert PRESET_ZH.get(name, ("",))[0] == preset.description, name
         if preset.config().family is not None and name != "digits-pix2pix":
             assert not re.search(r"\d+ s\b", preset.description), (name, preset.description)
+
+
+def test_charts_side_by_side_are_as_tall_as_each_other():
+    # a 2-D GAN's gradient chart sits beside the metrics' small multiples (four of them for ring8): at its own
+    # 270 px it left a block twice its height empty under it
+    import json
+
+    at = open_train()
+    at.selectbox(key="train_preset").set_value("ring8-vanilla").run()
+    for name, value in {"steps": 100, "batch_size": 16, "hidden": 16, "sample_every": 50}.items():  # metrics at 100
+        at.session_state[f"train_{name}"] = value
+    at.run()
+    at.button(key="train_start").click().run()
+    wait_until(at, lambda a: en(TEXT, "status_finished") in progress(a)[2], timeout=60)
+    heights = {element.proto.id.rpartition("-")[2]: json.loads(element.proto.spec)["layout"]["height"]
+               for element in at.get("plotly_chart")}  # by key: an element id ends in "-<key>"
+    assert heights["train_chart_metrics"] > heights["train_chart_loss"]  # the small multiples are the taller
+    assert heights["train_chart_grad"] == heights["train_chart_metrics"]
+    assert heights["train_chart_loss"] == heights["train_chart_d"]
