@@ -25,8 +25,11 @@ from gan_core.runtime.launch import warm_up_workers, worker_mode  # light: the s
 
 # What the pages import, directly or lazily: the libraries, then every module of gan_core and the app (which
 # imports the rest). Once these are loaded a page's imports only look them up.
+# torch._dynamo: the memory check traces a family's networks on the meta device, which imports it (1-1.5 s) on the
+# Train page's first family preset; training itself no longer needs it (gan_core.optim).
 HEAVY_LIBRARIES = ("numpy", "pandas", "pyarrow", "PIL.Image", "plotly.graph_objects", "plotly.io", "torch",
-                   "scipy.linalg", "scipy.ndimage", "scipy.spatial", "sklearn.cluster", "sklearn.datasets")
+                   "torch._dynamo", "scipy.linalg", "scipy.ndimage", "scipy.spatial", "sklearn.cluster",
+                   "sklearn.datasets")
 OUR_PACKAGES = ("gan_core", "app")
 SKIPPED = ("__main__", "worker_preload")  # the CLI's entry; what the workers' fork server (not this process) runs
 

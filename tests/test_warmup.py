@@ -41,3 +41,20 @@ def test_the_fork_server_starts_before_the_heavy_imports_and_without_torch(mode,
     assert done.returncode == 0, done.stderr[-2000:]
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen == {"fork_server_running": fork_server, "torch_imported": False}
+
+
+def test_after_the_warm_up_a_family_presets_memory_check_imports_nothing_heavy():
+    # the check traces a family's networks on the meta device, which imports torch._dynamo and sympy (1-3 s): the
+    # warm-up pays that in the background, not the Train page's first run with a family preset chosen
+    code = ("import sys\n"
+            "from app import warmup\n"
+            "warmup.import_heavy()\n"
+            "from gan_core import budget\n"
+            "from gan_core.presets import preset_config\n"
+            "before = set(sys.modules)\n"
+            "budget.check(preset_config('digits-ddpm'))\n"
+            "print(sorted(m for m in set(sys.modules) - before if m.split('.')[0] in ('sympy', 'torch')))\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=180,
+                          env={**os.environ, "LATENT_LAB_WORKERS": "thread"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
