@@ -45,8 +45,9 @@ TRACES_JS = """el => {
 # an entry in a row that does not fit there is cut off, though it is in the page)
 LEGEND_JS = """el => {
     const plot = el && el.querySelector('.js-plotly-plot');
-    if (!plot) return null;
-    const box = plot.querySelector('svg.main-svg').getBoundingClientRect();
+    const svg = plot && plot.querySelector('svg.main-svg');
+    if (!svg) return null;  // plotly between two drawings of the live view
+    const box = svg.getBoundingClientRect();
     return Array.from(plot.querySelectorAll('.legend .traces')).map(entry => {
         const r = entry.getBoundingClientRect();
         return [entry.textContent, r.top >= box.top - 1 && r.bottom <= box.bottom + 1];
@@ -120,8 +121,14 @@ def test_one_click_2d_view_keeps_its_layers_in_fresh_sessions(browser, app_url, 
             context.close()
 
 
-def legend(page) -> list:
-    return page.locator(VIEW).first.evaluate(LEGEND_JS)
+def legend(page) -> list | None:
+    """[(entry, inside the chart)]; asked again while the live view is being redrawn (it has no svg for a moment)."""
+    for _ in range(30):
+        entries = page.locator(VIEW).first.evaluate(LEGEND_JS)
+        if entries is not None:
+            return entries
+        page.wait_for_timeout(100)
+    return None
 
 
 def test_a_person_empties_the_layers_and_they_stay_empty_until_chosen_again(page, app_url):
