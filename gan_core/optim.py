@@ -2,7 +2,7 @@
 
 Why not `torch.optim.Adam` itself: building any `torch.optim` optimiser imports torch._dynamo
 (`Optimizer.add_param_group` is wrapped in `torch._disable_dynamo`, and `Adam.step` imports it again), which costs
-1-1.5 s of a 20-second command-line run and of every fresh training process. Each step also passes through a
+1.5-2 s of a 20-second command-line run and of every fresh training process. Each step also passes through a
 profiler record, the hook tables and a dynamo-disable wrapper around `zero_grad`, about 0.1 ms a step for the two
 players of a small 2-D GAN.
 
