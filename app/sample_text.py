@@ -460,7 +460,7 @@ FAMILY_TEXT = {
     "caption_cut": ("Your caption had {length:,} characters; only the first {limit} are kept.",
                     "你的描述有 {length:,} 个字符；只保留前 {limit} 个。"),
     "caption_count": ("Pictures", "图片数量"),
-    "fill_missing": ("Fill in what the caption leaves out at random", "随机补全描述里没说的属性"),
+    "fill_missing": ("Fill in what it leaves out", "随机补全没说的属性"),
     "fill_help": ("Off: the model reads a partial caption as it is and z must choose the rest, often a faint blend.",
                   "关闭：模型按原样读取不完整的描述，由 z 决定其余部分，常常是模糊的混合。"),
     "caption_images": ("Pictures for “{text}”", "“{text}” 的图片"),

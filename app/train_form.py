@@ -435,8 +435,8 @@ def _draw_tricks(config: TrainConfig, problems: dict, warnings: dict) -> None:
     st.slider(t(TEXT, "label_smoothing"), 0.0, 0.5, step=0.05, key=widget_key("label_smoothing"),
               disabled=off["label_smoothing"] or _locked("label_smoothing"), help=t(TEXT, "label_smoothing_help"))
     _notes("label_smoothing", problems, warnings, config)
-    _number("beta", 0.0, 100.0, 0.5, disabled=not config.is_vae and "beta" not in problems, fmt="%.2f")
-    if not config.is_vae:
+    _number("beta", 0.0, 100.0, 0.5, disabled=not config.uses_beta and "beta" not in problems, fmt="%.2f")
+    if not config.uses_beta:
         st.caption(t(TEXT, "beta_gan_note"))
     _notes("beta", problems, warnings, config)
 

@@ -48,7 +48,7 @@ def split_steps(job: TrainingJob | None) -> bool:
 
 def live_fields(config: TrainConfig) -> tuple[str, ...]:
     """The settings the live panel offers for this kind of run."""
-    if config.is_vae:
+    if config.uses_beta:  # a VAE, or the caption model (a conditional VAE): β weights the KL term live too
         return VAE_FIELDS
     if config.family is not None:  # (a diffusion model's denoiser is its only network: lr_d would change nothing)
         return FAMILY_FIELDS if config.uses_lr_d else ("lr_g",)

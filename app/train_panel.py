@@ -347,12 +347,12 @@ def _charts(job: TrainingJob, view: dict, config: TrainConfig) -> None:
     marks = train_live.event_marks(view.get("events", []))  # settings changed mid-run: dashed lines
     figures = []
     family = config.family
-    if family is not None and not family.adversarial:  # e.g. diffusion: one network, one loss
+    if family is not None and not family.adversarial and not config.uses_beta:  # diffusion: one network, one loss
         keys = [k for k in family.loss_keys if k in series] or [k for k in series if not k.startswith("grad_norm")]
         figures.append(line_figure(steps, _family_traces(keys, series), t(TEXT, "chart_family_loss", model=config.model),
                                    f"loss-{revision}", x_title, events=marks))
         grad = [(t(TEXT, "trace_grad_g"), series.get("grad_norm_g", []), SERIES_COLOURS["g"])]
-    elif config.is_vae:
+    elif config.uses_beta:  # a VAE, or the caption model (a conditional VAE with a text encoder): the same curves
         figures.append(line_figure(steps, [(t(TEXT, "trace_total"), series.get("loss", []), SERIES_COLOURS["total"]),
                                            (t(TEXT, "trace_recon"), series.get("recon", []), SERIES_COLOURS["recon"])],
                                    t(TEXT, "chart_vae_loss"), f"loss-{revision}", x_title, events=marks))
@@ -512,14 +512,16 @@ def _explain(config: TrainConfig, framed: bool = True) -> None:
         if config.model == "ddpm":  # no discriminator: the GAN game below does not apply
             st.latex(LATEX_DDPM)
             return
-        if config.is_vae:
+        if config.uses_beta:  # a VAE, or the caption model: no discriminator, the GAN game below does not apply
             st.markdown(t(TEXT, "explain_vae"))
             st.latex(LATEX_ELBO)
             st.markdown(t(TEXT, "explain_vae_terms"))
-            st.markdown(t(TEXT, "explain_pictures_vae"))
+            if config.is_vae:  # (the caption model's pictures are its rows of captions, described above them)
+                st.markdown(t(TEXT, "explain_pictures_vae"))
             st.markdown(t(TEXT, "explain_vae_healthy"))
             return
-        st.markdown(t(TEXT, "explain_gan_game"))
+        translation = not config.latent_walks  # pix2pix, CycleGAN: G translates a source, there is no noise z
+        st.markdown(t(TEXT, "explain_gan_game_translation" if translation else "explain_gan_game"))
         st.latex(LATEX_MINIMAX)
         if config.loss == "ns":
             st.markdown(t(TEXT, "explain_ns"))
@@ -531,8 +533,11 @@ def _explain(config: TrainConfig, framed: bool = True) -> None:
             description = LOSS_DESCRIPTION[config.loss][1 if lang() == "zh" else 0]
             st.markdown(t(TEXT, "explain_other_loss", loss=config.loss, description=description))
             st.latex(LATEX_LOSS[config.loss])
-        st.markdown(t(TEXT, "explain_pictures_points" if config.is_points else "explain_pictures_images"))
+        st.markdown(t(TEXT, "explain_pictures_points" if config.is_points
+                      else "explain_pictures_sources" if translation else "explain_pictures_images"))
         healthy = "explain_healthy" if config.loss in ("ns", "minimax") else "explain_healthy_scores"
+        if healthy == "explain_healthy" and config.model == "cyclegan":  # two D/G pairs, their losses summed
+            healthy = "explain_healthy_two_pairs"
         st.markdown(t(TEXT, healthy))
         st.markdown(t(TEXT, "explain_collapse"))
 

@@ -302,6 +302,11 @@ TEXT = {
                          "discriminator **D** learns to tell real data x from G's fakes. D maximises and G minimises",
                          "**GAN** 是一个双人博弈。生成器 **G** 把随机噪声 z 变成样本；判别器 **D** 学习区分真实数据 x "
                          "和 G 的伪造样本。D 最大化、G 最小化"),
+    "explain_gan_game_translation": ("A **GAN** is a two-player game. Here the generator **G** turns a source image "
+                                     "into a target image; the discriminator **D** learns to tell real targets from "
+                                     "G's. D maximises and G minimises",
+                                     "**GAN** 是一个双人博弈。这里生成器 **G** 把源图像变成目标图像；判别器 **D** "
+                                     "学习区分真实目标图像和 G 画的。D 最大化、G 最小化"),
     "explain_ns": ("In practice G uses the **non-saturating** loss: instead of minimising log(1 − D(G(z))), "
                    "G maximises",
                    "实践中 G 使用**非饱和**损失：不是最小化 log(1 − D(G(z)))，而是最大化"),
@@ -332,6 +337,9 @@ TEXT = {
                                 "认为是*真*，**紫色**表示认为是*假*。箭头表示 G 的损失把每个样本推向哪里。"),
     "explain_pictures_images": ("**Picture:** the same fixed batch of z at every snapshot, so you watch the "
                                 "same samples sharpen.", "**图**： 每个快照都使用同一批固定的 z，所以你看到的是同一批样本逐渐变清晰。"),
+    "explain_pictures_sources": ("**Picture:** G's outputs for the same held-out sources at every snapshot, so you "
+                                 "watch the same translations sharpen.",
+                                 "**图**： 每个快照都用同一批留出的源图像，所以你看到的是同一批翻译逐渐变清晰。"),
     "explain_pictures_vae": ("**Pictures:** decoded samples of a fixed z, and the codes the encoder gives real "
                              "data, coloured by class: with a good VAE they fill a round blob around 0.",
                              "**图**： 固定 z 的解码样本，以及编码器给真实数据的编码（按类别着色）：好的 VAE "
@@ -340,6 +348,11 @@ TEXT = {
                         "2·ln 2 ≈ 1.39, G loss near ln 2 ≈ 0.69, or −0.69 with 'minimax'); samples spread over all the modes.",
                         "**健康**： D(x) ≈ D(G(z)) ≈ 0.5，两条损失曲线在某个水平附近波动（D 损失约 2·ln 2 ≈ 1.39，"
                         "G 损失约 ln 2 ≈ 0.69，“minimax” 下约 −0.69）；样本分布在所有模式上。"),
+    "explain_healthy_two_pairs": ("**Healthy:** D(x) ≈ D(G(z)) ≈ 0.5 and both losses hover around a level. CycleGAN "
+                                  "has two D/G pairs (A to B and B to A) and the curves add them up: D loss near "
+                                  "4·ln 2 ≈ 2.77, G loss near 2·ln 2 ≈ 1.39.",
+                                  "**健康**： D(x) ≈ D(G(z)) ≈ 0.5，两条损失曲线在某个水平附近波动。CycleGAN 有两对 "
+                                  "D/G（A 到 B、B 到 A），曲线是两对之和：D 损失约 4·ln 2 ≈ 2.77，G 损失约 2·ln 2 ≈ 1.39。"),
     "explain_healthy_scores": ("**Healthy:** the scores on real and fake stay close together and the losses "
                                "hover around a level; samples spread over all the modes.",
                                "**健康**： 真假样本的分数彼此接近，损失在某个水平附近波动；样本分布在所有模式上。"),
@@ -546,9 +559,10 @@ FAMILY_EXPLAIN = {
                  "**两个阶段**：第一阶段由 z 画出一张小而粗糙的图；第二阶段把它放大并细化到全尺寸。每个阶段有自己的判别器，草图和细节分别受评判。"),
     "pix2pix": ("**Pix2Pix:** G translates a source image (here made from the digit itself, e.g. its outline) into a "
                 "target image; D judges (source, image) pairs patch by patch; an L1 term keeps the output close to "
-                "the paired target. The adversarial part adds sharpness the L1 term alone would blur.",
+                "the paired target. In the paper the adversarial part adds sharpness the L1 term alone would blur; on these "
+                "small digits the L1 term gets so close that D can hardly tell (its curves stay near 0.5).",
                 "**Pix2Pix**：G 把源图像（这里由数字本身生成，例如轮廓）翻译成目标图像；D 按小块评判（源图，图像）对；L1 项让输出接近配对的目标。"
-                "对抗部分带来单靠 L1 会模糊掉的清晰度。"),
+                "论文中，对抗部分带来单靠 L1 会模糊掉的清晰度；在这些小数字上 L1 已经很接近目标，D 几乎分辨不出（它的曲线停在 0.5 附近）。"),
     "cyclegan": ("**CycleGAN:** no pairs. G maps domain A to B and F maps B back to A, each with its own "
                  "discriminator; the cycle loss asks F(G(a)) ≈ a, so G cannot invent an unrelated picture that merely "
                  "looks like B. The translation grid shows source, output and the cycle reconstruction.",
@@ -561,8 +575,9 @@ FAMILY_EXPLAIN = {
                 "**文字生成图像（迷你）**：一个小文本编码器把描述中的词变成向量，作为生成器的条件；训练数据是 36 种描述（颜色 × 形状 × 位置）的多种说法。"
                 "真正的文生图系统用数十亿图文对和大型预训练文本编码器；这个玩具展示的是思路，而不是规模。"),
 }
-LATEX_DDPM = (r"L(\theta) = \mathbb{E}_{x_0,\,t,\,\epsilon}\big\|\epsilon - \epsilon_\theta(\sqrt{\bar\alpha_t}\,x_0 + "
-              r"\sqrt{1-\bar\alpha_t}\,\epsilon,\; t)\big\|^2")
+# two short lines: in one, the formula was cut off in the side column at 1280 px
+LATEX_DDPM = (r"\begin{aligned}L(\theta) &= \mathbb{E}_{x_0,\,t,\,\epsilon}\big\|\epsilon - \epsilon_\theta(x_t,\, t)\big\|^2\\"
+              r"x_t &= \sqrt{\bar\alpha_t}\,x_0 + \sqrt{1-\bar\alpha_t}\,\epsilon\end{aligned}")
 
 # your own data (app/train_data.py): the canvas, the CSV picker and the image uploader under the settings
 USER_DATA_TEXT = {

@@ -86,6 +86,13 @@ class TrainConfig:
         return self.model in ("vae", "cvae")
 
     @property
+    def uses_beta(self) -> bool:
+        """Whether the run trains with the VAE's objective, whose KL term `beta` weights: a VAE, and a family
+        built on it (the caption model, a conditional VAE)."""
+        family = self.family
+        return self.is_vae or bool(family and family.vae_objective)
+
+    @property
     def is_conditional(self) -> bool:
         if self.model in ("cgan", "cvae"):
             return True

@@ -73,3 +73,10 @@ def test_image_folders_and_uploads_take_their_labels_from_their_class_folders():
     with pytest.raises(ConfigError, match="one folder per class"):
         Trainer(config, dataset=flat)
     assert validate_data(config.replace(model="gan"), flat) == {}
+
+
+def test_the_runs_that_beta_weights():
+    # β weights the KL term of the VAE objective: a VAE's, and the caption model's (a conditional VAE)
+    assert [TrainConfig(model=model).uses_beta for model in ("vae", "cvae", "caption")] == [True, True, True]
+    assert [TrainConfig(model=model).uses_beta for model in ("gan", "cgan", "ddpm", "pix2pix", "stylegan")] == \
+        [False] * 5

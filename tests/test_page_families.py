@@ -39,6 +39,17 @@ def chart_keys(at) -> set[str]:
             if any(f"{key}" in element_id and f"{key}_" not in element_id for element_id in ids)}
 
 
+def _charts(at) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def test_cyclegans_healthy_losses_are_those_of_two_pairs():
+    # its curves add up two D/G pairs: D sits near 2.77 and G near 1.39, which the one-pair numbers called unhealthy
+    at = start("digits-cyclegan", sample_every=4, hidden=8)
+    text = markdown(at)
+    assert en(TEXT, "explain_healthy_two_pairs") in text and en(TEXT, "explain_healthy") not in text
+
+
 def markdown(at) -> str:
     return "\n".join(m.value for m in at.markdown)
 
@@ -77,6 +88,10 @@ def test_translation_shows_held_out_translations_with_row_names():
     assert en(TEXT, "family_translation") in markdown(at)
     # its z only picks a held-out source: its grid is not "samples from the same fixed z"
     assert shows(markdown(at), en(TEXT, "samples_title_sources")) and not shows(markdown(at), en(TEXT, "samples_title"))
+    # no noise z and no fixed batch of z: G translates sources, and the picture is of the same held-out sources
+    text = markdown(at)
+    assert en(TEXT, "explain_gan_game_translation") in text and en(TEXT, "explain_gan_game") not in text
+    assert en(TEXT, "explain_pictures_sources") in text and en(TEXT, "explain_pictures_images") not in text
     rows = " / ".join(en(FAMILY_TRACE_TEXT, f"row_{row}") for row in ("source", "output", "target"))
     assert rows in " ".join(c.value for c in at.caption)
     assert "train_chart_family" in chart_keys(at)  # the L1 term has its own curve
@@ -86,6 +101,12 @@ def test_the_caption_models_grid_is_described_as_it_is_laid_out():
     """Its rows are one colour and shape each, its columns the four places twice; the caption said each row was
     one class and listed "red circle, top left, red circle, top right, ..." as the rows."""
     at = start("shapes-caption", sample_every=4, hidden=8)
+    # a conditional VAE: it is explained as one (the GAN game does not apply), charted as one, and β is its to set
+    text = markdown(at)
+    assert en(TEXT, "explain_vae") in text and en(TEXT, "explain_gan_game") not in text
+    assert not at.number_input(key="train_beta").disabled
+    assert en(TEXT, "beta_gan_note") not in " ".join(c.value for c in at.caption)
+    assert "β" in " ".join(chart["layout"]["title"]["text"] for chart in _charts(at))  # the KL chart names its weight
     captions = [c.value for c in at.caption]
     rows = [c for c in captions if shows(c, en(TEXT, "samples_rows"))]
     assert len(rows) == 1 and "red circle, green circle, blue circle, red square" in rows[0], captions

@@ -32,3 +32,5 @@ class Family:
     latent_walks: bool = True
     # True when the generator is the only network (diffusion's denoiser): nothing is trained with lr_d
     single_network: bool = False
+    # True when the family trains with the VAE's objective (Trainer.train_vae): `beta` weights its KL term
+    vae_objective: bool = False

@@ -419,6 +419,7 @@ FAMILY = Family(
     images_only=True,
     needs_labels=True,
     adversarial=False,
+    vae_objective=True,
     snapshot=snapshot,
     validate=validate,
     fixed_batch=fixed_batch,
