@@ -51,8 +51,12 @@ TEXT = {
               "**{steps:,}** steps trained ({seconds})",
               "**{name}** · 数据 **{dataset}**{size} · 模型 **{model}**（{arch}）{loss} · 潜在向量 z：**{dim}** 维 · "
               "已训练 **{steps:,}** 步（{seconds}）"),
+    "facts_no_latent": ("**{name}** · data **{dataset}**{size} · model **{model}** ({arch}){loss} · "
+                        "**{steps:,}** steps trained ({seconds})",
+                        "**{name}** · 数据 **{dataset}**{size} · 模型 **{model}**（{arch}）{loss} · "
+                        "已训练 **{steps:,}** 步（{seconds}）"),
     "facts_loss": (" · loss **{loss}**", " · 损失 **{loss}**"),
-    "seconds": ("{value:.0f} s", "{value:.0f} 秒"),
+    "seconds": ("{value:.0f}\u00a0s", "{value:.0f} 秒"),  # (no break inside "86 s")
     "class": ("Class to draw", "要生成的类别"),
     "class_help": ("A conditional model is told which class to draw; the other tabs use this class.",
                    "条件模型会被告知要画哪个类别；其他标签页使用这个类别。"),

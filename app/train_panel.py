@@ -24,7 +24,7 @@ from .metrics_text import METRIC_INFO
 from .state import browser_id, job_manager
 from .train_plots import (PLOT_CONFIG, SERIES_COLOURS, chain_picture, codes_figure, line_figure, metrics_figure,
                           points_figure, same_height)
-from .train_text import FAMILY_EXPLAIN, FAMILY_TRACE_TEXT, LATEX_DDPM, LATEX_ELBO, LATEX_LOSS, LATEX_MINIMAX, LATEX_NS, LOSS_DESCRIPTION, TEXT
+from .train_text import FAMILY_EXPLAIN, FAMILY_TRACE_TEXT, LATEX_DDPM, LATEX_ELBO, LATEX_LOSS, LATEX_MINIMAX, LATEX_NS, LOSS_DESCRIPTION, TEXT, model_name
 from .presenter import TEXT_SCALE, chart, presenting
 
 REFRESH_SECONDS = 1.0
@@ -349,9 +349,9 @@ def _charts(job: TrainingJob, view: dict, config: TrainConfig) -> None:
     family = config.family
     if family is not None and not family.adversarial and not config.uses_beta:  # diffusion: one network, one loss
         keys = [k for k in family.loss_keys if k in series] or [k for k in series if not k.startswith("grad_norm")]
-        figures.append(line_figure(steps, _family_traces(keys, series), t(TEXT, "chart_family_loss", model=config.model),
+        figures.append(line_figure(steps, _family_traces(keys, series), t(TEXT, "chart_family_loss", model=model_name(config.model)),
                                    f"loss-{revision}", x_title, events=marks))
-        grad = [(t(TEXT, "trace_grad_g"), series.get("grad_norm_g", []), SERIES_COLOURS["g"])]
+        grad = [(t(TEXT, "trace_grad_denoiser"), series.get("grad_norm_g", []), SERIES_COLOURS["g"])]
     elif config.uses_beta:  # a VAE, or the caption model (a conditional VAE with a text encoder): the same curves
         figures.append(line_figure(steps, [(t(TEXT, "trace_total"), series.get("loss", []), SERIES_COLOURS["total"]),
                                            (t(TEXT, "trace_recon"), series.get("recon", []), SERIES_COLOURS["recon"])],
@@ -381,7 +381,7 @@ def _charts(job: TrainingJob, view: dict, config: TrainConfig) -> None:
             # a schedule (ProGAN's resolution and fade-in) is drawn as it is: smoothed, the resolution passed through
             # "6 px" and the fade-in never went back to 0 when a new block came in
             charts.append(("train_chart_family", line_figure(steps, _family_traces(extra, series),
-                                                             t(TEXT, "chart_family", model=config.model),
+                                                             t(TEXT, "chart_family", model=model_name(config.model)),
                                                              f"family-{revision}", x_title, events=marks,
                                                              smooth=not set(extra) & SCHEDULE_KEYS)))
     metrics = _metrics_figure(view, config, revision, x_title)
@@ -470,7 +470,7 @@ def _family_pictures(frame: dict, config: TrainConfig) -> None:
         if frame.get(key) is not None:
             pictures.append((t(TEXT, text_key), frame[key]))
     for title, picture in pictures:
-        st.markdown(f"**{title}** · {t(TEXT, 'axis_step')} {step}")
+        st.markdown(t(TEXT, "picture_step", title=title, step=step))
         st.image(upscale(picture, display_scale(max(picture.shape[:2]), 440)), width="content")
         if title == t(TEXT, "family_translation") and frame.get("translation_rows"):
             st.caption(" / ".join(_pair_text(FAMILY_TRACE_TEXT, "row_" + row) for row in frame["translation_rows"]))

@@ -4,6 +4,7 @@ from gan_core.config import LOSS_DESCRIPTIONS
 TEXT = {
     "chart_family_loss": ("{model}: training loss", "{model}：训练损失"),
     "chart_family": ("{model}: its own numbers", "{model}：专属指标"),
+    "picture_step": ("**{title}** (step {step:,})", "**{title}**（第 {step:,} 步）"),
     "family_resolution": ("Current resolution: {size}×{size}; fade-in α = {alpha:.2f} (1 = the new layer fully in).",
                           "当前分辨率：{size}×{size}；淡入 α = {alpha:.2f}（1 表示新层完全接入）。"),
     "family_chain": ("Denoising, from pure noise (left) to a sample (right)", "去噪过程：从纯噪声（左）到样本（右）"),
@@ -273,6 +274,7 @@ TEXT = {
     "trace_score_fake": ("score on fake", "生成样本分数"),
     "trace_grad_d": ("D", "D"),
     "trace_grad_g": ("G", "G"),
+    "trace_grad_denoiser": ("denoiser ε_θ", "去噪网络 ε_θ"),
     "trace_grad_enc": ("encoder", "编码器"),
     "trace_grad_dec": ("decoder", "解码器"),
     "trace_recon": ("reconstruction", "重建误差"),
@@ -766,3 +768,13 @@ MEMORISATION_TEXT = {
     "mem_other_step": ("These results are for step {step:,}; press the button again to check the snapshot shown now.",
                        "这些结果对应第 {step:,} 步；再按一次按钮即可检查当前显示的快照。"),
 }
+
+
+# How the charts' titles name a model (its code name is what the settings and checkpoints store)
+MODEL_NAMES = {"gan": "GAN", "cgan": "cGAN", "vae": "VAE", "cvae": "cVAE", "ddpm": "DDPM", "progan": "ProGAN",
+               "stylegan": "StyleGAN", "stackgan": "StackGAN", "pix2pix": "pix2pix", "cyclegan": "CycleGAN",
+               "caption": "Caption to image"}
+
+
+def model_name(model: str) -> str:
+    return MODEL_NAMES.get(model, model)

@@ -77,7 +77,8 @@ if st.session_state.get("sample_model_key") != model_key:  # a new model: its ed
 
 # -- what it is -------------------------------------------------------------------------------------------------------
 facts = compute.model_facts(model)
-st.markdown(tr("facts", name=facts["name"] or name, dataset=facts["dataset"],
+# a translation model's z only picks a held-out picture: its size, and latent space, mean nothing to a student
+st.markdown(tr("facts" if model.latent_walks else "facts_no_latent", name=facts["name"] or name, dataset=facts["dataset"],
                size=f" ({facts['size']})" if facts["size"] else "", model=facts["model"].upper(), arch=facts["arch"],
                loss=tr("facts_loss", loss=facts["loss"]), dim=facts["latent_dim"],
                steps=facts["steps"], seconds=tr("seconds", value=facts["seconds"])))
@@ -85,9 +86,10 @@ label = None
 if model.n_classes:
     label = choice(tr("class"), list(range(model.n_classes)), "sample_class", 0,
                    format_func=lambda c: tabs.class_name(model, c), help=tr("class_help"))
-with st.expander(tr("learn_title")):
-    st.markdown(tr("intro"))
-    st.markdown(tr("learn_body", dim=model.latent_dim, radius=math.sqrt(model.latent_dim)))
+if model.latent_walks:
+    with st.expander(tr("learn_title")):
+        st.markdown(tr("intro"))
+        st.markdown(tr("learn_body", dim=model.latent_dim, radius=math.sqrt(model.latent_dim)))
 
 context = tabs.Context(model=model, key=model_key, name=name, cli_path=cli_path, label=label)
 

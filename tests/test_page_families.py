@@ -43,6 +43,10 @@ def _charts(at) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
+def _title(chart: dict) -> str:
+    return (chart["layout"].get("title") or {}).get("text", "")  # (the 2-D view has none)
+
+
 def test_cyclegans_healthy_losses_are_those_of_two_pairs():
     # its curves add up two D/G pairs: D sits near 2.77 and G near 1.39, which the one-pair numbers called unhealthy
     at = start("digits-cyclegan", sample_every=4, hidden=8)
@@ -60,7 +64,12 @@ def test_diffusion_on_points_has_its_loss_chain_and_no_discriminator():
     assert "train_chart_loss" in keys and "train_chart_d" not in keys  # no D(x) chart: there is no D
     text = markdown(at)
     assert en(TEXT, "family_chain") in text
+    assert shows(text, en(TEXT, "picture_step"))  # "Denoising, ... (step 12)", as every picture heading says it
     assert FAMILY_EXPLAIN["ddpm"][0] in text and en(TEXT, "explain_gan_game") not in text
+    titles = [_title(chart) for chart in _charts(at)]
+    assert "DDPM: training loss" in titles, titles  # the model's own name, not the code name "ddpm"
+    gradients = next(chart for chart in _charts(at) if _title(chart) == en(TEXT, "chart_grad"))
+    assert {trace.get("name") for trace in gradients["data"]} - {None} == {en(TEXT, "trace_grad_denoiser")}  # no G
 
 
 def test_diffusion_on_images_names_its_grid_by_the_noise_it_starts_from():
@@ -106,8 +115,15 @@ def test_the_caption_models_grid_is_described_as_it_is_laid_out():
     assert en(TEXT, "explain_vae") in text and en(TEXT, "explain_gan_game") not in text
     assert not at.number_input(key="train_beta").disabled
     assert en(TEXT, "beta_gan_note") not in " ".join(c.value for c in at.caption)
-    assert "β" in " ".join(chart["layout"]["title"]["text"] for chart in _charts(at))  # the KL chart names its weight
+    assert "β" in " ".join(_title(chart) for chart in _charts(at))  # the KL chart names its weight
     captions = [c.value for c in at.caption]
     rows = [c for c in captions if shows(c, en(TEXT, "samples_rows"))]
     assert len(rows) == 1 and "red circle, green circle, blue circle, red square" in rows[0], captions
     assert not any(shows(c, en(TEXT, "samples_cond")) for c in captions)
+
+
+def test_every_model_has_a_name_for_the_charts():
+    from app.train_text import MODEL_NAMES
+    from gan_core.config import model_names
+
+    assert set(MODEL_NAMES) == set(model_names())

@@ -179,6 +179,19 @@ def test_translation_shows_source_output_and_third_row(app, name, third):
     assert ok(app).get("image")[0].proto.imgs[0].url != before
 
 
+def test_a_translation_model_is_not_introduced_by_its_latent_space(app):
+    # its z only picks a held-out picture: no "latent z: 2 numbers" and no "What is latent space? Why slerp?"
+    from app.sample_text import TEXT
+
+    app.selectbox(key="sample_ckpt").set_value("saved:f-p2p").run()
+    text = " ".join(m.value for m in ok(app).markdown)
+    assert "latent z:" not in text and "steps trained" in text
+    assert not any(en(TEXT, "learn_title") in e.label for e in app.expander)
+    app.selectbox(key="sample_ckpt").set_value("saved:f-gan").run()
+    assert "latent z:" in " ".join(m.value for m in ok(app).markdown)
+    assert any(en(TEXT, "learn_title") in e.label for e in app.expander)
+
+
 def test_the_translation_choices_keep_their_values_in_chinese(app):
     """Their options are words: each language draws its own radio, seeded from the plain value (see
     app.sample_widgets.choice), so a switch keeps "seed" and "source" where the old labels would not be found."""
