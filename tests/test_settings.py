@@ -78,8 +78,9 @@ def test_the_allocator_keeps_freed_memory_unless_told_to_use_glibcs_defaults():
 
     kept, glibc = faults(), faults(LATENT_LAB_MALLOC="glibc")
     assert kept[0] == "True" and glibc[0] == "False"
-    # glibc: 30 x 10,240 pages faulted in; kept: the first one to three rounds only (10,240-30,720 measured)
-    assert glibc[1] > 5 * max(kept[1], 1000), (kept, glibc)
+    # glibc: 30 x 10,240 pages faulted in; kept: the first few rounds only (10,240-71,680 measured: a busy host
+    # reclaims some of the kept pages now and then; 71,680 failed a factor of 5 once in CI)
+    assert glibc[1] > 3 * max(kept[1], 1000), (kept, glibc)
 
 
 def test_the_command_line_takes_every_core_and_gives_them_back(monkeypatch):
