@@ -5,7 +5,9 @@
 
 --cli measures what a user meets: the wall time of `python -m gan_core train --preset NAME --seed S` end to end,
 then `python -m gan_core metrics CKPT --n 2500 --seed 0 --json` on what it saved, and marks each preset's targets
-(TARGETS) met or MISS.
+(TARGETS) met or MISS. Each seed's row also says how busy the host was while it trained (bench/host.py: CPU steal,
+CPU wait, others' CPU, and a fixed probe timed before and after), so a missed wall time can be told apart from a
+slow host.
 
 Each run trains the preset (with --set overrides) for its steps with the given seed, then scores the generator's
 own samples exactly as `python -m gan_core metrics CKPT --n 2500 --seed 0` does (LatentModel.sample + the mixture
@@ -27,6 +29,7 @@ from pathlib import Path
 
 import torch
 
+from bench.host import HostWatch, describe
 from gan_core.checkpoints import data_info
 from gan_core.evaluation.compare import checkpoint_from_payload
 from gan_core.evaluation.evaluate import evaluate_samples
@@ -94,14 +97,15 @@ def run_cli(preset: str, seed: int, overrides: dict, n: int) -> dict:
     flags = [item for key, value in overrides.items() for item in (f"--{key.replace('_', '-')}", str(value))]
     with tempfile.TemporaryDirectory() as folder:
         checkpoint = Path(folder) / "run.pt"
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "gan_core", "train", "--preset", preset, "--seed", str(seed), "--quiet",
-                        "--out", str(checkpoint), *flags], check=True, capture_output=True)
-        wall = time.perf_counter() - started
+        with HostWatch() as host:
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "gan_core", "train", "--preset", preset, "--seed", str(seed),
+                            "--quiet", "--out", str(checkpoint), *flags], check=True, capture_output=True)
+            wall = time.perf_counter() - started
         done = subprocess.run([sys.executable, "-m", "gan_core", "metrics", str(checkpoint), "--n", str(n), "--seed", "0",
                                "--json"], check=True, capture_output=True, text=True)
     values = json.loads(done.stdout)
-    return {"seed": seed, "wall_s": round(wall, 1), **{k: values.get(k) for k in KEEP}}
+    return {"seed": seed, "wall_s": round(wall, 1), **{k: values.get(k) for k in KEEP}, "host": host.report()}
 
 
 def verdicts(preset: str, rows: list[dict]) -> list[str]:
@@ -119,7 +123,9 @@ def verdicts(preset: str, rows: list[dict]) -> list[str]:
         checks.append((f"reverse KL worst seed {worst} (target <= {target['reverse_kl_max']})",
                        worst is not None and worst <= target["reverse_kl_max"]))
     if walls:
-        checks.append((f"wall time end to end, slowest seed {max(walls):.1f} s (target {target['wall_s']:.0f} s)",
+        slowest = max((r for r in rows if "wall_s" in r), key=lambda r: r["wall_s"])
+        host = f"; {describe(slowest['host'])}" if slowest.get("host") else ""
+        checks.append((f"wall time end to end, slowest seed {max(walls):.1f} s (target {target['wall_s']:.0f} s{host})",
                        max(walls) <= target["wall_s"]))
     return [f"{preset}: {text}: {'met' if ok else 'MISS'}" for text, ok in checks]
 

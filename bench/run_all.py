@@ -2,7 +2,8 @@
 
     python bench/run_all.py [--quick] [--out bench/results]
 
-Each benchmark also writes JSON into --out (gitignored); docs/BENCHMARKS.md records the latest figures.
+Each benchmark also writes JSON into --out (gitignored); docs/BENCHMARKS.md records the latest figures. After each,
+a line says how busy the host was meanwhile (bench/host.py), so a miss on a slow host can be told from a slow change.
 """
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench.host import HostWatch, describe
 
 BENCH = Path(__file__).resolve().parent
 
@@ -51,9 +54,10 @@ def main() -> int:
         print(f"\n== {title} ({script})", flush=True)
         started = time.perf_counter()
         name = path.stem + "".join(f"-{a}" for a in extra if a.endswith("-fixed"))  # one JSON per preset
-        result = subprocess.run([sys.executable, str(path), *extra, "--json", str(out / f"{name}.json")])
+        with HostWatch() as host:
+            result = subprocess.run([sys.executable, str(path), *extra, "--json", str(out / f"{name}.json")])
         failures += result.returncode != 0
-        print(f"   ({time.perf_counter() - started:.0f} s)")
+        print(f"   ({time.perf_counter() - started:.0f} s; {describe(host.report())})")
     print("\nLines marked MISS did not meet their target on this machine.")
     return 1 if failures else 0
 

@@ -158,6 +158,7 @@ def test_fixit_bench_runs_the_command_line_and_marks_each_target():
     row = run_cli("ring8-fixed", 1, {"steps": 20, "hidden": 16}, n=200)  # the user's commands, tiny
     assert row["seed"] == 1 and row["wall_s"] > 0 and 0 <= row["high_quality_fraction"] <= 1
     assert isinstance(row["modes_covered"], int)
+    assert row["host"]["probe_ms_before"] > 0 and row["host"]["probe_ms_after"] > 0  # how busy the host was
 
     def rows(*seeds):
         return [dict(seed=i, wall_s=wall, modes_covered=modes, high_quality_fraction=hq, reverse_kl=kl)
@@ -171,3 +172,27 @@ def test_fixit_bench_runs_the_command_line_and_marks_each_target():
     assert [line.endswith(": met") for line in slow] == [True, True, True, True, False]
     assert len(verdicts("grid25-fixed", rows((50.0, 25, 0.93, 0.5)))) == 4  # grid25 has no reverse-KL target
     assert verdicts("ring8-vanilla", rows((5.0, 1, 0.01, 2.0))) == []
+    busy = rows((18.0, 8, 0.98, 0.01), (30.0, 8, 0.98, 0.01))
+    busy[1]["host"] = dict(steal_pct=0.5, cpu_wait_pct=40.0, others_cpu=0.7, probe_ms_before=90.0, probe_ms_after=170.0)
+    line = verdicts("ring8-fixed", busy)[-1]  # a missed wall time says how busy the host was for the slowest seed
+    assert line.endswith(": MISS") and "probe 90 -> 170 ms" in line and "others 0.7 cores" in line
+
+
+def test_host_watch_reads_the_kernels_counters():
+    from bench.host import cpu_pressure_us, cpu_ticks, describe, host_report
+
+    stat = "cpu  100 5 20 800 10 1 2 7 0 0\ncpu0 50 2 10 400 5 0 1 3 0 0\n"
+    assert cpu_ticks(stat) == {"busy": 128, "idle": 810, "steal": 7}
+    assert cpu_pressure_us("some avg10=1.00 avg60=0.50 avg300=0.10 total=123456\n"
+                           "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n") == 123456
+    started = {"wall": 10.0, "ticks": {"busy": 1000, "idle": 5000, "steal": 10}, "pressure": 1_000_000, "own": 5.0}
+    ended = {"wall": 20.0, "ticks": {"busy": 4000, "idle": 5900, "steal": 110}, "pressure": 4_000_000, "own": 25.0}
+    report = host_report(started, ended, 90.0, 120.0)
+    # 4,000 ticks in 10 s: 3,000 busy (30 s at 100 ticks/s), 20 of them ours, so others used 1 core on average
+    assert report["steal_pct"] == 2.5 and report["cpu_wait_pct"] == 30.0
+    import bench.host
+    assert report["others_cpu"] == round(max(0.0, 3000 / bench.host.TICK - 20.0) / 10.0, 2)
+    assert describe(report).startswith("host: probe 90 -> 120 ms, steal 2.5 %, CPU wait 30.0 %")
+    blind = host_report({**started, "ticks": None, "pressure": None}, {**ended, "ticks": None, "pressure": None})
+    assert blind["steal_pct"] is None and describe(blind) == "host: not measurable here"
+
