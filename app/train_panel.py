@@ -300,12 +300,18 @@ def _draw_frame(job: TrainingJob, frame: dict, config: TrainConfig, chart_frame:
     if frame.get("grid") is not None:
         grid = frame["grid"]
         zoom = display_scale(max(grid.shape[:2]), 440)
-        # a translation model's z only picks a held-out source: its grid is of outputs for fixed sources; a
-        # diffusion model's "z" is the noise its sampler starts from
+        # a translation model's z only picks a held-out source: its picture is the fixed sources, G's outputs and
+        # the targets (or cycle reconstructions) row by row, whose output row repeated the plain grid of outputs;
+        # a diffusion model's "z" is the noise its sampler starts from
+        translations = frame.get("translation_grid")
         title = ("samples_title_sources" if not config.latent_walks
                  else "samples_title_noise" if config.model == "ddpm" else "samples_title")
         st.markdown(f"**{t(TEXT, title, step=step)}**")
-        st.image(upscale(grid, zoom), width="content")
+        if translations is not None:
+            st.image(upscale(translations, display_scale(max(translations.shape[:2]), 440)), width="content")
+            st.caption(translation_rows_caption(frame.get("translation_rows") or []))
+        else:
+            st.image(upscale(grid, zoom), width="content")
         if frame.get("row_captions"):  # the caption model: a row per colour and shape, its four places across
             st.caption(t(TEXT, "samples_rows", rows=", ".join(frame["row_captions"])))
         elif config.is_conditional:
@@ -464,16 +470,27 @@ def _family_pictures(frame: dict, config: TrainConfig) -> None:
     if chain is not None:
         if chain.ndim == 3 and chain.shape[-1] == 2:  # 2-D data: point clouds from noise to sample
             chain = chain_picture(chain, frame.get("bounds"))
-        pictures.append((t(TEXT, "family_chain"), chain))
-    for key, text_key in (("stage1_grid", "family_stage1"), ("translation_grid", "family_translation"),
-                          ("style_mix", "family_style_mix")):
+        pictures.append(("chain", t(TEXT, "family_chain"), chain))
+    for key, text_key in (("stage1_grid", "family_stage1"), ("style_mix", "family_style_mix")):
         if frame.get(key) is not None:
-            pictures.append((t(TEXT, text_key), frame[key]))
-    for title, picture in pictures:
+            pictures.append((key, t(TEXT, text_key), frame[key]))
+    for key, title, picture in pictures:
         st.markdown(t(TEXT, "picture_step", title=title, step=step))
         st.image(upscale(picture, display_scale(max(picture.shape[:2]), 440)), width="content")
-        if title == t(TEXT, "family_translation") and frame.get("translation_rows"):
-            st.caption(" / ".join(_pair_text(FAMILY_TRACE_TEXT, "row_" + row) for row in frame["translation_rows"]))
+        if key == "style_mix":
+            st.caption(style_mix_caption(frame.get("style_crossover")))
+
+
+def translation_rows_caption(rows: list[str]) -> str:
+    """"From the top: source / output / real target." for a translation picture's rows."""
+    return t(TEXT, "translation_rows", rows=" / ".join(_pair_text(FAMILY_TRACE_TEXT, "row_" + row) for row in rows))
+
+
+def style_mix_caption(crossover: int | None) -> str:
+    """Which cells of the live style-mixing picture are its sources, and which layers each cell takes from where."""
+    if not crossover:
+        return t(TEXT, "style_mix_sources")
+    return t(TEXT, "style_mix_sources") + " " + t(TEXT, "style_mix_layers", last=int(crossover) - 1)
 
 
 def _metrics_figure(view: dict, config: TrainConfig, revision: str, x_title: str):

@@ -94,7 +94,9 @@ def test_progressive_gan_plots_resolution_and_fade_in():
 
 def test_translation_shows_held_out_translations_with_row_names():
     at = start("digits-pix2pix", sample_every=4, hidden=8)
-    assert en(TEXT, "family_translation") in markdown(at)
+    # one picture of the translations (source / output / target rows) and the real images' expander: the plain
+    # grid of outputs beside it repeated the output row
+    assert len(at.get("image")) == 2, len(at.get("image"))
     # its z only picks a held-out source: its grid is not "samples from the same fixed z"
     assert shows(markdown(at), en(TEXT, "samples_title_sources")) and not shows(markdown(at), en(TEXT, "samples_title"))
     # no noise z and no fixed batch of z: G translates sources, and the picture is of the same held-out sources
@@ -102,8 +104,16 @@ def test_translation_shows_held_out_translations_with_row_names():
     assert en(TEXT, "explain_gan_game_translation") in text and en(TEXT, "explain_gan_game") not in text
     assert en(TEXT, "explain_pictures_sources") in text and en(TEXT, "explain_pictures_images") not in text
     rows = " / ".join(en(FAMILY_TRACE_TEXT, f"row_{row}") for row in ("source", "output", "target"))
-    assert rows in " ".join(c.value for c in at.caption)
+    assert en(TEXT, "translation_rows").format(rows=rows) in [c.value for c in at.caption]
     assert "train_chart_family" in chart_keys(at)  # the L1 term has its own curve
+
+
+def test_the_style_mixing_picture_says_which_cells_are_its_sources():
+    # its top-left cell is empty and the top row and left column are the sources, which Train did not say
+    at = start("digits-stylegan", sample_every=4, hidden=8)
+    assert shows(markdown(at), en(TEXT, "family_style_mix"))
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith(en(TEXT, "style_mix_sources")) and shows(c, en(TEXT, "style_mix_layers")) for c in captions)
 
 
 def test_the_caption_models_grid_is_described_as_it_is_laid_out():
