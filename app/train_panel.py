@@ -386,10 +386,13 @@ def _charts(job: TrainingJob, view: dict, config: TrainConfig) -> None:
         if extra:
             # a schedule (ProGAN's resolution and fade-in) is drawn as it is: smoothed, the resolution passed through
             # "6 px" and the fade-in never went back to 0 when a new block came in
+            # α (0-1) on its own axis at the right: on the resolution's (4-16 px) it was a flat line at the bottom
+            right = ({extra.index("alpha")}, _pair_text(FAMILY_TRACE_TEXT, "alpha")) if "alpha" in extra and \
+                len(extra) > 1 else None
             charts.append(("train_chart_family", line_figure(steps, _family_traces(extra, series),
                                                              t(TEXT, "chart_family", model=model_name(config.model)),
                                                              f"family-{revision}", x_title, events=marks,
-                                                             smooth=not set(extra) & SCHEDULE_KEYS)))
+                                                             smooth=not set(extra) & SCHEDULE_KEYS, right=right)))
     metrics = _metrics_figure(view, config, revision, x_title)
     if metrics is not None:
         charts.append(("train_chart_metrics", metrics))

@@ -90,6 +90,9 @@ def test_progressive_gan_plots_resolution_and_fade_in():
     resolution = [t for t in traces if t.get("name") == en(FAMILY_TRACE_TEXT, "resolution")]
     assert len(resolution) == 1 and not any(t.get("opacity") == 0.25 for t in traces), [t.get("name") for t in traces]
     assert set(_values(resolution[0]["y"])) <= {4.0, 8.0, 16.0}
+    # the fade-in α (0 to 1) has its own axis: on the resolution's it was flattened against the bottom
+    (alpha,) = [t for t in traces if t.get("name") == en(FAMILY_TRACE_TEXT, "alpha")]
+    assert alpha.get("yaxis") == "y2" and resolution[0].get("yaxis", "y") == "y"
 
 
 def test_translation_shows_held_out_translations_with_row_names():
