@@ -510,6 +510,8 @@ def _metrics_figure(view: dict, config: TrainConfig, revision: str, x_title: str
         note = t(TEXT, "better_" + info.get("better", "higher"))
         y_max = None
         if key == "modes_covered":
+            if not config.is_points:  # images: it counts the classes a classifier finds, not mixture modes
+                label = t(TEXT, "classes_covered")
             total = jobs.mode_count_for(config)
             if total:
                 note = t(TEXT, "modes_of", total=total) + " · " + note

@@ -291,6 +291,7 @@ TEXT = {
     "better_higher": ("(higher is better)", "（越高越好）"),
     "better_lower": ("(lower is better)", "（越低越好）"),
     "modes_of": ("of {total}", "共 {total} 个"),
+    "classes_covered": ("Classes covered", "覆盖的类别数"),
     "smoothing_note": ("Bold lines are smoothed (moving average); the faint lines are the raw values.",
                        "粗线是平滑后的曲线（滑动平均）；淡色细线是原始数值。"),
     "timeline": ("Scrub through the run", "回看训练过程"),

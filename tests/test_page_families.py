@@ -140,3 +140,12 @@ def test_every_model_has_a_name_for_the_charts():
     from gan_core.config import model_names
 
     assert set(MODEL_NAMES) == set(model_names())
+
+
+def test_an_image_runs_coverage_is_of_classes_not_modes():
+    # on images the number counts the classes the judge finds among the samples; "Modes covered of 10" read as if
+    # digits were a mixture of Gaussians
+    at = start("digits-gan", hidden=8, steps=250)  # the preset measures every 250 steps
+    (chart,) = [c for c in at.get("plotly_chart") if str(c.proto.id).endswith("-train_chart_metrics")]
+    spec = chart.proto.spec
+    assert en(TEXT, "classes_covered") in spec and "Modes covered" not in spec
