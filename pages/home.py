@@ -6,7 +6,7 @@ from app.shell import require_shell
 require_shell(__file__)  # a deep link opens inside the app shell
 
 from app.home_text import TEXT
-from app import url_state, warmup
+from app import presenter, url_state, warmup
 from app.i18n import t
 from app.shell import HOME_REQUEST_KEY, PAGES
 from app.shell_text import TEXT as SHELL_TEXT
@@ -22,13 +22,17 @@ st.markdown(f"##### {t(TEXT, 'tagline')}")
 
 st.subheader(t(TEXT, "presets_title"))
 st.caption(t(TEXT, "presets_caption"))
+# presenter mode: the descriptions move into the buttons' tooltips, so the buttons sit on a projector's first screen
+# (at 1.25x type the longest description pushed them below 720 px, and a click scrolled Home on to Train)
+short = presenter.presenting()
 for column, (preset, key, icon) in zip(st.columns(len(ONE_CLICK), gap="medium"), ONE_CLICK):
     with column, st.container(border=True, height="stretch", vertical_alignment="distribute"):
         with st.container(gap="small"):
             st.markdown(f"**{icon} {t(TEXT, key + '_title')}**")
-            st.caption(t(TEXT, key + "_text"))
+            if not short:
+                st.caption(t(TEXT, key + "_text"))
         if st.button(t(TEXT, "open"), key=f"home_preset_{preset}", type="primary", width="stretch",
-                     icon=":material/play_arrow:"):
+                     icon=":material/play_arrow:", help=t(TEXT, key + "_text") if short else None):
             st.session_state[HOME_REQUEST_KEY] = {"preset": preset, "autostart": True}
             st.switch_page("pages/train.py")
 

@@ -174,12 +174,15 @@ def test_presenter_mode_makes_type_and_markers_larger_and_goes_off_again(browser
         usual_marker = marker_size(page)
         page.locator(".st-key-train_stop button").first.click()
 
-        # a shared presenter link to the preset, started from the Train page's own button: in presenter mode Home's
-        # preset buttons sit below the fold, and the click's scroll (457 px) once carried over to the Train page, which
-        # the browser's scroll anchoring then followed to the bottom (CI, session 20; see the closing note)
-        page.goto(f"{roomy_url}/train?present=1&preset=ring8-fixed")
+        # presenter mode from a shared link to Home: the one-click buttons are on the first screen (their descriptions
+        # pushed them to y = 791, and the click's scroll of Home once carried over to Train, which the browser's
+        # scroll anchoring then followed to the bottom)
+        page.goto(f"{roomy_url}/?present=1")
         expect(page.get_by_test_id("stSidebarNav")).to_be_visible(timeout=60_000)
-        page.locator(".st-key-train_start").get_by_role("button").first.click(timeout=120_000)
+        for preset in PRESETS:
+            box = page.locator(f".st-key-home_preset_{preset} button").first.bounding_box(timeout=60_000)
+            assert box and box["y"] + box["height"] <= 720, (preset, box)
+        page.locator(".st-key-home_preset_ring8-fixed button").first.click(timeout=120_000)
         expect(page.locator(VIEW_PLOT).first).to_be_visible(timeout=90_000)
         page.wait_for_timeout(2500)  # a chart redraw after the page settles
         assert page.evaluate(root_font) >= 1.25 * usual_font

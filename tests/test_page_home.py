@@ -163,3 +163,19 @@ def test_the_pages_box_links_every_page_of_the_sidebar_with_its_icon():
     assert links == expected
     notes = [c.value for c in at.caption]
     assert all(en(TEXT, f"page_{key}_note") in notes for _, key, _ in PAGES)
+
+
+def test_presenter_mode_keeps_the_one_click_buttons_short():
+    # at 1.25x type the longest description pushed the buttons below a 720-px projector's first screen; in presenter
+    # mode each description is the button's tooltip instead
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.query_params["present"] = "1"
+    at.run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    for preset, key in zip(ONE_CLICK, ("card_collapse", "card_fix", "card_digits_gan", "card_digits_vae")):
+        assert en(TEXT, key + "_text") not in captions
+        assert at.button(key=f"home_preset_{preset}").help == en(TEXT, key + "_text")
+    usual = open_home()
+    assert en(TEXT, "card_fix_text") in " ".join(c.value for c in usual.caption)
+    assert not usual.button(key="home_preset_ring8-fixed").help
