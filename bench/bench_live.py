@@ -7,7 +7,8 @@ Train page (one-click preset from Home, live panel refreshing every second), ste
 step counter: a least-squares line through every change of the counter over the window, stopping early if the
 run finishes (ring8-vanilla's 1,500 steps take about 8 s). Live and headless alternate `--repeats` times and the
 ratio of the medians is reported: on a shared 2-core machine a single pair can be off by 0.1 either way.
-Target: live >= 0.9 x headless.
+Target: live >= 0.9 x headless. Each live window also records the cores used by the training worker, the app's
+server and the browser (bench/host.py's per-process CPU), which is where a miss's time went.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import time
 from pathlib import Path
 
 from bench import checkout_env
+from bench.host import cores_by_group, descends_from, process_cpu
 
 TARGET = 0.9
 SEPARATE_CORES = False
@@ -77,7 +79,7 @@ def counter_rate(changes: list[tuple[float, int]]) -> float:
     return float(np.polyfit(times, steps, 1)[0])
 
 
-def live_rate(browser, url: str, preset: str, seconds: float) -> float:
+def live_rate(browser, url: str, preset: str, seconds: float, server_pid: int = 0) -> float:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(url)
     if SEPARATE_CORES:  # the browser normally runs on the student's own machine, not on the server's cores
@@ -88,6 +90,7 @@ def live_rate(browser, url: str, preset: str, seconds: float) -> float:
     while (_step(page) or 0) < 30 and time.time() < deadline:
         time.sleep(0.25)
     changes, end = [], time.perf_counter() + seconds
+    cpu_before, started = process_cpu(), time.perf_counter()
     while time.perf_counter() < end:
         reading = page.evaluate(READ_PROGRESS)
         if reading is None or reading[2] != "training" or reading[0] >= reading[1]:
@@ -95,8 +98,26 @@ def live_rate(browser, url: str, preset: str, seconds: float) -> float:
         if not changes or reading[0] != changes[-1][1]:
             changes.append((time.perf_counter(), reading[0]))
         time.sleep(0.1)
+    cpu_after = process_cpu()
+    LAST_CORES.clear()
+    LAST_CORES.update(cores_by_group(cpu_before, cpu_after, time.perf_counter() - started,
+                                     lambda pid, command: _group(pid, command, server_pid, cpu_after)))
     page.close()
     return counter_rate(changes)
+
+
+LAST_CORES: dict[str, float] = {}  # the last live window's cores by group (see _group)
+
+
+def _group(pid: int, command: str, server_pid: int, table: dict) -> str | None:
+    """Where a process's CPU went while the page was live: the browser, the app's server, its training workers."""
+    if "chrom" in command or "headless_shell" in command:
+        return "browser"
+    if pid == server_pid:
+        return "server"
+    if descends_from(pid, server_pid, table):
+        return "training"
+    return None
 
 
 def main() -> None:
@@ -120,20 +141,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as runs, serve_app(Path(runs), {"LATENT_LAB_SESSION_GRACE": "1"}) as server, \
             open_browser() as browser:
         for preset in args.presets:
-            lives, headlesses = [], []
+            lives, headlesses, cores = [], [], []
             for _ in range(max(1, args.repeats)):
-                lives.append(live_rate(browser, server.url, preset, args.seconds))
+                lives.append(live_rate(browser, server.url, preset, args.seconds, server.pid))
+                cores.append(dict(LAST_CORES))
                 time.sleep(2)  # the closed tab's run stops after the grace period
                 headlesses.append(headless_rate(preset, args.seconds))
             live, headless = statistics.median(lives), statistics.median(headlesses)
             rows.append({"preset": preset, "headless_steps_per_s": round(headless, 1),
                          "live_steps_per_s": round(live, 1), "ratio": round(live / headless, 3),
-                         "pairs": [round(a / b, 3) for a, b in zip(lives, headlesses)]})
+                         "pairs": [round(a / b, 3) for a, b in zip(lives, headlesses)],
+                         "cores_live": {name: round(statistics.median(c.get(name, 0.0) for c in cores), 2)
+                                        for name in ("training", "server", "browser")}})
     print(f"training with the Train page open vs headless (target >= {TARGET})")
     for row in rows:
         mark = "" if row["ratio"] >= TARGET else "  MISS"
         print(f"  {row['preset']:<14} headless {row['headless_steps_per_s']:>6}/s  live {row['live_steps_per_s']:>6}/s"
               f"  ratio {row['ratio']}{mark}  (pairs: {', '.join(map(str, row['pairs']))})")
+        print(f"  {'':<14} cores while live (median): " +
+              ", ".join(f"{name} {value}" for name, value in row["cores_live"].items()))
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2))
 

@@ -134,3 +134,44 @@ def describe(report: dict) -> str:
         if report.get(key) is not None:
             parts.append(text.format(report[key]))
     return "host: " + (", ".join(parts) if parts else "not measurable here")
+
+
+def process_cpu() -> dict[int, tuple[str, float, int]]:
+    """{pid: (command line, CPU seconds so far, parent pid)} for every process this user can read in /proc."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (name) ": state is field 3, utime 14, stime 15
+        found[int(entry.name)] = (command, (int(fields[11]) + int(fields[12])) / TICK, int(fields[1]))
+    return found
+
+
+def cores_by_group(before: dict, after: dict, seconds: float, group) -> dict[str, float]:
+    """Cores used per group between two `process_cpu()` readings `seconds` apart; `group(pid, command)` names a
+    process's group (None leaves it out). A process that started in between counts from zero."""
+    used: dict[str, float] = {}
+    for pid, (command, cpu, _parent) in after.items():
+        name = group(pid, command)
+        if name is None:
+            continue
+        start = before.get(pid)
+        spent = cpu - (start[1] if start and start[0] == command else 0.0)  # (a reused pid starts afresh)
+        used[name] = used.get(name, 0.0) + max(0.0, spent)
+    return {name: round(value / seconds, 2) for name, value in sorted(used.items()) if seconds > 0}
+
+
+def descends_from(pid: int, ancestor: int, table: dict) -> bool:
+    """Whether `pid` is `ancestor` or below it, by the parent pids of a `process_cpu()` reading."""
+    seen = set()
+    while pid and pid not in seen:
+        if pid == ancestor:
+            return True
+        seen.add(pid)
+        pid = table.get(pid, ("", 0.0, 0))[2]
+    return False

@@ -196,3 +196,24 @@ def test_host_watch_reads_the_kernels_counters():
     blind = host_report({**started, "ticks": None, "pressure": None}, {**ended, "ticks": None, "pressure": None})
     assert blind["steal_pct"] is None and describe(blind) == "host: not measurable here"
 
+
+
+def test_cpu_is_split_by_process_group():
+    import os
+
+    from bench.host import cores_by_group, descends_from, process_cpu
+
+    table = process_cpu()
+    me = os.getpid()
+    assert me in table and table[me][1] > 0 and descends_from(me, table[me][2], table)
+    before = {1: ("server", 10.0, 0), 2: ("chromium --headless", 5.0, 1), 3: ("python worker", 2.0, 1),
+              4: ("old command", 7.0, 1)}
+    after = {1: ("server", 12.0, 0), 2: ("chromium --headless", 9.0, 1), 3: ("python worker", 12.0, 1),
+             4: ("new command", 1.0, 1), 5: ("unrelated", 50.0, 0)}
+
+    def group(pid, command):
+        return "browser" if "chrom" in command else "server" if pid == 1 else "training" if \
+            descends_from(pid, 1, after) else None
+
+    # over 10 s: the worker 10 CPU s plus the reused pid 4's 1 s (a new process), the browser 4 s, the server 2 s
+    assert cores_by_group(before, after, 10.0, group) == {"browser": 0.4, "server": 0.2, "training": 1.1}
