@@ -7,7 +7,9 @@ and after:
 - **CPU wait**: the share of the wall time in which at least one runnable task waited for a core
   (`/proc/pressure/cpu`, "some"; our own two threads count too, so it is not zero on a busy run);
 - **others' CPU**: CPU seconds the machine spent outside the timed command and this process, per second of wall
-  time (0 to the number of cores);
+  time (0 to the number of cores). Only children that were waited for count as the command's own: a benchmark that
+  serves the app leaves the server's orphaned worker processes in "others", so trust it for a single command
+  (bench_fixit's CLI run), not for bench_live or bench_app;
 - **probe**: a fixed workload of this host's own (a small MLP's forward and backward, one thread) timed right
   before and right after, in milliseconds. It is the same arithmetic every time, so when it takes longer, the host
   was slower, whatever the reason (a neighbour on the same physical core shows up here and nowhere else).
@@ -17,12 +19,16 @@ On a Linux without these files the fields are None.
 from __future__ import annotations
 
 import os
-import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
+
+try:
+    import resource  # (not on Windows)
+except ImportError:  # pragma: no cover
+    resource = None
 
 PROC_STAT = Path("/proc/stat")
 PRESSURE = Path("/proc/pressure/cpu")
@@ -54,14 +60,17 @@ def cpu_pressure_us(text: str | None = None) -> int | None:
 
 
 def own_cpu_s() -> float:
-    """CPU seconds used so far by this process and its finished children."""
+    """CPU seconds used so far by this process and the children it has waited for (0 where unknown)."""
+    if resource is None:
+        return 0.0
     mine, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return mine.ru_utime + mine.ru_stime + children.ru_utime + children.ru_stime
 
 
 def probe_ms(repeats: int = 5, steps: int = 40) -> float:
     """The median over `repeats` of `steps` forward and backward passes of a fixed 4-layer MLP (width 96, batch
-    512: ring8-fixed's size) on one thread, in milliseconds. About 0.1 s on an idle 2-core machine."""
+    512: ring8-fixed's size) on one thread, in milliseconds: about 53 ms on the idle 2-core machine, so one call
+    costs about 0.3 s."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
@@ -139,16 +148,20 @@ def describe(report: dict) -> str:
 def process_cpu() -> dict[int, tuple[str, float, int]]:
     """{pid: (command line, CPU seconds so far, parent pid)} for every process this user can read in /proc."""
     found = {}
-    for entry in Path("/proc").iterdir():
+    try:
+        entries = list(Path("/proc").iterdir())
+    except OSError:  # no /proc (macOS, Windows)
+        return found
+    for entry in entries:
         if not entry.name.isdigit():
             continue
         try:
             stat = (entry / "stat").read_text()
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
-        except OSError:
+            fields = stat[stat.rindex(")") + 2:].split()  # after "pid (name) ": state is field 3, utime 14, stime 15
+            found[int(entry.name)] = (command, (int(fields[11]) + int(fields[12])) / TICK, int(fields[1]))
+        except (OSError, ValueError, IndexError):  # gone meanwhile, or a line cut short
             continue
-        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (name) ": state is field 3, utime 14, stime 15
-        found[int(entry.name)] = (command, (int(fields[11]) + int(fields[12])) / TICK, int(fields[1]))
     return found
 
 

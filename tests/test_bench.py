@@ -205,7 +205,8 @@ def test_cpu_is_split_by_process_group():
 
     table = process_cpu()
     me = os.getpid()
-    assert me in table and table[me][1] > 0 and descends_from(me, table[me][2], table)
+    assert me in table and table[me][1] > 0 and table[me][2] == os.getppid()
+    assert descends_from(me, os.getppid(), table) and not descends_from(os.getppid(), me, table)
     before = {1: ("server", 10.0, 0), 2: ("chromium --headless", 5.0, 1), 3: ("python worker", 2.0, 1),
               4: ("old command", 7.0, 1)}
     after = {1: ("server", 12.0, 0), 2: ("chromium --headless", 9.0, 1), 3: ("python worker", 12.0, 1),
