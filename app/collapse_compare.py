@@ -12,7 +12,7 @@ from gan_core.images import display_scale, upscale
 
 from . import collapse_runs as runs
 from .collapse_plots import curves_figure, histogram_figure, points_outside, run_colour, scatter_figure, shared_bounds
-from .collapse_table import metric_label, show_table
+from .collapse_table import counts_classes, metric_label, show_table
 from .collapse_text import TEXT
 from .i18n import plural, t
 from .presenter import chart
@@ -124,15 +124,16 @@ def show_curves(results: list[dict], labels: list[str], colours: list[str]) -> N
     n_modes = {r["metrics"].get("n_modes") for r, _, _ in chosen}
     n_modes = n_modes.pop() if len(n_modes) == 1 else None
     keys = {k for r, _, _ in chosen for k in r["curves"]["values"]}
+    classes = counts_classes(r.get("dataset") for r, _, _ in chosen)
     figure = curves_figure([r for r, _, _ in chosen], [l for _, l, _ in chosen], [c for _, _, c in chosen],
-                           {k: metric_label(k) for k in keys}, t(TEXT, "step_axis"),
-                           t(TEXT, "all_modes", k=n_modes) if n_modes else None, n_modes)
+                           {k: metric_label(k, classes) for k in keys}, t(TEXT, "step_axis"),
+                           t(TEXT, "all_classes" if classes else "all_modes", k=n_modes) if n_modes else None, n_modes)
     chart(figure, key="collapse_curves", config={"displayModeBar": False})
     # a panel without a run's line must say why (an older checkpoint, the shipped ring8-vanilla demo among them,
     # recorded fewer metrics): else it reads as a line lost or a value of nothing
     missing = []
     for result, label, _ in chosen:
-        absent = [metric_label(k) for k in sorted(keys) if not result["curves"]["values"].get(k)]
+        absent = [metric_label(k, classes) for k in sorted(keys) if not result["curves"]["values"].get(k)]
         if absent:
             missing.append(t(TEXT, "curves_missing", run=label, metrics=", ".join(absent)))
     if missing:

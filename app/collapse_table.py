@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from gan_core.evaluation import compare
+from gan_core.options import IMAGE_DATASETS, STACKED_DATASETS
 
 from .collapse_text import TEXT
 from .i18n import lang, t
@@ -14,7 +15,17 @@ from .metrics_text import METRIC_INFO, feature_space_label
 BEST_STYLE = "background-color: #e3f2e1; font-weight: 700"
 
 
-def metric_label(key: str) -> str:
+def counts_classes(datasets) -> bool:
+    """Whether "modes covered" of runs on `datasets` counts the classes a judge finds: every run is on built-in
+    digit or shape images (stacked digits keep their literature's "1,000 modes"; 2-D mixtures have modes)."""
+    datasets = {d for d in datasets if d}
+    return bool(datasets) and all(d in IMAGE_DATASETS and d not in STACKED_DATASETS for d in datasets)
+
+
+def metric_label(key: str, classes: bool = False) -> str:
+    """The metric's name in the page's language; with `classes`, modes_covered is "Classes covered"."""
+    if key == "modes_covered" and classes:
+        return t(TEXT, "classes_covered")
     info = METRIC_INFO.get(key, {})
     return info.get("label_zh" if lang() == "zh" else "label_en", key)
 
@@ -27,14 +38,15 @@ def format_value(value, key: str = "", n_modes=None) -> str:
 
 def table_frame(table: dict) -> "pd.io.formats.style.Styler":
     labels = [run["label"] for run in table["runs"]]
+    classes = counts_classes(run["dataset"] for run in table["runs"] if not run["error"])
     arrows = {"higher": "↑", "lower": "↓", "closest": "≈"}
     index, cells, best_mask = [], [], []
     for row in table["rows"]:
         reals = list(dict.fromkeys(compare.display_number(v) for v in row.get("real") or [] if v is not None))
         if reals:  # the yardstick of a "closest" row, in the row itself
-            index.append(t(TEXT, "row_real", label=metric_label(row["metric"]), real=" / ".join(reals)))
+            index.append(t(TEXT, "row_real", label=metric_label(row["metric"], classes), real=" / ".join(reals)))
         else:
-            index.append(f"{metric_label(row['metric'])} {arrows.get(row['better'], '')}".strip())
+            index.append(f"{metric_label(row['metric'], classes)} {arrows.get(row['better'], '')}".strip())
         line, marks = [], []
         spreads = row.get("spread") or [None] * len(row["values"])
         for position, (value, spread) in enumerate(zip(row["values"], spreads)):
@@ -65,9 +77,10 @@ def show_table(table: dict, results: list[dict]) -> None:
     st.table(table_frame(table))
     with st.expander(t(TEXT, "explain")):
         suffix = "zh" if lang() == "zh" else "en"
+        classes = counts_classes(run["dataset"] for run in table["runs"] if not run["error"])
         for row in table["rows"]:
             info = METRIC_INFO[row["metric"]]
-            st.markdown(t(TEXT, "explain_line", label=metric_label(row["metric"]),
+            st.markdown(t(TEXT, "explain_line", label=metric_label(row["metric"], classes),
                           arrow=t(TEXT, row["better"]) if row["better"] in ("higher", "lower", "closest") else "",
                           text=info.get(f"explain_{suffix}", info.get("explain_en", ""))))
         spaces = sorted({feature_space_label(r["metrics"].get("feature_space_id"), r["metrics"]["feature_space"])

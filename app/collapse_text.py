@@ -127,6 +127,8 @@ TEXT = {
                        "{run} 没有 {metrics} 的曲线：它训练时没有记录这些指标（旧版本保存的训练记录得较少）。"),
     "step_axis": ("training step", "训练步数"),
     "all_modes": ("all {k}", "全部 {k} 个"),
+    "all_classes": ("all {k} classes", "全部 {k} 个类别"),
+    "classes_covered": ("Classes covered", "覆盖的类别数"),
     # lab
     "lab": ("Collapse lab: train a plain GAN, PacGAN, WGAN-GP, a VAE, top-k training, DeLiGAN or a fixed mixture "
             "latent (its islands weighted or not) on the same data with one click",

@@ -217,3 +217,21 @@ def test_a_run_that_did_not_record_a_curve_says_so(saved_runs):
     notes = [c.value for c in at.caption if shows(c.value, en(TEXT, "curves_missing"))]
     assert len(notes) == 1 and "ring8-vanilla" in notes[0] and "ring8-fixed" not in notes[0], notes
     assert "KL(real ‖ generated), 2-D density" in notes[0] and "JS divergence, 2-D density" in notes[0]
+
+
+def test_digit_runs_are_compared_by_the_classes_they_cover(tmp_path, monkeypatch):
+    """On digits, "modes covered" counts the classes the judge finds: the table, its explanation and the curves
+    say "Classes covered" (the Train page and the Class page's banner already did); 2-D runs keep "Modes"."""
+    from app.collapse_table import counts_classes
+
+    assert counts_classes(["digits", "digits"]) and counts_classes(["mnist5k", None])
+    assert not counts_classes(["digits", "ring8"]) and not counts_classes(["stacked-mnist"]) and not counts_classes([])
+    monkeypatch.setenv("LATENT_LAB_RUNS", str(tmp_path / "runs"))
+    at = _open_page()
+    demos = [f"file:{DEMO_DIR / name}.pt" for name in ("digits-gan", "digits-gan-collapse")]
+    at = _select(at, demos)
+    index = [str(label) for label in at.table[0].value.index]
+    assert any(label.startswith(en(TEXT, "classes_covered")) for label in index), index
+    assert not any(label.startswith("Modes covered") for label in index), index
+    (curves,) = [c for c in at.get("plotly_chart") if str(c.proto.id).endswith("-collapse_curves")]
+    assert en(TEXT, "classes_covered") in curves.proto.spec and "Modes covered" not in curves.proto.spec
