@@ -266,6 +266,18 @@ def _eta(seconds: float) -> str:
     return t(TEXT, "eta_minutes", m=seconds // 60, s=seconds % 60)
 
 
+def progress_text(view: dict) -> str:
+    """"Step 300 / 1,500 · training · 120 steps/s · about 10 s left" (the time left only while it trains; "at
+    least" while the steps ahead are slower, as ProGAN's at a higher resolution)."""
+    status = view["status"]
+    text = t(TEXT, "progress", step=view["step"], target=view["target_steps"], status=_status(status))
+    if status == RUNNING and view["steps_per_second"] > 0:
+        text += t(TEXT, "speed", rate=view["steps_per_second"])
+        if view["eta_seconds"] is not None:
+            text += t(TEXT, "eta_floor" if view.get("eta_is_floor") else "eta", eta=_eta(view["eta_seconds"]))
+    return text
+
+
 def _status_block(job: TrainingJob, view: dict) -> None:
     status = view["status"]
     if status == FAILED:
@@ -280,11 +292,7 @@ def _status_block(job: TrainingJob, view: dict) -> None:
         st.success(t(TEXT, "finished_note"), icon=":material/check_circle:")
     if view["config"].get("precision") == "bf16" and view.get("precision") == "fp32":
         st.info(t(TEXT, "bf16_fallback"), icon=":material/memory:")  # asked for bf16, the device cannot run it
-    text = t(TEXT, "progress", step=view["step"], target=view["target_steps"], status=_status(status))
-    if status == RUNNING and view["steps_per_second"] > 0:
-        text += t(TEXT, "speed", rate=view["steps_per_second"])
-        if view["eta_seconds"] is not None:
-            text += t(TEXT, "eta", eta=_eta(view["eta_seconds"]))
+    text = progress_text(view)
     fraction = min(1.0, view["step"] / max(1, view["target_steps"]))
     st.progress(fraction, text=f"{STATUS_ICON.get(status, '')} {text}")
     if view.get("where") and status in (RUNNING, PAUSED):  # a run on a Ray cluster: where it trains

@@ -227,6 +227,7 @@ TEXT = {
     "progress": ("Step {step:,} / {target:,} · {status}", "第 {step:,} / {target:,} 步 · {status}"),
     "speed": (" · {rate:.0f} steps/s", " · 每秒 {rate:.0f} 步"),
     "eta": (" · about {eta} left", " · 约剩 {eta}"),
+    "eta_floor": (" · at least {eta} left (larger sizes train slower)", " · 至少还要 {eta}（尺寸越大训练越慢）"),
     "failed_title": ("Training stopped with a problem", "训练因问题而停止"),
     "bf16_fallback": ("This device cannot train in bf16, so this run trains in fp32: the same results, without the "
                       "speed-up.", "此设备无法用 bf16 训练，所以本次训练使用 fp32：结果相同，只是没有加速。"),

@@ -39,6 +39,23 @@ def test_schedule_fades_each_new_stage_in_over_its_first_half():
     assert progressive.schedule(5000, config) == (2, 1.0)  # past the schedule: the last stage, no fade
 
 
+def test_the_time_left_is_a_lower_bound_until_the_last_resolution():
+    # a larger resolution trains slower (27 steps/s at 4x4, 11 at 16x16 on 2 cores), so a time left from the
+    # current speed grew as the run went on: the job says when it is only a lower bound, and the page says "at least"
+    from app.train_panel import progress_text
+    from gan_core.runtime.job import RUNNING, TrainingJob
+
+    config = TrainConfig(dataset="digits", model="progan", image_size=16, steps=300, stage_steps=100)
+    ahead = config.family.slower_ahead
+    assert [ahead(step, config) for step in (0, 99, 100, 199, 200, 299, 400)] == [True] * 4 + [False] * 3
+    job = TrainingJob(config, name="grows")
+    assert job.snapshot(history_points=0)["eta_is_floor"] is True
+    assert TrainingJob(TrainConfig(dataset="digits", model="gan", image_size=16)).snapshot()["eta_is_floor"] is False
+    view = {"status": RUNNING, "step": 50, "target_steps": 300, "steps_per_second": 25.0, "eta_seconds": 10.0}
+    assert "at least 10" in progress_text({**view, "eta_is_floor": True})
+    assert "about 10" in progress_text({**view, "eta_is_floor": False}) and "at least" not in progress_text(view)
+
+
 def test_stage_steps_zero_splits_the_run_evenly():
     config = TrainConfig(dataset="digits", model="progan", image_size=32, steps=400, stage_steps=0)
     assert progressive.steps_per_stage(config) == 100  # four stages: 4, 8, 16, 32

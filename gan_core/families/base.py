@@ -34,3 +34,6 @@ class Family:
     single_network: bool = False
     # True when the family trains with the VAE's objective (Trainer.train_vae): `beta` weights its KL term
     vae_objective: bool = False
+    # (step, config) -> True while the steps still to come cost more than this one (ProGAN before its last
+    # resolution): a time left from the current speed is then a lower bound, and the page says so
+    slower_ahead: Callable | None = None

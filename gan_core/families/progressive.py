@@ -344,6 +344,7 @@ FAMILY = Family(
     validate=validate,
     loss_keys=("loss_d", "loss_g", "d_real", "d_fake", "resolution", "alpha"),
     truncation="",  # pixel norm gives every z the same length, and there is no average latent to pull toward
+    slower_ahead=lambda step, config: schedule(step, config)[0] < n_stages(config.image_size) - 1,
 )
 
 FAMILIES = (FAMILY,)

@@ -248,6 +248,10 @@ class TrainingJob:
             return 0.0
         return (window[-1][1] - window[0][1]) / (window[-1][0] - window[0][0])
 
+    def _slower_ahead(self, step: int) -> bool:
+        family = self.config.family
+        return bool(family is not None and family.slower_ahead is not None and family.slower_ahead(step, self.config))
+
     # -- reading --------------------------------------------------------------------------------------
     def snapshot(self, history_points: int = 2000, with_frames: bool = False) -> dict:
         """Plain-data view of the job: status, step, speed, downsampled history, latest sample snapshot."""
@@ -260,6 +264,8 @@ class TrainingJob:
                 "id": self.id, "name": self.name, "owner": self.owner, "status": self.status,
                 "message": self.message, "error": self.error, "step": step, "target_steps": self.target_steps,
                 "steps_per_second": rate, "eta_seconds": remaining / rate if rate > 0 else None,
+                # ProGAN before its last resolution: the steps ahead are slower, so the time left is at least that
+                "eta_is_floor": self._slower_ahead(step),
                 "elapsed": trainer.elapsed if trainer else 0.0, "config": self.config.to_dict(),
                 "history": _downsample_history(trainer.history, history_points) if trainer else {"steps": [], "series": {}},
                 "metrics": copy.deepcopy(trainer.metrics) if trainer else {"steps": [], "values": {}},
