@@ -120,7 +120,8 @@ def show_curves(results: list[dict], labels: list[str], colours: list[str]) -> N
     if not chosen:
         st.caption(t(TEXT, "no_curves"))
         return
-    st.caption(t(TEXT, "curves_caption"))
+    st.caption(t(TEXT, "curves_caption_classes" if counts_classes(r.get("dataset") for r, _, _ in chosen)
+                 else "curves_caption"))
     n_modes = {r["metrics"].get("n_modes") for r, _, _ in chosen}
     n_modes = n_modes.pop() if len(n_modes) == 1 else None
     keys = {k for r, _, _ in chosen for k in r["curves"]["values"]}
@@ -131,11 +132,14 @@ def show_curves(results: list[dict], labels: list[str], colours: list[str]) -> N
     chart(figure, key="collapse_curves", config={"displayModeBar": False})
     # a panel without a run's line must say why (an older checkpoint, the shipped ring8-vanilla demo among them,
     # recorded fewer metrics): else it reads as a line lost or a value of nothing
+    # only metrics that apply to the run's kind of data count as missing: a digits run has no JS divergence of
+    # 2-D densities and a ring run no class KL, whatever version saved it
     missing = []
     for result, label, _ in chosen:
-        absent = [metric_label(k, classes) for k in sorted(keys) if not result["curves"]["values"].get(k)]
-        if absent:
-            missing.append(t(TEXT, "curves_missing", run=label, metrics=", ".join(absent)))
+        applies = {k for r, _, _ in chosen if r.get("kind") == result.get("kind") for k in r["curves"]["values"]}
+        absent = [metric_label(k, classes) for k in sorted(applies) if not result["curves"]["values"].get(k)]
+        if absent:  # "; ": some names hold a comma ("JS divergence, 2-D density")
+            missing.append(t(TEXT, "curves_missing", run=label, metrics=t(TEXT, "list_separator").join(absent)))
     if missing:
         st.caption("  \n".join(missing))
 

@@ -121,6 +121,12 @@ TEXT = {
                        "generator jumps from mode to mode.",
                        "训练时每隔几百步在一组固定潜变量上记录的快速指标。模式跳跃表现为锯齿：覆盖的模式数随生成器在"
                        "模式间跳动而忽高忽低。"),
+    "curves_caption_classes": ("The cheap metrics recorded every few hundred steps on a fixed batch of latents. A "
+                               "collapsing generator shows as a saw-tooth: the number of classes it draws rises "
+                               "and falls as it jumps from one class to another.",
+                               "训练时每隔几百步在一组固定潜变量上记录的快速指标。崩溃的生成器表现为锯齿：它画出的类别数"
+                               "随它在类别间跳动而忽高忽低。"),
+    "list_separator": ("; ", "；"),
     "no_curves": ("None of these runs recorded metrics during training.", "这些训练都没有在训练中记录指标。"),
     "curves_missing": ("{run} has no line for {metrics}: it did not record them while it trained (runs saved by "
                        "older versions record fewer).",

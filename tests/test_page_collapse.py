@@ -217,6 +217,16 @@ def test_a_run_that_did_not_record_a_curve_says_so(saved_runs):
     notes = [c.value for c in at.caption if shows(c.value, en(TEXT, "curves_missing"))]
     assert len(notes) == 1 and "ring8-vanilla" in notes[0] and "ring8-fixed" not in notes[0], notes
     assert "KL(real ‖ generated), 2-D density" in notes[0] and "JS divergence, 2-D density" in notes[0]
+    assert "JS divergence, 2-D density; KL(real ‖ generated), 2-D density" in notes[0]  # names with commas, kept apart
+
+
+def test_a_digits_run_beside_ring_runs_is_not_said_to_miss_the_ring_metrics(saved_runs):
+    # a digits run has no 2-D densities and a ring run no class KL: they do not apply, and "it did not record them
+    # (runs saved by older versions record fewer)" was untrue of both
+    fixed, digits = (f"file:{DEMO_DIR / f'{name}.pt'}" for name in ("ring8-fixed", "digits-gan"))
+    at = _select(_open_page(), [fixed, digits])
+    notes = [c.value for c in at.caption if shows(c.value, en(TEXT, "curves_missing"))]
+    assert notes == [], notes
 
 
 def test_digit_runs_are_compared_by_the_classes_they_cover(tmp_path, monkeypatch):
@@ -235,3 +245,5 @@ def test_digit_runs_are_compared_by_the_classes_they_cover(tmp_path, monkeypatch
     assert not any(label.startswith("Modes covered") for label in index), index
     (curves,) = [c for c in at.get("plotly_chart") if str(c.proto.id).endswith("-collapse_curves")]
     assert en(TEXT, "classes_covered") in curves.proto.spec and "Modes covered" not in curves.proto.spec
+    captions = [c.value for c in at.caption]
+    assert en(TEXT, "curves_caption_classes") in captions and en(TEXT, "curves_caption") not in captions
