@@ -399,10 +399,22 @@ def _charts(job: TrainingJob, view: dict, config: TrainConfig) -> None:
             # α (0-1) on its own axis at the right: on the resolution's (4-16 px) it was a flat line at the bottom
             right = ({extra.index("alpha")}, _pair_text(FAMILY_TRACE_TEXT, "alpha")) if "alpha" in extra and \
                 len(extra) > 1 else None
-            charts.append(("train_chart_family", line_figure(steps, _family_traces(extra, series),
-                                                             t(TEXT, "chart_family", model=model_name(config.model)),
-                                                             f"family-{revision}", x_title, events=marks,
-                                                             smooth=not set(extra) & SCHEDULE_KEYS, right=right)))
+            figure = line_figure(steps, _family_traces(extra, series),
+                                 t(TEXT, "chart_family", model=model_name(config.model)), f"family-{revision}",
+                                 x_title, events=marks, smooth=not set(extra) & SCHEDULE_KEYS, right=right)
+            # each axis in its curve's colour, so α's line at 1 is not read as 16 px on the left
+            colour = {key: _FAMILY_COLOURS[i % len(_FAMILY_COLOURS)] for i, key in enumerate(extra)}
+            if "resolution" in extra:  # ticks at the sizes it takes (4, 8, 16 px), not plotly's 5, 10, 15
+                sizes = [4 * 2 ** stage for stage in range(int(math.log2(max(config.image_size, 4))) - 1)]
+                figure.update_layout(yaxis=dict(tickvals=sizes, range=[0, sizes[-1] * 1.08],
+                                                tickfont=dict(color=colour["resolution"]),
+                                                title=dict(text=_pair_text(FAMILY_TRACE_TEXT, "resolution"),
+                                                           font=dict(size=11, color=colour["resolution"]))))
+            if right is not None:  # α from 0 to 1 in halves (plotly picked 0.083, 0.5, 0.917)
+                figure.update_layout(yaxis2=dict(range=[0, 1.08], tickvals=[0, 0.5, 1],
+                                                 tickfont=dict(color=colour["alpha"]),
+                                                 title=dict(font=dict(size=11, color=colour["alpha"]))))
+            charts.append(("train_chart_family", figure))
     metrics = _metrics_figure(view, config, revision, x_title)
     if metrics is not None:
         charts.append(("train_chart_metrics", metrics))

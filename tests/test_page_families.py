@@ -93,6 +93,8 @@ def test_progressive_gan_plots_resolution_and_fade_in():
     # the fade-in α (0 to 1) has its own axis: on the resolution's it was flattened against the bottom
     (alpha,) = [t for t in traces if t.get("name") == en(FAMILY_TRACE_TEXT, "alpha")]
     assert alpha.get("yaxis") == "y2" and resolution[0].get("yaxis", "y") == "y"
+    layout = json.loads(family.proto.spec)["layout"]  # ticks at the sizes it takes and at 0, 0.5, 1 for α
+    assert layout["yaxis"]["tickvals"] == [4, 8, 16] and layout["yaxis2"]["tickvals"] == [0, 0.5, 1]
 
 
 def test_translation_shows_held_out_translations_with_row_names():
