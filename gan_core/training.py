@@ -388,8 +388,9 @@ class Trainer:
         if self.step_count % cfg.sample_every == 0 or self.step_count == 1:
             self.take_snapshot()
             self._last_good = self._copy_weights()
-        if cfg.metrics_every and self.step_count % cfg.metrics_every == 0:
-            self.record_metrics()
+        if cfg.metrics_every and (self.step_count % cfg.metrics_every == 0 or
+                                  self.step_count == cfg.steps > cfg.metrics_every):
+            self.record_metrics()  # (and at the last step, so a run of 300 steps measured every 250 ends measured)
         return values
 
     def _anneal_learning_rates(self) -> None:

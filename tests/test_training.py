@@ -120,6 +120,21 @@ def test_metrics_are_recorded_during_training(tiny_config):
     assert set(trainer.metrics["values"]) >= {"modes_covered", "high_quality_fraction", "reverse_kl_all"}
 
 
+def test_a_run_ends_measured_when_its_length_is_not_a_multiple_of_the_interval(tiny_config):
+    # 300 steps measured every 250 ended with a quality chart stopping at 250; a run shorter than one interval
+    # still measures nothing (a tiny run would otherwise pay for metrics it never asked for)
+    def measured(steps, every):
+        trainer = Trainer(tiny_config.replace(steps=steps, metrics_every=every),
+                          metrics_fn=lambda t: {"at": t.step_count})
+        for _ in range(steps):
+            trainer.step()
+        return trainer.metrics["steps"]
+
+    assert measured(25, 10) == [10, 20, 25]
+    assert measured(20, 10) == [10, 20]
+    assert measured(8, 10) == []
+
+
 def test_metrics_are_what_the_caller_injects(tiny_config):
     seen = []
     trainer = Trainer(tiny_config, metrics_fn=lambda t: seen.append(t.step_count) or {"steps_so_far": t.step_count})
