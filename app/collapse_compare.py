@@ -120,12 +120,11 @@ def show_curves(results: list[dict], labels: list[str], colours: list[str]) -> N
     if not chosen:
         st.caption(t(TEXT, "no_curves"))
         return
-    st.caption(t(TEXT, "curves_caption_classes" if counts_classes(r.get("dataset") for r, _, _ in chosen)
-                 else "curves_caption"))
+    classes = counts_classes(r.get("dataset") for r, _, _ in chosen)
+    st.caption(t(TEXT, "curves_caption_classes" if classes else "curves_caption"))
     n_modes = {r["metrics"].get("n_modes") for r, _, _ in chosen}
     n_modes = n_modes.pop() if len(n_modes) == 1 else None
     keys = {k for r, _, _ in chosen for k in r["curves"]["values"]}
-    classes = counts_classes(r.get("dataset") for r, _, _ in chosen)
     figure = curves_figure([r for r, _, _ in chosen], [l for _, l, _ in chosen], [c for _, _, c in chosen],
                            {k: metric_label(k, classes) for k in keys}, t(TEXT, "step_axis"),
                            t(TEXT, "all_classes" if classes else "all_modes", k=n_modes) if n_modes else None, n_modes)

@@ -36,9 +36,9 @@ def format_value(value, key: str = "", n_modes=None) -> str:
     return compare.display_number(value)  # the text ties are judged on
 
 
-def table_frame(table: dict) -> "pd.io.formats.style.Styler":
+def table_frame(table: dict, classes: bool) -> "pd.io.formats.style.Styler":
+    """The table as a styled frame; `classes`: its "modes covered" row counts classes (counts_classes)."""
     labels = [run["label"] for run in table["runs"]]
-    classes = counts_classes(run["dataset"] for run in table["runs"] if not run["error"])
     arrows = {"higher": "↑", "lower": "↓", "closest": "≈"}
     index, cells, best_mask = [], [], []
     for row in table["rows"]:
@@ -74,10 +74,10 @@ def show_table(table: dict, results: list[dict]) -> None:
     if not table["comparable"]:
         datasets = ", ".join(sorted({r["dataset"] for r in table["runs"] if r["dataset"] and not r["error"]}))
         st.warning(t(TEXT, "not_comparable", datasets=datasets))
-    st.table(table_frame(table))
+    classes = counts_classes(run["dataset"] for run in table["runs"] if not run["error"])
+    st.table(table_frame(table, classes))
     with st.expander(t(TEXT, "explain")):
         suffix = "zh" if lang() == "zh" else "en"
-        classes = counts_classes(run["dataset"] for run in table["runs"] if not run["error"])
         for row in table["rows"]:
             info = METRIC_INFO[row["metric"]]
             st.markdown(t(TEXT, "explain_line", label=metric_label(row["metric"], classes),

@@ -13,6 +13,7 @@ import time
 import streamlit as st
 
 from gan_core.config import TrainConfig
+from gan_core.families import progressive
 from gan_core.options import STACKED_DATASETS
 from gan_core.images import display_scale, upscale
 from gan_core.runtime.job import FAILED, FINISHED, PAUSED, QUEUED, RUNNING, TrainingJob
@@ -405,7 +406,7 @@ def _charts(job: TrainingJob, view: dict, config: TrainConfig) -> None:
             # each axis in its curve's colour, so α's line at 1 is not read as 16 px on the left
             colour = {key: _FAMILY_COLOURS[i % len(_FAMILY_COLOURS)] for i, key in enumerate(extra)}
             if "resolution" in extra:  # ticks at the sizes it takes (4, 8, 16 px), not plotly's 5, 10, 15
-                sizes = [4 * 2 ** stage for stage in range(int(math.log2(max(config.image_size, 4))) - 1)]
+                sizes = [progressive.resolution_of(stage) for stage in range(progressive.n_stages(config.image_size))]
                 figure.update_layout(yaxis=dict(tickvals=sizes, range=[0, sizes[-1] * 1.08],
                                                 tickfont=dict(color=colour["resolution"]),
                                                 title=dict(text=_pair_text(FAMILY_TRACE_TEXT, "resolution"),
