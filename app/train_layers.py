@@ -52,4 +52,5 @@ def _remember_choice(key: str, options: list[str]) -> None:
 
 def layer_names() -> dict:
     """Legend labels of the layers that train_panel's names do not already carry."""
-    return {"manifold": t(TEXT, "legend_manifold"), "heatmap": t(TEXT, "legend_heatmap")}
+    return {"manifold": t(TEXT, "legend_manifold"), "heatmap": t(TEXT, "legend_heatmap"),
+            "manifold_lines": (t(TEXT, "legend_manifold_z1"), t(TEXT, "legend_manifold_z2"))}

@@ -283,7 +283,8 @@ def points_figure(frame: dict, real_points: list[list[float]], names: dict, uire
                           thickness=12, len=0.8)))
     manifold = frame.get("manifold")
     if manifold is not None and "manifold" in shown:
-        traces += _manifold_traces(np.asarray(manifold, dtype=np.float32), names.get("manifold", "G(latent grid)"))
+        traces += _manifold_traces(np.asarray(manifold, dtype=np.float32), names.get("manifold", "G(latent grid)"),
+                                   names.get("manifold_lines", ("G(z₁ fixed)", "G(z₂ fixed)")))
     if "real" in shown:
         real = np.asarray(real_points, dtype=np.float32).reshape(-1, 2)
         traces.append(dict(type="scatter", x=real[:, 0].astype(np.float64), y=real[:, 1].astype(np.float64),
@@ -304,7 +305,9 @@ def points_figure(frame: dict, real_points: list[list[float]], names: dict, uire
     margin = dict(SQUARE_MARGIN, t=legend_room(entries, text_scale, legend_width or LEGEND_ROW_WIDTH))
     return figure(traces, dict(
         height=height, margin=margin, uirevision=uirevision, plot_bgcolor="white",
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0.0, font=dict(size=12)),
+        # "normal": the grid's two entries flow in the rows as the others do (a legend group is stacked by default)
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0.0, font=dict(size=12),
+                    traceorder="normal"),
         xaxis=dict(range=x_range, showgrid=False, zeroline=False, constrain="domain"),
         yaxis=dict(range=y_range, showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1, constrain="domain"),
     ))
@@ -329,11 +332,13 @@ def legend_room(entries: list[str], text_scale: float = 1.0, width: float = LEGE
     return round(8 + 27 * rows * text_scale)
 
 
-def _manifold_traces(lines: np.ndarray, name: str) -> list[dict]:
-    """(L, P, 2) polylines -> two line traces (constant z1, constant z2) sharing one legend entry.
+def _manifold_traces(lines: np.ndarray, name: str, family_names: tuple[str, str]) -> list[dict]:
+    """(L, P, 2) polylines -> two line traces (constant z1, constant z2), each with its legend entry in its own
+    colour (`family_names`); both in one legend group, so a click on either hides the whole grid. A single latent
+    line (latent_dim 1) gives one trace, called `name`.
 
     Each family is one trace with NaN breaks between its lines: two traces instead of 22 keeps the figure
-    cheap to send every second. A single latent line (latent_dim 1) gives one trace.
+    cheap to send every second.
     """
     half = lines.shape[0] // 2 if lines.shape[0] > 1 else lines.shape[0]
     traces = []
@@ -343,9 +348,11 @@ def _manifold_traces(lines: np.ndarray, name: str) -> list[dict]:
         gap = np.full((family.shape[0], 1, 2), np.nan, np.float32)
         # float32 arrays travel as half the bytes of float64: ~10 KB a refresh instead of ~20 KB
         joined = np.concatenate([family, gap], axis=1).reshape(-1, 2).astype(np.float32)  # (L/2 * (P + 1), 2)
-        traces.append(dict(type="scatter", x=joined[:, 0], y=joined[:, 1], mode="lines", name=name,
-                           legendgroup="manifold", showlegend=index == 0, hoverinfo="skip",
-                           meta="manifold", line=dict(color=MANIFOLD_COLOURS[index], width=1.1), opacity=0.75))
+        # one legend entry in blue for a grid drawn in blue and mauve said nothing of the lines most in view
+        label = family_names[index] if half < lines.shape[0] else name
+        traces.append(dict(type="scatter", x=joined[:, 0], y=joined[:, 1], mode="lines", name=label,
+                           legendgroup="manifold", hoverinfo="skip", meta="manifold",
+                           line=dict(color=MANIFOLD_COLOURS[index], width=1.1), opacity=0.75))
     return traces
 
 

@@ -681,7 +681,9 @@ LAYERS_TEXT = {
     "layer_real": ("real", "真实点"),
     "layer_fake": ("generated", "生成点"),
     "layer_arrows": ("arrows", "梯度箭头"),
-    "legend_manifold": ("G(latent grid)", "G(潜空间网格)"),
+    "legend_manifold": ("G(latent grid)", "G(潜空间网格)"),  # a 1-D latent: one line
+    "legend_manifold_z1": ("G(z₁ fixed)", "G(z₁ 固定)"),  # the grid's two families of lines, in their colours
+    "legend_manifold_z2": ("G(z₂ fixed)", "G(z₂ 固定)"),
     "legend_heatmap": ("D's opinion", "D 的判断"),
 }
 

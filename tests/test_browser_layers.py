@@ -137,11 +137,12 @@ def test_a_person_empties_the_layers_and_they_stay_empty_until_chosen_again(page
     button(page, "train_start").click()
     expect_view_with_data(page, "before any click")
     # every legend entry can be read: at 1280 px only "generated G(z)" showed, its row-mates cut off above the chart
-    assert legend(page) == [["G(latent grid)", True], ["real data", True], ["generated G(z)", True]], legend(page)
+    assert legend(page) == [["G(z₁ fixed)", True], ["G(z₂ fixed)", True], ["real data", True],
+                            ["generated G(z)", True]], legend(page)  # each family of grid lines in its colour
     page.locator(PILLS).filter(has_text="arrows").click()
     expect(page.get_by_text("push on G(z)")).to_be_attached(timeout=10_000)
     page.wait_for_timeout(1200)  # the redraw has settled
-    assert all(inside for _, inside in legend(page)) and len(legend(page)) == 4, legend(page)
+    assert all(inside for _, inside in legend(page)) and len(legend(page)) == 5, legend(page)
 
     for label in pressed(page):
         page.locator(PILLS).filter(has_text=label).click()

@@ -214,3 +214,31 @@ def test_figures_and_gif_follow_the_layer_choice():
     figure = divergence_figure([100, 200], [2.0, 0.5], [0.6, 0.2], {"kl": "KL", "js": "JS", "ceiling": "ln 2"}, "u")
     figure = go.Figure(figure.to_dict())  # built unvalidated for speed: check every property here
     assert [t.name for t in figure.data] == ["KL", "JS"]
+
+
+def test_each_family_of_grid_lines_has_a_legend_entry_in_its_own_colour(monkeypatch):
+    """ring8-fixed's grid was mostly the mauve lines (z₂ fixed) under a legend entry drawn in the other family's
+    blue; each family now names itself in its colour, in both languages, and a 1-D latent's line keeps one name."""
+    import plotly.graph_objects as go
+
+    from app.train_layers import layer_names
+    from app.train_plots import MANIFOLD_COLOURS, points_figure
+    from app.train_text import LAYERS_TEXT
+    import app.i18n
+
+    lines = np.stack([np.stack([np.linspace(-1, 1, 41), np.full(41, v)], axis=1) for v in np.linspace(-1, 1, 22)])
+    frame = {"step": 5, "points": np.zeros((8, 2), np.float32), "bounds": (-2, 2, -2, 2),
+             "manifold": lines.astype(np.float32)}
+    for lang, expected in (("en", ["G(z₁ fixed)", "G(z₂ fixed)"]), ("zh", ["G(z₁ 固定)", "G(z₂ 固定)"])):
+        monkeypatch.setattr(app.i18n, "lang", lambda: lang)
+        names = layer_names()
+        figure = go.Figure(points_figure(frame, [[0, 0]], names, "u", layers=["manifold"]).to_dict())
+        grid = [trace for trace in figure.data if trace.meta == "manifold"]
+        assert [trace.name for trace in grid] == expected
+        assert [trace.line.color for trace in grid] == list(MANIFOLD_COLOURS)
+        assert all(trace.showlegend is not False and trace.legendgroup == "manifold" for trace in grid)
+        assert figure.layout.legend.traceorder == "normal"  # a group's entries stack: 3 legend rows, not the 2 allowed
+    one_line = dict(frame, manifold=lines[:1].astype(np.float32))
+    single = points_figure(one_line, [[0, 0]], {"manifold": "G(latent grid)"}, "u", layers=["manifold"]).data
+    assert [trace.name for trace in single] == ["G(latent grid)"]
+    assert "z₁" in LAYERS_TEXT["layers_help"][0] and "z₁" in LAYERS_TEXT["layers_help"][1]  # the help names both
