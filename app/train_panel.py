@@ -21,7 +21,7 @@ from gan_core.runtime.job import FAILED, FINISHED, PAUSED, QUEUED, RUNNING, Trai
 from . import expander
 from . import train_jobs as jobs
 from . import train_divergence, train_form, train_layers, train_live, train_memorisation
-from .i18n import lang, t
+from .i18n import lang, plural, t
 from .metrics_text import METRIC_INFO
 from .state import browser_id, job_manager
 from .train_plots import (PLOT_CONFIG, SERIES_COLOURS, chain_picture, codes_figure, line_figure, metrics_figure,
@@ -279,6 +279,19 @@ def progress_text(view: dict) -> str:
     return text
 
 
+def queued_text(position: int, yours: list[TrainingJob], slots: int) -> str:
+    """Where a waiting run stands and what it waits for: the person's own runs holding a slot, by name (stopping one
+    starts this run when it is first in line), or, when they hold none, other people's runs filling every slot (not
+    named). The old text told every waiting student to stop "your other run", which most of a class did not have."""
+    text = t(TEXT, "queued_behind", position=position)
+    if not yours:
+        return text + t(TEXT, plural("queued_others", slots), slots=slots)
+    names = t(TEXT, "list_and").join(f"**{j.name}**" + (t(TEXT, "queued_paused") if j.status == PAUSED else "")
+                                    for j in yours)
+    key = "queued_yours" if position == 1 else "queued_yours_later"
+    return text + t(TEXT, key if len(yours) == 1 else f"{key}_many", names=names)
+
+
 def _status_block(job: TrainingJob, view: dict) -> None:
     status = view["status"]
     if status == FAILED:
@@ -288,7 +301,8 @@ def _status_block(job: TrainingJob, view: dict) -> None:
     elif status == QUEUED:
         position = job_manager().queue_position(job)
         if position:
-            st.info(t(TEXT, "queued_behind", position=position), icon=":material/hourglass_top:")
+            st.info(queued_text(position, job_manager().slot_holders(job.owner), job_manager().max_running),
+                    icon=":material/hourglass_top:")
     elif status == FINISHED:
         st.success(t(TEXT, "finished_note"), icon=":material/check_circle:")
     if view["config"].get("precision") == "bf16" and view.get("precision") == "fp32":

@@ -213,8 +213,24 @@ TEXT = {
     "save_failed": ("Could not save: {message}", "保存失败：{message}"),
     "job_limit": ("{message}", "{message}"),
     "queued_behind": ("Waiting for a free slot: position {position} in the queue. It starts by itself as soon as "
-                      "a run ends (stop your other run to start this one now).",
-                      "正在等待空闲名额：排在第 {position} 位。一旦有训练结束就会自动开始（停止你的其他训练可立即开始）。"),
+                      "a run ends. ",
+                      "正在等待空闲名额：排在第 {position} 位。一旦有训练结束就会自动开始。"),
+    # what it waits for: the person's own runs by name, or other people's (never named)
+    "queued_yours": ("Your run {names} holds a slot: stop it to start this one now.",
+                     "你的训练 {names} 占着一个名额：停止它即可立即开始这一个。"),
+    "queued_yours_many": ("Your runs {names} hold slots: stop one to start this one now.",
+                          "你的训练 {names} 占着名额：停止其中一个即可立即开始这一个。"),
+    # not first in line: stopping one's own run starts the run at the head of the queue, not this one
+    "queued_yours_later": ("Your run {names} holds a slot too; runs ahead of this one start first.",
+                           "你的训练 {names} 也占着一个名额；排在前面的训练会先开始。"),
+    "queued_yours_later_many": ("Your runs {names} hold slots too; runs ahead of this one start first.",
+                                "你的训练 {names} 也占着名额；排在前面的训练会先开始。"),
+    "queued_paused": (" (paused: a paused run keeps its slot)", "（已暂停：暂停的训练仍占着名额）"),
+    "queued_others": ("This server trains {slots} runs at once, and other people's runs fill every slot.",
+                      "这台服务器同时训练 {slots} 个任务，目前都被其他人的训练占满。"),
+    "queued_others_one": ("This server trains one run at a time, and another person's run has the slot.",
+                          "这台服务器一次只训练一个任务，目前被其他人的训练占着。"),
+    "list_and": (" and ", "和"),
     "preparing": ("Preparing the data and the networks…", "正在准备数据和网络……"),
     "where": ("Training on the Ray cluster's node {node}, device {device}.", "在 Ray 集群的节点 {node} 上训练，设备：{device}。"),
     # -- status -------------------------------------------------------------------------------------------

@@ -165,6 +165,10 @@ def test_queue_positions_and_limits(tiny_config):
     third = manager.submit(TrainingJob(tiny_config.replace(steps=1_000_000), owner="c"))
     assert manager.queue_position(first) is None and first.status == "running"
     assert manager.queue_position(second) == 1 and manager.queue_position(third) == 2
+    assert manager.slot_holders("a") == [first] and manager.slot_holders("b") == []  # what b's run waits for
+    first.pause()
+    assert manager.slot_holders("a") == [first]  # a paused run keeps its slot
+    first.resume()
     manager.submit(TrainingJob(tiny_config, owner="a"))
     with pytest.raises(JobLimitError):
         manager.submit(TrainingJob(tiny_config, owner="a"))

@@ -293,6 +293,9 @@ def test_queue_position_run_picker_and_job_limit():
     assert not at.exception
     infos = [i.value for i in at.info]
     assert any(en(TEXT, "queued_behind").format(position=1) in text for text in infos), infos
+    # it waits for this person's own run, named: stopping that one starts this one
+    running = my_jobs()[0]
+    assert any(en(TEXT, "queued_yours").format(names=f"**{running.name}**") in text for text in infos), infos
     picker = at.selectbox(key="train_watch")
     assert len(picker.options) == 2
     at.button(key="train_start").click().run()
@@ -305,6 +308,31 @@ def test_queue_position_run_picker_and_job_limit():
     picker.set_value(first.id).run()
     assert at.session_state["train_job_id"] == first.id
     assert en(TEXT, "status_running") in progress(at)[2] or en(TEXT, "status_queued") in progress(at)[2]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_waiting_run_says_what_it_waits_for(monkeypatch, lang):
+    """Own runs by name (with the promise only when first in line, and paused ones marked), else the others' runs,
+    unnamed, with the server's number of slots; never "stop your other run" to a student who has none."""
+    import app.i18n
+    from app.train_panel import queued_text
+
+    monkeypatch.setattr(app.i18n, "lang", lambda: lang)
+    word = en if lang == "en" else zh
+
+    class Run:
+        def __init__(self, name, status="running"):
+            self.name, self.status = name, status
+
+    alone = queued_text(2, [], 1)
+    assert alone.startswith(word(TEXT, "queued_behind").format(position=2))
+    assert alone.endswith(word(TEXT, "queued_others_one")) and "stop" not in alone and "停止" not in alone
+    assert word(TEXT, "queued_others").format(slots=3) in queued_text(1, [], 3)
+    first = queued_text(1, [Run("ring8-a")], 1)
+    assert first.endswith(word(TEXT, "queued_yours").format(names="**ring8-a**"))
+    later = queued_text(4, [Run("ring8-a"), Run("vae-b", "paused")], 3)
+    names = f"**ring8-a**{word(TEXT, 'list_and')}**vae-b**{word(TEXT, 'queued_paused')}"
+    assert later.endswith(word(TEXT, "queued_yours_later_many").format(names=names)), later
 
 
 def test_failed_run_shows_its_error():

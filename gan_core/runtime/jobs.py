@@ -108,6 +108,14 @@ class JobManager:
         with self._lock:
             return self._queue.index(job.id) + 1 if job.id in self._queue else None
 
+    def slot_holders(self, owner: str) -> list[TrainingJob]:
+        """`owner`'s jobs holding a training slot (running, or paused: a paused run keeps its slot), oldest first:
+        what a queued run of theirs could start in place of, were one stopped."""
+        with self._lock:
+            held = [j for j in self._jobs.values()
+                    if j.owner == owner and j.status in ("running", "paused") and j.thread_alive]
+        return sorted(held, key=lambda j: j.created)
+
     def active_count(self) -> int:
         with self._lock:
             return sum(1 for j in self._jobs.values() if j.is_active)
