@@ -24,8 +24,8 @@ from . import train_divergence, train_form, train_layers, train_live, train_memo
 from .i18n import lang, plural, t
 from .metrics_text import METRIC_INFO
 from .state import browser_id, job_manager
-from .train_plots import (PLOT_CONFIG, SERIES_COLOURS, chain_picture, codes_figure, line_figure, metrics_figure,
-                          points_figure, same_height)
+from .train_plots import (PLOT_CONFIG, SERIES_COLOURS, chain_picture, codes_figure, hline_title, line_figure,
+                          metrics_figure, points_figure, same_height)
 from .train_text import FAMILY_EXPLAIN, FAMILY_TRACE_TEXT, LATEX_DDPM, LATEX_ELBO, LATEX_LOSS, LATEX_MINIMAX, LATEX_NS, LOSS_DESCRIPTION, TEXT, model_name
 from .presenter import TEXT_SCALE, chart, presenting
 
@@ -473,7 +473,8 @@ def _critic_figure(steps: list[int], series: dict, spans: list[tuple[int, str]],
     figure = line_figure(steps, outputs, t(TEXT, "chart_d_mixed"), revision, x_title, y_range=(0.0, 1.0),
                          hline=(0.5, t(TEXT, "equilibrium")), events=marks,
                          right=(right, t(TEXT, "axis_score", scores=scores)))
-    figure.layout.yaxis.title = dict(text=t(TEXT, "axis_probability"), font=dict(size=11))
+    figure.layout.yaxis.title = dict(text=f"{t(TEXT, 'axis_probability')}<br>{hline_title(t(TEXT, 'equilibrium'))}",
+                                     font=dict(size=11))
     named = set()  # one legend entry for real and one for fake (a colour each); the axes say which loss is which
     for trace in figure.data:
         if trace.showlegend is not False:

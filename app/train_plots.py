@@ -172,14 +172,19 @@ def line_figure(steps: list[int], series: list[tuple[str, list[float], str]], ti
         value, label = hline
         layout["shapes"] = [dict(type="line", xref="paper", x0=0, x1=1, y0=value, y1=value,
                                  line=dict(color="#999999", width=1, dash="dash"))]
-        layout["annotations"] = [dict(xref="paper", x=1.0, y=value, yref="y", text=label, showarrow=False,
-                                      xanchor="right", yanchor="bottom", bgcolor="rgba(255,255,255,0.8)",
-                                      font=dict(size=10, color="#666666"))]
+        # its words are the y axis's title: written on the line they covered the curves that end there (D(x) and
+        # D(G(z)) settle on 0.5 when G wins, ProGAN's among them), and a third legend entry wrapped onto the title
+        layout["yaxis"]["title"] = dict(text=hline_title(label), font=dict(size=11, color="#666666"))
     if events:
         shapes, notes = event_lines(events)
         layout["shapes"] = layout.get("shapes", []) + shapes
         layout["annotations"] = layout.get("annotations", []) + notes
     return figure(traces, layout)
+
+
+def hline_title(label: str) -> str:
+    """The y axis's title that names line_figure's dashed line: "– – 0.5 = D cannot tell"."""
+    return f"– – {label}"
 
 
 def event_lines(events: list[tuple[float, str]]) -> tuple[list[dict], list[dict]]:

@@ -188,7 +188,9 @@ def test_change_labels_and_chart_marks():
     assert [(s.x0, s.x1) for s in lines] == [(40, 40), (90, 90)]
     assert any(s.xref == "paper" for s in figure.layout.shapes)  # the 0.5 line is still there
     texts = [a.text for a in figure.layout.annotations]
-    assert "lr_g 2e-4 → 1e-3" in texts and "half" in texts
+    assert "lr_g 2e-4 → 1e-3" in texts and not any("half" in text for text in texts)
+    # the 0.5 line is named on the y axis: its label sat on the line's right end, over the curves that settle there
+    assert figure.layout.yaxis.title.text == "– – half" and len(figure.data) == 2  # D: raw and smoothed, no more
     assert not line_figure(steps, [("D", [0.5] * 100, "#000")], "t", "u").layout.shapes  # no events, no lines
 
     assert live_fields(TrainConfig(model="vae")) == ("lr_g", "lr_d", "beta")
@@ -243,6 +245,7 @@ def test_the_d_chart_splits_probabilities_from_scores_at_a_live_loss_change():
         assert (trace.yaxis == "y2") == scores, trace.name
     assert figure.layout.yaxis.range == (0.0, 1.0) and figure.layout.yaxis2.overlaying == "y"
     assert "hinge" in figure.layout.yaxis2.title.text and "ns" in figure.layout.yaxis.title.text
+    assert figure.layout.yaxis.title.text.endswith("0.5 = D cannot tell")  # the dashed line keeps its name
 
     one_kind = _critic_figure(steps, series, [(0, "hinge"), (50, "wgan-gp")], "d-run", "step", [])
     assert len([trace for trace in one_kind.data if trace.showlegend is not False]) == 2  # no split: one kind
