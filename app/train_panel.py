@@ -433,12 +433,15 @@ def _charts(job: TrainingJob, view: dict, config: TrainConfig) -> None:
     metrics = _metrics_figure(view, config, revision, x_title)
     if metrics is not None:
         charts.append(("train_chart_metrics", metrics))
+    waiting = metrics is None and quality_waits(view, config)
     for start in range(0, len(charts), 2):
         row = charts[start:start + 2]
         same_height([figure for _, figure in row])
         for cell, (key, figure) in zip(st.columns(2, gap="medium"), row):
             with cell:
                 chart(figure, key=key, config=PLOT_CONFIG, width="stretch")
+    if waiting:
+        st.caption(t(TEXT, "metrics_wait_full_size"))
     st.caption(t(TEXT, "smoothing_note"))
 
 
@@ -535,6 +538,13 @@ def style_mix_caption(crossover: int | None) -> str:
     return t(TEXT, "style_mix_sources") + " " + t(TEXT, "style_mix_layers", last=int(crossover) - 1)
 
 
+def quality_waits(view: dict, config: TrainConfig) -> bool:
+    """True when the run has been measured but a growing family (ProGAN) has no class numbers yet: G still draws
+    coarser pictures than the data's (Family.coarse), and the page says why the quality chart is missing."""
+    family = config.family
+    return bool((view.get("metrics") or {}).get("steps")) and family is not None and family.coarse is not None
+
+
 def _metrics_figure(view: dict, config: TrainConfig, revision: str, x_title: str):
     metrics = view.get("metrics") or {}
     steps = metrics.get("steps") or []
@@ -558,6 +568,8 @@ def _metrics_figure(view: dict, config: TrainConfig, revision: str, x_title: str
                 y_max = float(total)
         elif key == "high_quality_fraction":
             y_max = 1.0
+        if key in ("modes_covered", "class_kl") and config.family is not None and config.family.coarse is not None:
+            note = t(TEXT, "classes_full_size") + " · " + note  # ProGAN: why the curve starts late
         series.append((label, values[key], METRIC_COLOURS.get(key, "#444444"), note, y_max))
     return metrics_figure(steps, series, t(TEXT, "chart_metrics", every=config.metrics_every),
                           f"metrics-{revision}", x_title)

@@ -309,6 +309,11 @@ TEXT = {
     "better_lower": ("(lower is better)", "（越低越好）"),
     "modes_of": ("of {total}", "共 {total} 个"),
     "classes_covered": ("Classes covered", "覆盖的类别数"),
+    # a family that grows (ProGAN): the judge read 4-px blobs as every class, so it waits for full size
+    "classes_full_size": ("judged at full size only", "只在全尺寸时评判"),
+    "metrics_wait_full_size": ("The sample-quality chart starts when G draws at full size: the digit judge reads "
+                               "smaller pictures, enlarged, as a spread of every class.",
+                               "样本质量图要等 G 画到全尺寸时才开始：数字判别器会把放大的小图读成每个类别都有一点。"),
     "smoothing_note": ("Bold lines are smoothed (moving average); the faint lines are the raw values.",
                        "粗线是平滑后的曲线（滑动平均）；淡色细线是原始数值。"),
     "timeline": ("Scrub through the run", "回看训练过程"),

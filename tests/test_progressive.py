@@ -183,3 +183,22 @@ def test_impossible_combinations_are_explained():
     assert "arch" in base.replace(arch="mlp").validate()
     with pytest.raises(ConfigError):
         Trainer(base.replace(stage_steps=200))
+
+
+def test_class_metrics_wait_until_g_draws_at_full_size(config):
+    """The class judge, trained on full-size digits, read ProGAN's upscaled 4-px blobs as every class at once
+    ("10/10 classes covered" at step 200): classes covered and class KL are recorded from the last resolution on;
+    the feature distance all along."""
+    from gan_core.evaluation.evaluate import quick_metrics
+
+    trainer = Trainer(config.replace(metrics_every=2), device="cpu", metrics_fn=quick_metrics)
+    coarse = []
+    for _ in range(8):
+        trainer.step()
+        coarse.append(progressive.FAMILY.coarse(trainer))
+    assert coarse == [True] * 4 + [False] * 4  # 4x4 for four steps, then 8x8 (this config's full size)
+    values = trainer.metrics["values"]
+    assert trainer.metrics["steps"] == [2, 4, 6, 8]
+    for key in ("modes_covered", "class_kl"):
+        assert [value == value for value in values[key]] == [False, False, True, True], (key, values[key])
+    assert all(value == value for value in values["fd"])

@@ -120,7 +120,8 @@ def quick_metrics(trainer) -> dict:
     """Cheap numbers recorded during training, on a fixed latent batch: mode coverage and its friends; for
     every 2-D run (mixtures, spirals, drawn data with no modes) "kl" = KL(real || generated) and "js" between
     the two smoothed 2-D densities (metrics.density_divergence); for images with a classifier "fd", the Fréchet
-    distance in its feature space (what a class's gallery sorts by)."""
+    distance in its feature space (what a class's gallery sorts by). No class metrics while a family draws coarser
+    pictures than the data's (Family.coarse)."""
     config, data = trainer.config, trainer.dataset
     z = sample_latents(QUICK_SAMPLES if data.is_points else 500, trainer.latent_dim, QUICK_SEED)
     labels = None
@@ -128,7 +129,9 @@ def quick_metrics(trainer) -> dict:
         labels = torch.arange(z.shape[0]) % data.n_classes
     samples = trainer.generate(z, labels).float().cpu()
     values = {}
-    if not data.is_points or data.modes is not None:  # points without modes have no mode metrics
+    family = trainer.family
+    coarse = family is not None and family.coarse is not None and family.coarse(trainer)  # (ProGAN's 4-px blobs)
+    if (not data.is_points or data.modes is not None) and not coarse:  # points without modes have no mode metrics
         full = evaluate_samples(samples, config, data_info(data), full=False)
         keep = ("modes_covered", "high_quality_fraction", "reverse_kl", "reverse_kl_all", "class_kl")
         values = {k: float(full[k]) for k in keep

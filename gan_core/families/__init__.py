@@ -21,6 +21,9 @@ The contract, kept deliberately small:
 - optional `validate(config) -> {field: message}` for combinations the family cannot run.
 - optional `fixed_batch(trainer) -> (z, labels)`: the latents every snapshot shows (defaults to 64 seeded
   normal latents of the generator's latent_dim, or one row per class for a conditional family).
+- optional `slower_ahead(step, config)` and `coarse(trainer)`: the steps to come cost more than this one (the time
+  left is then a lower bound), and G draws coarser pictures than the data's now (the class metrics wait). The other
+  optional fields (what the pages offer, which curves to plot) are described in base.py.
 """
 from __future__ import annotations
 

@@ -37,3 +37,7 @@ class Family:
     # (step, config) -> True while the steps still to come cost more than this one (ProGAN before its last
     # resolution): a time left from the current speed is then a lower bound, and the page says so
     slower_ahead: Callable | None = None
+    # (trainer) -> True while G draws coarser pictures than the data's (ProGAN before its last resolution): the class
+    # judge, trained on full-size pictures, reads upscaled blobs as a spread of every class, so the class metrics
+    # (classes covered, class KL) wait for full size; the feature distance is still recorded
+    coarse: Callable | None = None

@@ -345,6 +345,7 @@ FAMILY = Family(
     loss_keys=("loss_d", "loss_g", "d_real", "d_fake", "resolution", "alpha"),
     truncation="",  # pixel norm gives every z the same length, and there is no average latent to pull toward
     slower_ahead=lambda step, config: schedule(step, config)[0] < n_stages(config.image_size) - 1,
+    coarse=lambda trainer: trainer.generator.resolution < trainer.config.image_size,
 )
 
 FAMILIES = (FAMILY,)
