@@ -81,7 +81,7 @@ def real_grid_for(config: TrainConfig) -> np.ndarray | None:
 
 
 def real_points_for(config: TrainConfig) -> np.ndarray:
-    """Up to 1,000 real 2-D points to draw behind the generated ones (empty when they cannot be loaded)."""
+    """Up to REAL_POINTS_SHOWN real 2-D points to draw behind the generated ones (empty when they cannot be loaded)."""
     if not config.is_points:
         return np.zeros((0, 2), np.float32)
     user = user_data.run_dataset(config)  # drawn or CSV points live in the session, not in a server cache

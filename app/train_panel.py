@@ -571,7 +571,9 @@ def _metrics_figure(view: dict, config: TrainConfig, revision: str, x_title: str
         if key in ("modes_covered", "class_kl") and config.family is not None and config.family.coarse is not None:
             note = t(TEXT, "classes_full_size") + " · " + note  # ProGAN: why the curve starts late
         series.append((label, values[key], METRIC_COLOURS.get(key, "#444444"), note, y_max))
-    return metrics_figure(steps, series, t(TEXT, "chart_metrics", every=config.metrics_every),
+    every = config.metrics_every
+    at_end = bool(every) and config.steps % every != 0 and config.steps > every  # (Trainer.step measures it too)
+    return metrics_figure(steps, series, t(TEXT, "chart_metrics_end" if at_end else "chart_metrics", every=every),
                           f"metrics-{revision}", x_title)
 
 

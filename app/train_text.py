@@ -281,6 +281,9 @@ TEXT = {
     "chart_d_score": ("Critic scores ({loss}: not probabilities)", "评判分数（{loss}：不是概率）"),
     "chart_grad": ("Gradient norms (log scale)", "梯度范数（对数坐标）"),
     "chart_metrics": ("Sample quality (measured every {every} steps)", "样本质量（每 {every} 步测一次）"),
+    # a run whose length is not a multiple of the interval is also measured at its last step (Trainer.step)
+    "chart_metrics_end": ("Sample quality (measured every {every} steps and at the end)",
+                          "样本质量（每 {every} 步及结束时各测一次）"),
     "waiting_curves": ("The curves appear after the first steps.", "训练开始几步后会出现曲线。"),
     "trace_loss_d": ("D loss", "D 损失"),
     "trace_loss_g": ("G loss", "G 损失"),

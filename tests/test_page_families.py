@@ -127,6 +127,18 @@ def test_progans_quality_chart_waits_for_full_size_and_says_so(monkeypatch):
     at.button(key="train_stop").click().run()
 
 
+def test_the_quality_charts_title_says_when_a_run_is_also_measured_at_its_end():
+    # 300 steps measured every 250 are measured at 250 and 300: "every 250 steps" alone did not explain the 300
+    from app.train_panel import _metrics_figure
+    from gan_core.presets import preset_config
+
+    view = {"metrics": {"steps": [250, 300], "values": {"modes_covered": [7.0, 8.0]}}}
+    title = lambda **fields: _metrics_figure(view, preset_config("digits-gan", **fields), "r", "step").layout.title.text
+    assert title(steps=300, metrics_every=250) == en(TEXT, "chart_metrics_end").format(every=250)
+    assert title(steps=500, metrics_every=250) == en(TEXT, "chart_metrics").format(every=250)
+    assert title(steps=200, metrics_every=250) == en(TEXT, "chart_metrics").format(every=250)  # (never measured)
+
+
 def test_translation_shows_held_out_translations_with_row_names():
     at = start("digits-pix2pix", sample_every=4, hidden=8)
     # one picture of the translations (source / output / target rows) and the real images' expander: the plain
