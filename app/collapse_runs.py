@@ -18,7 +18,7 @@ from gan_core.config import TrainConfig
 from gan_core.runtime.jobs import JobLimitError
 from gan_core.latents import LatentModel
 from gan_core.store import DEMO_DIR, list_checkpoints
-from gan_core.runtime.job import FAILED, QUEUED
+from gan_core.runtime.job import FAILED, PAUSED, QUEUED, RUNNING
 from gan_core.runtime.worker import new_job
 
 from .collapse_text import TEXT
@@ -110,6 +110,8 @@ def rejection(option: RunOption, n: int, seed: int) -> dict:
             modified = -1.0
         return _rejection_file(path, modified, int(n), int(seed), option.name)
     job = job_manager().get(option.id[4:])
+    if job is not None and job.trainer is None and job.is_active:  # queued, or still building its networks
+        return {"label": option.name, "error": t(TEXT, "waiting_preparing", label=option.name)}
     if job is None or job.trainer is None:
         return {"label": option.name, "error": t(TEXT, "job_gone", label=option.name)}
     return _rejection_job(job.id, int(job.snapshot(history_points=0)["step"]), int(n), int(seed), option.name)
@@ -128,12 +130,18 @@ def score(option: RunOption, n: int, seed: int) -> dict:
     if job is None:
         return {"label": option.name, "error": t(TEXT, "job_gone", label=option.name)}
     snap = job.snapshot(history_points=0)
+    if snap["status"] in (RUNNING, PAUSED) and job.id in lab_job_ids():
+        # a lab arm that has just started (the comparison redraws when an arm starts or ends): its step-5 picture
+        # looked like a collapse next to finished runs; it joins the comparison when it has finished
+        return {"label": option.name, "waiting": t(TEXT, "lab_training", label=option.name)}
     if job.trainer is None:
         if snap["status"] == QUEUED:
             position = job_manager().queue_position(job)
             text = (t(TEXT, "waiting_queue", label=option.name, position=position) if position
                     else t(TEXT, "waiting_start", label=option.name))
             return {"label": option.name, "waiting": text}
+        if job.is_active:  # started, still building its data and networks: it was called "no longer available"
+            return {"label": option.name, "waiting": t(TEXT, "waiting_preparing", label=option.name)}
         return {"label": option.name, "error": snap["error"] or t(TEXT, "job_gone", label=option.name)}
     result = dict(_score_job(job.id, int(snap["step"]), int(n), int(seed), option.name))
     result["job"] = {"status": snap["status"], "step": snap["step"], "target": snap["target_steps"],
@@ -218,6 +226,12 @@ def lab_rows() -> list[dict]:
                      "target": snap["target_steps"], "position": position, "error": snap["error"],
                      "active": job.is_active, "job_id": job.id})
     return rows
+
+
+def lab_job_ids() -> set[str]:
+    """The ids of the jobs this session's collapse lab submitted."""
+    lab = st.session_state.get(LAB_KEY) or {"arms": []}
+    return {arm["job_id"] for arm in lab["arms"] if arm.get("job_id")}
 
 
 def lab_option_ids() -> list[str]:

@@ -41,11 +41,17 @@ TEXT = {
     "waiting_queue": ("{label} is waiting for a free training slot (position {position} in the queue).",
                       "{label} 正在等待空闲的训练名额（队列第 {position} 位）。"),
     "waiting_start": ("{label} has not started yet.", "{label} 还没有开始。"),
+    "waiting_preparing": ("{label} has not trained a step yet (it waits for a slot or is building its data and "
+                          "networks): open this page again in a moment to compare it.",
+                          "{label} 还没有训练任何一步（正在等待名额或准备数据和网络）：稍后重新打开本页即可比较。"),
     "job_gone": ("{label} is no longer available (its session ended or it was removed).",
                  "{label} 已不可用（其会话已结束或已被移除）。"),
     "live_note": ("Still training: scored at step {step} of {target}; the page updates when it finishes.",
                   "仍在训练：按第 {step}/{target} 步评估；训练结束后页面会自动更新。"),
     "failed_note": ("Training failed: {error}", "训练失败：{error}"),
+    "lab_training": ("**{label}** is still training in the lab (its progress is in the lab above): it joins the "
+                     "comparison when it finishes.",
+                     "**{label}** 仍在实验中训练（进度见上方的实验）：训练结束后会加入比较。"),
     # samples
     "samples_points": ("Coloured dots: {shown} of the generated points; grey: real data. Mode centres: "
                        "green ring = covered, red cross = missed; the number beside each is how many samples "

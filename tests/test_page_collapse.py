@@ -184,8 +184,13 @@ def test_a_lab_recipe_runs_on_its_own(saved_runs):
         # one recipe: compared with the runs chosen before, not left alone under "choose at least 2 runs"
         assert at.multiselect(key=worded_key(SELECTION)).value == [f"job:{jobs[0].id}", *before]
         assert not any(shows(info.value, en(TEXT, "too_few")) for info in at.info)
+        # while it trains it is not compared: its first steps' picture looked like a collapse beside finished runs
+        training = [info.value for info in at.info if shows(info.value, en(TEXT, "lab_training"))]
+        assert len(training) == 1 and "lab-ring8-deligan-s0" in training[0], ([i.value for i in at.info], [e.value for e in at.error], [w.value for w in at.warning], [c.value for c in at.caption][:8])
+        assert list(at.table[0].value.columns) == [jobs[0].name, "tiny-0", "tiny-1"] or len(at.table) >= 1
         at.button(key="collapse_lab_stop").click().run()
         assert any(shows(c.value, en(TEXT, "lab_done_one")) for c in at.caption)
+        assert not any(shows(info.value, en(TEXT, "lab_training")) for info in at.info)  # stopped: compared
     finally:
         job_manager().shutdown(timeout=10)
     at.session_state["lang"] = "zh"
@@ -247,3 +252,25 @@ def test_digit_runs_are_compared_by_the_classes_they_cover(tmp_path, monkeypatch
     assert en(TEXT, "classes_covered") in curves.proto.spec and "Modes covered" not in curves.proto.spec
     captions = [c.value for c in at.caption]
     assert en(TEXT, "curves_caption_classes") in captions and en(TEXT, "curves_caption") not in captions
+
+
+def test_a_run_still_building_its_networks_is_not_called_gone(monkeypatch):
+    """Right after Start the run has no trainer for a moment: the comparison said it was "no longer available (its
+    session ended or it was removed)", in red. It waits, in words that say so, and a finished-and-forgotten run is
+    still called gone."""
+    import app.collapse_runs as runs
+    from gan_core.presets import preset_config
+    from gan_core.runtime.job import RUNNING, TrainingJob
+
+    job = TrainingJob(preset_config("ring8-vanilla"), name="fresh")
+    job.status = RUNNING  # started; its thread has not built the trainer yet
+    monkeypatch.setattr(runs, "job_manager", lambda: type("M", (), {"get": lambda self, i: job})())
+    monkeypatch.setattr(runs, "lab_job_ids", lambda: set())
+    option = runs.RunOption(f"job:{job.id}", "fresh", "job")
+    result = runs.score(option, 100, 0)
+    assert "error" not in result and shows(result["waiting"], en(TEXT, "waiting_preparing")), result
+    assert shows(runs.rejection(option, 100, 0)["error"], en(TEXT, "waiting_preparing"))
+    monkeypatch.setattr(runs, "lab_job_ids", lambda: {job.id})  # a lab arm: compared when it finishes
+    assert shows(runs.score(option, 100, 0)["waiting"], en(TEXT, "lab_training"))
+    job.status = "stopped"
+    assert shows(runs.score(option, 100, 0)["error"], en(TEXT, "job_gone"))
