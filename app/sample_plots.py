@@ -114,16 +114,18 @@ def warp_figures(latent_lines: np.ndarray, data_lines: np.ndarray, latents: np.n
     return latent, data
 
 
-def norm_figure(norms: dict[str, list[float]], typical: float, names: dict, revision: str) -> go.Figure:
-    """|z| at each step of the lerp and slerp walks, with the typical norm √d as a dashed line."""
+def norm_figure(norms: dict[str, list[float]], typical: float | None, names: dict, revision: str) -> go.Figure:
+    """|z| at each step of the lerp and slerp walks, with the typical norm √d as a dashed line (none when `typical`
+    is None: a latent of few numbers has no typical length)."""
     figure = go.Figure()
     for mode, colour in (("lerp", LERP), ("slerp", SLERP)):
         values = norms[mode]
         figure.add_trace(go.Scatter(x=list(range(len(values))), y=values, mode="lines+markers", name=names[mode],
                                     line=dict(color=colour)))
     steps = len(norms["lerp"])
-    figure.add_trace(go.Scatter(x=[0, steps - 1], y=[typical, typical], mode="lines", name=names["typical"],
-                                line=dict(color="#888888", dash="dash")))
+    if typical is not None:
+        figure.add_trace(go.Scatter(x=[0, steps - 1], y=[typical, typical], mode="lines", name=names["typical"],
+                                    line=dict(color="#888888", dash="dash")))
     _layout(figure, names["title"], 280, revision)
     figure.update_xaxes(title=names["step"], dtick=1)
     figure.update_yaxes(title=names["norm"], rangemode="tozero")

@@ -1,5 +1,6 @@
 """The Sample & Blend page driven by Streamlit's AppTest, on tiny checkpoints trained here into a temp runs folder."""
 import io
+import json
 
 import numpy as np
 import pytest
@@ -207,16 +208,24 @@ def test_interpolation_controls(app):
 
 
 def assert_norm_caption_fits_the_walk(app, a, b):
+    from app.sample_tabs import DIP_SHARE
     from gan_core.latents import interpolate
     steps = app.slider(key="interp_steps").value
     low = float(interpolate(a, b, steps, "lerp").norm(dim=1).min())
-    dips = low < 0.8 * min(float(a.norm()), float(b.norm()))
+    dips = low < DIP_SHARE * min(float(a.norm()), float(b.norm()))
     captions = [c.value for c in app.caption]
     assert not any(shows(c, en(TEXT, "norm_caption")) for c in captions)
     wanted, other = ("norm_caption_few_dip", "norm_caption_few_close")[::1 if dips else -1]
     angle = f"{angle_degrees(a, b):.0f}°"
     assert any(shows(c, en(TEXT, wanted)) and f"{float(b.norm()):.1f}" in c and angle in c for c in captions), captions
     assert not any(shows(c, en(TEXT, other)) for c in captions), captions
+    from app.sample_plots import norm_figure  # (in many dimensions the line is drawn)
+    walks = {"lerp": [4.0, 3.0, 4.0], "slerp": [4.0, 4.0, 4.0]}
+    names = {"lerp": "lerp", "slerp": "slerp", "typical": "√16", "title": "", "step": "", "norm": ""}
+    assert [trace.name for trace in norm_figure(walks, 4.0, names, "r").data] == ["lerp", "slerp", "√16"]
+    # "no typical length", and no dashed "typical |z| ≈ √6" line on the chart beside it
+    names = [trace.get("name") for trace in json.loads(charts(app)[-1].proto.spec)["data"]]
+    assert len(names) == 2 and not any("√" in (name or "") for name in names), names
 
 
 def test_blend_arithmetic_and_edit_controls(app):
