@@ -122,11 +122,13 @@ TEXT = {
     "class": ("class", "类别"),
     # curves
     "curves": ("During training", "训练过程中"),
-    "curves_caption": ("The cheap metrics recorded every few hundred steps on a fixed batch of latents. Mode "
-                       "hopping shows as a saw-tooth: the count of covered modes rises and falls as the "
-                       "generator jumps from mode to mode.",
-                       "训练时每隔几百步在一组固定潜变量上记录的快速指标。模式跳跃表现为锯齿：覆盖的模式数随生成器在"
-                       "模式间跳动而忽高忽低。"),
+    # ring8-vanilla hops, yet its count sits at 1 (it covers one mode at a time): the jumps show in reverse KL
+    "curves_caption": ("The cheap metrics recorded every few hundred steps on a fixed batch of latents. A generator "
+                       "that hops from mode to mode covers few modes at every check (the count stays low while the "
+                       "mode it sits on changes), and its reverse KL over all samples jumps up and down as it "
+                       "hops.",
+                       "训练时每隔几百步在一组固定潜变量上记录的快速指标。在模式间跳动的生成器每次检查都只覆盖很少的"
+                       "模式（数量一直很低，但它所在的模式在变），它在全部样本上的反向 KL 随跳动忽高忽低。"),
     "curves_caption_classes": ("The cheap metrics recorded every few hundred steps on a fixed batch of latents. A "
                                "collapsing generator shows as a saw-tooth: the number of classes it draws rises "
                                "and falls as it jumps from one class to another.",
