@@ -111,16 +111,19 @@ def pick_latent(ctx: Context, prefix: str, title: str, default_seed: int, defaul
     settings = grid_settings(ctx)
     if mode == "grid":
         count = settings.count(ctx.model)
-        index = int_input(title, f"{prefix}_index", default_index, 0, count - 1, help=tr("grid_number_help"))
+        index = int_input(title, f"{prefix}_index", default_index, 0, count - 1,
+                          help=tr("number_help_points" if ctx.model.is_points else "grid_number_help"))
         z, label = compute.grid_pick(ctx.model, settings, index)
         return z, (label if label is not None else ctx.label), f"#{index}"
     seed = int_input(title, f"{prefix}_seed", default_seed, 0, MAX_SEED, help=tr("seed_help"))
     return latent_for_seed(seed, ctx.model.latent_dim), ctx.label, f"seed {seed}"
 
 
-def pick_mode(key: str, one: bool = False) -> str:
+def pick_mode(key: str, one: bool = False, points: bool = False) -> str:
+    """Grid number or seed; `points`: a 2-D model, whose Samples tab draws a cloud (a "sample number", no grid)."""
+    grid_word = "pick_number" if points else "pick_grid"
     return choice(tr("pick_one_by" if one else "pick_by"), ["grid", "seed"], key, "grid",
-                  format_func=lambda v: tr("pick_grid" if v == "grid" else "pick_seed"), widget="radio",
+                  format_func=lambda v: tr(grid_word if v == "grid" else "pick_seed"), widget="radio",
                   horizontal=True, worded=True)
 
 
@@ -257,7 +260,7 @@ def interpolate_tab(ctx: Context) -> None:
     st.caption(tr("interp_caption_points" if model.is_points else "interp_caption"))
     columns = st.columns([2.2, 1.5, 1.5, 2, 1.8], vertical_alignment="bottom")
     with columns[0]:
-        pick_mode("interp_pick")
+        pick_mode("interp_pick", points=model.is_points)
     with columns[1]:
         a, label_a, name_a = pick_latent(ctx, "interp_a", tr("sample_a"), 1, 0, "interp_pick")
     with columns[2]:
@@ -321,7 +324,8 @@ def interpolate_tab(ctx: Context) -> None:
 
 def blend_tab(ctx: Context) -> None:
     model = ctx.model
-    st.caption(tr("blend_caption"))
+    points = "_points" if model.is_points else ""  # a mesh of points, not tiles
+    st.caption(tr("blend_caption" + points))
     controls, view = st.columns([1, 2.2], gap="large")
     with controls:
         top = st.columns(2)
@@ -332,8 +336,8 @@ def blend_tab(ctx: Context) -> None:
                                            (bottom[1], "blend_br", "bottom_right", 4)):
             with column:
                 seeds.append(int_input(tr(text), key, default, 0, MAX_SEED))
-        size = slider(tr("blend_size"), "blend_size", 5, 3, 9, 1)
-        st.info(tr("collapse_note"))
+        size = slider(tr("blend_size" + points), "blend_size", 5, 3, 9, 1)
+        st.info(tr("collapse_note" + points))
     blend = compute.corner_blend_grid(model, seeds, size, label=ctx.label)
     stem = _file_stem(ctx, "blend-" + "-".join(map(str, seeds)))
     with view:
@@ -414,14 +418,16 @@ def arithmetic_tab(ctx: Context) -> None:
         with column:
             source_default, value_default = defaults[term]
             source = choice(tr("source", term=tr(f"term_{term}")), sources, f"arith_{term}_src", source_default,
-                            format_func=lambda s: tr(f"src_{s}"), worded=True)
+                            format_func=lambda s: tr("src_number" if s == "grid" and model.is_points else f"src_{s}"),
+                            worded=True)
             if source == "class":
                 classes = list(range(n_classes))
                 value = choice(tr("class_mean_of"), classes, f"arith_{term}_class", min(value_default, n_classes - 1),
                                format_func=lambda c: class_name(model, c))
             elif source == "grid":
-                value = int_input(tr("pick_grid"), f"arith_{term}_index", {"a": 0, "b": 1, "c": 2}[term], 0,
-                                  grid_settings(ctx).count(model) - 1, help=tr("grid_number_help"))
+                value = int_input(tr("pick_number" if model.is_points else "pick_grid"), f"arith_{term}_index",
+                                  {"a": 0, "b": 1, "c": 2}[term], 0, grid_settings(ctx).count(model) - 1,
+                                  help=tr("number_help_points" if model.is_points else "grid_number_help"))
             else:
                 value = int_input(tr("seed"), f"arith_{term}_seed", {"a": 1, "b": 2, "c": 3}[term], 0, MAX_SEED)
             picks[term] = (source, value)
@@ -483,7 +489,7 @@ def edit_tab(ctx: Context) -> None:
     st.caption(tr("edit_caption"))
     top = st.columns([2.2, 1.5, 4], vertical_alignment="bottom")
     with top[0]:
-        pick_mode("edit_pick", one=True)
+        pick_mode("edit_pick", one=True, points=model.is_points)
     with top[1]:
         z, label, _ = pick_latent(ctx, "edit", tr("edit_sample"), 3, 0, "edit_pick")
     images, dims_col, dirs_col = st.columns([1.8, 1.2, 1.2] if model.is_points else [1.1, 1.4, 1.4], gap="large")

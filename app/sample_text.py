@@ -153,6 +153,11 @@ TEXT = {
     "sample_b": ("Sample B", "样本 B"),
     "grid_number_help": ("The number of a sample in the Samples tab's grid (0 = top left).",
                          "“采样”页网格中的样本编号（0 = 左上角）。"),
+    # a 2-D model's Samples tab draws a cloud of points, not a grid
+    "pick_number": ("sample number", "样本编号"),
+    "number_help_points": ("The n-th of the points the Samples tab draws with its seed (0 = the first): the same "
+                           "number and seed always give the same point.",
+                           "“采样”页用其种子画出的第 n 个点（0 = 第一个）：同样的编号和种子总是得到同一个点。"),
     "steps": ("Steps", "步数"),
     "lerp": ("lerp (straight line)", "lerp（直线）"),
     "slerp": ("slerp (great circle)", "slerp（大圆）"),
@@ -187,6 +192,17 @@ TEXT = {
     # blend
     "blend_caption": ("Four seeds sit in the corners; every other tile decodes a bilinear mix of their latents.",
                       "四个种子放在四个角上；其余每一格解码的是它们潜在向量的双线性混合。"),
+    # a 2-D model's blend is a mesh of points, not tiles
+    "blend_caption_points": ("Four seeds sit in the corners (the black numbers are their seeds); every other point "
+                             "of the mesh is G of a bilinear mix of their latents.",
+                             "四个种子放在四个角上（黑色数字是它们的种子）；网格上其余每个点是它们潜在向量的双线性混合经过 G "
+                             "的结果。"),
+    "blend_size_points": ("Mesh points per side", "每边网格点数"),
+    "collapse_note_points": ("If the whole mesh shrinks onto one or two spots even though the corners are different "
+                             "seeds, the generator has collapsed: it sends most of latent space to the same few "
+                             "outputs, so any mix of latents lands there too.",
+                             "如果四个角用的是不同的种子，整个网格却缩到一两个点上，说明生成器已经崩溃：它把大部分潜在空间"
+                             "都送到同样几个输出上，所以任何潜在向量的混合也都落在那里。"),
     "top_left": ("Top-left seed", "左上种子"),
     "top_right": ("Top-right seed", "右上种子"),
     "bottom_left": ("Bottom-left seed", "左下种子"),
@@ -211,6 +227,7 @@ TEXT = {
     "source": ("{term} is", "{term} 取自"),
     "src_seed": ("a seed", "一个种子"),
     "src_grid": ("a sample of the grid", "网格中的一个样本"),
+    "src_number": ("a sample by number", "按编号的一个样本"),  # a 2-D model: its Samples tab has no grid
     "src_class": ("the mean of a class", "某个类别的平均"),
     "class_mean_of": ("Class", "类别"),
     "mean_of": ("mean of {name}", "{name} 的平均"),

@@ -362,6 +362,16 @@ def test_points_model_scatter_and_warp(app):
     for tab in ("tab_interpolate", "tab_blend", "tab_arithmetic", "tab_edit"):
         open_tab(app, tab)
         assert charts(app)
+        # its Samples tab draws a cloud of points: a sample is picked by number, not by "number in the grid"
+        texts = [r.proto.label for r in app.radio] + [o for r in app.radio for o in r.options] + \
+            [o for box in app.selectbox for o in box.options] + [n.proto.help for n in app.number_input]
+        assert not any(word in text for text in texts for word in ("grid", "Samples tab's grid")), (tab, texts)
+    open_tab(app, "tab_edit")
+    assert en(TEXT, "pick_number") in [o for r in app.radio for o in r.options]
+    open_tab(app, "tab_blend")  # a mesh of points: no "tiles"
+    words = [c.value for c in app.caption] + [i.value for i in app.info] + [s.label for s in app.slider]
+    assert not any("tile" in text for text in words), words
+    assert en(TEXT, "blend_size_points") in [s.label for s in app.slider]
 
 
 def test_a_mixture_latent_says_why_its_grid_lines_jump(app):
