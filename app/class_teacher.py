@@ -121,14 +121,16 @@ def draw_challenge(code: str) -> None:
     info = class_state.class_store().get(code)
     current = info.challenge_obj if info else None
     st.markdown(class_state.challenge_text(current))
-    cells = st.columns([1.4, 2.4, 1.4, 1], vertical_alignment="bottom")
+    cells = st.columns([1.4, 1.4, 1], vertical_alignment="bottom")
     cells[0].selectbox(t(TEXT, "challenge_preset"), list(PRESETS), key="class_challenge_preset")
-    cells[1].multiselect(t(TEXT, "challenge_allowed"), list(CHANGEABLE), key="class_challenge_allowed",
-                         default=["lr_g", "lr_d", "n_critic"], select_all=False, format_func=class_state.setting_label)
     preset = st.session_state.get("class_challenge_preset")
-    cells[2].selectbox(t(TEXT, "challenge_metric"), list(GOAL_METRICS), key=language_key("class_challenge_metric"),
+    cells[1].selectbox(t(TEXT, "challenge_metric"), list(GOAL_METRICS), key=language_key("class_challenge_metric"),
                        format_func=lambda metric: class_state.metric_label(metric, preset))
-    cells[3].number_input(t(TEXT, "challenge_target"), min_value=0.0, value=0.0, key="class_challenge_target")
+    cells[2].number_input(t(TEXT, "challenge_target"), min_value=0.0, value=0.0, key="class_challenge_target")
+    # a row of its own, its chips wrapped: in a quarter of the width "Learning rate of G (decoder for …" hid the rest
+    st.multiselect(t(TEXT, "challenge_allowed"), list(CHANGEABLE), key="class_challenge_allowed",
+                   default=["lr_g", "lr_d", "n_critic"], select_all=False, format_func=class_state.setting_label,
+                   wrap=True)
     left, right, _ = st.columns([1, 1, 2])
     left.button(t(TEXT, "challenge_set"), key="class_challenge_set", type="primary", on_click=_set_challenge,
                 args=(code,), width="stretch")

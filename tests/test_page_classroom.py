@@ -204,6 +204,8 @@ def test_a_challenge_on_digits_counts_classes_and_names_settings_as_the_train_pa
     assert "batch_size" not in banner and "spectral_norm" not in banner, banner
     allowed = teacher.multiselect(key="class_challenge_allowed")
     assert en(TRAIN_TEXT, "lr_g") in allowed.options and "lr_g" not in allowed.options, allowed.options
+    # the settings' long names wrap onto more lines: in one line a quarter wide only the first chip showed, cut
+    assert allowed.proto.wrap
 
 
 def test_a_gallery_card_names_only_the_settings_its_model_has():
