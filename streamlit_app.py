@@ -1,4 +1,5 @@
-"""Latent Lab: entry point. Declares the pages and draws the sidebar every page shares; nothing else."""
+"""Latent Lab: entry point. Declares the pages and draws what every page shares: the sidebar, and above the page the
+join form a class's join link asks for; nothing else."""
 import streamlit as st
 
 from app import presenter, warmup
@@ -30,6 +31,9 @@ def _wait_for_imports() -> None:
             warmup.wait()
 
 
+join_prompt = st.container()  # above the page: filled in after it, once the class store has loaded
+
+
 try:
     if page is not home:
         _wait_for_imports()
@@ -37,6 +41,9 @@ try:
 finally:
     # The sidebar imports torch (device, jobs); drawn after the page so a cold start paints the page first.
     _wait_for_imports()
+    from app.class_join import draw_join_prompt
     from app.sidebar import draw_sidebar
 
+    with join_prompt:
+        draw_join_prompt()  # a class's join link: the name box at the top of the page, not in the sidebar
     draw_sidebar()

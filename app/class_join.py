@@ -1,4 +1,5 @@
-"""The sidebar's class box: join a class (code and name), the class this browser is in, and that it ended.
+"""The sidebar's class box: join a class (code and name), the class this browser is in, and that it ended; and the
+join form at the top of the page a class's join link opened.
 
 A student's box reruns on its own every MEMBER_SECONDS (a fragment), so a class the teacher ends is noticed
 without a click; a browser in no class pays nothing.
@@ -58,8 +59,27 @@ def draw_class_box() -> str | None:
     if found:
         st.fragment(_member_box, run_every=MEMBER_SECONDS)()
         return None
+    if class_state.came_to_join():  # the form is at the top of the page (draw_join_prompt)
+        st.caption(t(TEXT, "join_above"))
+        return None
     _join_form()
     return None
+
+
+def draw_join_prompt() -> None:
+    """At the top of the page a class's join link opened: its code and the name box, in the main area. In the
+    sidebar the form sat below the language, the device and the runs, its Join button half under the fold at 720 px,
+    and nothing on the page told the student to type a name."""
+    class_state.claim_from_link()  # a teacher link is not a join link
+    link_code = st.session_state.get(class_state.LINK_CODE_KEY)
+    if not link_code or class_state.taught_class() or class_state.membership():
+        return
+    st.space("small")  # clear of Streamlit's header, which covered the box's top edge
+    with st.container(border=True, key="class_join_prompt"):
+        # the code as the link typed it, letters and digits only (it is checked when Join is pressed)
+        shown = "".join(c for c in str(link_code).upper() if c.isascii() and c.isalnum())[:16]
+        st.markdown(t(TEXT, "join_prompt", code=format_code(shown) if len(shown) == 8 else shown))
+        _join_fields(link_code, compact=True)
 
 
 def class_ended() -> bool:
@@ -85,13 +105,22 @@ def _join_form() -> None:
     if class_ended():
         st.info(t(TEXT, "ended"), icon=":material/door_open:")
     link_code = st.session_state.get(class_state.LINK_CODE_KEY)
+    with st.expander(t(TEXT, "class_title"), icon=":material/groups:", expanded=bool(link_code)):
+        _join_fields(link_code)
+
+
+def _join_fields(link_code: str | None, compact: bool = False) -> None:
+    """The code, the name and Join; `compact`: side by side (the page's top), else one under the other (the
+    sidebar)."""
     if link_code and CODE_KEY not in st.session_state:
         st.session_state[CODE_KEY] = link_code
-    with st.expander(t(TEXT, "class_title"), icon=":material/groups:", expanded=bool(link_code)):
-        with st.form("class_join_form", border=False):
-            st.text_input(t(TEXT, "code_input"), key=CODE_KEY, placeholder=t(TEXT, "code_placeholder"), max_chars=20)
-            st.text_input(t(TEXT, "your_name"), key=NAME_KEY, max_chars=MAX_NAME_CHARS, help=t(TEXT, "your_name_help"))
-            st.form_submit_button(t(TEXT, "join"), key="class_join", icon=":material/login:", type="primary", on_click=_joined,
-                                  width="stretch")
-        if st.session_state.get(ERROR_KEY):
-            st.error(st.session_state[ERROR_KEY], icon=":material/block:")
+    with st.form("class_join_form", border=False):
+        code_col, name_col, button_col = st.columns([1, 1.4, 0.8], vertical_alignment="bottom") if compact \
+            else (st.container(), st.container(), st.container())
+        code_col.text_input(t(TEXT, "code_input"), key=CODE_KEY, placeholder=t(TEXT, "code_placeholder"), max_chars=20)
+        name_col.text_input(t(TEXT, "your_name"), key=NAME_KEY, max_chars=MAX_NAME_CHARS,
+                            help=t(TEXT, "your_name_help"))
+        button_col.form_submit_button(t(TEXT, "join"), key="class_join", icon=":material/login:", type="primary",
+                                      on_click=_joined, width="stretch")
+    if st.session_state.get(ERROR_KEY):
+        st.error(st.session_state[ERROR_KEY], icon=":material/block:")

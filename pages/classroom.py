@@ -46,7 +46,8 @@ else:
         # makes them a teacher (a helper's walk-through saw "Start a class" as the student's most prominent control)
         if ended:
             st.info(t(TEXT, "ended"), icon=":material/door_open:")
-        st.markdown(t(TEXT, "not_in_class"))
+        # a join link puts the form at the top of the page (not in the sidebar, as "not_in_class" says)
+        st.markdown(t(TEXT, "join_above" if class_state.came_to_join() else "not_in_class"))
         st.caption(t(TEXT, "intro"))
         class_teacher.draw_start(primary=False)
     else:

@@ -52,10 +52,12 @@ def test_a_class_of_three_in_the_gallery_show_compare_and_end(browser, served):
             page = context.new_page()
             page.goto(link)
             ready(page)
-            sidebar = page.get_by_test_id("stSidebar")
-            expect(sidebar.get_by_role("textbox", name="Class code")).to_have_value(code, timeout=60_000)
+            sidebar, main = page.get_by_test_id("stSidebar"), page.get_by_test_id("stMain")
+            # the join form is at the top of the page the link opened, on the first screen at 720 px
+            expect(main.get_by_role("textbox", name="Class code")).to_have_value(code, timeout=60_000)
             assert "class=" not in page.url  # the code left the address bar
-            sidebar.get_by_role("textbox", name="Your name").fill(name)
+            main.get_by_role("textbox", name="Your name").fill(name)
+            assert button(page, "class_join").bounding_box()["y"] < 720 - 40
             button(page, "class_join").click()
             expect(sidebar.get_by_text("In class")).to_be_visible(timeout=30_000)
             button(page, "home_preset_ring8-vanilla").click()

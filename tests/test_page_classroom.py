@@ -59,6 +59,31 @@ def join(code: str, name: str, page: str | None = None) -> AppTest:
     return student
 
 
+def test_a_join_link_puts_the_name_box_at_the_top_of_the_page():
+    """The join form sat at the bottom of the sidebar (its Join button half under the fold at 720 px) and nothing on
+    the page said to type a name: a join link now opens with the form above the page, the sidebar points to it, and
+    once joined it is gone."""
+    _, code = start_class()
+    student = open_page(None, **{"class": code})
+    prompt = [m.value for m in student.main.markdown if shows(m.value, en(TEXT, "join_prompt"))]
+    from gan_core.classroom import format_code
+    assert len(prompt) == 1 and f"**{en(TEXT, 'join_prompt').split('{')[0][2:]}{format_code(code)}**" in prompt[0], prompt
+    assert "class_name_input" not in [box.key for box in student.sidebar.text_input]
+    assert "class_name_input" in [box.key for box in student.main.text_input]
+    assert en(TEXT, "join_above") in [c.value for c in student.sidebar.caption]
+    student.text_input(key="class_name_input").input("Ada")
+    student.button(key="class_join").click().run()
+    assert not student.exception
+    assert not any(shows(m.value, en(TEXT, "join_prompt")) for m in student.main.markdown)
+    from app.class_state import class_store
+    assert [m["name"] for m in class_store().members(code)] == ["Ada"]
+    assert en(TEXT, "join_above") not in [c.value for c in student.sidebar.caption]
+    assert open_page(None).text_input(key="class_name_input") is not None  # no link: the sidebar's form as before
+    on_class_page = open_page("pages/classroom.py", **{"class": code})  # its words point up, not to the sidebar
+    words = [m.value for m in on_class_page.main.markdown]
+    assert en(TEXT, "join_above") in words and en(TEXT, "not_in_class") not in words
+
+
 def train_and_wait(code: str, seeds: dict[str, int], steps: int) -> None:
     """Each student (name: seed) joins, starts a small ring8 run on the Train page, and all of them finish."""
     from app.class_state import class_publisher
