@@ -199,7 +199,12 @@ def progressive_stages(model: LatentModel, seeds: list[int]) -> list[tuple[int, 
     current stage; every picture is enlarged to the same height, so the stages line up."""
     with _locked(model):
         by_resolution = progressive.stage_images(model.generator, seed_latents(seeds, model.latent_dim))
-    return [(int(r), _tiles(images, len(seeds), target=110, max_width=700))
+    # each stage's pixels enlarged to the largest stage's size first (nearest neighbour: a 4x4 picture stays 4x4
+    # blocks), so every grid has the same size: tiled at their own sizes, the grid's padding and the whole zoom
+    # left them 72, 88 and 96 px high under a caption saying "one height"
+    size = max(images.shape[-1] for images in by_resolution.values())
+    return [(int(r), _tiles(torch.nn.functional.interpolate(images.float(), size=(size, size), mode="nearest"),
+                            len(seeds), target=110, max_width=700))
             for r, images in sorted(by_resolution.items())]
 
 

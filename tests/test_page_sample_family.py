@@ -169,6 +169,21 @@ def test_a_grown_progan_shows_4_8_16_and_never_enlarges_to_its_own_size(app):
     assert "16×16 pixels" in text and "enlarged" not in text
 
 
+def test_progans_stages_are_drawn_at_one_height_as_their_caption_says():
+    """Tiled at their own sizes, 4x4, 8x8 and 16x16 came out 72, 88 and 96 px high under "all enlarged to one
+    height": each stage is now enlarged to the last stage's size before tiling, its blocks kept."""
+    from app.sample_family import progressive_stages
+    from gan_core.latents import LatentModel
+    from gan_core.store import DEMO_DIR
+
+    model = LatentModel.load(DEMO_DIR / "digits-progan.pt")
+    stages = progressive_stages(model, [1, 2, 3])
+    assert [resolution for resolution, _ in stages] == [4, 8, 16]
+    assert len({picture.shape for _, picture in stages}) == 1, [picture.shape for _, picture in stages]
+    coarse, fine = stages[0][1], stages[-1][1]
+    assert len(np.unique(coarse.reshape(-1, 3), axis=0)) < len(np.unique(fine.reshape(-1, 3), axis=0))  # still blocks
+
+
 @pytest.mark.parametrize("name, third", [("f-p2p", "real target"), ("f-cycle", "cycle reconstruction")])
 def test_translation_shows_source_output_and_third_row(app, name, third):
     open_family_tab(app, name)
