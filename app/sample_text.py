@@ -485,7 +485,10 @@ FAMILY_TEXT = {
     "fill_missing": ("Fill in what it leaves out", "随机补全没说的属性"),
     "fill_help": ("Off: the model reads a partial caption as it is and z must choose the rest, often a faint blend.",
                   "关闭：模型按原样读取不完整的描述，由 z 决定其余部分，常常是模糊的混合。"),
-    "caption_images": ("Pictures for “{text}”", "“{text}” 的图片"),
+    # a picture with the wrong colour under "Pictures for 'blue triangle …'" was shown with no word of warning
+    "caption_images": ("Pictures for “{text}”. A small model: now and then one gets the colour, the shape or the "
+                       "corner wrong.",
+                       "“{text}” 的图片。这是个小模型：偶尔会有一张的颜色、形状或位置画错。"),
     "unknown_words": ("I do not know these words and ignored them: {words}. Try the words below.",
                       "这些词我不认识，已忽略：{words}。试试下面的词。"),
     "vocabulary": ("Words I know: {words}. Words I read but that say nothing: {fillers}.",

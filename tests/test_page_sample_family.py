@@ -246,6 +246,7 @@ def test_stackgan_shows_both_stages(app):
 def test_caption_draws_words_lists_unknown_ones_and_is_honest(app):
     open_family_tab(app, "f-caption")
     assert has_image(app, "Pictures for “red circle top left”")
+    assert has_image(app, "now and then one gets the colour, the shape or the corner wrong")  # it does, unannounced
     assert any("toy" in i.value for i in app.info)  # the honest note
     assert any("Words I know" in c.value and "triangle" in c.value for c in app.caption)
     app.text_input(key="family_caption_text").set_value("a purple blue square").run()
