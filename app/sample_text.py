@@ -130,10 +130,12 @@ TEXT = {
                       "cut into {k} slices, equal or sized by the weights G learned) and lands the point on that "
                       "component's island. So a green line "
                       "(z[1] = const, running along z[0]) jumps from mode to mode as it crosses slices, on purpose: "
-                      "no samples have to bridge two modes.",
+                      "no samples have to bridge two modes. A blue line (z[0] = const) stays on one island, so in "
+                      "data space it shrinks to a short stroke inside one mode, hidden under the samples.",
                       "这个生成器的潜变量是 {k} 个高斯的混合：z[0] 选出其中一个（按它的分位数切成 {k} 份，等分或按生成器学到的权重划分），"
                       "再把点放到那个分量的小岛上。所以绿线（z[1] = 常数，沿 z[0] 方向）每跨过一份就从一个模式跳到另一个模式，这是有意的："
-                      "不需要有样本架在两个模式之间。"),
+                      "不需要有样本架在两个模式之间。蓝线（z[0] = 常数）停在同一个小岛上，所以在数据空间里缩成某个模式内的一小段，"
+                      "被样本盖住。"),
     "real_data": ("real data", "真实数据"),
     "generated": ("generated", "生成"),
     "grid_lines_x": ("z[0] = const", "z[0] = 常数"),
