@@ -62,6 +62,27 @@ def _bounds(points: np.ndarray, pad: float = 0.25) -> tuple[list[float], list[fl
     return [centre[0] - half, centre[0] + half], [centre[1] - half, centre[1] + half]
 
 
+def shared_labels(points: np.ndarray, labels: list[str], share: float = 0.03) -> list[str]:
+    """`labels` for markers drawn at `points` (n, 2), where points closer than `share` of the cloud's extent share
+    one label ("a = a − b + c") on the first of them and the others get none: two labels on one spot were drawn
+    over each other."""
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    extent = float(np.ptp(points, axis=0).max()) if len(points) else 0.0
+    near = max(extent, 1.0) * share
+    out, taken = list(labels), set()
+    for i in range(len(points)):
+        if i in taken:
+            continue
+        group = [j for j in range(i + 1, len(points))
+                 if j not in taken and np.linalg.norm(points[j] - points[i]) < near]
+        if group:
+            out[i] = " = ".join([labels[i]] + [labels[j] for j in group])
+            for j in group:
+                out[j] = ""
+                taken.add(j)
+    return out
+
+
 def points_figure(real: np.ndarray | None, layers: list[dict], title: str, revision: str, real_name: str = "",
                   height: int = 430, view: np.ndarray | None = None) -> go.Figure:
     """Real data in grey under any number of layers; each layer: {name, points (n, 2) or lines (L, P, 2),

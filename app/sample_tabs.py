@@ -457,8 +457,9 @@ def arithmetic_tab(ctx: Context) -> None:
         st.caption(tr("conditional_no_means"))
     stem = _file_stem(ctx, "arithmetic")
     if model.is_points:
-        layers = [{"points": terms.outputs.numpy(), "mode": "markers+text", "colour": plots.GENERATED, "size": 10,
-                   "text": ["a", "b", "c", "a − b + c"]}]
+        outputs = terms.outputs.numpy()
+        layers = [{"points": outputs, "mode": "markers+text", "colour": plots.GENERATED, "size": 10,
+                   "text": plots.shared_labels(outputs, ["a", "b", "c", "a − b + c"])}]  # (a on its result: one label)
         figure = plots.points_figure(_real_points(model), layers, tr("data_space"), ctx.key + "-arith",
                                      real_name=tr("real_data"))
         chart(figure, key="arith_points_chart", width="stretch")

@@ -374,6 +374,18 @@ def test_points_model_scatter_and_warp(app):
     assert en(TEXT, "blend_size_points") in [s.label for s in app.slider]
 
 
+def test_markers_on_one_spot_share_one_label():
+    """ring8-fixed's a and a − b + c landed on the same mode and their labels were drawn over each other."""
+    from app.sample_plots import shared_labels
+
+    names = ["a", "b", "c", "a − b + c"]
+    together = np.array([[0.0, 1.0], [0.7, -0.7], [0.0, -1.0], [0.001, 1.0]])
+    assert shared_labels(together, names) == ["a = a − b + c", "b", "c", ""]
+    apart = np.array([[0.0, 1.0], [0.7, -0.7], [0.0, -1.0], [0.5, 0.5]])
+    assert shared_labels(apart, names) == names
+    assert shared_labels(np.zeros((3, 2)), ["x", "y", "z"]) == ["x = y = z", "", ""]
+
+
 def test_a_mixture_latent_says_why_its_grid_lines_jump(app):
     said = en(TEXT, "mixture_lines").split("{k}")[0]
     open_model(app, "t-ring")
