@@ -282,7 +282,7 @@ TEXT = {
     "chart_grad": ("Gradient norms (log scale)", "梯度范数（对数坐标）"),
     "chart_metrics": ("Sample quality (measured every {every} steps)", "样本质量（每 {every} 步测一次）"),
     # a run whose length is not a multiple of the interval is also measured at its last step (Trainer.step)
-    "chart_metrics_end": ("Sample quality (measured every {every} steps and at the end)",
+    "chart_metrics_end": ("Sample quality (every {every} steps and at the end)",  # (a title fits 52 characters)
                           "样本质量（每 {every} 步及结束时各测一次）"),
     "waiting_curves": ("The curves appear after the first steps.", "训练开始几步后会出现曲线。"),
     "trace_loss_d": ("D loss", "D 损失"),
