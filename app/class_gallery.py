@@ -15,9 +15,8 @@ from gan_core.data import mixture_modes
 from gan_core.options import DataError
 
 from . import class_state, collapse_runs, presenter
-from .class_join import plain
 from .class_text import TEXT
-from .i18n import forget_other_languages, plural, t
+from .i18n import forget_other_languages, plain, plural, t
 from .state import job_manager
 from .train_text import TEXT as TRAIN_TEXT
 

@@ -8,23 +8,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.classroom import MAX_NAME_CHARS, ClassError, format_code
+from gan_core.classroom import MAX_NAME_CHARS, ClassError, format_code, normalise_code
 
 from . import class_state
 from .class_text import TEXT
-from .i18n import t
+from .i18n import plain, t
 from .state import browser_id
 
 MEMBER_SECONDS = 5.0
 CODE_KEY, NAME_KEY = "class_code_input", "class_name_input"
 ERROR_KEY = "class_join_error"
 ENDED_KEY = "class_ended"  # shown until this browser joins another class
-
-
-def plain(text: str) -> str:
-    """`text` for st.markdown as the characters typed: every ASCII punctuation escaped, so no markup, link, colour
-    directive (:red[...]) or icon (:material/...:) a student types is ever interpreted."""
-    return "".join(f"\\{c}" if c.isascii() and not c.isalnum() and not c.isspace() else c for c in str(text))
 
 
 def _joined() -> None:
@@ -35,6 +29,8 @@ def _joined() -> None:
         store.join(code, browser_id(), st.session_state.get(NAME_KEY, ""))
     except ClassError as error:
         st.session_state[ERROR_KEY] = class_state.error_text(error)
+        if error.key == "no_such_class":  # a stale link (the class ended): its box closes, the sidebar's form says why
+            st.session_state.pop(class_state.LINK_CODE_KEY, None)
         return
     st.session_state.pop(class_state.LINK_CODE_KEY, None)
     st.session_state.pop(ENDED_KEY, None)
@@ -60,6 +56,8 @@ def draw_class_box() -> str | None:
         st.fragment(_member_box, run_every=MEMBER_SECONDS)()
         return None
     if class_state.came_to_join():  # the form is at the top of the page (draw_join_prompt)
+        if class_ended():
+            st.info(t(TEXT, "ended"), icon=":material/door_open:")
         st.caption(t(TEXT, "join_above"))
         return None
     _join_form()
@@ -74,12 +72,21 @@ def draw_join_prompt() -> None:
     link_code = st.session_state.get(class_state.LINK_CODE_KEY)
     if not link_code or class_state.taught_class() or class_state.membership():
         return
+    code = normalise_code(link_code)  # (whether such a class runs is checked by Join, which counts wrong codes)
+    if code is None:  # no code at all: no box on every page; the sidebar's form is there
+        st.session_state.pop(class_state.LINK_CODE_KEY, None)
+        return
     st.space("small")  # clear of Streamlit's header, which covered the box's top edge
     with st.container(border=True, key="class_join_prompt"):
-        # the code as the link typed it, letters and digits only (it is checked when Join is pressed)
-        shown = "".join(c for c in str(link_code).upper() if c.isascii() and c.isalnum())[:16]
-        st.markdown(t(TEXT, "join_prompt", code=format_code(shown) if len(shown) == 8 else shown))
-        _join_fields(link_code, compact=True)
+        text_col, close_col = st.columns([6, 1], vertical_alignment="center")
+        text_col.markdown(t(TEXT, "join_prompt", code=format_code(code)))
+        close_col.button(t(TEXT, "join_not_now"), key="class_join_dismiss", on_click=_dismissed, width="stretch")
+        _join_fields(format_code(code), compact=True)
+
+
+def _dismissed() -> None:
+    """"Not now": the box goes; the sidebar's form keeps the code."""
+    st.session_state.pop(class_state.LINK_CODE_KEY, None)
 
 
 def class_ended() -> bool:
@@ -105,7 +112,8 @@ def _join_form() -> None:
     if class_ended():
         st.info(t(TEXT, "ended"), icon=":material/door_open:")
     link_code = st.session_state.get(class_state.LINK_CODE_KEY)
-    with st.expander(t(TEXT, "class_title"), icon=":material/groups:", expanded=bool(link_code)):
+    with st.expander(t(TEXT, "class_title"), icon=":material/groups:",
+                     expanded=bool(link_code or st.session_state.get(ERROR_KEY))):  # (a stale link's error shows)
         _join_fields(link_code)
 
 

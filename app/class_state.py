@@ -42,12 +42,13 @@ def claim_from_link() -> None:
     token = st.session_state.pop(LINK_TOKEN_KEY, None)
     code = st.session_state.get(LINK_CODE_KEY)
     if token and code:
+        # a teacher link's code is not a join link's: claimed or not, no "Join class" box for it
+        st.session_state.pop(LINK_CODE_KEY, None)
         try:
             code = class_store().check_code(code)  # a wrong code counts against the limit as any other
         except ClassError:
             return
-        if class_store().claim_teacher(code, token, browser_id()):
-            st.session_state.pop(LINK_CODE_KEY, None)
+        class_store().claim_teacher(code, token, browser_id())
 
 
 def error_text(error: ClassError) -> str:

@@ -86,6 +86,7 @@ TEXT = {
     "join": ("Join", "加入"),
     "join_prompt": ("**Join class {code}**: type your name (your teacher sees it beside your runs), then press Join.",
                     "**加入课堂 {code}**：输入你的名字（老师会在你的训练旁看到它），然后点击“加入”。"),
+    "join_not_now": ("Not now", "暂不加入"),
     "join_above": ("Type your name in the box at the top of the page to join the class.",
                    "在页面顶部的框里输入你的名字即可加入课堂。"),
     "joined": ("In class **{code}** as {name}", "已加入课堂 **{code}**，名字：{name}"),

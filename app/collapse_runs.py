@@ -18,7 +18,7 @@ from gan_core.config import TrainConfig
 from gan_core.runtime.jobs import JobLimitError
 from gan_core.latents import LatentModel
 from gan_core.store import DEMO_DIR, list_checkpoints
-from gan_core.runtime.job import FAILED, PAUSED, QUEUED, RUNNING
+from gan_core.runtime.job import FAILED, QUEUED, RUNNING
 from gan_core.runtime.worker import new_job
 
 from .collapse_text import TEXT
@@ -110,11 +110,30 @@ def rejection(option: RunOption, n: int, seed: int) -> dict:
             modified = -1.0
         return _rejection_file(path, modified, int(n), int(seed), option.name)
     job = job_manager().get(option.id[4:])
-    if job is not None and job.trainer is None and job.is_active:  # queued, or still building its networks
-        return {"label": option.name, "error": t(TEXT, "waiting_preparing", label=option.name)}
-    if job is None or job.trainer is None:
+    if job is None:
         return {"label": option.name, "error": t(TEXT, "job_gone", label=option.name)}
-    return _rejection_job(job.id, int(job.snapshot(history_points=0)["step"]), int(n), int(seed), option.name)
+    snap = job.snapshot(history_points=0)
+    waiting = _not_ready(option, job, snap)
+    if waiting is not None:  # (the comparison waits for it too: no step-5 numbers here either)
+        return {"label": option.name, "error": waiting}
+    if job.trainer is None:
+        return {"label": option.name, "error": snap["error"] or t(TEXT, "job_gone", label=option.name)}
+    return _rejection_job(job.id, int(snap["step"]), int(n), int(seed), option.name)
+
+
+def _not_ready(option: RunOption, job, snap: dict) -> str | None:
+    """Why a live run is not compared yet, in one sentence, or None when it can be scored: a lab arm still training
+    (the comparison redraws when an arm starts or ends, and its step-5 picture looked like a collapse beside finished
+    runs), a run waiting in the queue, or one still building its data and networks right after Start (it was called
+    "no longer available")."""
+    if snap["status"] == RUNNING and job.id in lab_job_ids():
+        return t(TEXT, "lab_training", label=option.name)
+    if job.trainer is not None or not job.is_active:
+        return None
+    position = job_manager().queue_position(job) if snap["status"] == QUEUED else None
+    if position:
+        return t(TEXT, "waiting_queue", label=option.name, position=position)
+    return t(TEXT, "waiting_preparing", label=option.name)
 
 
 def score(option: RunOption, n: int, seed: int) -> dict:
@@ -130,18 +149,10 @@ def score(option: RunOption, n: int, seed: int) -> dict:
     if job is None:
         return {"label": option.name, "error": t(TEXT, "job_gone", label=option.name)}
     snap = job.snapshot(history_points=0)
-    if snap["status"] in (RUNNING, PAUSED) and job.id in lab_job_ids():
-        # a lab arm that has just started (the comparison redraws when an arm starts or ends): its step-5 picture
-        # looked like a collapse next to finished runs; it joins the comparison when it has finished
-        return {"label": option.name, "waiting": t(TEXT, "lab_training", label=option.name)}
+    waiting = _not_ready(option, job, snap)
+    if waiting is not None:
+        return {"label": option.name, "waiting": waiting}
     if job.trainer is None:
-        if snap["status"] == QUEUED:
-            position = job_manager().queue_position(job)
-            text = (t(TEXT, "waiting_queue", label=option.name, position=position) if position
-                    else t(TEXT, "waiting_start", label=option.name))
-            return {"label": option.name, "waiting": text}
-        if job.is_active:  # started, still building its data and networks: it was called "no longer available"
-            return {"label": option.name, "waiting": t(TEXT, "waiting_preparing", label=option.name)}
         return {"label": option.name, "error": snap["error"] or t(TEXT, "job_gone", label=option.name)}
     result = dict(_score_job(job.id, int(snap["step"]), int(n), int(seed), option.name))
     result["job"] = {"status": snap["status"], "step": snap["step"], "target": snap["target_steps"],

@@ -40,7 +40,6 @@ TEXT = {
     "scoring": ("Scoring {label} on {n} samples…", "正在用 {n} 个样本评估 {label}…"),
     "waiting_queue": ("{label} is waiting for a free training slot (position {position} in the queue).",
                       "{label} 正在等待空闲的训练名额（队列第 {position} 位）。"),
-    "waiting_start": ("{label} has not started yet.", "{label} 还没有开始。"),
     "waiting_preparing": ("{label} has not trained a step yet (it waits for a slot or is building its data and "
                           "networks): open this page again in a moment to compare it.",
                           "{label} 还没有训练任何一步（正在等待名额或准备数据和网络）：稍后重新打开本页即可比较。"),

@@ -34,6 +34,12 @@ def t(table: dict, key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
+def plain(text: str) -> str:
+    """`text` for st.markdown as the characters typed: every ASCII punctuation escaped, so no markup, link, colour
+    directive (:red[...]) or icon (:material/...:) in a name a person typed (a student's, a run's) is interpreted."""
+    return "".join(f"\\{c}" if c.isascii() and not c.isalnum() and not c.isspace() else c for c in str(text))
+
+
 def plural(key: str, count: int) -> str:
     """`key`, or `key + "_one"` for a count of 1: English says "1 student", not "1 students" (中文 has one form, so a
     `_one` entry repeats it)."""

@@ -63,9 +63,9 @@ def _bounds(points: np.ndarray, pad: float = 0.25) -> tuple[list[float], list[fl
 
 
 def shared_labels(points: np.ndarray, labels: list[str], share: float = 0.03) -> list[str]:
-    """`labels` for markers drawn at `points` (n, 2), where points closer than `share` of the cloud's extent share
-    one label ("a = a − b + c") on the first of them and the others get none: two labels on one spot were drawn
-    over each other."""
+    """`labels` for markers drawn at `points` (n, 2), where points closer than `share` of the markers' own extent
+    (at least 1: a mesh that has shrunk onto one spot) share one label ("a = a − b + c") on the first of them and the
+    others get none: two labels on one spot were drawn over each other."""
     points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
     extent = float(np.ptp(points, axis=0).max()) if len(points) else 0.0
     near = max(extent, 1.0) * share

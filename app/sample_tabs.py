@@ -343,11 +343,12 @@ def blend_tab(ctx: Context) -> None:
     with view:
         if model.is_points:
             mesh = blend.outputs.numpy().reshape(size, size, -1)
+            corners = mesh[[0, 0, -1, -1], [0, -1, 0, -1]]
             layers = [{"lines": mesh, "mode": "lines", "colour": plots.LINE_X},
                       {"lines": mesh.transpose(1, 0, 2), "mode": "lines", "colour": plots.LINE_Y},
                       {"points": blend.outputs.numpy(), "colour": plots.GENERATED, "size": 6},
-                      {"points": mesh[[0, 0, -1, -1], [0, -1, 0, -1]], "mode": "markers+text", "colour": "black",
-                       "size": 9, "text": [str(s) for s in seeds]}]
+                      {"points": corners, "mode": "markers+text", "colour": "black", "size": 9,
+                       "text": plots.shared_labels(corners, [str(s) for s in seeds])}]  # a collapsed G: one spot
             figure = plots.points_figure(_real_points(model), layers, tr("data_space"), ctx.key + "-blend",
                                          real_name=tr("real_data"))
             chart(figure, key="blend_points_chart", width="stretch")

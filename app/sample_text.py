@@ -206,10 +206,10 @@ TEXT = {
                              "如果四个角用的是不同的种子，整个网格却缩到一两个点上，说明生成器已经崩溃：它把大部分潜在空间"
                              "都送到同样几个输出上，所以任何潜在向量的混合也都落在那里。"),
     # the caption above says they are seeds; "Bottom-right seed" wrapped and sat lower than its neighbour at 1280 px
-    "top_left": ("Top left", "左上种子"),
-    "top_right": ("Top right", "右上种子"),
-    "bottom_left": ("Bottom left", "左下种子"),
-    "bottom_right": ("Bottom right", "右下种子"),
+    "top_left": ("Top left", "左上"),
+    "top_right": ("Top right", "右上"),
+    "bottom_left": ("Bottom left", "左下"),
+    "bottom_right": ("Bottom right", "右下"),
     "blend_size": ("Tiles per side", "每边格数"),
     "collapse_note": ("If every tile looks alike even though the corners are different seeds, the generator has "
                       "collapsed: it sends most of latent space to the same few outputs, so any mix of latents "
@@ -289,7 +289,7 @@ TEXT = {
     "direction_axis": ("direction", "方向"),
     "reset": ("Reset sliders", "重置滑块"),
     "computing_directions": ("Finding the main directions…", "正在寻找主要方向…"),
-    "directions_button": ("Find the directions", "寻找主要方向"),  # "Find the main directio…" at 1280 px
+    "directions_button": ("Find the directions", "寻找方向"),  # "Find the main directio…" at 1280 px
     "directions_wait": ("The directions that matter come from a PCA of {n:,} generated samples (up to several "
                         "seconds); press the button to find them. The per-dimension sliders work without them.",
                         "重要的方向来自对 {n} 个生成样本做 PCA（最多几秒钟）；按下按钮即可找出它们。"

@@ -15,13 +15,14 @@ import streamlit as st
 from gan_core.config import TrainConfig
 from gan_core.families import progressive
 from gan_core.options import STACKED_DATASETS
+from gan_core.training import measured_at_end
 from gan_core.images import display_scale, upscale
 from gan_core.runtime.job import FAILED, FINISHED, PAUSED, QUEUED, RUNNING, TrainingJob
 
 from . import expander
 from . import train_jobs as jobs
 from . import train_divergence, train_form, train_layers, train_live, train_memorisation
-from .i18n import lang, plural, t
+from .i18n import lang, plain, plural, t
 from .metrics_text import METRIC_INFO
 from .state import browser_id, job_manager
 from .train_plots import (PLOT_CONFIG, SERIES_COLOURS, chain_picture, codes_figure, hline_title, line_figure,
@@ -286,8 +287,8 @@ def queued_text(position: int, yours: list[TrainingJob], slots: int) -> str:
     text = t(TEXT, "queued_behind", position=position)
     if not yours:
         return text + t(TEXT, plural("queued_others", slots), slots=slots)
-    names = t(TEXT, "list_and").join(f"**{j.name}**" + (t(TEXT, "queued_paused") if j.status == PAUSED else "")
-                                    for j in yours)
+    names = t(TEXT, "list_and").join(f"**{plain(j.name)}**" + (t(TEXT, "queued_paused") if j.status == PAUSED else "")
+                                    for j in yours)  # (a run's name can be typed: a saved run's, a checkpoint's)
     key = "queued_yours" if position == 1 else "queued_yours_later"
     return text + t(TEXT, key if len(yours) == 1 else f"{key}_many", names=names)
 
@@ -571,9 +572,8 @@ def _metrics_figure(view: dict, config: TrainConfig, revision: str, x_title: str
         if key in ("modes_covered", "class_kl") and config.family is not None and config.family.coarse is not None:
             note = t(TEXT, "classes_full_size") + " · " + note  # ProGAN: why the curve starts late
         series.append((label, values[key], METRIC_COLOURS.get(key, "#444444"), note, y_max))
-    every = config.metrics_every
-    at_end = bool(every) and config.steps % every != 0 and config.steps > every  # (Trainer.step measures it too)
-    return metrics_figure(steps, series, t(TEXT, "chart_metrics_end" if at_end else "chart_metrics", every=every),
+    title = "chart_metrics_end" if measured_at_end(config) else "chart_metrics"
+    return metrics_figure(steps, series, t(TEXT, title, every=config.metrics_every),
                           f"metrics-{revision}", x_title)
 
 

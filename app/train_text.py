@@ -226,10 +226,11 @@ TEXT = {
     "queued_yours_later_many": ("Your runs {names} hold slots too; runs ahead of this one start first.",
                                 "你的训练 {names} 也占着名额；排在前面的训练会先开始。"),
     "queued_paused": (" (paused: a paused run keeps its slot)", "（已暂停：暂停的训练仍占着名额）"),
-    "queued_others": ("This server trains {slots} runs at once, and other people's runs fill every slot.",
-                      "这台服务器同时训练 {slots} 个任务，目前都被其他人的训练占满。"),
-    "queued_others_one": ("This server trains one run at a time, and another person's run has the slot.",
-                          "这台服务器一次只训练一个任务，目前被其他人的训练占着。"),
+    # (with Ray workers the slots are the cluster's, shared by every app server on it)
+    "queued_others": ("{slots} runs train at once here, and other people's runs fill every slot.",
+                      "这里同时训练 {slots} 个任务，目前都被其他人的训练占满。"),
+    "queued_others_one": ("One run trains at a time here, and another person's run has the slot.",
+                          "这里一次只训练一个任务，目前被其他人的训练占着。"),
     "list_and": (" and ", "和"),
     "preparing": ("Preparing the data and the networks…", "正在准备数据和网络……"),
     "where": ("Training on the Ray cluster's node {node}, device {device}.", "在 Ray 集群的节点 {node} 上训练，设备：{device}。"),
@@ -312,11 +313,12 @@ TEXT = {
     "better_lower": ("(lower is better)", "（越低越好）"),
     "modes_of": ("of {total}", "共 {total} 个"),
     "classes_covered": ("Classes covered", "覆盖的类别数"),
-    # a family that grows (ProGAN): the judge read 4-px blobs as every class, so it waits for full size
+    # a family that grows (ProGAN): the class judge read 4-px blobs as every class, so it waits for full size
     "classes_full_size": ("judged at full size only", "只在全尺寸时评判"),
-    "metrics_wait_full_size": ("The sample-quality chart starts when G draws at full size: the digit judge reads "
-                               "smaller pictures, enlarged, as a spread of every class.",
-                               "样本质量图要等 G 画到全尺寸时才开始：数字判别器会把放大的小图读成每个类别都有一点。"),
+    "metrics_wait_full_size": ("The sample-quality chart starts when G draws at full size, its last block faded "
+                               "in: the class judge reads smaller pictures, enlarged, as a spread of every class.",
+                               "样本质量图要等 G 画到全尺寸、最后一个模块完全淡入后才开始：类别判别器会把放大的小图读成"
+                               "每个类别都有一点。"),
     "smoothing_note": ("Bold lines are smoothed (moving average); the faint lines are the raw values.",
                        "粗线是平滑后的曲线（滑动平均）；淡色细线是原始数值。"),
     "timeline": ("Scrub through the run", "回看训练过程"),

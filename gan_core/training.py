@@ -101,6 +101,20 @@ class History:
         return history
 
 
+def measured_at_end(config: TrainConfig) -> bool:
+    """Whether a run is also measured at its last step: when its length is not a multiple of metrics_every (300
+    steps measured every 250 ended with a quality chart stopping at 250). A run shorter than one interval still
+    measures nothing."""
+    every = config.metrics_every
+    return bool(every) and config.steps % every != 0 and config.steps > every
+
+
+def metrics_due(step: int, config: TrainConfig) -> bool:
+    """Whether the Trainer records its metrics after `step` (1-based): every metrics_every steps, and at the end."""
+    every = config.metrics_every
+    return bool(every) and (step % every == 0 or (step == config.steps and measured_at_end(config)))
+
+
 def _mean_of_pair(a: float, b: float) -> float:
     """Mean of two numbers, ignoring a NaN (a row where that quantity was not measured)."""
     if a != a:
@@ -388,9 +402,8 @@ class Trainer:
         if self.step_count % cfg.sample_every == 0 or self.step_count == 1:
             self.take_snapshot()
             self._last_good = self._copy_weights()
-        if cfg.metrics_every and (self.step_count % cfg.metrics_every == 0 or
-                                  self.step_count == cfg.steps > cfg.metrics_every):
-            self.record_metrics()  # (and at the last step, so a run of 300 steps measured every 250 ends measured)
+        if metrics_due(self.step_count, cfg):
+            self.record_metrics()
         return values
 
     def _anneal_learning_rates(self) -> None:

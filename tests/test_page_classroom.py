@@ -50,7 +50,7 @@ def join(code: str, name: str, page: str | None = None) -> AppTest:
 
     (AppTest shows no sidebar after a switch_page: the join happens on the page the link opened.)"""
     student = open_page(None, **{"class": code})
-    assert student.text_input(key="class_code_input").value == code  # the link filled it in
+    assert student.text_input(key="class_code_input").value.replace("-", "") == code.replace("-", "")  # the link filled it
     student.text_input(key="class_name_input").input(name)
     student.button(key="class_join").click().run()
     assert not student.exception, student.exception
@@ -82,6 +82,31 @@ def test_a_join_link_puts_the_name_box_at_the_top_of_the_page():
     on_class_page = open_page("pages/classroom.py", **{"class": code})  # its words point up, not to the sidebar
     words = [m.value for m in on_class_page.main.markdown]
     assert en(TEXT, "join_above") in words and en(TEXT, "not_in_class") not in words
+    later = open_page(None, **{"class": code})  # "Not now": the box goes, the sidebar's form keeps the code
+    later.button(key="class_join_dismiss").click().run()
+    assert not any(shows(m.value, en(TEXT, "join_prompt")) for m in later.main.markdown)
+
+
+def test_a_join_link_that_names_no_class_does_not_follow_the_student_around():
+    """A link that is no code at all opens no box; one to a class that has ended closes its box when Join says so,
+    and the sidebar shows why; a teacher link whose claim fails is not turned into a student's "Join class"."""
+    from app.class_state import LINK_TOKEN_KEY
+    from gan_core.classroom import format_code
+
+    nothing = open_page(None, **{"class": "---"})
+    assert not any(shows(m.value, en(TEXT, "join_prompt")) for m in nothing.main.markdown)
+    assert "class_name_input" in [box.key for box in nothing.sidebar.text_input]
+    stale = open_page(None, **{"class": "ABCD-EFGH"})  # well formed: whether it runs is for Join to say
+    assert any(format_code("ABCDEFGH") in m.value for m in stale.main.markdown)
+    stale.text_input(key="class_name_input").input("Ada")
+    stale.button(key="class_join").click().run()
+    assert not stale.exception
+    assert not any(shows(m.value, en(TEXT, "join_prompt")) for m in stale.main.markdown)
+    assert stale.session_state["class_join_error"] == en(TEXT, "no_such_class")  # (the sidebar's form shows it)
+    _, code = start_class()
+    teacher_link = open_page(None, **{"class": code, "teach": "not-the-token"})
+    assert LINK_TOKEN_KEY not in teacher_link.session_state
+    assert not any(shows(m.value, en(TEXT, "join_prompt")) for m in teacher_link.main.markdown)
 
 
 def train_and_wait(code: str, seeds: dict[str, int], steps: int) -> None:
@@ -106,7 +131,7 @@ def texts(at: AppTest) -> str:
 
 
 def test_a_student_joins_by_link_with_a_hostile_name_shown_as_plain_text():
-    from app.class_join import plain
+    from app.i18n import plain
     from app.class_state import class_publisher, class_store
 
     teacher, code = start_class()

@@ -374,6 +374,30 @@ def test_points_model_scatter_and_warp(app):
     assert en(TEXT, "blend_size_points") in [s.label for s in app.slider]
 
 
+def test_a_72_degree_walk_in_8_dimensions_is_said_to_dip(monkeypatch):
+    """mnist-vae's default walk: 8 numbers in z, A and B 72° apart, lerp 19 % shorter mid-way than either end. It was
+    said to "stay close" (the threshold was 80 %); the caption now says lerp dips, and by how much."""
+    import math
+
+    import torch
+
+    import app.i18n
+    from app.sample_tabs import norm_caption
+    from gan_core.latents import interpolate
+
+    monkeypatch.setattr(app.i18n, "lang", lambda: "en")
+    angle = math.radians(72)
+    a = torch.zeros(8); a[0] = 2.4
+    b = torch.zeros(8); b[0], b[1] = 2.4 * math.cos(angle), 2.4 * math.sin(angle)
+    lerp = interpolate(a, b, 9, "lerp").norm(dim=1).tolist()
+    assert 0.80 < min(lerp) / 2.4 < 0.82
+    caption = norm_caption(type("M", (), {"latent_dim": 8})(), a, b, {"lerp": lerp, "slerp": [2.4] * 9})
+    assert shows(caption, en(TEXT, "norm_caption_few_dip")) and "72°" in caption, caption
+    straight = interpolate(a, a * 1.5, 9, "lerp").norm(dim=1).tolist()  # the same direction: no dip
+    assert shows(norm_caption(type("M", (), {"latent_dim": 8})(), a, a * 1.5, {"lerp": straight}),
+                 en(TEXT, "norm_caption_few_close"))
+
+
 def test_markers_on_one_spot_share_one_label():
     """ring8-fixed's a and a − b + c landed on the same mode and their labels were drawn over each other."""
     from app.sample_plots import shared_labels

@@ -345,7 +345,9 @@ FAMILY = Family(
     loss_keys=("loss_d", "loss_g", "d_real", "d_fake", "resolution", "alpha"),
     truncation="",  # pixel norm gives every z the same length, and there is no average latent to pull toward
     slower_ahead=lambda step, config: schedule(step, config)[0] < n_stages(config.image_size) - 1,
-    coarse=lambda trainer: trainer.generator.resolution < trainer.config.image_size,
+    # (while the last block fades in, its picture is partly the previous stage's, upscaled)
+    coarse=lambda trainer: (trainer.generator.resolution < trainer.config.image_size
+                            or float(trainer.generator.alpha) < 1),
 )
 
 FAMILIES = (FAMILY,)

@@ -18,7 +18,7 @@ import time
 
 from gan_core import settings
 from gan_core.runtime import ray_worker
-from gan_core.runtime.job import QUEUED, TrainingJob
+from gan_core.runtime.job import PAUSED, QUEUED, RUNNING, TrainingJob
 from gan_core.runtime.launch import worker_mode
 
 
@@ -30,6 +30,11 @@ def default_max_running() -> int:
     if capacity is not None:
         return min(capacity, settings.max_jobs() or capacity)
     return settings.max_jobs() or max(1, (os.cpu_count() or 2) - 1)
+
+
+def _holds_slot(job: TrainingJob) -> bool:
+    """A job that counts against max_running: running, or paused (a paused run keeps its slot), and alive."""
+    return job.status in (RUNNING, PAUSED) and job.thread_alive
 
 
 class JobLimitError(RuntimeError):
@@ -75,7 +80,7 @@ class JobManager:
 
     def _running_count(self) -> int:
         """This server's running jobs, and with Ray workers every other server's runs on the same cluster."""
-        ours = sum(1 for j in self._jobs.values() if j.status in ("running", "paused") and j.thread_alive)
+        ours = sum(1 for j in self._jobs.values() if _holds_slot(j))
         if worker_mode() == "ray":
             ours += ray_worker.runs_on_cluster(excluding=set(self._jobs))
         return ours
@@ -112,8 +117,7 @@ class JobManager:
         """`owner`'s jobs holding a training slot (running, or paused: a paused run keeps its slot), oldest first:
         what a queued run of theirs could start in place of, were one stopped."""
         with self._lock:
-            held = [j for j in self._jobs.values()
-                    if j.owner == owner and j.status in ("running", "paused") and j.thread_alive]
+            held = [j for j in self._jobs.values() if j.owner == owner and _holds_slot(j)]
         return sorted(held, key=lambda j: j.created)
 
     def active_count(self) -> int:
