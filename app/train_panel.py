@@ -1,9 +1,10 @@
 """The Train page's right-hand side: the run picker and buttons, and the live panel.
 
-The live panel is two `st.fragment`s reading only `job.snapshot()` (plain numbers and small uint8 arrays): the
-progress bar and the picture rerun about once a second while a run trains (every 3 s while it waits in the
-queue), the charts every CHART_SECONDS while it trains. When the run's status changes (it started, finished,
-failed), a fragment asks for one full rerun so the buttons, the other fragment and the sidebar catch up.
+The live panel is three `st.fragment`s reading only `job.snapshot()` (plain numbers and small uint8 arrays): the
+progress bar reruns about once a second while a run trains (every 3 s while it waits in the queue), the picture
+with it (or, when the picture is itself a plotly chart, a 2-D run's view, on the charts' clock: picture_seconds),
+the charts every CHART_SECONDS while it trains. When the run's status changes (it started, finished, failed), a
+fragment asks for one full rerun so the buttons, the other fragments and the sidebar catch up.
 """
 from __future__ import annotations
 
@@ -153,8 +154,8 @@ def _save_clicked(job_id: str) -> None:
 def draw_live_panel(job: TrainingJob | None, config: TrainConfig, beside=None) -> None:
     """The live view of `job` (or the explanation for `config` when there is no run yet).
 
-    Two fragments refresh on their own clocks while the run trains: the progress bar and the picture every
-    REFRESH_SECONDS, the charts every CHART_SECONDS. Beside the picture: `beside()` (the run's own controls),
+    Three fragments refresh on their own clocks while the run trains: the progress bar every REFRESH_SECONDS, the
+    picture every picture_seconds, the charts every CHART_SECONDS. Beside the picture: `beside()` (the run's own controls),
     then the explanation, folded; it only changes with the run, so it is drawn once per page run, not resent
     every second. In presenter mode the picture has the whole width and the rest follows the curves.
     """
@@ -169,17 +170,20 @@ def draw_live_panel(job: TrainingJob | None, config: TrainConfig, beside=None) -
         return
     status = job.status
     every = {RUNNING: REFRESH_SECONDS, QUEUED: QUEUED_REFRESH_SECONDS}.get(status)
-    # a queued run has no curves yet: its charts fragment waits; the picture fragment's full rerun at the start
+    # a queued run has no curves yet: its charts fragment waits; the status fragment's full rerun at the start
     # of training gives it its clock
     chart_every = CHART_SECONDS if status == RUNNING else None
+    picture_every = picture_seconds(job.config, status)
     if presenting():
-        st.fragment(run_every=every)(_live_picture)(job.id, status)
+        st.fragment(run_every=every)(_live_status)(job.id, status)
+        st.fragment(run_every=picture_every)(_live_picture)(job.id, status)
         st.fragment(run_every=chart_every)(_live_charts)(job.id, status)
         _beside(beside, job.config)
         return
     picture_col, side_col = st.columns([1.25, 1], gap="medium")
     with picture_col:
-        st.fragment(run_every=every)(_live_picture)(job.id, status)
+        st.fragment(run_every=every)(_live_status)(job.id, status)
+        st.fragment(run_every=picture_every)(_live_picture)(job.id, status)
     with side_col:
         _beside(beside, job.config)
     st.fragment(run_every=chart_every)(_live_charts)(job.id, status)
@@ -190,6 +194,17 @@ def _beside(beside, config: TrainConfig) -> None:
         beside()
     with expander.remembered("train_explain", t(TEXT, "explain_title"), icon=":material/school:"):
         _explain(config, framed=False)
+
+
+def picture_seconds(config: TrainConfig, status: str) -> float | None:
+    """How often the picture fragment reruns. A 2-D run's picture is a plotly chart (its view of the plane), which
+    only changes on the charts' clock (keep_chart_view): rerunning it every second redrew its title, layer pills and
+    buttons for nothing, and measured against the same page with the picture on the charts' clock, the browser took
+    1.06 cores against 0.83 and the training beside it ran at 0.69 against 1.08 of headless (bench/bench_live.py,
+    ring8-vanilla, docs/BENCHMARKS.md). Every other picture (a grid of samples) moves every REFRESH_SECONDS."""
+    if status != RUNNING:  # a waiting run has no picture yet (its status fragment shows its place in line)
+        return None
+    return CHART_SECONDS if config.is_points else REFRESH_SECONDS
 
 
 def keep_chart_view(kept: tuple | None, job_id: str, view: dict, now: float,
@@ -218,12 +233,17 @@ def _fresh_view(job_id: str, status_at_render: str, history_points: int) -> tupl
     return job, view
 
 
+def _live_status(job_id: str, status_at_render: str) -> None:
+    """The run's status: its progress bar and step counter (and why it waits, failed or finished)."""
+    job, view = _fresh_view(job_id, status_at_render, history_points=0)
+    _status_block(job, view)
+
+
 def _live_picture(job_id: str, status_at_render: str) -> None:
-    """Progress, the newest samples (or the snapshot picked on the timeline), the GIF and, for images, the
-    memorisation check of the picture on screen."""
+    """The newest samples (or the snapshot picked on the timeline), the GIF and, for images, the memorisation
+    check of the picture on screen."""
     job, view = _fresh_view(job_id, status_at_render, history_points=0)
     config = TrainConfig.from_dict(view["config"])
-    _status_block(job, view)
     # the 2-D view and a VAE's codes are plotly charts: they follow the charts' cadence (see CHART_SECONDS)
     kept, chart_view = keep_chart_view(st.session_state.get(CHART_VIEW_KEY), job.id, view, time.monotonic())
     st.session_state[CHART_VIEW_KEY] = kept

@@ -47,6 +47,21 @@ def test_the_first_snapshot_is_shown_as_soon_as_it_exists():
     assert keep_chart_view(kept, "a", fresh, now=100.5, every=2.0)[1] is fresh
 
 
+@pytest.mark.parametrize("preset,status,expected", [
+    ("ring8-vanilla", "running", "CHART_SECONDS"),  # the picture is a plotly chart: on the charts' clock
+    ("digits-gan", "running", "REFRESH_SECONDS"),   # a grid of samples moves every second
+    ("digits-vae", "running", "REFRESH_SECONDS"),   # (its codes chart waits for the charts' tick: keep_chart_view)
+    ("ring8-vanilla", "queued", None),              # nothing to draw until it starts
+    ("digits-gan", "finished", None),
+])
+def test_the_picture_reruns_as_often_as_it_can_change(preset, status, expected):
+    import app.train_panel
+    from gan_core.presets import preset_config
+
+    seconds = app.train_panel.picture_seconds(preset_config(preset), status)
+    assert seconds == (getattr(app.train_panel, expected) if expected else None)
+
+
 def test_a_clock_that_went_backwards_draws_fresh():
     kept = ("a", 100.0, view("running", 10))
     assert keep_chart_view(kept, "a", view("running", 60), now=99.0, every=2.0)[1]["step"] == 60
@@ -78,10 +93,10 @@ def chart_specs(at) -> dict:
 
 
 @pytest.mark.chart_cadence
-def test_page_refreshes_the_picture_every_second_and_the_charts_on_their_own_clock(monkeypatch, clocks,
+def test_page_refreshes_the_progress_every_second_and_the_charts_on_their_own_clock(monkeypatch, clocks,
                                                                                     record_clocks):
-    """Two fragments: progress and picture every REFRESH_SECONDS, charts every CHART_SECONDS; the explanation is
-    outside both. The 2-D view (a plotly chart beside the samples) holds still between chart ticks."""
+    """Three fragments: progress every REFRESH_SECONDS; a 2-D run's picture (a plotly chart) and the charts every
+    CHART_SECONDS; the explanation is outside them. The 2-D view holds still between chart ticks."""
     import app.train_panel
 
     record_clocks()
@@ -89,7 +104,9 @@ def test_page_refreshes_the_picture_every_second_and_the_charts_on_their_own_clo
     tiny(at)
     at.button(key="train_start").click().run()
     wait_until(at, lambda a: progress(a)[0] >= 30 and len(a.get("plotly_chart")) >= 4)
-    assert ("_live_picture", app.train_panel.REFRESH_SECONDS) in clocks
+    assert ("_live_status", app.train_panel.REFRESH_SECONDS) in clocks
+    assert ("_live_picture", app.train_panel.CHART_SECONDS) in clocks
+    assert ("_live_picture", app.train_panel.REFRESH_SECONDS) not in clocks
     assert ("_live_charts", app.train_panel.CHART_SECONDS) in clocks
     assert app.train_panel.CHART_SECONDS > app.train_panel.REFRESH_SECONDS
     assert ("_live_charts", None) not in clocks[clocks.index(("_live_charts", app.train_panel.CHART_SECONDS)):]
@@ -108,7 +125,7 @@ def test_page_refreshes_the_picture_every_second_and_the_charts_on_their_own_clo
 
 
 def test_a_queued_run_refreshes_only_its_place_in_line(clocks, record_clocks):
-    """A class of 30 waits in a queue: each waiting page reruns one small fragment every few seconds, not two."""
+    """A class of 30 waits in a queue: each waiting page reruns one small fragment every few seconds, not three."""
     import app.train_panel
 
     at = open_train()
@@ -118,7 +135,8 @@ def test_a_queued_run_refreshes_only_its_place_in_line(clocks, record_clocks):
     record_clocks()
     at.button(key="train_start").click().run()  # one slot on this server: the second run waits, and is watched
     assert any(en(TEXT, "queued_behind").format(position=1) in info.value for info in at.info)
-    picture = clocks.index(("_live_picture", app.train_panel.QUEUED_REFRESH_SECONDS))
-    assert clocks[picture + 1] == ("_live_charts", None)  # its charts wait for the run to start
+    status = clocks.index(("_live_status", app.train_panel.QUEUED_REFRESH_SECONDS))
+    # its picture and charts wait for the run to start
+    assert clocks[status + 1:status + 3] == [("_live_picture", None), ("_live_charts", None)]
     for job in app.train_panel.job_manager().jobs():
         job.stop()
