@@ -199,9 +199,9 @@ def _beside(beside, config: TrainConfig) -> None:
 def picture_seconds(config: TrainConfig, status: str) -> float | None:
     """How often the picture fragment reruns. A 2-D run's picture is a plotly chart (its view of the plane), which
     only changes on the charts' clock (keep_chart_view): rerunning it every second redrew its title, layer pills and
-    buttons for nothing, and measured against the same page with the picture on the charts' clock, the browser took
-    1.06 cores against 0.83 and the training beside it ran at 0.69 against 1.08 of headless (bench/bench_live.py,
-    ring8-vanilla, docs/BENCHMARKS.md). Every other picture (a grid of samples) moves every REFRESH_SECONDS."""
+    buttons for nothing. ring8-vanilla's training beside the live page, against headless, in alternated
+    bench/bench_live.py runs: 0.69-0.92 (five runs) with the picture every second, 1.02-1.13 (four) on the charts'
+    clock (docs/BENCHMARKS.md). Every other picture (a grid of samples) moves every REFRESH_SECONDS."""
     if status != RUNNING:  # a waiting run has no picture yet (its status fragment shows its place in line)
         return None
     return CHART_SECONDS if config.is_points else REFRESH_SECONDS
