@@ -559,11 +559,17 @@ def style_mix_caption(crossover: int | None) -> str:
     return t(TEXT, "style_mix_sources") + " " + t(TEXT, "style_mix_layers", last=int(crossover) - 1)
 
 
+def judged_at_full_size(config: TrainConfig) -> bool:
+    """Whether the run's class metrics wait while G draws coarser pictures than the data's (a growing family,
+    ProGAN: Family.coarse); the quality chart says so."""
+    return config.family is not None and config.family.coarse is not None
+
+
 def quality_waits(view: dict, config: TrainConfig) -> bool:
-    """True when the run has been measured but a growing family (ProGAN) has no class numbers yet: G still draws
-    coarser pictures than the data's (Family.coarse), and the page says why the quality chart is missing."""
-    family = config.family
-    return bool((view.get("metrics") or {}).get("steps")) and family is not None and family.coarse is not None
+    """True when the run has been measured but has no class numbers yet because they wait for full size
+    (judged_at_full_size): the page says why the quality chart is missing. (It is asked only when no metric is on
+    the chart at all.)"""
+    return bool((view.get("metrics") or {}).get("steps")) and judged_at_full_size(config)
 
 
 def _metrics_figure(view: dict, config: TrainConfig, revision: str, x_title: str):
@@ -589,7 +595,7 @@ def _metrics_figure(view: dict, config: TrainConfig, revision: str, x_title: str
                 y_max = float(total)
         elif key == "high_quality_fraction":
             y_max = 1.0
-        if key in ("modes_covered", "class_kl") and config.family is not None and config.family.coarse is not None:
+        if key in ("modes_covered", "class_kl") and judged_at_full_size(config):
             note = t(TEXT, "classes_full_size") + " · " + note  # ProGAN: why the curve starts late
         series.append((label, values[key], METRIC_COLOURS.get(key, "#444444"), note, y_max))
     title = "chart_metrics_end" if measured_at_end(config) else "chart_metrics"

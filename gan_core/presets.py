@@ -79,7 +79,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in [
     Preset("digits-stylegan", "Style-based GAN on 16x16 digits: all ten digits by the end; mix styles to keep a digit's identity (coarse layers) and change its stroke (fine layers).",
            dict(dataset="digits", model="stylegan", image_size=16, latent_dim=32, hidden=16, depth=3, batch_size=64,
                 lr_g=1e-3, lr_d=1e-3, beta1=0.0, beta2=0.99, steps=1200, sample_every=25, metrics_every=200, seed=0)),
-    Preset("shapes-stackgan", "StackGAN on 16x16 shapes: stage I draws blocky 8x8 blobs, stage II rounds them into shapes; like shapes-gan it settles on one colour.",
+    Preset("shapes-stackgan", "StackGAN on 16x16 shapes: stage I draws blocky 8x8 blobs, stage II rounds them into shapes; like shapes-gan it settles on one colour. Its first few hundred steps draw mostly black, blotchy pictures: the shapes lie on a black background, which G learns first; shapes appear by about step 400.",
            dict(dataset="shapes", model="stackgan", loss="lsgan", r1_gamma=1.0, minibatch_std=True, lr_decay=True,
                 image_size=16, latent_dim=32, hidden=32, batch_size=64, lr_g=2e-4, lr_d=2e-4, steps=1000,
                 sample_every=25, metrics_every=250, seed=0)),
