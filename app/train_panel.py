@@ -1,10 +1,10 @@
 """The Train page's right-hand side: the run picker and buttons, and the live panel.
 
 The live panel is three `st.fragment`s reading only `job.snapshot()` (plain numbers and small uint8 arrays): the
-progress bar reruns about once a second while a run trains (every 3 s while it waits in the queue), the picture
-with it (or, when the picture is itself a plotly chart, a 2-D run's view, on the charts' clock: picture_seconds),
-the charts every CHART_SECONDS while it trains. When the run's status changes (it started, finished, failed), a
-fragment asks for one full rerun so the buttons, the other fragments and the sidebar catch up.
+progress bar reruns about once a second while a run trains (every 3 s while it waits in the queue); the picture
+every second while the run trains, or on the charts' clock when it is itself a plotly chart (a 2-D run's view:
+picture_seconds); the charts every CHART_SECONDS while it trains. When the run's status changes (it started,
+finished, failed), a fragment asks for one full rerun so the buttons, the other fragments and the sidebar catch up.
 """
 from __future__ import annotations
 
@@ -33,8 +33,9 @@ from .presenter import TEXT_SCALE, chart, presenting
 
 REFRESH_SECONDS = 1.0
 QUEUED_REFRESH_SECONDS = 3.0  # a queued run only shows its place in line: a class of 30 waiting pages costs less
-# While a run trains, the plotly charts redraw every CHART_SECONDS (their own fragment; the 2-D view, drawn beside
-# the samples, through keep_chart_view); the step counter, progress bar and sample grid still move every second.
+# While a run trains, the plotly charts redraw every CHART_SECONDS (their own fragment; a 2-D run's view, drawn
+# beside them, on its fragment's clock: picture_seconds; a VAE's codes chart through keep_chart_view); the step
+# counter, progress bar and sample grid still move every second.
 # Streamlit gives a plotly chart a new identity whenever its figure changes, so the browser throws the chart away
 # and builds it again (~100 ms of chromium's time per chart); six charts redrawn every second took a whole core on
 # a 2-core laptop and slowed the training beside it. An unchanged figure keeps its chart and costs nothing.
@@ -155,9 +156,9 @@ def draw_live_panel(job: TrainingJob | None, config: TrainConfig, beside=None) -
     """The live view of `job` (or the explanation for `config` when there is no run yet).
 
     Three fragments refresh on their own clocks while the run trains: the progress bar every REFRESH_SECONDS, the
-    picture every picture_seconds, the charts every CHART_SECONDS. Beside the picture: `beside()` (the run's own controls),
-    then the explanation, folded; it only changes with the run, so it is drawn once per page run, not resent
-    every second. In presenter mode the picture has the whole width and the rest follows the curves.
+    picture every picture_seconds, the charts every CHART_SECONDS. Beside the picture: `beside()` (the run's own
+    controls), then the explanation, folded; it only changes with the run, so it is drawn once per page run, not
+    resent every second. In presenter mode the picture has the whole width and the rest follows the curves.
     """
     jobs.show_flash()
     if job is None:
@@ -173,17 +174,17 @@ def draw_live_panel(job: TrainingJob | None, config: TrainConfig, beside=None) -
     # a queued run has no curves yet: its charts fragment waits; the status fragment's full rerun at the start
     # of training gives it its clock
     chart_every = CHART_SECONDS if status == RUNNING else None
-    picture_every = picture_seconds(job.config, status)
+    picture_every = picture_seconds(job.config, status, job.snapshot(history_points=0)["latest"] is not None)
     if presenting():
         st.fragment(run_every=every)(_live_status)(job.id, status)
-        st.fragment(run_every=picture_every)(_live_picture)(job.id, status)
+        st.fragment(run_every=picture_every)(_live_picture)(job.id, status, picture_every)
         st.fragment(run_every=chart_every)(_live_charts)(job.id, status)
         _beside(beside, job.config)
         return
     picture_col, side_col = st.columns([1.25, 1], gap="medium")
     with picture_col:
         st.fragment(run_every=every)(_live_status)(job.id, status)
-        st.fragment(run_every=picture_every)(_live_picture)(job.id, status)
+        st.fragment(run_every=picture_every)(_live_picture)(job.id, status, picture_every)
     with side_col:
         _beside(beside, job.config)
     st.fragment(run_every=chart_every)(_live_charts)(job.id, status)
@@ -196,15 +197,17 @@ def _beside(beside, config: TrainConfig) -> None:
         _explain(config, framed=False)
 
 
-def picture_seconds(config: TrainConfig, status: str) -> float | None:
+def picture_seconds(config: TrainConfig, status: str, has_picture: bool = True) -> float | None:
     """How often the picture fragment reruns. A 2-D run's picture is a plotly chart (its view of the plane), which
     only changes on the charts' clock (keep_chart_view): rerunning it every second redrew its title, layer pills and
     buttons for nothing. ring8-vanilla's training beside the live page, against headless, in alternated
     bench/bench_live.py runs: 0.69-0.92 (five runs) with the picture every second, 1.02-1.13 (four) on the charts'
-    clock (docs/BENCHMARKS.md). Every other picture (a grid of samples) moves every REFRESH_SECONDS."""
+    clock (docs/BENCHMARKS.md). Every other picture (a grid of samples) moves every REFRESH_SECONDS, and so
+    does a 2-D run's until it `has_picture`: its first snapshot comes a moment after Start, while the networks are
+    built, and on the charts' clock it showed up to a second later. Then _live_picture asks for the slower clock."""
     if status != RUNNING:  # a waiting run has no picture yet (its status fragment shows its place in line)
         return None
-    return CHART_SECONDS if config.is_points else REFRESH_SECONDS
+    return CHART_SECONDS if config.is_points and has_picture else REFRESH_SECONDS
 
 
 def keep_chart_view(kept: tuple | None, job_id: str, view: dict, now: float,
@@ -212,8 +215,10 @@ def keep_chart_view(kept: tuple | None, job_id: str, view: dict, now: float,
     """-> (what to keep, the view the charts draw). While `job_id` trains, charts draw the view kept from less
     than `every` (default CHART_SECONDS) seconds ago; otherwise (first draw, another run, paused, finished, or
     the first snapshot has just arrived) the fresh one."""
-    # half a picture tick of slack: the picture fragment's 1-second clock jitters, and a view kept for 1.98 s
-    # would otherwise wait a third tick and drift out of step with the charts
+    # half a picture tick of slack: the picture fragment's 1-second clock (an image run's, whose codes chart this
+    # keeps) jitters, and a view kept for 1.98 s would otherwise wait a third tick and drift out of step with the
+    # charts. A 2-D run's picture reruns on the charts' clock, so each tick draws fresh; what is kept there serves
+    # reruns off the clock (a click on the layer pills)
     every = CHART_SECONDS - 0.5 * REFRESH_SECONDS if every is None else every
     if kept is not None and kept[0] == job_id and view["status"] == RUNNING and kept[2]["status"] == RUNNING \
             and (kept[2].get("latest") is not None or view.get("latest") is None) and 0 <= now - kept[1] < every:
@@ -223,7 +228,7 @@ def keep_chart_view(kept: tuple | None, job_id: str, view: dict, now: float,
 
 def _fresh_view(job_id: str, status_at_render: str, history_points: int) -> tuple[TrainingJob, dict]:
     """The job and its snapshot; a full page rerun when the run is gone or its status changed (so the buttons and
-    the other fragment catch up)."""
+    the other fragments catch up)."""
     job = job_manager().get(job_id)
     if job is None:
         st.rerun()
@@ -239,11 +244,13 @@ def _live_status(job_id: str, status_at_render: str) -> None:
     _status_block(job, view)
 
 
-def _live_picture(job_id: str, status_at_render: str) -> None:
+def _live_picture(job_id: str, status_at_render: str, every: float | None = None) -> None:
     """The newest samples (or the snapshot picked on the timeline), the GIF and, for images, the memorisation
-    check of the picture on screen."""
+    check of the picture on screen. `every`: this fragment's clock (picture_seconds)."""
     job, view = _fresh_view(job_id, status_at_render, history_points=0)
     config = TrainConfig.from_dict(view["config"])
+    if every is not None and every != picture_seconds(config, view["status"], view["latest"] is not None):
+        st.rerun()  # a 2-D run's first picture has come: once, for the charts' clock (picture_seconds)
     # the 2-D view and a VAE's codes are plotly charts: they follow the charts' cadence (see CHART_SECONDS)
     kept, chart_view = keep_chart_view(st.session_state.get(CHART_VIEW_KEY), job.id, view, time.monotonic())
     st.session_state[CHART_VIEW_KEY] = kept

@@ -523,7 +523,7 @@ PRESET_ZH = {
     "digits-stylegan": ("Style-based GAN on 16x16 digits: all ten digits by the end; mix styles to keep a digit's identity (coarse layers) and change its stroke (fine layers).",
         "在 16x16 数字上的风格化 GAN：结束时十个数字都会出现；混合风格，保留一个数字的身份（粗层），改变它的笔画（细层）。"),
     "shapes-stackgan": ("StackGAN on 16x16 shapes: stage I draws blocky 8x8 blobs, stage II rounds them into shapes; like shapes-gan it settles on one colour. Its first few hundred steps draw mostly black, blotchy pictures: the shapes lie on a black background, which G learns first; shapes appear by about step 400.",
-        "在 16x16 形状上的 StackGAN：第一阶段画出块状的 8x8 色块，第二阶段把它们修圆成形状；和 shapes-gan 一样，它最后只用一种颜色。前几百步的图片大多是黑色和斑块：形状画在黑色背景上，G 先学会背景；大约第 400 步开始出现形状。"),
+        "在 16x16 形状上的 StackGAN：第一阶段画出块状的 8x8 色块，第二阶段把它们修圆成形状；和 shapes-gan 一样，它最后只用一种颜色。前几百步画出的大多是黑色、斑驳的图片：形状画在黑色背景上，G 先学会背景；到第 400 步左右已能看出形状。"),
     "shapes-caption": ('Caption to image on shapes: type "a blue square in the top left"; about 96% of the 36 captions come out right.',
         '形状上的文字生成图像：输入“a blue square in the top left”；36 种描述中约 96% 能画对。'),
 }

@@ -108,7 +108,7 @@ def test_one_click_2d_view_keeps_its_layers_in_fresh_sessions(browser, app_url, 
             button(page, f"home_preset_{preset}").click(timeout=TIMEOUT)  # as soon as it shows, as a teacher does
             expect(page.get_by_role("heading", name="Train a generative model")).to_be_visible(timeout=TIMEOUT)
             expect_view_with_data(page, f"session {session}, first look mid-run")
-            page.wait_for_timeout(2500)  # the live picture redraws every second
+            page.wait_for_timeout(4500)  # a 2-D run's picture redraws every 2 s (CHART_SECONDS): two redraws
             expect(page.get_by_text(re.compile(r"· training"))).to_be_visible()
             expect_view_with_data(page, f"session {session}, a few redraws later")
             stop_run(page)

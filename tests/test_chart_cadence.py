@@ -47,18 +47,22 @@ def test_the_first_snapshot_is_shown_as_soon_as_it_exists():
     assert keep_chart_view(kept, "a", fresh, now=100.5, every=2.0)[1] is fresh
 
 
-@pytest.mark.parametrize("preset,status,expected", [
-    ("ring8-vanilla", "running", "CHART_SECONDS"),  # the picture is a plotly chart: on the charts' clock
-    ("digits-gan", "running", "REFRESH_SECONDS"),   # a grid of samples moves every second
-    ("digits-vae", "running", "REFRESH_SECONDS"),   # (its codes chart waits for the charts' tick: keep_chart_view)
-    ("ring8-vanilla", "queued", None),              # nothing to draw until it starts
-    ("digits-gan", "finished", None),
+@pytest.mark.chart_cadence  # (the real CHART_SECONDS, not conftest's 0)
+@pytest.mark.parametrize("preset,status,has_picture,expected", [
+    ("ring8-vanilla", "running", True, "CHART_SECONDS"),     # the picture is a plotly chart: on the charts' clock
+    ("ring8-vanilla", "running", False, "REFRESH_SECONDS"),  # ...once it exists: the first one shows at once
+    ("digits-gan", "running", True, "REFRESH_SECONDS"),      # a grid of samples moves every second
+    ("digits-vae", "running", True, "REFRESH_SECONDS"),      # (its codes chart waits for the charts' tick)
+    ("ring8-vanilla", "queued", False, None),                # nothing to draw until it starts
+    ("ring8-vanilla", "paused", True, None),                 # drawn once; the timeline slider reruns it
+    ("digits-gan", "finished", True, None),
 ])
-def test_the_picture_reruns_as_often_as_it_can_change(preset, status, expected):
+def test_the_picture_reruns_as_often_as_it_can_change(preset, status, has_picture, expected):
     import app.train_panel
     from gan_core.presets import preset_config
 
-    seconds = app.train_panel.picture_seconds(preset_config(preset), status)
+    assert app.train_panel.CHART_SECONDS > app.train_panel.REFRESH_SECONDS
+    seconds = app.train_panel.picture_seconds(preset_config(preset), status, has_picture)
     assert seconds == (getattr(app.train_panel, expected) if expected else None)
 
 
@@ -105,8 +109,8 @@ def test_page_refreshes_the_progress_every_second_and_the_charts_on_their_own_cl
     at.button(key="train_start").click().run()
     wait_until(at, lambda a: progress(a)[0] >= 30 and len(a.get("plotly_chart")) >= 4)
     assert ("_live_status", app.train_panel.REFRESH_SECONDS) in clocks
-    assert ("_live_picture", app.train_panel.CHART_SECONDS) in clocks
-    assert ("_live_picture", app.train_panel.REFRESH_SECONDS) not in clocks
+    pictures = [every for name, every in clocks if name == "_live_picture"]
+    assert pictures[-1] == app.train_panel.CHART_SECONDS  # a 2-D run's view, once it has one: on the charts' clock
     assert ("_live_charts", app.train_panel.CHART_SECONDS) in clocks
     assert app.train_panel.CHART_SECONDS > app.train_panel.REFRESH_SECONDS
     assert ("_live_charts", None) not in clocks[clocks.index(("_live_charts", app.train_panel.CHART_SECONDS)):]
