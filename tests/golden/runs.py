@@ -43,15 +43,17 @@ RUNS: dict[str, dict] = {
 }
 
 
-def run_samples(name: str) -> np.ndarray:
-    """Train RUNS[name] for STEPS steps on the CPU (seed 4) and return G's samples of fixed latents."""
+def run_samples(name: str, **changes) -> np.ndarray:
+    """Train RUNS[name] (with `changes` to its settings) for STEPS steps on the CPU (seed 4) and return G's samples
+    of fixed latents."""
     import torch
 
     from gan_core.config import TrainConfig
     from gan_core.latents import sample_latents
     from gan_core import training
 
-    config = TrainConfig(**RUNS[name], steps=STEPS, sample_every=1000, metrics_every=0, seed=4, device="cpu")
+    config = TrainConfig(**{**RUNS[name], **changes}, steps=STEPS, sample_every=1000, metrics_every=0, seed=4,
+                         device="cpu")
     trainer = training.Trainer(config)
     for _ in range(STEPS):
         trainer.step()
