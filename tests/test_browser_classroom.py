@@ -1,6 +1,7 @@
-"""Class mode in chromium, on one server with its default limits: a teacher starts a class; three students join by
-the link with their names and each presses a one-click preset; the gallery lists all three under their names, live
-or with their place in the queue; Show and Compare work; ending the class tells the students and removes the files.
+"""Class mode in chromium, on one server that trains one run at a time (a two-core machine's default): a teacher
+starts a class; three students join by the link with their names and each starts a run; the gallery lists all three
+under their names, live or with their place in the queue; Show and Compare work; ending the class tells the students
+and removes the files.
 (The logic without a browser: test_classroom.py; the page with AppTest: test_page_classroom.py.)"""
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ pytestmark = pytest.mark.browser
 
 CODE = re.compile(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}")
 NAMES = ("Ada", "Grace <b>Hopper</b>", "小明")
+# One run trains at a time (LATENT_LAB_MAX_JOBS=1). Ada's preset run finishes within a minute; Grace's long run then
+# trains to the end of the test, so 小明's waits in line throughout and Compare always finds a finished run and a
+# training one, on a fast host or a slow one (with three short runs the queue had emptied on a slow host).
+LONG_RUN, LONG_STEPS = NAMES[1], 50_000
 
 
 @pytest.fixture
@@ -24,7 +29,7 @@ def served(tmp_path):
     if not browser_available():
         pytest.skip("chromium/playwright not installed")
     (tmp_path / "runs").mkdir()
-    with serve_app(tmp_path / "runs") as server:
+    with serve_app(tmp_path / "runs", env_extra={"LATENT_LAB_MAX_JOBS": "1"}) as server:
         yield server, tmp_path / "runs"
 
 
@@ -60,7 +65,13 @@ def test_a_class_of_three_in_the_gallery_show_compare_and_end(browser, served):
             assert button(page, "class_join").bounding_box()["y"] < 720 - 40
             button(page, "class_join").click()
             expect(sidebar.get_by_text("In class")).to_be_visible(timeout=30_000)
-            button(page, "home_preset_ring8-vanilla").click()
+            if name == LONG_RUN:  # a link sets its steps; the class is found again by the browser, not the session
+                page.goto(f"{server.url}/train?preset=ring8-vanilla&steps={LONG_STEPS}")
+                ready(page)
+                expect(sidebar.get_by_text("In class")).to_be_visible(timeout=30_000)
+                button(page, "train_start").click()
+            else:
+                button(page, "home_preset_ring8-vanilla").click()
             expect(page.get_by_text(re.compile(r"Step [\d,]+ / [\d,]+"))).to_be_visible(timeout=60_000)
             students.append(page)
 
