@@ -14,7 +14,7 @@ import streamlit as st
 
 from gan_core import budget
 from gan_core.config import (IMAGE_DATASETS, IMAGE_SIZES, LOSSES, POINT_DATASETS, PRECISIONS, RANGES,
-                             TrainConfig, field_types, model_names, without_unusable_mixture)
+                             TrainConfig, field_types, model_names, without_unusable_mixture, written)
 from gan_core.presets import PRESETS, preset_config
 from gan_core.store import list_checkpoints
 
@@ -246,7 +246,7 @@ def problem_text(field: str, message: str, config: TrainConfig) -> str:
         return PROBLEM_ZH["pack"].format(pack=config.pack, batch_size=config.batch_size)
     if field in RANGES and "between" in message:
         low, high = RANGES[field]
-        return PROBLEM_ZH["range"].format(field=field, low=low, high=high)
+        return PROBLEM_ZH["range"].format(field=field, low=written(low), high=written(high))
     if field == "model" and config.dataset == user_data.UPLOAD:  # images read, and no class folders among them
         return PROBLEM_ZH["model_folders"]
     if field in PROBLEM_FIELDS:
@@ -358,7 +358,7 @@ def settings_summary(config: TrainConfig) -> str:
         # a family's step is counted at full image size for every layer (ProGAN's early stages, StackGAN's stage I
         # are far smaller): 3-5x the measured time, beside a description saying "in about 90 s", so no seconds
         cost = t(TEXT, "cost" if config.family is None else "cost_memory", memory=budget.format_bytes(estimate.total),
-                 seconds=estimate.step_seconds)
+                 seconds=budget.format_seconds(estimate.step_seconds))
     return " · ".join(parts + tricks + [f"{config.steps:,} {t(TEXT, 'steps_unit')}"] + ([cost] if cost else []))
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from gan_core.config import LOSSES, RANGES, ConfigError, TrainConfig
+from gan_core.config import LOSSES, RANGES, ConfigError, TrainConfig, written
 from gan_core.runtime.job import PAUSED, TrainingJob
 
 from . import expander
@@ -222,5 +222,5 @@ def _problem_text(field: str, message: str) -> str:
     """gan_core's sentence, or its Chinese equivalent for the range checks (the only ones these widgets hit)."""
     if lang() == "zh" and field in RANGES and "between" in message:
         low, high = RANGES[field]
-        return t(TEXT, "live_range", field=field, low=low, high=high)
+        return t(TEXT, "live_range", field=field, low=written(low), high=written(high))
     return message

@@ -47,7 +47,7 @@ TEXT = {
                 "may use on this server: make the network narrower, the images smaller or the batch smaller.",
                 "这个训练大约需要 {need} 内存（{params:.1f}M 个参数），超过了本服务器每个训练可用的 {limit}："
                 "请减小网络宽度、图像尺寸或批大小。"),
-    "cost": ("about {memory}, ~{seconds:.2g} s a step", "约 {memory}，每步约 {seconds:.2g} 秒"),
+    "cost": ("about {memory}, ~{seconds} s a step", "约 {memory}，每步约 {seconds} 秒"),
     "cost_memory": ("about {memory}", "约 {memory}"),
     "start_blocked": ("Fix the settings marked in red below to start.", "请先修正下面标红的设置，再开始训练。"),
     "replace": ("Stop my current run when I start a new one", "开始新训练时停止我当前的训练"),
@@ -190,7 +190,7 @@ TEXT = {
                         "立即修改正在进行的训练；“设置”中的表单不会改变。"),
     "live_applied": ("Applied from step {step:,}: {changes}.", "已从第 {step:,} 步起应用：{changes}。"),
     "live_nothing": ("Nothing to apply: these already are the run's settings.", "没有需要应用的改动：这些已经是当前训练的设置。"),
-    "live_range": ("{field} must be between {low:g} and {high:g}.", "{field} 必须在 {low:g} 到 {high:g} 之间。"),
+    "live_range": ("{field} must be between {low} and {high}.", "{field} 必须在 {low} 到 {high} 之间。"),
     "live_history": ("Changes so far (dashed lines on the charts):", "到目前为止的改动（图中的虚线）："),
     "live_event": ("from step {step:,}: {changes}", "自第 {step:,} 步起：{changes}"),
     "settings_next_run": ("These settings are for the **next run** you start with *Start training*. A run that is "
@@ -465,7 +465,7 @@ PROBLEM_ZH = {
     "image_size": "图像尺寸必须是 {sizes} 之一。",
     "pack_vae": "打包是 GAN 的技巧（它改变判别器），VAE 没有判别器。请把打包数设为 1。",
     "pack": "打包会把 {pack} 个样本分成一组交给 D，所以批大小必须是 {pack} 的倍数；{batch_size} 不是。",
-    "range": "{field} 必须在 {low:g} 到 {high:g} 之间。",
+    "range": "{field} 必须在 {low} 到 {high} 之间。",
 }
 
 # Chinese for each preset's one-line story, next to the English it translates: when a preset's description in

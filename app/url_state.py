@@ -34,7 +34,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from gan_core.config import (ARCHS, IMAGE_DATASETS, IMAGE_SIZES, LOSSES, POINT_DATASETS, PRECISIONS, RANGES,
-                             field_types, model_names)
+                             field_types, model_names, written)
 from gan_core.presets import PRESETS
 
 from . import presenter
@@ -107,7 +107,7 @@ def parse(param: Param, raw: str):
             raise BadValue("not_choice", choices=", ".join(shown))
         return value
     if param.low is not None and param.high is not None and not (param.low <= value <= param.high):
-        raise BadValue("out_of_range", low=_number(param.low), high=_number(param.high))
+        raise BadValue("out_of_range", low=written(param.low), high=written(param.high))
     if param.kind is str and not _SAFE_TEXT.fullmatch(value):
         raise BadValue("not_choice", choices="letters, digits and - _ .")
     return value
@@ -420,13 +420,6 @@ def _written_key(page: str) -> str:
 
 def _notes_key(page: str) -> str:
     return f"_url_notes_{page}"
-
-
-def _number(value: float) -> str:
-    """A bound as a person writes it: 2,147,483,647 (not 2.14748e+09), 0.000001, 0.5."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:.10f}".rstrip("0")
 
 
 def new_link(page: str, names: set[str]) -> dict[str, str] | None:

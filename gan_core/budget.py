@@ -37,7 +37,7 @@ from torch import nn
 
 from gan_core import settings
 from gan_core.checkpoints import MAX_CHECKPOINT_BYTES
-from gan_core.config import ConfigError, TrainConfig
+from gan_core.config import ConfigError, TrainConfig, written
 from gan_core.models import build_models
 
 BYTES_PER_VALUE = 4  # float32: weights and optimiser state stay float32 even when bf16 runs the steps
@@ -231,6 +231,11 @@ def _bound(layers: list[nn.Module], config: TrainConfig, shape: tuple) -> tuple[
 def limit_bytes() -> int:
     """The memory one run may need on this server (LATENT_LAB_RUN_MEMORY_MB)."""
     return settings.run_memory_mb() * 2**20
+
+
+def format_seconds(seconds: float) -> str:
+    """An estimate's time to two significant figures, as a person writes it: 0.0021, 0.45, 3.2, 200 (not 2e+02)."""
+    return written(float(f"{seconds:.2g}"))
 
 
 def format_bytes(count: float) -> str:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, fields
 from gan_core import families
 from gan_core.options import (  # noqa: F401  (re-exported: what a run is made of)
     POINT_DATASETS, IMAGE_DATASETS, LABELLED_DATASETS, MODELS, LOSSES, ARCHS, DEVICES,
-    PRECISIONS, LATENT_MIXTURES, IMAGE_SIZES, LOSS_DESCRIPTIONS, ConfigError, RANGES, IN_MEMORY_PREFIXES, FOLDER_LABELLED_PREFIXES)
+    PRECISIONS, LATENT_MIXTURES, IMAGE_SIZES, LOSS_DESCRIPTIONS, ConfigError, RANGES, IN_MEMORY_PREFIXES, FOLDER_LABELLED_PREFIXES,
+    written)
 
 
 @dataclass
@@ -198,7 +199,7 @@ def validate(cfg: TrainConfig) -> dict[str, str]:
             problems[name] = f"{name} must be a{'n integer' if expected is int else ' number'}, got {value!r}."
             continue
         if value != value or not (low <= value <= high):  # value != value catches NaN
-            problems[name] = f"{name} must be between {low:g} and {high:g}, got {value:g}."
+            problems[name] = f"{name} must be between {written(low)} and {written(high)}, got {written(value)}."
     choices = {"model": model_names(), "loss": LOSSES, "arch": ARCHS, "device": DEVICES, "precision": PRECISIONS,
                "latent_mixture": LATENT_MIXTURES}
     for name, allowed in choices.items():

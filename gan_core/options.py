@@ -78,6 +78,17 @@ RANGES: dict[str, tuple[float, float]] = {
     "latent_weight_lr": (0.0, 1.0),
 }
 
+def written(value: float) -> str:
+    """A number as a person writes it in a sentence: 1,000,000 and 2,147,483,647 (not 1e+06 or 2.14748e+09), 0.000001,
+    0.5; exponents only for what is beyond that (1e-09, 1e+20, nan)."""
+    number = float(value)
+    if number.is_integer() and abs(number) < 1e15:
+        return f"{int(number):,}"
+    if 1e-6 <= abs(number) < 1e15:
+        return f"{number:.10f}".rstrip("0").rstrip(".")
+    return f"{number:g}"
+
+
 # datasets that live in the browser session only (drawn or CSV points, uploaded images), never loaded by name
 IN_MEMORY_PREFIXES = ("points:", "upload:")
 

@@ -71,6 +71,11 @@ def test_the_checkpoint_estimate_holds_a_saved_checkpoint(tmp_path):
     assert found.weights + found.optimiser <= path.stat().st_size <= found.checkpoint
 
 
+def test_a_step_time_is_written_without_an_exponent():
+    assert [budget.format_seconds(s) for s in (0.00213, 0.45, 3.24, 199.7, 1234.0, 0.0000123)] == \
+        ["0.0021", "0.45", "3.2", "200", "1,200", "0.000012"]
+
+
 def test_a_huge_batch_is_blamed_on_the_batch_size():
     config = preset_config("digits-gan", batch_size=4096, image_size=32, hidden=128)
     assert list(budget.problems(config)) == ["batch_size"]

@@ -34,6 +34,14 @@ def test_impossible_combinations_are_explained(changes, field, words):
     assert caught.value.field in problems
 
 
+def test_a_range_sentence_writes_its_numbers_as_a_person_does():
+    """It said "steps must be between 1 and 1e+06, got 2e+06." and "seed ... 2.14748e+09"."""
+    assert TrainConfig(steps=2_000_000).validate()["steps"] == "steps must be between 1 and 1,000,000, got 2,000,000."
+    assert TrainConfig(lr_g=0).validate()["lr_g"] == "lr_g must be between 0.000001 and 1, got 0."
+    assert "2,147,483,647" in TrainConfig(seed=-1).validate()["seed"]
+    assert TrainConfig(label_smoothing=0.75).validate()["label_smoothing"].endswith("0 and 0.5, got 0.75.")
+
+
 def test_round_trip_ignores_unknown_keys():
     config = TrainConfig(dataset="digits", model="cvae", beta=2.0)
     assert TrainConfig.from_dict({**config.to_dict(), "from_the_future": 1}) == config

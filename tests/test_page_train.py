@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 
 import numpy as np
@@ -145,10 +146,10 @@ def test_a_learning_rate_of_zero_gets_the_true_limits_under_the_widget():
     at = open_train()
     at.number_input(key="train_lr_g").set_value(0.0).run()
     assert not at.exception
-    assert any("lr_g must be between 1e-06 and 1, got 0" in e.value for e in at.error), [e.value for e in at.error]
+    assert any("lr_g must be between 0.000001 and 1, got 0." in e.value for e in at.error), [e.value for e in at.error]
     assert at.button(key="train_start").disabled
     in_chinese(at)
-    assert any("1e-06" in e.value and "0.00000" not in e.value for e in at.error)
+    assert any("lr_g 必须在 0.000001 到 1 之间" in e.value for e in at.error), [e.value for e in at.error]
     at.number_input(key="train_lr_g").set_value(2e-4).run()
     assert not at.error and not at.button(key="train_start").disabled
 
@@ -228,6 +229,17 @@ def test_a_changed_setting_can_go_back_to_the_preset_with_one_click():
 
 def _has_button(at, key: str) -> bool:
     return any(button.key == key for button in at.button)
+
+
+def test_the_largest_run_says_its_step_time_in_plain_seconds():
+    """The widest, deepest, largest-batch ring8 run said "~2e+02 s a step" above its red batch-size note."""
+    at = open_train()
+    for key, value in (("hidden", 1024), ("depth", 6), ("batch_size", 4096), ("latent_dim", 256), ("n_critic", 10)):
+        at.number_input(key=f"train_{key}").set_value(value)
+    at.run()
+    assert not at.exception
+    summary = [c.value for c in at.caption if "steps · about" in c.value]
+    assert summary and re.search(r"~[\d,.]+ s a step\]$", summary[0]) and "e+" not in summary[0], summary
 
 
 def test_a_family_preset_gives_no_step_time_its_description_contradicts():
