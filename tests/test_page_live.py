@@ -150,6 +150,13 @@ def test_live_settings_apply_mark_the_charts_and_explain_bad_values():
     assert len(errors) == 1 and "lr_g must be between" in errors[0] and errors[0].count(".") <= 2
     assert job.config.lr_g == pytest.approx(1e-3) and job.config.loss == "ns"  # nothing changed
     assert len(job.snapshot()["events"]) == 1
+    at.session_state["lang"] = "zh"  # the same sentence in Chinese, its limits written out
+    at.run()
+    at.number_input(key="train_live_lr_g").set_value(5.0)
+    at.button(key="train_live_apply").click().run()
+    assert not at.exception
+    assert any("lr_g 必须在 0.000001 到 1 之间" in e.value for e in at.error), [e.value for e in at.error]
+    assert job.config.lr_g == pytest.approx(1e-3)
     at.button(key="train_stop").click().run()
     assert not at.exception
 
