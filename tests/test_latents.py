@@ -285,3 +285,23 @@ def test_the_manifold_map_png_keeps_every_pixel_at_its_faster_compression():
     shown = np.asarray(Image.open(io.BytesIO(manifold_png(latent_map, target=400))).convert("RGB"))
     np.testing.assert_array_equal(shown, grid)
     assert manifold_png(latent_map, target=400) == png_bytes(grid, compress_level=1) != png_bytes(grid)
+
+
+def test_a_grey_picture_is_saved_with_one_channel_and_the_same_pixels():
+    """Digits are grey: their PNG has one channel (mnist-vae-2d's map 279 KB and 17.5 ms against 434 KB and 36.9 ms
+    with three); a picture in colour keeps its three."""
+    import io
+
+    from PIL import Image
+
+    from gan_core.images import make_grid, png_bytes
+
+    grey = make_grid(torch.rand(36, 1, 16, 16, generator=torch.Generator().manual_seed(0)) * 2 - 1, nrow=6)
+    colour = make_grid(torch.rand(36, 3, 16, 16, generator=torch.Generator().manual_seed(0)) * 2 - 1, nrow=6)
+    for picture, mode in ((grey, "L"), (colour, "RGB")):
+        image = Image.open(io.BytesIO(png_bytes(picture)))
+        assert image.mode == mode
+        np.testing.assert_array_equal(np.asarray(image.convert("RGB")), picture)
+    three = io.BytesIO()
+    Image.fromarray(grey).save(three, format="PNG")  # the same grey picture with three channels
+    assert len(png_bytes(grey)) < 0.8 * len(three.getvalue())
