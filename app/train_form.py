@@ -14,7 +14,8 @@ import streamlit as st
 
 from gan_core import budget
 from gan_core.config import (IMAGE_DATASETS, IMAGE_SIZES, LOSSES, POINT_DATASETS, PRECISIONS, RANGES,
-                             TrainConfig, field_types, model_names, without_unusable_mixture, written)
+                             TrainConfig, field_types, model_names, without_unusable_mixture)
+from gan_core.options import written
 from gan_core.presets import PRESETS, preset_config
 from gan_core.store import list_checkpoints
 
@@ -443,8 +444,8 @@ def _draw_tricks(config: TrainConfig, problems: dict, warnings: dict) -> None:
 
 def _draw_optimiser(config: TrainConfig, problems: dict, warnings: dict) -> None:
     st.markdown(f"**{t(TEXT, 'optimisation')}**")
-    # learning rates accept 0 to 10 on purpose: typing 0 gets gan_core's sentence ("lr_g must be between 1e-06 and
-    # 1") under the widget, not the browser's "between 0.00000 and 1.00000", which its 5-decimal display rounds to
+    # learning rates accept 0 to 10 on purpose: typing 0 gets gan_core's sentence ("lr_g must be between 0.000001
+    # and 1") under the widget, not the browser's "between 0.00000 and 1.00000", which its 5-decimal display rounds to
     for field, low, high, step, fmt in (("lr_g", 0.0, 10.0, 1e-4, "%.5f"), ("lr_d", 0.0, 10.0, 1e-4, "%.5f"),
                                         ("batch_size", 2, 4096, 16, None)):
         unused = field == "lr_d" and not config.uses_lr_d and field not in problems

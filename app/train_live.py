@@ -16,7 +16,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from gan_core.config import LOSSES, RANGES, ConfigError, TrainConfig, written
+from gan_core.config import LOSSES, RANGES, ConfigError, TrainConfig
+from gan_core.options import written
 from gan_core.runtime.job import PAUSED, TrainingJob
 
 from . import expander

@@ -34,7 +34,8 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from gan_core.config import (ARCHS, IMAGE_DATASETS, IMAGE_SIZES, LOSSES, POINT_DATASETS, PRECISIONS, RANGES,
-                             field_types, model_names, written)
+                             field_types, model_names)
+from gan_core.options import written
 from gan_core.presets import PRESETS
 
 from . import presenter

@@ -37,7 +37,8 @@ from torch import nn
 
 from gan_core import settings
 from gan_core.checkpoints import MAX_CHECKPOINT_BYTES
-from gan_core.config import ConfigError, TrainConfig, written
+from gan_core.config import ConfigError, TrainConfig
+from gan_core.options import written
 from gan_core.models import build_models
 
 BYTES_PER_VALUE = 4  # float32: weights and optimiser state stay float32 even when bf16 runs the steps

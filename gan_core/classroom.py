@@ -233,10 +233,8 @@ def thumbnail(latest: dict | None, size: int = THUMBNAIL_PIXELS, dataset: str = 
         return None
     picture = np.asarray(grid)
     picture = picture[: picture.shape[0] // 2, : picture.shape[1] // 2]  # the first 4 x 4 of an 8 x 8 grid
-    if picture.ndim == 2:
-        picture = np.repeat(picture[..., None], 3, axis=2)
-    elif picture.shape[2] == 1:
-        picture = np.repeat(picture, 3, axis=2)
+    if picture.ndim == 3 and picture.shape[2] == 1:
+        picture = picture[..., 0]  # grey: png_bytes writes one channel
     repeat = max(1, size // max(picture.shape[:2]))
     return png_bytes(np.ascontiguousarray(picture.repeat(repeat, 0).repeat(repeat, 1).astype(np.uint8)))
 

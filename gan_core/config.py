@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, fields
 from gan_core import families
 from gan_core.options import (  # noqa: F401  (re-exported: what a run is made of)
     POINT_DATASETS, IMAGE_DATASETS, LABELLED_DATASETS, MODELS, LOSSES, ARCHS, DEVICES,
-    PRECISIONS, LATENT_MIXTURES, IMAGE_SIZES, LOSS_DESCRIPTIONS, ConfigError, RANGES, IN_MEMORY_PREFIXES, FOLDER_LABELLED_PREFIXES,
-    written)
+    PRECISIONS, LATENT_MIXTURES, IMAGE_SIZES, LOSS_DESCRIPTIONS, ConfigError, RANGES, IN_MEMORY_PREFIXES, FOLDER_LABELLED_PREFIXES)
+from gan_core.options import written
 
 
 @dataclass

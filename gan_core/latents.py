@@ -12,17 +12,19 @@ import numpy as np
 import torch
 
 from gan_core.checkpoints import Checkpoint, load_checkpoint
+from gan_core.config import TrainConfig
 from gan_core.losses import density_ratio_logits
 from gan_core.models import ConvGenerator, sample_latents  # noqa: F401  (sample_latents re-exported: the latents every tool starts from)
 
-GENERATE_BATCH = 1024  # samples per forward pass when drawing many (2-D points, GPUs)
+GENERATE_BATCH = 1024  # samples per forward pass for 2-D points and on a GPU; sample_rejection's smallest draw
 # An image model on a CPU draws in chunks whose last activation (image_size^2 x hidden floats a sample) stays under
-# this many floats (16 MB): 10,000 samples, chunks of 128 / 256 / 512 / 1024, medians of 3 on 2 cores: digits-gan
-# 0.99 / 0.91 / 0.85 / 1.23 s, mnist-cgan (28 px) 3.2 / 4.5 / 4.8 / 5.3 s, mnist-vae (28 px, hidden 16)
-# 1.14 / 1.10 / 1.07 / 1.78 s; 1,000 digits-ddpm samples 5.3 / 5.1 / 5.1 / 8.4 s (docs/BENCHMARKS.md, session 24).
-# The same samples: batch norm is in eval mode, so a sample does not depend on its chunk.
+# this many floats (16 MB), in chunks of at least 64 even where those exceed it. 10,000 samples, chunks of
+# 128 / 256 / 512 / 1024, medians of 3 on 2 cores: digits-gan 0.99 / 0.91 / 0.85 / 1.23 s, mnist-cgan (28 px)
+# 3.2 / 4.5 / 4.8 / 5.3 s, mnist-vae (28 px, hidden 16) 1.14 / 1.10 / 1.07 / 1.78 s; 1,000 digits-ddpm samples,
+# the mean of two rounds: 5.3 / 5.1 / 5.1 / 8.4 s (docs/BENCHMARKS.md, session 24). The same samples: batch norm is
+# in eval mode, StyleGAN's noise is its constant in eval mode and DDIM adds none, so no sample depends on its chunk.
 CONV_CHUNK_FLOATS = 4 * 2**20
-IMAGE_BATCH = 512  # at most, for images on a CPU: a family's wider layers (a U-Net's skips) are not in the estimate
+MAX_IMAGE_CHUNK = 512  # a family's wider layers (a U-Net's skips) are not in the estimate above
 
 # Discriminator rejection sampling (Azadi et al. 2019): POST-HOC, a filter on the generator's samples at sampling
 # time; what it yields is never the generator's own quality, and everything that shows it says so.
@@ -139,13 +141,13 @@ def move_along(z: torch.Tensor, direction: torch.Tensor, amounts) -> torch.Tenso
     return z[None] + amounts * direction[None]
 
 
-def generate_batch(config, device: torch.device) -> int:
-    """Samples per forward pass in LatentModel.decode: for images on a CPU, the largest power of two (64 to
-    IMAGE_BATCH) whose last activation fits CONV_CHUNK_FLOATS; else (2-D points, a GPU) GENERATE_BATCH."""
+def decode_chunk_size(config: TrainConfig, device: torch.device) -> int:
+    """Samples per forward pass in LatentModel.decode: for images on a CPU, the largest power of two up to
+    MAX_IMAGE_CHUNK whose last activation fits CONV_CHUNK_FLOATS, and at least 64; else GENERATE_BATCH."""
     if device.type != "cpu" or config.is_points:
         return GENERATE_BATCH
     per_sample = int(config.image_size) ** 2 * max(int(config.hidden), 1)
-    return int(min(IMAGE_BATCH, max(64, 2 ** math.floor(math.log2(max(CONV_CHUNK_FLOATS // per_sample, 1))))))
+    return int(min(MAX_IMAGE_CHUNK, max(64, 2 ** math.floor(math.log2(max(CONV_CHUNK_FLOATS // per_sample, 1))))))
 
 
 class LatentModel:
@@ -167,7 +169,7 @@ class LatentModel:
             # transposed convolutions on a CPU (10,000 digits: 0.64-0.82 s instead of 0.9-1.5 s on 2 cores).
             # Only for drawing samples here; training keeps the default layout (bench_optim.py says why).
             self.generator.to(memory_format=torch.channels_last)
-        self.generate_batch = generate_batch(self.config, self.device)
+        self.chunk_size = decode_chunk_size(self.config, self.device)  # samples per forward pass in decode
         self.encoder = self.models["encoder"] if "encoder" in self.models else None
         self.discriminator = self.models["discriminator"] if "discriminator" in self.models else None
         self._lock = threading.Lock()
@@ -246,7 +248,7 @@ class LatentModel:
             labels = None
         outputs = []
         with self._lock:
-            size = self.generate_batch
+            size = self.chunk_size
             for start in range(0, z.shape[0], size):
                 chunk = z[start:start + size].to(self.device)
                 chunk_labels = None if labels is None else labels[start:start + size].to(self.device)

@@ -1,11 +1,13 @@
-"""The choices a run is made of (dataset, loss and device names, allowed ranges) and the two errors a user's
-settings or data can cause, ConfigError and DataError.
+"""The choices a run is made of (dataset, loss and device names, allowed ranges), the two errors a user's
+settings or data can cause, ConfigError and DataError, and `written`, how their sentences write a number.
 
 The bottom of gan_core: it imports nothing of the project but the sentences of gan_core.messages, and no heavy
 library, so every module (the config, the data, the losses, the model families) can name the choices without
 importing each other.
 """
 from __future__ import annotations
+
+from decimal import Decimal
 
 from gan_core.messages import DATA_MESSAGES
 
@@ -78,14 +80,16 @@ RANGES: dict[str, tuple[float, float]] = {
     "latent_weight_lr": (0.0, 1.0),
 }
 
+
 def written(value: float) -> str:
-    """A number as a person writes it in a sentence: 1,000,000 and 2,147,483,647 (not 1e+06 or 2.14748e+09), 0.000001,
-    0.5; exponents only for what is beyond that (1e-09, 1e+20, nan)."""
+    """A number as a person writes it in a sentence: 1,000,000 and 2,147,483,647 (not 1e+06 or 2.14748e+09),
+    0.000001, 1,234.5 (to 12 significant figures, so 0.1 + 0.2 reads 0.3); exponents only beyond that (1e-09, 1e+20,
+    nan)."""
     number = float(value)
     if number.is_integer() and abs(number) < 1e15:
         return f"{int(number):,}"
     if 1e-6 <= abs(number) < 1e15:
-        return f"{number:.10f}".rstrip("0").rstrip(".")
+        return format(Decimal(f"{number:.12g}"), ",f")
     return f"{number:g}"
 
 

@@ -19,7 +19,7 @@ NAMES = ("Ada", "Grace <b>Hopper</b>", "小明")
 # One run trains at a time (LATENT_LAB_MAX_JOBS=1). Ada's preset run finishes within a minute; Grace's long run then
 # trains to the end of the test, so 小明's waits in line throughout and Compare always finds a finished run and a
 # training one, on a fast host or a slow one (with three short runs the queue had emptied on a slow host).
-LONG_RUN, LONG_STEPS = NAMES[1], 50_000
+LONG_RUN, LONG_STEPS = NAMES[1], 1_000_000  # the most a run may take; the server ends with the test
 
 
 @pytest.fixture

@@ -33,10 +33,10 @@ def test_a_reload_and_a_second_tab_show_the_run_and_another_browser_does_not(bro
     stranger = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = student.new_page()
-        # ring8-fixed for 20,000 steps (a link sets them; a changed preset's run is named ring8-gan-...), so the run
+        # ring8-fixed for 100,000 steps (a link sets them; a changed preset's run is named ring8-gan-...), so the run
         # still trains when Stop is pressed at the end: its own 2,500 had finished by then on a slow host. Should the
         # test fail first, the closed tabs stop it after the grace period.
-        open_train(page, app_url, "?preset=ring8-fixed&steps=20000")
+        open_train(page, app_url, "?preset=ring8-fixed&steps=100000")
         expect(page.get_by_text("Ring of 8 Gaussians fixed")).to_be_visible(timeout=10_000)
         button(page, "train_start").click()
         expect(page.get_by_text(STEP_MOVED)).to_be_visible(timeout=60_000)

@@ -42,6 +42,15 @@ def test_a_range_sentence_writes_its_numbers_as_a_person_does():
     assert TrainConfig(label_smoothing=0.75).validate()["label_smoothing"].endswith("0 and 0.5, got 0.75.")
 
 
+def test_written_numbers_read_as_a_person_writes_them():
+    from gan_core.options import written
+
+    cases = {1_000_000: "1,000,000", 2**31 - 1: "2,147,483,647", 1e-6: "0.000001", 0.5: "0.5", -3: "-3",
+             1234.5: "1,234.5", 0.1 + 0.2: "0.3", 123456789.123456789: "123,456,789.123", 9.99e-7: "9.99e-07",
+             1e20: "1e+20", math.nan: "nan"}
+    assert {value: written(value) for value in cases} == cases
+
+
 def test_round_trip_ignores_unknown_keys():
     config = TrainConfig(dataset="digits", model="cvae", beta=2.0)
     assert TrainConfig.from_dict({**config.to_dict(), "from_the_future": 1}) == config

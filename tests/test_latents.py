@@ -119,19 +119,21 @@ def test_smaller_psi_gives_other_samples_with_less_spread(demo, space):
 def test_an_image_model_on_a_cpu_draws_in_chunks_sized_to_its_images_with_the_same_samples():
     """10,000 digits took 0.85 s in chunks of 512 and 1.23 s in chunks of 1,024; 28-px mnist-cgan 3.2 s in chunks of
     128 and 5.3 s in 1,024; 1,000 digits-ddpm samples 5.1 s and 8.4 s (gan_core/latents.py). The chunk changes no
-    sample (batch norm in eval mode; DDIM's chain adds no noise on the way)."""
+    sample: batch norm in eval mode (a GAN, StackGAN's second stage), StyleGAN's constant noise, DDIM's chain."""
     from gan_core.latents import GENERATE_BATCH
     from gan_core.store import DEMO_DIR
 
-    sizes = {name: LatentModel.load(DEMO_DIR / f"{name}.pt").generate_batch
+    sizes = {name: LatentModel.load(DEMO_DIR / f"{name}.pt").chunk_size
              for name in ("digits-gan", "mnist-cgan", "mnist-vae", "digits-ddpm", "ring8-fixed", "ring8-ddpm")}
     assert sizes == {"digits-gan": 512, "mnist-cgan": 128, "mnist-vae": 256, "digits-ddpm": 512,
                      "ring8-fixed": GENERATE_BATCH, "ring8-ddpm": GENERATE_BATCH}, sizes  # 2-D points as before
-    model = LatentModel.load(DEMO_DIR / "mnist-cgan.pt")
-    z, labels = torch.randn(300, model.latent_dim, generator=torch.Generator().manual_seed(0)), torch.arange(300) % 10
-    chunked = model.decode(z, labels)
-    model.generate_batch = 300
-    assert torch.allclose(chunked, model.decode(z, labels), atol=1e-5)  # float rounding at most, on any CPU
+    for name in ("mnist-cgan", "digits-stylegan", "shapes-stackgan"):
+        model = LatentModel.load(DEMO_DIR / f"{name}.pt")
+        z = torch.randn(300, model.latent_dim, generator=torch.Generator().manual_seed(0))
+        model.chunk_size = 64
+        chunked = model.decode(z)
+        model.chunk_size = 300
+        assert torch.allclose(chunked, model.decode(z), atol=1e-5), name  # float rounding at most, on any CPU
 
 
 @pytest.mark.parametrize("demo", ["digits-progan", "digits-pix2pix"])
