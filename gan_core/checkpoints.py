@@ -22,6 +22,7 @@ import numpy as np
 import torch
 
 from gan_core.config import ConfigError, TrainConfig
+from gan_core.images import is_grey_picture
 from gan_core.models import build_models
 
 FORMAT = "latent-lab"
@@ -107,17 +108,11 @@ def trainer_payload(trainer, name: str = "") -> dict:
     }
 
 
-def _is_grey_picture(value: np.ndarray) -> bool:
-    """An (H, W, 3) uint8 picture whose three channels are the same (a grid of grey digits)."""
-    return (value.dtype == np.uint8 and value.ndim == 3 and value.shape[-1] == 3
-            and np.array_equal(value[..., 0], value[..., 1]) and np.array_equal(value[..., 0], value[..., 2]))
-
-
 def snapshot_to_storable(snapshot: dict) -> dict:
     """numpy arrays -> tensors, so a checkpoint loads with weights_only=True. A grey picture keeps one channel
     (snapshot_from_storable gives it back its three): a third of the bytes of a grey dataset's snapshots."""
     def storable(value: np.ndarray) -> torch.Tensor:
-        if _is_grey_picture(value):
+        if is_grey_picture(value):
             value = value[..., :1]
         return torch.from_numpy(np.ascontiguousarray(value))
 
