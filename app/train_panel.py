@@ -174,7 +174,7 @@ def draw_live_panel(job: TrainingJob | None, config: TrainConfig, beside=None) -
     # a queued run has no curves yet: its charts fragment waits; the status fragment's full rerun at the start
     # of training gives it its clock
     chart_every = CHART_SECONDS if status == RUNNING else None
-    picture_every = picture_seconds(job.config, status, job.snapshot(history_points=0)["latest"] is not None)
+    picture_every = picture_seconds(job.config, status, job.has_picture())
     if presenting():
         st.fragment(run_every=every)(_live_status)(job.id, status)
         st.fragment(run_every=picture_every)(_live_picture)(job.id, status, picture_every)

@@ -116,6 +116,21 @@ def test_a_paused_run_shows_a_picture_of_the_step_it_paused_at(tiny_config, kind
 
 
 @pytest.mark.parametrize("kind", [TrainingJob, ProcessTrainingJob], ids=["thread", "process"])
+def test_has_picture_says_what_the_snapshot_says_without_copying_it(tiny_config, kind):
+    """The Train page asks on every full rerun whether a run has a picture yet (a 2-D run's picture clock): it took a
+    whole snapshot (history, metrics, events copied) for that one fact."""
+    job = kind(tiny_config.replace(steps=100_000), name="picture")
+    assert job.has_picture() is False and job.snapshot()["latest"] is None  # not started
+    job.start()
+    try:
+        wait_for(lambda: job.snapshot()["latest"] is not None)
+        assert job.has_picture() is True
+    finally:
+        job.stop()
+        job.join(30)
+
+
+@pytest.mark.parametrize("kind", [TrainingJob, ProcessTrainingJob], ids=["thread", "process"])
 def test_the_speed_after_resume_does_not_count_the_pause(tiny_config, kind):
     """Right after Resume the page read 14 steps/s for a run that went at 70: the rate's window spanned the pause."""
     job = kind(tiny_config.replace(steps=100_000, sample_every=100_000), name="resumed", step_delay=0.01)

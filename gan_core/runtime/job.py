@@ -281,6 +281,12 @@ class TrainingJob:
                 view["frames"] = [dict(s) for s in trainer.snapshots]
             return view
 
+    def has_picture(self) -> bool:
+        """Whether the run has taken its first sample snapshot: snapshot()'s "latest" is not None, without copying
+        the history, metrics and events that snapshot() copies."""
+        with self._lock:
+            return bool(self.trainer and self.trainer.snapshots)
+
     def frames(self) -> list[dict]:
         with self._lock:
             return [dict(s) for s in self.trainer.snapshots] if self.trainer else []
