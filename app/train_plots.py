@@ -1,9 +1,9 @@
 """Plotly figures and small pictures for the Train page, built from plain numbers (never tensors).
 
-Everything here runs inside the live panel's fragments, every second or two: lists in, figures out. Figures are built from plain
-dicts and wrapped without plotly's property validation (`figure`): py-spy showed validation was ~90 % of the live
-panel's work, and that work holds the interpreter lock the training thread needs. tests/test_page_train.py
-validates every builder's output in full, so a misspelt property still fails a test.
+Everything here runs inside the live panel's fragments, every second or two: lists in, figures out. Figures are
+built from plain dicts and wrapped without plotly's property validation (`figure`): py-spy showed validation was
+~90 % of the live panel's work, and that work holds the interpreter lock the training thread needs.
+tests/test_page_train.py validates every builder's output in full, so a misspelt property still fails a test.
 `labels` arguments are already-translated strings, so this module does not know about languages.
 """
 from __future__ import annotations

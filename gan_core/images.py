@@ -55,8 +55,9 @@ def is_grey_picture(value: np.ndarray) -> bool:
 
 
 def png_bytes(array: np.ndarray, compress_level: int = 6) -> bytes:
-    """Encode an (H, W, 3) or grey (H, W) uint8 array as PNG bytes (lossless at any level). Level 6, zlib's default, suits the
-    app's pictures, mostly flat background; a picture of continuous tone is faster at level 1 (see manifold_png).
+    """Encode an (H, W, 3) or grey (H, W) uint8 array as PNG bytes (lossless at any level). Level 6, zlib's default,
+    suits the app's pictures, mostly flat background; a picture of continuous tone is faster at level 1 (see
+    manifold_png).
 
     A grey picture (digits, their grid's padding) is saved with one channel: the same pixels, a third of the data to
     compress. mnist-vae-2d's 25x25 map (700 px square): 17.5 ms and 279 KB against 36.9 ms and 434 KB at level 1;
