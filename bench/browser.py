@@ -28,6 +28,11 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
+def shown_step(status) -> int:
+    """The step a located status line shows (1,234 from "Step 1,234 / 2,500 · training")."""
+    return int(STEP_MOVED.search(status.inner_text()).group(0).split()[1].replace(",", ""))
+
+
 def browser_available() -> bool:
     try:
         import playwright  # noqa: F401

@@ -13,7 +13,7 @@ import zipfile
 
 import numpy as np
 import pytest
-from bench.browser import STEP_MOVED, screenshot
+from bench.browser import STEP_MOVED, screenshot, shown_step
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
@@ -52,7 +52,7 @@ def drawn_count(page) -> int:
 
 
 def steps_now(page) -> int:
-    return int(STEP_MOVED.search(now(page).get_by_text(STEP_MOVED).first.inner_text()).group(0).split()[1].replace(",", ""))
+    return shown_step(now(page).get_by_text(STEP_MOVED).first)
 
 
 def test_draw_points_then_train_on_them(page, app_url):

@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from bench.browser import screenshot, serve_app
+from bench.browser import screenshot, serve_app, shown_step
 from gan_core.runtime import ray_worker
 from tests.test_browser_train import STEP_MOVED, TALL, button, open_app, stop_run
 
@@ -38,9 +38,9 @@ def test_a_one_click_preset_trains_live_on_a_ray_head(browser, tmp_path):
             expect(page.get_by_text(STEP_MOVED)).to_be_visible(timeout=60_000)
             expect(page.get_by_text(re.compile(r"Training on the Ray cluster's node .*127\.0\.0\.1.*, device cpu"))
                    ).to_be_visible(timeout=15_000)
-            first = int(STEP_MOVED.search(page.get_by_text(STEP_MOVED).inner_text()).group(0).split()[1].replace(",", ""))
+            first = shown_step(page.get_by_text(STEP_MOVED))
             page.wait_for_timeout(2500)  # live refreshes
-            later = int(STEP_MOVED.search(page.get_by_text(STEP_MOVED).inner_text()).group(0).split()[1].replace(",", ""))
+            later = shown_step(page.get_by_text(STEP_MOVED))
             assert later > first, "the step counter does not move while the actor trains"
             expect(page.get_by_test_id("stSidebar").get_by_text(re.compile(r"on .*127\.0\.0\.1.*, cpu"))).to_be_visible()
             page.set_viewport_size(TALL)

@@ -9,7 +9,7 @@ import re
 import time
 
 import pytest
-from bench.browser import STEP_MOVED, screenshot
+from bench.browser import STEP_MOVED, screenshot, shown_step
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser  # real chromium via Playwright: -m "not browser" leaves these out
@@ -56,11 +56,11 @@ def test_home_then_train_ring8_live(page, app_url):
     expect(page.get_by_text("Losses", exact=True).first).to_be_visible(timeout=30_000)  # the loss chart's title
     expect(page.get_by_text("What am I looking at?")).to_be_visible()
     page.wait_for_timeout(2500)  # a couple of live refreshes
-    first = int(STEP_MOVED.search(page.get_by_text(STEP_MOVED).inner_text()).group(0).split()[1].replace(",", ""))
+    first = shown_step(page.get_by_text(STEP_MOVED))
     later, deadline = first, time.time() + 10  # a refresh every second; a busy 2-core host delays one now and then
     while later <= first and time.time() < deadline:
         page.wait_for_timeout(500)
-        later = int(STEP_MOVED.search(page.get_by_text(STEP_MOVED).inner_text()).group(0).split()[1].replace(",", ""))
+        later = shown_step(page.get_by_text(STEP_MOVED))
     assert later > first, "the step counter does not move while training"
     page.mouse.move(5, 5)  # no tooltip in the picture
     page.set_viewport_size(TALL)
