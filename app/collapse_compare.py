@@ -8,13 +8,14 @@ import pandas as pd
 import streamlit as st
 
 from gan_core.evaluation import compare
-from gan_core.images import display_scale, upscale
+from gan_core.images import display_scale
 
 from . import collapse_runs as runs
 from .collapse_plots import curves_figure, histogram_figure, points_outside, run_colour, scatter_figure, shared_bounds
 from .collapse_table import counts_classes, metric_label, show_table
 from .collapse_text import TEXT
 from .i18n import plural, t
+from .pictures import show_picture
 from .presenter import chart
 
 
@@ -66,7 +67,7 @@ def show_samples(results: list[dict], labels: list[str], colours: list[str]) -> 
             else:
                 any_images = True
                 grid = result["preview"]["grid"]
-                st.image(upscale(grid, display_scale(grid.shape[0], 300)), width="stretch")
+                show_picture(grid, display_scale(grid.shape[0], 300), width="stretch")
     for column, result in zip(st.columns(len(results)), results):
         if result.get("error") or result.get("waiting"):
             continue

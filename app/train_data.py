@@ -37,9 +37,10 @@ from gan_core.config import TrainConfig, validate_data
 from gan_core.data import (MAX_CSV_BYTES, MAX_CSV_POINTS, MAX_DRAWN_POINTS, MIN_DRAWN_POINTS, Dataset,
                            DataError, is_server_path, load_folder_dataset, load_images_from_bytes, load_points_csv,
                            points_dataset)
-from gan_core.images import display_scale, make_grid, upscale
+from gan_core.images import display_scale, make_grid
 
 from .i18n import error_text, t
+from .pictures import show_picture
 from .state import data_key, dataset_for
 from .train_text import USER_DATA_TEXT as TEXT
 
@@ -514,4 +515,4 @@ def _upload_panel(config: TrainConfig) -> None:
             shown = min(PREVIEW_IMAGES, len(dataset))
             st.markdown(f"**{t(TEXT, 'preview_images', k=shown, size=dataset.image_size)}**")
             grid = make_grid(dataset.data[:shown], nrow=8)
-            st.image(upscale(grid, display_scale(grid.shape[1], 320)), width="content")
+            show_picture(grid, display_scale(grid.shape[1], 320), width="content")

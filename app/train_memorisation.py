@@ -18,6 +18,7 @@ from . import expander
 from . import train_data as user_data
 from .i18n import forget_other_languages, t
 from .metrics_text import feature_space_label
+from .pictures import show_picture
 from .state import cached_dataset, data_key, dataset_for
 from .train_text import MEMORISATION_TEXT as TEXT
 
@@ -130,4 +131,4 @@ def _draw_result(shown: dict, step_on_screen: int) -> None:
         # line of its own in a half-page panel), and every picture of a row gets the same width
         pictures = [sample] + shown["neighbours"][row * k:(row + 1) * k]
         for cell, picture, caption in zip(st.columns(k + 1, gap="small"), pictures, captions):
-            cell.image(picture, caption=caption, width="stretch")
+            show_picture(picture, where=cell, caption=caption, width="stretch")

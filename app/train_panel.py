@@ -17,7 +17,7 @@ from gan_core.config import TrainConfig
 from gan_core.families import progressive
 from gan_core.options import STACKED_DATASETS
 from gan_core.training import measured_at_end
-from gan_core.images import display_scale, upscale
+from gan_core.images import display_scale
 from gan_core.runtime.job import FAILED, FINISHED, PAUSED, QUEUED, RUNNING, TrainingJob
 
 from . import expander
@@ -25,6 +25,7 @@ from . import train_jobs as jobs
 from . import train_divergence, train_form, train_layers, train_live, train_memorisation
 from .i18n import lang, plain, plural, t
 from .metrics_text import METRIC_INFO
+from .pictures import show_picture
 from .state import browser_id, job_manager
 from .train_plots import (PLOT_CONFIG, SERIES_COLOURS, chain_picture, codes_figure, hline_title, line_figure,
                           metrics_figure, points_figure, same_height)
@@ -360,11 +361,11 @@ def _draw_frame(job: TrainingJob, frame: dict, config: TrainConfig, chart_frame:
                  else "samples_title_noise" if config.model == "ddpm" else "samples_title")
         st.markdown(f"**{t(TEXT, title, step=step)}**")
         if translations is not None:
-            st.image(upscale(translations, display_scale(max(translations.shape[:2]), 440)), width="content")
+            show_picture(translations, display_scale(max(translations.shape[:2]), 440), width="content")
             if frame.get("translation_rows"):
                 st.caption(translation_rows_caption(frame["translation_rows"]))
         else:
-            st.image(upscale(grid, zoom), width="content")
+            show_picture(grid, zoom, width="content")
         if frame.get("row_captions"):  # the caption model: a row per colour and shape, its four places across
             st.caption(t(TEXT, "samples_rows", rows=", ".join(frame["row_captions"])))
         elif config.is_conditional:
@@ -373,7 +374,7 @@ def _draw_frame(job: TrainingJob, frame: dict, config: TrainConfig, chart_frame:
         real = jobs.real_grid_for(config)
         if real is not None:
             with expander.remembered("train_real", t(TEXT, "real_title"), icon=":material/compare:"):
-                st.image(upscale(real, zoom), width="content")
+                show_picture(real, zoom, width="content")
     elif frame.get("points") is not None:
         probabilities = config.loss in ("ns", "minimax")
         names["colorbar"] = t(TEXT, "colorbar_prob" if probabilities else "colorbar_score")
@@ -549,7 +550,7 @@ def _family_pictures(frame: dict, config: TrainConfig) -> None:
             pictures.append((key, t(TEXT, text_key), frame[key]))
     for key, title, picture in pictures:
         st.markdown(t(TEXT, "picture_step", title=title, step=step))
-        st.image(upscale(picture, display_scale(max(picture.shape[:2]), 440)), width="content")
+        show_picture(picture, display_scale(max(picture.shape[:2]), 440), width="content")
         if key == "style_mix":
             st.caption(style_mix_caption(frame.get("style_crossover")))
 

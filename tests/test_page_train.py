@@ -474,6 +474,8 @@ def test_every_kind_of_run_draws_its_live_panel(dataset, model, loss):
         assert shows(titles, en(TEXT, "codes_title"))  # the latent-space map
     if dataset == "digits":
         assert at.get("image"), "no sample grid"
+        urls = [img.url for element in at.get("image") for img in element.proto.imgs]
+        assert urls and all(url.endswith(".png") for url in urls), urls  # pixel art as PNG, not Streamlit's JPEG
     if loss in ("wgan-gp", "hinge"):
         assert not any(en(TEXT, "equilibrium") in str(c.proto.spec) for c in at.get("plotly_chart"))
     at.button(key="train_stop").click().run()
