@@ -14,6 +14,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from gan_core import settings
+from gan_core.options import written
 
 EXIT_USAGE = 2
 
@@ -248,9 +249,9 @@ def cmd_sample(args) -> int:
 
     model = _load_model(args.checkpoint)
     if args.n < 1 or args.n > 100_000:
-        raise UsageError("sample: --n must be between 1 and 100000")
+        raise UsageError(f"sample: --n must be between 1 and 100,000, got {written(args.n)}")
     if not 0.0 <= args.truncation <= 1.0:
-        raise UsageError("sample: --truncation must be between 0 and 1")
+        raise UsageError(f"sample: --truncation must be between 0 and 1, got {written(args.truncation)}")
     if args.truncation != 1.0 and not model.truncation_space:
         raise UsageError(f"sample: --truncation: a {model.config.model} model has no average latent to pull "
                          "toward, so it cannot be truncated")
@@ -259,7 +260,7 @@ def cmd_sample(args) -> int:
         if not model.n_classes:
             raise UsageError("sample: --label needs a conditional model")
         if not 0 <= args.label < model.n_classes:
-            raise UsageError(f"sample: --label must be between 0 and {model.n_classes - 1}")
+            raise UsageError(f"sample: --label must be between 0 and {model.n_classes - 1}, got {args.label}")
         labels = torch.full((args.n,), args.label, dtype=torch.long)
     if args.rejection:
         _check_rejection(model, "sample", labels is not None or args.truncation != 1.0)
@@ -292,7 +293,7 @@ def cmd_interpolate(args) -> int:
         raise UsageError(f"interpolate: a {model.config.model} model's z only picks a held-out picture to translate, "
                          "so nothing lies between two seeds; use `sample` to see its translations")
     if not 2 <= args.steps <= 256:
-        raise UsageError("interpolate: --steps must be between 2 and 256")
+        raise UsageError(f"interpolate: --steps must be between 2 and 256, got {written(args.steps)}")
     a, b = latent_for_seed(args.seed_a, model.latent_dim), latent_for_seed(args.seed_b, model.latent_dim)
     path = interpolate(a, b, args.steps, args.mode)
     frames = model.decode(path)
@@ -316,7 +317,7 @@ def cmd_metrics(args) -> int:
     from gan_core.evaluation.evaluate import evaluate_checkpoint, format_table
 
     if args.n < 10 or args.n > 100_000:
-        raise UsageError("metrics: --n must be between 10 and 100000")
+        raise UsageError(f"metrics: --n must be between 10 and 100,000, got {written(args.n)}")
     if not args.rejection:
         results = evaluate_checkpoint(args.checkpoint, n=args.n, seed=args.seed)
         print(json.dumps(results, sort_keys=True) if args.json else format_table(results))

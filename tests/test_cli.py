@@ -91,6 +91,9 @@ def test_interpolate_refuses_a_translation_model_in_one_line(name, tmp_path, cap
     (["sample", "/nonexistent.pt", "--out", "x.npy"], "No checkpoint"),
     (["interpolate", "CKPT", "--mode", "zigzag", "--out", "x.png"], "--mode"),
     (["sample", "CKPT", "--n", "0", "--out", "x.npy"], "--n"),
+    (["sample", "CKPT", "--n", "200000", "--out", "x.npy"], "--n must be between 1 and 100,000, got 200,000"),
+    (["metrics", "CKPT", "--n", "5"], "--n must be between 10 and 100,000, got 5"),
+    (["interpolate", "CKPT", "--steps", "1000", "--out", "x.png"], "--steps must be between 2 and 256, got 1,000"),
     (["sample", "CKPT", "--out", "x.jpg"], "--out"),
     (["frobnicate"], "invalid choice"),
 ], ids=lambda v: " ".join(v) if isinstance(v, list) else v)
