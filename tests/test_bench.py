@@ -53,6 +53,7 @@ def test_optimisation_bench_compares_variants_with_the_baseline(tmp_path):
     assert rows["sample-inference-mode"]["steps_per_s"] > 0
 
 
+@pytest.mark.slow  # 30 s: a fresh process for each variant
 def test_trainer_causes_bench_measures_each_variant_in_its_own_process(tmp_path):
     out = tmp_path / "causes.json"
     done = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_trainer_causes.py"), "--presets", "digits-gan",
