@@ -17,6 +17,7 @@ from gan_core.options import DataError
 from . import class_state, collapse_runs, presenter
 from .class_text import TEXT
 from .i18n import forget_other_languages, plain, plural, t
+from .pictures import show_png
 from .state import job_manager
 from .train_text import TEXT as TRAIN_TEXT
 
@@ -116,7 +117,7 @@ def _gallery_cards(code: str, teacher: bool) -> None:
 
 def _card(code: str, run: dict, challenge: Challenge | None, teacher: bool) -> None:
     if run.get("thumbnail"):
-        st.image(run["thumbnail"], width=96)
+        show_png(run["thumbnail"], width=96)
     st.markdown(f"**{plain(run.get('student', ''))}**  \n{plain(run.get('name', ''))}")
     lines = [_status_line(run), _metric_line(run, challenge), plain(_config_line(run))]
     st.caption("  \n".join(line for line in lines if line))
@@ -168,9 +169,9 @@ def _show_panel(code: str, run_id: str) -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         if picture is not None:
-            st.image(picture, width=480)
+            show_png(picture, width=480)
         elif run.get("thumbnail"):
-            st.image(run["thumbnail"], width=480)
+            show_png(run["thumbnail"], width=480)
         else:  # queued, or not a step yet: say so rather than leave half the projector blank
             st.info(t(TEXT, "show_no_picture"), icon=":material/hourglass_empty:")
     with right:

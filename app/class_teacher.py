@@ -15,6 +15,7 @@ from gan_core.presets import PRESETS
 from . import class_state
 from .class_text import TEXT
 from .i18n import language_key, t
+from .pictures import show_png
 from .state import browser_id
 
 ERROR_KEY = "class_teacher_error"
@@ -85,7 +86,7 @@ def draw_header(code: str) -> None:
                 f'letter-spacing: 0.06em; line-height: 1.1; font-family: monospace; white-space: nowrap;">{format_code(code)}</div>')
         st.caption(t(TEXT, "join_link", link=join_link(code)))
     with qr_col:
-        st.image(qr_png(join_link(code)), width=130, caption=t(TEXT, "qr_caption"))
+        show_png(qr_png(join_link(code)), width=130, caption=t(TEXT, "qr_caption"))
     with controls_col:
         st.toggle(t(TEXT, "share_gallery"), value=info.show_gallery, key="class_share_gallery",
                   on_change=_shared, args=(code,))

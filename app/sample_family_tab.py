@@ -19,7 +19,8 @@ from .i18n import lang, t
 from .sample_compute import MAX_SEED
 from .sample_text import FAMILY_TEXT
 from .sample_tabs import Context
-from .sample_widgets import choice, int_input, png_image, slider, toggle
+from .pictures import show_png
+from .sample_widgets import choice, int_input, slider, toggle
 
 
 def _ftr(key: str, **values) -> str:
@@ -95,13 +96,13 @@ def _ddpm_section(ctx: Context) -> None:
     chain = _shown("denoising_chain", ctx, seed, count, steps)
     if chain is not None:
         stds = ", ".join(f"{v:.2f}" for v in chain["noise_std"])
-        png_image(_fpng(chain["frames"]), _ftr("chain_caption", first=chain["timesteps"][0], stds=stds))
+        show_png(_fpng(chain["frames"]), _ftr("chain_caption", first=chain["timesteps"][0], stds=stds))
         signal = chain["signal"][0]
         guess = _ftr("guess_caption", signal=signal, gain=math.sqrt(max(0.0, 1 - signal ** 2)) / max(signal, 1e-12),
                      speckle=_ftr("speckle_points" if model.is_points else "speckle_image"))
         # with 1 or 2 steps no frame after the first starts from anything but that first noisy guess
         guess += _ftr("guess_few_steps", steps=steps) if steps <= 2 else _ftr("guess_later")
-        png_image(_fpng(chain["predicted"]), guess)
+        show_png(_fpng(chain["predicted"]), guess)
     st.markdown(f"**{_ftr('compare_title')}**")
     compare = [s for s in family.COMPARE_STEPS if s in options]
     shown = compare + ([steps] if steps not in compare else [])
@@ -111,7 +112,7 @@ def _ddpm_section(ctx: Context) -> None:
         for column, s in zip(columns, shown):
             with column:
                 key = "picked_caption" if s == steps and s not in compare else "compare_caption"
-                png_image(_fpng(pictures[s]), _ftr("compare_caption_one" if s == 1 else key, steps=s))
+                show_png(_fpng(pictures[s]), _ftr("compare_caption_one" if s == 1 else key, steps=s))
     st.markdown(f"**{_ftr('noising_title', what=_ftr('what_points' if model.is_points else 'what_image'))}**")
     try:
         dataset, reason = cache.model_data(model), None
@@ -128,7 +129,7 @@ def _ddpm_section(ctx: Context) -> None:
             real = dataset.data[number]
         try:
             noised = family.noising_chain(model, real)
-            png_image(_fpng(noised["picture"]), _ftr("noising_caption", levels=", ".join(map(str, noised["timesteps"])),
+            show_png(_fpng(noised["picture"]), _ftr("noising_caption", levels=", ".join(map(str, noised["timesteps"])),
                                                      signal=", ".join(f"{v:.2f}" for v in noised["signal"])))
         except ValueError as error:
             st.warning(_ftr("failed", reason=str(error)))
@@ -167,7 +168,7 @@ def _stylegan_section(ctx: Context) -> None:
                 caption = _ftr("mix_caption", last=crossover - 1,
                                coarse=_ftr("layers_at", res="/".join(map(str, sorted(set(resolutions[:crossover]))))),
                                fine=_ftr("layers_at", res="/".join(map(str, sorted(set(resolutions[crossover:]))))))
-            png_image(_fpng(grid), caption)
+            show_png(_fpng(grid), caption)
     st.info(_ftr("coarse_fine"))
     st.markdown(f"**{_ftr('noise_title')}**")
     left, right = st.columns([1, 3], gap="large")
@@ -176,15 +177,15 @@ def _stylegan_section(ctx: Context) -> None:
     variation = _shown("noise_variation", ctx, noise_seed)
     if variation is not None:
         with right:
-            png_image(_fpng(variation["images"]), _ftr("noise_caption", n=6))
+            show_png(_fpng(variation["images"]), _ftr("noise_caption", n=6))
             # both at their own size, 6 screen pixels a model pixel: a caption inside st.image widens the picture
             # to the caption's width, which drew the 96-px spread map ~3x larger than the tile beside it
             pair = st.columns(2)
             with pair[0]:
-                png_image(_fpng(variation["spread"]))
+                show_png(_fpng(variation["spread"]))
                 st.caption(_ftr("spread_caption", top=variation["max_std"]))
             with pair[1]:
-                png_image(_fpng(variation["no_noise"]))
+                show_png(_fpng(variation["no_noise"]))
                 st.caption(_ftr("no_noise_caption"))
             st.caption(_ftr("noise_note"))
     st.markdown(f"**{_ftr('trunc_title')}**")
@@ -195,7 +196,7 @@ def _stylegan_section(ctx: Context) -> None:
     sweep = _shown("truncation_sweep", ctx, tuple(seeds))
     if sweep is not None:
         with right:
-            png_image(_fpng(sweep), _ftr("trunc_caption", psis=", ".join(f"{p:g}" for p in family.TRUNCATION_PSIS)))
+            show_png(_fpng(sweep), _ftr("trunc_caption", psis=", ".join(f"{p:g}" for p in family.TRUNCATION_PSIS)))
 
 
 def _progan_section(ctx: Context) -> None:
@@ -216,7 +217,7 @@ def _progan_section(ctx: Context) -> None:
     if stages:
         st.caption(_ftr("progan_stages"))
         for resolution, picture in stages:
-            png_image(_fpng(picture), _ftr("stage_caption_now" if resolution == facts["resolution"] else
+            show_png(_fpng(picture), _ftr("stage_caption_now" if resolution == facts["resolution"] else
                                            "stage_caption", res=resolution))
 
 
@@ -239,7 +240,7 @@ def _translation_section(ctx: Context) -> None:
             n = slider(_ftr("how_many"), "family_tr_n", 8, 1, 12, 1)
         result = _shown("translate_bank", ctx, tuple(family.bank_indices(model, by, value, n)))
         if result is not None:
-            png_image(_fpng(result["picture"]), _ftr("rows_cyclegan" if result["third"] == "cycle" else "rows_pix2pix"))
+            show_png(_fpng(result["picture"]), _ftr("rows_cyclegan" if result["third"] == "cycle" else "rows_pix2pix"))
     st.markdown(f"**{_ftr('upload_title')}**")
     size = int(model.data_info["sample_shape"][-1])
     left, right = st.columns([1.4, 1], gap="large")
@@ -259,7 +260,7 @@ def _translation_section(ctx: Context) -> None:
         with right:
             key = {"cycle": "upload_caption_cycle", "yours": "upload_caption_yours"}.get(result["third"],
                                                                                          "upload_caption_plain")
-            png_image(_fpng(result["picture"]), _ftr(key))
+            show_png(_fpng(result["picture"]), _ftr(key))
 
 
 def _stackgan_section(ctx: Context) -> None:
@@ -267,7 +268,7 @@ def _stackgan_section(ctx: Context) -> None:
     seeds = _seed_list(_seed_text(_ftr("stack_seeds"), "family_stack_seeds", "1, 2, 3, 4, 5, 6"), [1, 2, 3, 4, 5, 6])
     result = _shown("two_stages", ctx, tuple(seeds))
     if result is not None:
-        png_image(_fpng(result["picture"]), _ftr("stack_caption", low=result["low"], size=result["size"]))
+        show_png(_fpng(result["picture"]), _ftr("stack_caption", low=result["low"], size=result["size"]))
 
 
 def _cut_caption() -> None:
@@ -303,7 +304,7 @@ def _caption_section(ctx: Context) -> None:
         else:
             try:
                 picture = family.caption_images(ctx.model, text, n, seed, fill)
-                png_image(_fpng(picture), _ftr("caption_images", text=text.strip()))
+                show_png(_fpng(picture), _ftr("caption_images", text=text.strip()))
             except ValueError as error:
                 st.warning(str(error).splitlines()[0])
         if words["unknown"]:

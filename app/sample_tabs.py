@@ -20,7 +20,8 @@ from . import sample_cache as cache
 from . import sample_compute as compute
 from . import sample_plots as plots
 from .sample_compute import GridSettings
-from .sample_widgets import choice, download, gif_image, int_input, multiselect, png_image, slider, toggle, tr
+from .pictures import show_png
+from .sample_widgets import choice, download, gif_image, int_input, multiselect, slider, toggle, tr
 from .i18n import plural
 from .presenter import chart
 
@@ -171,7 +172,7 @@ def samples_tab(ctx: Context) -> None:
             caption = tr("rows_caption", first=class_name(model, 0), seed=settings.seed)
         else:
             caption = tr("grid_caption", last=grid.outputs.shape[0] - 1, seed=settings.seed)
-        png_image(png, caption)
+        show_png(png, caption)
         stem = _file_stem(ctx, f"seed{settings.seed}")
         with st.container(horizontal=True):
             download(tr("download_png"), png, f"{stem}.png", PNG, "sample_dl_png")
@@ -303,7 +304,7 @@ def interpolate_tab(ctx: Context) -> None:
             st.markdown(f"**{tr(mode)}**")
         with strip_col:
             pngs[mode] = compute.picture_png(strips[mode].outputs, steps, target=120, max_width=STRIP_WIDTH)
-            png_image(pngs[mode])
+            show_png(pngs[mode])
     both = torch.cat([strips["lerp"].outputs, strips["slerp"].outputs])
     gif = compute.walk_gif(strips[gif_mode].outputs)
     left, right = st.columns([1, 2], gap="large")
@@ -355,7 +356,7 @@ def blend_tab(ctx: Context) -> None:
             st.caption(tr("blend_points_caption"))
         else:
             png = compute.picture_png(blend.outputs, size, target=420)
-            png_image(png)
+            show_png(png)
         with st.container(horizontal=True):
             if not model.is_points:
                 download(tr("download_png"), png, f"{stem}.png", PNG, "blend_dl_png")
@@ -474,7 +475,7 @@ def arithmetic_tab(ctx: Context) -> None:
                     st.markdown(f"<div style='text-align:center;font-size:2.2rem'>{name}</div>", unsafe_allow_html=True)
                     continue
                 caption = tr("result") if name == "result" else f"{tr('term_' + name)} = {names[name]}"
-                png_image(compute.picture_png(terms.outputs[index:index + 1], 1, target=140), caption)
+                show_png(compute.picture_png(terms.outputs[index:index + 1], 1, target=140), caption)
     with st.container(horizontal=True):
         if not model.is_points:
             download(tr("download_png"), compute.picture_png(terms.outputs, 4, target=140), f"{stem}.png", PNG,
@@ -534,13 +535,13 @@ def edit_tab(ctx: Context) -> None:
         with images:
             pair = st.columns(2)
             with pair[0]:
-                png_image(compute.picture_png(views.original, 1, target=150), tr("original"))
+                show_png(compute.picture_png(views.original, 1, target=150), tr("original"))
             with pair[1]:
-                png_image(compute.picture_png(views.edited, 1, target=150), tr("edited"))
+                show_png(compute.picture_png(views.edited, 1, target=150), tr("edited"))
             download(tr("download_npy_latents"), compute.npy_bytes(views.edited_latent[None]),
                      _file_stem(ctx, "edited-latent.npy"), NPY, "edit_dl_npy")
         with strip_col:
-            png_image(compute.picture_png(views.sweep.outputs, len(values), target=100, max_width=STRIP_WIDTH),
+            show_png(compute.picture_png(views.sweep.outputs, len(values), target=100, max_width=STRIP_WIDTH),
                       tr("sweep_caption", i=sweep_dim, low=values[0], high=values[-1]))
     if directions is None:  # not asked for yet: the button and its note stand in their column
         return
@@ -550,7 +551,7 @@ def edit_tab(ctx: Context) -> None:
     grid_col, chart_col = st.columns([1.4, 1], gap="large")
     if views.directions is not None and not model.is_points:
         with grid_col:
-            png_image(compute.picture_png(views.directions.outputs, views.directions.nrow, target=360,
+            show_png(compute.picture_png(views.directions.outputs, views.directions.nrow, target=360,
                                           max_width=560))
     with chart_col if not model.is_points else grid_col:
         names = {"title": tr("variance_title"), "direction": tr("direction_axis"), "share": tr("variance_axis")}
@@ -623,7 +624,7 @@ def real_tab(ctx: Context) -> None:
     codes, recon = compute.reconstruct(model, batch, torch.tensor(labels))
     left, right = st.columns([1, 2], gap="large")
     with left:
-        png_image(compute.picture_png(torch.cat([batch, recon]), 2, target=240), tr("recon_caption"))
+        show_png(compute.picture_png(torch.cat([batch, recon]), 2, target=240), tr("recon_caption"))
         fmt = lambda code: ", ".join(f"{v:+.2f}" for v in code[:4].tolist()) + (", …" if len(code) > 4 else "")  # noqa: E731
         st.caption(tr("codes", a=fmt(codes[0]), b=fmt(codes[1])))
     with right:
@@ -631,7 +632,7 @@ def real_tab(ctx: Context) -> None:
         steps = slider(tr("steps"), "real_steps", 8, 3, 16, 1)
         walk = compute.code_walk(model, codes[0], codes[1], steps, label=labels[0] if model.n_classes else None)
         png = compute.picture_png(walk.outputs, steps, target=110, max_width=640)
-        png_image(png)
+        show_png(png)
         download(tr("download_png"), png, _file_stem(ctx, "code-walk.png"), PNG, "real_dl_png")
     st.markdown(f"#### {tr('manifold_title')}")
     if model.latent_dim != 2:

@@ -80,11 +80,5 @@ def download(label: str, data: bytes, file_name: str, mime: str, key: str) -> No
                        icon=":material/download:")
 
 
-def png_image(data: bytes, caption: str | None = None) -> None:
-    """Show PNG bytes as they are: with output_format="auto" Streamlit would re-encode them as JPEG (blurred
-    pixels, extra milliseconds)."""
-    st.image(data, caption=caption, output_format="PNG")
-
-
 def gif_image(data: bytes, caption: str | None = None) -> None:
     st.image(data, caption=caption, output_format="auto")  # auto keeps a GIF a GIF (animated)

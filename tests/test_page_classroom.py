@@ -381,6 +381,23 @@ def test_show_puts_a_2d_run_over_its_real_modes_with_readable_numbers():
     assert ((picture == (170, 170, 170)).all(axis=2)).sum() > 50  # the real ring, in grey, under the run's points
 
 
+def image_urls(at: AppTest) -> list[str]:
+    return [img.url for element in at.get("image") for img in element.proto.imgs]
+
+
+def test_the_qr_code_and_the_gallerys_pictures_go_to_the_browser_as_the_pngs_they_are():
+    """st.image re-encodes PNG bytes without transparency as a JPEG at quality 90 on every rerun unless told the
+    format: the join link's QR code got blurred edges, and every card of the gallery a JPEG encoding."""
+    teacher, code = start_class()
+    assert image_urls(teacher) and all(url.endswith(".png") for url in image_urls(teacher))  # the QR code
+    train_and_wait(code, {"Ann": 1}, steps=60)
+    teacher.run()
+    cards = image_urls(teacher)
+    assert len(cards) >= 2 and all(url.endswith(".png") for url in cards), cards  # the QR code and Ann's card
+    [show] = [b for b in teacher.button if b.key and b.key.startswith("class_show_")]
+    show.click().run()
+    assert not teacher.exception and image_urls(teacher) and all(url.endswith(".png") for url in image_urls(teacher))
+
 def test_a_teachers_sidebar_keeps_the_servers_count_current_without_a_run_of_their_own(monkeypatch):
     """A teacher with no run of their own read "Server: 0 running" while the class trained: the runs list was
     redrawn on a timer only while this browser had a run going. A student with no run keeps no timer."""
