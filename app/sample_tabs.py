@@ -643,8 +643,7 @@ def real_tab(ctx: Context) -> None:
         extent = slider(tr("map_extent"), "real_extent", 2.5, 0.5, 4.0, 0.25, help=tr("extent_help"))
         size_map = slider(tr("map_size"), "real_map_size", 15, 6, 25, 1)
         show_codes = toggle(tr("show_codes"), "real_show_codes", True)
-    latent_map = compute.manifold(model, extent, size_map, label=ctx.label)
-    map_png = compute.manifold_png(latent_map)
+    map_png = cache.manifold_png(ctx.key, model, extent, size_map, ctx.label)
     codes_real, labels_real = (None, None)
     if dataset is not None and show_codes:
         codes_real, labels_real = cache.data_codes(ctx.key, model)

@@ -351,6 +351,23 @@ def test_vae_encode_reconstruct_and_manifold(app):
     assert not app.exception and len(app.error) == 1
 
 
+def test_the_manifold_map_is_decoded_once_for_its_settings_not_on_every_rerun(app, monkeypatch):
+    """Moving the code walk's slider reran the whole tab, decoding the map's size x size images again (625 for a
+    25x25 map, 130-170 ms); now only a change of the map's own settings decodes it."""
+    from app import sample_cache, sample_compute
+
+    decoded, original = [], sample_compute.manifold
+    monkeypatch.setattr(sample_compute, "manifold", lambda *args, **kwargs: decoded.append(args[2]) or original(*args, **kwargs))
+    sample_cache.manifold_png.clear()
+    open_model(app, "t-vae")
+    open_tab(app, "tab_real")
+    assert decoded == [15]
+    app.slider(key="real_steps").set_value(5).run()
+    app.number_input(key="real_a").set_value(10).run()
+    assert decoded == [15] and len(charts(ok(app))) == 1  # the map is still shown, from the cache
+    app.slider(key="real_map_size").set_value(8).run()
+    assert decoded == [15, 8]
+
 def test_points_model_scatter_and_warp(app):
     open_model(app, "t-ring")
     assert len(charts(app)) == 2  # latent plane and data space
