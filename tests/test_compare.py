@@ -40,6 +40,12 @@ def test_best_indices_follow_the_direction_and_share_ties():
 
 
 
+def test_a_tiny_value_is_written_in_plain_decimals_beside_the_others():
+    """Mode Collapse's table showed a good run's KID as "9.2e-04" in a column of 0.0017 and 0.035."""
+    shown = [compare.display_number(v) for v in (9.2e-4, -4.6e-5, 2.5e-6, 0.0017, 3e-9)]
+    assert shown == ["0.00092", "-0.000046", "0.0000025", "0.0017", "3.0e-09"]
+    assert compare.best_indices([9.2e-4, 9.4e-4], "lower") == [0]  # two figures: still told apart
+
 def test_values_that_look_the_same_tie_in_every_row():
     # one rule for every row: values equal as shown share the mark, and when everyone ties nobody gets it
     assert compare.display_number(1.2551) == compare.display_number(1.2549) == "1.255"

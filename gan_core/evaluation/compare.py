@@ -239,7 +239,9 @@ def display_number(value) -> str:
         return f"{value:.3f}"
     if size >= 0.001:
         return f"{value:.4f}"
-    return f"{value:.1e}"  # tiny but not zero (KID of a good run): 0.0000 would hide it
+    if size >= 1e-6:  # tiny but not zero (KID of a good run): two significant figures, 0.00092 rather than 9.2e-04
+        return f"{value:.{1 - math.floor(math.log10(size))}f}"
+    return f"{value:.1e}"
 
 
 def _as_displayed(value) -> float:
