@@ -63,7 +63,8 @@ if good:
         [{t(TEXT, "col_name"): stored.name, t(TEXT, "col_source"): source[stored.source],
           t(TEXT, "col_dataset"): facts["dataset"], t(TEXT, "col_model"): facts["model"],
           t(TEXT, "col_loss"): facts["loss"], t(TEXT, "col_steps"): facts["steps"]} for stored, facts in good],
-        hide_index=True, width="stretch", key="home_checkpoints")
+        hide_index=True, width="stretch", key="home_checkpoints",
+        column_config={t(TEXT, "col_steps"): st.column_config.NumberColumn(format="localized")})  # 1,500 as elsewhere
 elif not broken:
     st.info(t(TEXT, "checkpoints_empty"), icon=":material/info:")
 for stored, message in broken:

@@ -1,6 +1,7 @@
 """The Home page: what the app teaches, one-click presets that open (and start) the Train page, checkpoints."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,8 @@ def test_checkpoint_table_lists_demos_and_saved_runs(runs_dir):
     assert [row[name] for row in rows if row[source] == en(TEXT, "source_demo")] == demos  # demo files read fine
     if "digits-vae" in by_name:
         assert by_name["digits-vae"][model] == "vae" and by_name["digits-vae"][steps] > 0
+    columns = json.loads(at.dataframe[0].proto.columns)  # steps written 1,500 as on every other page, not 1500
+    assert columns[steps]["type_config"] == {"type": "number", "format": "localized"}
     for demo in ("digits-vae", "digits-ddpm", "ring8-ddpm", "shapes-caption"):  # no discriminator, so no GAN loss
         if demo in by_name:
             assert by_name[demo][en(TEXT, "col_loss")] == "—", demo
