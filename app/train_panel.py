@@ -591,7 +591,7 @@ def _metrics_figure(view: dict, config: TrainConfig, revision: str, x_title: str
     for key in shown:
         info = METRIC_INFO.get(key, {})
         label = info.get("label_zh" if lang() == "zh" else "label_en", key)
-        note = t(TEXT, "better_" + info.get("better", "higher"))
+        notes = []  # after the name, in one parenthesis: (of 8, judged at full size only, higher is better)
         y_max = None
         if key == "modes_covered":
             if not config.is_points and config.dataset not in STACKED_DATASETS:  # digit images: the classes the
@@ -599,12 +599,14 @@ def _metrics_figure(view: dict, config: TrainConfig, revision: str, x_title: str
                 label = t(TEXT, "classes_covered")
             total = jobs.mode_count_for(config)
             if total:
-                note = t(TEXT, "modes_of", total=total) + " · " + note
+                notes.append(t(TEXT, "modes_of", total=total))
                 y_max = float(total)
         elif key == "high_quality_fraction":
             y_max = 1.0
         if key in ("modes_covered", "class_kl") and judged_at_full_size(config):
-            note = t(TEXT, "classes_full_size") + " · " + note  # ProGAN: why the curve starts late
+            notes.append(t(TEXT, "classes_full_size"))  # ProGAN: why the curve starts late
+        notes.append(t(TEXT, "better_" + info.get("better", "higher")))
+        note = t(TEXT, "metric_note", parts=t(TEXT, "note_separator").join(notes))
         series.append((label, values[key], METRIC_COLOURS.get(key, "#444444"), note, y_max))
     title = "chart_metrics_end" if measured_at_end(config) else "chart_metrics"
     return metrics_figure(steps, series, t(TEXT, title, every=config.metrics_every),

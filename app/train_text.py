@@ -309,8 +309,10 @@ TEXT = {
     "equilibrium": ("0.5 = D cannot tell", "0.5 = D 无法分辨"),
     "axis_step": ("step", "步数"),
     "steps_unit": ("steps", "步"),
-    "better_higher": ("(higher is better)", "（越高越好）"),
-    "better_lower": ("(lower is better)", "（越低越好）"),
+    "better_higher": ("higher is better", "越高越好"),
+    "better_lower": ("lower is better", "越低越好"),
+    "metric_note": ("({parts})", "（{parts}）"),  # a metric's notes after its name: (of 8, higher is better)
+    "note_separator": (", ", "，"),
     "modes_of": ("of {total}", "共 {total} 个"),
     "classes_covered": ("Classes covered", "覆盖的类别数"),
     # a family that grows (ProGAN): the class judge read 4-px blobs as every class, so it waits for full size

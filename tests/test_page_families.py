@@ -8,6 +8,7 @@ import base64
 import json
 
 import numpy as np
+import pytest
 
 from app.train_text import FAMILY_EXPLAIN, FAMILY_TRACE_TEXT, TEXT
 from tests.page_support import en, open_train, progress, runs_dir, shows, wait_until  # noqa: F401  (runs_dir: autouse)
@@ -138,6 +139,21 @@ def test_the_quality_charts_title_says_when_a_run_is_also_measured_at_its_end():
     assert title(steps=500, metrics_every=250) == en(TEXT, "chart_metrics").format(every=250)
     assert title(steps=200, metrics_every=250) == en(TEXT, "chart_metrics").format(every=250)  # (never measured)
 
+
+@pytest.mark.parametrize("lang, expected", [("en", "<b>Modes covered</b> (of 8, higher is better)"),
+                                            ("zh", "（共 8 个，越高越好）")])
+def test_a_metrics_notes_are_one_parenthesis_after_its_name(monkeypatch, lang, expected):
+    # "Modes covered of 8 · (higher is better)": a stray dot between two notes, the second in brackets of its own
+    from app import i18n
+    from app.train_panel import _metrics_figure
+    from gan_core.presets import preset_config
+
+    monkeypatch.setattr(i18n, "lang", lambda: lang)
+    monkeypatch.setattr("app.train_panel.lang", lambda: lang)
+    view = {"metrics": {"steps": [100, 200], "values": {"modes_covered": [7.0, 8.0], "reverse_kl": [0.3, 0.1]}}}
+    notes = [a.text for a in _metrics_figure(view, preset_config("ring8-vanilla"), "r", "step").layout.annotations]
+    assert any(expected in note for note in notes), notes
+    assert not any("·" in note or ")(" in note or "）（" in note for note in notes), notes
 
 def test_translation_shows_held_out_translations_with_row_names():
     at = start("digits-pix2pix", sample_every=4, hidden=8)
