@@ -3,6 +3,7 @@ link, the challenge and what students may see."""
 from __future__ import annotations
 
 import io
+import ipaddress
 from urllib.parse import urlencode, urlsplit
 
 import qrcode
@@ -30,6 +31,18 @@ def base_url() -> str:
     parts = urlsplit(st.context.url or FALLBACK_URL)
     base_path = (st.get_option("server.baseUrlPath") or "").strip("/")
     return f"{parts.scheme}://{parts.netloc}" + (f"/{base_path}" if base_path else "")
+
+
+def this_computer_only(url: str) -> str | None:
+    """The host of `url` when it names the computer it is opened on (localhost, 127.0.0.1, ::1), else None: a join
+    link with it sends every student's phone to the phone itself."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return host
+    try:
+        return host if ipaddress.ip_address(host).is_loopback else None
+    except ValueError:
+        return None
 
 
 def join_link(code: str) -> str:
@@ -85,6 +98,9 @@ def draw_header(code: str) -> None:
         st.html(f'<div data-testid="class-join-code" style="font-size: 2.8rem; font-weight: 700; '
                 f'letter-spacing: 0.06em; line-height: 1.1; font-family: monospace; white-space: nowrap;">{format_code(code)}</div>')
         st.caption(t(TEXT, "join_link", link=join_link(code)))
+        host = this_computer_only(base_url())
+        if host:
+            st.caption(t(TEXT, "join_link_loopback", host=host))
     with qr_col:
         show_png(qr_png(join_link(code)), width=130, caption=t(TEXT, "qr_caption"))
     with controls_col:

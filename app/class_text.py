@@ -10,6 +10,13 @@ TEXT = {
                    "你将成为这堂课的老师；在课堂结束前，这个浏览器一直保持老师身份。"),
     "join_code": ("Join code", "课堂码"),
     "join_link": ("Join link: {link}", "加入链接：{link}"),
+    # the teacher opened the app as localhost: the link and the QR code point students' devices at themselves
+    "join_link_loopback": (":material/warning: :orange[Students can't open this link: {host} is this computer's own "
+                           "name. Open this page at the computer's network address (Streamlit prints it as Network "
+                           "URL) and the link and QR code follow, or set LATENT_LAB_PUBLIC_URL.]",
+                           ":material/warning: :orange[学生打不开这个链接：{host} 指的是这台电脑本身。请用这台电脑的网络地址"
+                           "打开本页（Streamlit 启动时显示为 Network URL），链接和二维码会随之更新；或者设置 "
+                           "LATENT_LAB_PUBLIC_URL。]"),
     "qr_caption": ("Scan to join", "扫码加入"),
     "teacher_link": ("Teacher link", "老师链接"),  # short: it shares a third of the header; the help says it is private
     "teacher_link_help": ("Open it on another device to teach from there too. Never show it on the projector: "

@@ -381,6 +381,23 @@ def test_show_puts_a_2d_run_over_its_real_modes_with_readable_numbers():
     assert ((picture == (170, 170, 170)).all(axis=2)).sum() > 50  # the real ring, in grey, under the run's points
 
 
+def test_a_join_link_to_this_computer_says_students_cannot_open_it(monkeypatch):
+    """A teacher who opened the app as localhost projected a link and a QR code that send each phone to itself."""
+    from app.class_teacher import this_computer_only
+
+    assert [this_computer_only(url) for url in ("http://localhost:8501", "http://127.0.0.1:47521", "http://[::1]:8501",
+                                                "http://192.168.1.20:8501", "https://lab.school.example/latent",
+                                                "http://lab-pc.local:8501")] == ["localhost", "127.0.0.1", "::1",
+                                                                                 None, None, None]
+    warning = "Students can't open this link"
+    assert warning in en(TEXT, "join_link_loopback")
+    teacher, _ = start_class()  # AppTest has no browser address: the link falls back to http://localhost:8501
+    assert any(warning in c.value and "localhost" in c.value for c in teacher.caption)
+    monkeypatch.setenv("LATENT_LAB_PUBLIC_URL", "https://lab.school.example/latent")
+    teacher.run()
+    assert not any(warning in c.value for c in teacher.caption)
+    assert any("https://lab.school.example/latent/?class=" in c.value for c in teacher.caption)
+
 def image_urls(at: AppTest) -> list[str]:
     return [img.url for element in at.get("image") for img in element.proto.imgs]
 
