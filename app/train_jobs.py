@@ -24,7 +24,7 @@ from gan_core.runtime.worker import STOP_GRACE_SECONDS, new_job
 
 from . import class_state
 from . import train_data as user_data
-from .i18n import error_text, t
+from .i18n import error_text, plain, t
 from .state import browser_id, cached_dataset, data_key, dataset_for, job_manager
 from .train_plots import frame_picture
 from .class_text import TEXT as CLASS_TEXT
@@ -123,17 +123,18 @@ def check_data(config: TrainConfig) -> str | None:
 # -- starting -------------------------------------------------------------------------------------------
 def _submit(job: TrainingJob) -> TrainingJob | None:
     manager = job_manager()
-    if st.session_state.get(REPLACE_KEY, True):
-        mine = [j for j in manager.jobs(browser_id()) if j.is_active]
-        for old in mine:
-            old.stop()
-        for old in mine:
-            old.join(timeout=3)
+    mine = [j for j in manager.jobs(browser_id()) if j.is_active] if st.session_state.get(REPLACE_KEY, True) else []
+    for old in mine:
+        old.stop()
+    for old in mine:
+        old.join(timeout=3)
     try:
         manager.submit(job)
     except JobLimitError as error:
         flash("error", t(TEXT, "job_limit", message=str(error)))
         return None
+    if mine:  # said, not done silently: a teacher's first demo stopped when the second started
+        flash("info", t(TEXT, "replaced", runs=", ".join(f"**{plain(old.name)}**" for old in mine)))
     st.session_state[JOB_KEY] = job.id
     st.session_state[WATCH_KEY] = job.id
     return job

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import Counter
 
 import streamlit as st
 
@@ -57,9 +58,23 @@ def _status(status: str) -> str:
     return t(TEXT, f"status_{status}")
 
 
-def _job_label(job: TrainingJob) -> str:
+def _job_label(job: TrainingJob, number: int | None = None) -> str:
     # stable text (no live step count): a label that changed every second would fight the user's choice
-    return f"{job.name} · {job.config.dataset} · {job.config.model}"
+    return f"{job.name}{f' ({number})' if number else ''} · {job.config.dataset} · {job.config.model}"
+
+
+def run_numbers(runs: list[TrainingJob]) -> dict[str, int]:
+    """{run id: 1, 2, ...} among runs that share a name (started in the same second): the picker tells them apart.
+    Streamlit's selectbox keeps its choice by the option's text, so two runs with one label were one choice, and
+    the page went back to the first (a stopped run) on the next rerun."""
+    names = Counter(run.name for run in runs)
+    seen: Counter = Counter()
+    numbers = {}
+    for run in runs:
+        if names[run.name] > 1:
+            seen[run.name] += 1
+            numbers[run.id] = seen[run.name]
+    return numbers
 
 
 def _on_watch_change() -> None:
@@ -83,9 +98,9 @@ def draw_run_picker(job: TrainingJob | None) -> None:
     if job is None or len(mine) < 2:
         return
     st.session_state[jobs.WATCH_KEY] = job.id
-    by_id = {other.id: other for other in mine}
+    by_id, numbers = {other.id: other for other in mine}, run_numbers(mine)
     st.selectbox(t(TEXT, "watch"), [other.id for other in reversed(mine)], key=jobs.WATCH_KEY,
-                 on_change=_on_watch_change, format_func=lambda job_id: _job_label(by_id[job_id]))
+                 on_change=_on_watch_change, format_func=lambda job_id: _job_label(by_id[job_id], numbers.get(job_id)))
 
 
 VIEW_HEIGHT, PRESENT_VIEW_HEIGHT = 430, 520  # the 2-D view; in presenter mode it has the page's whole width

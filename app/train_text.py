@@ -54,6 +54,11 @@ TEXT = {
     "replace_help": ("The server runs only a few trainings at once; a new run otherwise waits in the queue until "
                      "your current one ends.",
                      "服务器同时只运行少量训练；否则新的训练会排队，等你当前的训练结束。"),
+    "replaced": ("Stopped {runs} to start this run: its pictures and charts stay under Run to watch, and it can still "
+                 "be saved. To keep a run training beside a new one, untick \"Stop my current run when I start a new "
+                 "one\" in Settings.",
+                 "为了开始这次训练，已停止 {runs}：它的图片和图表仍可在“查看的训练”里找到，也仍然可以保存。想让它和新训练同时进行，"
+                 "请在“设置”里取消勾选“开始新训练时停止我当前的训练”。"),
     "settings": ("Settings", "设置"),
     "advanced": ("Advanced settings", "高级设置"),
     "tricks": ("GAN tricks", "GAN 技巧"),

@@ -296,6 +296,32 @@ def test_every_run_sends_each_settings_value_with_its_widget():
         assert [w.key for w in drawn if not w.proto.set_value] == []  # each drawn with its value
         assert at.number_input(key="train_hidden").proto.value == 24
 
+def test_a_new_run_that_stops_the_current_one_says_so(monkeypatch):
+    """Starting a second demo stopped the first without a word (the default of "Stop my current run when I start a
+    new one", folded away in Settings)."""
+    from app import train_jobs
+    from app.i18n import plain
+
+    monkeypatch.setattr(train_jobs.time, "strftime", lambda pattern: "101500")  # both runs start in one second
+    at = open_train()
+    tiny(at)
+    at.button(key="train_start").click().run()
+    first = my_jobs()[0]
+    assert not any("Stopped" in i.value for i in at.info)
+    at.button(key="train_start").click().run()
+    assert not at.exception and not first.is_active
+    said = en(TEXT, "replaced").format(runs=f"**{plain(first.name)}**")
+    assert any(said in i.value for i in at.info), [i.value for i in at.info]
+    at.run()
+    assert not any(said in i.value for i in at.info)  # said once
+    # and the page goes on watching the new run, though both runs got one name (started in the same second): the
+    # run picker's two identical labels were one choice, and the next rerun went back to the stopped run
+    second = my_jobs()[-1]
+    assert second.name == first.name and at.session_state["train_job_id"] == second.id
+    assert en(TEXT, "status_stopped") not in progress(at)[2], progress(at)
+    at.button(key="train_stop").click().run()
+    assert not second.is_active
+
 def test_queue_position_run_picker_and_job_limit():
     at = open_train()
     tiny(at)
