@@ -179,6 +179,15 @@ def reconstruct(model: LatentModel, images: torch.Tensor, labels: torch.Tensor |
     return codes, model.decode(codes, labels)
 
 
+def first_of_another_class(labels: torch.Tensor | None, index: int = 0) -> int:
+    """The first image whose label differs from image `index`'s (the default B beside A = 0 of the encode tab: in
+    MNIST, sorted by class, images 0 and 1 are both zeros and their blend showed eight zeros); 1 without labels."""
+    if labels is None:
+        return 1  # (the widget keeps it inside the data)
+    others = torch.nonzero(torch.as_tensor(labels) != labels[index]).flatten()
+    return int(others[0]) if len(others) else 1
+
+
 def code_walk(model: LatentModel, code_a: torch.Tensor, code_b: torch.Tensor, steps: int,
               label: int | None = None) -> Decoded:
     """A straight walk between two real images' codes (a VAE's codes are not confined to a shell)."""

@@ -595,7 +595,8 @@ def real_tab(ctx: Context) -> None:
         with controls[0]:
             index_a = int_input(tr("image_a"), "real_a", 0, 0, len(dataset.data) - 1)
         with controls[1]:
-            index_b = int_input(tr("image_b"), "real_b", 1, 0, len(dataset.data) - 1)
+            index_b = int_input(tr("image_b"), "real_b", compute.first_of_another_class(dataset.labels), 0,
+                                len(dataset.data) - 1)
         for index in (index_a, index_b):
             images.append(dataset.data[index])
             labels.append(int(dataset.labels[index]) if dataset.labels is not None else (ctx.label or 0))

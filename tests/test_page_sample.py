@@ -351,6 +351,18 @@ def test_vae_encode_reconstruct_and_manifold(app):
     assert not app.exception and len(app.error) == 1
 
 
+def test_the_encode_tabs_two_images_start_in_different_classes():
+    """MNIST is sorted by class: images 0 and 1, the tab's A and B, were both zeros, and their blend eight zeros."""
+    import torch
+
+    from app.sample_compute import first_of_another_class
+    from gan_core.data import load_dataset
+
+    mnist = load_dataset("mnist5k", image_size=28).labels
+    assert mnist[0] == mnist[1] and mnist[first_of_another_class(mnist)] != mnist[0]
+    assert first_of_another_class(torch.tensor([4, 7, 4])) == 1 and first_of_another_class(torch.tensor([4, 4, 4, 2])) == 3
+    assert first_of_another_class(torch.tensor([5, 5])) == 1 and first_of_another_class(None) == 1
+
 def test_the_manifold_map_is_decoded_once_for_its_settings_not_on_every_rerun(app, monkeypatch):
     """Moving the code walk's slider reran the whole tab, decoding the map's size x size images again (625 for a
     25x25 map, 130-170 ms); now only a change of the map's own settings decodes it."""
