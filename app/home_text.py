@@ -51,8 +51,10 @@ TEXT = {
     "presets_caption": ("Each button opens the Train page with the experiment selected and starts it.",
                         "每个按钮都会打开训练页面、选好实验并立即开始。"),
     "card_collapse_title": ("See mode collapse", "看看模式崩溃"),
-    "card_collapse_text": ("A plain GAN on a ring of 8 Gaussians: watch it settle on one mode, then hop to another.",
-                           "普通 GAN 学习 8 个高斯组成的圆环：看它停在一个模式上，然后跳到另一个。"),
+    # the run is over in 10-20 s: the card says where to see the hop again (the timeline once it ends)
+    "card_collapse_text": ("A plain GAN on a ring of 8 Gaussians settles on one mode, then hops to another. It is "
+                           "quick: when it ends, scrub back through the run to see the hop again.",
+                           "普通 GAN 学习 8 个高斯组成的圆环：它停在一个模式上，然后跳到另一个。过程很快：结束后可以回看训练过程，再看一次跳跃。"),
     "card_fix_title": ("Fix it", "修好它"),
     "card_fix_text": ("The same ring with its latent cut into separate islands, a least-squares loss, a deeper "
                       "generator and a learning rate annealed to zero: all 8 modes, sharp samples.",
