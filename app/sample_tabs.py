@@ -20,8 +20,8 @@ from . import sample_cache as cache
 from . import sample_compute as compute
 from . import sample_plots as plots
 from .sample_compute import GridSettings
-from .pictures import show_png
-from .sample_widgets import choice, download, gif_image, int_input, multiselect, slider, toggle, tr
+from .pictures import show_gif, show_png
+from .sample_widgets import choice, download, int_input, multiselect, slider, toggle, tr
 from .i18n import plural
 from .presenter import chart
 
@@ -309,7 +309,7 @@ def interpolate_tab(ctx: Context) -> None:
     gif = compute.walk_gif(strips[gif_mode].outputs)
     left, right = st.columns([1, 2], gap="large")
     with left:
-        gif_image(gif, tr("gif_caption", mode=gif_mode))
+        show_gif(gif, tr("gif_caption", mode=gif_mode))
         with st.container(horizontal=True):
             download(tr("download_gif"), gif, f"{stem}-{gif_mode}.gif", GIF, "interp_dl_gif")
             download(tr("download_png"), compute.picture_png(both, steps, target=240), f"{stem}.png", PNG,

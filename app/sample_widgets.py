@@ -78,7 +78,3 @@ def multiselect(label: str, options: list, key: str, default: list, help: str | 
 def download(label: str, data: bytes, file_name: str, mime: str, key: str) -> None:
     st.download_button(label, data, file_name=file_name, mime=mime, key=key, on_click="ignore",
                        icon=":material/download:")
-
-
-def gif_image(data: bytes, caption: str | None = None) -> None:
-    st.image(data, caption=caption, output_format="auto")  # auto keeps a GIF a GIF (animated)

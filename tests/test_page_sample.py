@@ -351,6 +351,26 @@ def test_vae_encode_reconstruct_and_manifold(app):
     assert not app.exception and len(app.error) == 1
 
 
+def test_a_picture_at_its_own_size_is_given_its_width_in_pixels(monkeypatch):
+    """A caption wider than its picture stretched the picture to the caption's width in chromium, smoothing its
+    enlarged pixels (the slerp GIF, 140 px, showed at 185): a picture at its own size gets its width in pixels."""
+    import torch
+
+    from app import pictures
+    from app.sample_compute import walk_gif
+    from gan_core.images import png_bytes
+
+    shown = []
+    monkeypatch.setattr(pictures.st, "image", lambda data, **options: shown.append(options.get("width")))
+    grid = np.zeros((10, 20, 3), np.uint8)
+    pictures.show_picture(grid, 3, caption="a caption much wider than sixty pixels")
+    pictures.show_picture(grid, 3, width="content")
+    pictures.show_picture(grid, 3, width="stretch")
+    pictures.show_png(png_bytes(np.zeros((5, 140, 3), np.uint8)), "a caption")
+    pictures.show_png(png_bytes(grid), width=96)
+    pictures.show_gif(walk_gif(torch.zeros(4, 1, 28, 28)), "slerp")
+    assert shown == [60, 60, "stretch", 140, 96, 140]
+
 def test_the_encode_tabs_two_images_start_in_different_classes():
     """MNIST is sorted by class: images 0 and 1, the tab's A and B, were both zeros, and their blend eight zeros."""
     import torch
