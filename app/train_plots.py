@@ -361,6 +361,9 @@ def _manifold_traces(lines: np.ndarray, name: str, family_names: tuple[str, str]
     return traces
 
 
+JS_HEADROOM = 1.3  # the JS panel's top, in units of its ceiling ln 2: room for the ceiling's label above its line
+
+
 def divergence_figure(steps: list[int], kl: list[float], js: list[float], names: dict, uirevision: str,
                       x_title: str = "step") -> go.Figure:
     """Two stacked panels over training: KL(real || generated) on top, JS below with its ceiling ln 2 marked.
@@ -386,10 +389,12 @@ def divergence_figure(steps: list[int], kl: list[float], js: list[float], names:
         yaxis=dict(anchor="x", domain=[0.57, 1.0], rangemode="tozero", zeroline=False, **grid),
         xaxis2=dict(anchor="y2", domain=[0.0, 1.0], title=dict(text=x_title, font=dict(size=11)), **grid),
         yaxis2=dict(anchor="x2", domain=[0.0, 0.43], rangemode="tozero", zeroline=False,
-                    range=[0, ceiling * 1.08], **grid),
+                    range=[0, ceiling * JS_HEADROOM], **grid),
         annotations=[dict(panel_title, text=names.get("kl", "KL"), y=1.0),
                      dict(panel_title, text=names.get("js", "JS"), y=0.43),
-                     dict(xref="x2 domain", x=1, yref="y2", y=ceiling, xanchor="right", yanchor="top",
+                     # above its line, where no curve goes (JS never passes ln 2): below it, it sat on the JS
+                     # curve of a collapsed run, which runs near the ceiling
+                     dict(xref="x2 domain", x=1, yref="y2", y=ceiling, xanchor="right", yanchor="bottom",
                           showarrow=False, text=names.get("ceiling", "ln 2"), font=dict(size=12, color="#666666"))],
         shapes=[dict(type="line", xref="x2 domain", x0=0, x1=1, yref="y2", y0=ceiling, y1=ceiling,
                      line=dict(color="#999999", width=1, dash="dash"))],

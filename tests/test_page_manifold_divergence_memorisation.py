@@ -214,6 +214,10 @@ def test_figures_and_gif_follow_the_layer_choice():
     figure = divergence_figure([100, 200], [2.0, 0.5], [0.6, 0.2], {"kl": "KL", "js": "JS", "ceiling": "ln 2"}, "u")
     figure = go.Figure(figure.to_dict())  # built unvalidated for speed: check every property here
     assert [t.name for t in figure.data] == ["KL", "JS"]
+    # the ceiling's label stands above its line, inside the panel, where no JS curve can go
+    [label] = [a for a in figure.layout.annotations if a.text == "ln 2"]
+    top = figure.layout.yaxis2.range[1]
+    assert label.y == math.log(2) and label.yanchor == "bottom" and top >= 1.25 * math.log(2)
 
 
 def test_each_family_of_grid_lines_has_a_legend_entry_in_its_own_colour(monkeypatch):
