@@ -324,9 +324,12 @@ def draw_start(blocked: bool) -> None:
               on_click=start_clicked, disabled=blocked, help=t(TEXT, "start_help"), width="stretch")
 
 
-def draw_preset_notes(config: TrainConfig, problems: dict, data_error: str | None) -> None:
-    """The preset's one-line story, and why Start is disabled when it is."""
+def draw_preset_notes(config: TrainConfig, problems: dict, data_error: str | None, next_run: bool = False) -> None:
+    """The preset's one-line story, and why Start is disabled when it is; `next_run`: beside a live run of other
+    settings, whose pictures it would seem to describe, it is marked as the next run's."""
     text = preset_description(st.session_state[PRESET_KEY])
+    if next_run:
+        text = f"**{t(TEXT, 'next_run')}** {text}"
     modified = is_modified(config)
     if modified:
         text += f"   :violet[:material/edit: {t(TEXT, 'preset_modified')}]"

@@ -35,6 +35,7 @@ WATCH_KEY = "train_watch"  # the run picker widget
 FLASH_KEY = "train_flash"  # messages from the last action, shown once
 DATA_ERROR_KEY = "train_data_error"
 REPLACE_KEY = "train_replace"
+REPLACED_KEY = "train_replaced"  # {run id: names of the runs its Start stopped}, said while that run is active
 REAL_POINTS_SHOWN = 500  # behind the generated points: the shape reads as clearly as with 1,000, at half the markers to redraw
 STEP_WAIT_SECONDS = 5.0
 
@@ -48,6 +49,14 @@ def flash(kind: str, text: str) -> None:
 def show_flash() -> None:
     for kind, text in st.session_state.pop(FLASH_KEY, []):
         getattr(st, kind, st.info)(text)
+
+
+def show_replaced(job: TrainingJob | None) -> None:
+    """While `job` trains, which of this browser's runs its Start stopped. Not a one-time flash: a 2-D run's page
+    reruns as soon as its first picture comes, which took a flash away within a second."""
+    names = st.session_state.get(REPLACED_KEY, {}).get(job.id) if job is not None and job.is_active else None
+    if names:
+        st.info(t(TEXT, "replaced", runs=", ".join(f"**{plain(name)}**" for name in names)), icon=":material/stop_circle:")
 
 
 # -- server-wide caches ------------------------------------------------------------------------------
@@ -133,8 +142,8 @@ def _submit(job: TrainingJob) -> TrainingJob | None:
     except JobLimitError as error:
         flash("error", t(TEXT, "job_limit", message=str(error)))
         return None
-    if mine:  # said, not done silently: a teacher's first demo stopped when the second started
-        flash("info", t(TEXT, "replaced", runs=", ".join(f"**{plain(old.name)}**" for old in mine)))
+    if mine:  # said, not done silently: a teacher's first demo stopped when the second started (show_replaced)
+        st.session_state[REPLACED_KEY] = {job.id: [old.name for old in mine]}
     st.session_state[JOB_KEY] = job.id
     st.session_state[WATCH_KEY] = job.id
     return job

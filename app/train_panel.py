@@ -121,7 +121,7 @@ def draw_beside(job: TrainingJob, config: TrainConfig, problems: dict, data_erro
     """Beside the live picture: slow motion, Step D / Step G and the running job's settings, then the preset's
     story and, with several runs, which one to watch."""
     train_live.draw_live_controls(job)
-    train_form.draw_preset_notes(config, problems, data_error)
+    train_form.draw_preset_notes(config, problems, data_error, next_run=job.config.to_dict() != config.to_dict())
     draw_run_picker(job)
 
 
@@ -177,6 +177,7 @@ def draw_live_panel(job: TrainingJob | None, config: TrainConfig, beside=None) -
     resent every second. In presenter mode the picture has the whole width and the rest follows the curves.
     """
     jobs.show_flash()
+    jobs.show_replaced(job)
     if job is None:
         st.info(t(TEXT, "no_run"), icon=":material/info:")
         if presenting():  # the projector shows the picture; the words wait in their fold

@@ -40,6 +40,8 @@ TEXT = {
     "preset_help": ("A ready-made experiment. Choosing one fills in every setting below; you can still change them.",
                     "现成的实验。选择后会填好下面所有设置，你仍然可以修改。"),
     "preset_modified": ("Settings changed from the preset.", "设置已在预设基础上修改。"),
+    # beside a live run of other settings: the story below is the preset picked for the next run, not this one
+    "next_run": ("Next run:", "下一次训练："),
     "preset_reset": ("Back to {preset}'s settings", "恢复 {preset} 的设置"),
     "start": ("Start training", "开始训练"),
     "start_help": ("Start a new run with these settings.", "用这些设置开始一次新的训练。"),

@@ -313,14 +313,29 @@ def test_a_new_run_that_stops_the_current_one_says_so(monkeypatch):
     said = en(TEXT, "replaced").format(runs=f"**{plain(first.name)}**")
     assert any(said in i.value for i in at.info), [i.value for i in at.info]
     at.run()
-    assert not any(said in i.value for i in at.info)  # said once
+    assert any(said in i.value for i in at.info)  # while the new run trains (a 2-D run's rerun took a flash away)
     # and the page goes on watching the new run, though both runs got one name (started in the same second): the
     # run picker's two identical labels were one choice, and the next rerun went back to the stopped run
     second = my_jobs()[-1]
     assert second.name == first.name and at.session_state["train_job_id"] == second.id
     assert en(TEXT, "status_stopped") not in progress(at)[2], progress(at)
     at.button(key="train_stop").click().run()
-    assert not second.is_active
+    assert not second.is_active and not any(said in i.value for i in at.info)
+
+def test_beside_a_live_run_the_story_of_another_preset_says_it_is_the_next_runs():
+    """Opening another preset while a digits run trained put the ring's story ("it collapses onto one mode") right
+    beside the live digits, as if it described them."""
+    at = open_train()
+    tiny(at)
+    at.button(key="train_start").click().run()
+    captions = lambda: " ".join(c.value for c in at.caption)  # noqa: E731
+    assert en(TEXT, "next_run") not in captions()  # the story of the run on screen
+    at.selectbox(key="train_preset").set_value("digits-gan").run()
+    assert not at.exception and en(TEXT, "next_run") in captions()
+    at.selectbox(key="train_preset").set_value("ring8-vanilla").run()
+    assert en(TEXT, "next_run") in captions()  # the preset's own settings: the tiny run has others
+    for job in my_jobs():
+        job.stop()
 
 def test_queue_position_run_picker_and_job_limit():
     at = open_train()
