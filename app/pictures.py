@@ -1,4 +1,4 @@
-"""Pictures on the pages go to the browser as PNGs: an array through gan_core.images.picture_png, never as the JPEG
+"""Pictures on the pages go to the browser as PNGs: an array through gan_core.images.enlarged_png, never as the JPEG
 that st.image makes of an array, and PNG bytes (or a PNG file) as they are: with output_format="auto", st.image
 re-encodes a PNG without transparency as a JPEG at quality 90 on every rerun (blurred pixels, a QR code's edges
 included, and extra milliseconds for each card of a class's gallery).
@@ -14,7 +14,14 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from gan_core.images import picture_png
+from gan_core.images import enlarged_png
+
+
+@st.cache_data(max_entries=256, show_spinner=False)  # (at most about 30 KB each)
+def picture_bytes(array: np.ndarray, zoom: int) -> bytes:
+    """enlarged_png, kept by the array's pixels and the zoom: a fragment that redraws an unchanged picture every
+    second, or 30 students' pages showing one run, encode it once."""
+    return enlarged_png(array, zoom)
 
 
 def _at_own_width(options: dict, pixels) -> dict:
@@ -35,7 +42,7 @@ def show_picture(array: np.ndarray, zoom: int = 1, *, where=None, **image_option
     """st.image of `array` enlarged `zoom` times (nearest neighbour), as a PNG; `where`: a column or container
     (default: the page); `image_options`: st.image's caption, width."""
     image_options = _at_own_width(image_options, lambda: array.shape[1] * max(1, zoom))
-    (where or st).image(picture_png(array, zoom), output_format="PNG", **image_options)
+    (where or st).image(picture_bytes(array, zoom), output_format="PNG", **image_options)
 
 
 def show_png(data: bytes | str, caption: str | None = None, **image_options) -> None:

@@ -1,11 +1,8 @@
 """Tensors <-> pictures: uint8 grids, PNG bytes and animated GIFs (Pillow does the encoding)."""
 from __future__ import annotations
 
-import hashlib
 import io
 import math
-import threading
-from collections import OrderedDict
 
 import numpy as np
 import torch
@@ -76,31 +73,14 @@ def png_bytes(array: np.ndarray, compress_level: int = 6) -> bytes:
 # Streamlit makes of an array: enlarged pixel art is a few flat colours, which PNG stores in a fifth to a sixth of the
 # bytes, without JPEG's colour blur at the edges of its pixels. A digits grid at 411 px: 23 KB against 117 KB; a
 # class of 30, each watching a grid that changes about once a second, gets a fifth of the traffic. Level 1 takes
-# 2-6 ms a grid (level 6 saves another fifth of the bytes for 7-11 ms). A picture's bytes are kept by its pixels, so
-# a page that redraws every second, or 30 students' pages showing one run, encode each picture once.
-PICTURE_PNG_LEVEL = 1
-PICTURE_CACHE_SIZE = 256  # pictures kept (at most about 30 KB each)
-_picture_cache: OrderedDict[tuple, bytes] = OrderedDict()
-_picture_lock = threading.Lock()
+# 2-6 ms a grid (level 6 saves another fifth of the bytes for 7-11 ms). (app.pictures keeps each picture's bytes.)
+ENLARGED_PNG_LEVEL = 1
 
 
-def picture_png(array: np.ndarray, zoom: int = 1) -> bytes:
+def enlarged_png(array: np.ndarray, zoom: int = 1) -> bytes:
     """PNG bytes of an (H, W, 3) or grey (H, W) uint8 picture, nearest-neighbour enlarged `zoom` times (upscale);
-    the same pixels as the array, one channel when grey. Memoised on the pixels and the zoom (thread-safe: a
-    Streamlit server's sessions call it from their own threads)."""
-    array = np.ascontiguousarray(array)
-    key = (array.shape, array.dtype.str, int(zoom), hashlib.blake2b(array.tobytes(), digest_size=16).digest())
-    with _picture_lock:
-        found = _picture_cache.get(key)
-        if found is not None:
-            _picture_cache.move_to_end(key)
-            return found
-    data = png_bytes(upscale(array, zoom), PICTURE_PNG_LEVEL)
-    with _picture_lock:
-        _picture_cache[key] = data
-        while len(_picture_cache) > PICTURE_CACHE_SIZE:
-            _picture_cache.popitem(last=False)
-    return data
+    the same pixels as the array, one channel when grey."""
+    return png_bytes(upscale(array, zoom), ENLARGED_PNG_LEVEL)
 
 
 def save_png(array: np.ndarray, path) -> None:

@@ -310,13 +310,14 @@ def test_a_grey_picture_is_saved_with_one_channel_and_the_same_pixels():
 
 
 def test_a_shown_picture_is_a_png_of_its_enlarged_pixels_encoded_once(monkeypatch):
-    """The pages show arrays as PNGs (picture_png), not as Streamlit's JPEG: the enlarged grid comes back pixel for
+    """The pages show arrays as PNGs (app.pictures over enlarged_png), not as Streamlit's JPEG: the enlarged grid comes back pixel for
     pixel, in a fifth of the JPEG's bytes or less, and a page that redraws the same picture every second encodes it
     once; a changed pixel or another zoom is encoded afresh."""
     import io
 
     from PIL import Image
 
+    from app import pictures
     from gan_core import images
     from gan_core.checkpoints import load_checkpoint
     from gan_core.training import Trainer
@@ -325,15 +326,15 @@ def test_a_shown_picture_is_a_png_of_its_enlarged_pixels_encoded_once(monkeypatc
     zoom = images.display_scale(grid.shape[0], 440)
     encode, encoded = images.png_bytes, []
     monkeypatch.setattr(images, "png_bytes", lambda array, level: encoded.append(array.shape) or encode(array, level))
-    monkeypatch.setattr(images, "_picture_cache", type(images._picture_cache)())
-    data = images.picture_png(grid, zoom)
+    pictures.picture_bytes.clear()
+    data = pictures.picture_bytes(grid, zoom)
     shown = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
     np.testing.assert_array_equal(shown, images.upscale(grid, zoom))
     jpeg = io.BytesIO()
     Image.fromarray(images.upscale(grid, zoom)).save(jpeg, format="JPEG", quality=100)  # what st.image makes of it
     assert len(data) < 0.25 * len(jpeg.getvalue())
-    assert images.picture_png(grid.copy(), zoom) is data and len(encoded) == 1  # the same pixels: no second encoding
+    assert pictures.picture_bytes(grid.copy(), zoom) == data and len(encoded) == 1  # the same pixels: no second encoding
     changed = grid.copy()
     changed[0, 0] = 255 - changed[0, 0]
-    assert images.picture_png(changed, zoom) != data and images.picture_png(grid, zoom + 1) != data
+    assert pictures.picture_bytes(changed, zoom) != data and pictures.picture_bytes(grid, zoom + 1) != data
     assert len(encoded) == 3
