@@ -493,10 +493,15 @@ class Trainer:
             values = {}
             self.metrics.setdefault("errors", []).append(f"step {self.step_count}: {error}")
         if values:
-            self.metrics["steps"].append(self.step_count)
+            steps = self.metrics["steps"]
+            steps.append(self.step_count)
             for key, value in values.items():
-                column = self.metrics["values"].setdefault(key, [math.nan] * (len(self.metrics["steps"]) - 1))
-                column.append(float(value))
+                column = self.metrics["values"].setdefault(key, [math.nan] * (len(steps) - 1))
+                column.append(math.nan if value is None else float(value))
+            # a metric with no value at this check (reverse KL over the high-quality samples when there are none)
+            # gets a gap here: each column stays one number per step, so every point is drawn at its own step
+            for column in self.metrics["values"].values():
+                column.extend([math.nan] * (len(steps) - len(column)))
         return values
 
     # -- persistence ------------------------------------------------------------------------------------

@@ -150,6 +150,24 @@ def test_metrics_are_what_the_caller_injects(tiny_config):
     assert set(job.snapshot()["metrics"]["values"]) >= {"modes_covered", "reverse_kl_all"}
 
 
+def test_a_metric_missing_at_one_check_leaves_a_gap_at_that_step(tiny_config):
+    # reverse KL over the high-quality samples has no value while no sample is high quality: its column kept
+    # growing only when it had one, so every later point was drawn one check early (a value at step 200 that was
+    # measured at 300, the last one missing)
+    present = {20, 40, 50}
+    trainer = Trainer(tiny_config.replace(steps=60), metrics_fn=lambda t: {
+        "always": t.step_count, **({"sometimes": t.step_count, "none_now": None} if t.step_count in present else {})})
+    for _ in range(60):
+        trainer.step()
+    steps, values = trainer.metrics["steps"], trainer.metrics["values"]
+    assert steps == [10, 20, 30, 40, 50, 60]
+    assert all(len(column) == len(steps) for column in values.values())
+    assert values["always"] == [10.0, 20.0, 30.0, 40.0, 50.0, 60.0]
+    for step, value in zip(steps, values["sometimes"]):
+        assert (value == step) if step in present else math.isnan(value)
+    assert all(math.isnan(v) for v in values["none_now"])
+
+
 def test_nan_stops_training_and_rolls_back(tiny_config):
     trainer = _train(tiny_config, 6)  # a snapshot at step 5 stores the last good weights
     good = _weights(_train(tiny_config, 5))
