@@ -20,6 +20,10 @@ TEXT_SCALE = 1.25  # presenter mode: chart fonts
 
 # Streamlit's main area starts ~6rem down; 2.5rem keeps it clear of the toolbar and gives the picture the room.
 _COMPACT = '[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }'
+# A picture is given its width in pixels (app/pictures.py); st.image caps the <img> at 100 % of its own box, but that
+# box grows with the width, so a 144-px picture overflowed its 87-px column (Sample & Blend's original/edited pair
+# overlapped, the sweep strip ran off the screen): capping the box keeps every picture inside its column.
+_PICTURES_FIT = '[data-testid="stImageContainer"] { max-width: 100%; }'
 _PRESENT = (f"html {{ font-size: {100 * TYPE_SCALE:.0f}%; }}"
             '[data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }')  # clear of the toolbar at this size
 
@@ -46,8 +50,8 @@ def url_params() -> dict[str, str]:
 
 
 def style() -> None:
-    """The compact top of every page, and presenter mode's larger type."""
-    css = _COMPACT + (_PRESENT if presenting() else "")
+    """The compact top of every page, pictures that fit their column, and presenter mode's larger type."""
+    css = _COMPACT + _PICTURES_FIT + (_PRESENT if presenting() else "")
     st.html(f"<style>{css}</style>")
 
 

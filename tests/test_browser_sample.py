@@ -25,6 +25,18 @@ def _no_errors(page):
     assert page.get_by_test_id("stAlertContentError").count() == 0
 
 
+def _pictures_fit_their_columns(page):
+    """No picture is wider than the column it is in: given their width in pixels, the original/edited pair overlapped
+    in 87-px columns and the sweep strip ran past the screen's edge."""
+    overflows = page.get_by_test_id("stMain").get_by_test_id("stImage").locator("img").evaluate_all("""imgs => imgs
+        .filter(img => img.offsetParent !== null)
+        .map(img => [img.getBoundingClientRect(), img.closest('[data-testid=stColumn]')
+                     || img.closest('[data-testid=stMainBlockContainer]')])
+        .filter(([box, column]) => box.right > column.getBoundingClientRect().right + 1)
+        .map(([box, column]) => `${Math.round(box.width)} px in ${Math.round(column.getBoundingClientRect().width)}`)""")
+    assert overflows == []
+
+
 def test_sample_blend_page_shows_the_digits_gan(page, app_url):
     _open(page, app_url)
     expect(page.get_by_text("checkpoints/digits-gan.pt", exact=False)).to_be_visible(timeout=TIMEOUT)
@@ -47,4 +59,5 @@ def test_sample_blend_page_shows_the_digits_gan(page, app_url):
     page.locator(".st-key-edit_directions").get_by_role("button").click()  # found on demand: 1,000 decodes
     expect(page.get_by_test_id("stImage").locator("img").nth(3)).to_be_visible(timeout=TIMEOUT)
     _no_errors(page)
+    _pictures_fit_their_columns(page)
     screenshot(page, "sample-blend-edit")
