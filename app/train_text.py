@@ -306,7 +306,7 @@ TEXT = {
     "trace_score_fake": ("score on fake", "生成样本分数"),
     "trace_grad_d": ("D", "D"),
     "trace_grad_g": ("G", "G"),
-    "trace_grad_denoiser": ("denoiser ε_θ", "去噪网络 ε_θ"),
+    "trace_grad_denoiser": ("denoiser ε<sub>θ</sub>", "去噪网络 ε<sub>θ</sub>"),  # (plotly draws <sub>)
     "trace_grad_enc": ("encoder", "编码器"),
     "trace_grad_dec": ("decoder", "解码器"),
     "trace_recon": ("reconstruction", "重建误差"),
@@ -575,15 +575,18 @@ FAMILY_TRACE_TEXT = {
 # "What am I looking at" for the model families: shown above (or, for diffusion, instead of) the GAN game
 FAMILY_EXPLAIN = {
     "ddpm": ("A **diffusion model** has no discriminator. Training takes a real sample x₀, adds Gaussian noise at a "
-             "random level t (the forward process: after T levels only noise is left) and teaches one network ε_θ to "
-             "predict the noise that was added. Sampling runs the process backwards: start from pure noise and remove "
-             "a little predicted noise at each step. Here sampling is deterministic (DDIM), so a seed always names the "
-             "same sample. **Picture:** the chain shows the fixed noises turning into samples. **Healthy:** the loss "
-             "falls and flattens; the low-noise loss stays below the high-noise one. It covers every mode without a "
+             "random level t (the forward process: after T levels only noise is left) and teaches one network "
+             "$\\epsilon_\\theta$ to predict the noise that was added. Sampling runs the process backwards: start "
+             "from pure noise and remove a little predicted noise at each step. Here sampling is deterministic "
+             "(DDIM), so a seed always names the same sample. **Picture:** the chain shows the fixed noises turning "
+             "into samples. **Healthy:** the loss falls and flattens, and the low-noise loss stays above the "
+             "high-noise one: a little noise on an image is hard to tell apart from the image itself, while a very "
+             "noisy input is almost all noise, which makes the noise easy to name. It covers every mode without a "
              "fight, but each sample costs one network call per sampling step instead of a GAN's one.",
              "**扩散模型**没有判别器。训练时取一个真实样本 x₀，在随机的噪声级 t 上加入高斯噪声（前向过程：T 级之后只剩噪声），"
-             "并让一个网络 ε_θ 预测加入的噪声。采样时反向进行：从纯噪声出发，每一步去掉一点预测的噪声。这里采样是确定性的（DDIM），"
-             "同一个种子总是对应同一个样本。**图**：去噪链展示固定噪声如何变成样本。**健康**：损失下降并趋于平稳；低噪声损失低于高噪声损失。"
+             "并让一个网络 $\\epsilon_\\theta$ 预测加入的噪声。采样时反向进行：从纯噪声出发，每一步去掉一点预测的噪声。这里采样是确定性的（DDIM），"
+             "同一个种子总是对应同一个样本。**图**：去噪链展示固定噪声如何变成样本。**健康**：损失下降并趋于平稳，低噪声损失一直高于高噪声损失："
+             "图像上的少量噪声很难与图像本身区分，而噪声很大的输入几乎全是噪声，其中的噪声反而容易说出。"
              "它无需对抗就能覆盖所有模式，但每个样本在每个采样步都要调用一次网络，而 GAN 只需一次。"),
     "progan": ("**Progressive growing:** G and D start at 4×4 and gain a layer per stage (8×8, 16×16). A new layer is "
                "faded in: its output is blended with the enlarged old output by α going 0 → 1, so training never "

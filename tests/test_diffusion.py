@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 
+from app.train_text import FAMILY_EXPLAIN
 from gan_core.checkpoints import save_checkpoint, trainer_payload
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.families import diffusion
@@ -163,8 +164,11 @@ def test_training_pulls_samples_onto_the_ring(points_config):
     assert after < 0.5 * before and after < 0.15
     low, high = trainer.history.series["loss_t_low"], trainer.history.series["loss_t_high"]
     assert np.mean(trainer.history.series["loss"][-50:]) < np.mean(trainer.history.series["loss"][:10])
-    # predicting the noise is harder when there is little of it: the low-noise half keeps the higher loss
+    # predicting the noise is harder when there is little of it: the low-noise half keeps the higher loss, as the
+    # Train page's "What am I looking at?" says (it said the opposite, beside a chart that showed this)
     assert np.mean(low[-50:]) > np.mean(high[-50:])
+    assert "low-noise loss stays above the high-noise one" in FAMILY_EXPLAIN["ddpm"][0]
+    assert "低噪声损失一直高于高噪声损失" in FAMILY_EXPLAIN["ddpm"][1]
 
 
 def test_rolling_back_to_uncalibrated_weights_calibrates_again(points_config):
