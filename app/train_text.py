@@ -104,11 +104,12 @@ TEXT = {
                        "bfloat16 (mixed precision), which can make a step up to about twice as fast on CPUs with "
                        "native bf16 (e.g. AMD Zen 4, recent Intel Xeon) and on GPUs. The weights and the optimiser "
                        "stay 32-bit, but every forward pass rounds to bfloat16 (about 3 significant digits), so "
-                       "results can differ slightly. On older CPUs without bf16 it can be slower.",
+                       "results can differ slightly. A CPU without native bf16 would run it many times slower, so "
+                       "there a run asked for bf16 trains in fp32 (and says so).",
                        "fp32：全部用 32 位浮点数，和平常一样。bf16 用 bfloat16 计算网络中的矩阵乘法（混合精度）："
                        "在支持原生 bf16 的 CPU（如 AMD Zen 4、较新的 Intel Xeon）和 GPU 上，每步最多可快约一倍。"
                        "权重和优化器仍是 32 位，但每次前向传播都会舍入到 bfloat16（约 3 位有效数字），结果可能略有不同。"
-                       "在不支持 bf16 的旧 CPU 上可能反而更慢。"),
+                       "不支持原生 bf16 的 CPU 运行 bf16 会慢很多倍，所以在这样的 CPU 上，选择 bf16 的训练会改用 fp32（并会说明）。"),
     "spectral_norm": ("Spectral norm on D", "D 使用谱归一化"),
     "spectral_norm_help": ("Limits how sharply D can change (each layer's largest singular value is 1): steadier "
                            "training.", "限制 D 的变化幅度（每层最大奇异值为 1）：训练更稳定。"),
@@ -253,8 +254,9 @@ TEXT = {
     "eta": (" · about {eta} left", " · 约剩 {eta}"),
     "eta_floor": (" · at least {eta} left (larger sizes train slower)", " · 至少还要 {eta}（尺寸越大训练越慢）"),
     "failed_title": ("Training stopped with a problem", "训练因问题而停止"),
-    "bf16_fallback": ("This device cannot train in bf16, so this run trains in fp32: the same results, without the "
-                      "speed-up.", "此设备无法用 bf16 训练，所以本次训练使用 fp32：结果相同，只是没有加速。"),
+    "bf16_fallback": ("This device cannot train in bf16 at speed (a CPU without native bf16 runs it many times "
+                      "slower), so this run trains in fp32, the usual precision.",
+                      "此设备无法高速运行 bf16（不支持原生 bf16 的 CPU 运行它会慢很多倍），所以本次训练使用常规的 fp32。"),
     "finished_note": ("Done. Save the run to use it on the other pages, or scrub through it below.",
                       "完成。保存这次训练即可在其他页面中使用，或在下方回看训练过程。"),
     # -- live panel -----------------------------------------------------------------------------------

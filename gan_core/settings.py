@@ -22,6 +22,8 @@ without reloading anything. A value that does not parse counts as unset.
 | LATENT_LAB_CLASS_STUDENTS | students in one class                                   | 60                              |
 | LATENT_LAB_CLASS_IDLE     | seconds an unused class lasts before it is removed      | 10800 (3 hours)                 |
 | LATENT_LAB_DEBUG          | the CLI shows tracebacks instead of one line            | off                             |
+| LATENT_LAB_CPU_BF16       | "always": bf16 runs on any CPU; by default a CPU without | only where the CPU has native   |
+|                           | native bf16 trains in fp32 (bf16 is ~15x slower there)  | bf16 (gan_core.device)          |
 """
 from __future__ import annotations
 
@@ -97,6 +99,11 @@ def malloc_mode() -> str:
 def run_memory_mb() -> int:
     """The memory one run may need, in MiB (LATENT_LAB_RUN_MEMORY_MB, else DEFAULT_RUN_MEMORY_MB)."""
     return _positive_int("LATENT_LAB_RUN_MEMORY_MB") or DEFAULT_RUN_MEMORY_MB
+
+
+def cpu_bf16_always() -> bool:
+    """LATENT_LAB_CPU_BF16=always: train in bf16 on a CPU without native bf16 too (where it is many times slower)."""
+    return _text("LATENT_LAB_CPU_BF16").lower() == "always"
 
 
 def debug() -> bool:

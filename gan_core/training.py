@@ -17,12 +17,12 @@ from collections.abc import Callable
 
 import torch
 
-from gan_core import losses, snapshots
+from gan_core import losses, settings, snapshots
 from gan_core.checkpoints import (Checkpoint, CheckpointError, snapshot_from_storable, snapshot_to_storable,
                                   trainer_payload)
 from gan_core.config import ConfigError, TrainConfig, validate_data
 from gan_core.data import Dataset, DataError, load_dataset, points_dataset_from_info
-from gan_core.device import configure_threads, pick_device
+from gan_core.device import configure_threads, cpu_has_native_bf16, pick_device
 from gan_core.models import build_models
 from gan_core.optim import Adam
 
@@ -226,6 +226,10 @@ class Trainer:
         if precision != "bf16":
             return contextlib.nullcontext
         device_type = self.device.type
+        if device_type == "cpu" and not cpu_has_native_bf16() and not settings.cpu_bf16_always():
+            warnings.warn("bf16 mixed precision is many times slower than fp32 on this CPU (it has no native bf16), "
+                          "so this run trains in fp32", RuntimeWarning, stacklevel=3)
+            return contextlib.nullcontext
         try:
             probe = torch.autocast(device_type=device_type, dtype=torch.bfloat16, cache_enabled=False)
             problem = "" if getattr(probe, "_enabled", True) else "torch switched autocast off for this device"
