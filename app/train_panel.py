@@ -317,8 +317,12 @@ def progress_text(view: dict) -> str:
     least" while the steps ahead are slower, as ProGAN's at a higher resolution)."""
     status = view["status"]
     text = t(TEXT, "progress", step=view["step"], target=view["target_steps"], status=_status(status))
-    if status == RUNNING and view["steps_per_second"] > 0:
-        text += t(TEXT, "speed", rate=view["steps_per_second"])
+    rate = view["steps_per_second"]
+    if status == RUNNING and rate > 0:
+        if rate < 1:  # a slow step (a 28-px run on one slow core): its seconds, never "0 steps/s"
+            text += t(TEXT, "speed_slow", seconds=f"{1 / rate:,.1f}")
+        else:
+            text += t(TEXT, "speed", rate=f"{rate:,.0f}" if rate >= 10 else f"{rate:.1f}")
         if view["eta_seconds"] is not None:
             text += t(TEXT, "eta_floor" if view.get("eta_is_floor") else "eta", eta=_eta(view["eta_seconds"]))
     return text

@@ -250,7 +250,8 @@ TEXT = {
     "status_stopped": ("stopped", "已停止"),
     "status_failed": ("failed", "失败"),
     "progress": ("Step {step:,} / {target:,} · {status}", "第 {step:,} / {target:,} 步 · {status}"),
-    "speed": (" · {rate:.0f} steps/s", " · 每秒 {rate:.0f} 步"),
+    "speed": (" · {rate} steps/s", " · 每秒 {rate} 步"),
+    "speed_slow": (" · {seconds} s a step", " · 每步 {seconds} 秒"),  # under one step a second ("0 steps/s" before)
     "eta": (" · about {eta} left", " · 约剩 {eta}"),
     "eta_floor": (" · at least {eta} left (larger sizes train slower)", " · 至少还要 {eta}（尺寸越大训练越慢）"),
     "failed_title": ("Training stopped with a problem", "训练因问题而停止"),

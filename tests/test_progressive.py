@@ -54,6 +54,10 @@ def test_the_time_left_is_a_lower_bound_until_the_last_resolution():
     view = {"status": RUNNING, "step": 50, "target_steps": 300, "steps_per_second": 25.0, "eta_seconds": 10.0}
     assert "at least 10" in progress_text({**view, "eta_is_floor": True})
     assert "about 10" in progress_text({**view, "eta_is_floor": False}) and "at least" not in progress_text(view)
+    # the speed keeps its meaning at any rate: a 28-px run on a slow core read "0 steps/s"
+    speeds = {rate: progress_text({**view, "steps_per_second": rate}) for rate in (1234.4, 25.0, 2.46, 0.2)}
+    assert "1,234 steps/s" in speeds[1234.4] and "25 steps/s" in speeds[25.0] and "2.5 steps/s" in speeds[2.46]
+    assert "5.0 s a step" in speeds[0.2] and "steps/s" not in speeds[0.2]
 
 
 def test_stage_steps_zero_splits_the_run_evenly():
