@@ -155,7 +155,7 @@ def test_an_exclusive_save_never_replaces_a_file(saved, tmp_path):
 
 def test_format_1_reverse_kl_curves_load_as_reverse_kl_all(saved, tmp_path):
     """Format 1 recorded the all-samples reverse KL under "reverse_kl"; format 2 gives that name to PacGAN's
-    high-quality-only definition, so an old curve loads as "reverse_kl_all" (ring8-vanilla's demo is format 1)."""
+    high-quality-only definition, so an old curve loads as "reverse_kl_all"."""
     payload = torch.load(saved[1], weights_only=True)
     payload["format_version"] = 1
     payload["state"]["metrics"] = {"steps": [100, 200], "values": {"modes_covered": [3.0, 5.0],
@@ -171,10 +171,9 @@ def test_format_1_reverse_kl_curves_load_as_reverse_kl_all(saved, tmp_path):
     assert load_checkpoint(old).metrics["values"]["reverse_kl"] == [0.9, 0.4]
 
     demos = os.path.join(os.path.dirname(__file__), "..", "checkpoints")
-    old_demo = load_checkpoint(os.path.join(demos, "ring8-vanilla.pt"))  # format 1, never rebuilt
-    assert "reverse_kl_all" in old_demo.metrics["values"] and "reverse_kl" not in old_demo.metrics["values"]
-    new_demo = load_checkpoint(os.path.join(demos, "ring8-fixed.pt"))  # rebuilt in session 10: both curves
-    assert {"reverse_kl", "reverse_kl_all"} <= set(new_demo.metrics["values"])
+    for name in ("ring8-vanilla", "ring8-fixed"):  # rebuilt in sessions 26 and 10: both curves, and JS and KL
+        assert {"reverse_kl", "reverse_kl_all", "js", "kl"} <= set(load_checkpoint(os.path.join(demos, f"{name}.pt"))
+                                                                  .metrics["values"])
 
 
 def test_the_cli_says_why_reverse_kl_has_no_value(tmp_path):

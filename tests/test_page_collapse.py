@@ -3,6 +3,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from streamlit.testing.v1 import AppTest
 
 from app.collapse_text import TEXT
@@ -216,15 +217,28 @@ def test_rejection_sampling_is_shown_as_post_hoc_in_both_languages(saved_runs):
     assert sum("事后筛选" in c for c in at.table[-1].value.columns) == 2
 
 
-def test_a_run_that_did_not_record_a_curve_says_so(saved_runs):
-    """The shipped ring8-vanilla demo recorded no 2-D density KL or JS while it trained: beside ring8-fixed its
-    panels showed one line and no word why."""
-    vanilla, fixed = (f"file:{DEMO_DIR / f'{name}.pt'}" for name in ("ring8-vanilla", "ring8-fixed"))
-    at = _select(_open_page(), [vanilla, fixed])
+def test_a_run_that_did_not_record_a_curve_says_so(saved_runs, tmp_path):
+    """A run saved by an older version recorded no 2-D density KL or JS while it trained (the shipped ring8-vanilla
+    demo did, until session 26): beside ring8-fixed its panels showed one line and no word why."""
+    payload = torch.load(DEMO_DIR / "ring8-vanilla.pt", weights_only=True)
+    for key in ("js", "kl", "reverse_kl"):  # what format 1 did not record
+        del payload["state"]["metrics"]["values"][key]
+    old = save_checkpoint({**payload, "name": "old-vanilla"}, tmp_path / "runs" / "old-vanilla.pt")
+    fixed = f"file:{DEMO_DIR / 'ring8-fixed.pt'}"
+    at = _select(_open_page(), [f"file:{old}", fixed])
     notes = [c.value for c in at.caption if shows(c.value, en(TEXT, "curves_missing"))]
-    assert len(notes) == 1 and "ring8-vanilla" in notes[0] and "ring8-fixed" not in notes[0], notes
+    assert len(notes) == 1 and "old-vanilla" in notes[0] and "ring8-fixed" not in notes[0], notes
     assert "KL(real ‖ generated), 2-D density" in notes[0] and "JS divergence, 2-D density" in notes[0]
     assert "JS divergence, 2-D density; KL(real ‖ generated), 2-D density" in notes[0]  # names with commas, kept apart
+
+
+def test_the_default_comparison_draws_every_curve_of_both_demos():
+    """The first comparison a class sees, ring8-vanilla beside ring8-fixed, said under its curves that the vanilla
+    demo "did not record" JS, KL and the high-quality reverse KL: the demo is rebuilt with them."""
+    at = _open_page()
+    assert not [c.value for c in at.caption if shows(c.value, en(TEXT, "curves_missing"))]
+    (curves,) = [c for c in at.get("plotly_chart") if str(c.proto.id).endswith("-collapse_curves")]
+    assert curves.proto.spec.count('"ring8-vanilla"') >= 5  # a line in each panel: modes, HQ, both KLs, JS
 
 
 def test_a_digits_run_beside_ring_runs_is_not_said_to_miss_the_ring_metrics(saved_runs):
