@@ -10,11 +10,13 @@ from .i18n import t
 # {metric: (english, chinese)}: what the number measures, which way is better, and what it misses
 EXPLAIN = {
     "modes_covered": (
-        "How many mixture modes (or classes) receive at least one good sample; higher is "
-        "better, but one stray sample is enough to count a mode, so it misses badly "
-        "uneven mode weights.",
-        "统计有多少个混合模式（或类别）至少得到一个合格样本；越高越好，但一个零散样本就能让某个模式"
-        "被计入，因此看不出各模式比例严重失衡。"),
+        "How many mixture modes receive at least one high-quality sample (within 3σ of the mode), or, on "
+        "digits, how many classes the judge names as its best guess for at least one sample, however blurry "
+        "(early blobs already spread over all ten); higher is better, but one stray sample is enough to count, "
+        "so it misses badly uneven mode weights: read it beside the class KL and the pictures.",
+        "统计有多少个混合模式至少得到一个高质量样本（距模式中心 3σ 以内）；对数字图像，则统计评判器的最佳猜测"
+        "至少给出过一次的类别数，不论样本多模糊（早期的模糊团块就已分散到全部十类）。越高越好，但一个零散样本就能"
+        "被计入，因此看不出各模式比例严重失衡：请结合类别 KL 和图片一起看。"),
     "high_quality_fraction": (
         "The share of samples within 3 standard deviations of their nearest mode; higher "
         "is better, but a generator that puts every sample on a single mode still "

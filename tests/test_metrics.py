@@ -645,3 +645,14 @@ def test_the_judge_runs_in_channels_last_on_the_cpu_with_the_same_numbers(tmp_pa
     assert all(value.is_contiguous() for value in state.values())
     reloaded = classifier.load_classifier(path)
     assert torch.equal(reloaded.predict_and_features(images)[0], labels)
+
+
+def test_classes_covered_counts_a_class_named_once_as_its_explanation_says():
+    """"Classes covered 10 of 10" beside blurry blobs: on digits a class counts when the judge's best guess names it
+    for one sample, however unsure. The explanation said "at least one good sample"; it now says this."""
+    lopsided = np.concatenate([np.arange(10), np.zeros(990, dtype=int)])
+    result = class_metrics(lopsided, 10)
+    assert result["modes_covered"] == 10 and result["class_kl"] > 1.5  # all ten "covered", one class has 99 %
+    words = METRIC_INFO["modes_covered"]
+    assert "however blurry" in words["explain_en"] and "class KL" in words["explain_en"]
+    assert "类别 KL" in words["explain_zh"]
