@@ -11,7 +11,7 @@ import streamlit as st
 from gan_core.data import DataError
 from gan_core.images import png_bytes
 from gan_core.latents import LatentModel
-from gan_core.uploads import MAX_TOTAL_MB as IMAGE_UPLOAD_MB
+from gan_core.uploads import MAX_PICTURE_MB as IMAGE_UPLOAD_MB
 
 from . import sample_cache as cache
 from . import sample_family as family

@@ -14,7 +14,7 @@ import torch
 from gan_core.config import LABELLED_DATASETS
 from gan_core.data import DataError, load_folder_dataset
 from gan_core.latents import LatentModel, angle_degrees, latent_for_seed
-from gan_core.uploads import MAX_TOTAL_MB as IMAGE_UPLOAD_MB
+from gan_core.uploads import MAX_PICTURE_MB as IMAGE_UPLOAD_MB
 
 from . import sample_cache as cache
 from . import sample_compute as compute

@@ -26,6 +26,8 @@ from gan_core.options import DataError
 MAX_FILES = 5000  # candidate files in a folder or zip
 MAX_TOTAL_BYTES = 200 * 1024 * 1024  # uncompressed bytes read from a folder or zip, all files together
 MAX_TOTAL_MB = MAX_TOTAL_BYTES // 2**20  # the same in whole MB, as a browser upload's limit is stated
+MAX_PICTURE_MB = 20  # ONE picture to encode or translate (Sample & Blend): a 4096 x 4096 PNG fits; the 200 MB of a
+#                      whole zip read "200MB per file" under a box that asks for a small picture
 MAX_RATIO = 100  # largest uncompressed/compressed size ratio allowed for a zip member ...
 RATIO_CHECK_MIN_BYTES = 1024 * 1024  # ... checked only for members this large (a tiny black PNG may compress well)
 MAX_IMAGE_PIXELS = 4096 * 4096  # width * height of any one image, checked before decoding its pixels

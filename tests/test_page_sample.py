@@ -345,7 +345,9 @@ def test_vae_encode_reconstruct_and_manifold(app):
     assert len(images(app)) == 2  # originals + reconstructions, the walk between codes
     buffer = io.BytesIO()
     Image.fromarray((np.random.default_rng(0).random((20, 30, 3)) * 255).astype(np.uint8)).save(buffer, "PNG")
-    app.file_uploader(key="real_upload").upload("mine.png", buffer.getvalue(), "image/png").run()
+    uploader = app.file_uploader(key="real_upload")
+    assert uploader.proto.max_upload_size_mb == 20 and "20 MB" in uploader.help  # one picture: not "200MB per file"
+    uploader.upload("mine.png", buffer.getvalue(), "image/png").run()
     ok(app)
     app.file_uploader(key="real_upload").upload("junk.png", b"not an image", "image/png").run()
     assert not app.exception and len(app.error) == 1
