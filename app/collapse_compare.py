@@ -160,7 +160,7 @@ def show_rejection(chosen: list, n: int, seed: int) -> None:
         elif view.get("error"):
             notes.append(view["error"])
         else:
-            rate = f"{100 * view['acceptance_rate']:.0f} %"
+            rate = f"{100 * view['acceptance_rate']:.0f}%"
             columns[t(TEXT, "rejection_own", label=option.name)] = view["own"]
             columns[t(TEXT, "rejection_kept", label=option.name, rate=rate)] = view["rejected"]
     if columns:

@@ -176,7 +176,7 @@ TEXT = {
                              "and {b:.1f}), and how far lerp dips depends on the angle between them. These two are "
                              "{angle:.0f}° apart, so lerp's length falls to {low:.1f} on the way while slerp's goes "
                              "evenly from one length to the other. In many dimensions any two random latents are "
-                             "close to 90° apart, and lerp always dips, by about 30 %.",
+                             "close to 90° apart, and lerp always dips, by about 30%.",
                              "z 只有 {dim} 个数时，随机潜在向量没有典型长度（这两个是 {a:.1f} 和 {b:.1f}），lerp "
                              "下凹多少取决于它们之间的夹角。这两个相差 {angle:.0f}°，所以 lerp 的长度在途中降到 "
                              "{low:.1f}，而 slerp 的长度从一端均匀地变到另一端。在很多维度里，任意两个随机潜在向量都"
@@ -184,7 +184,7 @@ TEXT = {
     "norm_caption_few_close": ("With only {dim} numbers in z, random latents have no typical length (these two: "
                                "{a:.1f} and {b:.1f}), and how far lerp dips depends on the angle between them. These "
                                "two are only {angle:.0f}° apart, so lerp and slerp stay close. In many dimensions any "
-                               "two random latents are close to 90° apart, and lerp always dips, by about 30 %.",
+                               "two random latents are close to 90° apart, and lerp always dips, by about 30%.",
                                "z 只有 {dim} 个数时，随机潜在向量没有典型长度（这两个是 {a:.1f} 和 {b:.1f}），lerp "
                                "下凹多少取决于它们之间的夹角。这两个只相差 {angle:.0f}°，所以 lerp 和 slerp 相差不大。"
                                "在很多维度里，任意两个随机潜在向量都接近相差 90°，lerp 总会下凹，约 30%。"),

@@ -408,7 +408,8 @@ def _draw_frame(job: TrainingJob, frame: dict, config: TrainConfig, chart_frame:
                                legend_width=PRESENT_LEGEND_WIDTH if presenting() else 0)
         chart(figure, key="train_view_points", config=PLOT_CONFIG, width="stretch")
     if chart_frame.get("codes") is not None:
-        st.markdown(f"**{t(TEXT, 'codes_title')}**")
+        whole = config.latent_dim == 2  # "first two dimensions" of a 2-D latent space read as a part of it
+        st.markdown(f"**{t(TEXT, 'codes_title_2d' if whole else 'codes_title')}**")
         figure = codes_figure(chart_frame["codes"], chart_frame.get("code_labels"), jobs.class_names_for(config),
                               uirevision=f"codes-{job.id}")
         chart(figure, key="train_view_codes", config=PLOT_CONFIG, width="stretch")

@@ -285,6 +285,7 @@ TEXT = {
     "colorbar_score": ("critic score", "评判分数"),
     "codes_title": ("Where the encoder puts real data: the latent space (first two dimensions)",
                     "编码器把真实数据放在哪里：潜空间（前两维）"),
+    "codes_title_2d": ("Where the encoder puts real data: the latent space", "编码器把真实数据放在哪里：潜空间"),
     "chart_loss": ("Losses", "损失"),
     "chart_vae_loss": ("VAE losses (per sample)", "VAE 损失（每个样本）"),
     "chart_d_prob": ("D(x) and D(G(z)): D's probability of 'real'", "D(x) 与 D(G(z))：D 判为“真”的概率"),

@@ -512,7 +512,8 @@ def test_every_kind_of_run_draws_its_live_panel(dataset, model, loss):
     assert charts
     titles = " ".join(m.value for m in at.markdown)
     if model == "vae":
-        assert shows(titles, en(TEXT, "codes_title"))  # the latent-space map
+        # the latent-space map; a 2-D latent space is all of it, not its "first two dimensions"
+        assert shows(titles, en(TEXT, "codes_title_2d")) and "first two dimensions" not in titles
     if dataset == "digits":
         assert at.get("image"), "no sample grid"
         urls = [img.url for element in at.get("image") for img in element.proto.imgs]
