@@ -80,11 +80,13 @@ TEXT = {
     "numbers": ("The numbers", "指标"),
     "numbers_caption": ("{n:,} samples per run from seed {seed}, scored against the same real data. "
                         "★ marks the best value in each row (↑ higher is better, ↓ lower is better, ≈ closest to "
-                        "the real data's value is best); values that look the same share the ★, and a row where "
+                        "the real data's value is best); values that look the same share the ★, so do KID values "
+                        "below 0 (an unbiased estimate of a distance near 0 scatters around it), and a row where "
                         "every run ties has none.",
                         "每个训练用种子 {seed} 生成 {n:,} 个样本，与同一份真实数据比较。"
                         "★ 标出每一行的最佳值（↑ 越高越好，↓ 越低越好，≈ 越接近真实数据的数值越好）；"
-                        "显示相同的数值共享 ★，所有训练都相同的行不标 ★。"),
+                        "显示相同的数值共享 ★，低于 0 的 KID 值也共享 ★（接近 0 的距离的无偏估计会在 0 上下波动），"
+                        "所有训练都相同的行不标 ★。"),
     "metric": ("Metric", "指标"),
     "not_comparable": ("These runs were trained on different data ({datasets}); their numbers cannot be "
                        "compared, so no best value is marked.",
