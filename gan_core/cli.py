@@ -10,6 +10,7 @@ import json
 import signal
 import sys
 import time
+import warnings
 from dataclasses import fields
 from pathlib import Path
 
@@ -404,6 +405,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _note(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning as one line on stderr ("note: ... trains in fp32"), not Python's file, line and source."""
+    print(f"note: {message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     from gan_core.checkpoints import CheckpointError
     from gan_core.config import ConfigError
@@ -413,7 +419,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        with every_core():  # no web server beside the command line: its runs may take every core
+        with every_core(), warnings.catch_warnings():  # every_core: no web server beside the command line
+            if not settings.debug():
+                warnings.showwarning = _note  # (catch_warnings puts Python's own back afterwards)
             return args.func(args)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)

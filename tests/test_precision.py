@@ -166,7 +166,7 @@ def test_a_device_without_bf16_falls_back_to_fp32(monkeypatch, refusal):
     assert all(math.isfinite(v) for v in values.values()) and set(seen) == {torch.float32}
 
 
-def test_cli_flag_and_its_one_line_error(capsys, tmp_path):
+def test_cli_flag_and_its_one_line_error(capsys, tmp_path, monkeypatch):
     from gan_core.cli import main
 
     tiny = ["--dataset", "ring8", "--hidden", "16", "--depth", "2", "--batch-size", "32", "--latent-dim", "2",
@@ -179,6 +179,13 @@ def test_cli_flag_and_its_one_line_error(capsys, tmp_path):
     from gan_core.checkpoints import load_checkpoint
 
     assert load_checkpoint(out).config.precision == "bf16"
+    # on a CPU without native bf16 the run trains in fp32, and the command line says so in one line
+    monkeypatch.setenv("LATENT_LAB_CPU_BF16", "")
+    monkeypatch.setattr("gan_core.training.cpu_has_native_bf16", lambda: False)
+    capsys.readouterr()
+    assert main(["train", *tiny, "--steps", "5", "--precision", "bf16", "--out", str(tmp_path / "fell.pt")]) == 0
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("note: ") and "trains in fp32" in err and len(err.splitlines()) == 1, err
 
 
 def test_share_links_carry_precision_and_refuse_other_values():
