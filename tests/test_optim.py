@@ -81,7 +81,7 @@ def test_a_state_of_another_shape_is_refused_as_torch_refuses_it():
 
 
 def test_a_shipped_demo_resumes_with_its_saved_optimiser_state():
-    checkpoint = load_checkpoint(DEMO_DIR / "ring8-vanilla.pt")  # saved by torch.optim.Adam
+    checkpoint = load_checkpoint(DEMO_DIR / "ring8-vanilla.pt")  # its optimiser state in torch.optim.Adam's format
     trainer = Trainer.from_checkpoint(checkpoint)
     saved = checkpoint.state["optimizers"]["generator"]["state"]
     resumed = trainer.opt_g.state_dict()["state"]
