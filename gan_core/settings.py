@@ -22,7 +22,7 @@ without reloading anything. A value that does not parse counts as unset.
 | LATENT_LAB_CLASS_STUDENTS | students in one class                                   | 60                              |
 | LATENT_LAB_CLASS_IDLE     | seconds an unused class lasts before it is removed      | 10800 (3 hours)                 |
 | LATENT_LAB_DEBUG          | the CLI shows tracebacks instead of one line            | off                             |
-| LATENT_LAB_CPU_BF16       | "always": bf16 runs on any CPU; by default a CPU without | only where the CPU has native   |
+| LATENT_LAB_CPU_BF16       | "always": bf16 runs on any CPU; by default a CPU without| only where the CPU has native   |
 |                           | native bf16 trains in fp32 (bf16 is ~15x slower there)  | bf16 (gan_core.device)          |
 """
 from __future__ import annotations
