@@ -228,8 +228,7 @@ def _bound(layers: list[nn.Module], config: TrainConfig, shape: tuple) -> tuple[
     (c_min / c) times the image's side, c_min being the network's narrowest conv layer, and at 4x4 at least.
     """
     side = shape[1] if len(shape) == 3 else 1
-    convs = [(module, _weight(module)) for module in layers
-             if _weight(module) is not None and _weight(module).dim() == 4]
+    convs = [(module, weight) for module in layers if (weight := _weight(module)) is not None and weight.dim() == 4]
     widths = {id(m): (w.shape[1] if isinstance(m, nn.ConvTranspose2d) else w.shape[0]) for m, w in convs}
     narrowest = min(widths.values(), default=1)
     values = macs = 0
