@@ -15,17 +15,15 @@ import numpy as np
 import pytest
 from bench.browser import STEP_MOVED, screenshot, shown_step
 from PIL import Image
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
+
+from tests.browser_support import button, press_stop
 
 pytestmark = pytest.mark.browser  # real chromium via Playwright: -m "not browser" leaves these out
 
 DRAWN = re.compile(r"(\d+) points drawn")
 TALL = {"width": 1400, "height": 2000}
 
-
-def button(page, key: str):
-    return page.locator(f".st-key-{key}").get_by_role("button")
 
 
 def open_settings_with(page, app_url, choice: str):
@@ -109,11 +107,7 @@ def test_draw_points_then_train_on_them(page, app_url):
     page.set_viewport_size(TALL)
     page.wait_for_timeout(1500)
     screenshot(page, "train-draw-running")
-    if button(page, "train_stop").is_enabled():  # on a fast machine the 1,500-step run may already be done
-        try:
-            button(page, "train_stop").click(timeout=3_000)
-        except PlaywrightTimeout:  # it finished between the check and the click
-            pass
+    press_stop(page)  # on a fast machine the 1,500-step run may already be done
     expect(now(page).get_by_text(re.compile(r"· (stopped|finished)")).first).to_be_visible(timeout=15_000)
 
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.test_browser_train import button
+from tests.browser_support import button
 
 pytestmark = pytest.mark.browser
 

@@ -11,16 +11,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests import browser_support
+from tests.browser_support import button
+
 pytestmark = pytest.mark.browser  # real chromium via Playwright: -m "not browser" leaves these out
 
 TIMEOUT = 60_000
 TITLES = {"home": "Latent Lab 潜空间实验室", "train": "训练生成模型", "collapse": "模式崩溃", "sample": "采样与混合"}
 LANG_IN_URL = re.compile(r"[?&]lang=zh(&|$)")
 
-
-def button(page, key: str):
-    """The visible button of the widget with `key` (Streamlit also renders a hidden copy to measure it)."""
-    return page.locator(f".st-key-{key}").get_by_role("button")
 
 
 def expect_chinese(page, title: str, where: str) -> None:
@@ -36,11 +35,8 @@ def nav(page, name: str):
 
 
 def stop_run(page) -> None:
-    stop = button(page, "train_stop")
-    expect(stop).to_be_visible(timeout=TIMEOUT)
-    if stop.is_enabled():
-        stop.click()
-    expect(page.get_by_text(re.compile(r"· (已停止|已完成|stopped|finished)"))).to_be_visible(timeout=30_000)
+    expect(button(page, "train_stop")).to_be_visible(timeout=TIMEOUT)
+    browser_support.stop_run(page)
 
 
 def test_chinese_survives_every_way_between_pages(browser, app_url):

@@ -16,6 +16,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
+from tests.browser_support import button, press_stop, stop_run
+
 pytestmark = pytest.mark.browser  # real chromium via Playwright: -m "not browser" leaves these out
 
 TIMEOUT = 60_000
@@ -55,10 +57,6 @@ LEGEND_JS = """el => {
 }"""
 
 
-def button(page, key: str):
-    """The visible button of the widget with `key` (Streamlit also renders a hidden copy to measure it)."""
-    return page.locator(f".st-key-{key}").get_by_role("button")
-
 
 def chart_points(page) -> int:
     return page.locator(VIEW).first.evaluate(POINTS_JS)
@@ -88,13 +86,6 @@ def expect_view_with_data(page, when: str) -> None:
     assert set(layers) == {"D's opinion", "G's grid", "real", "generated"}, f"{when}: selected pills {layers}"
 
 
-def stop_run(page) -> None:
-    stop = button(page, "train_stop")
-    if stop.is_enabled():
-        stop.click()
-    expect(page.get_by_text(re.compile(r"· (stopped|finished)"))).to_be_visible(timeout=30_000)
-
-
 @pytest.mark.parametrize("preset", TWO_D_PRESETS)
 def test_one_click_2d_view_keeps_its_layers_in_fresh_sessions(browser, app_url, preset):
     """Each fresh session: Home, press the preset, look mid-run (twice, a few live redraws apart) and after the run
@@ -117,9 +108,7 @@ def test_one_click_2d_view_keeps_its_layers_in_fresh_sessions(browser, app_url, 
             page.wait_for_timeout(1500)  # the full rerun after the run ended has drawn the view again
             expect_view_with_data(page, f"session {session}, after the run ended")
         finally:
-            stop = button(page, "train_stop")
-            if stop.count() and stop.is_enabled():
-                stop.click()
+            press_stop(page)
             context.close()
 
 

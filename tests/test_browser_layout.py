@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from bench.browser import screenshot, serve_app
+from tests.browser_support import press_stop
 
 pytestmark = pytest.mark.browser
 
@@ -119,7 +120,7 @@ def test_a_one_click_preset_lands_with_the_live_picture_on_the_first_screen(brow
             screenshot(page, f"first-screen-{preset}-{width}x{height}")
             assert visible >= MIN_VISIBLE, (f"{width}x{height}: {visible:.0f} px of the picture on the first screen; "
                                             + _what_is_on_screen(page, f"short-{preset}-{width}x{height}"))
-        page.locator(".st-key-train_stop button").first.click()  # free the slot for the next test's run
+        press_stop(page)  # free the slot for the next test's run
     finally:
         context.close()
 
@@ -162,7 +163,7 @@ def test_no_button_label_is_cut_at_1280_px(browser, roomy_url, lang):
         page.wait_for_timeout(4000)
         cut["train (live)"] = page.evaluate(CUT_LABELS)
         screenshot(page, f"labels-train-live-{lang}")
-        page.locator(".st-key-train_stop button").first.click()
+        press_stop(page)
         assert cut == {name: [] for name in cut}
     finally:
         context.close()
@@ -179,7 +180,7 @@ def test_presenter_mode_makes_type_and_markers_larger_and_goes_off_again(browser
         page.locator(".st-key-home_preset_ring8-fixed button").click(timeout=120_000)
         expect(page.locator(VIEW_PLOT).first).to_be_visible(timeout=90_000)
         usual_marker = marker_size(page)
-        page.locator(".st-key-train_stop button").first.click()
+        press_stop(page)
 
         # presenter mode from a shared link to Home: the one-click buttons are on the first screen (their descriptions
         # pushed them to y = 791, and the click's scroll of Home once carried over to Train, which the browser's

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from bench.browser import STEP_MOVED
-from tests.test_browser_train import button
+from tests.browser_support import button, stop_run
 
 pytestmark = pytest.mark.browser
 
@@ -69,8 +69,7 @@ def test_a_reload_and_a_second_tab_show_the_run_and_another_browser_does_not(bro
         cookie = next(c["value"] for c in student.cookies() if c["name"] == "latent_lab_browser")
         assert cookie not in page.url and cookie not in page.locator("body").inner_text()
 
-        button(second, "train_stop").click()
-        expect(second.get_by_text(re.compile(r"· (stopped|finished)"))).to_be_visible(timeout=15_000)
+        stop_run(second, timeout=15_000)  # ring8-fixed may have finished by now on a fast host
     finally:
         student.close()
         stranger.close()

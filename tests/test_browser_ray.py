@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 
 from bench.browser import screenshot, serve_app, shown_step
 from gan_core.runtime import ray_worker
-from tests.test_browser_train import STEP_MOVED, TALL, button, open_app, stop_run
+from tests.browser_support import button, stop_run
+from tests.test_browser_train import STEP_MOVED, TALL, open_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -12,27 +12,18 @@ import pytest
 from bench.browser import STEP_MOVED, screenshot, shown_step
 from playwright.sync_api import expect
 
+from tests.browser_support import button, stop_run
+
 pytestmark = pytest.mark.browser  # real chromium via Playwright: -m "not browser" leaves these out
 
 TALL = {"width": 1400, "height": 2000}  # the app scrolls inside its own container: a tall window shows it all
 
-
-def button(page, key: str):
-    """The visible button of the widget with `key` (Streamlit also renders a hidden copy to measure it)."""
-    return page.locator(f".st-key-{key}").get_by_role("button")
 
 
 def open_app(page, app_url):
     page.goto(app_url)
     page.wait_for_selector('[data-testid="stApp"]')
     expect(page.get_by_text("One click to start")).to_be_visible(timeout=30_000)
-
-
-def stop_run(page):
-    stop = button(page, "train_stop")
-    if stop.is_enabled():
-        stop.click()
-    expect(page.get_by_text(re.compile(r"· (stopped|finished)"))).to_be_visible(timeout=15_000)
 
 
 def test_home_then_train_ring8_live(page, app_url):
