@@ -16,6 +16,7 @@ import streamlit as st
 
 from gan_core.config import TrainConfig
 from gan_core.families import progressive
+from gan_core.families.base import Family
 from gan_core.options import STACKED_DATASETS
 from gan_core.training import measured_at_end
 from gan_core.images import display_scale
@@ -449,7 +450,7 @@ def _charts(job: TrainingJob, view: dict, config: TrainConfig) -> None:
             losses.append((t(TEXT, "trace_penalty"), series["penalty"], SERIES_COLOURS["extra"]))
         figures.append(line_figure(steps, losses, t(TEXT, "chart_loss"), f"loss-{revision}", x_title, events=marks))
         figures.append(_critic_figure(steps, series, train_live.loss_spans(view.get("events", []), config.loss),
-                                      f"d-{revision}", x_title, marks))
+                                      f"d-{revision}", x_title, marks, critic_terms(config)))
         grad = [(t(TEXT, "trace_grad_d"), series.get("grad_norm_d", []), SERIES_COLOURS["d"]),
                 (t(TEXT, "trace_grad_g"), series.get("grad_norm_g", []), SERIES_COLOURS["g"])]
     figures.append(line_figure(steps, grad, t(TEXT, "chart_grad"), f"grad-{revision}", x_title, log_y=True))
@@ -495,17 +496,24 @@ def _charts(job: TrainingJob, view: dict, config: TrainConfig) -> None:
     st.caption(t(TEXT, "smoothing_note"))
 
 
+def critic_terms(config: TrainConfig) -> dict[str, str]:
+    """{"real": "D(x)", "fake": "D(G(z))"}, or how the run's model family writes what its D judges."""
+    family = config.family
+    return dict(zip(("real", "fake"), family.critic_terms if family is not None else Family.critic_terms))
+
+
 def _critic_figure(steps: list[int], series: dict, spans: list[tuple[int, str]], revision: str, x_title: str,
-                   marks: list) -> object:
+                   marks: list, terms: dict[str, str] | None = None) -> object:
     """D's outputs on real and fake. With ns or minimax they are probabilities (0 to 1), with the other losses raw
     scores: after a live loss change between the two kinds, each stretch is its own pair of curves, named with
     its loss, probabilities on the left axis and scores on the right, never one line through both."""
     real, fake = series.get("d_real", []), series.get("d_fake", [])
+    named = terms or dict(zip(("real", "fake"), Family.critic_terms))  # D(x) and D(G(z)), or the family's own
     kinds = {loss in PROBABILITY_LOSSES for _, loss in spans}
     if kinds == {True}:
-        outputs = [(t(TEXT, "trace_d_real"), real, SERIES_COLOURS["real"]),
-                   (t(TEXT, "trace_d_fake"), fake, SERIES_COLOURS["fake"])]
-        return line_figure(steps, outputs, t(TEXT, "chart_d_prob"), revision, x_title, y_range=(0.0, 1.0),
+        outputs = [(t(TEXT, "trace_d_real", **named), real, SERIES_COLOURS["real"]),
+                   (t(TEXT, "trace_d_fake", **named), fake, SERIES_COLOURS["fake"])]
+        return line_figure(steps, outputs, t(TEXT, "chart_d_prob", **named), revision, x_title, y_range=(0.0, 1.0),
                            hline=(0.5, t(TEXT, "equilibrium")), events=marks)
     if kinds == {False}:
         outputs = [(t(TEXT, "trace_score_real"), real, SERIES_COLOURS["real"]),
@@ -671,6 +679,6 @@ def _explain(config: TrainConfig, framed: bool = True) -> None:
         healthy = "explain_healthy" if config.loss in ("ns", "minimax") else "explain_healthy_scores"
         if healthy == "explain_healthy" and config.model == "cyclegan":  # two D/G pairs, their losses summed
             healthy = "explain_healthy_two_pairs"
-        st.markdown(t(TEXT, healthy))
+        st.markdown(t(TEXT, healthy, **critic_terms(config)))
         st.markdown(t(TEXT, "explain_collapse"))
 

@@ -288,7 +288,7 @@ TEXT = {
     "codes_title_2d": ("Where the encoder puts real data: the latent space", "编码器把真实数据放在哪里：潜空间"),
     "chart_loss": ("Losses", "损失"),
     "chart_vae_loss": ("VAE losses (per sample)", "VAE 损失（每个样本）"),
-    "chart_d_prob": ("D(x) and D(G(z)): D's probability of 'real'", "D(x) 与 D(G(z))：D 判为“真”的概率"),
+    "chart_d_prob": ("{real} and {fake}: D's probability of 'real'", "{real} 与 {fake}：D 判为“真”的概率"),
     # short enough for half the page at 1280 px: the longer title was cut after "not probab"
     "chart_d_score": ("Critic scores ({loss}: not probabilities)", "评判分数（{loss}：不是概率）"),
     "chart_grad": ("Gradient norms (log scale)", "梯度范数（对数坐标）"),
@@ -304,8 +304,8 @@ TEXT = {
     "trace_fake": ("fake", "生成"),
     "axis_probability": ("probability (ns, minimax)", "概率（ns、minimax）"),
     "axis_score": ("raw score ({scores})", "原始分数（{scores}）"),
-    "trace_d_real": ("D(x) on real", "D(x)（真实）"),
-    "trace_d_fake": ("D(G(z)) on fake", "D(G(z))（生成）"),
+    "trace_d_real": ("{real} on real", "{real}（真实）"),
+    "trace_d_fake": ("{fake} on fake", "{fake}（生成）"),
     "trace_score_real": ("score on real", "真实样本分数"),
     "trace_score_fake": ("score on fake", "生成样本分数"),
     "trace_grad_d": ("D", "D"),
@@ -391,14 +391,14 @@ TEXT = {
                              "data, coloured by class: with a good VAE they fill a round blob around 0.",
                              "**图**： 固定 z 的解码样本，以及编码器给真实数据的编码（按类别着色）：好的 VAE "
                              "会让它们在 0 附近填满一个圆形区域。"),
-    "explain_healthy": ("**Healthy:** D(x) ≈ D(G(z)) ≈ 0.5 and both losses hover around a level (D loss near "
+    "explain_healthy": ("**Healthy:** {real} ≈ {fake} ≈ 0.5 and both losses hover around a level (D loss near "
                         "2·ln 2 ≈ 1.39, G loss near ln 2 ≈ 0.69, or −0.69 with 'minimax'); samples spread over all the modes.",
-                        "**健康**： D(x) ≈ D(G(z)) ≈ 0.5，两条损失曲线在某个水平附近波动（D 损失约 2·ln 2 ≈ 1.39，"
+                        "**健康**： {real} ≈ {fake} ≈ 0.5，两条损失曲线在某个水平附近波动（D 损失约 2·ln 2 ≈ 1.39，"
                         "G 损失约 ln 2 ≈ 0.69，“minimax” 下约 −0.69）；样本分布在所有模式上。"),
-    "explain_healthy_two_pairs": ("**Healthy:** D(x) ≈ D(G(z)) ≈ 0.5 and both losses hover around a level. CycleGAN "
+    "explain_healthy_two_pairs": ("**Healthy:** {real} ≈ {fake} ≈ 0.5 and both losses hover around a level. CycleGAN "
                                   "has two D/G pairs (A to B and B to A) and the curves add them up: D loss near "
                                   "4·ln 2 ≈ 2.77, G loss near 2·ln 2 ≈ 1.39.",
-                                  "**健康**： D(x) ≈ D(G(z)) ≈ 0.5，两条损失曲线在某个水平附近波动。CycleGAN 有两对 "
+                                  "**健康**： {real} ≈ {fake} ≈ 0.5，两条损失曲线在某个水平附近波动。CycleGAN 有两对 "
                                   "D/G（A 到 B、B 到 A），曲线是两对之和：D 损失约 4·ln 2 ≈ 2.77，G 损失约 2·ln 2 ≈ 1.39。"),
     "explain_healthy_scores": ("**Healthy:** the scores on real and fake stay close together and the losses "
                                "hover around a level; samples spread over all the modes.",

@@ -52,7 +52,25 @@ def test_cyclegans_healthy_losses_are_those_of_two_pairs():
     # its curves add up two D/G pairs: D sits near 2.77 and G near 1.39, which the one-pair numbers called unhealthy
     at = start("digits-cyclegan", sample_every=4, hidden=8)
     text = markdown(at)
-    assert en(TEXT, "explain_healthy_two_pairs") in text and en(TEXT, "explain_healthy") not in text
+    assert shows(text, en(TEXT, "explain_healthy_two_pairs")) and not shows(text, en(TEXT, "explain_healthy"))
+    assert "**Healthy:** D_B(y) ≈ D_B(G(x)) ≈ 0.5 and" in text  # the D chart's own names
+    assert _critic_names(at) == ("D_B(y) and D_B(G(x)): D's probability of 'real'",
+                                 {"D_B(y) on real", "D_B(G(x)) on fake"})
+
+
+def _critic_names(at) -> tuple[str, set[str]]:
+    """The D chart's title and its curves' names."""
+    (critic,) = [chart for chart in _charts(at) if "probability of 'real'" in _title(chart)]
+    return _title(critic), {trace["name"] for trace in critic["data"] if trace.get("showlegend") is not False}
+
+
+def test_a_translation_models_d_chart_names_what_its_d_judges():
+    # pix2pix's D judges a source picture with its true target or with G's translation of it: there is no z, and
+    # the chart said D(G(z)) as a plain GAN's does
+    at = start("digits-pix2pix", sample_every=4, hidden=8)
+    assert _critic_names(at) == ("D(x, y) and D(x, G(x)): D's probability of 'real'",
+                                 {"D(x, y) on real", "D(x, G(x)) on fake"})
+    assert "G(z)" not in json.dumps(_charts(at))
 
 
 def markdown(at) -> str:

@@ -17,6 +17,9 @@ class Family:
     points_only: bool = False
     needs_labels: bool = False  # uses class labels (conditional)
     adversarial: bool = True  # has a discriminator (curves show D(x) / D(G(z)))
+    # how the live chart writes D's output on real and on generated data: a translation model's D judges a
+    # (source, target) pair, or only the target domain, never a picture made from z
+    critic_terms: tuple[str, str] = ("D(x)", "D(G(z))")
     snapshot: Callable | None = None
     validate: Callable | None = None
     fixed_batch: Callable | None = None

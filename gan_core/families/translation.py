@@ -552,6 +552,7 @@ PIX2PIX = Family(
     build=build_pix2pix,
     step=step_pix2pix,
     loss_keys=("loss_d", "loss_g", "l1"),
+    critic_terms=("D(x, y)", "D(x, G(x))"),  # D judges the source x with the true target y, or with G's translation
     **_FAMILY_OPTIONS,
 )
 
@@ -563,6 +564,7 @@ CYCLEGAN = Family(
     build=build_cyclegan,
     step=step_cyclegan,
     loss_keys=("loss_d", "loss_g", "cycle", "identity"),
+    critic_terms=("D_B(y)", "D_B(G(x))"),  # the curves follow the target domain's D (step_cyclegan)
     **_FAMILY_OPTIONS,
 )
 
