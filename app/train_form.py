@@ -353,6 +353,8 @@ def preset_description(name: str) -> str:
 
 def settings_summary(config: TrainConfig) -> str:
     parts = [config.dataset, config.model] + ([] if config.adversarial_loss is None else [config.loss])
+    if config.adversarial_loss is not None and config.n_critic > 1:  # WGAN-GP's usual 5 D updates per G update
+        parts.append(f"n_critic {config.n_critic}")
     tricks = [name for name, on in (("pack", config.pack > 1), ("SN", config.spectral_norm),
                                     ("R1", config.r1_gamma > 0), ("mbstd", config.minibatch_std),
                                     ("lr→0", config.lr_decay), ("bf16", config.precision == "bf16")) if on]

@@ -206,6 +206,8 @@ def test_a_model_without_a_discriminator_gets_no_gan_advice():
     assert not at.number_input(key="train_lr_d").disabled
     assert not any(en(TEXT, "lr_d_unused_note") in c.value for c in at.caption)
     assert any("digits · gan · ns · lr→0 · 1,200 steps" in c.value for c in at.caption)
+    at.number_input(key="train_n_critic").set_value(5).run()  # a setting that changes how D trains is named
+    assert any("digits · gan · ns · n_critic 5 · lr→0 · 1,200 steps" in c.value for c in at.caption)
     at.selectbox(key="train_preset").set_value("shapes-caption").run()  # no D, but a text encoder trained with lr_d
     assert not at.exception and not at.number_input(key="train_lr_d").disabled
 
