@@ -22,9 +22,6 @@ from gan_core.latents import LatentModel
 
 from .browser import current_browser
 
-SESSION_GRACE_SECONDS = settings.session_grace_seconds()
-
-
 @st.cache_resource(show_spinner=False)
 def job_manager() -> JobManager:
     return JobManager()
@@ -43,7 +40,7 @@ def _attach_session(browser: str) -> SessionHandle:
 
 
 def _release_session(handle: SessionHandle) -> None:
-    job_manager().release_owner(handle.browser, SESSION_GRACE_SECONDS)
+    job_manager().release_owner(handle.browser, settings.session_grace_seconds())  # read now, as every setting is
 
 
 @st.cache_resource(scope="session", on_release=_release_session, show_spinner=False)

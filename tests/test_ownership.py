@@ -133,7 +133,7 @@ def test_a_new_browser_gets_a_random_id_and_the_script_that_keeps_it(cookies):
 def test_the_last_tab_to_go_starts_the_grace_period_and_a_returning_tab_cancels_it(cookies, monkeypatch):
     """Every AppTest shares one Streamlit session id, so the tabs here are what Streamlit does with a session: attach
     it when it first asks for its browser's id (app.state._session_handle), release it when it ends."""
-    monkeypatch.setattr(app.state, "SESSION_GRACE_SECONDS", 0.3)
+    monkeypatch.setenv("LATENT_LAB_SESSION_GRACE", "0.3")
     browser = secrets.token_urlsafe(32)
     cookies[BROWSER_COOKIE] = browser
     start_tiny(open_train())
