@@ -35,7 +35,8 @@ _FLAG_HELP = {
     "image_size": "image side in pixels for image datasets: 8, 16, 28 (MNIST's own; classic GAN/VAE and ddpm) or 32",
     "data_root": "folder holding mnist / fashion-mnist / cifar10 files (never downloaded)",
     "n_points": "size of the sampled pool for 2-D mixtures and generated image sets",
-    "model": "gan, cgan (class-conditional GAN), vae or cvae (conditional VAE)",
+    "model": "gan, cgan (class-conditional GAN), vae, cvae (conditional VAE), or a family: ddpm, progan, stylegan, "
+             "stackgan, pix2pix, cyclegan or caption",
     "arch": "auto (mlp for points, conv for images), mlp or conv",
     "latent_dim": "size of the latent vector z",
     "hidden": "width: units per MLP layer, base channels of conv nets",
@@ -71,6 +72,10 @@ _FLAG_HELP = {
     "device": "auto (cuda > mps > cpu), cpu, cuda or mps",
     "sample_every": "steps between sample snapshots",
     "metrics_every": "steps between metric evaluations (0 = never)",
+    "diffusion_steps": "ddpm: noise levels of the forward (noising) process",
+    "sample_steps": "ddpm: denoising steps when sampling (fewer = faster, rougher)",
+    "stage_steps": "progan: steps per resolution stage, half of them fading in (0 = split the run evenly)",
+    "task": "pix2pix / cyclegan: which translation to learn: outline, thicken, invert or mask",
 }
 
 

@@ -26,7 +26,7 @@ class TrainConfig:
     data_root: str = ""  # where mnist / fashion-mnist / cifar10 files live (never downloaded)
     n_points: int = 10_000  # size of the sampled pool for 2-D mixtures and generated image sets
     # model
-    model: str = "gan"  # gan | cgan (class-conditional GAN) | vae | cvae (conditional VAE)
+    model: str = "gan"  # gan | cgan (class-conditional GAN) | vae | cvae (conditional VAE) | a family (model_names())
     arch: str = "auto"  # mlp for 2-D points, conv for images when "auto"
     latent_dim: int = 8
     hidden: int = 128  # width: units per MLP layer, base channels for conv nets

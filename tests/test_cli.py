@@ -121,3 +121,16 @@ def test_progress_line_names_each_family_numbers():
     assert _short_stats({"loss": 0.25, "grad_norm_g": 1.0}) == "loss 0.250"  # diffusion: no D, no KL
     assert _short_stats({"loss_d": 1.0, "loss_g": 2.0, "l1": 0.1}) == "loss_d 1.000  loss_g 2.000  l1 0.100"
     assert _short_stats({"recon": 0.5, "kl": 0.1, "loss": 0.6}) == "recon 0.500  kl 0.100"
+
+
+def test_every_run_setting_has_help_that_names_the_choices():
+    """`train --help` said only "task" for --task and listed four of the eleven models for --model."""
+    from dataclasses import fields
+
+    from gan_core.cli import _FLAG_HELP
+    from gan_core.config import TrainConfig, model_names
+    from gan_core.families.translation import TASKS
+
+    assert {f.name for f in fields(TrainConfig)} <= set(_FLAG_HELP)
+    assert all(name in _FLAG_HELP["model"] for name in model_names())
+    assert all(task in _FLAG_HELP["task"] for task in TASKS)
