@@ -33,11 +33,11 @@ TEXT = {
     "what_style_transfer": (
         "**Why there is no neural style transfer.** Style transfer (Gatys et al.) matches the texture statistics of "
         "a network trained on millions of photos (VGG on ImageNet). Latent Lab never downloads weights, and its "
-        "own classifiers, trained on 16×16 digits and shapes, have no textures worth transferring, so the result "
+        "own classifiers, trained on small digits and shapes (16×16, and 28×28 MNIST), have no textures worth transferring, so the result "
         "would teach nothing true. The closest idea here is StyleGAN's style mixing on Sample & Blend: coarse "
         "styles from one sample, fine ones from another.",
         "**为什么没有神经风格迁移。** 风格迁移（Gatys 等）匹配的是在数百万张照片上训练的网络（ImageNet 上的 VGG）的纹理统计。"
-        "Latent Lab 从不下载权重，而它自己的分类器只在 16×16 的数字和形状上训练，没有值得迁移的纹理，做出来的结果不能正确地教任何东西。"
+        "Latent Lab 从不下载权重，而它自己的分类器只在小尺寸的数字和形状（16×16，以及 28×28 的 MNIST）上训练，没有值得迁移的纹理，做出来的结果不能正确地教任何东西。"
         "这里最接近的思想是采样与混合页上 StyleGAN 的风格混合：粗粒度风格取自一个样本，细粒度风格取自另一个。"),
     "pages_title": ("Pages", "页面"),
     # each link's name, and under it what the page is for (a link's label does not wrap: beside the text at

@@ -1,4 +1,4 @@
-"""Run every benchmark in a few minutes and print each figure with its target, marking misses.
+"""Run every benchmark (about 25 minutes; --quick about 7) and print each figure with its target, marking misses.
 
     python bench/run_all.py [--quick] [--out bench/results]
 

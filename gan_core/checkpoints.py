@@ -28,7 +28,7 @@ from gan_core.models import build_models
 FORMAT = "latent-lab"
 FORMAT_VERSION = 3  # 2: "reverse_kl" counts high-quality samples only (PacGAN); format 1's curve is "reverse_kl_all"
 #                    3: grey snapshot pictures are stored with one channel (a third of the bytes), read back as RGB
-MAX_CHECKPOINT_BYTES = 64 * 1024 * 1024  # the demo models are well under 5 MB
+MAX_CHECKPOINT_BYTES = 64 * 1024 * 1024  # the demo models are under 8 MB
 
 
 class CheckpointError(ValueError):

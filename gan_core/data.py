@@ -1,7 +1,7 @@
 """Datasets behind one interface: 2-D mixtures, small image sets, the user's image folders and zips.
 
-Every loader returns a `Dataset`: a float32 tensor scaled to [-1, 1] (the range a tanh generator
-produces), optional int64 labels with readable class names, and for the two Gaussian mixtures the true
+Every loader returns a `Dataset`: a float32 tensor (images scaled to [-1, 1], the range a tanh generator
+produces; 2-D points at their own scale, the grid's modes as far out as ±4), optional int64 labels with readable class names, and for the two Gaussian mixtures the true
 mode centres, so the metrics can count which modes a generator covers.
 
 Nothing here downloads anything. Built-in sets are computed (mixtures, shapes), read from the files that
