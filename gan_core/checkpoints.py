@@ -152,6 +152,22 @@ def safe_name(name: str, default: str = "run") -> str:
     return cleaned or default
 
 
+def check_writable(path: str | os.PathLike) -> Path:
+    """Raise CheckpointError with a readable sentence when a checkpoint could not be saved at `path` (a folder is
+    there, or its folder cannot be made or written), so a command line run finds out before it trains, not after."""
+    target = Path(path)
+    if target.is_dir():
+        raise CheckpointError(f"{target} is a folder; give a file name such as {target / 'run.pt'}.")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise CheckpointError(f"Cannot write to {target.parent}: {why_not_written(error)}.") from None
+    os.close(handle)
+    _silent_unlink(temp_name)
+    return target
+
+
 def save_checkpoint(payload: dict, path: str | os.PathLike, overwrite: bool = True) -> Path:
     """Write `payload` to `path` atomically: a temp file in the same folder, fsync, then os.replace.
 
@@ -161,13 +177,16 @@ def save_checkpoint(payload: dict, path: str | os.PathLike, overwrite: bool = Tr
     Raises CheckpointError with a readable sentence when the folder is missing, read-only or full.
     """
     target = Path(path)
+    if target.is_dir():
+        raise CheckpointError(f"Could not save {target.name}: a folder has that name.")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as error:
-        raise CheckpointError(f"Cannot write to {target.parent}: {error.strerror or error}.") from None
+        raise CheckpointError(f"Cannot write to {target.parent}: {why_not_written(error)}.") from None
     try:
         with os.fdopen(handle, "wb") as stream:
+            _readable_by_all(stream.fileno(), target)
             torch.save(payload, stream)
             stream.flush()
             os.fsync(stream.fileno())
@@ -186,6 +205,26 @@ def save_checkpoint(payload: dict, path: str | os.PathLike, overwrite: bool = Tr
         _silent_unlink(temp_name)
         raise
     return target
+
+
+def why_not_written(error: OSError) -> str:
+    """Why a folder could not be made or written, in words: 'File exists' is what the system says of a file that
+    stands where a folder on the path should be."""
+    if isinstance(error, (FileExistsError, NotADirectoryError)):
+        return "a file stands where a folder on that path should be"
+    return error.strerror or str(error)
+
+
+def _readable_by_all(handle: int, target: Path) -> None:
+    """mkstemp makes a file only its owner can read: give the checkpoint the mode of the file it replaces, else
+    rw-r--r--, as a plain open() would (a demo rebuilt by one user must stay readable by the server's)."""
+    if not hasattr(os, "fchmod"):  # (Windows: no modes to keep)
+        return
+    try:
+        mode = target.stat().st_mode & 0o777
+    except OSError:
+        mode = 0o644
+    os.fchmod(handle, mode)
 
 
 def _create_exclusively(temp_name: str, target: Path) -> None:

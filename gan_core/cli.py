@@ -6,6 +6,7 @@ Every error a user can cause ends with one readable line on stderr and exit stat
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import signal
 import sys
@@ -15,7 +16,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from gan_core import settings
-from gan_core.options import written
+from gan_core.options import RANGES, written
 
 EXIT_USAGE = 2
 
@@ -149,8 +150,9 @@ class _Progress:
 
 def cmd_train(args) -> int:
     from gan_core import budget
-    from gan_core.checkpoints import load_checkpoint, save_checkpoint, trainer_payload
+    from gan_core.checkpoints import check_writable, load_checkpoint, trainer_payload
     from gan_core.config import ConfigError, TrainConfig
+    from gan_core.device import pick_device
     from gan_core.evaluation.evaluate import quick_metrics
     from gan_core.presets import preset_config
     from gan_core.training import Trainer, TrainingDiverged
@@ -161,7 +163,12 @@ def cmd_train(args) -> int:
         if args.preset:
             raise UsageError("train: use --preset or --resume, not both")
         checkpoint = load_checkpoint(args.resume)
-        extra_steps = overrides.pop("steps", None) or checkpoint.config.steps
+        extra_steps = overrides.pop("steps", None)
+        extra_steps = checkpoint.config.steps if extra_steps is None else extra_steps
+        _check_range("train", "steps", extra_steps)
+        if checkpoint.step + extra_steps > RANGES["steps"][1]:
+            raise UsageError(f"train: --steps: the run would end at step {written(checkpoint.step + extra_steps)}; "
+                             f"a run has at most {written(RANGES['steps'][1])} steps")
         shape_fields = {"dataset", "image_size", "model", "arch", "latent_dim", "hidden", "depth", "pack",
                         "spectral_norm", "minibatch_std", "n_points"}
         changed = sorted(k for k in shape_fields & overrides.keys() if overrides[k] != getattr(checkpoint.config, k))
@@ -177,6 +184,14 @@ def cmd_train(args) -> int:
         budget.check(config.check())  # one that cannot fit the per-run memory is refused before anything is built
     except ConfigError as error:
         raise UsageError(f"train: {_config_error_line(error)}") from None
+    try:
+        pick_device(config.device)
+    except ValueError as error:
+        raise UsageError(f"train: --device: {error}") from None
+    out = Path(args.out)
+    if out.suffix.lower() != ".pt":
+        raise UsageError(f"train: --out must end in .pt, not {out.suffix or 'nothing'}")
+    check_writable(out)  # before training: a run that cannot be saved is found out now, not after its last step
 
     if args.resume:
         trainer = Trainer.from_checkpoint(checkpoint, metrics_fn=quick_metrics, **overrides)
@@ -185,7 +200,6 @@ def cmd_train(args) -> int:
     else:
         trainer = Trainer(config, metrics_fn=quick_metrics)
         total = config.steps
-    out = Path(args.out)
     progress = _Progress(total, trainer.step_count, sys.stderr.isatty() and not args.quiet)
     status = 0
     interrupted = []
@@ -209,10 +223,28 @@ def cmd_train(args) -> int:
         status = 130
     if status != 1:  # (a diverged run was rolled back to older weights: no picture of them at this step)
         trainer.snapshot_if_behind()  # the checkpoint's last picture is the model it holds
-    save_checkpoint(trainer_payload(trainer, name=out.stem), out)
+    out = _save_or_rescue(trainer_payload(trainer, name=out.stem), out)
     if not args.quiet:
         print(f"saved {out} ({trainer.step_count} steps, {trainer.elapsed:.1f} s of training)")
     return status
+
+
+def _save_or_rescue(payload: dict, out: Path) -> Path:
+    """Save the trained run at `out`; when that fails after all (the disk filled up while it trained), save it in
+    the system's temporary folder instead and say where, so no training is lost."""
+    import tempfile
+
+    from gan_core.checkpoints import CheckpointError, save_checkpoint
+
+    try:
+        return save_checkpoint(payload, out)
+    except CheckpointError as error:
+        rescue = Path(tempfile.gettempdir()) / f"{out.stem}-{time.strftime('%Y%m%d-%H%M%S')}.pt"
+        try:
+            save_checkpoint(payload, rescue)
+        except CheckpointError:
+            raise error from None
+        raise UsageError(f"{error} The run was saved to {rescue} instead.") from None
 
 
 def _short_stats(values: dict) -> str:
@@ -231,28 +263,43 @@ def _load_model(path: str):
     return LatentModel.load(path)
 
 
-def _write_output(samples, out: Path, is_points: bool, nrow: int | None = None) -> None:
+def _write_output(samples, out: Path, is_points: bool, nrow: int | None = None, allowed: str = "") -> None:
     import numpy as np
 
     from gan_core.images import make_grid, save_png
 
     suffix = out.suffix.lower()
     if suffix not in (".npy", ".png"):
-        raise UsageError(f"--out must end in .npy or .png, not {out.suffix or 'nothing'}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".npy":
-        np.save(out, samples.numpy().astype(np.float32))
-    elif is_points:
-        from gan_core.images import scatter_image
+        raise UsageError(f"--out must end in .npy or .png{allowed}, not {out.suffix or 'nothing'}")
+    with _writing(out):
+        if suffix == ".npy":
+            np.save(out, samples.numpy().astype(np.float32))
+        elif is_points:
+            from gan_core.images import scatter_image
 
-        save_png(scatter_image(samples.numpy()), out)
-    else:
-        save_png(make_grid(samples, nrow=nrow), out)
+            save_png(scatter_image(samples.numpy()), out)
+        else:
+            save_png(make_grid(samples, nrow=nrow), out)
+
+
+@contextlib.contextmanager
+def _writing(out: Path):
+    """Make `out`'s folder and write it; a folder in the way, a read-only folder or a full disk is one line."""
+    try:
+        if out.is_dir():
+            raise IsADirectoryError(21, "a folder has that name")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        yield
+    except OSError as error:
+        from gan_core.checkpoints import why_not_written
+
+        raise UsageError(f"--out: cannot write {out}: {why_not_written(error)}") from None
 
 
 def cmd_sample(args) -> int:
     import torch
 
+    _check_range("sample", "seed", args.seed)
     model = _load_model(args.checkpoint)
     if args.n < 1 or args.n > 100_000:
         raise UsageError(f"sample: --n must be between 1 and 100,000, got {written(args.n)}")
@@ -283,6 +330,14 @@ def cmd_sample(args) -> int:
     return 0
 
 
+def _check_range(command: str, field: str, value, flag: str | None = None) -> None:
+    """The same limits `train` checks (options.RANGES), for the other commands' numbers."""
+    low, high = RANGES[field]
+    if not low <= value <= high:
+        raise UsageError(f"{command}: --{flag or field.replace('_', '-')} must be between {written(low)} and "
+                         f"{written(high)}, got {written(value)}")
+
+
 def _check_rejection(model, command: str, other_options: bool = False) -> None:
     if not model.can_reject:
         raise UsageError(f"{command}: --rejection needs an unconditional GAN with its discriminator; "
@@ -294,6 +349,8 @@ def _check_rejection(model, command: str, other_options: bool = False) -> None:
 def cmd_interpolate(args) -> int:
     from gan_core.latents import interpolate, latent_for_seed
 
+    _check_range("interpolate", "seed", args.seed_a, "seed-a")
+    _check_range("interpolate", "seed", args.seed_b, "seed-b")
     model = _load_model(args.checkpoint)
     if not model.latent_walks:
         raise UsageError(f"interpolate: a {model.config.model} model's z only picks a held-out picture to translate, "
@@ -310,10 +367,10 @@ def cmd_interpolate(args) -> int:
         if model.is_points:
             raise UsageError("interpolate: a GIF needs an image model; use .npy for 2-D points")
         pictures = [upscale(make_grid(frame[None], padding=0), 4) for frame in frames]
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(gif_bytes(pictures + pictures[-2:0:-1]))
+        with _writing(out):
+            out.write_bytes(gif_bytes(pictures + pictures[-2:0:-1]))
     else:
-        _write_output(frames, out, model.is_points, nrow=args.steps)
+        _write_output(frames, out, model.is_points, nrow=args.steps, allowed=" (or .gif)")
     if not args.quiet:
         print(f"wrote a {args.steps}-step {args.mode} interpolation to {args.out}")
     return 0
@@ -324,6 +381,7 @@ def cmd_metrics(args) -> int:
 
     if args.n < 10 or args.n > 100_000:
         raise UsageError(f"metrics: --n must be between 10 and 100,000, got {written(args.n)}")
+    _check_range("metrics", "seed", args.seed)
     if not args.rejection:
         results = evaluate_checkpoint(args.checkpoint, n=args.n, seed=args.seed)
         print(json.dumps(results, sort_keys=True) if args.json else format_table(results))
@@ -344,13 +402,18 @@ def cmd_metrics(args) -> int:
 
 
 def cmd_demos(args) -> int:
+    from gan_core.checkpoints import check_writable
     from gan_core.demos import DEMO_PRESETS, build_all
     from gan_core.store import DEMO_DIR
 
     unknown = [n for n in args.only or [] if n not in DEMO_PRESETS and n != "classifiers"]
     if unknown:
         raise UsageError(f"demos: --only: unknown demo {unknown[0]!r}; choose from classifiers, {', '.join(DEMO_PRESETS)}")
-    build_all(Path(args.out) if args.out else DEMO_DIR, args.only)
+    out = Path(args.out) if args.out else DEMO_DIR
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"demos: --out {out} is a file; give a folder")
+    check_writable(out / "probe.pt")  # before the first demo trains
+    build_all(out, args.only)
     return 0
 
 
@@ -378,26 +441,28 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--label", type=int, default=None, help="class to draw, for conditional models")
     sample.add_argument("--out", required=True,
                         help=".npy: float32 (n,2) for points or (n,C,H,W) in [-1,1] for images; .png: a picture")
-    sample.add_argument("--quiet", action="store_true")
+    sample.add_argument("--quiet", action="store_true", help="print nothing but errors")
     sample.add_argument("--rejection", action="store_true",
                         help="POST-HOC discriminator rejection sampling (Azadi et al. 2019): keep the candidates D "
                              "rates most real; not the generator's own samples (unconditional GANs)")
     sample.set_defaults(func=cmd_sample)
 
     interp = sub.add_parser("interpolate", help="walk between two seeds' latents (.png strip, .gif, .npy)")
-    interp.add_argument("checkpoint")
-    interp.add_argument("--seed-a", type=int, default=1)
-    interp.add_argument("--seed-b", type=int, default=2)
-    interp.add_argument("--steps", type=int, default=8)
-    interp.add_argument("--mode", choices=("lerp", "slerp"), default="slerp")
-    interp.add_argument("--out", required=True)
-    interp.add_argument("--quiet", action="store_true")
+    interp.add_argument("checkpoint", help="a .pt checkpoint")
+    interp.add_argument("--seed-a", type=int, default=1, help="the seed of the walk's first latent (default 1)")
+    interp.add_argument("--seed-b", type=int, default=2, help="the seed of its last latent (default 2)")
+    interp.add_argument("--steps", type=int, default=8, help="pictures along the walk, 2-256 (default 8)")
+    interp.add_argument("--mode", choices=("lerp", "slerp"), default="slerp",
+                        help="lerp: a straight line; slerp: along the sphere, where a Gaussian z mostly lies "
+                             "(default slerp)")
+    interp.add_argument("--out", required=True, help=".png: a strip; .gif: an animation (images); .npy: the outputs")
+    interp.add_argument("--quiet", action="store_true", help="print nothing but errors")
     interp.set_defaults(func=cmd_interpolate)
 
     metrics = sub.add_parser("metrics", help="score a checkpoint's samples (mode coverage, PRDC, FD, KID...)")
-    metrics.add_argument("checkpoint")
-    metrics.add_argument("--n", type=int, default=2500)
-    metrics.add_argument("--seed", type=int, default=0)
+    metrics.add_argument("checkpoint", help="a .pt checkpoint")
+    metrics.add_argument("--n", type=int, default=2500, help="samples to score, 10-100,000 (default 2500)")
+    metrics.add_argument("--seed", type=int, default=0, help="latent seed of the samples (default 0)")
     metrics.add_argument("--json", action="store_true", help="print one JSON object")
     metrics.add_argument("--rejection", action="store_true",
                          help="also score POST-HOC discriminator rejection sampling, labelled apart from the "
@@ -416,6 +481,14 @@ def _note(message, category, filename, lineno, file=None, line=None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:  # Ctrl-C before a run began (torch takes a few seconds to import), or between runs
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(argv: list[str] | None) -> int:
     from gan_core.checkpoints import CheckpointError
     from gan_core.config import ConfigError
     from gan_core.data import DataError
@@ -437,9 +510,6 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"error: {_config_error_line(error)}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
     except Exception as error:  # anything unexpected: still one line, unless debugging
         if settings.debug():
             raise

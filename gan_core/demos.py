@@ -25,13 +25,16 @@ DEMO_MAX_BYTES = 8 * 2**20  # a demo larger than this is saved without the optim
 #                             the weights only; continuing it starts Adam afresh)
 
 
-def build_classifiers(log=print) -> None:
+def build_classifiers(out_dir: Path | None = None, log=print) -> None:
+    """The metric classifiers, into `out_dir` (default: where the metrics read them, checkpoints/classifiers/)."""
     for dataset, size in CLASSIFIERS:
         started = time.perf_counter()
         classifier = train_classifier(load_dataset(dataset, image_size=size))
         path = classifier_path(dataset, size)
+        if out_dir is not None:
+            path = out_dir / path.name
         save_classifier(classifier, path)
-        log(f"{path.name}: accuracy {classifier.accuracy:.3f} on held-out data ({time.perf_counter() - started:.1f} s)")
+        log(f"{path}: accuracy {classifier.accuracy:.3f} on held-out data ({time.perf_counter() - started:.1f} s)")
 
 
 def build_demo(name: str, out_dir: Path, log=print) -> Path:
@@ -47,14 +50,14 @@ def build_demo(name: str, out_dir: Path, log=print) -> Path:
         path = save_checkpoint(payload, out_dir / f"{name}.pt")
         note = " (without the optimisers' state, to stay under the size limit)"
     size = path.stat().st_size / 2**20
-    log(f"{path.name}: {trainer.step_count} steps in {time.perf_counter() - started:.1f} s, {size:.1f} MB{note}")
+    log(f"{path}: {trainer.step_count} steps in {time.perf_counter() - started:.1f} s, {size:.1f} MB{note}")
     return path
 
 
 def build_all(out_dir: Path, only: list[str] | None = None, log=print) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     if not only or "classifiers" in only:
-        build_classifiers(log)
+        build_classifiers(out_dir / "classifiers", log)
     for name in DEMO_PRESETS:
         if not only or name in only:
             build_demo(name, out_dir, log)

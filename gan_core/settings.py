@@ -107,7 +107,8 @@ def cpu_bf16_always() -> bool:
 
 
 def debug() -> bool:
-    return bool(_text("LATENT_LAB_DEBUG"))
+    """LATENT_LAB_DEBUG: on for any value but 0, false, no and off (and unset)."""
+    return _text("LATENT_LAB_DEBUG").lower() not in ("", "0", "false", "no", "off")
 
 
 def public_url() -> str | None:

@@ -5,7 +5,7 @@ import pickle
 import pytest
 import torch
 
-from gan_core.checkpoints import (FORMAT_VERSION, CheckpointError, load_checkpoint, safe_name, save_checkpoint,
+from gan_core.checkpoints import (FORMAT_VERSION, CheckpointError, check_writable, load_checkpoint, safe_name, save_checkpoint,
                                   trainer_payload)
 from gan_core.training import Trainer
 
@@ -109,8 +109,26 @@ def test_unwritable_folder_gives_a_readable_error(saved, tmp_path):
     trainer, _ = saved
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(CheckpointError, match="Cannot write"):
+    with pytest.raises(CheckpointError, match="Cannot write.*a file stands where a folder"):
         save_checkpoint(trainer_payload(trainer), blocker / "sub" / "run.pt")
+    with pytest.raises(CheckpointError, match="a folder has that name"):
+        save_checkpoint(trainer_payload(trainer), tmp_path)
+    with pytest.raises(CheckpointError, match="is a folder"):
+        check_writable(tmp_path)
+    assert check_writable(tmp_path / "new" / "run.pt") == tmp_path / "new" / "run.pt"
+    assert [p.name for p in (tmp_path / "new").iterdir()] == []  # it tried a file there, and took it away
+
+
+@pytest.mark.skipif(not hasattr(os, "fchmod"), reason="file modes are POSIX")
+def test_a_saved_checkpoint_is_readable_by_others_or_keeps_the_mode_of_the_file_it_replaces(saved, tmp_path):
+    """mkstemp's temp file is rw------- and os.replace kept that: a demo rebuilt by one user was unreadable to
+    the server running as another."""
+    trainer, _ = saved
+    path = save_checkpoint(trainer_payload(trainer), tmp_path / "run.pt")
+    assert path.stat().st_mode & 0o777 == 0o644
+    path.chmod(0o640)
+    save_checkpoint(trainer_payload(trainer), path)
+    assert path.stat().st_mode & 0o777 == 0o640
 
 
 @pytest.mark.parametrize("name, expected", [("../../etc/passwd", "passwd"), ("my run!", "my-run"),

@@ -95,6 +95,16 @@ def test_interpolate_refuses_a_translation_model_in_one_line(name, tmp_path, cap
     (["metrics", "CKPT", "--n", "5"], "--n must be between 10 and 100,000, got 5"),
     (["interpolate", "CKPT", "--steps", "1000", "--out", "x.png"], "--steps must be between 2 and 256, got 1,000"),
     (["sample", "CKPT", "--out", "x.jpg"], "--out"),
+    # found by a review of the command line: each of these ended with a traceback-like line and exit 1, or exit 0
+    (["sample", "CKPT", "--seed", "99999999999999999999", "--out", "x.npy"], "--seed must be between 0 and"),
+    (["sample", "CKPT", "--seed", "-1", "--out", "x.npy"], "--seed must be between 0 and"),
+    (["interpolate", "CKPT", "--seed-b", "99999999999999", "--out", "x.png"], "--seed-b must be between 0 and"),
+    (["metrics", "CKPT", "--seed", "-4"], "--seed must be between 0 and"),
+    (["interpolate", "CKPT", "--out", "x.txt"], ".npy or .png (or .gif)"),
+    (["train", "--resume", "CKPT", "--steps", "0", "--out", "r.pt"], "--steps must be between 1 and 1,000,000, got 0"),
+    (["train", "--resume", "CKPT", "--steps", "-3", "--out", "r.pt"], "--steps must be between"),
+    (["train", "--resume", "CKPT", "--steps", "1000000", "--out", "r.pt"], "the run would end at step 1,000,030"),
+    (["train", "--steps", "5", "--out", "x.npy"], "--out must end in .pt"),
     (["frobnicate"], "invalid choice"),
 ], ids=lambda v: " ".join(v) if isinstance(v, list) else v)
 def test_bad_input_exits_2_with_one_line(argv, needle, checkpoint, tmp_path, capsys):
@@ -121,6 +131,62 @@ def test_progress_line_names_each_family_numbers():
     assert _short_stats({"loss": 0.25, "grad_norm_g": 1.0}) == "loss 0.250"  # diffusion: no D, no KL
     assert _short_stats({"loss_d": 1.0, "loss_g": 2.0, "l1": 0.1}) == "loss_d 1.000  loss_g 2.000  l1 0.100"
     assert _short_stats({"recon": 0.5, "kl": 0.1, "loss": 0.6}) == "recon 0.500  kl 0.100"
+
+
+def test_output_that_cannot_be_written_is_one_line_and_a_run_finds_out_before_it_trains(checkpoint, tmp_path,
+                                                                                          capsys, monkeypatch):
+    import gan_core.training
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    (tmp_path / "folder.npy").mkdir()
+    for argv, needle in [(["sample", str(checkpoint), "--out", str(tmp_path / "folder.npy")], "a folder has that name"),
+                         (["sample", str(checkpoint), "--out", str(blocker / "s.png")], "a file stands where a folder"),
+                         (["interpolate", str(checkpoint), "--out", str(blocker / "i.png")], "a file stands where"),
+                         (["demos", "--out", str(blocker)], "is a file; give a folder")]:
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and needle in err, err
+
+    steps = []  # the whole run used to train, then fail to save
+    monkeypatch.setattr(gan_core.training.Trainer, "step", lambda self: steps.append(1))
+    assert main(["train", "--preset", "ring8-vanilla", "--steps", "5", "--out", str(blocker / "run.pt")]) == 2
+    assert "a file stands where a folder" in capsys.readouterr().err and steps == []
+
+
+def test_a_save_that_fails_after_training_keeps_the_run_in_the_temporary_folder(tmp_path, capsys, monkeypatch):
+    import gan_core.checkpoints
+
+    real_save = gan_core.checkpoints.save_checkpoint
+    out = tmp_path / "full" / "run.pt"
+
+    def disk_full_there(payload, path, **kwargs):
+        if Path(path).parent == out.parent:
+            raise gan_core.checkpoints.CheckpointError("Could not save run.pt: No space left on device.")
+        return real_save(payload, path, **kwargs)
+
+    monkeypatch.setattr(gan_core.checkpoints, "save_checkpoint", disk_full_there)
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    assert main(["train", "--dataset", "ring8", "--steps", "3", "--out", str(out), "--quiet", *TINY]) == 2
+    err = capsys.readouterr().err.strip()
+    (rescued,) = (tmp_path / "tmp").glob("run-*.pt")
+    assert len(err.splitlines()) == 1 and "No space left" in err and str(rescued) in err, err
+    from gan_core.checkpoints import load_checkpoint
+    assert load_checkpoint(rescued).step == 3
+
+
+def test_ctrl_c_while_torch_loads_is_one_line(monkeypatch, capsys):
+    """Ctrl-C in a command's first seconds landed in `main`'s imports (torch's, through gan_core.checkpoints),
+    before its try: Python's traceback, 15 to 38 lines of it."""
+    class CtrlC:
+        def find_spec(self, name, path=None, target=None):
+            if name == "gan_core.checkpoints":
+                raise KeyboardInterrupt
+
+    monkeypatch.delitem(sys.modules, "gan_core.checkpoints", raising=False)  # (put back afterwards: no second copy of the module)
+    monkeypatch.setattr(sys, "meta_path", [CtrlC(), *sys.meta_path])
+    assert main(["presets"]) == 130 and capsys.readouterr().err.strip() == "interrupted"
 
 
 def test_every_run_setting_has_help_that_names_the_choices():

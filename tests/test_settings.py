@@ -32,6 +32,8 @@ def test_only_the_settings_module_reads_latent_lab_variables():
     ("RAY_ADDRESS", settings.ray_address, ("127.0.0.1:6379", "127.0.0.1:6379"), " ", None),
     ("LATENT_LAB_SESSION_GRACE", settings.session_grace_seconds, ("5.5", 5.5), "soon", 60.0),
     ("LATENT_LAB_DEBUG", settings.debug, ("1", True), "", False),
+    ("LATENT_LAB_DEBUG", settings.debug, ("yes", True), " False ", False),  # "0" and "false" are off, not on
+    ("LATENT_LAB_DEBUG", settings.debug, ("on", True), "0", False),
     ("LATENT_LAB_MALLOC", settings.malloc_mode, (" GLIBC", "glibc"), "tcmalloc", "keep"),
     ("LATENT_LAB_RUN_MEMORY_MB", settings.run_memory_mb, ("4096", 4096), "lots", 1024),
 ])
