@@ -128,6 +128,7 @@ class _Progress:
         self.total, self.start, self.enabled = total, start, enabled
         self.began = time.perf_counter()
         self.last_draw = 0.0
+        self.drawn = 0  # characters of the line drawn last
 
     def update(self, step: int, extra: str = "", force: bool = False) -> None:
         now = time.perf_counter()
@@ -140,7 +141,9 @@ class _Progress:
         width = 28
         filled = int(width * min(1.0, step / max(self.total, 1)))
         bar = "#" * filled + "-" * (width - filled)
-        sys.stderr.write(f"\r[{bar}] {step}/{self.total}  {rate:6.1f} steps/s  ETA {left:5.0f}s  {extra}   ")
+        line = f"[{bar}] {step}/{self.total}  {rate:6.1f} steps/s  ETA {left:5.0f}s  {extra}"
+        sys.stderr.write(f"\r{line:<{self.drawn}}")  # spaces over what a longer line before it left at the end
+        self.drawn = len(line)
         sys.stderr.flush()
 
     def close(self) -> None:

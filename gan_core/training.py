@@ -228,7 +228,8 @@ class Trainer:
         device_type = self.device.type
         if device_type == "cpu" and not cpu_has_native_bf16() and not settings.cpu_bf16_always():
             warnings.warn("bf16 mixed precision is many times slower than fp32 on this CPU (it has no native bf16), "
-                          "so this run trains in fp32", RuntimeWarning, stacklevel=3)
+                          "so this run trains in fp32 (LATENT_LAB_CPU_BF16=always keeps bf16)", RuntimeWarning,
+                          stacklevel=3)
             return contextlib.nullcontext
         try:
             probe = torch.autocast(device_type=device_type, dtype=torch.bfloat16, cache_enabled=False)

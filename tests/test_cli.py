@@ -200,3 +200,18 @@ def test_every_run_setting_has_help_that_names_the_choices():
     assert {f.name for f in fields(TrainConfig)} <= set(_FLAG_HELP)
     assert all(name in _FLAG_HELP["model"] for name in model_names())
     assert all(task in _FLAG_HELP["task"] for task in TASKS)
+
+
+def test_the_progress_bars_last_draw_covers_the_longer_line_before_it(monkeypatch):
+    """The final redraw has no loss numbers: the previous line's numbers stayed visible after it."""
+    import io
+
+    from gan_core.cli import _Progress
+
+    terminal = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    progress = _Progress(10, 0, enabled=True)
+    progress.update(3, "loss_d 1.234  loss_g 0.567", force=True)
+    progress.update(10, force=True)
+    before, last = terminal.getvalue().split("\r")[1:]
+    assert len(last) >= len(before) and last.rstrip().endswith("ETA     0s") and "loss_d" not in last

@@ -186,6 +186,7 @@ def test_cli_flag_and_its_one_line_error(capsys, tmp_path, monkeypatch):
     assert main(["train", *tiny, "--steps", "5", "--precision", "bf16", "--out", str(tmp_path / "fell.pt")]) == 0
     err = capsys.readouterr().err.strip()
     assert err.startswith("note: ") and "trains in fp32" in err and len(err.splitlines()) == 1, err
+    assert "LATENT_LAB_CPU_BF16=always" in err  # how to keep bf16 anyway
 
 
 def test_share_links_carry_precision_and_refuse_other_values():
