@@ -156,16 +156,21 @@ def check_writable(path: str | os.PathLike) -> Path:
     """Raise CheckpointError with a readable sentence when a checkpoint could not be saved at `path` (a folder is
     there, or its folder cannot be made or written), so a command line run finds out before it trains, not after."""
     target = Path(path)
+    handle, temp_name = _temp_file_beside(target)
+    os.close(handle)
+    _silent_unlink(temp_name)
+    return target
+
+
+def _temp_file_beside(target: Path) -> tuple[int, str]:
+    """An open temp file in `target`'s folder (made if missing): (handle, name), or a readable CheckpointError."""
     if target.is_dir():
         raise CheckpointError(f"{target} is a folder; give a file name such as {target / 'run.pt'}.")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        return tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as error:
         raise CheckpointError(f"Cannot write to {target.parent}: {why_not_written(error)}.") from None
-    os.close(handle)
-    _silent_unlink(temp_name)
-    return target
 
 
 def save_checkpoint(payload: dict, path: str | os.PathLike, overwrite: bool = True) -> Path:
@@ -177,13 +182,7 @@ def save_checkpoint(payload: dict, path: str | os.PathLike, overwrite: bool = Tr
     Raises CheckpointError with a readable sentence when the folder is missing, read-only or full.
     """
     target = Path(path)
-    if target.is_dir():
-        raise CheckpointError(f"Could not save {target.name}: a folder has that name.")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as error:
-        raise CheckpointError(f"Cannot write to {target.parent}: {why_not_written(error)}.") from None
+    handle, temp_name = _temp_file_beside(target)
     try:
         with os.fdopen(handle, "wb") as stream:
             _readable_by_all(stream.fileno(), target)

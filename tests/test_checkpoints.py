@@ -111,7 +111,7 @@ def test_unwritable_folder_gives_a_readable_error(saved, tmp_path):
     blocker.write_text("x")
     with pytest.raises(CheckpointError, match="Cannot write.*a file stands where a folder"):
         save_checkpoint(trainer_payload(trainer), blocker / "sub" / "run.pt")
-    with pytest.raises(CheckpointError, match="a folder has that name"):
+    with pytest.raises(CheckpointError, match="is a folder; give a file name"):
         save_checkpoint(trainer_payload(trainer), tmp_path)
     with pytest.raises(CheckpointError, match="is a folder"):
         check_writable(tmp_path)
