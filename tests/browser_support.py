@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
@@ -14,15 +15,18 @@ def button(page, key: str):
     return page.locator(f".st-key-{key}").get_by_role("button")
 
 
-def press_stop(page) -> None:
+def press_stop(page, timeout: float = 45.0) -> None:
     """Press Stop if the run is still going. A short run can finish between the check and the click, and Stop is then
-    disabled: Playwright would wait for it to be enabled again until its timeout. The run has ended either way."""
+    disabled: one click would wait until its timeout for it to be enabled again. A busy host's live redraws can also
+    keep Stop from being clickable for several seconds. So: tries of 10 s, for as long as Stop is enabled."""
     stop = button(page, "train_stop")
-    if stop.count() and stop.is_enabled():
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and stop.count() and stop.is_enabled():
         try:
-            stop.click(timeout=3_000)
+            stop.click(timeout=10_000)
+            return
         except PlaywrightTimeout:
-            pass
+            continue  # not clickable yet, or disabled meanwhile: the loop asks again
 
 
 def stop_run(page, timeout: int = 30_000) -> None:
