@@ -58,14 +58,14 @@ def test_a_reload_and_a_second_tab_show_the_run_and_another_browser_does_not(bro
         expect(second.get_by_text(STEP_MOVED)).to_be_visible(timeout=30_000)
         expect(second.get_by_test_id("stSidebar").get_by_text(run)).to_be_visible(timeout=15_000)
         # its settings are the run's, not the default preset's
-        expect(preset_box(second)).to_have_value("ring8-fixed", timeout=15_000)
+        expect(preset_box(second)).to_have_value("ring8-fixed", timeout=30_000)
 
         other = stranger.new_page()  # another student's browser
         open_train(other, app_url)
         expect(other.get_by_text("No run yet")).to_be_visible(timeout=30_000)
         expect(other.get_by_test_id("stSidebar").get_by_text("No runs yet.")).to_be_visible(timeout=15_000)
         expect(other.get_by_text(run)).to_have_count(0)
-        expect(preset_box(other)).to_have_value("ring8-vanilla", timeout=15_000)
+        expect(preset_box(other)).to_have_value("ring8-vanilla", timeout=30_000)
         cookie = next(c["value"] for c in student.cookies() if c["name"] == "latent_lab_browser")
         assert cookie not in page.url and cookie not in page.locator("body").inner_text()
 
