@@ -102,6 +102,7 @@ def _config_overrides(args: argparse.Namespace) -> dict:
 
     overrides = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if getattr(args, f.name, None) is not None}
     if args.lr is not None:
+        _check_range("train", "lr_g", args.lr, "lr")  # named as typed: the error said --lr-g for a bad --lr
         overrides.setdefault("lr_g", args.lr)
         overrides.setdefault("lr_d", args.lr)
     return overrides
@@ -187,6 +188,8 @@ def cmd_train(args) -> int:
         budget.check(config.check())  # one that cannot fit the per-run memory is refused before anything is built
     except ConfigError as error:
         raise UsageError(f"train: {_config_error_line(error)}") from None
+    if "loss" in overrides and config.adversarial_loss is None:  # the page greys the loss out; say it here
+        warnings.warn(f"a {config.model} model has no discriminator, so --loss {config.loss} is not used")
     try:
         pick_device(config.device)
     except ValueError as error:

@@ -105,6 +105,7 @@ def test_interpolate_refuses_a_translation_model_in_one_line(name, tmp_path, cap
     (["train", "--resume", "CKPT", "--steps", "-3", "--out", "r.pt"], "--steps must be between"),
     (["train", "--resume", "CKPT", "--steps", "1000000", "--out", "r.pt"], "the run would end at step 1,000,030"),
     (["train", "--steps", "5", "--out", "x.npy"], "--out must end in .pt"),
+    (["train", "--lr", "-1", "--out", "x.pt"], "--lr must be between"),
     (["frobnicate"], "invalid choice"),
 ], ids=lambda v: " ".join(v) if isinstance(v, list) else v)
 def test_bad_input_exits_2_with_one_line(argv, needle, checkpoint, tmp_path, capsys):
@@ -174,6 +175,15 @@ def test_a_save_that_fails_after_training_keeps_the_run_in_the_temporary_folder(
     assert len(err.splitlines()) == 1 and "No space left" in err and str(rescued) in err, err
     from gan_core.checkpoints import load_checkpoint
     assert load_checkpoint(rescued).step == 3
+
+
+def test_a_loss_for_a_model_without_a_discriminator_gets_a_note(tmp_path, capsys):
+    out = tmp_path / "v.pt"
+    assert main(["train", "--dataset", "digits", "--model", "vae", "--loss", "wgan-gp", "--steps", "2",
+                 "--image-size", "8", "--hidden", "8", "--batch-size", "8", "--metrics-every", "0",
+                 "--out", str(out), "--quiet"]) == 0
+    err = capsys.readouterr().err.strip()
+    assert err == "note: a vae model has no discriminator, so --loss wgan-gp is not used", err
 
 
 def test_ctrl_c_while_torch_loads_is_one_line(monkeypatch, capsys):
