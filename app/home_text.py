@@ -33,9 +33,9 @@ TEXT = {
     "what_style_transfer": (
         "**Why there is no neural style transfer.** Style transfer (Gatys et al.) matches the texture statistics of "
         "a network trained on millions of photos (VGG on ImageNet). Latent Lab never downloads weights, and its "
-        "own classifiers, trained on small digits and shapes (16×16, and 28×28 MNIST), have no textures worth transferring, so the result "
-        "would teach nothing true. The closest idea here is StyleGAN's style mixing on Sample & Blend: coarse "
-        "styles from one sample, fine ones from another.",
+        "own classifiers, trained on small digits and shapes (16×16, and 28×28 MNIST), have no textures worth "
+        "transferring, so the result would teach nothing true. The closest idea here is StyleGAN's style mixing "
+        "on Sample & Blend: coarse styles from one sample, fine ones from another.",
         "**为什么没有神经风格迁移。** 风格迁移（Gatys 等）匹配的是在数百万张照片上训练的网络（ImageNet 上的 VGG）的纹理统计。"
         "Latent Lab 从不下载权重，而它自己的分类器只在小尺寸的数字和形状（16×16，以及 28×28 的 MNIST）上训练，没有值得迁移的纹理，做出来的结果不能正确地教任何东西。"
         "这里最接近的思想是采样与混合页上 StyleGAN 的风格混合：粗粒度风格取自一个样本，细粒度风格取自另一个。"),
@@ -56,9 +56,9 @@ TEXT = {
                            "quick: when it ends, scrub back through the run to see the hop again.",
                            "普通 GAN 学习 8 个高斯组成的圆环：它停在一个模式上，然后跳到另一个。过程很快：结束后可以回看训练过程，再看一次跳跃。"),
     "card_fix_title": ("Fix it", "修好它"),
-    "card_fix_text": ("The same ring with its latent cut into separate islands, a least-squares loss, a deeper "
-                      "generator and a learning rate annealed to zero: all 8 modes, sharp samples.",
-                      "同样的圆环，把潜空间分成互不相连的小岛，再加上最小二乘损失、更深的生成器和逐步降到零的学习率：覆盖全部 8 个模式，样本清晰。"),
+    "card_fix_text": ("The same ring with its latent cut into separate islands, a least-squares loss, deeper "
+                      "networks (G and D) and a learning rate annealed to zero: all 8 modes, sharp samples.",
+                      "同样的圆环，把潜空间分成互不相连的小岛，再加上最小二乘损失、更深的网络（G 和 D）和逐步降到零的学习率：覆盖全部 8 个模式，样本清晰。"),
     "card_digits_gan_title": ("Digits GAN", "数字 GAN"),
     "card_digits_gan_text": ("A small DCGAN on 16×16 handwritten digits: blobs become digits within a minute.",
                              "在 16×16 手写数字上训练小型 DCGAN：一分钟内模糊的斑点就会变成数字。"),

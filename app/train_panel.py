@@ -496,9 +496,9 @@ def _charts(job: TrainingJob, view: dict, config: TrainConfig) -> None:
     st.caption(t(TEXT, "smoothing_note"))
 
 
-def critic_terms(config: TrainConfig) -> dict[str, str]:
+def critic_terms(config: TrainConfig | None = None) -> dict[str, str]:
     """{"real": "D(x)", "fake": "D(G(z))"}, or how the run's model family writes what its D judges."""
-    family = config.family
+    family = config.family if config is not None else None
     return dict(zip(("real", "fake"), family.critic_terms if family is not None else Family.critic_terms))
 
 
@@ -508,7 +508,7 @@ def _critic_figure(steps: list[int], series: dict, spans: list[tuple[int, str]],
     scores: after a live loss change between the two kinds, each stretch is its own pair of curves, named with
     its loss, probabilities on the left axis and scores on the right, never one line through both."""
     real, fake = series.get("d_real", []), series.get("d_fake", [])
-    named = terms or dict(zip(("real", "fake"), Family.critic_terms))  # D(x) and D(G(z)), or the family's own
+    named = terms or critic_terms()  # D(x) and D(G(z)), or the family's own
     kinds = {loss in PROBABILITY_LOSSES for _, loss in spans}
     if kinds == {True}:
         outputs = [(t(TEXT, "trace_d_real", **named), real, SERIES_COLOURS["real"]),

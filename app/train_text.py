@@ -488,15 +488,15 @@ PRESET_ZH = {
                       "mode and hops.",
                       "8 个高斯组成的圆环，普通 GAN（unrolled GAN 论文的设置）：它会塌缩到一个模式上，并在模式之间跳动。"),
     "ring8-fixed": ("Ring of 8 Gaussians fixed: a 2-D latent cut into 256 separate islands whose weights G learns, a "
-                    "least-squares loss, a deeper generator and a learning rate annealed to zero: all 8 modes, evenly "
+                    "least-squares loss, deeper networks (G and D) and a learning rate annealed to zero: all 8 modes, evenly "
                     "filled, sharp samples, none left between them.",
                     "8 个高斯组成的圆环（修好版）：二维潜变量被分成 256 个互不相连的小岛（每个小岛的权重由生成器学习），加上最小二乘损失、"
-                    "更深的生成器和逐步降到零的学习率：覆盖全部 8 个模式且分布均匀，样本清晰，模式之间不再有样本。"),
+                    "更深的网络（G 和 D）和逐步降到零的学习率：覆盖全部 8 个模式且分布均匀，样本清晰，模式之间不再有样本。"),
     "grid25-vanilla": ("Grid of 25 Gaussians, plain GAN (same setting as ring8-vanilla): most modes are missed.",
                        "25 个高斯组成的网格，普通 GAN（与 ring8-vanilla 相同的设置）：大多数模式都被遗漏。"),
-    "grid25-fixed": ("Grid of 25 Gaussians fixed: a 2-D latent cut into 100 separate islands, a deeper generator and "
+    "grid25-fixed": ("Grid of 25 Gaussians fixed: a 2-D latent cut into 100 separate islands, deeper networks (G and D) and "
                      "a learning rate annealed to zero: all 25 modes, sharp samples.",
-                     "25 个高斯组成的网格（修好版）：二维潜变量被分成 100 个互不相连的小岛，加上更深的生成器和逐步降到零的"
+                     "25 个高斯组成的网格（修好版）：二维潜变量被分成 100 个互不相连的小岛，加上更深的网络（G 和 D）和逐步降到零的"
                      "学习率：覆盖全部 25 个模式，样本清晰。"),
     "digits-gan": ("DCGAN on 16x16 handwritten digits: all ten digits appear within a minute.",
                    "在 16x16 手写数字上训练 DCGAN：一分钟内十个数字都会出现。"),

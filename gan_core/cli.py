@@ -198,6 +198,9 @@ def cmd_train(args) -> int:
     if out.suffix.lower() != ".pt":
         raise UsageError(f"train: --out must end in .pt, not {out.suffix or 'nothing'}")
     check_writable(out)  # before training: a run that cannot be saved is found out now, not after its last step
+    # the command line's way, as cp's, is to replace a file it is told to write; it says so, unless it is the file
+    # the run resumed from
+    replaces = out.is_file() and not (args.resume and out.resolve() == Path(args.resume).resolve())
 
     if args.resume:
         trainer = Trainer.from_checkpoint(checkpoint, metrics_fn=quick_metrics, **overrides)
@@ -231,7 +234,8 @@ def cmd_train(args) -> int:
         trainer.snapshot_if_behind()  # the checkpoint's last picture is the model it holds
     out = _save_or_rescue(trainer_payload(trainer, name=out.stem), out)
     if not args.quiet:
-        print(f"saved {out} ({trainer.step_count} steps, {trainer.elapsed:.1f} s of training)")
+        replaced = ", replacing the checkpoint that was there" if replaces and out == Path(args.out) else ""
+        print(f"saved {out}{replaced} ({trainer.step_count} steps, {trainer.elapsed:.1f} s of training)")
     return status
 
 

@@ -50,6 +50,15 @@ def test_resume_matches_an_uninterrupted_run(checkpoint, tmp_path):
     assert np.array_equal(np.load(straight.with_suffix(".npy")), np.load(resumed.with_suffix(".npy")))
 
 
+def test_train_says_when_it_replaces_a_checkpoint_but_not_the_one_it_resumed(checkpoint, tmp_path, capsys):
+    out = tmp_path / "again.pt"
+    run = ["train", "--dataset", "ring8", "--steps", "5", "--seed", "1", "--out", str(out), *TINY]
+    assert main(run) == 0 and "replacing" not in capsys.readouterr().out
+    assert main(run) == 0 and "replacing the checkpoint that was there" in capsys.readouterr().out
+    assert main(["train", "--resume", str(out), "--steps", "5", "--out", str(out)]) == 0
+    assert "replacing" not in capsys.readouterr().out
+
+
 def test_a_run_that_ends_between_two_snapshots_saves_a_picture_of_its_last_step(tmp_path):
     out = tmp_path / "odd.pt"
     assert main(["train", "--dataset", "ring8", "--steps", "23", "--sample-every", "5", "--out", str(out), "--quiet",
