@@ -5,6 +5,58 @@ import pytest
 
 os.environ.setdefault("LATENT_LAB_THREADS", "1")
 
+QUICK = "not browser and not slow"
+QUICK_RUN = pytest.StashKey[bool]()
+
+
+def on_ci() -> bool:
+    """CI set, as .ci/run and CI services set it (CI=true); 0, false, no or off count as unset."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--full", action="store_true",
+                     help="run every test, the browser and slow ones too, one at a time (what CI=true does)")
+
+
+def quick_default(plain: bool, full: bool, ci: bool, cpus: int, workers_asked) -> tuple[str | None, int]:
+    """-> (the marker expression, how many xdist workers) that a run starts with. A plain `pytest` (no tests
+    named, no -m or -k) is the quick loop: the tests not marked browser or slow, on two workers when pytest-xdist
+    is installed (`workers_asked` is None then; "absent" without it) and the machine has two cores. `--full`, or CI
+    set, runs every test one at a time. A run that names its tests or picks them runs them as asked."""
+    if full or ci or not plain:
+        return None, 0
+    return QUICK, 2 if workers_asked is None and cpus >= 2 else 0
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """About 7 minutes on the 2-core development machine for the quick loop, about 32 for --full (README)."""
+    if hasattr(config, "workerinput"):  # an xdist worker: it collects, with the controller's choice
+        config.option.markexpr = config.workerinput.get("latent_lab_markexpr") or config.option.markexpr
+        return
+    plain = config.args_source == pytest.Config.ArgsSource.TESTPATHS and not config.option.markexpr \
+        and not config.option.keyword
+    markexpr, workers = quick_default(plain, config.getoption("--full"), on_ci(),
+                                      os.cpu_count() or 1, getattr(config.option, "numprocesses", "absent"))
+    if markexpr:
+        config.option.markexpr = markexpr
+        config.stash[QUICK_RUN] = True
+    if workers and not config.getoption("usepdb", False) and not config.getoption("collectonly"):
+        config.option.numprocesses, config.option.dist, config.option.tx = workers, "load", ["popen"] * workers
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if config.stash.get(QUICK_RUN, False):
+        terminalreporter.write_line("This was the quick loop: the browser and slow tests were left out. "
+                                    "`pytest --full` runs them too (as CI does).")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """(pytest-xdist, in the controller) Each worker builds its own config from the command line alone: it is
+    told the marker expression the controller chose for a plain run."""
+    node.workerinput["latent_lab_markexpr"] = node.config.option.markexpr
 
 @pytest.fixture
 def tiny_config():
@@ -21,7 +73,7 @@ def app_url(tmp_path_factory):
     from bench.browser import browser_available, serve_app
 
     if not browser_available():
-        if os.environ.get("CI"):
+        if on_ci():
             pytest.fail("chromium or playwright is missing; .ci/run installs them")
         pytest.skip("chromium/playwright not installed")
     with serve_app(tmp_path_factory.mktemp("served-runs")) as server:

@@ -153,6 +153,7 @@ def test_both_mnist_judges_read_real_digits_as_all_ten():
     assert reading["sklearn_pass"] and reading["sklearn_min_share"] >= 0.08
 
 
+@pytest.mark.slow  # over 10 s on the 2-core machine
 def test_fixit_bench_runs_the_command_line_and_marks_each_target():
     from bench.bench_fixit import run_cli, verdicts
 

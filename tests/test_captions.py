@@ -151,6 +151,7 @@ def test_honest_note_exists_in_both_languages():
     assert "数十亿" in HONEST_NOTE_ZH and "36" in HONEST_NOTE_ZH
 
 
+@pytest.mark.slow  # over 10 s on the 2-core machine
 def test_a_short_run_learns_to_draw_what_the_words_say():
     """500 steps at 16x16 (about 10 s): the shapes classifier must read back the colour and position of nearly
     every caption and the whole label of most, also for random phrasings with synonyms and left-out words.

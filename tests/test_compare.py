@@ -250,6 +250,7 @@ def test_evaluate_run_gives_the_numbers_of_evaluate_checkpoint(tiny_config, tmp_
     assert result["curves"]["steps"] == [10, 20] and "modes_covered" in result["curves"]["values"]
 
 
+@pytest.mark.slow  # over 10 s on the 2-core machine
 def test_evaluate_run_on_labelled_images_has_grid_and_real_class_histogram(tmp_path):
     config = TrainConfig(dataset="digits", model="gan", image_size=8, latent_dim=4, hidden=8, batch_size=16,
                          steps=2, sample_every=1, metrics_every=0)

@@ -18,6 +18,7 @@ from gan_core.runtime.job import TrainingJob
 from gan_core.training import Trainer
 
 
+@pytest.mark.slow  # over 10 s on the 2-core machine
 def test_sigkill_during_saves_never_leaves_a_corrupt_checkpoint(tmp_path):
     """A real process saves a large checkpoint over and over; we SIGKILL it mid-write several times."""
     target = tmp_path / "run.pt"

@@ -70,6 +70,7 @@ def actors_left() -> list[str]:
             if a["namespace"] == ray_worker.NAMESPACE and a["name"].startswith(ray_worker.ACTOR_PREFIX)]
 
 
+@pytest.mark.slow  # over 10 s on the 2-core machine
 def test_a_ray_actor_trains_exactly_what_a_thread_trains(cluster, tiny_config):
     config = tiny_config.replace(steps=40)
     in_thread = TrainingJob(config, name="same")
@@ -136,6 +137,7 @@ def test_a_run_on_the_second_node_streams_and_saves(cluster, tiny_config, tmp_pa
     assert load_checkpoint(path).step > 5
 
 
+@pytest.mark.slow  # over 10 s on the 2-core machine
 def test_two_app_servers_share_the_runs_folder_and_the_clusters_limit(cluster, tiny_config, tmp_path, monkeypatch):
     """Two JobManagers (two app servers) on one cluster and one runs folder; the cluster has 3 CPUs."""
     monkeypatch.setenv("LATENT_LAB_RUNS", str(tmp_path))

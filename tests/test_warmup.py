@@ -43,6 +43,7 @@ def test_the_fork_server_starts_before_the_heavy_imports_and_without_torch(mode,
     assert seen == {"fork_server_running": fork_server, "torch_imported": False}
 
 
+@pytest.mark.slow  # over 10 s on the 2-core machine
 def test_after_the_warm_up_a_family_presets_memory_check_imports_nothing_heavy():
     # the check traces a family's networks on the meta device, which imports torch._dynamo and sympy (1-3 s): the
     # warm-up pays that in the background, not the Train page's first run with a family preset chosen
