@@ -58,6 +58,7 @@ def pytest_configure_node(node):
     told the marker expression the controller chose for a plain run."""
     node.workerinput["latent_lab_markexpr"] = node.config.option.markexpr
 
+
 @pytest.fixture
 def tiny_config():
     """A ring-8 GAN small enough to train a few dozen steps in well under a second."""
