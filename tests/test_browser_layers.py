@@ -62,14 +62,15 @@ def chart_points(page) -> int:
     return page.locator(VIEW).first.evaluate(POINTS_JS)
 
 
-def points_now(page) -> int:
-    """The chart's points, asked again while the live view is being redrawn (no chart for a moment: -1)."""
+def settled(page, script: str, missing=None):
+    """`script` run on the 2-D chart, asked again for up to 3 s while it gives `missing`: while the live view is
+    redrawn there is no chart, or no plotly data, or no svg, for a moment."""
     for _ in range(30):
-        points = chart_points(page)
-        if points >= 0:
-            return points
+        value = page.locator(VIEW).first.evaluate(script)
+        if value != missing:
+            return value
         page.wait_for_timeout(100)
-    return points
+    return value
 
 
 def wait_for_points(page, timeout: int = 10_000) -> int:
@@ -123,23 +124,13 @@ def test_one_click_2d_view_keeps_its_layers_in_fresh_sessions(browser, app_url, 
 
 
 def traces(page) -> list | None:
-    """The 2-D chart's trace types; asked again while the live view is being redrawn (no plotly data for a moment)."""
-    for _ in range(30):
-        types = page.locator(VIEW).first.evaluate(TRACES_JS)
-        if types is not None:
-            return types
-        page.wait_for_timeout(100)
-    return None
+    """The 2-D chart's trace types."""
+    return settled(page, TRACES_JS)
 
 
 def legend(page) -> list | None:
-    """[(entry, inside the chart)]; asked again while the live view is being redrawn (it has no svg for a moment)."""
-    for _ in range(30):
-        entries = page.locator(VIEW).first.evaluate(LEGEND_JS)
-        if entries is not None:
-            return entries
-        page.wait_for_timeout(100)
-    return None
+    """[(entry, inside the chart)]."""
+    return settled(page, LEGEND_JS)
 
 
 def test_a_person_empties_the_layers_and_they_stay_empty_until_chosen_again(page, app_url):
@@ -161,7 +152,7 @@ def test_a_person_empties_the_layers_and_they_stay_empty_until_chosen_again(page
     page.wait_for_timeout(3500)  # three redraws of the live picture
     expect(page.get_by_text(re.compile(r"· training"))).to_be_visible()
     assert pressed(page) == [], "a redraw brought back layers the person had switched off"
-    assert points_now(page) == 0, traces(page)
+    assert settled(page, POINTS_JS, missing=-1) == 0, traces(page)
 
     for label in ("D's opinion", "real"):
         page.locator(PILLS).filter(has_text=label).click()
