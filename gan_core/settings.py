@@ -106,9 +106,14 @@ def cpu_bf16_always() -> bool:
     return _text("LATENT_LAB_CPU_BF16").lower() == "always"
 
 
+def switched_on(value: str | None) -> bool:
+    """An on/off environment variable's value: on for any but 0, false, no and off (and unset or empty)."""
+    return (value or "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
 def debug() -> bool:
-    """LATENT_LAB_DEBUG: on for any value but 0, false, no and off (and unset)."""
-    return _text("LATENT_LAB_DEBUG").lower() not in ("", "0", "false", "no", "off")
+    """LATENT_LAB_DEBUG, switched on."""
+    return switched_on(_text("LATENT_LAB_DEBUG"))
 
 
 def public_url() -> str | None:

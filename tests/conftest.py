@@ -11,7 +11,9 @@ QUICK_RUN = pytest.StashKey[bool]()
 
 def on_ci() -> bool:
     """CI set, as .ci/run and CI services set it (CI=true); 0, false, no or off count as unset."""
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no", "off")
+    from gan_core.settings import switched_on
+
+    return switched_on(os.environ.get("CI"))
 
 
 def pytest_addoption(parser):
